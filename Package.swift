@@ -1,0 +1,70 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One target per concern. Dependencies point inwards: the CLI and the runtime know
+// everything; the relay logic knows only the contracts; the Kafka layer and the ledger
+// know nothing about freeze requests.
+let package = Package(
+    name: "freeze-relay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "freeze-relay", targets: ["FreezeRelay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // librdkafka's C API, including the mock cluster (rdkafka_mock.h).
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        // The system libsqlite3 plus a few helpers for macros Swift cannot import.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // A thin, safe Kafka layer: producer, consumer, admin bits, mock cluster. No freeze-relay knowledge.
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The durable ledger: SQLite connection handling, migrations, and the relay's tables.
+        .target(
+            name: "Ledger",
+            dependencies: ["CSQLite"]
+        ),
+        // Event contracts: models of every event in schemas/, validation, IBAN routing identity.
+        .target(name: "Contracts"),
+        // The relay's decisions as pure functions: routing, SLA deadlines, transitions, chain following.
+        .target(name: "Relay", dependencies: ["Contracts"]),
+        // The daemon: wires Kafka, the ledger and the relay logic together.
+        .target(
+            name: "RelayRuntime",
+            dependencies: [
+                "Kafka", "Ledger", "Contracts", "Relay",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "FreezeRelay",
+            dependencies: [
+                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts"]),
+        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

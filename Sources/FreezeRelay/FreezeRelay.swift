@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct FreezeRelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "freeze-relay",
+        abstract: "Moves account-freeze requests from police to banks over Kafka and holds banks to their deadlines."
+    )
+}
