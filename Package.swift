@@ -6,7 +6,7 @@ import PackageDescription
 // know nothing about freeze requests.
 let package = Package(
     name: "freeze-relay",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "freeze-relay", targets: ["FreezeRelay"]),
     ],

@@ -4,6 +4,7 @@ import ArgumentParser
 struct FreezeRelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "freeze-relay",
-        abstract: "Moves account-freeze requests from police to banks over Kafka and holds banks to their deadlines."
+        abstract: "Moves account-freeze requests from police to banks over Kafka and holds banks to their deadlines.",
+        subcommands: [BrokerCommand.self]
     )
 }

@@ -1,0 +1,308 @@
+import CRdKafka
+import Dispatch
+import Logging
+import Synchronization
+
+/// A Kafka group consumer that never stores an offset the caller has not confirmed.
+///
+/// Offsets are *stored* only through `store(_:)` (librdkafka's `enable.auto.offset.store` is
+/// forced off) and *committed* by `commit()` or, if `enable.auto.commit` is left on, by
+/// librdkafka's periodic auto-commit of what was stored. So a record counts as consumed only
+/// after the caller says it has processed it durably.
+///
+/// Topics given to `subscribe` that start with `^` are regular expressions; librdkafka matches
+/// them against the cluster's topics on every metadata refresh, so topics created later are
+/// picked up.
+///
+/// Threading: librdkafka's consumer calls are thread-safe, but rebalance and error callbacks run
+/// inside `poll` and `close`. The async `nextBatch` runs the blocking poll on this consumer's own
+/// serial queue, never on Swift's cooperative pool.
+///
+/// `@unchecked Sendable`: the only non-Sendable stored value is the `rd_kafka_t` handle, which
+/// librdkafka documents as safe to use from several threads; the closed flag is a `Mutex`.
+public final class KafkaConsumer: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let context: ClientContext
+    private let retainedContext: Unmanaged<ClientContext>
+    private let queue: DispatchQueue
+    private let lifecycle = Mutex(Lifecycle.open)
+
+    private enum Lifecycle { case open, closing, closed }
+    /// The consumer group id.
+    public let groupID: String
+
+    /// Settings that make sense for every freeze-relay consumer and which a caller may still override
+    /// (except `enable.auto.offset.store`, which is the point of this type).
+    static let defaultProperties: [String: String] = [
+        "auto.offset.reset": "earliest",
+        "enable.auto.commit": "true",
+        "auto.commit.interval.ms": "1000",
+        "enable.partition.eof": "false",
+        "topic.metadata.refresh.interval.ms": "5000",
+    ]
+
+    /// Creates a consumer in `groupID`. `rebalanceHandler` is told about every assignment and about
+    /// every revocation before it happens.
+    public init(
+        configuration: KafkaConfiguration, groupID: String, logger: Logger,
+        rebalanceHandler: RebalanceHandler? = nil
+    ) throws(KafkaError) {
+        var config = configuration.withDefaults(Self.defaultProperties)
+        config["group.id"] = groupID
+        config["enable.auto.offset.store"] = "false"
+        let conf = try config.makeNativeConfiguration()
+        let context = ClientContext(logger: logger, clientName: "consumer group \(groupID)")
+        let retained = context.install(on: conf)
+        rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
+
+        var errstr = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errstr, errstr.count) else {
+            rd_kafka_conf_destroy(conf)
+            retained.release()
+            throw KafkaError.usage("cannot create Kafka consumer: \(string(fromErrorBuffer: errstr))")
+        }
+        // Route the main queue (errors, logs from poll) to the consumer queue served by poll.
+        rd_kafka_poll_set_consumer(rk)
+        self.handle = rk
+        self.context = context
+        self.retainedContext = retained
+        self.groupID = groupID
+        self.queue = DispatchQueue(label: "kafka.consumer.\(groupID)")
+        context.setRebalanceTarget(RebalanceCallbackTarget(handler: rebalanceHandler, consumer: self))
+    }
+
+    deinit {
+        // The handler holds an unowned reference to self, which must not be touched while deiniting.
+        context.setRebalanceTarget(nil)
+        if lifecycle.withLock({ $0 }) == .open {
+            rd_kafka_consumer_close(handle)
+        }
+        rd_kafka_destroy(handle)
+        retainedContext.release()
+    }
+
+    private func ensureOpen() throws(KafkaError) {
+        // Still usable while closing: the final revoke hook runs then and must be able to commit.
+        if lifecycle.withLock({ $0 }) == .closed { throw KafkaError(code: .destroyed, message: "the consumer is closed", isFatal: false, isRetriable: false) }
+        if let fatal = context.fatalError { throw fatal }
+    }
+
+    /// Subscribes to topic names and `^regex` patterns, replacing any earlier subscription.
+    public func subscribe(_ topics: [String]) throws(KafkaError) {
+        try ensureOpen()
+        guard !topics.isEmpty else { throw KafkaError.usage("subscribe needs at least one topic or pattern") }
+        let err = PartitionList.with(topics.map { TopicPartition(topic: $0, partition: -1) }) { list in
+            rd_kafka_subscribe(handle, list)
+        }
+        try KafkaError.check(err, "subscribe to \(topics)")
+    }
+
+    /// Waits up to `timeout` for the first record, then takes whatever else is already buffered,
+    /// up to `maxMessages`. Rebalance callbacks run inside this call. Blocks the calling thread.
+    public func poll(maxMessages: Int, timeout: Duration) throws(KafkaError) -> [KafkaMessage] {
+        try ensureOpen()
+        var batch: [KafkaMessage] = []
+        var wait = Int32(clamping: timeout.milliseconds)
+        while batch.count < maxMessages {
+            guard let raw = rd_kafka_consumer_poll(handle, wait) else { break }
+            defer { rd_kafka_message_destroy(raw) }
+            wait = 0
+            let message = raw.pointee
+            if message.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                try handleConsumeError(raw)
+                continue
+            }
+            batch.append(KafkaMessage(copying: raw))
+        }
+        return batch
+    }
+
+    /// `poll`, run on this consumer's own queue so the caller's thread is not blocked.
+    public func nextBatch(maxMessages: Int, timeout: Duration) async throws(KafkaError) -> [KafkaMessage] {
+        let result: Result<[KafkaMessage], KafkaError> = await withCheckedContinuation { continuation in
+            queue.async {
+                do throws(KafkaError) {
+                    continuation.resume(returning: .success(try self.poll(maxMessages: maxMessages, timeout: timeout)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    private func handleConsumeError(_ raw: UnsafeMutablePointer<rd_kafka_message_t>) throws(KafkaError) {
+        let code = KafkaError.Code(raw.pointee.err)
+        if code == KafkaError.Code(RD_KAFKA_RESP_ERR__PARTITION_EOF) { return }
+        let text = rd_kafka_message_errstr(raw).map { String(cString: $0) } ?? code.text
+        var where_ = ""
+        if let rkt = raw.pointee.rkt {
+            where_ = " on \(String(cString: rd_kafka_topic_name(rkt)))[\(raw.pointee.partition)]"
+        }
+        let error = KafkaError(code: code, message: text + where_)
+        if let fatal = context.fatalError { throw fatal }
+        if code == .fatal { throw KafkaError(code: code, message: text, isFatal: true, isRetriable: false) }
+        // Consumer errors such as a subscribed topic that does not exist yet are informational:
+        // librdkafka recovers by itself.
+        context.recordError(error)
+        context.logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
+    }
+
+    /// Marks records as processed: the next committed offset of each partition becomes the
+    /// highest given offset + 1. Call this only once their effects are durable.
+    public func store(_ messages: some Sequence<KafkaMessage>) throws(KafkaError) {
+        var next: [TopicPartition: Int64] = [:]
+        for message in messages {
+            next[message.topicPartition] = max(next[message.topicPartition] ?? 0, message.offset + 1)
+        }
+        try store(nextOffsets: next)
+    }
+
+    /// Stores "next offset to read" per partition. Fails for partitions this consumer no longer owns.
+    public func store(nextOffsets: [TopicPartition: Int64]) throws(KafkaError) {
+        try ensureOpen()
+        guard !nextOffsets.isEmpty else { return }
+        let entries = nextOffsets.sorted { $0.key < $1.key }.map { ($0.key, Optional($0.value)) }
+        let result: Result<Void, KafkaError> = PartitionList.with(entries) { list in
+            let err = rd_kafka_offsets_store(handle, list)
+            let failures = PartitionList.read(list).filter { $0.error != .noError }
+            if let first = failures.first {
+                return .failure(KafkaError(code: first.error, message: "cannot store offset for \(first.topicPartition): \(first.error.text) (not assigned to this consumer?)"))
+            }
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { return .failure(KafkaError(code: KafkaError.Code(err), message: "store offsets: \(KafkaError.Code(err).text)")) }
+            return .success(())
+        }
+        try result.get()
+    }
+
+    /// Commits the stored offsets synchronously. Nothing stored since the last commit is not an error.
+    /// Safe to call from inside a rebalance handler.
+    public func commit() throws(KafkaError) {
+        try ensureOpen()
+        let err = rd_kafka_commit(handle, nil, 0)
+        if err == RD_KAFKA_RESP_ERR__NO_OFFSET { return }
+        try KafkaError.check(err, "commit offsets of group \(groupID)")
+    }
+
+    /// The offsets committed for the group on the broker (nil where none is committed).
+    public func committed(_ partitions: [TopicPartition], timeout: Duration) throws(KafkaError) -> [TopicPartition: Int64?] {
+        try ensureOpen()
+        let result: Result<[TopicPartition: Int64?], KafkaError> = PartitionList.with(partitions) { list in
+            let err = rd_kafka_committed(handle, list, Int32(clamping: timeout.milliseconds))
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { return .failure(KafkaError(code: KafkaError.Code(err), message: "read committed offsets: \(KafkaError.Code(err).text)")) }
+            var out: [TopicPartition: Int64?] = [:]
+            for entry in PartitionList.read(list) { out[entry.topicPartition] = entry.offset < 0 ? nil : entry.offset }
+            return .success(out)
+        }
+        return try result.get()
+    }
+
+    /// The partitions this consumer currently owns.
+    public func assignment() throws(KafkaError) -> [TopicPartition] {
+        try ensureOpen()
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        try KafkaError.check(rd_kafka_assignment(handle, &list), "read assignment")
+        defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
+        return PartitionList.topicPartitions(list)
+    }
+
+    /// Lag of every owned partition, from the client's cached high watermarks (no broker round trip).
+    public func lag() throws(KafkaError) -> [PartitionLag] {
+        let owned = try assignment()
+        return PartitionList.with(owned) { list in
+            _ = rd_kafka_position(handle, list)
+            return PartitionList.read(list).map { entry in
+                var low: Int64 = 0, high: Int64 = 0
+                let err = rd_kafka_get_watermark_offsets(handle, entry.topicPartition.topic, entry.topicPartition.partition, &low, &high)
+                return PartitionLag(
+                    topicPartition: entry.topicPartition,
+                    position: entry.offset >= 0 ? entry.offset : nil,
+                    highWatermark: err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+                )
+            }
+        }
+    }
+
+    /// Stops fetching from these partitions (they stay assigned).
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try ensureOpen()
+        try KafkaError.check(PartitionList.with(partitions) { rd_kafka_pause_partitions(handle, $0) }, "pause \(partitions)")
+    }
+
+    /// Resumes fetching from paused partitions.
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try ensureOpen()
+        try KafkaError.check(PartitionList.with(partitions) { rd_kafka_resume_partitions(handle, $0) }, "resume \(partitions)")
+    }
+
+    /// The fatal error raised on this client, if any; a consumer with a fatal error must be recreated.
+    public var fatalError: KafkaError? { context.fatalError }
+
+    /// Leaves the group: the rebalance handler sees the final revocation (and can commit), then
+    /// the stored offsets are committed. Blocks until done.
+    public func close() throws(KafkaError) {
+        let wasOpen = lifecycle.withLock { state in
+            defer { if state == .open { state = .closing } }
+            return state == .open
+        }
+        guard wasOpen else { return }
+        defer { lifecycle.withLock { $0 = .closed } }
+        try KafkaError.check(rd_kafka_consumer_close(handle), "close consumer of group \(groupID)")
+    }
+
+    /// Sends a metadata request and reports whether a broker answered within `timeout`.
+    public func brokerReachable(timeout: Duration) -> Bool {
+        metadataRoundTrip(handle, timeout: timeout)
+    }
+}
+
+extension KafkaMessage {
+    /// Copies key, value and headers out of a librdkafka message.
+    init(copying raw: UnsafeMutablePointer<rd_kafka_message_t>) {
+        let message = raw.pointee
+        let topic = message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        func bytes(_ pointer: UnsafeMutableRawPointer?, _ count: Int) -> [UInt8]? {
+            guard let pointer else { return nil }
+            return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+        }
+        var headers: [KafkaHeader] = []
+        var hdrs: OpaquePointer?
+        if rd_kafka_message_headers(raw, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var value: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(hdrs, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
+                headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: bytes))
+                index += 1
+            }
+        }
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(raw, &timestampType)
+        self.init(
+            topic: topic, partition: message.partition, offset: message.offset,
+            key: bytes(message.key, message.key_len), value: bytes(message.payload, message.len),
+            headers: headers,
+            timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
+        )
+    }
+}
+
+/// Asks the cluster for metadata (no topics) as a cheap "is any broker answering" probe.
+func metadataRoundTrip(_ handle: OpaquePointer, timeout: Duration) -> Bool {
+    var metadata: UnsafePointer<rd_kafka_metadata>?
+    let err = rd_kafka_metadata(handle, 0, nil, &metadata, Int32(clamping: timeout.milliseconds))
+    if let metadata { rd_kafka_metadata_destroy(metadata) }
+    return err == RD_KAFKA_RESP_ERR_NO_ERROR
+}
+
+extension Duration {
+    /// Whole milliseconds, saturating, never negative.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let ms = seconds.multipliedReportingOverflow(by: 1000)
+        if ms.overflow { return seconds > 0 ? Int64.max : 0 }
+        return max(0, ms.partialValue + attoseconds / 1_000_000_000_000_000)
+    }
+}

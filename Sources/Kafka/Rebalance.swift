@@ -1,0 +1,76 @@
+import CRdKafka
+
+/// A change in the partitions a group consumer owns.
+public enum RebalanceEvent: Sendable, Equatable {
+    /// The consumer now owns these partitions (in addition to any it kept, under the cooperative
+    /// protocol). Consumption starts at the committed offsets.
+    case assigned([TopicPartition])
+    /// The consumer is about to give up these partitions. The handler runs *before* they are
+    /// released, so it can finish its work and commit offsets. When `lost` is true, the group has
+    /// already moved on (the session timed out) and commits will fail: the new owner re-reads
+    /// from the last committed offset.
+    case revoked([TopicPartition], lost: Bool)
+}
+
+/// Called from inside `poll` or `close` on the thread that called them, with the consumer, so
+/// that the handler can commit synchronously before partitions move.
+public typealias RebalanceHandler = @Sendable (RebalanceEvent, KafkaConsumer) -> Void
+
+/// What the C rebalance callback reaches through the client context.
+final class RebalanceCallbackTarget: Sendable {
+    let handler: RebalanceHandler?
+    /// Unowned because the consumer owns the context, which owns this target; the callback can
+    /// only run while the consumer is alive (inside its `poll` or `close`).
+    unowned let consumer: KafkaConsumer
+
+    init(handler: RebalanceHandler?, consumer: KafkaConsumer) {
+        self.handler = handler
+        self.consumer = consumer
+    }
+}
+
+/// Installed on every group consumer: surfaces the change to the handler and performs the
+/// (incremental or eager) assign/unassign librdkafka expects from an application rebalance callback.
+func rebalanceCallback(
+    _ rk: OpaquePointer?, _ err: rd_kafka_resp_err_t,
+    _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, _ opaque: UnsafeMutableRawPointer?
+) {
+    guard let rk else { return }
+    let context = ClientContext.from(rk)
+    let target = context?.rebalanceTarget
+    let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+    let owned = PartitionList.topicPartitions(partitions)
+
+    func report(_ error: OpaquePointer?, _ what: String) {
+        guard let error else { return }
+        context?.logger.error("rebalance \(what) failed", metadata: ["error": "\(KafkaError(consuming: error))"])
+    }
+    func reportCode(_ code: rd_kafka_resp_err_t, _ what: String) {
+        guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+        context?.logger.error("rebalance \(what) failed", metadata: ["error": "\(KafkaError(code: KafkaError.Code(code)))"])
+    }
+
+    switch err {
+    case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        if cooperative {
+            report(rd_kafka_incremental_assign(rk, partitions), "incremental assign")
+        } else {
+            reportCode(rd_kafka_assign(rk, partitions), "assign")
+        }
+        context?.logger.info("partitions assigned", metadata: ["partitions": "\(owned)", "kafka.client": "\(context?.clientName ?? "")"])
+        if let target { target.handler?(.assigned(owned), target.consumer) }
+    case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+        let lost = rd_kafka_assignment_lost(rk) != 0
+        context?.logger.info("partitions revoked", metadata: ["partitions": "\(owned)", "lost": "\(lost)", "kafka.client": "\(context?.clientName ?? "")"])
+        // The handler runs first: the partitions are still ours until the unassign below.
+        if let target { target.handler?(.revoked(owned, lost: lost), target.consumer) }
+        if cooperative {
+            report(rd_kafka_incremental_unassign(rk, partitions), "incremental unassign")
+        } else {
+            reportCode(rd_kafka_assign(rk, nil), "unassign")
+        }
+    default:
+        context?.logger.error("rebalance error; dropping the assignment", metadata: ["error": "\(KafkaError(code: KafkaError.Code(err)))"])
+        reportCode(rd_kafka_assign(rk, nil), "unassign")
+    }
+}
