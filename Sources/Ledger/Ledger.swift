@@ -1,0 +1,156 @@
+/// The daemon's ledger: one writer connection, guarded by an exclusive lock file, plus a pool of
+/// read-only connections (`reader`).
+///
+/// Opening it creates the file (and its directory) if missing, switches it to WAL mode, sets the
+/// configured durability and applies pending migrations. Every failure is a `LedgerError`.
+///
+/// The API is synchronous: each call blocks its thread for the duration of the SQLite work
+/// (and, when another connection holds a lock, for up to the busy timeout).
+public final class Ledger: Sendable {
+    /// Where the daemon keeps its ledger unless configured otherwise, relative to the working directory.
+    public static let defaultPath = "./data/freeze-relay.sqlite"
+
+    /// The ledger file, as an absolute path.
+    public let path: String
+    /// The schema version after opening (the last of the migrations given to `open`).
+    public let schemaVersion: Int
+    /// The durability the writer was opened with (verified with `PRAGMA synchronous`).
+    public let durability: Durability
+    /// Read-only connections to the same file, for the daemon's reads.
+    public let reader: LedgerReader
+    private let writer: WriterSlot
+
+    private init(path: String, schemaVersion: Int, durability: Durability, reader: LedgerReader, writer: WriterSlot) {
+        self.path = path
+        self.schemaVersion = schemaVersion
+        self.durability = durability
+        self.reader = reader
+        self.writer = writer
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Opens (or creates) the ledger at `path` for writing and brings its schema up to date.
+    ///
+    /// Fails with `.inUse` when another freeze-relay process (or another open `Ledger` in this
+    /// process) writes the same file, `.schemaTooNew` when the file was written by a newer
+    /// binary, `.notADatabase` / `.notALedger` for files that are not ledgers, and `.cannotCreate`
+    /// with the OS's reason when the file or its directory cannot be created.
+    ///
+    /// - Parameter migrations: the schema history; `LedgerSchema.migrations` for the relay.
+    public static func open(
+        at path: String = Ledger.defaultPath,
+        configuration: LedgerConfiguration = LedgerConfiguration(),
+        migrations: [Migration] = LedgerSchema.migrations
+    ) throws(LedgerError) -> Ledger {
+        try Migrator.validate(migrations)
+        let path = FileSystem.absolute(path)
+        try FileSystem.createDirectories(FileSystem.parent(of: path), for: path)
+        if FileSystem.kind(of: path) == .directory {
+            throw .cannotCreate(path: path, reason: "a directory is in the way at that path")
+        }
+        let lockFile = try WriterLockFile.acquire(for: path)
+        let connection: Connection
+        let version: Int
+        do throws(LedgerError) {
+            connection = try Connection.open(path: path, mode: .writer, busyTimeout: configuration.busyTimeout)
+        } catch {
+            lockFile.release()
+            throw error
+        }
+        do throws(LedgerError) {
+            // Look before changing anything: switching journal mode or migrating must never
+            // happen to a file that is not ours or is too new for us.
+            let state = try Migrator.inspect(connection)
+            try Migrator.checkIdentity(state, path: path)
+            let known = migrations.last?.version ?? 0
+            guard state.userVersion <= known else {
+                throw .schemaTooNew(path: path, fileVersion: state.userVersion, knownVersion: known)
+            }
+            try configure(connection, durability: configuration.durability)
+            version = try Migrator.migrate(connection, migrations: migrations, from: state, appliedBy: configuration.softwareVersion)
+        } catch {
+            connection.close()
+            lockFile.release()
+            throw error
+        }
+        return Ledger(
+            path: path,
+            schemaVersion: version,
+            durability: configuration.durability,
+            reader: LedgerReader(pool: ReaderPool(path: path, configuration: configuration)),
+            writer: WriterSlot(path: path, connection: connection, lockFile: lockFile)
+        )
+    }
+
+    private static func configure(_ connection: Connection, durability: Durability) throws(LedgerError) {
+        let journalMode: String? = try connection.run("PRAGMA journal_mode = WAL").first?[0]
+        guard journalMode?.lowercased() == "wal" else {
+            throw .cannotOpen(
+                path: connection.path,
+                reason: "cannot switch to WAL mode (journal_mode stays \(journalMode ?? "unknown")); the filesystem may not support shared memory"
+            )
+        }
+        try connection.runScript("""
+            PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL");
+            PRAGMA foreign_keys = ON;
+            PRAGMA journal_size_limit = \(64 * 1024 * 1024);
+            """)
+        // journal_size_limit: after a checkpoint, shrink a WAL that a burst made large.
+        // Durability is the point of the ledger, so make sure the setting really took.
+        let synchronous = try Migrator.scalarInt(connection, "PRAGMA synchronous")
+        guard synchronous == durability.pragmaValue else {
+            throw .cannotOpen(path: connection.path, reason: "PRAGMA synchronous is \(synchronous) instead of \(durability.pragmaValue) (\(durability.rawValue))")
+        }
+    }
+
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`, so it holds the write lock from the
+    /// start and cannot fail half-way on a lock upgrade). Commits when `body` returns, rolls
+    /// back when it throws, and rethrows. Calls from several threads run one after another.
+    func transaction<Value>(_ body: (borrowing Database) throws -> Value) throws -> Value {
+        try writer.withConnection { connection in
+            try connection.runScript("BEGIN IMMEDIATE")
+            do {
+                let result = try body(Database(connection: connection))
+                try connection.runScript("COMMIT")
+                return result
+            } catch {
+                connection.rollbackIfInTransaction()
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` in a read transaction on a reader connection; sees committed data only.
+    func read<Value>(_ body: (borrowing Database) throws -> Value) throws -> Value {
+        try reader.read(body)
+    }
+
+    /// Writes a consistent copy of the ledger to a new file at `path` while the writer keeps
+    /// writing (see `LedgerReader.backup(to:)`).
+    public func backup(to path: String) throws(LedgerError) {
+        try reader.backup(to: path)
+    }
+
+    /// Runs `PRAGMA integrity_check` (or `quick_check`) on a reader connection.
+    public func integrityCheck(quick: Bool = false) throws(LedgerError) -> IntegrityReport {
+        try reader.integrityCheck(quick: quick)
+    }
+
+    /// The migrations applied to this ledger, oldest first.
+    public func appliedMigrations() throws(LedgerError) -> [AppliedMigration] {
+        try reader.appliedMigrations()
+    }
+
+    /// Closes the readers and the writer (finalizing statements and checkpointing the WAL) and
+    /// releases the lock file so another daemon may open the ledger. Idempotent; later calls
+    /// fail with `.closed`.
+    public func close() {
+        // Readers first, so the writer is the last connection and its close can fold the WAL
+        // back into the database file and remove it.
+        reader.close()
+        writer.close()
+    }
+}

@@ -1,0 +1,40 @@
+/// How hard the writer works to keep committed transactions across a power loss.
+public enum Durability: String, Sendable, CaseIterable {
+    /// `PRAGMA synchronous=FULL`: the WAL is synced at every commit, so a transaction that
+    /// committed (and was acknowledged) survives power loss. The default.
+    case full
+    /// `PRAGMA synchronous=NORMAL`: faster; in WAL mode a power loss can roll back the most
+    /// recent commits, but never corrupts the ledger.
+    case normal
+
+    /// The value `PRAGMA synchronous` reports for this setting.
+    var pragmaValue: Int { self == .full ? 2 : 1 }
+}
+
+/// Settings for opening a ledger.
+public struct LedgerConfiguration: Sendable {
+    /// Durability of the writer's commits; `.full` unless chosen otherwise.
+    public var durability: Durability
+    /// How long a statement waits for another connection's lock before failing with
+    /// `LedgerError.busy`.
+    public var busyTimeout: Duration
+    /// Reader connections kept open between reads. Bursts beyond it open extra connections
+    /// that are closed after use, so reads never wait for each other.
+    public var maxIdleReaders: Int
+    /// Names the software writing the ledger (for example `"freeze-relay 1.2.0"`); recorded
+    /// with each applied migration and as the ledger's `created_by`.
+    public var softwareVersion: String
+
+    /// The defaults suit the daemon: full durability, a 5 s busy timeout, 4 idle readers.
+    public init(
+        durability: Durability = .full,
+        busyTimeout: Duration = .seconds(5),
+        maxIdleReaders: Int = 4,
+        softwareVersion: String = "freeze-relay"
+    ) {
+        self.durability = durability
+        self.busyTimeout = busyTimeout
+        self.maxIdleReaders = maxIdleReaders
+        self.softwareVersion = softwareVersion
+    }
+}
