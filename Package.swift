@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // librdkafka's C API, including the mock cluster (rdkafka_mock.h).
@@ -42,20 +43,25 @@ let package = Package(
         ),
         // Event contracts: models of every event in schemas/, validation, IBAN routing identity.
         .target(name: "Contracts"),
+        // The YAML configuration file: parsing, environment overrides, validation with precise errors.
+        .target(
+            name: "Configuration",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         // The relay's decisions as pure functions: routing, SLA deadlines, transitions, chain following.
         .target(name: "Relay", dependencies: ["Contracts"]),
         // The daemon: wires Kafka, the ledger and the relay logic together.
         .target(
             name: "RelayRuntime",
             dependencies: [
-                "Kafka", "Ledger", "Contracts", "Relay",
+                "Kafka", "Ledger", "Contracts", "Relay", "Configuration",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "FreezeRelay",
             dependencies: [
-                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime",
+                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Configuration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,6 +69,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts"]),
         .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay"]),
     ],
