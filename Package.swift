@@ -39,7 +39,7 @@ let package = Package(
         // The durable ledger: SQLite connection handling, migrations, and the relay's tables.
         .target(
             name: "Ledger",
-            dependencies: ["CSQLite"]
+            dependencies: ["CSQLite", "Contracts", "Relay"]
         ),
         // Event contracts: models of every event in schemas/, validation, IBAN routing identity.
         .target(name: "Contracts"),
@@ -67,7 +67,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts"]),

@@ -53,6 +53,8 @@ public enum LedgerError: Error, Equatable, Sendable {
     case misuse(String)
     /// `backup(to:)` refuses to overwrite an existing file.
     case backupTargetExists(path: String)
+    /// A stored value does not parse as what its column holds (a bug or a hand-edited ledger).
+    case corruptValue(column: String, value: String)
 
     /// Which constraint a `.constraint` error violated, from SQLite's extended result code.
     public enum ConstraintKind: String, Sendable {
@@ -132,6 +134,8 @@ extension LedgerError: CustomStringConvertible, LocalizedError {
             return "Ledger API misuse: \(message)."
         case let .backupTargetExists(path):
             return "Not writing a ledger backup to \(path): a file already exists there. Choose a new file name."
+        case let .corruptValue(column, value):
+            return "The ledger column \(column) holds \"\(value.prefix(80))\", which is not a valid value for it; was the ledger edited by hand?"
         }
     }
 

@@ -14,6 +14,7 @@ public enum LedgerSchema {
                 [environment.now, environment.appliedBy]
             )
         },
+        RelaySchema.migration,
     ]
 
     /// The highest schema version this binary knows.

@@ -1,0 +1,169 @@
+import Contracts
+import Foundation
+import Relay
+
+/// Row mapping for `requests`.
+enum RequestRows {
+    static func upsert(_ record: RequestRecord, db: borrowing Database, now: Int64) throws {
+        let json: [UInt8]
+        do { json = try EventEncoder.encode(record.request) } catch { throw LedgerError.misuse("request \(record.requestID) cannot be encoded: \(error)") }
+        try db.execute("""
+            INSERT INTO requests (request_id, case_id, bank_id, state, priority, hop, parent_request_id, iban, amount, currency,
+                received_at, routed_at, acknowledged_at, answered_at, frozen_at, closed_at, acknowledge_by, freeze_by,
+                frozen_amount, hold_until, reason, fingerprint, request_json, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (request_id) DO UPDATE SET
+                bank_id = excluded.bank_id, state = excluded.state, routed_at = excluded.routed_at,
+                acknowledged_at = excluded.acknowledged_at, answered_at = excluded.answered_at, frozen_at = excluded.frozen_at,
+                closed_at = excluded.closed_at, acknowledge_by = excluded.acknowledge_by, freeze_by = excluded.freeze_by,
+                frozen_amount = excluded.frozen_amount, hold_until = excluded.hold_until, reason = excluded.reason,
+                updated_at = excluded.updated_at
+            """, [
+                Stored.text(record.requestID), record.caseID, record.bankID?.rawValue, record.state.rawValue,
+                record.request.priority.rawValue, record.hop, record.parentRequestID.map(Stored.text),
+                record.iban.electronicFormat, record.request.amount.value, record.request.amount.currency,
+                Stored.millis(record.receivedAt), Stored.millis(record.routedAt), Stored.millis(record.acknowledgedAt),
+                Stored.millis(record.answeredAt), Stored.millis(record.frozenAt), Stored.millis(record.closedAt),
+                Stored.millis(record.acknowledgeBy), Stored.millis(record.freezeBy), record.frozenAmount?.value,
+                Stored.millis(record.holdUntil), record.reason, Data(record.fingerprint.canonicalBytes), Data(json), now,
+            ])
+    }
+
+    static func record(_ row: Row) throws -> RequestRecord {
+        let json: Data = try row["request_json"]
+        let request: FreezeRequest
+        do { request = try EventDecoder.decode(FreezeRequest.self, from: [UInt8](json)) } catch {
+            throw LedgerError.corruptValue(column: "requests.request_json", value: "\(error)")
+        }
+        let currency = request.amount.currency
+        let frozen: String? = try row["frozen_amount"]
+        let bank: String? = try row["bank_id"]
+        return RequestRecord(
+            request: request,
+            fingerprint: ContentFingerprint(canonicalBytes: [UInt8](try row["fingerprint"] as Data)),
+            state: try Stored.enumeration(RequestState.self, try row["state"], column: "requests.state"),
+            bankID: try bank.map { text throws(LedgerError) in try Stored.bank(text, column: "requests.bank_id") },
+            receivedAt: Stored.timestamp(try row["received_at"] as Int64),
+            routedAt: Stored.timestamp(try row["routed_at"] as Int64?),
+            acknowledgedAt: Stored.timestamp(try row["acknowledged_at"] as Int64?),
+            answeredAt: Stored.timestamp(try row["answered_at"] as Int64?),
+            frozenAt: Stored.timestamp(try row["frozen_at"] as Int64?),
+            closedAt: Stored.timestamp(try row["closed_at"] as Int64?),
+            acknowledgeBy: Stored.timestamp(try row["acknowledge_by"] as Int64?),
+            freezeBy: Stored.timestamp(try row["freeze_by"] as Int64?),
+            frozenAmount: try frozen.map { value throws(LedgerError) in try Stored.money(value, currency, column: "requests.frozen_amount") },
+            holdUntil: Stored.timestamp(try row["hold_until"] as Int64?),
+            reason: try row["reason"])
+    }
+}
+
+/// Row mapping for `escalations`.
+enum EscalationRows {
+    static func upsert(_ escalation: EscalationRecord, db: borrowing Database) throws {
+        try db.execute("""
+            INSERT INTO escalations (escalation_id, kind, level, request_id, case_id, bank_id, raised_at, level_raised_at, deadline_at, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (escalation_id) DO UPDATE SET level = max(level, excluded.level), level_raised_at = excluded.level_raised_at,
+                detail = excluded.detail, resolved_at = NULL, resolution = NULL
+            """, [Stored.text(escalation.escalationID), escalation.kind.rawValue, escalation.level, Stored.text(escalation.requestID),
+                  escalation.caseID, escalation.bankID?.rawValue, Stored.millis(escalation.raisedAt),
+                  Stored.millis(escalation.levelRaisedAt), Stored.millis(escalation.deadline), escalation.detail])
+    }
+
+    static func record(_ row: Row) throws -> EscalationRecord {
+        let bank: String? = try row["bank_id"]
+        return EscalationRecord(
+            escalationID: try Stored.uuid(try row["escalation_id"], column: "escalations.escalation_id"),
+            kind: try Stored.enumeration(EscalationKind.self, try row["kind"], column: "escalations.kind"),
+            level: try row["level"],
+            requestID: try Stored.uuid(try row["request_id"], column: "escalations.request_id"),
+            caseID: try row["case_id"],
+            bankID: try bank.map { text throws(LedgerError) in try Stored.bank(text, column: "escalations.bank_id") },
+            raisedAt: Stored.timestamp(try row["raised_at"] as Int64),
+            levelRaisedAt: Stored.timestamp(try row["level_raised_at"] as Int64),
+            deadline: Stored.timestamp(try row["deadline_at"] as Int64?),
+            detail: try row["detail"])
+    }
+}
+
+/// Row mapping for `deadlines`.
+enum DeadlineRows {
+    static func deadline(_ row: Row) throws -> Deadline {
+        Deadline(
+            id: try row["deadline_id"],
+            requestID: try Stored.uuid(try row["request_id"], column: "deadlines.request_id"),
+            kind: try Stored.enumeration(DeadlineKind.self, try row["kind"], column: "deadlines.kind"),
+            level: try row["level"],
+            deadline: Stored.timestamp(try row["deadline_at"] as Int64),
+            dueAt: Stored.timestamp(try row["due_at"] as Int64))
+    }
+}
+
+/// Row mapping for `chain_edges`. The transfer itself is kept as its JSON (within a minimal
+/// bank response envelope, so the contracts' strict decoder can read it back).
+enum EdgeRows {
+    static func insert(_ edge: ChainEdge, db: borrowing Database) throws {
+        let target: UUID?
+        switch edge.outcome {
+        case .child(let id), .join(let id): target = id
+        case .exit, .limit: target = nil
+        }
+        try db.execute("""
+            INSERT INTO chain_edges (from_request_id, transfer_reference, case_id, reported_by, outcome, target_request_id,
+                amount, currency, occurred_at, transfer_json, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """, [Stored.text(edge.fromRequestID), edge.transfer.reference, edge.caseID, edge.reportedBy.rawValue, edge.outcome.name,
+                  target.map(Stored.text), edge.transfer.amount.value, edge.transfer.amount.currency,
+                  Stored.millis(edge.transfer.occurredAt), Data(try TransferJSON.encode(edge.transfer)), Stored.millis(edge.recordedAt)])
+    }
+
+    static func edge(_ row: Row) throws -> ChainEdge {
+        let outcomeText: String = try row["outcome"]
+        let target: String? = try row["target_request_id"]
+        let outcome: EdgeOutcome
+        switch outcomeText {
+        case "child": outcome = .child(try Stored.uuid(target ?? "", column: "chain_edges.target_request_id"))
+        case "join": outcome = .join(try Stored.uuid(target ?? "", column: "chain_edges.target_request_id"))
+        default:
+            if outcomeText.hasPrefix("exit:"), let reason = ExitReason(rawValue: String(outcomeText.dropFirst(5))) {
+                outcome = .exit(reason)
+            } else if outcomeText.hasPrefix("limit:"), let reason = LimitReason(rawValue: String(outcomeText.dropFirst(6))) {
+                outcome = .limit(reason)
+            } else {
+                throw LedgerError.corruptValue(column: "chain_edges.outcome", value: outcomeText)
+            }
+        }
+        return ChainEdge(
+            caseID: try row["case_id"],
+            fromRequestID: try Stored.uuid(try row["from_request_id"], column: "chain_edges.from_request_id"),
+            reportedBy: try Stored.bank(try row["reported_by"], column: "chain_edges.reported_by"),
+            transfer: try TransferJSON.decode([UInt8](try row["transfer_json"] as Data)),
+            outcome: outcome,
+            recordedAt: Stored.timestamp(try row["recorded_at"] as Int64))
+    }
+}
+
+/// Stores an onward transfer through the contracts' own codec (as the only item of a
+/// `funds_moved` answer), so what is read back is validated like any incoming answer.
+enum TransferJSON {
+    private static let carrierID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
+
+    static func encode(_ transfer: OnwardTransfer) throws -> [UInt8] {
+        let carrier = BankResponse(id: carrierID, createdAt: transfer.occurredAt, responseID: "stored-transfer", requestID: carrierID,
+                                   status: .fundsMoved, respondedAt: transfer.occurredAt, onwardTransfers: [transfer])
+        do { return try EventEncoder.encode(carrier) } catch { throw LedgerError.misuse("transfer cannot be encoded: \(error)") }
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> OnwardTransfer {
+        do {
+            guard let transfer = try EventDecoder.decodeBankResponse(bytes).onwardTransfers.first else {
+                throw LedgerError.corruptValue(column: "chain_edges.transfer_json", value: "no transfer")
+            }
+            return transfer
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError.corruptValue(column: "chain_edges.transfer_json", value: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Contracts
+import Foundation
+import Relay
+
+extension Ledger {
+    /// Runs `body` in one write transaction: everything it reads sees what it already wrote,
+    /// and either all of it is committed or none of it. The runtime decides and applies a whole
+    /// poll batch inside one call, then commits Kafka offsets only after this returns.
+    public func write<Value>(_ body: (borrowing RelayTransaction) throws -> Value) throws -> Value {
+        try transaction { db in
+            try body(RelayTransaction(db: Database(connection: db.connection)))
+        }
+    }
+}
+
+/// Typed reads and writes of the relay's state inside one write transaction. Cannot outlive
+/// the transaction (it is `~Copyable` and only ever lent to the closure).
+public struct RelayTransaction: ~Copyable {
+    let db: Database
+
+    // MARK: Reads
+
+    /// The request with this id, if the relay has it.
+    public func request(_ id: UUID) throws -> RequestRecord? {
+        try db.query("SELECT * FROM requests WHERE request_id = ?", [Stored.text(id)], map: RequestRows.record).first
+    }
+
+    /// Unresolved escalations of a request.
+    public func openEscalations(of requestID: UUID) throws -> [EscalationRecord] {
+        try db.query("SELECT * FROM escalations WHERE request_id = ? AND resolved_at IS NULL ORDER BY raised_at", [Stored.text(requestID)], map: EscalationRows.record)
+    }
+
+    /// Everything known about a case: its requests and its money-flow edges.
+    public func caseContext(_ caseID: String) throws -> CaseContext {
+        CaseContext(
+            caseID: caseID,
+            requests: try db.query("SELECT * FROM requests WHERE case_id = ? ORDER BY received_at, request_id", [caseID], map: RequestRows.record),
+            edges: try db.query("SELECT * FROM chain_edges WHERE case_id = ? ORDER BY recorded_at, from_request_id, transfer_reference", [caseID], map: EdgeRows.edge))
+    }
+
+    /// A bank answer already taken into account under this response id.
+    public func response(bank: BankID, responseID: String) throws -> ResponseSeen? {
+        try db.query("SELECT * FROM responses WHERE bank_id = ? AND response_id = ?", [bank.rawValue, responseID]) { row in
+            ResponseSeen(bankID: bank, responseID: responseID,
+                         requestID: try Stored.uuid(try row["request_id"], column: "responses.request_id"),
+                         fingerprint: ContentFingerprint(canonicalBytes: [UInt8](try row["fingerprint"] as Data)))
+        }.first
+    }
+
+    /// The next offset to apply for a partition (records below it were applied already).
+    public func nextOffset(topic: String, partition: Int32) throws -> Int64? {
+        try db.scalar("SELECT next_offset FROM consumer_positions WHERE topic = ? AND partition = ?", [topic, Int(partition)])
+    }
+
+    /// Open timers due at or before `time`, earliest first.
+    public func dueDeadlines(at time: Timestamp, limit: Int) throws -> [Deadline] {
+        try db.query("SELECT * FROM deadlines WHERE status = 'open' AND due_at <= ? ORDER BY due_at, deadline_id LIMIT ?",
+                     [Stored.millis(time), limit], map: DeadlineRows.deadline)
+    }
+
+    /// Requests kept as unroutable.
+    public func unroutableRequests() throws -> [RequestRecord] {
+        try db.query("SELECT * FROM requests WHERE state = 'unroutable' ORDER BY received_at, request_id", map: RequestRows.record)
+    }
+
+    // MARK: Writes
+
+    /// Records that a partition has been applied up to (not including) `nextOffset`.
+    public func recordPosition(topic: String, partition: Int32, nextOffset: Int64, at time: Timestamp) throws {
+        try db.execute("""
+            INSERT INTO consumer_positions (topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (topic, partition) DO UPDATE SET next_offset = max(next_offset, excluded.next_offset), updated_at = excluded.updated_at
+            """, [topic, Int(partition), nextOffset, Stored.millis(time)])
+    }
+
+    /// Marks a timer as spent, whatever the decision was.
+    public func markFired(_ deadline: Deadline, at time: Timestamp) throws {
+        try db.execute("UPDATE deadlines SET status = 'fired', settled_at = ? WHERE deadline_id = ? AND status = 'open'",
+                       [Stored.millis(time), deadline.id])
+    }
+
+    /// Applies a decision's state changes and queues its encoded events, all in this transaction.
+    public func apply(_ effects: Effects, outbox: [OutboxMessage], at time: Timestamp) throws {
+        let now = Stored.millis(time)
+        for record in effects.requests { try RequestRows.upsert(record, db: db, now: now) }
+        for cancellation in effects.cancelDeadlines {
+            for kind in cancellation.kinds.sorted(by: { $0.rawValue < $1.rawValue }) {
+                try db.execute("UPDATE deadlines SET status = 'cancelled', settled_at = ? WHERE request_id = ? AND kind = ? AND status = 'open'",
+                               [now, Stored.text(cancellation.requestID), kind.rawValue])
+            }
+        }
+        for deadline in effects.schedule {
+            try db.execute("""
+                INSERT INTO deadlines (deadline_id, request_id, kind, level, deadline_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (deadline_id) DO NOTHING
+                """, [deadline.id, Stored.text(deadline.requestID), deadline.kind.rawValue, deadline.level,
+                      Stored.millis(deadline.deadline), Stored.millis(deadline.dueAt)])
+        }
+        for escalation in effects.escalations { try EscalationRows.upsert(escalation, db: db) }
+        for closure in effects.resolved {
+            try db.execute("UPDATE escalations SET resolved_at = ?, resolution = ? WHERE escalation_id = ? AND resolved_at IS NULL",
+                           [Stored.millis(closure.resolvedAt), closure.resolution.rawValue, Stored.text(closure.escalationID)])
+        }
+        for response in effects.responses {
+            try db.execute("INSERT INTO responses (bank_id, response_id, request_id, fingerprint, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                           [response.bankID.rawValue, response.responseID, Stored.text(response.requestID), Data(response.fingerprint.canonicalBytes), now])
+        }
+        for edge in effects.edges { try EdgeRows.insert(edge, db: db) }
+        for entry in effects.audit {
+            try db.execute("""
+                INSERT INTO audit (at, request_id, case_id, bank_id, cause, old_state, new_state, detail, security)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [Stored.millis(entry.at), entry.requestID.map(Stored.text), entry.caseID, entry.bankID?.rawValue, entry.cause,
+                      entry.oldState?.rawValue, entry.newState?.rawValue, entry.detail, entry.isSecurityEvent])
+        }
+        for message in outbox {
+            try db.execute("""
+                INSERT INTO outbox (event_id, event_type, topic, message_key, payload, headers, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
+                """, [Stored.text(message.eventID), message.eventType, message.topic, message.key.map { Data($0) },
+                      Data(message.payload), HeaderBlob.encode(message.headers), now])
+        }
+    }
+}

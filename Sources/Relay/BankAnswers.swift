@@ -1,0 +1,150 @@
+import Contracts
+import Foundation
+
+extension RelayEngine {
+    /// A bank's answer, read from the responses topic of `bank`.
+    ///
+    /// The topic decides who answered: an answer about a request not routed to that bank is
+    /// refused, changes nothing, goes to the dead-letter topic, is audited as a security event
+    /// and raises a `foreign_response` escalation.
+    public func answer(
+        _ response: BankResponse, fingerprint: ContentFingerprint, from bank: BankID, context: RequestContext,
+        previous: ResponseSeen?, case caseContext: CaseContext, cause: Cause, now: Timestamp
+    ) -> Effects {
+        let factory = EventFactory(policy: policy, cause: cause, now: now)
+        guard let record = context.record, record.state != .unroutable, record.bankID == bank else {
+            return foreignAnswer(response, from: bank, record: context.record, factory: factory)
+        }
+        var effects = Effects()
+        if let previous {
+            if previous.fingerprint == fingerprint {
+                effects.outcome = "duplicate"
+                return effects
+            }
+            effects.refusal = Refusal(code: .conflictingDuplicate, path: "response_id",
+                                      message: "response_id \(response.responseID) was already used by \(bank) for a different answer; this version was refused")
+            effects.audit = [factory.audit(record, from: record.state, to: record.state, "conflicting re-use of response_id refused")]
+            effects.outcome = "conflicting_duplicate"
+            return effects
+        }
+        let seen = ResponseSeen(bankID: bank, responseID: response.responseID, requestID: record.requestID, fingerprint: fingerprint)
+
+        switch TransitionRules.evaluate(record, answer: response) {
+        case .repeated:
+            effects.responses = [seen]
+            effects.outcome = "repeated"
+        case .ignore(let why):
+            effects.responses = [seen]
+            effects.audit = [factory.audit(record, from: record.state, to: record.state, "\(response.status.rawValue) ignored: \(why)")]
+            effects.outcome = "ignored"
+        case .refuse(let why):
+            effects.refusal = Refusal(code: .invalidTransition, path: "status", message: "\(response.status.rawValue) refused for request \(CanonicalUUID.string(record.requestID)) in state \(record.state.rawValue): \(why)")
+            effects.audit = [factory.audit(record, from: record.state, to: record.state, "\(response.status.rawValue) refused: \(why)")]
+            effects.outcome = "invalid_transition"
+        case .advance(let target):
+            effects = apply(response, moving: record, to: target, context: context, case: caseContext, factory: factory)
+            effects.responses.append(seen)
+        }
+        return effects
+    }
+
+    private func foreignAnswer(_ response: BankResponse, from bank: BankID, record: RequestRecord?, factory: EventFactory) -> Effects {
+        let whose: String
+        switch (record, record?.bankID) {
+        case (nil, _): whose = "which the relay does not know"
+        case (_, nil): whose = "which was never routed to any bank"
+        case (_, let owner?): whose = "which was routed to \(owner)"
+        }
+        let message = "answer \(response.responseID) on \(bank)'s responses topic is about request \(CanonicalUUID.string(response.requestID)), \(whose); refused, nothing changed"
+        let escalation = EscalationRecord(
+            escalationID: DeterministicIDs.eventID(cause: response.id, kind: "escalation:foreign_response:\(bank.rawValue)"),
+            kind: .foreignResponse, level: 1, requestID: response.requestID, caseID: record?.caseID, bankID: bank,
+            raisedAt: factory.now, levelRaisedAt: factory.now, deadline: nil,
+            detail: message + ". Check the bank's integration and credentials: a bank may only answer requests routed to it.")
+        var effects = Effects()
+        effects.refusal = Refusal(code: .foreignResponse, path: "request_id", message: message)
+        effects.escalations = [escalation]
+        effects.events = [factory.escalation(escalation, overdueSeconds: nil)]
+        effects.audit = [factory.audit(record, from: record?.state, to: record?.state, "SECURITY: \(message)", security: true,
+                                       requestID: response.requestID, bankID: bank)]
+        effects.outcome = "foreign_response"
+        return effects
+    }
+
+    /// A permitted answer: new state, stopped clocks, resolved escalations, status to police,
+    /// and for moved money, the next hop.
+    private func apply(
+        _ response: BankResponse, moving old: RequestRecord, to target: RequestState, context: RequestContext,
+        case caseContext: CaseContext, factory: EventFactory
+    ) -> Effects {
+        let now = factory.now
+        var record = old
+        record.state = target
+        if record.acknowledgedAt == nil { record.acknowledgedAt = now }
+        let isFinalAnswer = [.frozen, .partiallyFrozen, .rejected, .accountNotFound, .fundsMoved].contains(target)
+        if isFinalAnswer && record.answeredAt == nil { record.answeredAt = now }
+        if target.holdsFunds {
+            if record.frozenAt == nil { record.frozenAt = now }
+            record.frozenAmount = response.frozenAmount
+            record.holdUntil = response.holdUntil
+        }
+        if target.isFinal && record.closedAt == nil { record.closedAt = now }
+        if let reason = response.reason { record.reason = reason }
+
+        var effects = Effects()
+        effects.outcome = target.rawValue
+
+        // Clocks: any answer meets the acknowledgement deadline; a final answer meets the freeze deadline.
+        var stop: Set<DeadlineKind> = [.acknowledge]
+        var met: Set<EscalationKind> = [.ackOverdue]
+        if isFinalAnswer { stop.insert(.freeze); met.insert(.freezeOverdue) }
+        let holdChanged = target.holdsFunds && record.holdUntil != old.holdUntil
+        if holdChanged || !target.holdsFunds { stop.insert(.holdExpiry) }
+        effects.cancelDeadlines = [DeadlineCancellation(requestID: record.requestID, kinds: stop)]
+        for escalation in context.openEscalations where met.contains(escalation.kind) {
+            let late = escalation.deadline.map { " \(max(0, $0.seconds(until: now)))s after the deadline" } ?? ""
+            effects.resolved.append(EscalationClosure(escalationID: escalation.escalationID, resolution: .answered, resolvedAt: now))
+            effects.events.append(factory.resolved(escalation, .answered, detail: "bank answered \(response.status.rawValue)\(late)"))
+        }
+        if let hold = context.openEscalation(.holdExpiring), holdChanged || !target.holdsFunds {
+            let resolution: EscalationResolution = holdChanged ? .superseded : .closed
+            effects.resolved.append(EscalationClosure(escalationID: hold.escalationID, resolution: resolution, resolvedAt: now))
+            effects.events.append(factory.resolved(hold, resolution, detail: holdChanged ? "hold extended to \(record.holdUntil.map(\.rfc3339) ?? "none")" : "hold ended: \(target.rawValue)"))
+        }
+        if holdChanged, let holdUntil = record.holdUntil {
+            let warnAt = holdUntil.subtracting(policy.sla.holdWarning)
+            effects.schedule.append(Deadline(requestID: record.requestID, kind: .holdExpiry, level: 1, deadline: holdUntil, dueAt: warnAt))
+        }
+
+        // Following the money to the next bank.
+        var chain = ChainOutcome()
+        if !response.onwardTransfers.isEmpty, let bank = record.bankID {
+            chain = follow(response.onwardTransfers, from: record, reportedBy: bank, case: caseContext.with(record), factory: factory)
+        }
+        effects.requests = [record] + chain.children.map(\.record)
+        let totals = self.totals(caseContext, applying: effects.requests, edges: chain.edges)
+
+        var detail = "\(record.bankID?.rawValue ?? "bank") reports \(target.rawValue)"
+        if let amount = response.frozenAmount { detail += ": \(amount) blocked" }
+        if let holdUntil = response.holdUntil { detail += " until \(holdUntil)" }
+        if let reason = response.reason { detail += "; reason: \(reason)" }
+        if !chain.children.isEmpty { detail += "; \(chain.children.count) follow-up request(s) created" }
+        if !chain.exits.isEmpty { detail += "; \(chain.exits.count) transfer(s) left the participating banks" }
+        effects.events.append(factory.status(
+            record, target.statusKind, detail: detail, frozenAmount: target.holdsFunds ? record.frozenAmount : nil,
+            holdUntil: target.holdsFunds ? record.holdUntil : nil, children: chain.children.map(\.summary),
+            exits: chain.exits, totals: totals))
+        effects.audit.append(factory.audit(record, from: old.state, to: target, detail))
+
+        if target == .rejected, let bank = record.bankID {
+            let escalation = EscalationRecord(
+                escalationID: EscalationRecord.id(requestID: record.requestID, kind: .rejected), kind: .rejected, level: 1,
+                requestID: record.requestID, caseID: record.caseID, bankID: bank, raisedAt: now, levelRaisedAt: now,
+                deadline: nil, detail: "\(bank) rejected the request: \(response.reason ?? "no reason given")")
+            effects.escalations.append(escalation)
+            effects.events.append(factory.escalation(escalation, overdueSeconds: nil))
+        }
+        effects.merge(chain.effects(totals: totals))
+        return effects
+    }
+}

@@ -1,0 +1,53 @@
+import Contracts
+
+/// Bounds on following money from bank to bank.
+public struct ChainLimits: Sendable, Hashable {
+    /// Deepest hop a child request may have (the police request is hop 0).
+    public var maxHops: Int
+    /// Most child requests one bank answer may create.
+    public var maxChildrenPerAnswer: Int
+    /// Transfers below this amount are not followed (nil: follow everything).
+    public var minimumAmount: Money?
+
+    public init(maxHops: Int = 8, maxChildrenPerAnswer: Int = 50, minimumAmount: Money? = nil) {
+        self.maxHops = maxHops
+        self.maxChildrenPerAnswer = maxChildrenPerAnswer
+        self.minimumAmount = minimumAmount
+    }
+}
+
+/// Everything configurable that the relay's decisions depend on.
+public struct RelayPolicy: Sendable, Hashable {
+    public var routing: RoutingTable
+    public var sla: SLAPolicy
+    public var chain: ChainLimits
+    public var topics: TopicNames
+
+    public init(routing: RoutingTable, sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), topics: TopicNames) {
+        self.routing = routing
+        self.sla = sla
+        self.chain = chain
+        self.topics = topics
+    }
+
+    /// The requests topic of a bank (its override, or the standard name).
+    public func requestsTopic(of bank: BankProfile) -> String {
+        bank.requestsTopic ?? topics.bankRequests(bank.id)
+    }
+
+    public func requestsTopic(of bank: BankID) -> String {
+        routing.profile(bank)?.requestsTopic ?? topics.bankRequests(bank)
+    }
+}
+
+extension RelayPolicy {
+    /// The bank whose responses topic this is: a bank's own override first, then the standard
+    /// `<prefix>.bank.<id>.responses` pattern. The topic, not the message, decides who answered.
+    public func bank(forResponsesTopic topic: String) -> BankID? {
+        if let overridden = routing.banks.values.first(where: { $0.responsesTopic == topic }) { return overridden.id }
+        guard let id = topics.bankID(fromResponsesTopic: topic) else { return nil }
+        // A bank whose responses were moved to an override topic cannot answer on the standard one.
+        if let profile = routing.profile(id), profile.responsesTopic != nil { return nil }
+        return id
+    }
+}

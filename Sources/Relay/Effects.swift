@@ -1,0 +1,131 @@
+import Contracts
+import Foundation
+
+/// An event to publish: where, under which key, and what caused it (for the causation header).
+public struct OutgoingEvent: Sendable, Hashable {
+    public var topic: String
+    public var key: String
+    public var event: Event
+    public var causationID: UUID?
+
+    public init(topic: String, key: String, event: Event, causationID: UUID?) {
+        self.topic = topic
+        self.key = key
+        self.event = event
+        self.causationID = causationID
+    }
+}
+
+/// One line of the append-only audit trail.
+public struct AuditEntry: Sendable, Hashable {
+    public var at: Timestamp
+    public var requestID: UUID?
+    public var caseID: String?
+    public var bankID: BankID?
+    /// Where the change came from (`freeze.requests/0@42`, `timer …`).
+    public var cause: String
+    public var oldState: RequestState?
+    public var newState: RequestState?
+    /// What happened, in words; ids only, never names or full account numbers.
+    public var detail: String
+    /// Marks events operators must review (answers from the wrong bank).
+    public var isSecurityEvent: Bool
+
+    public init(at: Timestamp, requestID: UUID?, caseID: String?, bankID: BankID?, cause: String,
+                oldState: RequestState?, newState: RequestState?, detail: String, isSecurityEvent: Bool = false) {
+        self.at = at
+        self.requestID = requestID
+        self.caseID = caseID
+        self.bankID = bankID
+        self.cause = cause
+        self.oldState = oldState
+        self.newState = newState
+        self.detail = detail
+        self.isSecurityEvent = isSecurityEvent
+    }
+}
+
+/// Why a record is refused, for the dead-letter topic.
+public struct Refusal: Sendable, Hashable {
+    public var code: DeadLetterCode
+    public var path: String?
+    public var message: String
+
+    public init(code: DeadLetterCode, path: String?, message: String) {
+        self.code = code
+        self.path = path
+        self.message = message
+    }
+}
+
+/// A bank answer the relay has taken into account, remembered to spot re-sends.
+public struct ResponseSeen: Sendable, Hashable {
+    public var bankID: BankID
+    public var responseID: String
+    public var requestID: UUID
+    public var fingerprint: ContentFingerprint
+
+    public init(bankID: BankID, responseID: String, requestID: UUID, fingerprint: ContentFingerprint) {
+        self.bankID = bankID
+        self.responseID = responseID
+        self.requestID = requestID
+        self.fingerprint = fingerprint
+    }
+}
+
+/// What one decision changes. The runtime applies all of it in one ledger transaction, then
+/// publishes `events` from the outbox.
+public struct Effects: Sendable, Hashable {
+    /// New or changed requests (whole records).
+    public var requests: [RequestRecord] = []
+    /// Timers to add (an existing id is left as it is).
+    public var schedule: [Deadline] = []
+    /// Open timers of these requests and kinds to drop.
+    public var cancelDeadlines: [DeadlineCancellation] = []
+    /// Escalations raised or re-raised at a higher level.
+    public var escalations: [EscalationRecord] = []
+    /// Escalations closed.
+    public var resolved: [EscalationClosure] = []
+    public var events: [OutgoingEvent] = []
+    public var audit: [AuditEntry] = []
+    /// Set when the input is refused: it goes to the dead-letter topic with this reason.
+    public var refusal: Refusal?
+    /// Bank answers to remember.
+    public var responses: [ResponseSeen] = []
+    /// Money-flow edges found in bank answers (chain following).
+    public var edges: [ChainEdge] = []
+    /// A short description of the outcome, for logs and metrics (`routed`, `duplicate`, …).
+    public var outcome: String = "ignored"
+
+    public init() {}
+
+    /// Nothing changes.
+    public var isEmpty: Bool {
+        requests.isEmpty && schedule.isEmpty && cancelDeadlines.isEmpty && escalations.isEmpty && resolved.isEmpty
+            && events.isEmpty && audit.isEmpty && refusal == nil && responses.isEmpty && edges.isEmpty
+    }
+
+    mutating func merge(_ other: Effects) {
+        requests += other.requests
+        schedule += other.schedule
+        cancelDeadlines += other.cancelDeadlines
+        escalations += other.escalations
+        resolved += other.resolved
+        events += other.events
+        audit += other.audit
+        if refusal == nil { refusal = other.refusal }
+        responses += other.responses
+        edges += other.edges
+    }
+}
+
+/// Drop the open timers of a request of the given kinds.
+public struct DeadlineCancellation: Sendable, Hashable {
+    public var requestID: UUID
+    public var kinds: Set<DeadlineKind>
+
+    public init(requestID: UUID, kinds: Set<DeadlineKind>) {
+        self.requestID = requestID
+        self.kinds = kinds
+    }
+}

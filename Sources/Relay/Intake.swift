@@ -1,0 +1,81 @@
+import Contracts
+import Foundation
+
+extension RelayEngine {
+    /// A freeze request from police: route it, or recognise it as a duplicate.
+    ///
+    /// Same request id and same content: a duplicate, nothing happens again. Same id, different
+    /// content: refused (dead-lettered as a conflicting duplicate) and police are told.
+    public func receive(
+        _ request: FreezeRequest, fingerprint: ContentFingerprint, context: RequestContext, case caseContext: CaseContext,
+        cause: Cause, now: Timestamp
+    ) -> Effects {
+        let factory = EventFactory(policy: policy, cause: cause, now: now)
+        if let existing = context.record {
+            var effects = Effects()
+            if existing.fingerprint == fingerprint {
+                effects.outcome = "duplicate"
+                return effects
+            }
+            let detail = "request id \(CanonicalUUID.string(request.requestID)) was already received (case \(existing.caseID), \(existing.state.rawValue)) with different content; this version was refused, the original stands"
+            effects.refusal = Refusal(code: .conflictingDuplicate, path: "request_id", message: detail)
+            effects.events = [factory.status(requestID: request.requestID, caseID: request.caseID, chain: request.chain, .duplicateConflict, detail: detail)]
+            effects.audit = [factory.audit(existing, from: existing.state, to: existing.state, "conflicting re-send refused (fingerprint \(fingerprint.sha1Hex.prefix(12)) vs \(existing.fingerprint.sha1Hex.prefix(12)))")]
+            effects.outcome = "conflicting_duplicate"
+            return effects
+        }
+        var currentCase = caseContext
+        let (_, effects) = route(request, fingerprint: fingerprint, receivedAt: now, factory: factory) { record in
+            currentCase = currentCase.with(record)
+            return CaseAccounting.totals(of: currentCase)
+        }
+        return effects
+    }
+
+    /// A cancel from police: stop the clocks, tell the bank, report it. Cancelling an unknown
+    /// or finished request is answered with a `cancel_refused` status, not silence.
+    public func cancel(_ cancel: FreezeCancel, context: RequestContext, case caseContext: CaseContext, cause: Cause, now: Timestamp) -> Effects {
+        let factory = EventFactory(policy: policy, cause: cause, now: now)
+        var effects = Effects()
+        guard var record = context.record else {
+            let message = "cancel for request \(CanonicalUUID.string(cancel.requestID)), which the relay never received"
+            effects.refusal = Refusal(code: .unknownRequest, path: "request_id", message: message)
+            if let caseID = cancel.caseID {
+                effects.events = [factory.status(requestID: cancel.requestID, caseID: caseID, .cancelRefused, detail: message)]
+            }
+            effects.audit = [factory.audit(nil, from: nil, to: nil, message, requestID: cancel.requestID, caseID: cancel.caseID)]
+            effects.outcome = "cancel_unknown"
+            return effects
+        }
+        let old = record.state
+        if old == .cancelled {
+            effects.outcome = "duplicate"
+            return effects
+        }
+        if old.isFinal {
+            let detail = "request is already \(old.rawValue); nothing to cancel" + (old == .fundsMoved ? " (cancel its follow-up requests individually)" : "")
+            effects.events = [factory.status(record, .cancelRefused, detail: detail)]
+            effects.audit = [factory.audit(record, from: old, to: old, "cancel refused: \(detail)")]
+            effects.outcome = "cancel_refused"
+            return effects
+        }
+        record.state = .cancelled
+        record.closedAt = now
+        record.reason = cancel.reason
+        effects.requests = [record]
+        effects.cancelDeadlines = [DeadlineCancellation(requestID: record.requestID, kinds: Set(DeadlineKind.allCases))]
+        for escalation in context.openEscalations {
+            effects.resolved.append(EscalationClosure(escalationID: escalation.escalationID, resolution: .cancelled, resolvedAt: now))
+            effects.events.append(factory.resolved(escalation, .cancelled, detail: "request cancelled by police"))
+        }
+        if let bank = record.bankID, old != .unroutable {
+            effects.events.append(factory.routedCancel(record, bank: bank, cancel: cancel))
+        }
+        let told = old == .unroutable ? "it had not been routed to a bank" : "bank \(record.bankID?.rawValue ?? "?") told to cancel" + (old.holdsFunds ? " and release the hold" : "")
+        effects.events.append(factory.status(record, .cancelled, detail: "cancelled: \(cancel.reason); \(told)",
+                                             totals: totals(caseContext, applying: [record])))
+        effects.audit = [factory.audit(record, from: old, to: .cancelled, "cancelled by police; \(told)")]
+        effects.outcome = "cancelled"
+        return effects
+    }
+}
