@@ -26,11 +26,14 @@ try:
     import jsonschema
     from jsonschema import Draft202012Validator, FormatChecker, ValidationError
     from jsonschema.validators import extend
-    import referencing
-    from referencing.jsonschema import DRAFT202012
 except ImportError as error:  # pragma: no cover - reported to the Swift test as a failure
     print(f"validate_examples.py: missing Python package: {error.name}; run .ci/install-deps", file=sys.stderr)
     sys.exit(3)
+try:  # jsonschema >= 4.18 resolves $refs through `referencing`; older 4.x (e.g. Debian's package) through RefResolver
+    import referencing
+    from referencing.jsonschema import DRAFT202012
+except ImportError:
+    referencing = None
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -133,19 +136,25 @@ class Contracts:
         self.schemas_dir = schemas_dir
         countries = json.loads((schemas_dir / "iban-countries.json").read_text("utf-8"))["countries"]
         self.format_checker = make_format_checker(countries)
-        resources = []
+        self.by_id = {}
         self.by_type = {}
         for path in sorted(schemas_dir.glob("*.schema.json")):
             schema = json.loads(path.read_text("utf-8"))
-            resources.append((schema["$id"], DRAFT202012.create_resource(schema)))
+            self.by_id[schema["$id"]] = schema
             if path.name != "common.schema.json":
                 self.by_type[path.name[: -len(".schema.json")]] = schema
-        self.registry = referencing.Registry().with_resources(resources)
+        if referencing is not None:
+            resources = [(uri, DRAFT202012.create_resource(schema)) for uri, schema in self.by_id.items()]
+            self.registry = referencing.Registry().with_resources(resources)
         for schema in list(self.by_type.values()) + [json.loads((schemas_dir / "common.schema.json").read_text("utf-8"))]:
             Draft202012Validator.check_schema(schema)
 
     def validator(self, type_name):
-        return StrictValidator(self.by_type[type_name], registry=self.registry, format_checker=self.format_checker)
+        schema = self.by_type[type_name]
+        if referencing is not None:
+            return StrictValidator(schema, registry=self.registry, format_checker=self.format_checker)
+        resolver = jsonschema.RefResolver.from_schema(schema, store=dict(self.by_id))
+        return StrictValidator(schema, resolver=resolver, format_checker=self.format_checker)
 
     def check(self, type_name, document):
         """Return (valid, paths, messages) for one parsed document."""

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Any one of the nine events, as returned by ``EventDecoder/decodeEvent(_:)-(Data)``.
+/// Any one of the nine events, as returned by ``EventDecoder``'s generic entry points.
 public enum Event: Sendable, Hashable {
     /// `freeze_request`
     case freezeRequest(FreezeRequest)
