@@ -236,11 +236,11 @@ def run_examples(contracts, report):
 
 
 def run_stdin(contracts):
-    documents = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    documents = load_strict(sys.stdin.buffer.read())
     results = []
     for index, document in enumerate(documents):
         type_name = document.get("type") if isinstance(document, dict) else None
-        if type_name not in contracts.by_type:
+        if not isinstance(type_name, str) or type_name not in contracts.by_type:
             results.append({"index": index, "valid": False, "paths": ["type"], "messages": [f"unknown type {type_name!r}"]})
             continue
         valid, paths, messages = contracts.check(type_name, document)
