@@ -1,0 +1,39 @@
+/// The two kinds of free text in the contracts, mirrored one-to-one by `label` and `text` in
+/// `schemas/common.schema.json`. Lengths count Unicode code points, as JSON Schema's `maxLength` does.
+enum TextRules {
+    /// C0 controls, DEL and C1 controls: invisible, break logs and terminals, never legitimate in these fields.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// Tab, line feed and carriage return: the only controls allowed, and only in multi-line `text`.
+    static func isLineBreakOrTab(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\t" || scalar == "\n" || scalar == "\r"
+    }
+
+    /// A single-line value (names, references, identifiers): no control characters,
+    /// no leading or trailing space. Returns the reason when `value` breaks the rule.
+    static func labelProblem(_ value: String, maxLength: Int) -> String? {
+        let scalars = value.unicodeScalars
+        let count = scalars.count
+        if count == 0 { return "must not be empty" }
+        if count > maxLength { return "must be at most \(maxLength) characters (got \(count))" }
+        if scalars.contains(where: isControl) { return "must not contain control characters or line breaks" }
+        if scalars.first == " " || scalars.last == " " { return "must not start or end with a space" }
+        return nil
+    }
+
+    /// Human text (reasons, details): line breaks and tabs allowed, other controls not,
+    /// and it must contain at least one visible character.
+    static func textProblem(_ value: String, maxLength: Int) -> String? {
+        let scalars = value.unicodeScalars
+        let count = scalars.count
+        if count == 0 { return "must not be empty" }
+        if count > maxLength { return "must be at most \(maxLength) characters (got \(count))" }
+        if scalars.contains(where: { isControl($0) && !isLineBreakOrTab($0) }) {
+            return "must not contain control characters other than tab and line breaks"
+        }
+        if !scalars.contains(where: { !isControl($0) && $0 != " " }) { return "must not be blank" }
+        return nil
+    }
+}
