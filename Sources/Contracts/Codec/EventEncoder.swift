@@ -38,6 +38,11 @@ public struct ContentFingerprint: Sendable, Hashable, CustomStringConvertible {
     /// Canonical JSON of the event without `id` and `created_at`.
     public let canonicalBytes: [UInt8]
 
+    /// A fingerprint stored earlier (the ledger keeps the canonical bytes).
+    public init(canonicalBytes: [UInt8]) {
+        self.canonicalBytes = canonicalBytes
+    }
+
     /// Computes the fingerprint of any event.
     public init(_ event: some ContractEvent) {
         self.init(event.asEvent)

@@ -142,6 +142,9 @@ public enum EscalationKind: String, Sendable, Hashable, CaseIterable, Codable {
     case chainExit = "chain_exit"
     /// A hold lapses soon.
     case holdExpiring = "hold_expiring"
+    /// A configured limit (hop depth, children per answer, minimum amount) stopped the relay
+    /// from following money further.
+    case chainLimit = "chain_limit"
 }
 
 /// A bank's escalation contact, from the relay's configuration. At least one field is present.

@@ -19,9 +19,13 @@ public struct FreezeCancel: ContractEvent, EventBody {
     public var issuedAt: Timestamp
     /// Who issued it.
     public var issuer: Issuer
+    /// The case the request belongs to, if the sender gives it: lets the relay answer a cancel
+    /// for a request it never received with a `cancel_refused` status on the case's key.
+    public var caseID: String?
 
     /// Creates a cancel.
-    public init(id: UUID, createdAt: Timestamp, requestID: UUID, reason: String, issuedAt: Timestamp, issuer: Issuer) {
+    public init(id: UUID, createdAt: Timestamp, requestID: UUID, reason: String, issuedAt: Timestamp, issuer: Issuer, caseID: String? = nil) {
+        self.caseID = caseID
         self.id = id
         self.createdAt = createdAt
         self.requestID = requestID
@@ -37,6 +41,7 @@ public struct FreezeCancel: ContractEvent, EventBody {
         reason = try body.required("reason", Read.text(maxLength: ContractLimits.reason))
         issuedAt = try body.required("issued_at", Read.timestamp)
         issuer = try body.required("issuer", Issuer.read)
+        caseID = try body.optional("case_id", Read.caseID)
     }
 
     func writeBody(into body: inout ObjectWriter) {
@@ -44,6 +49,7 @@ public struct FreezeCancel: ContractEvent, EventBody {
         body["reason"] = .string(reason)
         body["issued_at"] = .timestamp(issuedAt)
         body["issuer"] = issuer.json
+        body["case_id"] = caseID.map(JSONValue.string)
     }
 
     /// Wraps in ``Event``.

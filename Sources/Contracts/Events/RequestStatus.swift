@@ -20,7 +20,7 @@ public struct RequestStatus: ContractEvent, EventBody {
     /// The bank it is routed to (absent while unroutable).
     public var bankID: BankID?
     /// The new state.
-    public var status: RequestState
+    public var status: StatusKind
     /// Human-readable explanation (for `rejected`: the bank's reason).
     public var detail: String
     /// The event id that caused this change (a bank response, a cancel, a timer event).
@@ -42,7 +42,7 @@ public struct RequestStatus: ContractEvent, EventBody {
 
     /// Creates a status event.
     public init(id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID? = nil,
-                status: RequestState, detail: String, causedBy: UUID? = nil, frozenAmount: Money? = nil,
+                status: StatusKind, detail: String, causedBy: UUID? = nil, frozenAmount: Money? = nil,
                 holdUntil: Timestamp? = nil, chain: ChainPosition? = nil, children: [ChildRequest] = [],
                 exits: [ChainExit] = [], caseTotals: CaseTotals? = nil, escalation: EscalationSummary? = nil) {
         self.id = id
@@ -68,7 +68,7 @@ public struct RequestStatus: ContractEvent, EventBody {
         requestID = try body.required("request_id", Read.uuid)
         caseID = try body.required("case_id", Read.caseID)
         bankID = try body.optional("bank_id", Read.bankID)
-        status = try body.required("status", Read.enumeration(RequestState.self))
+        status = try body.required("status", Read.enumeration(StatusKind.self))
         detail = try body.required("detail", Read.text(maxLength: ContractLimits.detail))
         causedBy = try body.optional("caused_by", Read.uuid)
         frozenAmount = try body.optional("frozen_amount", Read.positiveMoney)
@@ -114,7 +114,7 @@ public struct RequestStatus: ContractEvent, EventBody {
 }
 
 /// The `status` of a ``RequestStatus``: every state a request can be reported in.
-public enum RequestState: String, Sendable, Hashable, CaseIterable, Codable {
+public enum StatusKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// Sent to the bank.
     case routed
     /// The bank acknowledged.

@@ -42,7 +42,7 @@ enum SampleEvents {
             onwardTransfers: status == .fundsMoved || status == .partiallyFrozen ? transfers : [])
     }
 
-    static func status(_ state: RequestState) -> RequestStatus {
+    static func status(_ state: StatusKind) -> RequestStatus {
         RequestStatus(
             id: id("rs-\(state.rawValue)"), createdAt: time("2024-05-14T09:20:00.120Z"), requestID: id("fr"), caseID: "ERDR-247500031000123",
             bankID: state == .unroutable ? nil : kaspi, status: state, detail: "State is now \(state.rawValue).",
@@ -95,7 +95,7 @@ enum SampleEvents {
                                    deadLetteredAt: time("2024-05-14T11:00:00Z"))),
         ]
         events += BankResponseStatus.allCases.map { .bankResponse(response($0)) }
-        events += RequestState.allCases.map { .requestStatus(status($0)) }
+        events += StatusKind.allCases.map { .requestStatus(status($0)) }
         events += EscalationKind.allCases.map { .escalation(escalation($0)) }
         return events
     }
