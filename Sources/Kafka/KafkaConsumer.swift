@@ -28,6 +28,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let lifecycle = Mutex(Lifecycle.open)
 
     private enum Lifecycle { case open, closing, closed }
+    private let abandoned = Mutex(false)
     /// The consumer group id.
     public let groupID: String
 
@@ -74,10 +75,14 @@ public final class KafkaConsumer: @unchecked Sendable {
     deinit {
         // The handler holds an unowned reference to self, which must not be touched while deiniting.
         context.setRebalanceTarget(nil)
-        if lifecycle.withLock({ $0 }) == .open {
-            rd_kafka_consumer_close(handle)
+        if abandoned.withLock({ $0 }) {
+            rd_kafka_destroy_flags(handle, 0x8 /* RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE */)
+        } else {
+            if lifecycle.withLock({ $0 }) == .open {
+                rd_kafka_consumer_close(handle)
+            }
+            rd_kafka_destroy(handle)
         }
-        rd_kafka_destroy(handle)
         retainedContext.release()
     }
 
@@ -248,6 +253,18 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard wasOpen else { return }
         defer { lifecycle.withLock { $0 = .closed } }
         try KafkaError.check(rd_kafka_consumer_close(handle), "close consumer of group \(groupID)")
+    }
+
+    /// Drops the consumer the way a crash would: no final revoke, no final commit. Offsets stored
+    /// but not yet auto-committed are lost, exactly as when the process dies. For crash tests.
+    public func abandon() {
+        let wasOpen = lifecycle.withLock { state in
+            defer { state = .closed }
+            return state == .open
+        }
+        guard wasOpen else { return }
+        context.setRebalanceTarget(nil)
+        abandoned.withLock { $0 = true }
     }
 
     /// Sends a metadata request and reports whether a broker answered within `timeout`.

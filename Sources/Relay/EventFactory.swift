@@ -8,6 +8,13 @@ struct EventFactory {
     let cause: Cause
     let now: Timestamp
 
+    /// Human-readable texts are bounded by the contracts; long lists (many exits) are cut with a
+    /// marker rather than producing an event the schema would refuse.
+    static func clip(_ text: String, to limit: Int = ContractLimits.detail) -> String {
+        guard text.count > limit else { return text }
+        return String(text.prefix(limit - 20)) + " … (truncated)"
+    }
+
     func status(
         _ record: RequestRecord, _ kind: StatusKind, detail: String, frozenAmount: Money? = nil, holdUntil: Timestamp? = nil,
         children: [ChildRequest] = [], exits: [ChainExit] = [], totals: CaseTotals? = nil,
@@ -17,7 +24,7 @@ struct EventFactory {
         let event = RequestStatus(
             id: cause.derivedID("status:\(CanonicalUUID.string(record.requestID)):\(kind.rawValue)\(levelSuffix)"),
             createdAt: now, requestID: record.requestID, caseID: record.caseID, bankID: record.bankID, status: kind,
-            detail: detail, causedBy: cause.eventID, frozenAmount: frozenAmount, holdUntil: holdUntil,
+            detail: Self.clip(detail), causedBy: cause.eventID, frozenAmount: frozenAmount, holdUntil: holdUntil,
             chain: record.request.chain, children: children, exits: exits, caseTotals: totals, escalation: escalation)
         return OutgoingEvent(topic: policy.topics.status, key: record.caseID, event: .requestStatus(event), causationID: cause.eventID)
     }
@@ -26,7 +33,7 @@ struct EventFactory {
     func status(requestID: UUID, caseID: String, chain: ChainPosition? = nil, _ kind: StatusKind, detail: String) -> OutgoingEvent {
         let event = RequestStatus(
             id: cause.derivedID("status:\(CanonicalUUID.string(requestID)):\(kind.rawValue)"),
-            createdAt: now, requestID: requestID, caseID: caseID, status: kind, detail: detail,
+            createdAt: now, requestID: requestID, caseID: caseID, status: kind, detail: Self.clip(detail),
             causedBy: cause.eventID, chain: chain)
         return OutgoingEvent(topic: policy.topics.status, key: caseID, event: .requestStatus(event), causationID: cause.eventID)
     }
@@ -41,7 +48,7 @@ struct EventFactory {
     func routedCancel(_ record: RequestRecord, bank: BankID, cancel: FreezeCancel) -> OutgoingEvent {
         let event = RoutedCancel(
             id: cause.derivedID("routed_cancel:\(CanonicalUUID.string(record.requestID))"), createdAt: now,
-            requestID: record.requestID, caseID: record.caseID, bankID: bank, reason: cancel.reason,
+            requestID: record.requestID, caseID: record.caseID, bankID: bank, reason: Self.clip(cancel.reason, to: ContractLimits.reason),
             issuedAt: cancel.issuedAt, issuer: cancel.issuer)
         return OutgoingEvent(topic: policy.requestsTopic(of: bank), key: CanonicalUUID.string(record.requestID), event: .routedCancel(event), causationID: cause.eventID)
     }
@@ -55,7 +62,7 @@ struct EventFactory {
             caseID: escalation.caseID, deadline: escalation.deadline,
             overdueSeconds: overdueSeconds.map { min(max(0, $0), Escalation.maxOverdueSeconds) },
             raisedAt: escalation.levelRaisedAt, contact: escalation.kind == .unroutable ? nil : contact,
-            detail: escalation.detail, exit: exit)
+            detail: Self.clip(escalation.detail), exit: exit)
         return OutgoingEvent(topic: policy.topics.escalations, key: escalation.caseID ?? CanonicalUUID.string(escalation.requestID),
                              event: .escalation(event), causationID: cause.eventID)
     }
@@ -64,7 +71,7 @@ struct EventFactory {
         let event = EscalationResolved(
             id: cause.derivedID("escalation_resolved:\(CanonicalUUID.string(escalation.escalationID))"), createdAt: now,
             escalationID: escalation.escalationID, resolution: resolution, resolvedAt: now,
-            requestID: escalation.requestID, caseID: escalation.caseID, bankID: escalation.bankID, detail: detail)
+            requestID: escalation.requestID, caseID: escalation.caseID, bankID: escalation.bankID, detail: Self.clip(detail))
         return OutgoingEvent(topic: policy.topics.escalations, key: escalation.caseID ?? CanonicalUUID.string(escalation.requestID),
                              event: .escalationResolved(event), causationID: cause.eventID)
     }

@@ -46,7 +46,7 @@ final class RebalanceRecorder: Sendable {
             try consumer.commit()
             revokeCommits.withLock { $0.count += 1 }
         } catch {
-            revokeCommits.withLock { $0.errors.append(error as! KafkaError) }
+            revokeCommits.withLock { $0.errors.append(error) }
         }
     }
 

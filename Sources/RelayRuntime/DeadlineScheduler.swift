@@ -1,0 +1,80 @@
+import Contracts
+import Foundation
+import Ledger
+import Logging
+import Relay
+
+/// What firing one timer did.
+public struct FiredDeadline: Sendable, Hashable {
+    public var deadline: Deadline
+    public var outcome: String
+    /// How late the timer fired: now − due time (after downtime this is large).
+    public var lateness: Duration
+}
+
+/// Fires durable timers. It sleeps until the earliest open timer is due (read through an index,
+/// so the cost does not grow with the number of open timers beyond a log factor) or until new
+/// timers are scheduled, then fires everything due, in due order, each firing in the same
+/// transaction that marks the timer spent — so a timer fires once, across restarts too.
+final class DeadlineScheduler: Sendable {
+    let ledger: Ledger
+    let policies: PolicyHolder
+    let clock: any RelayClock
+    let logger: Logger
+    let onFired: @Sendable ([FiredDeadline]) -> Void
+    private let waker = Waker()
+    /// Timers fired per transaction.
+    private let batchSize = 200
+
+    init(ledger: Ledger, policies: PolicyHolder, clock: any RelayClock, logger: Logger, onFired: @escaping @Sendable ([FiredDeadline]) -> Void) {
+        self.ledger = ledger
+        self.policies = policies
+        self.clock = clock
+        self.logger = logger
+        self.onFired = onFired
+    }
+
+    /// Re-reads the next due time (call after new timers were written).
+    func nudge() { waker.signal() }
+
+    /// Fires every timer due now; returns them in firing order.
+    @discardableResult
+    func fireDue() throws -> [FiredDeadline] {
+        var all: [FiredDeadline] = []
+        while true {
+            let engine = policies.engine
+            let now = clock.now()
+            let fired: [FiredDeadline] = try ledger.write { tx in
+                var fired: [FiredDeadline] = []
+                for deadline in try tx.dueDeadlines(at: now, limit: batchSize) {
+                    let context = RelayEngine.RequestContext(record: try tx.request(deadline.requestID),
+                                                             openEscalations: try tx.openEscalations(of: deadline.requestID))
+                    let effects = engine.fire(deadline, context: context, now: now)
+                    let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: engine.policy, cause: .timer(deadline), now: now)
+                    try tx.apply(effects, outbox: outbox, at: now)
+                    try tx.markFired(deadline, at: now)
+                    fired.append(FiredDeadline(deadline: deadline, outcome: effects.outcome, lateness: deadline.dueAt.duration(until: now)))
+                }
+                return fired
+            }
+            all += fired
+            if !fired.isEmpty { onFired(fired) }
+            // Firing can schedule the next level, itself already due after a long downtime.
+            if fired.isEmpty { return all }
+        }
+    }
+
+    /// Runs until the task is cancelled.
+    func run(afterFiring: @Sendable () -> Void, onFailure: @Sendable (any Error) -> Void) async {
+        while !Task.isCancelled {
+            do {
+                if try !fireDue().isEmpty { afterFiring() }
+                let next = try ledger.nextDeadlineDue()
+                await waker.wait(until: next, clock: clock)
+            } catch {
+                onFailure(error)
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Contracts
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import Relay
+
+/// What happened to one consumed record.
+public struct IntakeOutcome: Sendable, Hashable {
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+    /// `routed`, `duplicate`, `dead_lettered`, `frozen`, `already_applied`, …
+    public var outcome: String
+    public var requestID: UUID?
+    public var caseID: String?
+    public var bankID: BankID?
+    public var deadLetterCode: DeadLetterCode?
+}
+
+/// Applies consumed records to the ledger: for each record, load what the ledger knows, let the
+/// relay engine decide, and write the state change, its timers, audit rows and outgoing events
+/// (outbox) — the whole poll batch in one SQLite transaction. Kafka offsets are stored by the
+/// caller only after this returns.
+///
+/// A record at or below a partition's recorded position was applied before (the process died
+/// between the ledger commit and the Kafka commit): it is skipped, so nothing is applied twice.
+struct IntakeProcessor: Sendable {
+    let ledger: Ledger
+    let policies: PolicyHolder
+    let clock: any RelayClock
+    let logger: Logger
+
+    func apply(_ batch: [KafkaMessage]) throws -> [IntakeOutcome] {
+        let engine = policies.engine
+        return try ledger.write { tx in
+            var outcomes: [IntakeOutcome] = []
+            outcomes.reserveCapacity(batch.count)
+            for record in batch {
+                if let next = try tx.nextOffset(topic: record.topic, partition: record.partition), record.offset < next {
+                    outcomes.append(IntakeOutcome(topic: record.topic, partition: record.partition, offset: record.offset, outcome: "already_applied"))
+                    continue
+                }
+                let now = clock.now()
+                let (effects, cause, subject) = try decide(record, engine: engine, tx: tx, now: now)
+                let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: record, policy: engine.policy, cause: cause, now: now)
+                try tx.apply(effects, outbox: outbox, at: now)
+                try tx.recordPosition(topic: record.topic, partition: record.partition, nextOffset: record.offset + 1, at: now)
+                outcomes.append(IntakeOutcome(
+                    topic: record.topic, partition: record.partition, offset: record.offset, outcome: effects.outcome,
+                    requestID: subject.requestID, caseID: subject.caseID, bankID: subject.bankID, deadLetterCode: effects.refusal?.code))
+            }
+            return outcomes
+        }
+    }
+
+    private struct Subject {
+        var requestID: UUID?
+        var caseID: String?
+        var bankID: BankID?
+    }
+
+    private func decide(_ record: KafkaMessage, engine: RelayEngine, tx: borrowing RelayTransaction, now: Timestamp) throws -> (Effects, Cause, Subject) {
+        let policy = engine.policy
+        let positionCause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: nil)
+        if record.topic == policy.topics.requests {
+            let message: PoliceMessage
+            do {
+                message = try EventDecoder.decodePoliceMessage(record.value ?? [])
+            } catch {
+                return (engine.refuse(error, cause: positionCause), positionCause, Subject())
+            }
+            let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: message.eventID)
+            if let refusal = keyRefusal(record, requestID: message.requestID) {
+                return (refused(refusal), cause, Subject(requestID: message.requestID))
+            }
+            switch message {
+            case .request(let request):
+                let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
+                let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: context,
+                                             case: try tx.caseContext(request.caseID), cause: cause, now: now)
+                return (effects, cause, Subject(requestID: request.requestID, caseID: request.caseID, bankID: effects.requests.first?.bankID))
+            case .cancel(let cancel):
+                let existing = try tx.request(cancel.requestID)
+                let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: cancel.requestID))
+                let caseID = existing?.caseID ?? cancel.caseID
+                let caseContext = try caseID.map { id in try tx.caseContext(id) } ?? CaseContext(caseID: "")
+                let effects = engine.cancel(cancel, context: context, case: caseContext, cause: cause, now: now)
+                return (effects, cause, Subject(requestID: cancel.requestID, caseID: caseID, bankID: existing?.bankID))
+            }
+        }
+        guard let bank = policy.bank(forResponsesTopic: record.topic) else {
+            let error = ContractError(code: .wrongTopic, path: nil, reason: "records on \(record.topic) are not expected by the relay (neither the requests topic nor a bank's responses topic)")
+            return (engine.refuse(error, cause: positionCause), positionCause, Subject())
+        }
+        let response: BankResponse
+        do {
+            response = try EventDecoder.decodeBankResponse(record.value ?? [])
+        } catch {
+            return (engine.refuse(error, cause: positionCause), positionCause, Subject(bankID: bank))
+        }
+        let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: response.id)
+        if let refusal = keyRefusal(record, requestID: response.requestID) {
+            return (refused(refusal), cause, Subject(requestID: response.requestID, bankID: bank))
+        }
+        let existing = try tx.request(response.requestID)
+        let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: response.requestID))
+        let caseContext = try existing.map { try tx.caseContext($0.caseID) } ?? CaseContext(caseID: "")
+        let effects = engine.answer(response, fingerprint: ContentFingerprint(response), from: bank, context: context,
+                                    previous: try tx.response(bank: bank, responseID: response.responseID),
+                                    case: caseContext, cause: cause, now: now)
+        return (effects, cause, Subject(requestID: response.requestID, caseID: existing?.caseID, bankID: bank))
+    }
+
+    /// Requests, cancels and answers must be keyed by request id: Kafka orders records per key,
+    /// so only then does a cancel or an answer never overtake the request it is about.
+    private func keyRefusal(_ record: KafkaMessage, requestID: UUID) -> Refusal? {
+        let expected = CanonicalUUID.string(requestID)
+        guard let key = record.key else {
+            return Refusal(code: .missingKey, path: nil, message: "the Kafka record has no key; it must be keyed by request_id (\(expected)) so that records about one request stay in order")
+        }
+        let text = String(decoding: key, as: UTF8.self)
+        guard text.lowercased() == expected else {
+            return Refusal(code: .keyMismatch, path: "request_id", message: "the Kafka key \"\(text.prefix(64))\" does not match request_id \(expected); records about a request must be keyed by its request_id")
+        }
+        return nil
+    }
+
+    private func refused(_ refusal: Refusal) -> Effects {
+        var effects = Effects()
+        effects.refusal = refusal
+        effects.outcome = "dead_lettered"
+        return effects
+    }
+}
+
+extension PoliceMessage {
+    /// The envelope id of the message.
+    var eventID: UUID {
+        switch self {
+        case .request(let request): request.id
+        case .cancel(let cancel): cancel.id
+        }
+    }
+}

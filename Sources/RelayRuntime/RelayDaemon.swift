@@ -1,0 +1,265 @@
+import Contracts
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import Relay
+import Synchronization
+
+/// The running relay: consumes police requests and bank answers, applies them to the ledger,
+/// fires deadlines, and publishes the outbox.
+///
+/// Three loops share one ledger:
+/// - **intake** polls a batch, applies it in one transaction, and only then stores the Kafka
+///   offsets (committed by librdkafka's auto-commit, and synchronously when partitions are
+///   revoked and on shutdown);
+/// - **deadlines** sleeps until the next timer is due and fires it;
+/// - **outbox** publishes queued events through the idempotent producer.
+///
+/// A broker outage stalls intake and publication but never the deadlines, which keep queueing
+/// escalations in the outbox. A ledger that cannot be written stops intake without committing
+/// any offset, and `run` throws with the reason.
+public final class RelayDaemon: Sendable {
+    public let settings: RelaySettings
+    public let ledger: Ledger
+    let clock: any RelayClock
+    let logger: Logger
+    let policies: PolicyHolder
+    let observer: RelayObserver
+    private let consumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let processor: IntakeProcessor
+    private let scheduler: DeadlineScheduler
+    private let publisher: OutboxPublisher
+    private let state = Mutex(RunState())
+
+    private struct RunState {
+        var stopping = false
+        var crashed = false
+        var failure: RuntimeFailure?
+    }
+
+    /// Opens the ledger and the Kafka clients. Fails with a clear error when the ledger is locked
+    /// by another daemon, unreadable, or from a newer version, or when a Kafka property is invalid.
+    public init(settings: RelaySettings, clock: any RelayClock = SystemClock(), logger: Logger, observer: RelayObserver = RelayObserver()) throws {
+        self.settings = settings
+        self.clock = clock
+        self.logger = logger
+        self.observer = observer
+        let ledger = try Ledger.open(at: settings.ledgerPath, configuration: LedgerConfiguration(durability: settings.durability))
+        self.ledger = ledger
+        let policies = PolicyHolder(settings.policy)
+        self.policies = policies
+        do {
+            var producerConfig = settings.kafka
+            if producerConfig["client.id"] == nil { producerConfig["client.id"] = "freeze-relay" }
+            self.producer = try KafkaProducer(configuration: producerConfig, logger: logger, clientName: "relay producer")
+            self.consumer = try KafkaConsumer(configuration: settings.kafka, groupID: settings.groupID, logger: logger) { event, consumer in
+                // Offsets of applied records are stored right after each batch; committing here makes
+                // sure the next owner of a revoked partition starts after them.
+                if case .revoked(_, let lost) = event, !lost {
+                    do { try consumer.commit() } catch {
+                        logger.warning("commit on revoke failed; the next owner re-reads applied records, which the ledger skips", metadata: ["error": "\(error)"])
+                    }
+                }
+                observer.rebalanced(event)
+            }
+        } catch {
+            ledger.close()
+            throw error
+        }
+        self.processor = IntakeProcessor(ledger: ledger, policies: policies, clock: clock, logger: logger)
+        self.scheduler = DeadlineScheduler(ledger: ledger, policies: policies, clock: clock, logger: logger) { fired in
+            observer.deadlinesFired(fired)
+            for item in fired where item.outcome == "escalated" {
+                logger.notice("deadline missed; escalated", metadata: [
+                    "request_id": "\(CanonicalUUID.string(item.deadline.requestID))", "deadline": "\(item.deadline.kind.rawValue)",
+                    "level": "\(item.deadline.level)", "late_ms": "\(item.lateness.components.seconds * 1000 + item.lateness.components.attoseconds / 1_000_000_000_000_000)"])
+            }
+        }
+        self.publisher = OutboxPublisher(ledger: ledger, producer: producer, clock: clock, logger: logger, batchSize: settings.publishBatchSize) { round, sent in
+            observer.published(round, sent)
+        }
+    }
+
+    /// Runs until `stop()` is called, then shuts down in order: intake stops after its batch,
+    /// the outbox is drained (up to `shutdownDrainTimeout`), offsets are committed, clients and
+    /// ledger are closed. Throws when a fatal failure stopped the relay.
+    public func run() async throws {
+        try consumer.subscribe(settings.subscriptions)
+        logger.info("freeze-relay running", metadata: [
+            "ledger": "\(ledger.path)", "group": "\(settings.groupID)", "subscriptions": "\(settings.subscriptions)",
+            "banks": "\(settings.policy.routing.banks.count)"])
+        // Deadlines that came due while the relay was down fire now, in due order.
+        try scheduler.fireDue()
+        publisher.nudge()
+
+        let schedulerTask = Task {
+            await self.scheduler.run(afterFiring: { self.publisher.nudge() }, onFailure: { self.fail(.ledgerUnwritable("\($0)")) })
+        }
+        let publisherTask = Task { await self.publisher.run { self.fail(.ledgerUnwritable("\($0)")) } }
+        await intakeLoop()
+
+        if state.withLock({ $0.crashed }) {
+            // Simulated crash: no drain, no commit, no goodbye to the group.
+            producer.close(timeout: .zero)
+            publisherTask.cancel()
+            schedulerTask.cancel()
+            await publisherTask.value
+            await schedulerTask.value
+            consumer.abandon()
+            ledger.close()
+            return
+        }
+        // Intake has stopped. Let the publisher finish its round, then drain what is left.
+        publisherTask.cancel()
+        let finished = await waitForCompletion(of: publisherTask, upTo: settings.shutdownDrainTimeout)
+        let drained = finished ? await publisher.drain(timeout: settings.shutdownDrainTimeout) : false
+        if !drained { logger.warning("outbox not empty at shutdown; the rest is published on the next start") }
+        let undelivered = producer.close(timeout: .seconds(5))
+        if undelivered > 0 { logger.warning("producer closed with undelivered records; they stay in the outbox", metadata: ["count": "\(undelivered)"]) }
+        await publisherTask.value
+        schedulerTask.cancel()
+        await schedulerTask.value
+        do { try consumer.close() } catch { logger.warning("closing the consumer failed", metadata: ["error": "\(error)"]) }
+        ledger.close()
+        if let failure = state.withLock({ $0.failure }) {
+            logger.critical("freeze-relay stopped: \(failure)")
+            throw failure
+        }
+        logger.info("freeze-relay stopped cleanly")
+    }
+
+    /// Asks the relay to stop (SIGTERM/SIGINT). Returns at once; `run` returns when done.
+    public func stop() {
+        state.withLock { $0.stopping = true }
+    }
+
+    /// Replaces the routing table and SLA settings (SIGHUP). Running timers keep their due
+    /// times; new requests get the new settings.
+    public func reload(policy: RelayPolicy) throws {
+        let before = settings.subscriptions
+        policies.replace(with: policy)
+        var updated = settings
+        updated.policy = policy
+        if updated.subscriptions != before { try consumer.subscribe(updated.subscriptions) }
+        logger.notice("routing table and SLA settings reloaded", metadata: ["banks": "\(policy.routing.banks.count)"])
+    }
+
+    /// Routes every request kept as unroutable that the current routing table now covers.
+    @discardableResult
+    public func retryUnroutable() throws -> [UUID] {
+        let engine = policies.engine
+        let now = clock.now()
+        let routed: [UUID] = try ledger.write { tx in
+            var routed: [UUID] = []
+            for record in try tx.unroutableRequests() {
+                let cause = Cause.command("retry-unroutable", nonce: "\(CanonicalUUID.string(record.requestID)):\(now.rfc3339)")
+                let effects = engine.retryUnroutable(
+                    RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: record.requestID)),
+                    case: try tx.caseContext(record.caseID), cause: cause, now: now)
+                guard effects.outcome == "routed" else { continue }
+                let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: engine.policy, cause: cause, now: now)
+                try tx.apply(effects, outbox: outbox, at: now)
+                routed.append(record.requestID)
+            }
+            return routed
+        }
+        logger.notice("retried unroutable requests", metadata: ["routed": "\(routed.count)"])
+        scheduler.nudge()
+        publisher.nudge()
+        return routed
+    }
+
+    /// Stops every loop at once, the way a killed process would: no drain, no offset commit,
+    /// no final revoke. Committed ledger transactions stay; anything else is lost. For crash tests.
+    public func simulateCrash() {
+        state.withLock { $0.crashed = true }
+    }
+
+    private var stopping: Bool { state.withLock { $0.stopping || $0.crashed || $0.failure != nil } }
+
+    /// Waits for `task` for at most `timeout` (real time: this bounds shutdown, it is not a deadline).
+    /// Unstructured on purpose: waiting on another task's value cannot be cancelled.
+    private func waitForCompletion(of task: Task<Void, Never>, upTo timeout: Duration) async -> Bool {
+        let once = FirstAnswer()
+        return await withCheckedContinuation { continuation in
+            once.set(continuation)
+            Task { await task.value; once.answer(true) }
+            Task { try? await Task.sleep(for: timeout); once.answer(false) }
+        }
+    }
+
+    private func fail(_ failure: RuntimeFailure) {
+        state.withLock { if $0.failure == nil { $0.failure = failure } }
+    }
+
+    private func intakeLoop() async {
+        while !stopping {
+            let batch: [KafkaMessage]
+            do {
+                batch = try await consumer.nextBatch(maxMessages: settings.intakeBatchSize, timeout: .milliseconds(250))
+            } catch {
+                if error.isFatal {
+                    fail(.kafkaFatal("\(error)"))
+                    return
+                }
+                logger.warning("poll failed; retrying", metadata: ["error": "\(error)"])
+                continue
+            }
+            guard !batch.isEmpty else { continue }
+            if state.withLock({ $0.crashed }) { return }
+            let outcomes: [IntakeOutcome]
+            do {
+                outcomes = try processor.apply(batch)
+            } catch let failure as RuntimeFailure {
+                fail(failure)
+                return
+            } catch {
+                // Nothing of the batch was committed and no offset is stored: on restart the
+                // same records are read again.
+                fail(.ledgerUnwritable("\(error)"))
+                return
+            }
+            // The worst moment to die: the ledger has the batch, Kafka does not know yet.
+            if state.withLock({ $0.crashed }) { return }
+            do {
+                try consumer.store(batch)
+            } catch {
+                // The partitions moved away meanwhile; the next owner re-reads, and the ledger skips.
+                logger.warning("could not store offsets after applying a batch", metadata: ["error": "\(error)"])
+            }
+            observer.applied(outcomes)
+            logOutcomes(outcomes)
+            scheduler.nudge()
+            publisher.nudge()
+        }
+    }
+
+    private func logOutcomes(_ outcomes: [IntakeOutcome]) {
+        for outcome in outcomes where outcome.outcome != "already_applied" {
+            var metadata: Logger.Metadata = [
+                "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)"]
+            if let id = outcome.requestID { metadata["request_id"] = "\(CanonicalUUID.string(id))" }
+            if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
+            if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
+            if let code = outcome.deadLetterCode {
+                metadata["dead_letter"] = "\(code.rawValue)"
+                logger.warning("record dead-lettered", metadata: metadata)
+            } else if outcome.outcome == "foreign_response" {
+                logger.error("SECURITY: answer about a request not routed to this bank", metadata: metadata)
+            } else {
+                logger.info("record applied", metadata: metadata)
+            }
+        }
+    }
+}
+
+/// Resumes a continuation with the first answer given; later answers are dropped.
+private final class FirstAnswer: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+    func set(_ value: CheckedContinuation<Bool, Never>) { continuation.withLock { $0 = value } }
+    func answer(_ value: Bool) {
+        continuation.withLock { stored in defer { stored = nil }; return stored }?.resume(returning: value)
+    }
+}

@@ -1,0 +1,47 @@
+import Contracts
+import Kafka
+import Ledger
+import Relay
+
+/// Everything the daemon needs to run, already validated (the CLI builds it from the YAML
+/// configuration, the environment and flags).
+public struct RelaySettings: Sendable {
+    /// librdkafka properties shared by the consumer and the producer (bootstrap servers, TLS, SASL…).
+    public var kafka: KafkaConfiguration
+    public var groupID: String
+    public var policy: RelayPolicy
+    public var ledgerPath: String
+    public var durability: Durability
+    /// Records per poll, all applied in one ledger transaction.
+    public var intakeBatchSize: Int
+    /// Events handed to the producer per outbox round.
+    public var publishBatchSize: Int
+    /// Readiness fails when more events than this wait in the outbox.
+    public var maxOutboxBacklog: Int
+    /// How long shutdown waits for the outbox to drain.
+    public var shutdownDrainTimeout: Duration
+
+    public init(
+        kafka: KafkaConfiguration, groupID: String = "freeze-relay", policy: RelayPolicy,
+        ledgerPath: String = Ledger.defaultPath, durability: Durability = .full, intakeBatchSize: Int = 500,
+        publishBatchSize: Int = 500, maxOutboxBacklog: Int = 10_000, shutdownDrainTimeout: Duration = .seconds(10)
+    ) {
+        self.kafka = kafka
+        self.groupID = groupID
+        self.policy = policy
+        self.ledgerPath = ledgerPath
+        self.durability = durability
+        self.intakeBatchSize = intakeBatchSize
+        self.publishBatchSize = publishBatchSize
+        self.maxOutboxBacklog = maxOutboxBacklog
+        self.shutdownDrainTimeout = shutdownDrainTimeout
+    }
+
+    /// Topics and patterns the relay consumes: police requests, every bank's responses (by
+    /// pattern, so a bank added later needs no change), and any per-bank override topics.
+    public var subscriptions: [String] {
+        var topics = [policy.topics.requests, policy.topics.bankResponsesPattern]
+        topics += policy.routing.banks.values.compactMap(\.responsesTopic).sorted()
+        return topics
+    }
+}

@@ -1,0 +1,182 @@
+import Contracts
+import Foundation
+import Kafka
+import Ledger
+import Relay
+import Synchronization
+import Testing
+@testable import RelayRuntime
+
+/// A decoded event read back from one of the relay's output topics.
+struct Seen: Sendable {
+    var topic: String
+    var key: String?
+    var event: Event
+    var headers: [KafkaHeader]
+}
+
+/// Reads everything the relay publishes (status, escalations, dead letters, bank request topics).
+final class OutputWatcher: Sendable {
+    let consumer: KafkaConsumer
+    private let seen = Mutex<[Seen]>([])
+
+    init(bootstrap: String) throws {
+        consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
+                                               "topic.metadata.refresh.interval.ms": "1000"]),
+            groupID: "watcher-\(UUID().uuidString.prefix(8))", logger: quietLogger)
+        try consumer.subscribe(["^freeze\\.(status|escalations|deadletter)$", "^freeze\\.bank\\..*\\.requests$"])
+    }
+
+    var all: [Seen] { seen.withLock { $0 } }
+
+    /// Polls until `condition` holds for what was seen, or fails after `timeout`.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Duration = .seconds(60), _ condition: ([Seen]) -> Bool) async throws -> [Seen] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let current = all
+            if condition(current) { return current }
+            guard ContinuousClock.now < deadline else {
+                throw HarnessTimeout(what: what, seen: current.map { "\($0.topic) \($0.event.type.rawValue) \(summary($0.event))" })
+            }
+            let batch = try await consumer.nextBatch(maxMessages: 500, timeout: .milliseconds(200))
+            let decoded = batch.compactMap { message -> Seen? in
+                guard let event = try? EventDecoder.decodeEvent(message.value ?? []) else { return nil }
+                return Seen(topic: message.topic, key: message.key.map { String(decoding: $0, as: UTF8.self) }, event: event, headers: message.headers)
+            }
+            seen.withLock { $0 += decoded }
+        }
+    }
+
+    func close() { try? consumer.close() }
+}
+
+func summary(_ event: Event) -> String {
+    switch event {
+    case .requestStatus(let status): "\(status.status.rawValue) \(status.requestID)"
+    case .escalation(let escalation): "\(escalation.kind.rawValue) L\(escalation.level)"
+    case .escalationResolved(let resolved): "resolved \(resolved.resolution.rawValue)"
+    case .deadLetter(let letter): "dead letter \(letter.reason.code.rawValue)"
+    default: "\(event.id)"
+    }
+}
+
+struct HarnessTimeout: Error, CustomStringConvertible {
+    let what: String
+    let seen: [String]
+    var description: String { "timed out waiting for \(what); saw \(seen.count) events: \(seen.suffix(20))" }
+}
+
+/// A mock cluster, a relay daemon on a temporary ledger with a manual clock, a producer playing
+/// police and banks, and a watcher on the relay's outputs.
+final class Harness: Sendable {
+    let cluster: MockCluster
+    let clock: ManualClock
+    let directory: URL
+    let police: KafkaProducer
+    let watcher: OutputWatcher
+    let policy: RelayPolicy
+    private let running = Mutex<(daemon: RelayDaemon, task: Task<Void, any Error>)?>(nil)
+
+    init(policy: RelayPolicy = testPolicy(), start: Timestamp = t0) throws {
+        cluster = try MockCluster(brokers: 1, logger: quietLogger)
+        for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter"] {
+            try cluster.createTopic(topic, partitions: 3)
+        }
+        for bank in policy.routing.banks.keys {
+            try cluster.createTopic(policy.topics.bankRequests(bank), partitions: 2)
+            try cluster.createTopic(policy.topics.bankResponses(bank), partitions: 2)
+        }
+        clock = ManualClock(start)
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
+        police = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: quietLogger)
+        watcher = try OutputWatcher(bootstrap: cluster.bootstrapServers)
+        self.policy = policy
+    }
+
+    var ledgerPath: String { directory.appendingPathComponent("ledger.sqlite").path }
+
+    var settings: RelaySettings {
+        RelaySettings(
+            kafka: KafkaConfiguration([
+                "bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
+                "topic.metadata.refresh.interval.ms": "1000", "reconnect.backoff.max.ms": "500", "message.timeout.ms": "20000",
+            ]),
+            groupID: "relay", policy: policy, ledgerPath: ledgerPath, intakeBatchSize: 100, shutdownDrainTimeout: .seconds(10))
+    }
+
+    /// Starts a relay daemon (a new one after `stop` or `crash`).
+    @discardableResult
+    func start() throws -> RelayDaemon {
+        let daemon = try RelayDaemon(settings: settings, clock: clock, logger: quietLogger)
+        let task = Task { try await daemon.run() }
+        running.withLock { $0 = (daemon, task) }
+        return daemon
+    }
+
+    var daemon: RelayDaemon? { running.withLock { $0?.daemon } }
+
+    /// Graceful stop; rethrows what `run` threw.
+    func stop() async throws {
+        guard let (daemon, task) = running.withLock({ value in defer { value = nil }; return value }) else { return }
+        daemon.stop()
+        try await task.value
+    }
+
+    /// Drops the daemon the way a kill would.
+    func crash() async throws {
+        guard let (daemon, task) = running.withLock({ value in defer { value = nil }; return value }) else { return }
+        daemon.simulateCrash()
+        try await task.value
+    }
+
+    func publish(_ message: OutgoingMessage) async throws {
+        _ = try await police.send(message)
+    }
+
+    func publishRequest(_ request: FreezeRequest) async throws {
+        try await publish(record(request, topic: policy.topics.requests))
+    }
+
+    func publishAnswer(_ response: BankResponse, from bank: String) async throws {
+        try await publish(record(response, topic: policy.topics.bankResponses(try BankID(bank))))
+    }
+
+    /// Reads the ledger with a read-only connection (safe while the daemon runs).
+    func readLedger<T>(_ body: (LedgerReader) throws -> T) throws -> T {
+        let reader = try LedgerReader.open(at: ledgerPath)
+        defer { reader.close() }
+        return try body(reader)
+    }
+
+    func shutdown() async {
+        try? await stop()
+        watcher.close()
+        police.close(timeout: .seconds(2))
+        cluster.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+extension [Seen] {
+    func statuses(_ kind: StatusKind, for request: UUID? = nil) -> [RequestStatus] {
+        compactMap { if case .requestStatus(let s) = $0.event, s.status == kind, request == nil || s.requestID == request { s } else { nil } }
+    }
+
+    func escalations(_ kind: EscalationKind? = nil, for request: UUID? = nil) -> [Escalation] {
+        compactMap { if case .escalation(let e) = $0.event, kind == nil || e.kind == kind, request == nil || e.requestID == request { e } else { nil } }
+    }
+
+    var resolutions: [EscalationResolved] {
+        compactMap { if case .escalationResolved(let r) = $0.event { r } else { nil } }
+    }
+
+    func routed(_ request: UUID? = nil) -> [RoutedRequest] {
+        compactMap { if case .routedRequest(let r) = $0.event, request == nil || r.requestID == request { r } else { nil } }
+    }
+
+    var deadLetters: [DeadLetter] {
+        compactMap { if case .deadLetter(let d) = $0.event { d } else { nil } }
+    }
+}
