@@ -1,0 +1,132 @@
+/// Topic names as configured: a prefix plus optional full-name overrides. The contracts
+/// target derives the actual names (`<prefix>.requests`, `<prefix>.bank.<id>.requests`, …).
+public struct TopicSettings: Sendable, Equatable {
+    public var prefix: String
+    public var requests: String?
+    public var status: String?
+    public var escalations: String?
+    public var deadletter: String?
+
+    public init(
+        prefix: String = "freeze",
+        requests: String? = nil,
+        status: String? = nil,
+        escalations: String? = nil,
+        deadletter: String? = nil
+    ) {
+        self.prefix = prefix
+        self.requests = requests
+        self.status = status
+        self.escalations = escalations
+        self.deadletter = deadletter
+    }
+}
+
+/// How hard the ledger pushes each commit to disk.
+public enum LedgerDurability: String, Sendable, Equatable, CaseIterable {
+    /// Every commit reaches the disk before it returns (SQLite `synchronous=FULL`).
+    case full
+    /// Commits may be lost on power failure, never corrupted (SQLite `synchronous=NORMAL`).
+    case normal
+}
+
+/// Where the SQLite ledger lives.
+public struct LedgerSettings: Sendable, Equatable {
+    /// Relative paths are relative to the daemon's working directory.
+    public var path: String
+    public var durability: LedgerDurability
+
+    public init(path: String = "./data/freeze-relay.sqlite", durability: LedgerDurability = .full) {
+        self.path = path
+        self.durability = durability
+    }
+}
+
+/// How far the relay follows money moved on from a frozen account.
+public struct ChainSettings: Sendable, Equatable {
+    /// Hops followed from the first account (1...64).
+    public var maxHops: Int
+    /// Onward transfers followed from one bank answer (1...1000).
+    public var maxChildrenPerAnswer: Int
+    /// Transfers below this amount are not followed, as a plain decimal string (`"0"`,
+    /// `"1000.50"`); the contracts target owns the money type.
+    public var minAmount: String
+
+    public init(maxHops: Int = 8, maxChildrenPerAnswer: Int = 50, minAmount: String = "0") {
+        self.maxHops = maxHops
+        self.maxChildrenPerAnswer = maxChildrenPerAnswer
+        self.minAmount = minAmount
+    }
+}
+
+/// The transactional outbox that publishes ledger events to Kafka.
+public struct OutboxSettings: Sendable, Equatable {
+    /// Readiness fails while more events than this wait to be published.
+    public var maxBacklog: Int
+    /// Events published per batch.
+    public var publishBatch: Int
+
+    public init(maxBacklog: Int = 10_000, publishBatch: Int = 500) {
+        self.maxBacklog = maxBacklog
+        self.publishBatch = publishBatch
+    }
+}
+
+/// How incoming requests are consumed.
+public struct IntakeSettings: Sendable, Equatable {
+    /// Records per poll and per ledger transaction.
+    public var batchSize: Int
+
+    public init(batchSize: Int = 500) {
+        self.batchSize = batchSize
+    }
+}
+
+/// Where the HTTP endpoint (health, readiness, metrics) listens.
+public enum HTTPListen: Sendable, Equatable, CustomStringConvertible {
+    /// No HTTP endpoint.
+    case off
+    /// `host` is a name or address (IPv6 without brackets); port 0 lets the system choose.
+    case address(host: String, port: Int)
+
+    /// `off`, `127.0.0.1:9464` or `[::1]:9464`: the form the file uses.
+    public var description: String {
+        switch self {
+        case .off: "off"
+        case let .address(host, port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        }
+    }
+}
+
+/// The HTTP endpoint.
+public struct HTTPSettings: Sendable, Equatable {
+    public var listen: HTTPListen
+
+    public init(listen: HTTPListen = .address(host: "127.0.0.1", port: 9464)) {
+        self.listen = listen
+    }
+}
+
+/// Log levels, named as swift-log names them.
+public enum LogLevel: String, Sendable, Equatable, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+}
+
+/// How log lines are written.
+public enum LogFormat: String, Sendable, Equatable, CaseIterable {
+    /// `key=value` pairs, for people reading a terminal.
+    case logfmt
+    /// One JSON object per line, for log collectors.
+    case json
+}
+
+/// Logging.
+public struct LoggingSettings: Sendable, Equatable {
+    public var level: LogLevel
+    public var format: LogFormat
+
+    public init(level: LogLevel = .info, format: LogFormat = .logfmt) {
+        self.level = level
+        self.format = format
+    }
+}
