@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kafka
 import Logging
+import Synchronization
 
 /// `freeze-relay broker`: librdkafka's mock cluster as a standalone broker for trials and tests.
 struct BrokerCommand: AsyncParsableCommand {
@@ -34,6 +35,7 @@ struct BrokerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let watcher = SignalWatcher()
         var logger = Logger(label: "freeze-relay.broker")
         logger.logLevel = logLevel
         let specs = topics.compactMap(EmbeddedBroker.TopicSpec.init(parsing:))
@@ -50,8 +52,11 @@ struct BrokerCommand: AsyncParsableCommand {
             topics: \(specs.isEmpty ? "none (auto-created on first use)" : specs.map(\.description).joined(separator: ", ")). \
             For trials and tests only: data lives in memory. Stop with Ctrl-C.\n
             """.utf8))
-        let signal = await ShutdownSignal.wait()
-        logger.notice("stopping on \(signal)")
+        let signal = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            let once = Mutex<CheckedContinuation<Int32, Never>?>(continuation)
+            watcher.on([SIGINT, SIGTERM]) { number in once.withLock { c in defer { c = nil }; return c }?.resume(returning: number) }
+        }
+        logger.notice("stopping on \(SignalWatcher.name(signal))")
         broker.close()
     }
 }

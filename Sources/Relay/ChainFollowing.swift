@@ -61,8 +61,9 @@ extension RelayEngine {
                         result = .join(existing.requestID)
                     } else if parent.hop + 1 > limits.maxHops {
                         result = .limit(.maxHops)
-                    } else if let minimum = limits.minimumAmount, minimum.currency == transfer.amount.currency,
-                              (try? transfer.amount.compare(to: minimum)) == .orderedAscending {
+                    } else if let minimum = limits.minimumAmount,
+                              minimum.currency == transfer.amount.currency || minimum.currency == ChainLimits.anyCurrency,
+                              transfer.amount.decimal < minimum.decimal {
                         result = .limit(.minimumAmount)
                     } else if outcome.children.count >= limits.maxChildrenPerAnswer {
                         result = .limit(.maxChildrenPerAnswer)

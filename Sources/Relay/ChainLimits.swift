@@ -6,8 +6,12 @@ public struct ChainLimits: Sendable, Hashable {
     public var maxHops: Int
     /// Most child requests one bank answer may create.
     public var maxChildrenPerAnswer: Int
-    /// Transfers below this amount are not followed (nil: follow everything).
+    /// Transfers below this amount are not followed (nil: follow everything). A minimum in
+    /// `anyCurrency` applies to transfers in every currency; otherwise only to its own currency.
     public var minimumAmount: Money?
+
+    /// The placeholder currency code (ISO 4217 "no currency") of a minimum that applies to all currencies.
+    public static let anyCurrency = "XXX"
 
     public init(maxHops: Int = 8, maxChildrenPerAnswer: Int = 50, minimumAmount: Money? = nil) {
         self.maxHops = maxHops

@@ -53,6 +53,9 @@ public final class RelayDaemon: Sendable {
         do {
             var producerConfig = settings.kafka
             if producerConfig["client.id"] == nil { producerConfig["client.id"] = "freeze-relay" }
+            // Give up on a delivery after a minute rather than librdkafka's five: the event stays in
+            // the outbox and is retried, while the publisher's round does not block for long.
+            if producerConfig["message.timeout.ms"] == nil { producerConfig["message.timeout.ms"] = "60000" }
             self.producer = try KafkaProducer(configuration: producerConfig, logger: logger, clientName: "relay producer")
             self.consumer = try KafkaConsumer(configuration: settings.kafka, groupID: settings.groupID, logger: logger) { event, consumer in
                 // Offsets of applied records are stored right after each batch; committing here makes

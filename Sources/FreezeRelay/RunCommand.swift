@@ -1,0 +1,93 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+import RelayRuntime
+
+/// `freeze-relay run`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the relay daemon.",
+        discussion: """
+            Consumes police requests and bank answers, routes, enforces deadlines and publishes \
+            status, escalations and dead letters. SIGTERM/SIGINT: stop intake, drain the outbox, \
+            commit, exit. SIGHUP: reload the routing table and SLA settings from the file. \
+            SIGUSR1: route requests kept as unroutable that the current table covers.
+            """
+    )
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let configuration = try options.load()
+            do { try configuration.validateForRun() } catch {
+                throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
+            }
+            bootstrapLogging(configuration.logging)
+            let logger = Logger(label: "freeze-relay")
+            let settings: RelaySettings
+            do { settings = try RelaySettings(configuration: configuration) } catch {
+                throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
+            }
+            let daemon: RelayDaemon
+            do { daemon = try RelayDaemon(settings: settings, logger: logger) } catch {
+                throw CLIFailure("cannot start: \(error)")
+            }
+            let signals = SignalWatcher()
+            signals.on([SIGTERM, SIGINT]) { number in
+                logger.notice("stopping", metadata: ["signal": "\(SignalWatcher.name(number))"])
+                daemon.stop()
+            }
+            signals.on([SIGHUP]) { _ in reload(daemon, logger: logger) }
+            signals.on([SIGUSR1]) { _ in
+                do { try daemon.retryUnroutable() } catch { logger.error("retry of unroutable requests failed", metadata: ["error": "\(error)"]) }
+            }
+            do { try await daemon.run() } catch {
+                throw CLIFailure("stopped: \(error)")
+            }
+        }
+    }
+
+    private func reload(_ daemon: RelayDaemon, logger: Logger) {
+        do {
+            let configuration = try options.load()
+            try daemon.reload(policy: try RelaySettings(configuration: configuration).policy)
+        } catch {
+            logger.error("reload refused; the previous routing table and SLA settings stay in force", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// `freeze-relay check-config`: validates a configuration file.
+struct CheckConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate a configuration file (with the environment and flags applied).",
+        discussion: "Exit status 0 when valid, 2 with one line per problem (file:line:column: key.path: why) when not."
+    )
+
+    @Argument(help: "The YAML file to check.")
+    var file: String
+
+    @Flag(help: "Print the effective configuration, secrets redacted.")
+    var print = false
+
+    @Flag(name: .customLong("for-run"), help: "Also require what `run` needs (bootstrap servers, at least one enabled bank).")
+    var forRun = false
+
+    func run() async throws {
+        try await reportingFailures {
+            let configuration = try loadConfiguration(file: file)
+            if forRun {
+                do { try configuration.validateForRun() } catch { throw CLIFailure("\(error)", exitCode: ExitCodes.configuration) }
+            }
+            do { _ = try RelaySettings(configuration: configuration) } catch {
+                throw CLIFailure("\(file): \(error)", exitCode: ExitCodes.configuration)
+            }
+            if print { Swift.print(configuration.redactedDump()) }
+            else { Swift.print("\(file): valid (\(configuration.banks.count) banks, \(configuration.enabledBanks.count) enabled)") }
+        }
+    }
+}

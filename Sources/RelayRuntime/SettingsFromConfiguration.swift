@@ -1,0 +1,69 @@
+import Configuration
+import Contracts
+import Kafka
+import Ledger
+import Relay
+
+/// A configuration that validated as YAML but cannot become relay settings (for instance two
+/// banks whose codes the routing directory refuses).
+public struct SettingsError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}
+
+extension RelayPolicy {
+    /// The routing table, SLA settings, chain limits and topic names of a configuration.
+    public init(configuration: RelayConfiguration) throws {
+        var banks: [BankProfile] = []
+        for settings in configuration.banks {
+            let id: BankID
+            do { id = try BankID(settings.id) } catch { throw SettingsError(message: "banks: \(error)") }
+            var overrides: [Priority: ResponseTimeOverrides] = [:]
+            for priority in SLAPriority.allCases {
+                let override = settings.sla.overrides(for: priority)
+                if !override.isEmpty {
+                    overrides[Priority(rawValue: priority.rawValue)!] = ResponseTimeOverrides(acknowledge: override.acknowledge, freeze: override.freeze)
+                }
+            }
+            banks.append(BankProfile(
+                id: id, name: settings.name, ibanBankCodes: settings.ibanBankCodes, bics: settings.bics, enabled: settings.enabled,
+                escalationContact: settings.escalationContact.map { Contact(name: $0.name, email: $0.email, phone: $0.phone) },
+                slaOverrides: overrides, requestsTopic: settings.topics.requests, responsesTopic: settings.topics.responses))
+        }
+        let routing: RoutingTable
+        do { routing = try RoutingTable(banks: banks) } catch { throw SettingsError(message: "routing table: \(error)") }
+        let sla = configuration.sla
+        let policy = SLAPolicy(
+            defaults: [
+                .urgent: ResponseTimes(acknowledge: sla.urgent.acknowledge, freeze: sla.urgent.freeze),
+                .normal: ResponseTimes(acknowledge: sla.normal.acknowledge, freeze: sla.normal.freeze),
+            ],
+            escalationSteps: sla.escalationSteps, holdWarning: sla.holdWarning)
+        var topicOverrides: [TopicNames.Topic: String] = [:]
+        let topicSettings = configuration.topics
+        if let name = topicSettings.requests { topicOverrides[.requests] = name }
+        if let name = topicSettings.status { topicOverrides[.status] = name }
+        if let name = topicSettings.escalations { topicOverrides[.escalations] = name }
+        if let name = topicSettings.deadletter { topicOverrides[.deadletter] = name }
+        let topics: TopicNames
+        do { topics = try TopicNames(prefix: topicSettings.prefix, overrides: topicOverrides) } catch { throw SettingsError(message: "topics: \(error)") }
+        let chain = configuration.chain
+        let minimum = try? Money(value: chain.minAmount, currency: ChainLimits.anyCurrency)
+        self.init(routing: routing, sla: policy,
+                  chain: ChainLimits(maxHops: chain.maxHops, maxChildrenPerAnswer: chain.maxChildrenPerAnswer,
+                                     minimumAmount: (minimum?.isZero ?? true) ? nil : minimum),
+                  topics: topics)
+    }
+}
+
+extension RelaySettings {
+    /// Settings for `freeze-relay run` from a loaded configuration.
+    public init(configuration: RelayConfiguration) throws {
+        let kafka = KafkaConfiguration(configuration.kafka.clientProperties())
+        self.init(
+            kafka: kafka, groupID: configuration.kafka.groupID, policy: try RelayPolicy(configuration: configuration),
+            ledgerPath: configuration.ledger.path, durability: configuration.ledger.durability == .full ? .full : .normal,
+            intakeBatchSize: configuration.intake.batchSize, publishBatchSize: configuration.outbox.publishBatch,
+            maxOutboxBacklog: configuration.outbox.maxBacklog)
+    }
+}
