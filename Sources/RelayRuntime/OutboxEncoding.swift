@@ -53,10 +53,15 @@ public enum RuntimeFailure: Error, CustomStringConvertible, Sendable {
     /// Kafka reported an error the client cannot recover from.
     case kafkaFatal(String)
 
+    /// Keeps a runtime failure as it is; any other error means the ledger could not be written.
+    init(wrapping error: any Error) {
+        self = (error as? RuntimeFailure) ?? .ledgerUnwritable("\(error)")
+    }
+
     public var description: String {
         switch self {
         case .ledgerUnwritable(let why): "the ledger cannot be written: \(why). Intake stopped; no offset was committed past the last durable change."
-        case .invalidOutgoingEvent(let what): "internal error: an outgoing event violates the contract (\(what)). Intake stopped; please report this."
+        case .invalidOutgoingEvent(let what): "internal error: an outgoing event violates the contract (\(what)); nothing of the decision was written. Intake stopped; please report this"
         case .kafkaFatal(let why): "fatal Kafka client error: \(why)"
         }
     }

@@ -98,9 +98,9 @@ public final class RelayDaemon: Sendable {
         publisher.nudge()
 
         let schedulerTask = Task {
-            await self.scheduler.run(afterFiring: { self.publisher.nudge() }, onFailure: { self.fail(.ledgerUnwritable("\($0)")) })
+            await self.scheduler.run(afterFiring: { self.publisher.nudge() }, onFailure: { self.fail(RuntimeFailure(wrapping: $0)) })
         }
-        let publisherTask = Task { await self.publisher.run { self.fail(.ledgerUnwritable("\($0)")) } }
+        let publisherTask = Task { await self.publisher.run { self.fail(RuntimeFailure(wrapping: $0)) } }
         await intakeLoop()
 
         if state.withLock({ $0.crashed }) {
@@ -179,6 +179,9 @@ public final class RelayDaemon: Sendable {
     public func simulateCrash() {
         state.withLock { $0.crashed = true }
     }
+
+    /// Why the relay stopped by itself, if it did (readiness and the demo watch this).
+    public var failure: RuntimeFailure? { state.withLock { $0.failure } }
 
     private var stopping: Bool { state.withLock { $0.stopping || $0.crashed || $0.failure != nil } }
 

@@ -49,6 +49,17 @@ public struct IBAN: Sendable, Hashable, Comparable, Codable, CustomStringConvert
         try self.init(compact)
     }
 
+    /// Builds the IBAN of a domestic account number: computes the check digits for `bban` in
+    /// `countryCode` (for `KZ`: the 3-character bank code followed by the 13-character account).
+    public init(countryCode: String, bban: String) throws(IBANError) {
+        let placeholder = Array((countryCode.uppercased() + "00" + bban.uppercased()).utf8)
+        guard placeholder.count >= 5, placeholder.count <= 34,
+              placeholder.allSatisfy({ (65...90).contains($0) || (48...57).contains($0) }) else { throw .notElectronicFormat }
+        let check = 98 - IBAN.mod97(placeholder)
+        let digits = check < 10 ? "0\(check)" : "\(check)"
+        try self.init(countryCode.uppercased() + digits + bban.uppercased())
+    }
+
     /// Two-letter country code.
     public var countryCode: String { country.code }
 
