@@ -38,8 +38,10 @@ extension RelayEngine {
         let summary = EscalationSummary(escalationID: escalation.escalationID, kind: kind, level: escalation.level)
         effects.events = [factory.escalation(escalation, overdueSeconds: deadline.kind == .holdExpiry ? nil : max(0, overdue))]
         if deadline.kind == .holdExpiry {
+            // The contract allows an escalation summary only on `escalated` statuses; the
+            // escalation event itself carries the id and level.
             effects.events.append(factory.status(record, .holdExpiring, detail: detail, frozenAmount: record.frozenAmount,
-                                                 holdUntil: record.holdUntil, escalation: summary))
+                                                 holdUntil: record.holdUntil))
         } else {
             effects.events.append(factory.status(record, .escalated, detail: "escalated to level \(escalation.level): \(detail)", escalation: summary))
             if let due = policy.sla.dueDate(ofLevel: deadline.level + 1, after: deadline.deadline) {
