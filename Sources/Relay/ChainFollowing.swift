@@ -53,7 +53,8 @@ extension RelayEngine {
             case .card: result = .exit(.card)
             case .iban(let destination):
                 let childID = DeterministicIDs.childRequestID(parent: parent.requestID, transferReference: transfer.reference)
-                switch policy.routing.route(destination) {
+                let lookup = policy.routing.route(destination)
+                switch lookup {
                 case .unknown: result = .exit(.nonParticipatingBank)
                 case .disabled: result = .exit(.disabledBank)
                 case .bank:
@@ -70,7 +71,8 @@ extension RelayEngine {
                         let child = makeChild(id: childID, parent: parent, transfer: transfer, destination: destination, reportedBy: bank, now: now)
                         let fingerprint = ContentFingerprint(child)
                         let snapshot = current
-                        var (record, effects) = route(child, fingerprint: fingerprint, receivedAt: now, factory: factory) { record in
+                        // Routed where the destination was found: by IBAN, or by BIC when the IBAN's bank code is not in the table.
+                        var (record, effects) = route(child, fingerprint: fingerprint, receivedAt: now, factory: factory, lookup: lookup) { record in
                             CaseAccounting.totals(of: snapshot.with(record))
                         }
                         effects.requests = []
