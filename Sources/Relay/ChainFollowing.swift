@@ -60,7 +60,7 @@ extension RelayEngine {
                 case .bank:
                     if let existing = current.request(for: destination.iban) ?? current.requests.first(where: { $0.requestID == childID }) {
                         result = .join(existing.requestID)
-                    } else if parent.hop + 1 > limits.maxHops {
+                    } else if parent.hop + 1 > limits.effectiveMaxHops {
                         result = .limit(.maxHops)
                     } else if let minimum = limits.minimumAmount, minimum.currency == transfer.amount.currency,
                               (try? transfer.amount.compare(to: minimum)) == .orderedAscending {
@@ -153,7 +153,7 @@ extension RelayEngine {
         let text = hits.map { edge, reason in
             let limit: String
             switch reason {
-            case .maxHops: limit = "hop limit \(policy.chain.maxHops)"
+            case .maxHops: limit = "hop limit \(policy.chain.effectiveMaxHops)"
             case .maxChildrenPerAnswer: limit = "at most \(policy.chain.maxChildrenPerAnswer) follow-up requests per answer"
             case .minimumAmount: limit = "minimum amount \(policy.chain.minimumAmount?.description ?? "0")"
             }

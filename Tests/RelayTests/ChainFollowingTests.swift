@@ -335,5 +335,6 @@ struct ChainFollowingTests {
             #expect(throws: Never.self) { _ = try EventEncoder.encode(record.request) }
         }
         #expect(effects.edges.map(\.outcome) == [.limit(.maxHops)])
+        #expect(effects.statuses(.chainLimitReached).first?.detail.contains("hop limit 64") == true)
     }
 }
