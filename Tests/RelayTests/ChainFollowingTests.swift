@@ -318,6 +318,15 @@ struct ChainFollowingTests {
         #expect(effects.escalationEvents.filter { $0.kind == .chainExit }.count == 40)
         #expect(effects.statuses(.chainExit).first?.exits.count == 40)
         #expect(effects.statuses(.chainLimitReached).count == 1)
+        // Long details are cut to the contract's limit, saying so; the lists themselves stay whole.
+        let limit = try #require(effects.statuses(.chainLimitReached).first)
+        #expect(limit.detail.unicodeScalars.count <= ContractLimits.detail)
+        #expect(limit.detail.contains("ACCOUNT-TRANSFER-0 "))
+        #expect(limit.detail.hasSuffix("more characters]"))
+        let exits = try #require(effects.statuses(.chainExit).first)
+        #expect(exits.detail.unicodeScalars.count <= ContractLimits.detail)
+        #expect(effects.escalations.first { $0.kind == .chainLimit }?.detail.contains("ACCOUNT-TRANSFER-39 ") == true,
+                "the stored escalation keeps the whole text")
     }
 
     @Test("a configured hop limit beyond the contract's 64 hops still yields valid child requests")
