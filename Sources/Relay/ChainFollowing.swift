@@ -20,7 +20,19 @@ struct ChainOutcome {
 
     func effects(totals: CaseTotals?) -> Effects {
         var effects = Effects()
-        for child in children { effects.merge(child.effects) }
+        for child in children {
+            // A child's statuses carry the case after the whole answer, like every other status
+            // of this decision (not the case halfway through following the transfers).
+            var childEffects = child.effects
+            childEffects.events = childEffects.events.map { outgoing in
+                guard case .requestStatus(var status) = outgoing.event else { return outgoing }
+                status.caseTotals = totals
+                var outgoing = outgoing
+                outgoing.event = .requestStatus(status)
+                return outgoing
+            }
+            effects.merge(childEffects)
+        }
         effects.edges = edges
         for build in deferred { effects.merge(build(totals)) }
         return effects
@@ -70,11 +82,9 @@ extension RelayEngine {
                     } else {
                         let child = makeChild(id: childID, parent: parent, transfer: transfer, destination: destination, reportedBy: bank, now: now)
                         let fingerprint = ContentFingerprint(child)
-                        let snapshot = current
                         // Routed where the destination was found: by IBAN, or by BIC when the IBAN's bank code is not in the table.
-                        var (record, effects) = route(child, fingerprint: fingerprint, receivedAt: now, factory: factory, lookup: lookup) { record in
-                            CaseAccounting.totals(of: snapshot.with(record))
-                        }
+                        // Case totals are filled in once the whole answer is followed (ChainOutcome.effects(totals:)).
+                        var (record, effects) = route(child, fingerprint: fingerprint, receivedAt: now, factory: factory, lookup: lookup) { _ in nil }
                         effects.requests = []
                         effects.audit = effects.audit.map { entry in
                             var entry = entry
