@@ -202,6 +202,24 @@ struct TransitionRulesTests {
         #expect(TransitionRules.evaluate(record, answer: more) == .advance(.partiallyFrozen))
     }
 
+    @Test("funds_moved after partially_frozen is refused: the blocked part, its hold and its totals stay")
+    func fundsMovedAfterPartial() throws {
+        let world = RelayWorld()
+        world.receive(Fixture.request())
+        world.answer(Fixture.response(.partiallyFrozen, frozen: Fixture.kzt("400000"), holdUntil: Self.hold,
+                                      transfers: [Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("600000"), ref: "PF-1")],
+                                      at: Fixture.t0.plus(minutes: 5)))
+        let totals = world.totals()
+        let effects = world.answer(Fixture.response(.fundsMoved, transfers: [Fixture.toAccount(Fixture.deltaAccount(1), Fixture.kzt("400000"), ref: "PF-2")],
+                                                    at: Fixture.t0.plus(minutes: 30)))
+        #expect(effects.outcome == "invalid_transition")
+        #expect(effects.refusal?.message.contains("cannot have moved on") == true)
+        #expect(world.record(Fixture.uuid(1))?.state == .partiallyFrozen)
+        #expect(world.timer(Fixture.uuid(1), .holdExpiry) != nil)
+        #expect(world.totals() == totals)
+        #expect(world.totals()?.frozen == Fixture.kzt("400000"))
+    }
+
     @Test("released is only accepted once something was frozen, or after a cancel")
     func releasedOnlyAfterFreezeOrCancel() {
         for state in RequestState.allCases {
