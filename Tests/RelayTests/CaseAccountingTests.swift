@@ -64,6 +64,29 @@ struct CaseAccountingTests {
         expectTotals(effects, totals("1000000", "400000", "600000", "0"))
     }
 
+    @Test("money joining an account still under an open request is moving too, until that bank answers")
+    func joinedMoney() throws {
+        let world = RelayWorld()
+        world.receive(Fixture.request())
+        world.answer(Fixture.response(.fundsMoved, transfers: [
+            Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("600000"), ref: "S-1"),
+            Fixture.toAccount(Fixture.deltaAccount(1), Fixture.kzt("400000"), ref: "S-2"),
+        ], at: t0.plus(minutes: 10)))
+        let b = DeterministicIDs.childRequestID(parent: root, transferReference: "S-1")
+        let d = DeterministicIDs.childRequestID(parent: root, transferReference: "S-2")
+        let collector = Fixture.epsilonAccount(9)
+        world.answer(Fixture.response(.fundsMoved, for: b, transfers: [Fixture.toAccount(collector, Fixture.kzt("600000"), ref: "J-1")], at: t0.plus(minutes: 20)))
+        let joined = world.answer(Fixture.response(.fundsMoved, for: d, transfers: [Fixture.toAccount(collector, Fixture.kzt("400000"), ref: "J-2")], at: t0.plus(minutes: 21)))
+        #expect(joined.edges.map(\.outcome.name) == ["join"])
+        // All of the million is now on the collecting account, which its bank has not answered for.
+        expectTotals(joined, totals("1000000", "0", "1000000", "0"))
+
+        // The collecting bank freezes what arrived: nothing is moving any more.
+        let e = DeterministicIDs.childRequestID(parent: b, transferReference: "J-1")
+        let frozen = world.answer(Fixture.response(.frozen, for: e, frozen: Fixture.kzt("1000000"), at: t0.plus(minutes: 40)))
+        expectTotals(frozen, totals("1000000", "1000000", "0", "0"))
+    }
+
     @Test("limits and unroutable requests count as moving; cancelled, rejected and not found count nowhere")
     func movingAndLost() throws {
         let world = RelayWorld(Fixture.engine(chain: ChainLimits(minimumAmount: Fixture.kzt("1000"))))

@@ -264,9 +264,11 @@ struct ChainFollowingTests {
         let record = Fixture.record(.routed)
         let response = Fixture.response(.fundsMoved, transfers: [Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("1000000"), ref: "ID-1")], at: t0.plus(minutes: 5))
         func decide(_ offset: Int64, _ time: Timestamp) -> Effects {
-            engine.answer(response, fingerprint: ContentFingerprint(response), from: Fixture.alpha, context: .init(record: record), previous: nil,
-                          case: CaseContext(caseID: Fixture.caseID, requests: [record]),
-                          cause: .record(topic: "freeze.bank.alpha.responses", partition: 0, offset: offset, eventID: nil), now: time)
+            let effects = engine.answer(response, fingerprint: ContentFingerprint(response), from: Fixture.alpha, context: .init(record: record), previous: nil,
+                                        case: CaseContext(caseID: Fixture.caseID, requests: [record]),
+                                        cause: .record(topic: "freeze.bank.alpha.responses", partition: 0, offset: offset, eventID: nil), now: time)
+            checkContracts(effects, policy: engine.policy)
+            return effects
         }
         let a = decide(1, t0.plus(minutes: 5)), b = decide(2, t0.plus(minutes: 6))
         let expected = DeterministicIDs.childRequestID(parent: root, transferReference: "ID-1")

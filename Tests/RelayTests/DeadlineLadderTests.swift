@@ -142,6 +142,8 @@ struct DeadlineLadderTests {
         #expect(unknown.outcome == "deadline_moot" && unknown.isEmpty)
         let unroutable = engine.fire(ack, context: .init(record: Fixture.record(.unroutable)), now: ack.dueAt)
         #expect(unroutable.outcome == "deadline_moot" && unroutable.isEmpty)
+        checkContracts(unknown, policy: engine.policy)
+        checkContracts(unroutable, policy: engine.policy)
     }
 
     @Test("a late answer resolves the open overdue escalations as answered and stops the clocks")

@@ -44,6 +44,7 @@ struct IntakeTests {
         let effects = engine.receive(resent, fingerprint: ContentFingerprint(resent), context: .init(record: record),
                                      case: CaseContext(caseID: Fixture.caseID, requests: [record]),
                                      cause: .record(topic: "freeze.requests", partition: 0, offset: 9, eventID: resent.id), now: t0.plus(minutes: 5))
+        checkContracts(effects, policy: engine.policy)
         #expect(effects.outcome == "duplicate")
         #expect(effects.isEmpty)
     }
