@@ -17,7 +17,15 @@ extension RelayEngine {
         case .holdExpiry: stillOpen = record.state.holdsFunds && record.holdUntil == deadline.deadline
         }
         guard stillOpen else {
-            effects.outcome = "deadline_met"
+            // Met when the bank gave the answer the deadline asked for; otherwise moot (the
+            // request was cancelled, or the hold was changed or lifted).
+            let met: Bool
+            switch deadline.kind {
+            case .acknowledge: met = record.acknowledgedAt != nil
+            case .freeze: met = record.answeredAt != nil
+            case .holdExpiry: met = false
+            }
+            effects.outcome = met ? "deadline_met" : "deadline_moot"
             return effects
         }
         let factory = EventFactory(policy: policy, cause: .timer(deadline), now: now)

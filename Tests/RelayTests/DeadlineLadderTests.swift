@@ -135,7 +135,9 @@ struct DeadlineLadderTests {
         let world = routed()
         let ack = try #require(world.timer(request, .acknowledge))
         world.cancel(Fixture.cancel(at: t0.plus(minutes: 1)))
-        #expect(world.fire(ack).isEmpty)
+        let cancelled = world.fire(ack)
+        #expect(cancelled.isEmpty)
+        #expect(cancelled.outcome == "deadline_moot", "the bank did not meet it: police withdrew the request")
 
         let engine = Fixture.engine()
         let unknown = engine.fire(ack, context: .init(record: nil), now: ack.dueAt)
@@ -144,6 +146,34 @@ struct DeadlineLadderTests {
         #expect(unroutable.outcome == "deadline_moot" && unroutable.isEmpty)
         checkContracts(unknown, policy: engine.policy)
         checkContracts(unroutable, policy: engine.policy)
+    }
+
+    @Test("met or moot: a timer whose request the bank answered is met; one made pointless otherwise is moot")
+    func metOrMoot() throws {
+        let engine = Fixture.engine()
+        let ack = Deadline(requestID: request, kind: .acknowledge, level: 1, deadline: t0.plus(minutes: 5), dueAt: t0.plus(minutes: 5))
+        let freeze = Deadline(requestID: request, kind: .freeze, level: 1, deadline: t0.plus(minutes: 30), dueAt: t0.plus(minutes: 30))
+        func outcome(_ deadline: Deadline, _ record: RequestRecord) -> String {
+            let effects = engine.fire(deadline, context: .init(record: record), now: deadline.dueAt)
+            #expect(effects.isEmpty)
+            return effects.outcome
+        }
+        var acknowledged = Fixture.record(.acknowledged)
+        acknowledged.acknowledgedAt = t0.plus(minutes: 1)
+        #expect(outcome(ack, acknowledged) == "deadline_met")
+        var frozen = Fixture.record(.frozen)
+        frozen.acknowledgedAt = t0.plus(minutes: 2)
+        frozen.answeredAt = t0.plus(minutes: 2)
+        #expect(outcome(ack, frozen) == "deadline_met")
+        #expect(outcome(freeze, frozen) == "deadline_met")
+        // Cancelled before the bank said anything: nothing was met.
+        #expect(outcome(ack, Fixture.record(.cancelled)) == "deadline_moot")
+        #expect(outcome(freeze, Fixture.record(.cancelled)) == "deadline_moot")
+        // Acknowledged, then cancelled: the acknowledgement was met, the freeze is moot.
+        var ackThenCancelled = Fixture.record(.cancelled)
+        ackThenCancelled.acknowledgedAt = t0.plus(minutes: 1)
+        #expect(outcome(ack, ackThenCancelled) == "deadline_met")
+        #expect(outcome(freeze, ackThenCancelled) == "deadline_moot")
     }
 
     @Test("a late answer resolves the open overdue escalations as answered and stops the clocks")
@@ -269,7 +299,7 @@ struct DeadlineLadderTests {
         #expect(world.record(request)?.holdUntil == extended)
 
         // The old warning, if it fired now, is spent: the hold it was about is gone.
-        #expect(world.fire(oldTimer, at: at.plus(minutes: 1)).outcome == "deadline_met")
+        #expect(world.fire(oldTimer, at: at.plus(minutes: 1)).outcome == "deadline_moot")
     }
 
     @Test("released closes the hold warning and stops its timer")
