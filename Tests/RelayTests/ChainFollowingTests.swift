@@ -244,18 +244,46 @@ struct ChainFollowingTests {
         // The very same message: a duplicate.
         #expect(world.answer(Fixture.response(.fundsMoved, id: "fm-1", transfers: transfers, at: t0.plus(minutes: 5))).isEmpty)
 
-        // The same content under a new response id: the edges are already in the case, so nothing is followed again.
+        // The same content under a new response id: every transfer is already in the case, so it
+        // repeats what the bank said — a no-op, like any repeated identical answer.
         let again = world.answer(Fixture.response(.fundsMoved, id: "fm-2", transfers: transfers, at: t0.plus(minutes: 9)))
-        #expect(again.edges.isEmpty)
-        #expect(again.requests.map(\.requestID) == [root])
-        #expect(again.routedRequests.isEmpty && again.escalations.isEmpty)
-        #expect(again.statuses(.chainExit).isEmpty)
+        #expect(again.outcome == "repeated")
+        #expect(again.edges.isEmpty && again.requests.isEmpty && again.events.isEmpty && again.audit.isEmpty)
+        #expect(again.schedule.isEmpty && again.cancelDeadlines.isEmpty && again.escalations.isEmpty)
+        #expect(again.responses.map(\.responseID) == ["fm-2"])
+        #expect(world.caseContext(Fixture.caseID).requests.count == 2)
+
+        // The same references with a corrected amount are not a repetition: reported, but not followed twice.
+        var corrected = transfers
+        corrected[0].amount = Fixture.kzt("650000")
+        let correction = world.answer(Fixture.response(.fundsMoved, id: "fm-2b", transfers: corrected, at: t0.plus(minutes: 10)))
+        #expect(correction.outcome == "funds_moved")
+        #expect(correction.edges.isEmpty && correction.routedRequests.isEmpty)
         #expect(world.caseContext(Fixture.caseID).requests.count == 2)
 
         // A later answer with one more transfer: only that one is followed.
         let more = world.answer(Fixture.response(.fundsMoved, id: "fm-3", transfers: transfers + [Fixture.toAccount(Fixture.deltaAccount(1), Fixture.kzt("1000"), ref: "R-3")], at: t0.plus(minutes: 19)))
         #expect(more.edges.map(\.outcome) == [.child(child(of: root, "R-3"))])
         #expect(world.caseContext(Fixture.caseID).requests.count == 3)
+    }
+
+    @Test("a partially_frozen answer repeated with the same transfers is a no-op")
+    func repeatedPartialWithTransfers() throws {
+        let world = world()
+        let response = Fixture.response(.partiallyFrozen, id: "pf-1", frozen: Fixture.kzt("400000"), holdUntil: t0.plus(hours: 720),
+                                        transfers: [Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("600000"), ref: "PF-1")], at: t0.plus(minutes: 5))
+        world.answer(response)
+        var resent = response
+        resent.responseID = "pf-2"
+        resent.id = Fixture.uuid(321)
+        let again = world.answer(resent, at: t0.plus(minutes: 15))
+        #expect(again.outcome == "repeated")
+        #expect(again.events.isEmpty && again.requests.isEmpty)
+        // A new amount is news, though the transfers are known.
+        var more = response
+        more.responseID = "pf-3"
+        more.frozenAmount = Fixture.kzt("450000")
+        #expect(world.answer(more, at: t0.plus(minutes: 25)).outcome == "partially_frozen")
     }
 
     @Test("child ids are a function of parent and transfer reference, whatever the cause")
