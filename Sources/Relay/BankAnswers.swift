@@ -29,7 +29,11 @@ extension RelayEngine {
         }
         let seen = ResponseSeen(bankID: bank, responseID: response.responseID, requestID: record.requestID, fingerprint: fingerprint)
 
-        switch TransitionRules.evaluate(record, answer: response) {
+        var transition = TransitionRules.evaluate(record, answer: response)
+        if case .advance(let target) = transition, Self.repeats(response, target: target, record: record, case: caseContext) {
+            transition = .repeated
+        }
+        switch transition {
         case .repeated:
             effects.responses = [seen]
             effects.outcome = "repeated"
@@ -46,6 +50,18 @@ extension RelayEngine {
             effects.responses.append(seen)
         }
         return effects
+    }
+
+    /// An answer that only repeats what the bank already reported: the same state, amount and
+    /// hold, and only onward transfers already followed from this request, exactly as reported.
+    /// The rules cannot tell (they do not see the case's edges), so an identical funds_moved or
+    /// partially_frozen re-sent under a new response id would otherwise be reported again.
+    static func repeats(_ response: BankResponse, target: RequestState, record: RequestRecord, case caseContext: CaseContext) -> Bool {
+        guard target == record.state, !response.onwardTransfers.isEmpty else { return false }
+        if target.holdsFunds && (record.frozenAmount != response.frozenAmount || record.holdUntil != response.holdUntil) { return false }
+        return response.onwardTransfers.allSatisfy { transfer in
+            caseContext.edges.contains { $0.fromRequestID == record.requestID && $0.transfer == transfer }
+        }
     }
 
     private func foreignAnswer(_ response: BankResponse, from bank: BankID, record: RequestRecord?, factory: EventFactory) -> Effects {
@@ -65,8 +81,12 @@ extension RelayEngine {
         effects.refusal = Refusal(code: .foreignResponse, path: "request_id", message: message)
         effects.escalations = [escalation]
         effects.events = [factory.escalation(escalation, overdueSeconds: nil)]
-        effects.audit = [factory.audit(record, from: record?.state, to: record?.state, "SECURITY: \(message)", security: true,
-                                       requestID: response.requestID, bankID: bank)]
+        var entry = factory.audit(record, from: record?.state, to: record?.state, "SECURITY: \(message)", security: true,
+                                  requestID: response.requestID, bankID: bank)
+        // The security entry is about the bank that answered, not the one the request belongs to
+        // (which the message names).
+        entry.bankID = bank
+        effects.audit = [entry]
         effects.outcome = "foreign_response"
         return effects
     }

@@ -20,7 +20,19 @@ struct ChainOutcome {
 
     func effects(totals: CaseTotals?) -> Effects {
         var effects = Effects()
-        for child in children { effects.merge(child.effects) }
+        for child in children {
+            // A child's statuses carry the case after the whole answer, like every other status
+            // of this decision (not the case halfway through following the transfers).
+            var childEffects = child.effects
+            childEffects.events = childEffects.events.map { outgoing in
+                guard case .requestStatus(var status) = outgoing.event else { return outgoing }
+                status.caseTotals = totals
+                var outgoing = outgoing
+                outgoing.event = .requestStatus(status)
+                return outgoing
+            }
+            effects.merge(childEffects)
+        }
         effects.edges = edges
         for build in deferred { effects.merge(build(totals)) }
         return effects
@@ -53,13 +65,14 @@ extension RelayEngine {
             case .card: result = .exit(.card)
             case .iban(let destination):
                 let childID = DeterministicIDs.childRequestID(parent: parent.requestID, transferReference: transfer.reference)
-                switch policy.routing.route(destination) {
+                let lookup = policy.routing.route(destination)
+                switch lookup {
                 case .unknown: result = .exit(.nonParticipatingBank)
                 case .disabled: result = .exit(.disabledBank)
                 case .bank:
                     if let existing = current.request(for: destination.iban) ?? current.requests.first(where: { $0.requestID == childID }) {
                         result = .join(existing.requestID)
-                    } else if parent.hop + 1 > limits.maxHops {
+                    } else if parent.hop + 1 > limits.effectiveMaxHops {
                         result = .limit(.maxHops)
                     } else if let minimum = limits.minimumAmount,
                               minimum.currency == transfer.amount.currency || minimum.currency == ChainLimits.anyCurrency,
@@ -70,10 +83,9 @@ extension RelayEngine {
                     } else {
                         let child = makeChild(id: childID, parent: parent, transfer: transfer, destination: destination, reportedBy: bank, now: now)
                         let fingerprint = ContentFingerprint(child)
-                        let snapshot = current
-                        var (record, effects) = route(child, fingerprint: fingerprint, receivedAt: now, factory: factory) { record in
-                            CaseAccounting.totals(of: snapshot.with(record))
-                        }
+                        // Routed where the destination was found: by IBAN, or by BIC when the IBAN's bank code is not in the table.
+                        // Case totals are filled in once the whole answer is followed (ChainOutcome.effects(totals:)).
+                        var (record, effects) = route(child, fingerprint: fingerprint, receivedAt: now, factory: factory, lookup: lookup) { _ in nil }
                         effects.requests = []
                         effects.audit = effects.audit.map { entry in
                             var entry = entry
@@ -152,7 +164,7 @@ extension RelayEngine {
         let text = hits.map { edge, reason in
             let limit: String
             switch reason {
-            case .maxHops: limit = "hop limit \(policy.chain.maxHops)"
+            case .maxHops: limit = "hop limit \(policy.chain.effectiveMaxHops)"
             case .maxChildrenPerAnswer: limit = "at most \(policy.chain.maxChildrenPerAnswer) follow-up requests per answer"
             case .minimumAmount: limit = "minimum amount \(policy.chain.minimumAmount?.description ?? "0")"
             }

@@ -20,6 +20,12 @@ public struct ChainLimits: Sendable, Hashable {
     }
 }
 
+extension ChainLimits {
+    /// The hop limit applied: the configured one, but never deeper than the contracts allow a
+    /// chain request to be (`ContractLimits.maxHop`), since a deeper child could not be encoded.
+    var effectiveMaxHops: Int { min(maxHops, ContractLimits.maxHop) }
+}
+
 /// Everything configurable that the relay's decisions depend on.
 public struct RelayPolicy: Sendable, Hashable {
     public var routing: RoutingTable

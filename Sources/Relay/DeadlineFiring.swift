@@ -17,7 +17,15 @@ extension RelayEngine {
         case .holdExpiry: stillOpen = record.state.holdsFunds && record.holdUntil == deadline.deadline
         }
         guard stillOpen else {
-            effects.outcome = "deadline_met"
+            // Met when the bank gave the answer the deadline asked for; otherwise moot (the
+            // request was cancelled, or the hold was changed or lifted).
+            let met: Bool
+            switch deadline.kind {
+            case .acknowledge: met = record.acknowledgedAt != nil
+            case .freeze: met = record.answeredAt != nil
+            case .holdExpiry: met = false
+            }
+            effects.outcome = met ? "deadline_met" : "deadline_moot"
             return effects
         }
         let factory = EventFactory(policy: policy, cause: .timer(deadline), now: now)
@@ -38,7 +46,8 @@ extension RelayEngine {
         let summary = EscalationSummary(escalationID: escalation.escalationID, kind: kind, level: escalation.level)
         effects.events = [factory.escalation(escalation, overdueSeconds: deadline.kind == .holdExpiry ? nil : max(0, overdue))]
         if deadline.kind == .holdExpiry {
-            // The contract lets only `escalated` statuses carry an escalation summary.
+            // The contract allows an escalation summary only on `escalated` statuses; the
+            // escalation event itself carries the id and level.
             effects.events.append(factory.status(record, .holdExpiring, detail: detail, frozenAmount: record.frozenAmount,
                                                  holdUntil: record.holdUntil))
         } else {

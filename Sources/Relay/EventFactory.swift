@@ -8,13 +8,6 @@ struct EventFactory {
     let cause: Cause
     let now: Timestamp
 
-    /// Human-readable texts are bounded by the contracts; long lists (many exits) are cut with a
-    /// marker rather than producing an event the schema would refuse.
-    static func clip(_ text: String, to limit: Int = ContractLimits.detail) -> String {
-        guard text.count > limit else { return text }
-        return String(text.prefix(limit - 20)) + " … (truncated)"
-    }
-
     func status(
         _ record: RequestRecord, _ kind: StatusKind, detail: String, frozenAmount: Money? = nil, holdUntil: Timestamp? = nil,
         children: [ChildRequest] = [], exits: [ChainExit] = [], totals: CaseTotals? = nil,
@@ -24,7 +17,7 @@ struct EventFactory {
         let event = RequestStatus(
             id: cause.derivedID("status:\(CanonicalUUID.string(record.requestID)):\(kind.rawValue)\(levelSuffix)"),
             createdAt: now, requestID: record.requestID, caseID: record.caseID, bankID: record.bankID, status: kind,
-            detail: Self.clip(detail), causedBy: cause.eventID, frozenAmount: frozenAmount, holdUntil: holdUntil,
+            detail: Self.fitted(detail), causedBy: cause.eventID, frozenAmount: frozenAmount, holdUntil: holdUntil,
             chain: record.request.chain, children: children, exits: exits, caseTotals: totals, escalation: escalation)
         return OutgoingEvent(topic: policy.topics.status, key: record.caseID, event: .requestStatus(event), causationID: cause.eventID)
     }
@@ -33,7 +26,7 @@ struct EventFactory {
     func status(requestID: UUID, caseID: String, chain: ChainPosition? = nil, _ kind: StatusKind, detail: String) -> OutgoingEvent {
         let event = RequestStatus(
             id: cause.derivedID("status:\(CanonicalUUID.string(requestID)):\(kind.rawValue)"),
-            createdAt: now, requestID: requestID, caseID: caseID, status: kind, detail: Self.clip(detail),
+            createdAt: now, requestID: requestID, caseID: caseID, status: kind, detail: Self.fitted(detail),
             causedBy: cause.eventID, chain: chain)
         return OutgoingEvent(topic: policy.topics.status, key: caseID, event: .requestStatus(event), causationID: cause.eventID)
     }
@@ -48,7 +41,7 @@ struct EventFactory {
     func routedCancel(_ record: RequestRecord, bank: BankID, cancel: FreezeCancel) -> OutgoingEvent {
         let event = RoutedCancel(
             id: cause.derivedID("routed_cancel:\(CanonicalUUID.string(record.requestID))"), createdAt: now,
-            requestID: record.requestID, caseID: record.caseID, bankID: bank, reason: Self.clip(cancel.reason, to: ContractLimits.reason),
+            requestID: record.requestID, caseID: record.caseID, bankID: bank, reason: cancel.reason,
             issuedAt: cancel.issuedAt, issuer: cancel.issuer)
         return OutgoingEvent(topic: policy.requestsTopic(of: bank), key: CanonicalUUID.string(record.requestID), event: .routedCancel(event), causationID: cause.eventID)
     }
@@ -62,7 +55,7 @@ struct EventFactory {
             caseID: escalation.caseID, deadline: escalation.deadline,
             overdueSeconds: overdueSeconds.map { min(max(0, $0), Escalation.maxOverdueSeconds) },
             raisedAt: escalation.levelRaisedAt, contact: escalation.kind == .unroutable ? nil : contact,
-            detail: Self.clip(escalation.detail), exit: exit)
+            detail: Self.fitted(escalation.detail), exit: exit)
         return OutgoingEvent(topic: policy.topics.escalations, key: escalation.caseID ?? CanonicalUUID.string(escalation.requestID),
                              event: .escalation(event), causationID: cause.eventID)
     }
@@ -71,9 +64,23 @@ struct EventFactory {
         let event = EscalationResolved(
             id: cause.derivedID("escalation_resolved:\(CanonicalUUID.string(escalation.escalationID))"), createdAt: now,
             escalationID: escalation.escalationID, resolution: resolution, resolvedAt: now,
-            requestID: escalation.requestID, caseID: escalation.caseID, bankID: escalation.bankID, detail: Self.clip(detail))
+            requestID: escalation.requestID, caseID: escalation.caseID, bankID: escalation.bankID, detail: Self.fitted(detail))
         return OutgoingEvent(topic: policy.topics.escalations, key: escalation.caseID ?? CanonicalUUID.string(escalation.requestID),
                              event: .escalationResolved(event), causationID: cause.eventID)
+    }
+
+    /// A detail cut to the contracts' limit (`ContractLimits.detail` characters), saying how
+    /// much was left out. Long details come from answers with many transfers; the transfers
+    /// themselves stay whole in the events' `exits`, the chain_exit escalations and the ledger's
+    /// chain edges.
+    static func fitted(_ detail: String, limit: Int = ContractLimits.detail) -> String {
+        let scalars = detail.unicodeScalars
+        guard scalars.count > limit else { return detail }
+        // At most 36 characters: " … [cut: " + up to 10 digits + " more characters]".
+        let keep = limit - 40
+        var fitted = String(String.UnicodeScalarView(scalars.prefix(keep)))
+        fitted += " … [cut: \(scalars.count - keep) more characters]"
+        return fitted
     }
 
     func audit(_ record: RequestRecord?, from old: RequestState?, to new: RequestState?, _ detail: String, security: Bool = false,

@@ -41,13 +41,15 @@ public struct RelayEngine: Sendable {
     // MARK: Routing
 
     /// Routes a new request (from police or from chain following), or records it as unroutable.
+    /// `lookup` is where the caller already found the account's bank (chain following looks up
+    /// the transfer's destination, IBAN then BIC); by default the request's IBAN is looked up.
     func route(
         _ request: FreezeRequest, fingerprint: ContentFingerprint, receivedAt: Timestamp, factory: EventFactory,
-        totals: (RequestRecord) -> CaseTotals?
+        lookup: RouteLookup? = nil, totals: (RequestRecord) -> CaseTotals?
     ) -> (RequestRecord, Effects) {
         var record = RequestRecord(request: request, fingerprint: fingerprint, state: .unroutable, bankID: nil, receivedAt: receivedAt)
         var effects = Effects()
-        switch policy.routing.route(request.account.iban) {
+        switch lookup ?? policy.routing.route(request.account.iban) {
         case .bank(let bank):
             effects = routeEffects(&record, to: bank, factory: factory, totals: totals, previous: nil)
         case .disabled(let bank):

@@ -50,7 +50,8 @@ public enum TransitionRules {
             switch status {
             case .partiallyFrozen:
                 return sameDetails && answer.onwardTransfers.isEmpty ? .repeated : .advance(.partiallyFrozen)
-            case .frozen, .fundsMoved, .released: return .advance(target)
+            case .frozen, .released: return .advance(target)
+            case .fundsMoved: return .refuse("funds_moved after partially_frozen: money reported blocked cannot have moved on; report further transfers with partially_frozen, or released to lift the hold")
             case .rejected: return .refuse("rejected after partially_frozen: report released to lift the hold")
             case .accountNotFound: return .refuse("account_not_found after partially_frozen contradicts the earlier freeze")
             case .acknowledged: return .repeated

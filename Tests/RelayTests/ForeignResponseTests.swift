@@ -1,0 +1,84 @@
+import Contracts
+import Foundation
+import Relay
+import Testing
+
+/// Answers on a bank's responses topic about requests that are not that bank's.
+@Suite("Foreign responses")
+struct ForeignResponseTests {
+    let t0 = Fixture.t0
+
+    func expectForeign(_ effects: Effects, bank: BankID, requestID: UUID, caseID: String?, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(effects.outcome == "foreign_response", sourceLocation: sourceLocation)
+        let refusal = try #require(effects.refusal, sourceLocation: sourceLocation)
+        #expect(refusal.code == .foreignResponse && refusal.path == "request_id", sourceLocation: sourceLocation)
+        #expect(effects.requests.isEmpty && effects.responses.isEmpty && effects.schedule.isEmpty, sourceLocation: sourceLocation)
+        #expect(effects.cancelDeadlines.isEmpty && effects.resolved.isEmpty && effects.edges.isEmpty, sourceLocation: sourceLocation)
+        #expect(effects.statuses.isEmpty, "police are not told about someone else's answer", sourceLocation: sourceLocation)
+        let audit = try #require(effects.audit.first, sourceLocation: sourceLocation)
+        #expect(effects.audit.count == 1, sourceLocation: sourceLocation)
+        #expect(audit.isSecurityEvent, sourceLocation: sourceLocation)
+        #expect(audit.bankID == bank, "the audit names the bank that answered", sourceLocation: sourceLocation)
+        #expect(audit.requestID == requestID, sourceLocation: sourceLocation)
+        #expect(audit.oldState == audit.newState, sourceLocation: sourceLocation)
+        let escalation = try #require(effects.escalationEvents.first, sourceLocation: sourceLocation)
+        #expect(effects.events.count == 1, sourceLocation: sourceLocation)
+        #expect(escalation.kind == .foreignResponse && escalation.level == 1, sourceLocation: sourceLocation)
+        #expect(escalation.bankID == bank && escalation.requestID == requestID && escalation.caseID == caseID, sourceLocation: sourceLocation)
+        #expect(effects.escalations.map(\.kind) == [.foreignResponse], sourceLocation: sourceLocation)
+    }
+
+    @Test("an answer about a request the relay does not know")
+    func unknownRequest() throws {
+        let world = RelayWorld()
+        let effects = world.answer(Fixture.response(.frozen, for: Fixture.uuid(404), frozen: Fixture.kzt("5")), from: Fixture.alpha)
+        try expectForeign(effects, bank: Fixture.alpha, requestID: Fixture.uuid(404), caseID: nil)
+        #expect(effects.refusal?.message.contains("does not know") == true)
+        #expect(world.record(Fixture.uuid(404)) == nil)
+    }
+
+    @Test("an answer on beta's topic about a request routed to alpha")
+    func otherBanksRequest() throws {
+        let world = RelayWorld()
+        world.receive(Fixture.request())
+        let before = world.record(Fixture.uuid(1))
+        let effects = world.answer(Fixture.response(.released, at: t0.plus(minutes: 1)), from: Fixture.beta)
+        try expectForeign(effects, bank: Fixture.beta, requestID: Fixture.uuid(1), caseID: Fixture.caseID)
+        #expect(effects.refusal?.message.contains("routed to alpha") == true)
+        #expect(world.record(Fixture.uuid(1)) == before)
+        #expect(world.openTimers(of: Fixture.uuid(1)).count == 2, "alpha's clocks keep running")
+
+        // Alpha's own answer under the same response id is still accepted: beta's never counted.
+        let own = world.answer(Fixture.response(.acknowledged, id: "resp-released-\(t0.plus(minutes: 1).secondsSinceEpoch)", at: t0.plus(minutes: 2)), from: Fixture.alpha)
+        #expect(own.outcome == "acknowledged")
+    }
+
+    @Test("an answer from a bank not in the routing table")
+    func strangerBank() throws {
+        let world = RelayWorld()
+        world.receive(Fixture.request())
+        let effects = world.answer(Fixture.response(.acknowledged, at: t0.plus(minutes: 1)), from: Fixture.stranger)
+        try expectForeign(effects, bank: Fixture.stranger, requestID: Fixture.uuid(1), caseID: Fixture.caseID)
+        #expect(effects.escalationEvents.first?.contact == nil)
+    }
+
+    @Test("an answer about an unroutable request (routed to no bank)")
+    func unroutableRequest() throws {
+        let world = RelayWorld()
+        world.receive(Fixture.request(iban: Fixture.unknownAccount(1)))
+        let effects = world.answer(Fixture.response(.acknowledged, at: t0.plus(minutes: 1)), from: Fixture.alpha)
+        try expectForeign(effects, bank: Fixture.alpha, requestID: Fixture.uuid(1), caseID: Fixture.caseID)
+        #expect(effects.refusal?.message.contains("never routed") == true)
+        #expect(world.record(Fixture.uuid(1))?.state == .unroutable)
+    }
+
+    @Test("a foreign answer re-sent is flagged again with the same escalation id")
+    func foreignResent() {
+        let world = RelayWorld()
+        let response = Fixture.response(.acknowledged, for: Fixture.uuid(404))
+        let first = world.answer(response, from: Fixture.beta)
+        let second = world.answer(response, from: Fixture.beta)
+        #expect(first.escalations.map(\.escalationID) == second.escalations.map(\.escalationID))
+        #expect(second.outcome == "foreign_response")
+    }
+}

@@ -1,0 +1,198 @@
+import Contracts
+import Foundation
+import Relay
+import Testing
+
+/// An in-memory stand-in for the ledger: keeps what the effects of each decision say, the way the
+/// ledger applies them (records upserted, timers cancelled before new ones are added, an existing
+/// timer id left as it is, escalations upserted then closed), and builds the contexts the engine is
+/// called with. Every decision is checked against the contracts and taken twice to check that it
+/// is deterministic.
+final class RelayWorld {
+    enum TimerStatus: Equatable { case open, fired, cancelled }
+
+    let engine: RelayEngine
+    var policy: RelayPolicy { engine.policy }
+
+    private(set) var records: [UUID: RequestRecord] = [:]
+    private(set) var timers: [String: (deadline: Deadline, status: TimerStatus)] = [:]
+    private(set) var escalations: [UUID: (record: EscalationRecord, resolution: EscalationResolution?)] = [:]
+    private(set) var seen: [String: ResponseSeen] = [:]
+    private(set) var edges: [ChainEdge] = []
+    private(set) var history: [Effects] = []
+    private var offset: Int64 = 0
+
+    init(_ engine: RelayEngine = Fixture.engine()) {
+        self.engine = engine
+    }
+
+    // MARK: Contexts, as the ledger would load them
+
+    func context(_ requestID: UUID) -> RelayEngine.RequestContext {
+        RelayEngine.RequestContext(record: records[requestID], openEscalations: openEscalations(of: requestID))
+    }
+
+    func openEscalations(of requestID: UUID) -> [EscalationRecord] {
+        escalations.values.filter { $0.record.requestID == requestID && $0.resolution == nil }.map(\.record)
+            .sorted { ($0.raisedAt, $0.escalationID.uuidString) < ($1.raisedAt, $1.escalationID.uuidString) }
+    }
+
+    func caseContext(_ caseID: String) -> CaseContext {
+        CaseContext(
+            caseID: caseID,
+            requests: records.values.filter { $0.caseID == caseID }
+                .sorted { ($0.receivedAt, $0.requestID.uuidString) < ($1.receivedAt, $1.requestID.uuidString) },
+            edges: edges.filter { $0.caseID == caseID })
+    }
+
+    func record(_ id: UUID) -> RequestRecord? { records[id] }
+
+    func openTimers(of requestID: UUID) -> [Deadline] {
+        timers.values.filter { $0.status == .open && $0.deadline.requestID == requestID }.map(\.deadline)
+            .sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
+    }
+
+    func escalation(_ id: UUID) -> (record: EscalationRecord, resolution: EscalationResolution?)? { escalations[id] }
+
+    func totals(_ caseID: String = Fixture.caseID) -> CaseTotals? { CaseAccounting.totals(of: caseContext(caseID)) }
+
+    // MARK: Inputs
+
+    func nextCause(topic: String, eventID: UUID?) -> Cause {
+        offset += 1
+        return .record(topic: topic, partition: 0, offset: offset, eventID: eventID)
+    }
+
+    @discardableResult
+    func receive(_ request: FreezeRequest, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+        let now = now ?? request.createdAt
+        let cause = nextCause(topic: policy.topics.requests, eventID: request.id)
+        let context = context(request.requestID)
+        let caseContext = caseContext(request.caseID)
+        return decide(sourceLocation) {
+            engine.receive(request, fingerprint: ContentFingerprint(request), context: context, case: caseContext, cause: cause, now: now)
+        }
+    }
+
+    @discardableResult
+    func cancel(_ cancel: FreezeCancel, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+        let now = now ?? cancel.createdAt
+        let cause = nextCause(topic: policy.topics.requests, eventID: cancel.id)
+        let context = context(cancel.requestID)
+        let caseContext = caseContext(records[cancel.requestID]?.caseID ?? cancel.caseID ?? Fixture.caseID)
+        return decide(sourceLocation) {
+            engine.cancel(cancel, context: context, case: caseContext, cause: cause, now: now)
+        }
+    }
+
+    /// A bank answer read from `bank`'s responses topic (by default the bank the request was routed to).
+    @discardableResult
+    func answer(_ response: BankResponse, from bank: BankID? = nil, at now: Timestamp? = nil,
+                sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+        let bank = bank ?? records[response.requestID]?.bankID ?? Fixture.alpha
+        let topic = policy.routing.profile(bank)?.responsesTopic ?? policy.topics.bankResponses(bank)
+        let cause = nextCause(topic: topic, eventID: response.id)
+        let context = context(response.requestID)
+        let previous = seen["\(bank.rawValue)|\(response.responseID)"]
+        let caseContext = caseContext(records[response.requestID]?.caseID ?? Fixture.caseID)
+        let now = now ?? response.respondedAt
+        return decide(sourceLocation) {
+            engine.answer(response, fingerprint: ContentFingerprint(response), from: bank, context: context, previous: previous,
+                          case: caseContext, cause: cause, now: now)
+        }
+    }
+
+    /// Fires one timer (spent whatever the decision), at `now` (by default when it is due).
+    @discardableResult
+    func fire(_ deadline: Deadline, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+        let context = context(deadline.requestID)
+        let now = now ?? deadline.dueAt
+        let effects = decide(sourceLocation) { engine.fire(deadline, context: context, now: now) }
+        if timers[deadline.id]?.status == .open { timers[deadline.id]?.status = .fired }
+        return effects
+    }
+
+    /// The open timer of `kind` for a request (the lowest level if several).
+    func timer(_ requestID: UUID, _ kind: DeadlineKind) -> Deadline? {
+        openTimers(of: requestID).filter { $0.kind == kind }.min { $0.level < $1.level }
+    }
+
+    /// Fires every timer due by `now`, earliest first, including timers those firings schedule,
+    /// as the runtime does after downtime. Returns each firing's effects.
+    @discardableResult
+    func fireDue(at now: Timestamp, sourceLocation: SourceLocation = #_sourceLocation) -> [Effects] {
+        var all: [Effects] = []
+        while let next = timers.values.filter({ $0.status == .open && $0.deadline.dueAt <= now }).map(\.deadline)
+            .min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }) {
+            all.append(fire(next, at: now, sourceLocation: sourceLocation))
+        }
+        return all
+    }
+
+    @discardableResult
+    func retryUnroutable(_ requestID: UUID, at now: Timestamp, sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+        let cause = Cause.command("retry-unroutable", nonce: "\(now.secondsSinceEpoch)")
+        let context = context(requestID)
+        let caseContext = caseContext(records[requestID]?.caseID ?? Fixture.caseID)
+        return decide(sourceLocation) { engine.retryUnroutable(context, case: caseContext, cause: cause, now: now) }
+    }
+
+    // MARK: Deciding and applying
+
+    private func decide(_ sourceLocation: SourceLocation, _ body: () -> Effects) -> Effects {
+        let effects = body()
+        let again = body()
+        if effects != again {
+            Issue.record("the same decision taken twice gave different effects", sourceLocation: sourceLocation)
+        }
+        checkContracts(effects, policy: policy, sourceLocation: sourceLocation)
+        apply(effects)
+        return effects
+    }
+
+    /// Applies effects in the ledger's order.
+    func apply(_ effects: Effects) {
+        history.append(effects)
+        for record in effects.requests {
+            if var existing = records[record.requestID] {
+                // The ledger keeps the stored request and received_at; everything else is replaced.
+                let request = existing.request, receivedAt = existing.receivedAt
+                existing = record
+                existing.request = request
+                existing.receivedAt = receivedAt
+                records[record.requestID] = existing
+            } else {
+                records[record.requestID] = record
+            }
+        }
+        for cancellation in effects.cancelDeadlines {
+            for (id, timer) in timers where timer.status == .open && timer.deadline.requestID == cancellation.requestID
+                && cancellation.kinds.contains(timer.deadline.kind) {
+                timers[id]?.status = .cancelled
+            }
+        }
+        for deadline in effects.schedule where timers[deadline.id] == nil {
+            timers[deadline.id] = (deadline, .open)
+        }
+        for escalation in effects.escalations {
+            if let existing = escalations[escalation.escalationID] {
+                var merged = existing.record
+                merged.level = max(merged.level, escalation.level)
+                merged.levelRaisedAt = escalation.levelRaisedAt
+                merged.detail = escalation.detail
+                escalations[escalation.escalationID] = (merged, nil)
+            } else {
+                escalations[escalation.escalationID] = (escalation, nil)
+            }
+        }
+        for closure in effects.resolved where escalations[closure.escalationID]?.resolution == nil {
+            escalations[closure.escalationID]?.resolution = closure.resolution
+        }
+        for response in effects.responses where seen["\(response.bankID.rawValue)|\(response.responseID)"] == nil {
+            seen["\(response.bankID.rawValue)|\(response.responseID)"] = response
+        }
+        for edge in effects.edges where !edges.contains(where: { $0.fromRequestID == edge.fromRequestID && $0.transfer.reference == edge.transfer.reference }) {
+            edges.append(edge)
+        }
+    }
+}
