@@ -76,12 +76,14 @@ enum Fixture {
     }
 
     static func outbox(_ effects: Effects) throws -> [OutboxMessage] {
-        try effects.events.map { outgoing in
+        try effects.events.map(message)
+    }
+
+    static func message(_ outgoing: OutgoingEvent) throws -> OutboxMessage {
             OutboxMessage(
                 eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
                 key: Array(outgoing.key.utf8), payload: try EventEncoder.encode(outgoing.event),
                 headers: MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map { ($0.name, $0.value) })
-        }
     }
 }
 
@@ -96,10 +98,29 @@ final class RelayDriver {
     private(set) var written: [UUID: RequestRecord] = [:]
     /// Every edge the engine produced.
     private(set) var edges: [ChainEdge] = []
+    /// Every audit entry the engine produced, in order.
+    private(set) var audit: [AuditEntry] = []
 
-    init(ledger: Ledger, engine: RelayEngine = Fixture.engine) {
+    /// Drop events the contracts' encoder refuses instead of failing the decision. Only for
+    /// tests that must get past a known engine bug: a hold-expiry warning's `request_status`
+    /// (status `hold_expiring`) carries an escalation summary, which the encoder refuses.
+    let dropUnencodableEvents: Bool
+    /// Events dropped under `dropUnencodableEvents`.
+    private(set) var dropped: [OutgoingEvent] = []
+
+    init(ledger: Ledger, engine: RelayEngine = Fixture.engine, dropUnencodableEvents: Bool = false) {
         self.ledger = ledger
         self.engine = engine
+        self.dropUnencodableEvents = dropUnencodableEvents
+    }
+
+    private func outbox(_ effects: Effects) throws -> [OutboxMessage] {
+        guard dropUnencodableEvents else { return try Fixture.outbox(effects) }
+        return effects.events.compactMap { outgoing in
+            if let message = try? Fixture.message(outgoing) { return message }
+            dropped.append(outgoing)
+            return nil
+        }
     }
 
     private func nextCause(topic: String, eventID: UUID) -> Cause {
@@ -110,6 +131,7 @@ final class RelayDriver {
     private func remember(_ effects: Effects) {
         for record in effects.requests { written[record.requestID] = record }
         edges += effects.edges
+        audit += effects.audit
     }
 
     @discardableResult
@@ -119,7 +141,7 @@ final class RelayDriver {
             let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
             let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: context,
                                          case: try tx.caseContext(request.caseID), cause: cause, now: now)
-            try tx.apply(effects, outbox: try Fixture.outbox(effects), at: now)
+            try tx.apply(effects, outbox: try outbox(effects), at: now)
             try tx.recordPosition(topic: "freeze.requests", partition: 0, nextOffset: offset + 1, at: now)
             return effects
         }
@@ -137,7 +159,7 @@ final class RelayDriver {
             let effects = engine.answer(response, fingerprint: ContentFingerprint(response), from: bank, context: context,
                                         previous: try tx.response(bank: bank, responseID: response.responseID),
                                         case: try tx.caseContext(record?.caseID ?? ""), cause: cause, now: now)
-            try tx.apply(effects, outbox: try Fixture.outbox(effects), at: now)
+            try tx.apply(effects, outbox: try outbox(effects), at: now)
             try tx.recordPosition(topic: topic, partition: 0, nextOffset: offset + 1, at: now)
             return effects
         }
@@ -152,7 +174,7 @@ final class RelayDriver {
             let record = try tx.request(cancel.requestID)
             let context = RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: cancel.requestID))
             let effects = engine.cancel(cancel, context: context, case: try tx.caseContext(record?.caseID ?? ""), cause: cause, now: now)
-            try tx.apply(effects, outbox: try Fixture.outbox(effects), at: now)
+            try tx.apply(effects, outbox: try outbox(effects), at: now)
             return effects
         }
         remember(effects)
@@ -167,7 +189,7 @@ final class RelayDriver {
             for deadline in try tx.dueDeadlines(at: now, limit: 100) {
                 let context = RelayEngine.RequestContext(record: try tx.request(deadline.requestID), openEscalations: try tx.openEscalations(of: deadline.requestID))
                 let effects = engine.fire(deadline, context: context, now: now)
-                try tx.apply(effects, outbox: try Fixture.outbox(effects), at: now)
+                try tx.apply(effects, outbox: try outbox(effects), at: now)
                 try tx.markFired(deadline, at: now)
                 all.append(effects)
             }
