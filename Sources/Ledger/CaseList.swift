@@ -95,6 +95,12 @@ enum CaseListQuery {
 
     /// The ids of the cases to list, in listing order.
     static func caseIDs(_ filter: CaseFilter, db: borrowing Database) throws -> [String] {
+        let (sql, arguments) = caseIDQuery(filter)
+        return try db.query(sql, arguments) { row in try row["case_id"] as String }
+    }
+
+    /// The statement behind `caseIDs` (separate so tests can ask SQLite for its query plan).
+    static func caseIDQuery(_ filter: CaseFilter) -> (sql: String, arguments: SQLArguments) {
         var conditions: [String] = []
         var arguments: SQLArguments = []
         if let bank = filter.bank {
@@ -129,7 +135,7 @@ enum CaseListQuery {
         }
         sql += " ORDER BY first_received DESC, case_id LIMIT ?"
         arguments.append(filter.limit)
-        return try db.query(sql, arguments) { row in try row["case_id"] as String }
+        return (sql, arguments)
     }
 
     static func summary(_ caseID: String, now: Int64, db: borrowing Database) throws -> CaseSummary {

@@ -7,8 +7,10 @@ extension LedgerReader {
     public func openEscalations(limit: Int) throws -> [EscalationRecord] {
         guard limit > 0 else { return [] }
         return try read { db in
-            try db.query("SELECT * FROM escalations WHERE resolved_at IS NULL ORDER BY raised_at, escalation_id LIMIT ?",
-                         [limit], map: EscalationRows.record)
+            try db.query(openEscalationsSQL, [limit], map: EscalationRows.record)
         }
     }
 }
+
+/// All open escalations, oldest first; one argument, the limit.
+let openEscalationsSQL = "SELECT * FROM escalations WHERE resolved_at IS NULL ORDER BY raised_at, escalation_id LIMIT ?"
