@@ -15,6 +15,7 @@ public enum LedgerSchema {
             )
         },
         RelaySchema.migration,
+        RelaySchemaV3.migration,
     ]
 
     /// The highest schema version this binary knows.

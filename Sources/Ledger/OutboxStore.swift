@@ -41,7 +41,8 @@ extension Ledger {
     /// Records a failed publication attempt; the event stays queued and is retried.
     public func markAttemptFailed(_ sequence: Int64, error: String) throws {
         try transaction { db in
-            try db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?", [String(error.prefix(500)), sequence])
+            // A late failure report for an event already acknowledged must not pin an error on it.
+            try db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL", [String(error.prefix(500)), sequence])
         }
     }
 

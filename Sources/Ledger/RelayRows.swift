@@ -10,14 +10,14 @@ enum RequestRows {
         try db.execute("""
             INSERT INTO requests (request_id, case_id, bank_id, state, priority, hop, parent_request_id, iban, amount, currency,
                 received_at, routed_at, acknowledged_at, answered_at, frozen_at, closed_at, acknowledge_by, freeze_by,
-                frozen_amount, hold_until, reason, fingerprint, request_json, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                frozen_amount, hold_until, reason, fingerprint, request_json, updated_at, frozen_currency)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (request_id) DO UPDATE SET
                 bank_id = excluded.bank_id, state = excluded.state, routed_at = excluded.routed_at,
                 acknowledged_at = excluded.acknowledged_at, answered_at = excluded.answered_at, frozen_at = excluded.frozen_at,
                 closed_at = excluded.closed_at, acknowledge_by = excluded.acknowledge_by, freeze_by = excluded.freeze_by,
                 frozen_amount = excluded.frozen_amount, hold_until = excluded.hold_until, reason = excluded.reason,
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at, frozen_currency = excluded.frozen_currency
             """, [
                 Stored.text(record.requestID), record.caseID, record.bankID?.rawValue, record.state.rawValue,
                 record.request.priority.rawValue, record.hop, record.parentRequestID.map(Stored.text),
@@ -26,6 +26,7 @@ enum RequestRows {
                 Stored.millis(record.answeredAt), Stored.millis(record.frozenAt), Stored.millis(record.closedAt),
                 Stored.millis(record.acknowledgeBy), Stored.millis(record.freezeBy), record.frozenAmount?.value,
                 Stored.millis(record.holdUntil), record.reason, Data(record.fingerprint.canonicalBytes), Data(json), now,
+                record.frozenAmount?.currency,
             ])
     }
 
@@ -35,7 +36,9 @@ enum RequestRows {
         do { request = try EventDecoder.decode(FreezeRequest.self, from: [UInt8](json)) } catch {
             throw LedgerError.corruptValue(column: "requests.request_json", value: "\(error)")
         }
-        let currency = request.amount.currency
+        // Rows from before schema version 3 have no frozen currency: the request's it was.
+        let storedCurrency: String? = try row["frozen_currency"]
+        let currency = storedCurrency ?? request.amount.currency
         let frozen: String? = try row["frozen_amount"]
         let bank: String? = try row["bank_id"]
         return RequestRecord(
@@ -58,13 +61,24 @@ enum RequestRows {
 }
 
 /// Row mapping for `escalations`.
+///
+/// Raising an escalation that is still open keeps its row: the level only climbs, and the level
+/// time, deadline and detail follow the highest level raised. Raising one that was resolved
+/// (a hold extended and later about to lapse again) reopens the row as a new episode, with the
+/// new record's raise time, level and deadline rather than the old episode's.
 enum EscalationRows {
     static func upsert(_ escalation: EscalationRecord, db: borrowing Database) throws {
         try db.execute("""
             INSERT INTO escalations (escalation_id, kind, level, request_id, case_id, bank_id, raised_at, level_raised_at, deadline_at, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (escalation_id) DO UPDATE SET level = max(level, excluded.level), level_raised_at = excluded.level_raised_at,
-                detail = excluded.detail, resolved_at = NULL, resolution = NULL
+            ON CONFLICT (escalation_id) DO UPDATE SET
+                level = CASE WHEN resolved_at IS NOT NULL THEN excluded.level ELSE max(level, excluded.level) END,
+                raised_at = CASE WHEN resolved_at IS NOT NULL THEN excluded.raised_at ELSE raised_at END,
+                level_raised_at = CASE WHEN resolved_at IS NOT NULL OR excluded.level > level THEN excluded.level_raised_at ELSE level_raised_at END,
+                deadline_at = CASE WHEN resolved_at IS NOT NULL OR excluded.level >= level THEN excluded.deadline_at ELSE deadline_at END,
+                detail = CASE WHEN resolved_at IS NOT NULL OR excluded.level >= level THEN excluded.detail ELSE detail END,
+                case_id = coalesce(excluded.case_id, case_id), bank_id = coalesce(excluded.bank_id, bank_id),
+                resolved_at = NULL, resolution = NULL
             """, [Stored.text(escalation.escalationID), escalation.kind.rawValue, escalation.level, Stored.text(escalation.requestID),
                   escalation.caseID, escalation.bankID?.rawValue, Stored.millis(escalation.raisedAt),
                   Stored.millis(escalation.levelRaisedAt), Stored.millis(escalation.deadline), escalation.detail])

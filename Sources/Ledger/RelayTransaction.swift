@@ -89,10 +89,16 @@ public struct RelayTransaction: ~Copyable {
                                [now, Stored.text(cancellation.requestID), kind.rawValue])
             }
         }
+        // Scheduling an id that is open or fired changes nothing (a timer fires once). Scheduling
+        // one that was cancelled opens it again: the same decision may stop a request's timers of
+        // a kind and start one whose id is the same (a hold moved within the same second), and the
+        // timer it asks for must not stay cancelled.
         for deadline in effects.schedule {
             try db.execute("""
                 INSERT INTO deadlines (deadline_id, request_id, kind, level, deadline_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (deadline_id) DO NOTHING
+                ON CONFLICT (deadline_id) DO UPDATE SET status = 'open', settled_at = NULL,
+                    deadline_at = excluded.deadline_at, due_at = excluded.due_at
+                WHERE status = 'cancelled'
                 """, [deadline.id, Stored.text(deadline.requestID), deadline.kind.rawValue, deadline.level,
                       Stored.millis(deadline.deadline), Stored.millis(deadline.dueAt)])
         }
@@ -106,13 +112,7 @@ public struct RelayTransaction: ~Copyable {
                            [response.bankID.rawValue, response.responseID, Stored.text(response.requestID), Data(response.fingerprint.canonicalBytes), now])
         }
         for edge in effects.edges { try EdgeRows.insert(edge, db: db) }
-        for entry in effects.audit {
-            try db.execute("""
-                INSERT INTO audit (at, request_id, case_id, bank_id, cause, old_state, new_state, detail, security)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [Stored.millis(entry.at), entry.requestID.map(Stored.text), entry.caseID, entry.bankID?.rawValue, entry.cause,
-                      entry.oldState?.rawValue, entry.newState?.rawValue, entry.detail, entry.isSecurityEvent])
-        }
+        for entry in effects.audit { try AuditRows.insert(entry, db: db) }
         for message in outbox {
             try db.execute("""
                 INSERT INTO outbox (event_id, event_type, topic, message_key, payload, headers, created_at)

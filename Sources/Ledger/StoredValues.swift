@@ -19,6 +19,11 @@ enum Stored {
 
     static func timestamp(_ millis: Int64?) -> Timestamp? { millis.map { timestamp($0) } }
 
+    /// Seconds between two stored millisecond times, with the milliseconds as the fraction.
+    static func seconds(from start: Int64, to end: Int64) -> Double {
+        Double(end - start) / 1000
+    }
+
     static func text(_ id: UUID) -> String { CanonicalUUID.string(id) }
 
     static func uuid(_ text: String, column: String) throws(LedgerError) -> UUID {

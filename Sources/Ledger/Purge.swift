@@ -1,0 +1,91 @@
+import Contracts
+import Foundation
+import Relay
+
+/// What `purge(closedBefore:note:at:)` removed.
+public struct PurgeResult: Sendable, Hashable {
+    /// Purged cases, sorted.
+    public var caseIDs: [String]
+    public var requests: Int
+    public var deadlines: Int
+    public var escalations: Int
+    public var responses: Int
+    public var edges: Int
+    public var auditRows: Int
+    /// Sent events keyed by a purged case or request.
+    public var outboxRows: Int
+    /// The sequence number of the audit row recording the purge.
+    public var auditSequence: Int64
+
+    public var cases: Int { caseIDs.count }
+
+    public init(caseIDs: [String], requests: Int, deadlines: Int, escalations: Int, responses: Int, edges: Int,
+                auditRows: Int, outboxRows: Int, auditSequence: Int64) {
+        self.caseIDs = caseIDs
+        self.requests = requests
+        self.deadlines = deadlines
+        self.escalations = escalations
+        self.responses = responses
+        self.edges = edges
+        self.auditRows = auditRows
+        self.outboxRows = outboxRows
+        self.auditSequence = auditSequence
+    }
+}
+
+extension Ledger {
+    /// Deletes finished cases: those all of whose requests are closed (final), the last of them
+    /// before `cutoff`. With each case go its requests, timers, escalations (open ones too),
+    /// remembered bank answers, money-flow edges, audit rows, and the *sent* outbox events keyed
+    /// by the case or one of its requests; unsent events are never deleted. Then one audit row
+    /// (no request, no case, cause `purge`) records the cutoff, the counts and `note`. All in one
+    /// transaction. Consumer positions are left alone.
+    ///
+    /// Cost: finding the cases reads the whole `requests` table (a maintenance command, run
+    /// rarely); every delete goes through an index.
+    public func purge(closedBefore cutoff: Timestamp, note: String, at time: Timestamp) throws -> PurgeResult {
+        try transaction { db in
+            let caseIDs = try db.query("""
+                SELECT case_id FROM requests GROUP BY case_id
+                HAVING count(closed_at) = count(*) AND max(closed_at) < ?
+                ORDER BY case_id
+                """, [Stored.millis(cutoff)]) { row in try row["case_id"] as String }
+            var result = PurgeResult(caseIDs: caseIDs, requests: 0, deadlines: 0, escalations: 0, responses: 0, edges: 0,
+                                     auditRows: 0, outboxRows: 0, auditSequence: 0)
+            for caseID in caseIDs { try PurgeCase.delete(caseID, db: db, into: &result) }
+            let detail = "purged \(result.cases) case(s) with \(result.requests) request(s), all closed before \(cutoff.rfc3339)"
+                + " (\(result.deadlines) timer(s), \(result.escalations) escalation(s), \(result.responses) answer(s),"
+                + " \(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) sent event(s)); note: \(note)"
+            try AuditRows.insert(AuditEntry(at: time, requestID: nil, caseID: nil, bankID: nil, cause: "purge",
+                                            oldState: nil, newState: nil, detail: detail), db: db)
+            result.auditSequence = db.lastInsertRowID
+            return result
+        }
+    }
+}
+
+enum PurgeCase {
+    static func delete(_ caseID: String, db: borrowing Database, into result: inout PurgeResult) throws {
+        let requestIDs = try db.query("SELECT request_id FROM requests WHERE case_id = ?", [caseID]) { row in try row["request_id"] as String }
+        for requestID in requestIDs {
+            try db.execute("DELETE FROM deadlines WHERE request_id = ?", [requestID])
+            result.deadlines += db.changes
+            try db.execute("DELETE FROM responses WHERE request_id = ?", [requestID])
+            result.responses += db.changes
+            try db.execute("DELETE FROM audit WHERE request_id = ?", [requestID])
+            result.auditRows += db.changes
+            try db.execute("DELETE FROM outbox WHERE message_key = ? AND sent_at IS NOT NULL", [Data(requestID.utf8)])
+            result.outboxRows += db.changes
+        }
+        try db.execute("DELETE FROM escalations WHERE case_id = ?", [caseID])
+        result.escalations += db.changes
+        try db.execute("DELETE FROM chain_edges WHERE case_id = ?", [caseID])
+        result.edges += db.changes
+        try db.execute("DELETE FROM audit WHERE case_id = ?", [caseID])
+        result.auditRows += db.changes
+        try db.execute("DELETE FROM outbox WHERE message_key = ? AND sent_at IS NOT NULL", [Data(caseID.utf8)])
+        result.outboxRows += db.changes
+        try db.execute("DELETE FROM requests WHERE case_id = ?", [caseID])
+        result.requests += db.changes
+    }
+}

@@ -1,0 +1,60 @@
+import Contracts
+import Foundation
+import Relay
+import Testing
+@testable import Ledger
+
+/// The operator queries run while the daemon writes: they must go through indexes, not scan
+/// the big tables.
+@Suite struct QueryPlanTests {
+    private static func plan(_ sql: String, _ arguments: SQLArguments, on ledger: Ledger) throws -> [String] {
+        try ledger.sql { db in try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { row in try row["detail"] as String } }
+    }
+
+    /// A full scan of `table`: "SCAN requests" without an index (a scan of a covering index is
+    /// reported as "SCAN requests USING COVERING INDEX …" and reads far less).
+    private static func scans(_ table: String, in plan: [String]) -> Bool {
+        plan.contains { $0 == "SCAN \(table)" || $0.hasPrefix("SCAN \(table) ") && !$0.contains("INDEX") }
+    }
+
+    @Test func listingCasesByBankUsesTheBankIndex() async throws {
+        try await withRelayLedger { ledger, _ in
+            try QueryDataset.build(ledger)
+            let (sql, arguments) = CaseListQuery.caseIDQuery(CaseFilter(bank: Fixture.kaspi, now: QueryDataset.now))
+            let plan = try Self.plan(sql, arguments, on: ledger)
+            #expect(plan.contains { $0.contains("requests_by_bank") }, "\(plan)")
+            #expect(!Self.scans("requests", in: plan), "\(plan)")
+            #expect(!Self.scans("audit", in: plan), "\(plan)")
+        }
+    }
+
+    @Test func everyCaseFilterAvoidsFullScans() async throws {
+        try await withRelayLedger { ledger, _ in
+            try QueryDataset.build(ledger)
+            let filters = [
+                CaseFilter(now: QueryDataset.now),
+                CaseFilter(state: .routed, now: QueryDataset.now),
+                CaseFilter(since: Fixture.time(100), now: QueryDataset.now),
+                CaseFilter(overdueOnly: true, now: QueryDataset.now),
+                CaseFilter(overdueOnly: true, bank: Fixture.jusan, state: .routed, since: Fixture.time(1), now: QueryDataset.now),
+            ]
+            for filter in filters {
+                let (sql, arguments) = CaseListQuery.caseIDQuery(filter)
+                let plan = try Self.plan(sql, arguments, on: ledger)
+                for table in ["requests", "deadlines", "escalations", "audit"] {
+                    #expect(!Self.scans(table, in: plan), "\(table): \(plan)")
+                }
+            }
+        }
+    }
+
+    @Test func openEscalationsComeFromThePartialIndex() async throws {
+        try await withRelayLedger { ledger, _ in
+            try QueryDataset.build(ledger)
+            let plan = try Self.plan(openEscalationsSQL, [10], on: ledger)
+            #expect(plan.contains { $0.contains("escalations_open_by_raised") }, "\(plan)")
+            #expect(!Self.scans("escalations", in: plan), "\(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "sorted by the index itself: \(plan)")
+        }
+    }
+}
