@@ -58,7 +58,7 @@ extension RelayEngine {
     /// partially_frozen re-sent under a new response id would otherwise be reported again.
     static func repeats(_ response: BankResponse, target: RequestState, record: RequestRecord, case caseContext: CaseContext) -> Bool {
         guard target == record.state, !response.onwardTransfers.isEmpty else { return false }
-        if target.holdsFunds && (record.frozenAmount != response.frozenAmount || record.holdUntil != response.holdUntil) { return false }
+        if target.holdsFunds && (record.frozenAmount != response.frozenAmount || record.holdUntil != response.holdUntil?.truncatedToMilliseconds) { return false }
         return response.onwardTransfers.allSatisfy { transfer in
             caseContext.edges.contains { $0.fromRequestID == record.requestID && $0.transfer == transfer }
         }
@@ -106,7 +106,8 @@ extension RelayEngine {
         if target.holdsFunds {
             if record.frozenAt == nil { record.frozenAt = now }
             record.frozenAmount = response.frozenAmount
-            record.holdUntil = response.holdUntil
+            // The ledger keeps milliseconds; so does the relay, or a re-sent answer would look like a new hold.
+            record.holdUntil = response.holdUntil?.truncatedToMilliseconds
         }
         if target.isFinal && record.closedAt == nil { record.closedAt = now }
         if let reason = response.reason { record.reason = reason }

@@ -85,6 +85,11 @@ extension Timestamp {
         return Timestamp(secondsSinceEpoch: wholeSeconds, nanoseconds: Int32(total))
     }
 
+    /// This instant without its sub-millisecond part (what the ledger stores).
+    public var truncatedToMilliseconds: Timestamp {
+        Timestamp(secondsSinceEpoch: secondsSinceEpoch, nanoseconds: nanoseconds - nanoseconds % 1_000_000)
+    }
+
     /// This instant moved back by a duration.
     public func subtracting(_ duration: Duration) -> Timestamp { adding(.zero - duration) }
 

@@ -19,7 +19,7 @@ public enum TransitionRules {
         let state = record.state
         let status = answer.status
         let target = RequestState(status)
-        let sameDetails = record.frozenAmount == answer.frozenAmount && record.holdUntil == answer.holdUntil
+        let sameDetails = record.frozenAmount == answer.frozenAmount && record.holdUntil == answer.holdUntil?.truncatedToMilliseconds
 
         if status == .acknowledged {
             switch state {

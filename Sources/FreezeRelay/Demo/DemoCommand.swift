@@ -103,7 +103,7 @@ struct DemoCommand: AsyncParsableCommand {
         do { try await relay.value } catch { printError("relay stopped with an error: \(error)") }
         print("\nFinal summary")
         print(tally.render(elapsed: ContinuousClock.now - started))
-        if let tree = try? caseTreeText("DEMO-CHAIN", ledgerPath) {
+        if let tree = try? CaseTreeText.render(caseID: "DEMO-CHAIN", ledgerPath: ledgerPath) {
             print("\nThe multi-hop case DEMO-CHAIN, as `freeze-relay case DEMO-CHAIN` shows it:\n\(tree)")
         }
         broker.close()
@@ -142,9 +142,6 @@ struct DemoCommand: AsyncParsableCommand {
             """)
     }
 }
-
-/// The case view of the chain, once the operator views exist.
-nonisolated(unsafe) var caseTreeText: (String, String) throws -> String? = { _, _ in nil }
 
 /// Set once from a signal handler, read by the summary loop.
 final class StopFlag: Sendable {
