@@ -35,6 +35,14 @@ struct RunCommand: AsyncParsableCommand {
             do { daemon = try RelayDaemon(settings: settings, logger: logger) } catch {
                 throw CLIFailure("cannot start: \(error)")
             }
+            var server: HealthServer?
+            if case .address(let host, let port) = configuration.http.listen {
+                do { server = try daemon.serveHTTP(host: host, port: UInt16(port)) } catch {
+                    throw CLIFailure("cannot serve /healthz, /readyz, /metrics: \(error)")
+                }
+                logger.info("health and metrics listener", metadata: ["address": "\(host):\(server!.port)"])
+            }
+            defer { server?.close() }
             let signals = SignalWatcher()
             signals.on([SIGTERM, SIGINT]) { number in
                 logger.notice("stopping", metadata: ["signal": "\(SignalWatcher.name(number))"])

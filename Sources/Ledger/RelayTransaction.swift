@@ -73,6 +73,12 @@ public struct RelayTransaction: ~Copyable {
             """, [topic, Int(partition), nextOffset, Stored.millis(time)])
     }
 
+    /// Writes a heartbeat row: proves the ledger accepts writes (readiness checks call this).
+    public func recordHeartbeat(at time: Timestamp) throws {
+        try db.execute("INSERT INTO ledger_meta (key, value) VALUES ('heartbeat', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       [Stored.millis(time)])
+    }
+
     /// Marks a timer as spent, whatever the decision was.
     public func markFired(_ deadline: Deadline, at time: Timestamp) throws {
         try db.execute("UPDATE deadlines SET status = 'fired', settled_at = ? WHERE deadline_id = ? AND status = 'open'",

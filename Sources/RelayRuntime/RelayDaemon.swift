@@ -26,6 +26,8 @@ public final class RelayDaemon: Sendable {
     let logger: Logger
     let policies: PolicyHolder
     let observer: RelayObserver
+    /// The daemon's metrics, rendered by `/metrics`.
+    public let metrics: RelayMetrics
     private let consumer: KafkaConsumer
     private let producer: KafkaProducer
     private let processor: IntakeProcessor
@@ -46,6 +48,9 @@ public final class RelayDaemon: Sendable {
         self.clock = clock
         self.logger = logger
         self.observer = observer
+        let metrics = RelayMetrics()
+        self.metrics = metrics
+        observer.add(applied: { metrics.consumed($0) }, deadlinesFired: { metrics.deadlinesFired($0) }, published: { _, sent in metrics.published(sent) })
         let ledger = try Ledger.open(at: settings.ledgerPath, configuration: LedgerConfiguration(durability: settings.durability))
         self.ledger = ledger
         let policies = PolicyHolder(settings.policy)
@@ -178,6 +183,38 @@ public final class RelayDaemon: Sendable {
     /// no final revoke. Committed ledger transactions stay; anything else is lost. For crash tests.
     public func simulateCrash() {
         state.withLock { $0.crashed = true }
+    }
+
+    /// Checks what readiness depends on: a broker answers, the ledger takes a write, the outbox
+    /// is not backed up, the relay has not stopped. Blocks for up to `brokerTimeout`.
+    public func health(brokerTimeout: Duration = .seconds(2)) -> HealthReport {
+        let writable = (try? ledger.write { tx in try tx.recordHeartbeat(at: clock.now()) }) != nil
+        return HealthReport(
+            brokerReachable: producer.brokerReachable(timeout: brokerTimeout), ledgerWritable: writable,
+            outboxBacklog: try? ledger.outboxBacklog().unsent, maxOutboxBacklog: settings.maxOutboxBacklog,
+            failure: failure.map { "\($0)" })
+    }
+
+    /// The Prometheus exposition, with ledger and consumer gauges refreshed now.
+    public func metricsText() -> String {
+        metrics.refresh(from: ledger, lag: (try? consumer.lag()) ?? [], health: health(), now: clock.now())
+        return metrics.render()
+    }
+
+    /// Serves `/healthz`, `/readyz` and `/metrics` on `host:port` until the returned server is closed.
+    public func serveHTTP(host: String, port: UInt16) throws -> HealthServer {
+        try HealthServer(host: host, port: port, routes: [
+            "/healthz": { HTTPResponse(status: 200, body: "alive\n") },
+            "/readyz": { [self] in
+                let report = health()
+                return report.isReady
+                    ? HTTPResponse(status: 200, body: "ready\n")
+                    : HTTPResponse(status: 503, body: "not ready: " + report.reasons.joined(separator: "; ") + "\n")
+            },
+            "/metrics": { [self] in
+                HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metricsText())
+            },
+        ])
     }
 
     /// Why the relay stopped by itself, if it did (readiness and the demo watch this).

@@ -1,0 +1,22 @@
+/// Whether the relay can do its job right now, and if not, every reason why.
+public struct HealthReport: Sendable, Hashable {
+    public var brokerReachable: Bool
+    public var ledgerWritable: Bool
+    public var outboxBacklog: Int?
+    public var maxOutboxBacklog: Int
+    /// Set when the relay stopped by itself.
+    public var failure: String?
+
+    public var reasons: [String] {
+        var reasons: [String] = []
+        if let failure { reasons.append("intake stopped: \(failure)") }
+        if !brokerReachable { reasons.append("broker unreachable") }
+        if !ledgerWritable { reasons.append("ledger not writable") }
+        if let backlog = outboxBacklog, backlog > maxOutboxBacklog {
+            reasons.append("outbox backlog \(backlog) over limit \(maxOutboxBacklog)")
+        }
+        return reasons
+    }
+
+    public var isReady: Bool { reasons.isEmpty }
+}
