@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "freeze-relay", targets: ["FreezeRelay"]),
+        .executable(name: "freeze-relay-bench", targets: ["RelayBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,6 +68,14 @@ let package = Package(
             dependencies: [
                 "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Configuration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Speed and memory measurements (not run by the tests): `swift run -c release freeze-relay-bench`.
+        .executableTarget(
+            name: "RelayBenchmarks",
+            dependencies: [
+                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

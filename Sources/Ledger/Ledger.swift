@@ -113,7 +113,10 @@ public final class Ledger: Sendable {
         try writer.withConnection { connection in
             try connection.runScript("BEGIN IMMEDIATE")
             do {
-                let result = try body(Database(connection: connection))
+                // Bound to a local first: passing the temporary straight in crashes the 6.3
+                // optimizer (generic specialization of a borrowed ~Copyable argument).
+                let database = Database(connection: connection)
+                let result = try body(database)
                 try connection.runScript("COMMIT")
                 return result
             } catch {

@@ -53,7 +53,8 @@ public final class LedgerReader: Sendable {
         defer { pool.checkin(connection) }
         try connection.runScript("BEGIN")
         do {
-            let result = try body(Database(connection: connection))
+            let database = Database(connection: connection)
+            let result = try body(database)
             try connection.runScript("COMMIT")
             return result
         } catch {

@@ -81,7 +81,8 @@ enum Migrator {
             case .sql(let script):
                 try connection.runScript(script)
             case .closure(let body):
-                try body(Database(connection: connection), environment)
+                let database = Database(connection: connection)
+                try body(database, environment)
             }
             guard connection.isInTransaction else {
                 throw LedgerError.misuse("the migration ended the transaction itself; migrations must not contain BEGIN, COMMIT or ROLLBACK")

@@ -8,7 +8,10 @@ extension Ledger {
     /// poll batch inside one call, then commits Kafka offsets only after this returns.
     public func write<Value>(_ body: (borrowing RelayTransaction) throws -> Value) throws -> Value {
         try transaction { db in
-            try body(RelayTransaction(db: Database(connection: db.connection)))
+            // Bound to a local first: passing the temporary straight in crashes the 6.3 optimizer
+            // (generic specialization of a borrowed ~Copyable argument).
+            let transaction = RelayTransaction(db: Database(connection: db.connection))
+            return try body(transaction)
         }
     }
 }

@@ -62,7 +62,11 @@ public final class RelayDaemon: Sendable {
             // the outbox and is retried, while the publisher's round does not block for long.
             if producerConfig["message.timeout.ms"] == nil { producerConfig["message.timeout.ms"] = "60000" }
             self.producer = try KafkaProducer(configuration: producerConfig, logger: logger, clientName: "relay producer")
-            self.consumer = try KafkaConsumer(configuration: settings.kafka, groupID: settings.groupID, logger: logger) { event, consumer in
+            var consumerConfig = settings.kafka
+            // A request should reach its bank in milliseconds: do not let an idle fetch sit for
+            // librdkafka's default 500 ms (the embedded mock broker holds fetches that long).
+            if consumerConfig["fetch.wait.max.ms"] == nil { consumerConfig["fetch.wait.max.ms"] = "100" }
+            self.consumer = try KafkaConsumer(configuration: consumerConfig, groupID: settings.groupID, logger: logger) { event, consumer in
                 // Offsets of applied records are stored right after each batch; committing here makes
                 // sure the next owner of a revoked partition starts after them.
                 if case .revoked(_, let lost) = event, !lost {
