@@ -117,10 +117,11 @@ final class Harness: Sendable {
 
     var daemon: RelayDaemon? { running.withLock { $0?.daemon } }
 
-    /// Graceful stop; rethrows what `run` threw.
-    func stop() async throws {
+    /// Graceful stop; rethrows what `run` threw. With `waitingForFailure`, lets the daemon stop
+    /// by itself (after a fatal failure) instead of asking it to.
+    func stop(waitingForFailure: Bool = false) async throws {
         guard let (daemon, task) = running.withLock({ value in defer { value = nil }; return value }) else { return }
-        daemon.stop()
+        if !waitingForFailure { daemon.stop() }
         try await task.value
     }
 

@@ -1,0 +1,53 @@
+import Contracts
+import Foundation
+import Kafka
+@testable import Ledger
+import Relay
+import Testing
+@testable import RelayRuntime
+
+@Suite("Faults at start and in the ledger", .serialized)
+struct FaultTests {
+    @Test("a relay started while the broker is down waits, then works when it comes back")
+    func brokerDownAtStart() async throws {
+        let harness = try Harness()
+        defer { Task { await harness.shutdown() } }
+        try harness.cluster.setBrokerDown(1)
+        let daemon = try harness.start()
+        #expect(daemon.health(brokerTimeout: .milliseconds(300)).reasons.contains("broker unreachable"))
+        try harness.cluster.setBrokerUp(1)
+        let request = freezeRequest(caseID: "CASE-F1", iban: kzIBAN(bank: alphaCode, account: 31))
+        try await harness.publishRequest(request)
+        try await harness.watcher.waitFor("routed after the broker came back") { !$0.routed(request.requestID).isEmpty }
+        #expect(daemon.failure == nil)
+    }
+
+    @Test("a ledger that cannot be written stops intake without committing, and nothing is lost")
+    func ledgerFull() async throws {
+        let harness = try Harness()
+        defer { Task { await harness.shutdown() } }
+        let daemon = try harness.start()
+        let first = freezeRequest(caseID: "CASE-F2", iban: kzIBAN(bank: alphaCode, account: 32))
+        try await harness.publishRequest(first)
+        try await harness.watcher.waitFor("first routed") { !$0.routed(first.requestID).isEmpty }
+
+        // "Disk full": cap the writer's file at its current size.
+        try daemon.ledger.transaction { db in
+            let pages = try db.scalar("PRAGMA page_count", as: Int.self) ?? 0
+            _ = try db.query("PRAGMA max_page_count = \(pages)")
+        }
+        let second = freezeRequest(caseID: "CASE-F3", iban: kzIBAN(bank: betaCode, account: 33))
+        let filler = String(repeating: "x", count: 900)
+        var big = second
+        big.legalBasis = filler  // enough bytes that the insert needs new pages
+        try await harness.publishRequest(big)
+        await #expect(throws: RuntimeFailure.self) { try await harness.stop(waitingForFailure: true) }
+        #expect("\(daemon.failure.map { "\($0)" } ?? "")".contains("cannot grow"))
+
+        // Restarted on a ledger with room again, the relay reads the record again: not lost.
+        try harness.start()
+        try await harness.watcher.waitFor("second routed after restart") { !$0.routed(big.requestID).isEmpty }
+        try await harness.stop()
+        #expect(try harness.count("requests") == 2)
+    }
+}
