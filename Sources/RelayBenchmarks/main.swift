@@ -97,4 +97,11 @@ do {
     let result = try await Bench.pipeline(count: count, policy: policy, logger: logger, pacing: .milliseconds(50))
     report("pipeline at ~20/s, steady: produce → routed, p50 / p99", String(format: "%.0f ms / %.0f ms", result.p50 * 1000, result.p99 * 1000))
 }
+do {
+    let hops = 5, chains = quick ? 5 : 20
+    let durations = try await ChainBench.run(hops: hops, chains: chains, policy: policy, logger: logger)
+    let median = durations.isEmpty ? .nan : durations[durations.count / 2]
+    report("chain: police request → freeze at hop \(hops), median (\(durations.count)/\(chains))",
+           String(format: "%.0f ms (%.0f ms per hop)", median * 1000, median * 1000 / Double(hops + 1)))
+}
 report("max resident memory", String(format: "%.0f MiB", maxResidentMiB()))
