@@ -290,11 +290,11 @@ public final class RelayDaemon: Sendable {
             if let id = outcome.requestID { metadata["request_id"] = "\(CanonicalUUID.string(id))" }
             if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
             if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
-            if let code = outcome.deadLetterCode {
-                metadata["dead_letter"] = "\(code.rawValue)"
+            if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
+            if outcome.outcome == "foreign_response" {
+                logger.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered", metadata: metadata)
+            } else if outcome.deadLetterCode != nil {
                 logger.warning("record dead-lettered", metadata: metadata)
-            } else if outcome.outcome == "foreign_response" {
-                logger.error("SECURITY: answer about a request not routed to this bank", metadata: metadata)
             } else {
                 logger.info("record applied", metadata: metadata)
             }

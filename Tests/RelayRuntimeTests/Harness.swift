@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Kafka
+import Logging
 import Ledger
 import Relay
 import Synchronization
@@ -108,8 +109,8 @@ final class Harness: Sendable {
 
     /// Starts a relay daemon (a new one after `stop` or `crash`).
     @discardableResult
-    func start() throws -> RelayDaemon {
-        let daemon = try RelayDaemon(settings: settings, clock: clock, logger: quietLogger)
+    func start(logger: Logger = quietLogger) throws -> RelayDaemon {
+        let daemon = try RelayDaemon(settings: settings, clock: clock, logger: logger)
         let task = Task { try await daemon.run() }
         running.withLock { $0 = (daemon, task) }
         return daemon
