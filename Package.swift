@@ -85,6 +85,8 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts"]),
         .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay"]),
+        // The operator commands, driven in-process against fixture ledgers (tests may import an executable target).
+        .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "Ledger", "Relay", "Contracts", "RelayRuntime", "Kafka"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -161,22 +161,7 @@ public final class RelayDaemon: Sendable {
     /// Routes every request kept as unroutable that the current routing table now covers.
     @discardableResult
     public func retryUnroutable() throws -> [UUID] {
-        let engine = policies.engine
-        let now = clock.now()
-        let routed: [UUID] = try ledger.write { tx in
-            var routed: [UUID] = []
-            for record in try tx.unroutableRequests() {
-                let cause = Cause.command("retry-unroutable", nonce: "\(CanonicalUUID.string(record.requestID)):\(now.rfc3339)")
-                let effects = engine.retryUnroutable(
-                    RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: record.requestID)),
-                    case: try tx.caseContext(record.caseID), cause: cause, now: now)
-                guard effects.outcome == "routed" else { continue }
-                let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: engine.policy, cause: cause, now: now)
-                try tx.apply(effects, outbox: outbox, at: now)
-                routed.append(record.requestID)
-            }
-            return routed
-        }
+        let routed = try RelayMaintenance.retryUnroutable(ledger: ledger, policy: policies.policy, clock: clock).map(\.requestID)
         logger.notice("retried unroutable requests", metadata: ["routed": "\(routed.count)"])
         scheduler.nudge()
         publisher.nudge()

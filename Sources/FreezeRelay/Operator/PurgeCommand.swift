@@ -1,0 +1,81 @@
+import ArgumentParser
+import Contracts
+import Foundation
+import Ledger
+
+/// `freeze-relay purge`: retention for finished cases, recorded in the audit trail.
+struct PurgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Delete cases whose requests were all closed before a date, leaving an audit note.",
+        discussion: """
+            Removes each such case's requests, timers, escalations, bank answers, money-flow \
+            edges, audit rows and already-published events, in one transaction, and records the \
+            purge (cutoff, counts, --note) as an audit entry. Needs the ledger to itself: stop the \
+            daemon first. --dry-run lists what would go without writing (and works while the \
+            daemon runs). Exit status: 0, 2 for a bad value, 3 when there is no ledger, 4 while \
+            the daemon holds the ledger, 1 otherwise.
+            """
+    )
+
+    @OptionGroup var options: ConfigurationOptions
+
+    @Option(name: .customLong("closed-before"),
+            help: ArgumentHelp("Purge cases closed before this time: RFC 3339, or a duration back from now such as 90d.", valueName: "time"))
+    var closedBefore: String
+
+    @Option(help: "Why (ticket, retention rule); kept in the audit entry that records the purge.")
+    var note: String?
+
+    @Flag(name: .customLong("dry-run"), help: "List what would be purged; write nothing.")
+    var dryRun = false
+
+    @Option(name: .customLong("now"), help: .hidden)
+    var nowText: String?
+
+    func run() async throws {
+        try await reportingFailures { print(try output()) }
+    }
+
+    func output() throws -> String {
+        let now = try OperatorArguments.now(nowText)
+        let cutoff = try OperatorArguments.instant(closedBefore, flag: "--closed-before", now: now)
+        // A cutoff in the future would purge cases closed a moment ago: surely a mistake.
+        guard cutoff <= now else {
+            throw OperatorArguments.usage("--closed-before \(closedBefore): \(cutoff.rfc3339) is in the future")
+        }
+        let configuration = try options.load()
+        if dryRun {
+            let reader = try OperatorLedger.openReader(at: configuration.ledger.path)
+            defer { reader.close() }
+            do { return PurgePlan.text(try PurgePlan.candidates(reader, closedBefore: cutoff), cutoff: cutoff) } catch {
+                throw OperatorLedger.failure(reading: error)
+            }
+        }
+        let ledger: Ledger
+        do { ledger = try OperatorLedger.openWriter(at: configuration.ledger.path, durability: configuration.ledger.durability) } catch {
+            throw OperatorLedger.failure(error)
+        }
+        defer { ledger.close() }
+        let result: PurgeResult
+        do { result = try ledger.purge(closedBefore: cutoff, note: auditNote, at: now) } catch {
+            throw OperatorLedger.failure(reading: error)
+        }
+        return Self.text(result, cutoff: cutoff)
+    }
+
+    /// The note as recorded: the operator's words and who ran the command.
+    var auditNote: String {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown user"
+        return "\(note ?? "no note given") (freeze-relay purge run by \(user))"
+    }
+
+    static func text(_ result: PurgeResult, cutoff: Timestamp) -> String {
+        var text = "purged \(result.cases) case(s) closed before \(cutoff.rfc3339): \(result.requests) request(s), "
+            + "\(result.deadlines) timer(s), \(result.escalations) escalation(s), \(result.responses) bank answer(s), "
+            + "\(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) published event(s); "
+            + "recorded as audit entry #\(result.auditSequence)"
+        if !result.caseIDs.isEmpty { text += "\ncases: " + result.caseIDs.joined(separator: ", ") }
+        return text
+    }
+}
