@@ -57,11 +57,12 @@ final class DemoTally: Sendable {
     func render(elapsed: Duration) -> String {
         state.withLock { state in
             var lines = ["— after \(elapsed.components.seconds)s: \(state.published) events published —",
-                         "bank     routed  acked  frozen  moved  escal.  max lvl  resolved"]
+                         "bank       routed   acked  frozen   moved  escalations  max level  resolved"]
             for bank in state.banks.keys.sorted() where bank != "-" {
                 let row = state.banks[bank]!
-                lines.append(String(format: "%-8@ %6d %6d %7d %6d %7d %8d %9d", bank as NSString, row.routed, row.acknowledged, row.frozen,
-                                    row.moved, row.escalations, row.highestLevel, row.resolved))
+                let cells = [row.routed, row.acknowledged, row.frozen, row.moved].map { String(format: "%8d", $0) }.joined()
+                    + String(format: "%13d%11d%10d", row.escalations, row.highestLevel, row.resolved)
+                lines.append(bank.padding(toLength: 8, withPad: " ", startingAt: 0) + cells)
             }
             let letters = state.deadLetters.isEmpty ? "none" : state.deadLetters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
             lines.append("follow-up requests: \(state.children), chain exits: \(state.chainExits), unroutable: \(state.unroutable), foreign answers refused: \(state.foreign)")
