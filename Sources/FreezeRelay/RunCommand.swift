@@ -86,16 +86,19 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var forRun = false
 
     func run() async throws {
-        try await reportingFailures {
-            let configuration = try loadConfiguration(file: file)
-            if forRun {
-                do { try configuration.validateForRun() } catch { throw CLIFailure("\(error)", exitCode: ExitCodes.configuration) }
-            }
-            do { _ = try RelaySettings(configuration: configuration) } catch {
-                throw CLIFailure("\(file): \(error)", exitCode: ExitCodes.configuration)
-            }
-            if print { Swift.print(configuration.redactedDump()) }
-            else { Swift.print("\(file): valid (\(configuration.banks.count) banks, \(configuration.enabledBanks.count) enabled)") }
+        try await reportingFailures { Swift.print(try output()) }
+    }
+
+    /// What the command prints when the file is valid; throws the problems (exit 2) otherwise.
+    func output() throws -> String {
+        let configuration = try loadConfiguration(file: file)
+        if forRun {
+            do { try configuration.validateForRun() } catch { throw CLIFailure("\(error)", exitCode: ExitCodes.configuration) }
         }
+        do { _ = try RelaySettings(configuration: configuration) } catch {
+            throw CLIFailure("\(file): \(error)", exitCode: ExitCodes.configuration)
+        }
+        if print { return configuration.redactedDump() }
+        return "\(file): valid (\(configuration.banks.count) banks, \(configuration.enabledBanks.count) enabled)"
     }
 }
