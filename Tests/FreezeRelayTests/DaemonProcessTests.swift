@@ -1,0 +1,162 @@
+import Contracts
+import Foundation
+import Kafka
+@testable import Ledger
+import Logging
+import Testing
+
+/// The real `freeze-relay run` process: killed with SIGKILL mid-stream, reloaded with SIGHUP,
+/// told to retry with SIGUSR1, stopped with SIGTERM.
+@Suite("The daemon as a process", .serialized)
+struct DaemonProcessTests {
+    /// `freeze-relay`, built next to the test bundle.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("freeze-relay")
+    }
+
+    static func iban(_ code: String, _ account: Int) -> IBAN {
+        try! IBAN(countryCode: "KZ", bban: code + String(format: "%013d", account))
+    }
+
+    static func config(bootstrap: String, ledger: String, banks: [(String, String)]) -> String {
+        var yaml = """
+            kafka:
+              bootstrap_servers: \(bootstrap)
+              properties:
+                session.timeout.ms: 6000
+                heartbeat.interval.ms: 500
+                topic.metadata.refresh.interval.ms: 1000
+            ledger:
+              path: \(ledger)
+            http:
+              listen: "off"
+            logging:
+              level: warning
+            banks:
+
+            """
+        for (id, code) in banks {
+            yaml += """
+                  - id: \(id)
+                    name: \(id.capitalized) Bank
+                    iban_bank_codes: [KZ\(code)]
+                    escalation_contact: {email: desk@\(id).example}
+
+                """
+        }
+        return yaml
+    }
+
+    func launch(_ configPath: String) throws -> Process {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["run", "--config", configPath]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Reads routed requests from the bank topics until `done` holds.
+    func routed(_ consumer: KafkaConsumer, into seen: inout [UUID: Set<UUID>], until done: ([UUID: Set<UUID>]) -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(90)
+        while !done(seen) {
+            guard ContinuousClock.now < deadline else { throw CommandTimeout(what: "routed requests (have \(seen.count))") }
+            for message in try await consumer.nextBatch(maxMessages: 500, timeout: .milliseconds(200)) {
+                if case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []) {
+                    seen[routed.requestID, default: []].insert(routed.id)
+                }
+            }
+        }
+    }
+
+    @Test("SIGKILL mid-stream loses nothing; SIGHUP reloads the table; SIGUSR1 routes what was unroutable; SIGTERM exits 0")
+    func processLifecycle() async throws {
+        var logger = Logger(label: "process-test")
+        logger.logLevel = .critical
+        let cluster = try MockCluster(brokers: 1, logger: logger)
+        defer { cluster.close() }
+        for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter",
+                      "freeze.bank.alpha.requests", "freeze.bank.alpha.responses", "freeze.bank.beta.requests", "freeze.bank.beta.responses"] {
+            try cluster.createTopic(topic, partitions: 2)
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ledgerPath = directory.appendingPathComponent("ledger.sqlite").path
+        let configPath = directory.appendingPathComponent("relay.yaml").path
+        try Self.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: [("alpha", "125")]).write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        let police = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
+        defer { police.close(timeout: .seconds(2)) }
+        let watcher = try KafkaConsumer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000",
+                                                                           "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "1000"]),
+                                        groupID: "process-watch", logger: logger)
+        defer { try? watcher.close() }
+        try watcher.subscribe(["^freeze\\.bank\\..*\\.requests$"])
+
+        func request(_ index: Int, code: String) -> FreezeRequest {
+            let now = Timestamp(Date())
+            return FreezeRequest(id: UUID(), createdAt: now, requestID: UUID(), caseID: "PROC-\(index)", issuedAt: now, priority: .urgent,
+                                 issuer: Issuer(agency: "Test Police", officerID: "T-1"), legalBasis: "Test decision",
+                                 account: TargetAccount(iban: Self.iban(code, 7000 + index)), amount: try! Money(value: "1000.00", currency: "KZT"),
+                                 fraudTransaction: FraudTransaction(occurredAt: now, reference: "TX-\(index)"))
+        }
+        func publish(_ request: FreezeRequest) async throws {
+            _ = try await police.send(OutgoingMessage(topic: "freeze.requests", key: Array(CanonicalUUID.string(request.requestID).utf8),
+                                                      value: try EventEncoder.encode(request)))
+        }
+
+        var process = try launch(configPath)
+        let requests = (0..<40).map { request($0, code: "125") }
+        let stranger = request(99, code: "601")  // beta's code: not in the table yet
+        var seen: [UUID: Set<UUID>] = [:]
+        for request in requests.prefix(20) { try await publish(request) }
+        try await routed(watcher, into: &seen) { $0.count >= 5 }
+        // Kill it hard while the rest is still arriving.
+        for request in requests.dropFirst(20) { try await publish(request) }
+        try await publish(stranger)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        process = try launch(configPath)
+        try await routed(watcher, into: &seen) { seen in requests.allSatisfy { seen[$0.requestID] != nil } }
+        #expect(requests.allSatisfy { seen[$0.requestID]?.count == 1 }, "every re-emission carried the first emission's id")
+
+        // The operator adds beta to the table: SIGHUP reloads it, SIGUSR1 routes the kept request.
+        try Self.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: [("alpha", "125"), ("beta", "601")])
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        // SIGHUP is handled asynchronously: retry until the reloaded table has routed the request.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while seen[stranger.requestID] == nil, ContinuousClock.now < deadline {
+            kill(process.processIdentifier, SIGUSR1)
+            try await routed(watcher, into: &seen) { _ in true }
+            for message in try await watcher.nextBatch(maxMessages: 100, timeout: .milliseconds(500)) {
+                if case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []) { seen[routed.requestID, default: []].insert(routed.id) }
+            }
+        }
+        #expect(seen[stranger.requestID] != nil, "the unroutable request was routed after reload and retry")
+
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+
+        let reader = try LedgerReader.open(at: ledgerPath)
+        defer { reader.close() }
+        let (requestsStored, routedOnce, unsent) = try reader.read { db in
+            (try db.scalar("SELECT count(*) FROM requests", as: Int.self) ?? 0,
+             try db.scalar("SELECT count(*) FROM audit WHERE new_state = 'routed' AND old_state IS NULL", as: Int.self) ?? 0,
+             try db.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL", as: Int.self) ?? 0)
+        }
+        #expect(requestsStored == 41)
+        #expect(routedOnce == 40, "40 routed on arrival; the 41st was first unroutable, then routed")
+        #expect(unsent == 0, "SIGTERM drained the outbox")
+    }
+}
+
+struct CommandTimeout: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "timed out waiting for \(what)" }
+}
