@@ -32,9 +32,12 @@
 #                     starting "freeze.bank." (the bank requests topics, including banks added
 #                     later without running this script again)
 #              group  freeze-relay (literal)
+#              and, for `freeze-relay watch` run with the relay's own configuration (e.g.
+#              kubectl exec into the pod): read freeze.escalations, groups starting
+#              "freeze-relay-watch-" (each watch joins a group freeze-relay-watch-<random>)
 #   police     write  freeze.requests; read freeze.status; groups starting "police"
 #   operators  read   freeze.escalations, freeze.status, freeze.deadletter; groups starting
-#                     "operators"
+#                     "operators" and "freeze-relay-watch-"
 #   bank <id>  as User:bank-<id>: read freeze.bank.<id>.requests, write
 #              freeze.bank.<id>.responses, nothing else; groups "bank-<id>" (literal) and
 #              "bank-<id>.<anything>" (prefixed)
@@ -72,6 +75,8 @@ OPERATOR_PRINCIPALS="${OPERATOR_PRINCIPALS:-User:operators}"
 OPERATOR_GROUP_PREFIX="${OPERATOR_GROUP_PREFIX:-operators}"
 KAFKA_BIN="${KAFKA_BIN:-}"
 DRY_RUN="${DRY_RUN:-0}"
+# The group prefix of `freeze-relay watch` (fixed in the relay).
+WATCH_GROUP_PREFIX=freeze-relay-watch-
 
 while [ "$#" -gt 0 ]; do
     case "$1" in
@@ -158,6 +163,9 @@ if [ "$ONLY_BANKS" != 1 ]; then
     done
     acl "$RELAY_PRINCIPAL" --operation Read --group "$RELAY_GROUP"
     acl "$RELAY_PRINCIPAL" --operation IdempotentWrite --cluster
+    # freeze-relay watch with the relay's credentials.
+    acl "$RELAY_PRINCIPAL" --operation Read --topic "$t.escalations"
+    acl "$RELAY_PRINCIPAL" --operation Read --group "$WATCH_GROUP_PREFIX" --resource-pattern-type prefixed
 
     # Police systems.
     for principal in "${police[@]}"; do
@@ -173,6 +181,7 @@ if [ "$ONLY_BANKS" != 1 ]; then
             acl "$principal" --operation Read --operation Describe --topic "$topic"
         done
         acl "$principal" --operation Read --group "$OPERATOR_GROUP_PREFIX" --resource-pattern-type prefixed
+        acl "$principal" --operation Read --group "$WATCH_GROUP_PREFIX" --resource-pattern-type prefixed
     done
 fi
 
