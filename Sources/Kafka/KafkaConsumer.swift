@@ -32,6 +32,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The consumer group id.
     public let groupID: String
 
+    /// A start offset meaning "the first record still retained" (`RD_KAFKA_OFFSET_BEGINNING`).
+    public static let beginning: Int64 = -2
+
     /// Settings that make sense for every freeze-relay consumer and which a caller may still override
     /// (except `enable.auto.offset.store`, which is the point of this type).
     static let defaultProperties: [String: String] = [
@@ -43,9 +46,11 @@ public final class KafkaConsumer: @unchecked Sendable {
     ]
 
     /// Creates a consumer in `groupID`. `rebalanceHandler` is told about every assignment and about
-    /// every revocation before it happens.
+    /// every revocation before it happens; `startOffsets`, when given, says where newly assigned
+    /// partitions start instead of the committed offsets.
     public init(
         configuration: KafkaConfiguration, groupID: String, logger: Logger,
+        startOffsets: StartOffsets? = nil,
         rebalanceHandler: RebalanceHandler? = nil
     ) throws(KafkaError) {
         var config = configuration.withDefaults(Self.defaultProperties)
@@ -69,7 +74,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.retainedContext = retained
         self.groupID = groupID
         self.queue = DispatchQueue(label: "kafka.consumer.\(groupID)")
-        context.setRebalanceTarget(RebalanceCallbackTarget(handler: rebalanceHandler, consumer: self))
+        context.setRebalanceTarget(RebalanceCallbackTarget(handler: rebalanceHandler, startOffsets: startOffsets, consumer: self))
     }
 
     deinit {

@@ -16,15 +16,24 @@ public enum RebalanceEvent: Sendable, Equatable {
 /// that the handler can commit synchronously before partitions move.
 public typealias RebalanceHandler = @Sendable (RebalanceEvent, KafkaConsumer) -> Void
 
+/// Where to start reading newly assigned partitions, overriding the group's committed offsets:
+/// for applications that keep their consumed positions durably next to their own state (and so
+/// can be restored from a backup together with it). Partitions it leaves out start at the
+/// committed offset, as usual; `KafkaConsumer.beginning` starts a partition at its first
+/// retained record. Called inside `poll` when partitions are assigned.
+public typealias StartOffsets = @Sendable ([TopicPartition]) -> [TopicPartition: Int64]
+
 /// What the C rebalance callback reaches through the client context.
 final class RebalanceCallbackTarget: Sendable {
     let handler: RebalanceHandler?
+    let startOffsets: StartOffsets?
     /// Unowned because the consumer owns the context, which owns this target; the callback can
     /// only run while the consumer is alive (inside its `poll` or `close`).
     unowned let consumer: KafkaConsumer
 
-    init(handler: RebalanceHandler?, consumer: KafkaConsumer) {
+    init(handler: RebalanceHandler?, startOffsets: StartOffsets?, consumer: KafkaConsumer) {
         self.handler = handler
+        self.startOffsets = startOffsets
         self.consumer = consumer
     }
 }
@@ -52,6 +61,17 @@ func rebalanceCallback(
 
     switch err {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        if let provider = target?.startOffsets, let partitions, let elements = partitions.pointee.elems {
+            let starts = provider(owned)
+            for index in 0..<Int(partitions.pointee.cnt) {
+                let tp = TopicPartition(topic: String(cString: elements[index].topic), partition: elements[index].partition)
+                if let offset = starts[tp] { elements[index].offset = offset }
+            }
+            if !starts.isEmpty {
+                context?.logger.info("starting assigned partitions at the application's own positions", metadata: [
+                    "positions": "\(starts.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" })"])
+            }
+        }
         if cooperative {
             report(rd_kafka_incremental_assign(rk, partitions), "incremental assign")
         } else {

@@ -16,6 +16,7 @@ public enum LedgerSchema {
         },
         RelaySchema.migration,
         RelaySchemaV3.migration,
+        RelaySchemaV4.migration,
     ]
 
     /// The highest schema version this binary knows.

@@ -9,21 +9,26 @@ public struct OutboxBacklog: Sendable, Hashable {
     public var oldestCreatedAt: Timestamp?
 }
 
+/// Row mapping for `outbox`.
+enum OutboxRows {
+    static func pending(_ row: Row) throws -> PendingMessage {
+        let key: Data? = try row["message_key"]
+        return PendingMessage(
+            sequence: try row["seq"],
+            message: OutboxMessage(
+                eventID: try Stored.uuid(try row["event_id"], column: "outbox.event_id"),
+                eventType: try row["event_type"], topic: try row["topic"], key: key.map { [UInt8]($0) },
+                payload: [UInt8](try row["payload"] as Data), headers: try HeaderBlob.decode(try row["headers"])),
+            createdAt: Stored.timestamp(try row["created_at"] as Int64).date,
+            attempts: try row["attempts"])
+    }
+}
+
 extension Ledger {
     /// Unsent events in queue order, up to `limit`.
     public func pendingOutbox(limit: Int) throws -> [PendingMessage] {
         try read { db in
-            try db.query("SELECT * FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?", [limit]) { row in
-                let key: Data? = try row["message_key"]
-                return PendingMessage(
-                    sequence: try row["seq"],
-                    message: OutboxMessage(
-                        eventID: try Stored.uuid(try row["event_id"], column: "outbox.event_id"),
-                        eventType: try row["event_type"], topic: try row["topic"], key: key.map { [UInt8]($0) },
-                        payload: [UInt8](try row["payload"] as Data), headers: try HeaderBlob.decode(try row["headers"])),
-                    createdAt: Stored.timestamp(try row["created_at"] as Int64).date,
-                    attempts: try row["attempts"])
-            }
+            try db.query("SELECT * FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT ?", [limit], map: OutboxRows.pending)
         }
     }
 
@@ -46,11 +51,52 @@ extension Ledger {
         }
     }
 
+    /// Sets aside an event the broker refuses for good (too large, invalid), so the events queued
+    /// after it can go out. It stays in the outbox, with the error, for operators.
+    public func park(_ sequence: Int64, error: String, at time: Timestamp) throws {
+        try transaction { db in
+            try db.execute("UPDATE outbox SET parked_at = ?, attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL",
+                           [Stored.millis(time), String(error.prefix(500)), sequence])
+        }
+    }
+
+    /// Events set aside as unpublishable, oldest first.
+    public func parkedOutbox(limit: Int) throws -> [PendingMessage] {
+        try read { db in
+            try db.query("SELECT * FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL ORDER BY seq LIMIT ?", [limit], map: OutboxRows.pending)
+        }
+    }
+
+    /// How many events are parked.
+    public func parkedCount() throws -> Int {
+        try read { db in try db.scalar("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL", as: Int.self) ?? 0 }
+    }
+
+    /// Offers every parked event to the publisher again (at start: a limit may have been raised).
+    /// Returns how many were parked.
+    @discardableResult
+    public func unparkOutbox() throws -> Int {
+        try transaction { db in
+            try db.execute("UPDATE outbox SET parked_at = NULL WHERE parked_at IS NOT NULL AND sent_at IS NULL")
+            return try db.scalar("SELECT changes()", as: Int.self) ?? 0
+        }
+    }
+
     /// Unsent events and the age of the oldest.
     public func outboxBacklog() throws -> OutboxBacklog {
         try read { db in
-            let row = try db.queryFirst("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL")
+            let row = try db.queryFirst("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL")
             return OutboxBacklog(unsent: try row?["n"] ?? 0, oldestCreatedAt: Stored.timestamp(try row?["oldest"] as Int64?))
+        }
+    }
+
+    /// The next offset to read for every partition the relay has consumed, as the ledger recorded it
+    /// in the same transactions as the state changes.
+    public func consumerPositions() throws -> [(topic: String, partition: Int32, nextOffset: Int64)] {
+        try read { db in
+            try db.query("SELECT topic, partition, next_offset FROM consumer_positions ORDER BY topic, partition") { row in
+                (topic: try row["topic"] as String, partition: Int32(try row["partition"] as Int), nextOffset: try row["next_offset"] as Int64)
+            }
         }
     }
 

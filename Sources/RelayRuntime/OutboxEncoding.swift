@@ -4,6 +4,9 @@ import Kafka
 import Ledger
 import Relay
 
+/// The most bytes of a refused record's value a dead letter carries (512 KiB).
+let deadLetterValueLimit = 512 * 1024
+
 /// Turns decided events into outbox rows: canonical JSON, the standard headers, the key.
 enum OutboxEncoding {
     /// Encodes every event of a decision, plus a dead letter when the input was refused.
@@ -30,13 +33,20 @@ enum OutboxEncoding {
 
     /// The dead letter for a refused record: where it came from, its exact bytes, and why.
     static func deadLetter(_ record: KafkaMessage, refusal: Refusal, policy: RelayPolicy, cause: Cause, now: Timestamp) -> OutgoingEvent {
-        let event = DeadLetter(
+        var event = DeadLetter(
             id: cause.derivedID("dead_letter"), createdAt: now,
             source: .init(topic: record.topic, partition: Int(record.partition), offset: record.offset),
             key: record.key, value: record.value,
             headers: record.headers.map { DeadLetter.Header(name: $0.name, value: $0.value) },
             reason: .init(code: refusal.code, path: refusal.path, message: String(refusal.message.prefix(ContractLimits.detail))),
             deadLetteredAt: now)
+        // A dead letter must itself be publishable: base64 grows the bytes by a third, and brokers
+        // refuse messages over 1 MB by default. Huge values are cut, and the cut is stated.
+        if let value = record.value, value.count > deadLetterValueLimit {
+            event.value = Array(value.prefix(deadLetterValueLimit))
+            event.valueTruncated = true
+            event.valueSize = value.count
+        }
         // Keyed like the original, so a dead letter sits next to its neighbours when replayed.
         let key = record.key.map { String(decoding: $0, as: UTF8.self) } ?? "\(record.topic)/\(record.partition)/\(record.offset)"
         return OutgoingEvent(topic: policy.topics.deadletter, key: key, event: .deadLetter(event), causationID: cause.eventID)

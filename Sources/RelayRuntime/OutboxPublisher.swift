@@ -9,6 +9,8 @@ import Synchronization
 public struct PublishRound: Sendable, Hashable {
     public var sent: Int = 0
     public var failed: Int = 0
+    /// Events the broker refuses for good (too large…), set aside so later events can go out.
+    public var parked: Int = 0
     /// Events that were in the outbox when the round started.
     public var attempted: Int = 0
 }
@@ -52,8 +54,14 @@ final class OutboxPublisher: Sendable {
             do {
                 try producer.enqueue(message) { collector.record(item.sequence, $0) }
                 enqueued += 1
+            } catch where error.rejectsMessageForGood {
+                // Never publishable as it is: set it aside so it does not block every later event.
+                try park(item, error)
+                round.parked += 1
             } catch {
                 // Queue full or a client problem: stop here so later events cannot overtake this one.
+                logger.warning("event not handed to the producer; retried later", metadata: [
+                    "outbox.seq": "\(item.sequence)", "topic": "\(item.message.topic)", "error": "\(error.code.name)"])
                 try ledger.markAttemptFailed(item.sequence, error: "\(error)")
                 round.failed += 1
                 break
@@ -68,6 +76,9 @@ final class OutboxPublisher: Sendable {
             case .success(let report):
                 delivered.append((sequence, report.partition, report.offset))
                 if let message = bySequence[sequence] { sentMessages.append(message) }
+            case .failure(let error) where error.rejectsMessageForGood:
+                if let item = pending.first(where: { $0.sequence == sequence }) { try park(item, error) }
+                round.parked += 1
             case .failure(let error):
                 round.failed += 1
                 try ledger.markAttemptFailed(sequence, error: "\(error)")
@@ -79,6 +90,13 @@ final class OutboxPublisher: Sendable {
         round.sent = delivered.count
         onRound(round, sentMessages)
         return round
+    }
+
+    private func park(_ item: PendingMessage, _ error: KafkaError) throws {
+        try ledger.park(item.sequence, error: "\(error)", at: clock.now())
+        logger.error("event can never be published as it is; parked in the outbox (raise the broker's and producer's message.max.bytes and restart to publish it)", metadata: [
+            "outbox.seq": "\(item.sequence)", "event_id": "\(CanonicalUUID.string(item.message.eventID))", "topic": "\(item.message.topic)",
+            "bytes": "\(item.message.payload.count)", "error": "\(error.code.name)"])
     }
 
     /// Runs until cancelled: publishes while there is work, waits for a nudge when the outbox is

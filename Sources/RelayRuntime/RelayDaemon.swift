@@ -66,7 +66,29 @@ public final class RelayDaemon: Sendable {
             // A request should reach its bank in milliseconds: do not let an idle fetch sit for
             // librdkafka's default 500 ms (the embedded mock broker holds fetches that long).
             if consumerConfig["fetch.wait.max.ms"] == nil { consumerConfig["fetch.wait.max.ms"] = "100" }
-            self.consumer = try KafkaConsumer(configuration: consumerConfig, groupID: settings.groupID, logger: logger) { event, consumer in
+            // The ledger, not the group's committed offsets, says where to resume: it records each
+            // partition's position in the same transaction as the state changes, so a ledger
+            // restored from a backup re-reads exactly what it is missing.
+            // A partition of a topic the ledger knows, but without a position of its own, had
+            // nothing applied when the ledger was last written: it starts at its beginning. A
+            // ledger that knows no position of a topic at all (a new one) follows the group.
+            let startOffsets: StartOffsets = { partitions in
+                guard let positions = try? ledger.consumerPositions() else { return [:] }
+                let known = Dictionary(positions.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0.nextOffset) },
+                                       uniquingKeysWith: max)
+                let knownTopics = Set(positions.map(\.topic))
+                var starts: [TopicPartition: Int64] = [:]
+                for partition in partitions {
+                    if let next = known[partition] {
+                        starts[partition] = next
+                    } else if knownTopics.contains(partition.topic) {
+                        starts[partition] = KafkaConsumer.beginning
+                    }
+                }
+                return starts
+            }
+            self.consumer = try KafkaConsumer(configuration: consumerConfig, groupID: settings.groupID, logger: logger,
+                                              startOffsets: startOffsets) { event, consumer in
                 // Offsets of applied records are stored right after each batch; committing here makes
                 // sure the next owner of a revoked partition starts after them.
                 if case .revoked(_, let lost) = event, !lost {
@@ -102,6 +124,9 @@ public final class RelayDaemon: Sendable {
         logger.info("freeze-relay running", metadata: [
             "ledger": "\(ledger.path)", "group": "\(settings.groupID)", "subscriptions": "\(settings.subscriptions)",
             "banks": "\(settings.policy.routing.banks.count)"])
+        // Events parked as unpublishable get one more chance: a limit may have been raised.
+        let unparked = try ledger.unparkOutbox()
+        if unparked > 0 { logger.notice("offering parked events to the broker again", metadata: ["count": "\(unparked)"]) }
         // Deadlines that came due while the relay was down fire now, in due order.
         try scheduler.fireDue()
         publisher.nudge()

@@ -89,6 +89,7 @@ public final class RelayMetrics: Sendable {
                 return answered == 0 ? nil : ([row.bankID.rawValue], Double(row.inTime) / Double(answered))
             })
         }
+        if let parked = try? ledger.parkedCount() { gauge("freeze_relay_outbox_parked", value: Double(parked)) }
         feedLatencies(from: ledger, now: now)
         setGauges("freeze_relay_consumer_lag", ["topic", "partition"],
                   lag.compactMap { entry in entry.lag.map { ([entry.topicPartition.topic, "\(entry.topicPartition.partition)"], Double($0)) } })

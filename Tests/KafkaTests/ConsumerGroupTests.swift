@@ -240,3 +240,39 @@ func pollUntil(_ a: KafkaConsumer, b: KafkaConsumer?, timeout: Duration = .secon
         _ = try await first
     }
 }
+
+@Suite("Start offsets chosen by the application")
+struct StartOffsetTests {
+    @Test("a start-offset provider overrides the committed offset, in both directions")
+    func providerOverridesCommitted() async throws {
+        let cluster = try MockCluster(brokers: 1, logger: testLogger)
+        try cluster.createTopic("positions", partitions: 1)
+        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        defer { producer.close(timeout: .seconds(5)) }
+        for index in 0..<10 { _ = try await producer.send(OutgoingMessage(topic: "positions", key: nil, value: bytes("\(index)"))) }
+        let group = uniqueName("positions")
+        let tp = TopicPartition(topic: "positions", partition: 0)
+
+        // The group has committed offset 8.
+        let first = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
+        try first.subscribe(["positions"])
+        let all = try await collect(from: first) { $0.count >= 10 }
+        try first.store(all.prefix(8))
+        try first.commit()
+        try first.close()
+
+        // The application's own record says 3 (it was restored from an older backup): start there.
+        let behind = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
+                                       startOffsets: { partitions in partitions.contains(tp) ? [tp: 3] : [:] })
+        try behind.subscribe(["positions"])
+        #expect(try await collect(from: behind) { $0.count >= 7 }.map(\.offset) == Array(3..<10))
+        try behind.close()
+
+        // Without an opinion from the application, the committed offset applies.
+        let plain = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
+                                      startOffsets: { _ in [:] })
+        defer { try? plain.close() }
+        try plain.subscribe(["positions"])
+        #expect(try await collect(from: plain) { $0.count >= 2 }.map(\.offset) == [8, 9])
+    }
+}

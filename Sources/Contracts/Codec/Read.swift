@@ -30,6 +30,13 @@ enum Read {
         }
     }
 
+    static func boolean(_ value: JSONValue, _ path: FieldPath) throws -> Bool {
+        guard case .bool(let flag) = value else {
+            throw ContractError.violation(path, "must be true or false, got \(value.kindName)")
+        }
+        return flag
+    }
+
     static func uuid(_ value: JSONValue, _ path: FieldPath) throws -> UUID {
         let text = try string(value, path)
         guard let uuid = CanonicalUUID.parse(text) else {

@@ -17,8 +17,13 @@ public struct DeadLetter: ContractEvent, EventBody {
     public var source: Source
     /// The original key bytes, `nil` when it had none.
     public var key: [UInt8]?
-    /// The original value bytes, `nil` for a tombstone.
+    /// The original value bytes, `nil` for a tombstone. Only the first bytes when `valueTruncated`.
     public var value: [UInt8]?
+    /// The value was too large to carry whole (dead letters must stay publishable): `value` holds
+    /// its beginning and `valueSize` its full size.
+    public var valueTruncated: Bool = false
+    /// The full size of the original value in bytes, given when it was truncated.
+    public var valueSize: Int?
     /// The original headers.
     public var headers: [Header]
     /// Why it was dead-lettered.
@@ -104,6 +109,9 @@ public struct DeadLetter: ContractEvent, EventBody {
         }
         key = try body.nullable("key_base64", Read.base64)
         value = try body.nullable("value_base64", Read.base64)
+        valueTruncated = try body.optional("value_truncated", Read.boolean) ?? false
+        valueSize = try body.optional("value_size", Read.integer(in: 0...Int64(Int32.max))).map { Int($0) }
+        if valueTruncated { try body.demand("value_size", "when value_truncated is true") }
         headers = try body.optional("headers", Read.list(maxItems: ContractLimits.maxListItems) { value, path in
             let fields = try ObjectReader(value, at: path)
             return Header(name: try fields.required("name", DeadLetter.readHeaderName),
@@ -127,6 +135,8 @@ public struct DeadLetter: ContractEvent, EventBody {
         ])
         body["key_base64"] = key.map { .string(Base64.encode($0)) } ?? .null
         body["value_base64"] = value.map { .string(Base64.encode($0)) } ?? .null
+        if valueTruncated { body["value_truncated"] = .bool(true) }
+        body["value_size"] = valueSize.map { .integer($0) }
         if !headers.isEmpty {
             body["headers"] = .array(headers.map { header in
                 .object(["name": .string(header.name),
