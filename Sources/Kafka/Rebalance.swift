@@ -47,7 +47,8 @@ func rebalanceCallback(
     guard let rk else { return }
     let context = ClientContext.from(rk)
     let target = context?.rebalanceTarget
-    let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+    // NULL while the consumer is leaving the group (during close): the eager calls apply then.
+    let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
     let owned = PartitionList.topicPartitions(partitions)
 
     func report(_ error: OpaquePointer?, _ what: String) {
