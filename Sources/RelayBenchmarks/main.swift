@@ -15,7 +15,7 @@ var logger = Logger(label: "bench")
 logger.logLevel = .critical
 
 func report(_ name: String, _ value: String) {
-    print(name.padding(toLength: 60, withPad: " ", startingAt: 0) + value)
+    print(name.padding(toLength: 68, withPad: " ", startingAt: 0) + value)
 }
 
 func maxResidentMiB() -> Double {
