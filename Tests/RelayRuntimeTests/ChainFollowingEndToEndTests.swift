@@ -44,7 +44,9 @@ struct ChainFollowingEndToEndTests {
         let r0 = root.requestID
         try await harness.publishAnswer(answer(r0, .fundsMoved, transfers: [toAccount(b1, "600000.00", "T1"), toAccount(g1, "400000.00", "T2")]), from: "alpha")
         let (rb1, rg1) = (child(of: r0, "T1"), child(of: r0, "T2"))
-        let split = try await harness.watcher.waitFor("two children routed") { !$0.routed(rb1).isEmpty && !$0.routed(rg1).isEmpty }
+        let split = try await harness.watcher.waitFor("two children routed, funds moved reported") {
+            !$0.routed(rb1).isEmpty && !$0.routed(rg1).isEmpty && !$0.statuses(.fundsMoved, for: r0).isEmpty
+        }
         let routedB1 = try #require(split.routed(rb1).first)
         #expect(routedB1.bankID.rawValue == "beta" && routedB1.chain == ChainPosition(parentRequestID: r0, hop: 1))
         #expect(routedB1.amount.value == "600000.00" && routedB1.fraudTransaction.reference == "T1" && routedB1.caseID == "CASE-CHAIN")

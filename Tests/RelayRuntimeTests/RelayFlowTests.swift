@@ -51,7 +51,9 @@ struct RelayFlowTests {
         // Just before the acknowledgement deadline nothing fires; at it, level 1.
         harness.clock.advance(by: .seconds(299))
         harness.clock.advance(by: .seconds(1))
-        let level1 = try await harness.watcher.waitFor("ack level 1") { !$0.escalations(.ackOverdue, for: request.requestID).isEmpty }
+        let level1 = try await harness.watcher.waitFor("ack level 1, escalation and status") {
+            !$0.escalations(.ackOverdue, for: request.requestID).isEmpty && !$0.statuses(.escalated, for: request.requestID).isEmpty
+        }
         let first = try #require(level1.escalations(.ackOverdue, for: request.requestID).first)
         #expect(first.level == 1 && first.overdueSeconds == 0 && first.bankID?.rawValue == "beta")
         #expect(first.contact?.email == "fraud@beta.example")

@@ -23,7 +23,7 @@ struct RequestLifecycleTests {
         try await harness.publishRequest(conflicting)
 
         let seen = try await harness.watcher.waitFor("conflict reported") {
-            !$0.statuses(.duplicateConflict, for: request.requestID).isEmpty && !$0.deadLetters.isEmpty
+            !$0.statuses(.duplicateConflict, for: request.requestID).isEmpty && !$0.deadLetters.isEmpty && !$0.routed(request.requestID).isEmpty
         }
         #expect(seen.routed(request.requestID).count == 1)
         #expect(seen.deadLetters.map(\.reason.code) == [.conflictingDuplicate])
@@ -99,7 +99,9 @@ struct RequestLifecycleTests {
 
         // 12 hours before the hold ends (the default warning), not before.
         harness.clock.set(holdEnd.subtracting(.seconds(12 * 3600)))
-        let warned = try await harness.watcher.waitFor("hold expiring") { !$0.escalations(.holdExpiring, for: request.requestID).isEmpty }
+        let warned = try await harness.watcher.waitFor("hold expiring, escalation and status") {
+            !$0.escalations(.holdExpiring, for: request.requestID).isEmpty && !$0.statuses(.holdExpiring, for: request.requestID).isEmpty
+        }
         #expect(warned.statuses(.holdExpiring, for: request.requestID).first?.holdUntil == holdEnd)
         #expect(warned.escalations(.holdExpiring, for: request.requestID).first?.deadline == holdEnd)
 
