@@ -257,7 +257,28 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
         guard wasOpen else { return }
         defer { lifecycle.withLock { $0 = .closed } }
+        releaseAssignment(within: .seconds(10))
         try KafkaError.check(rd_kafka_consumer_close(handle), "close consumer of group \(groupID)")
+    }
+
+    /// Gives the partitions back *before* closing. librdkafka 2.0.2 can hang for ever in
+    /// `rd_kafka_assign` when an assignment is delivered while `rd_kafka_consumer_close` runs
+    /// (confluentinc/librdkafka#4884, #4527): unsubscribing first and polling until nothing is
+    /// assigned lets the revoke run as a normal rebalance (the handler still commits), so close
+    /// has nothing left to hand over. Records polled meanwhile are dropped unstored, so the next
+    /// owner reads them again.
+    private func releaseAssignment(within timeout: Duration) {
+        guard rd_kafka_unsubscribe(handle) == RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let message = rd_kafka_consumer_poll(handle, 100) { rd_kafka_message_destroy(message) }
+            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+            let err = rd_kafka_assignment(handle, &list)
+            let owned = list.map { Int($0.pointee.cnt) } ?? 0
+            if let list { rd_kafka_topic_partition_list_destroy(list) }
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR || owned == 0 { return }
+        }
+        context.logger.warning("partitions still assigned after unsubscribing; closing anyway", metadata: ["kafka.client": "\(context.clientName)"])
     }
 
     /// Drops the consumer the way a crash would: no final revoke, no final commit. Offsets stored
