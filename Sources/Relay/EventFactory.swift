@@ -74,13 +74,7 @@ struct EventFactory {
     /// themselves stay whole in the events' `exits`, the chain_exit escalations and the ledger's
     /// chain edges.
     static func fitted(_ detail: String, limit: Int = ContractLimits.detail) -> String {
-        let scalars = detail.unicodeScalars
-        guard scalars.count > limit else { return detail }
-        // At most 36 characters: " … [cut: " + up to 10 digits + " more characters]".
-        let keep = limit - 40
-        var fitted = String(String.UnicodeScalarView(scalars.prefix(keep)))
-        fitted += " … [cut: \(scalars.count - keep) more characters]"
-        return fitted
+        ContractText.fitted(detail, limit: limit)
     }
 
     func audit(_ record: RequestRecord?, from old: RequestState?, to new: RequestState?, _ detail: String, security: Bool = false,

@@ -38,7 +38,8 @@ enum OutboxEncoding {
             source: .init(topic: record.topic, partition: Int(record.partition), offset: record.offset),
             key: record.key, value: record.value,
             headers: record.headers.map { DeadLetter.Header(name: $0.name, value: $0.value) },
-            reason: .init(code: refusal.code, path: refusal.path, message: String(refusal.message.prefix(ContractLimits.detail))),
+            reason: .init(code: refusal.code, path: refusal.path.map { ContractText.fittedLabel($0, limit: 512) },
+                          message: ContractText.fitted(refusal.message)),
             deadLetteredAt: now)
         // A dead letter must itself be publishable: base64 grows the bytes by a third, and brokers
         // refuse messages over 1 MB by default. Huge values are cut, and the cut is stated.

@@ -175,11 +175,11 @@ public final class RelayDaemon: Sendable {
     /// Replaces the routing table and SLA settings (SIGHUP). Running timers keep their due
     /// times; new requests get the new settings.
     public func reload(policy: RelayPolicy) throws {
-        let before = settings.subscriptions
+        // Compared with the policy in force, not the one at start: reloads can follow each other.
+        let before = RelaySettings.subscriptions(for: policies.policy)
         policies.replace(with: policy)
-        var updated = settings
-        updated.policy = policy
-        if updated.subscriptions != before { try consumer.subscribe(updated.subscriptions) }
+        let after = RelaySettings.subscriptions(for: policy)
+        if after != before { try consumer.subscribe(after) }
         logger.notice("routing table and SLA settings reloaded", metadata: ["banks": "\(policy.routing.banks.count)"])
     }
 

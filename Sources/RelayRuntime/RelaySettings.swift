@@ -39,9 +39,9 @@ public struct RelaySettings: Sendable {
 
     /// Topics and patterns the relay consumes: police requests, every bank's responses (by
     /// pattern, so a bank added later needs no change), and any per-bank override topics.
-    public var subscriptions: [String] {
-        var topics = [policy.topics.requests, policy.topics.bankResponsesPattern]
-        topics += policy.routing.banks.values.compactMap(\.responsesTopic).sorted()
-        return topics
+    public var subscriptions: [String] { Self.subscriptions(for: policy) }
+
+    static func subscriptions(for policy: RelayPolicy) -> [String] {
+        [policy.topics.requests, policy.topics.bankResponsesPattern] + policy.routing.banks.values.compactMap(\.responsesTopic).sorted()
     }
 }

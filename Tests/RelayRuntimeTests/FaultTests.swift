@@ -51,3 +51,28 @@ struct FaultTests {
         #expect(try harness.count("requests") == 2)
     }
 }
+
+@Suite("Hostile bytes in keys and field names", .serialized)
+struct HostileInputTests {
+    @Test("control characters in a key or a duplicated field name are dead-lettered, and intake goes on")
+    func controlCharacters() async throws {
+        let harness = try Harness()
+        defer { Task { await harness.shutdown() } }
+        let daemon = try harness.start()
+        let keyed = freezeRequest(caseID: "CASE-K1", iban: kzIBAN(bank: alphaCode, account: 71))
+        try await harness.publish(record(keyed, topic: "freeze.requests", key: "\u{01}\u{7F}bad key\n"))
+        let duplicated = #"{"type":"freeze_request","\u0002x":1,"\u0002x":2}"#
+        try await harness.publish(OutgoingMessage(topic: "freeze.requests", key: Array("dup".utf8), value: Array(duplicated.utf8)))
+        let good = freezeRequest(caseID: "CASE-K2", iban: kzIBAN(bank: alphaCode, account: 72))
+        try await harness.publishRequest(good)
+        let seen = try await harness.watcher.waitFor("two dead letters and the good request") {
+            $0.deadLetters.count >= 2 && !$0.routed(good.requestID).isEmpty
+        }
+        #expect(Set(seen.deadLetters.map(\.reason.code)) == [.keyMismatch, .invalidJSON])
+        let mismatch = try #require(seen.deadLetters.first { $0.reason.code == .keyMismatch })
+        #expect(mismatch.reason.message.contains("\\u{1}\\u{7f}bad key\\u{a}") == false)
+        #expect(mismatch.reason.message.contains("\\u{1}\\u{7f}bad key"))
+        #expect(mismatch.key == Array("\u{01}\u{7F}bad key\n".utf8), "the original bytes are kept as they were")
+        #expect(daemon.failure == nil)
+    }
+}

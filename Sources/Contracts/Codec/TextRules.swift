@@ -1,3 +1,5 @@
+import Foundation
+
 /// The two kinds of free text in the contracts, mirrored one-to-one by `label` and `text` in
 /// `schemas/common.schema.json`. Lengths count Unicode code points, as JSON Schema's `maxLength` does.
 enum TextRules {
@@ -35,5 +37,46 @@ enum TextRules {
         }
         if !scalars.contains(where: { !isControl($0) && $0 != " " }) { return "must not be blank" }
         return nil
+    }
+}
+
+/// Turns arbitrary text (messages that quote bytes from outside, long generated details) into
+/// a value every contract `text` field accepts, so an event the relay builds around it can
+/// always be published.
+public enum ContractText {
+    /// Control characters other than tab and line breaks become visible escapes (`\u{1}`),
+    /// blank text becomes `-`, and text longer than `limit` code points is cut with a note of
+    /// how much was left out.
+    public static func fitted(_ raw: String, limit: Int = ContractLimits.detail) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in raw.unicodeScalars {
+            if TextRules.isControl(scalar) && !TextRules.isLineBreakOrTab(scalar) {
+                scalars.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        if !scalars.contains(where: { !TextRules.isControl($0) && $0 != " " }) { return "-" }
+        guard scalars.count > limit else { return String(scalars) }
+        // At most 36 characters: " … [cut: " + up to 10 digits + " more characters]".
+        let keep = limit - 40
+        return String(String.UnicodeScalarView(scalars.prefix(keep))) + " … [cut: \(scalars.count - keep) more characters]"
+    }
+
+    /// The same for single-line `label` fields (such as a dead letter's field path, which may
+    /// quote a key from the refused message): every control character is escaped, surrounding
+    /// spaces are dropped, and the result is cut to `limit` code points.
+    public static func fittedLabel(_ raw: String, limit: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in raw.unicodeScalars {
+            if TextRules.isControl(scalar) {
+                scalars.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        let trimmed = String(scalars).trimmingCharacters(in: .init(charactersIn: " "))
+        let cut = String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(limit)))
+        return cut.isEmpty ? "-" : cut.trimmingCharacters(in: .init(charactersIn: " "))
     }
 }
