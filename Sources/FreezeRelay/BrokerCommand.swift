@@ -47,11 +47,11 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         // The first stdout line is the bootstrap address, written unbuffered so scripts can read it at once.
         FileHandle.standardOutput.write(Data((broker.bootstrapServers + "\n").utf8))
-        FileHandle.standardError.write(Data("""
+        printError("""
             freeze-relay broker: \(brokers) in-memory broker(s) at \(broker.bootstrapServers) (mock ports \(broker.cluster.bootstrapServers)); \
             topics: \(specs.isEmpty ? "none (auto-created on first use)" : specs.map(\.description).joined(separator: ", ")). \
-            For trials and tests only: data lives in memory. Stop with Ctrl-C.\n
-            """.utf8))
+            For trials and tests only: data lives in memory. Stop with Ctrl-C.
+            """)
         let signal = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
             let once = Mutex<CheckedContinuation<Int32, Never>?>(continuation)
             watcher.on([SIGINT, SIGTERM]) { number in once.withLock { c in defer { c = nil }; return c }?.resume(returning: number) }

@@ -26,7 +26,7 @@ struct FreezeRelayCommand: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                printError(fullMessage(for: error))
                 Foundation.exit(ExitCodes.configuration)
             }
             exit(withError: error)

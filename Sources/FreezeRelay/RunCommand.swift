@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import Logging
+import Relay
 import RelayRuntime
 
 /// `freeze-relay run`: the daemon.
@@ -61,7 +62,7 @@ struct RunCommand: AsyncParsableCommand {
     private func reload(_ daemon: RelayDaemon, logger: Logger) {
         do {
             let configuration = try options.load()
-            try daemon.reload(policy: try RelaySettings(configuration: configuration).policy)
+            try daemon.reload(policy: try RelayPolicy(configuration: configuration))
         } catch {
             logger.error("reload refused; the previous routing table and SLA settings stay in force", metadata: ["error": "\(error)"])
         }

@@ -20,7 +20,6 @@ final class ClientContext: Sendable {
     /// A name for log lines: "producer", "consumer group freeze-relay", …
     let clientName: String
     private let fatal = Mutex<KafkaError?>(nil)
-    private let lastError = Mutex<KafkaError?>(nil)
     private let rebalance = Mutex<RebalanceCallbackTarget?>(nil)
 
     init(logger: Logger, clientName: String) {
@@ -31,8 +30,6 @@ final class ClientContext: Sendable {
     /// The fatal error raised on this client, if any.
     var fatalError: KafkaError? { fatal.withLock { $0 } }
 
-    /// The most recent error callback (cleared when a caller reads it with `takeLastError`).
-    func takeLastError() -> KafkaError? { lastError.withLock { value in defer { value = nil }; return value } }
 
     func recordFatal(_ error: KafkaError) {
         fatal.withLock { if $0 == nil { $0 = error } }
@@ -44,9 +41,6 @@ final class ClientContext: Sendable {
 
     var rebalanceTarget: RebalanceCallbackTarget? { rebalance.withLock { $0 } }
 
-    func recordError(_ error: KafkaError) {
-        lastError.withLock { $0 = error }
-    }
 
     /// Installs the log and error callbacks and the opaque pointer on a configuration.
     /// Returns the retained pointer, which the owner must release after `rd_kafka_destroy`.
@@ -83,8 +77,8 @@ private func clientContextLogCallback(_ rk: OpaquePointer?, _ level: Int32, _ fa
 }
 
 /// Client-level errors (broker down, authentication failed, fatal idempotence errors).
-/// Most are transient: librdkafka keeps retrying on its own, so they are logged and remembered
-/// for readiness checks; a fatal error is recorded so the owner can stop using the client.
+/// Most are transient: librdkafka keeps retrying on its own, so they are logged; a fatal error
+/// is recorded so the owner can stop using the client.
 private func clientContextErrorCallback(_ rk: OpaquePointer?, _ err: Int32, _ reason: UnsafePointer<CChar>?, _ opaque: UnsafeMutableRawPointer?) {
     guard let context = ClientContext.from(rk) else { return }
     let code = KafkaError.Code(rawValue: err)
@@ -92,15 +86,13 @@ private func clientContextErrorCallback(_ rk: OpaquePointer?, _ err: Int32, _ re
     if code == .fatal, let rk {
         var errstr = [CChar](repeating: 0, count: 512)
         let original = rd_kafka_fatal_error(rk, &errstr, errstr.count)
-        let why = String(decoding: errstr.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let why = string(fromErrorBuffer: errstr)
         let error = KafkaError(code: KafkaError.Code(original), message: why, isFatal: true, isRetriable: false)
         context.recordFatal(error)
-        context.recordError(error)
         context.logger.critical("fatal Kafka client error; the client must be recreated", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
         return
     }
     let error = KafkaError(code: code, message: text)
-    context.recordError(error)
     context.logger.warning("Kafka client error", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
 }
 

@@ -54,7 +54,7 @@ public struct KafkaConfiguration: Sendable, Equatable {
             let result = rd_kafka_conf_set(conf, key, value, &errstr, errstr.count)
             if result != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                let why = String(decoding: errstr.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let why = string(fromErrorBuffer: errstr)
                 if result == RD_KAFKA_CONF_UNKNOWN {
                     throw KafkaError.usage("Kafka property \(key): unknown property")
                 }

@@ -19,7 +19,7 @@ import Synchronization
 /// serial queue, never on Swift's cooperative pool.
 ///
 /// `@unchecked Sendable`: the only non-Sendable stored value is the `rd_kafka_t` handle, which
-/// librdkafka documents as safe to use from several threads; the closed flag is a `Mutex`.
+/// librdkafka documents as safe to use from several threads; the lifecycle state is a `Mutex`.
 public final class KafkaConsumer: @unchecked Sendable {
     private let handle: OpaquePointer
     private let context: ClientContext
@@ -27,8 +27,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let queue: DispatchQueue
     private let lifecycle = Mutex(Lifecycle.open)
 
-    private enum Lifecycle { case open, closing, closed }
-    private let abandoned = Mutex(false)
+    /// `abandoned`: closed the way a crash would, so `deinit` must not leave the group either.
+    private enum Lifecycle { case open, closing, closed, abandoned }
     /// The consumer group id.
     public let groupID: String
 
@@ -80,12 +80,13 @@ public final class KafkaConsumer: @unchecked Sendable {
     deinit {
         // The handler holds an unowned reference to self, which must not be touched while deiniting.
         context.setRebalanceTarget(nil)
-        if abandoned.withLock({ $0 }) {
+        switch lifecycle.withLock({ $0 }) {
+        case .abandoned:
             rd_kafka_destroy_flags(handle, 0x8 /* RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE */)
-        } else {
-            if lifecycle.withLock({ $0 }) == .open {
-                rd_kafka_consumer_close(handle)
-            }
+        case .open:
+            rd_kafka_consumer_close(handle)
+            rd_kafka_destroy(handle)
+        case .closing, .closed:
             rd_kafka_destroy(handle)
         }
         retainedContext.release()
@@ -93,7 +94,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     private func ensureOpen() throws(KafkaError) {
         // Still usable while closing: the final revoke hook runs then and must be able to commit.
-        if lifecycle.withLock({ $0 }) == .closed { throw KafkaError(code: .destroyed, message: "the consumer is closed", isFatal: false, isRetriable: false) }
+        if [.closed, .abandoned].contains(lifecycle.withLock({ $0 })) { throw KafkaError(code: .destroyed, message: "the consumer is closed", isFatal: false, isRetriable: false) }
         if let fatal = context.fatalError { throw fatal }
     }
 
@@ -154,7 +155,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         if code == .fatal { throw KafkaError(code: code, message: text, isFatal: true, isRetriable: false) }
         // Consumer errors such as a subscribed topic that does not exist yet are informational:
         // librdkafka recovers by itself.
-        context.recordError(error)
         context.logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
     }
 
@@ -285,12 +285,11 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// but not yet auto-committed are lost, exactly as when the process dies. For crash tests.
     public func abandon() {
         let wasOpen = lifecycle.withLock { state in
-            defer { state = .closed }
+            defer { if state == .open { state = .abandoned } }
             return state == .open
         }
         guard wasOpen else { return }
         context.setRebalanceTarget(nil)
-        abandoned.withLock { $0 = true }
     }
 
     /// Sends a metadata request and reports whether a broker answered within `timeout`.

@@ -13,7 +13,7 @@ import Synchronization
 /// send resolves as soon as the broker acknowledged it, without the caller polling.
 ///
 /// `@unchecked Sendable`: the `rd_kafka_t` handle is documented thread-safe for produce, poll and
-/// flush; the only mutable Swift state (closed flag) is behind a `Mutex`, which is also held while
+/// flush; the only mutable Swift state (closed and destroyed flags) is behind a lock, which is also held while
 /// a record is handed to librdkafka so that `close` cannot destroy the handle under a send.
 public final class KafkaProducer: @unchecked Sendable {
     private let handle: OpaquePointer
@@ -169,17 +169,9 @@ public final class KafkaProducer: @unchecked Sendable {
         return rd_kafka_flush(handle, Int32(clamping: timeout.milliseconds)) == RD_KAFKA_RESP_ERR_NO_ERROR
     }
 
-    /// Records queued or in flight, not yet delivered or failed.
-    public var outstanding: Int {
-        state.withLock { $0.destroyed ? 0 : Int(rd_kafka_outq_len(handle)) }
-    }
-
     /// The fatal error raised on this producer, if any (for instance when idempotence guarantees
     /// could not be kept); a producer with a fatal error must be recreated.
     public var fatalError: KafkaError? { context.fatalError }
-
-    /// The latest client-level error (broker down, authentication), cleared by reading it.
-    public func takeLastError() -> KafkaError? { context.takeLastError() }
 
     /// Sends a metadata request and reports whether a broker answered within `timeout`.
     public func brokerReachable(timeout: Duration) -> Bool {

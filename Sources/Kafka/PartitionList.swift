@@ -2,7 +2,7 @@ import CRdKafka
 
 /// Conversions between Swift values and `rd_kafka_topic_partition_list_t`, which librdkafka uses
 /// for assignments, offsets and pause/resume. Lists created here must be destroyed by the caller;
-/// `withPartitionList` does that.
+/// `PartitionList.with` does that.
 enum PartitionList {
     typealias Pointer = UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
 
@@ -49,6 +49,3 @@ enum PartitionList {
         read(list).map(\.topicPartition).sorted()
     }
 }
-
-/// librdkafka's marker for "no offset" (`RD_KAFKA_OFFSET_INVALID`), a macro Swift cannot import.
-let invalidOffset: Int64 = -1001

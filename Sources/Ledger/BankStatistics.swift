@@ -1,7 +1,7 @@
 import Contracts
 import Relay
 
-/// How one bank keeps its service levels, for `freeze-relay stats`.
+/// How one bank keeps its service levels, for `freeze-relay banks` and the metrics.
 ///
 /// "Answered" means a final answer (frozen, partially frozen, rejected, account not found, funds
 /// moved); it is in time when it came at or before the request's freeze deadline. A request

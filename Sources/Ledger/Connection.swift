@@ -67,8 +67,6 @@ final class Connection: @unchecked Sendable {
         return mode == .writer ? .cannotCreate(path: path, reason: reason) : .cannotOpen(path: path, reason: reason)
     }
 
-    var isOpen: Bool { handle != nil }
-
     /// The error for a failed call, with SQLite's message.
     func error(_ code: Int32) -> LedgerError {
         SQLiteResultCode.error(code: code, db: handle, path: path)

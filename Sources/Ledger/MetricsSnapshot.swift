@@ -57,20 +57,23 @@ public struct MetricsSnapshot: Sendable, Hashable {
     public var openDeadlines: Int
     /// Sorted by bank (none first), kind, level.
     public var escalations: [Escalations]
-    /// Events not yet acknowledged by the broker.
+    /// Events waiting to be published (parked ones not included, as for readiness).
     public var outboxUnsent: Int
+    /// Events set aside because the broker refuses them for good.
+    public var outboxParked: Int
     /// Seconds since the oldest unsent event was queued; nil when none is waiting.
     public var outboxOldestAgeSeconds: Double?
     /// Sorted by bank. These only grow, except when `purge` removes old cases.
     public var answers: [Answers]
 
     public init(takenAt: Timestamp, openRequests: [OpenRequests], openDeadlines: Int, escalations: [Escalations],
-                outboxUnsent: Int, outboxOldestAgeSeconds: Double?, answers: [Answers]) {
+                outboxUnsent: Int, outboxParked: Int = 0, outboxOldestAgeSeconds: Double?, answers: [Answers]) {
         self.takenAt = takenAt
         self.openRequests = openRequests
         self.openDeadlines = openDeadlines
         self.escalations = escalations
         self.outboxUnsent = outboxUnsent
+        self.outboxParked = outboxParked
         self.outboxOldestAgeSeconds = outboxOldestAgeSeconds
         self.answers = answers
     }
@@ -93,7 +96,8 @@ public struct BankLatencies: Sendable, Hashable {
 
 extension LedgerReader {
     /// Counts for the metrics endpoint at `now`. Every part is read from an index alone or
-    /// from the small set of unsent outbox rows, so it stays cheap as the ledger grows.
+    /// through the outbox's partial indexes of unsent and parked rows, so it stays cheap as the
+    /// ledger grows.
     public func metricsSnapshot(now: Timestamp) throws -> MetricsSnapshot {
         try read { db in
             let openStates = RequestState.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
@@ -115,7 +119,9 @@ extension LedgerReader {
                     kind: try Stored.enumeration(EscalationKind.self, try row["kind"], column: "escalations.kind"),
                     level: try row["level"], open: try row["open"], total: try row["total"])
             }
-            let outbox = try db.queryFirst("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL")
+            // Both read through the outbox's partial indexes (unsent, parked), never the sent rows.
+            let outbox = try db.queryFirst("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL")
+            let parked: Int = try db.scalar("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL") ?? 0
             let oldest: Int64? = try outbox?["oldest"]
             let answers = try db.query("""
                 SELECT bank_id, sum(freeze_by IS NULL OR answered_at <= freeze_by) AS in_time, coalesce(sum(answered_at > freeze_by), 0) AS late
@@ -132,6 +138,7 @@ extension LedgerReader {
                     ($0.bankID?.rawValue ?? "", $0.kind.rawValue, $0.level) < ($1.bankID?.rawValue ?? "", $1.kind.rawValue, $1.level)
                 },
                 outboxUnsent: try outbox?["n"] ?? 0,
+                outboxParked: parked,
                 outboxOldestAgeSeconds: oldest.map { Stored.seconds(from: $0, to: Stored.millis(now)) },
                 answers: answers.sorted { $0.bankID < $1.bankID })
         }

@@ -32,39 +32,58 @@ extension Ledger {
         }
     }
 
-    /// Records broker acknowledgements: each event is marked sent with where it was stored.
-    public func markSent(_ deliveries: [(sequence: Int64, partition: Int32, offset: Int64)], at time: Timestamp) throws {
-        guard !deliveries.isEmpty else { return }
+    /// What one publishing round learnt about the events it handed to the producer.
+    public struct PublishingOutcome: Sendable {
+        /// Acknowledged by the broker: where each was stored.
+        public var sent: [(sequence: Int64, partition: Int32, offset: Int64)] = []
+        /// Not delivered this time; retried later.
+        public var failed: [(sequence: Int64, error: String)] = []
+        /// Refused for good (too large, invalid): set aside so later events can go out.
+        public var parked: [(sequence: Int64, error: String)] = []
+
+        public init() {}
+    }
+
+    /// Records a whole publishing round in one transaction.
+    public func record(_ outcome: PublishingOutcome, at time: Timestamp) throws {
+        guard !outcome.sent.isEmpty || !outcome.failed.isEmpty || !outcome.parked.isEmpty else { return }
         try transaction { db in
-            for delivery in deliveries {
+            for delivery in outcome.sent {
                 try db.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, partition = ?, offset = ?, last_error = NULL WHERE seq = ? AND sent_at IS NULL",
                                [Stored.millis(time), Int(delivery.partition), delivery.offset, delivery.sequence])
+            }
+            // A late failure report for an event already acknowledged must not pin an error on it.
+            for failure in outcome.failed {
+                try db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL",
+                               [String(failure.error.prefix(500)), failure.sequence])
+            }
+            for parked in outcome.parked {
+                try db.execute("UPDATE outbox SET parked_at = ?, attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL",
+                               [Stored.millis(time), String(parked.error.prefix(500)), parked.sequence])
             }
         }
     }
 
+    /// Records broker acknowledgements: each event is marked sent with where it was stored.
+    public func markSent(_ deliveries: [(sequence: Int64, partition: Int32, offset: Int64)], at time: Timestamp) throws {
+        var outcome = PublishingOutcome()
+        outcome.sent = deliveries
+        try record(outcome, at: time)
+    }
+
     /// Records a failed publication attempt; the event stays queued and is retried.
     public func markAttemptFailed(_ sequence: Int64, error: String) throws {
-        try transaction { db in
-            // A late failure report for an event already acknowledged must not pin an error on it.
-            try db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL", [String(error.prefix(500)), sequence])
-        }
+        var outcome = PublishingOutcome()
+        outcome.failed = [(sequence, error)]
+        try record(outcome, at: Timestamp(secondsSinceEpoch: 0))  // the time is kept only for sent and parked events
     }
 
     /// Sets aside an event the broker refuses for good (too large, invalid), so the events queued
     /// after it can go out. It stays in the outbox, with the error, for operators.
     public func park(_ sequence: Int64, error: String, at time: Timestamp) throws {
-        try transaction { db in
-            try db.execute("UPDATE outbox SET parked_at = ?, attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL",
-                           [Stored.millis(time), String(error.prefix(500)), sequence])
-        }
-    }
-
-    /// Events set aside as unpublishable, oldest first.
-    public func parkedOutbox(limit: Int) throws -> [PendingMessage] {
-        try read { db in
-            try db.query("SELECT * FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL ORDER BY seq LIMIT ?", [limit], map: OutboxRows.pending)
-        }
+        var outcome = PublishingOutcome()
+        outcome.parked = [(sequence, error)]
+        try record(outcome, at: time)
     }
 
     /// How many events are parked.
@@ -78,7 +97,7 @@ extension Ledger {
     public func unparkOutbox() throws -> Int {
         try transaction { db in
             try db.execute("UPDATE outbox SET parked_at = NULL WHERE parked_at IS NOT NULL AND sent_at IS NULL")
-            return try db.scalar("SELECT changes()", as: Int.self) ?? 0
+            return db.changes
         }
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Read-only connections to one ledger file.
 ///
 /// A caller checks a connection out, uses it alone, and checks it back in. When none is idle a
@@ -6,7 +8,7 @@
 final class ReaderPool: Sendable {
     let path: String
     private let configuration: LedgerConfiguration
-    private let state: Locked<State>
+    private let state: Mutex<State>
 
     private struct State {
         var idle: [Connection]
@@ -16,7 +18,7 @@ final class ReaderPool: Sendable {
     init(path: String, configuration: LedgerConfiguration, idle: [Connection] = []) {
         self.path = path
         self.configuration = configuration
-        self.state = Locked(State(idle: idle))
+        self.state = Mutex(State(idle: idle))
     }
 
     func checkout() throws(LedgerError) -> Connection {

@@ -4,7 +4,21 @@ import Relay
 
 /// Row mapping for `requests`.
 enum RequestRows {
+    /// Updates what a request's state change touches; inserts the full row (with the request's
+    /// JSON, encoded only then) when the request is new.
     static func upsert(_ record: RequestRecord, db: borrowing Database, now: Int64) throws {
+        try db.execute("""
+            UPDATE requests SET bank_id = ?, state = ?, routed_at = ?, acknowledged_at = ?, answered_at = ?, frozen_at = ?,
+                closed_at = ?, acknowledge_by = ?, freeze_by = ?, frozen_amount = ?, hold_until = ?, reason = ?,
+                updated_at = ?, frozen_currency = ?
+            WHERE request_id = ?
+            """, [
+                record.bankID?.rawValue, record.state.rawValue, Stored.millis(record.routedAt), Stored.millis(record.acknowledgedAt),
+                Stored.millis(record.answeredAt), Stored.millis(record.frozenAt), Stored.millis(record.closedAt),
+                Stored.millis(record.acknowledgeBy), Stored.millis(record.freezeBy), record.frozenAmount?.value,
+                Stored.millis(record.holdUntil), record.reason, now, record.frozenAmount?.currency, Stored.text(record.requestID),
+            ])
+        guard db.changes == 0 else { return }
         let json: [UInt8]
         do { json = try EventEncoder.encode(record.request) } catch { throw LedgerError.misuse("request \(record.requestID) cannot be encoded: \(error)") }
         try db.execute("""
@@ -12,12 +26,6 @@ enum RequestRows {
                 received_at, routed_at, acknowledged_at, answered_at, frozen_at, closed_at, acknowledge_by, freeze_by,
                 frozen_amount, hold_until, reason, fingerprint, request_json, updated_at, frozen_currency)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (request_id) DO UPDATE SET
-                bank_id = excluded.bank_id, state = excluded.state, routed_at = excluded.routed_at,
-                acknowledged_at = excluded.acknowledged_at, answered_at = excluded.answered_at, frozen_at = excluded.frozen_at,
-                closed_at = excluded.closed_at, acknowledge_by = excluded.acknowledge_by, freeze_by = excluded.freeze_by,
-                frozen_amount = excluded.frozen_amount, hold_until = excluded.hold_until, reason = excluded.reason,
-                updated_at = excluded.updated_at, frozen_currency = excluded.frozen_currency
             """, [
                 Stored.text(record.requestID), record.caseID, record.bankID?.rawValue, record.state.rawValue,
                 record.request.priority.rawValue, record.hop, record.parentRequestID.map(Stored.text),

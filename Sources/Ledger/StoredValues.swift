@@ -3,7 +3,7 @@ import Foundation
 import Relay
 
 /// How relay values are written to and read from columns. Reading checks as strictly as
-/// writing: a value that does not parse is a `LedgerError.corrupt`, not a silent default.
+/// writing: a value that does not parse is a `LedgerError.corruptValue`, not a silent default.
 enum Stored {
     static func millis(_ timestamp: Timestamp) -> Int64 {
         timestamp.secondsSinceEpoch * 1000 + Int64(timestamp.nanoseconds) / 1_000_000

@@ -81,12 +81,10 @@ extension RelayEngine {
         effects.refusal = Refusal(code: .foreignResponse, path: "request_id", message: message)
         effects.escalations = [escalation]
         effects.events = [factory.escalation(escalation, overdueSeconds: nil)]
-        var entry = factory.audit(record, from: record?.state, to: record?.state, "SECURITY: \(message)", security: true,
-                                  requestID: response.requestID, bankID: bank)
-        // The security entry is about the bank that answered, not the one the request belongs to
+        // The security entry names the bank that answered, not the one the request belongs to
         // (which the message names).
-        entry.bankID = bank
-        effects.audit = [entry]
+        effects.audit = [factory.audit(record, from: record?.state, to: record?.state, "SECURITY: \(message)", security: true,
+                                       requestID: response.requestID, bankID: bank)]
         effects.outcome = "foreign_response"
         return effects
     }

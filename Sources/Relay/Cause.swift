@@ -46,7 +46,7 @@ public struct Cause: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// A stable id for the `n`-th thing of `kind` emitted because of this cause.
+    /// A stable id for what this cause emits, named by `kind`.
     public func derivedID(_ kind: String) -> UUID {
         DeterministicIDs.eventID(cause: eventID, kind: kind)
     }

@@ -92,7 +92,6 @@ extension RelayEngine {
                             entry.detail = "created from \(bank)'s onward transfer \(transfer.reference) of request \(CanonicalUUID.string(parent.requestID)) (hop \(record.hop)); " + entry.detail
                             return entry
                         }
-                        record.receivedAt = now
                         current = current.with(record)
                         outcome.children.append(CreatedChild(
                             record: record,

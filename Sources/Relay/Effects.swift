@@ -45,18 +45,8 @@ public struct AuditEntry: Sendable, Hashable {
     }
 }
 
-/// Why a record is refused, for the dead-letter topic.
-public struct Refusal: Sendable, Hashable {
-    public var code: DeadLetterCode
-    public var path: String?
-    public var message: String
-
-    public init(code: DeadLetterCode, path: String?, message: String) {
-        self.code = code
-        self.path = path
-        self.message = message
-    }
-}
+/// Why a record is refused: exactly the reason its dead letter carries.
+public typealias Refusal = DeadLetter.Reason
 
 /// A bank answer the relay has taken into account, remembered to spot re-sends.
 public struct ResponseSeen: Sendable, Hashable {
@@ -98,6 +88,14 @@ public struct Effects: Sendable, Hashable {
     public var outcome: String = "ignored"
 
     public init() {}
+
+    /// Nothing changes but the refusal: the input goes to the dead-letter topic.
+    public static func refused(_ refusal: Refusal) -> Effects {
+        var effects = Effects()
+        effects.refusal = refusal
+        effects.outcome = "dead_lettered"
+        return effects
+    }
 
     /// Nothing changes.
     public var isEmpty: Bool {

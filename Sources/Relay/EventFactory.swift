@@ -77,10 +77,11 @@ struct EventFactory {
         ContractText.fitted(detail, limit: limit)
     }
 
+    /// An audit line; explicit ids win over the record's (a foreign answer names the bank that sent it).
     func audit(_ record: RequestRecord?, from old: RequestState?, to new: RequestState?, _ detail: String, security: Bool = false,
                requestID: UUID? = nil, caseID: String? = nil, bankID: BankID? = nil) -> AuditEntry {
-        AuditEntry(at: now, requestID: record?.requestID ?? requestID, caseID: record?.caseID ?? caseID,
-                   bankID: record?.bankID ?? bankID, cause: cause.description, oldState: old, newState: new,
+        AuditEntry(at: now, requestID: requestID ?? record?.requestID, caseID: caseID ?? record?.caseID,
+                   bankID: bankID ?? record?.bankID, cause: cause.description, oldState: old, newState: new,
                    detail: detail, isSecurityEvent: security)
     }
 }

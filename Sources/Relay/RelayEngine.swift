@@ -31,11 +31,8 @@ public struct RelayEngine: Sendable {
     }
 
     /// An input that could not be decoded or does not belong on its topic.
-    public func refuse(_ error: ContractError, cause: Cause) -> Effects {
-        var effects = Effects()
-        effects.refusal = Refusal(code: DeadLetterCode(error.code), path: error.path, message: error.description)
-        effects.outcome = "dead_lettered"
-        return effects
+    public func refuse(_ error: ContractError) -> Effects {
+        .refused(Refusal(error))
     }
 
     // MARK: Routing

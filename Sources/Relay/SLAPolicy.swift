@@ -74,7 +74,7 @@ public struct SLAPolicy: Sendable, Hashable {
 }
 
 extension Timestamp {
-    /// This instant moved by a duration (whole milliseconds; sub-millisecond parts are dropped).
+    /// This instant moved by a duration (to the nanosecond).
     public func adding(_ duration: Duration) -> Timestamp {
         let (seconds, attoseconds) = duration.components
         let nanos = attoseconds / 1_000_000_000

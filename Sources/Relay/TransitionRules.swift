@@ -21,19 +21,14 @@ public enum TransitionRules {
         let target = RequestState(status)
         let sameDetails = record.frozenAmount == answer.frozenAmount && record.holdUntil == answer.holdUntil?.truncatedToMilliseconds
 
-        if status == .acknowledged {
-            switch state {
-            case .routed: return .advance(.acknowledged)
-            case .acknowledged: return .repeated
-            case .unroutable: return .refuse("the request was never routed to a bank")
-            default: return .ignore("acknowledgement after \(state.rawValue) is stale; the request stays \(state.rawValue)")
-            }
-        }
+        // A bank's acknowledgement after it has already answered is stale, never a regression.
+        let staleAcknowledgement = Transition.ignore("acknowledgement after \(state.rawValue) is stale; the request stays \(state.rawValue)")
 
         switch state {
         case .unroutable:
             return .refuse("the request was never routed to a bank")
         case .routed, .acknowledged:
+            if status == .acknowledged { return state == .routed ? .advance(.acknowledged) : .repeated }
             if status == .released { return .refuse("released, but nothing was reported frozen") }
             return .advance(target)
         case .frozen:
@@ -44,7 +39,7 @@ public enum TransitionRules {
             case .fundsMoved: return .refuse("funds_moved after frozen: money reported blocked cannot have moved on")
             case .rejected: return .refuse("rejected after frozen: the request was already executed; report released to lift the hold")
             case .accountNotFound: return .refuse("account_not_found after frozen contradicts the earlier freeze")
-            case .acknowledged: return .repeated
+            case .acknowledged: return staleAcknowledgement
             }
         case .partiallyFrozen:
             switch status {
@@ -54,21 +49,26 @@ public enum TransitionRules {
             case .fundsMoved: return .refuse("funds_moved after partially_frozen: money reported blocked cannot have moved on; report further transfers with partially_frozen, or released to lift the hold")
             case .rejected: return .refuse("rejected after partially_frozen: report released to lift the hold")
             case .accountNotFound: return .refuse("account_not_found after partially_frozen contradicts the earlier freeze")
-            case .acknowledged: return .repeated
+            case .acknowledged: return staleAcknowledgement
             }
         case .fundsMoved:
+            if status == .acknowledged { return staleAcknowledgement }
             if status == .fundsMoved { return .advance(.fundsMoved) }
             return .refuse("\(status.rawValue) after funds_moved: funds_moved is final for this account")
         case .rejected:
+            if status == .acknowledged { return staleAcknowledgement }
             if status == .rejected { return .repeated }
             return .refuse("\(status.rawValue) after rejected: rejected is final; police must send a new request")
         case .accountNotFound:
+            if status == .acknowledged { return staleAcknowledgement }
             if status == .accountNotFound { return .repeated }
             return .refuse("\(status.rawValue) after account_not_found: account_not_found is final")
         case .released:
+            if status == .acknowledged { return staleAcknowledgement }
             if status == .released { return .repeated }
             return .refuse("\(status.rawValue) after released: released is final")
         case .cancelled:
+            if status == .acknowledged { return staleAcknowledgement }
             if status == .released { return .advance(.released) }
             return .refuse("\(status.rawValue) after the request was cancelled by police; release any hold and report released")
         }

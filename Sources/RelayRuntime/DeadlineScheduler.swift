@@ -1,7 +1,6 @@
 import Contracts
 import Foundation
 import Ledger
-import Logging
 import Relay
 
 /// What firing one timer did.
@@ -20,17 +19,15 @@ final class DeadlineScheduler: Sendable {
     let ledger: Ledger
     let policies: PolicyHolder
     let clock: any RelayClock
-    let logger: Logger
     let onFired: @Sendable ([FiredDeadline]) -> Void
     private let waker = Waker()
     /// Timers fired per transaction.
     private let batchSize = 200
 
-    init(ledger: Ledger, policies: PolicyHolder, clock: any RelayClock, logger: Logger, onFired: @escaping @Sendable ([FiredDeadline]) -> Void) {
+    init(ledger: Ledger, policies: PolicyHolder, clock: any RelayClock, onFired: @escaping @Sendable ([FiredDeadline]) -> Void) {
         self.ledger = ledger
         self.policies = policies
         self.clock = clock
-        self.logger = logger
         self.onFired = onFired
     }
 

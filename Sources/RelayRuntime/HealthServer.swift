@@ -19,7 +19,7 @@ public struct HTTPResponse: Sendable {
 /// per connection, a thread per connection. Probes and scrapes are a few per minute, so this
 /// keeps a web framework (and its build time) out of the daemon.
 ///
-/// `@unchecked Sendable`: the listening descriptor is set once in `init` and closed once under `state`.
+/// `@unchecked Sendable`: the listening descriptor is set once in `init` and closed once, guarded by `closed`.
 public final class HealthServer: @unchecked Sendable {
     public typealias Handler = @Sendable () -> HTTPResponse
 

@@ -2,7 +2,6 @@ import Contracts
 import Foundation
 import Kafka
 import Ledger
-import Logging
 import Relay
 
 /// What happened to one consumed record.
@@ -29,15 +28,20 @@ struct IntakeProcessor: Sendable {
     let ledger: Ledger
     let policies: PolicyHolder
     let clock: any RelayClock
-    let logger: Logger
 
     func apply(_ batch: [KafkaMessage]) throws -> [IntakeOutcome] {
         let engine = policies.engine
         return try ledger.write { tx in
             var outcomes: [IntakeOutcome] = []
             outcomes.reserveCapacity(batch.count)
+            // Positions are read once per partition and written once per batch: the batch is
+            // one transaction, so only where each partition ends matters.
+            var next: [TopicPartition: Int64?] = [:]
+            var advanced: Set<TopicPartition> = []
             for record in batch {
-                if let next = try tx.nextOffset(topic: record.topic, partition: record.partition), record.offset < next {
+                let partition = record.topicPartition
+                if next[partition] == nil { next[partition] = try tx.nextOffset(topic: record.topic, partition: record.partition) }
+                if let position = next[partition] ?? nil, record.offset < position {
                     outcomes.append(IntakeOutcome(topic: record.topic, partition: record.partition, offset: record.offset, outcome: "already_applied"))
                     continue
                 }
@@ -45,10 +49,17 @@ struct IntakeProcessor: Sendable {
                 let (effects, cause, subject) = try decide(record, engine: engine, tx: tx, now: now)
                 let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: record, policy: engine.policy, cause: cause, now: now)
                 try tx.apply(effects, outbox: outbox, at: now)
-                try tx.recordPosition(topic: record.topic, partition: record.partition, nextOffset: record.offset + 1, at: now)
+                next[partition] = record.offset + 1
+                advanced.insert(partition)
                 outcomes.append(IntakeOutcome(
                     topic: record.topic, partition: record.partition, offset: record.offset, outcome: effects.outcome,
                     requestID: subject.requestID, caseID: subject.caseID, bankID: subject.bankID, deadLetterCode: effects.refusal?.code))
+            }
+            let now = clock.now()
+            for partition in advanced {
+                if let position = next[partition] ?? nil {
+                    try tx.recordPosition(topic: partition.topic, partition: partition.partition, nextOffset: position, at: now)
+                }
             }
             return outcomes
         }
@@ -62,17 +73,18 @@ struct IntakeProcessor: Sendable {
 
     private func decide(_ record: KafkaMessage, engine: RelayEngine, tx: borrowing RelayTransaction, now: Timestamp) throws -> (Effects, Cause, Subject) {
         let policy = engine.policy
-        let positionCause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: nil)
+        // Only records that cannot be decoded need a cause derived from their position.
+        var positionCause: Cause { Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: nil) }
         if record.topic == policy.topics.requests {
             let message: PoliceMessage
             do {
                 message = try EventDecoder.decodePoliceMessage(record.value ?? [])
             } catch {
-                return (engine.refuse(error, cause: positionCause), positionCause, Subject())
+                return (engine.refuse(error), positionCause, Subject())
             }
             let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: message.eventID)
             if let refusal = keyRefusal(record, requestID: message.requestID) {
-                return (refused(refusal), cause, Subject(requestID: message.requestID))
+                return (.refused(refusal), cause, Subject(requestID: message.requestID))
             }
             switch message {
             case .request(let request):
@@ -91,17 +103,17 @@ struct IntakeProcessor: Sendable {
         }
         guard let bank = policy.bank(forResponsesTopic: record.topic) else {
             let error = ContractError(code: .wrongTopic, path: nil, reason: "records on \(record.topic) are not expected by the relay (neither the requests topic nor a bank's responses topic)")
-            return (engine.refuse(error, cause: positionCause), positionCause, Subject())
+            return (engine.refuse(error), positionCause, Subject())
         }
         let response: BankResponse
         do {
             response = try EventDecoder.decodeBankResponse(record.value ?? [])
         } catch {
-            return (engine.refuse(error, cause: positionCause), positionCause, Subject(bankID: bank))
+            return (engine.refuse(error), positionCause, Subject(bankID: bank))
         }
         let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: response.id)
         if let refusal = keyRefusal(record, requestID: response.requestID) {
-            return (refused(refusal), cause, Subject(requestID: response.requestID, bankID: bank))
+            return (.refused(refusal), cause, Subject(requestID: response.requestID, bankID: bank))
         }
         let existing = try tx.request(response.requestID)
         let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: response.requestID))
@@ -124,13 +136,6 @@ struct IntakeProcessor: Sendable {
             return Refusal(code: .keyMismatch, path: "request_id", message: "the Kafka key \"\(text.prefix(64))\" does not match request_id \(expected); records about a request must be keyed by its request_id")
         }
         return nil
-    }
-
-    private func refused(_ refusal: Refusal) -> Effects {
-        var effects = Effects()
-        effects.refusal = refusal
-        effects.outcome = "dead_lettered"
-        return effects
     }
 }
 

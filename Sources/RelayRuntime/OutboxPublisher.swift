@@ -46,6 +46,7 @@ final class OutboxPublisher: Sendable {
         var round = PublishRound(attempted: pending.count)
         guard !pending.isEmpty else { return round }
         let collector = DeliveryCollector()
+        var outcome = Ledger.PublishingOutcome()
         var enqueued = 0
         for item in pending {
             let message = OutgoingMessage(
@@ -56,47 +57,47 @@ final class OutboxPublisher: Sendable {
                 enqueued += 1
             } catch where error.rejectsMessageForGood {
                 // Never publishable as it is: set it aside so it does not block every later event.
-                try park(item, error)
-                round.parked += 1
+                outcome.parked.append(parked(item, error))
             } catch {
                 // Queue full or a client problem: stop here so later events cannot overtake this one.
                 logger.warning("event not handed to the producer; retried later", metadata: [
                     "outbox.seq": "\(item.sequence)", "topic": "\(item.message.topic)", "error": "\(error.code.name)"])
-                try ledger.markAttemptFailed(item.sequence, error: "\(error)")
-                round.failed += 1
+                outcome.failed.append((item.sequence, "\(error)"))
                 break
             }
         }
         let results = await collector.wait(for: enqueued)
-        var delivered: [(sequence: Int64, partition: Int32, offset: Int64)] = []
         var sentMessages: [OutboxMessage] = []
-        let bySequence = Dictionary(uniqueKeysWithValues: pending.map { ($0.sequence, $0.message) })
+        let bySequence = Dictionary(uniqueKeysWithValues: pending.map { ($0.sequence, $0) })
         for (sequence, result) in results.sorted(by: { $0.key < $1.key }) {
+            guard let item = bySequence[sequence] else { continue }
             switch result {
             case .success(let report):
-                delivered.append((sequence, report.partition, report.offset))
-                if let message = bySequence[sequence] { sentMessages.append(message) }
+                outcome.sent.append((sequence, report.partition, report.offset))
+                sentMessages.append(item.message)
             case .failure(let error) where error.rejectsMessageForGood:
-                if let item = pending.first(where: { $0.sequence == sequence }) { try park(item, error) }
-                round.parked += 1
+                outcome.parked.append(parked(item, error))
             case .failure(let error):
-                round.failed += 1
-                try ledger.markAttemptFailed(sequence, error: "\(error)")
+                outcome.failed.append((sequence, "\(error)"))
                 logger.warning("event not delivered; it stays in the outbox and will be retried",
-                               metadata: ["outbox.seq": "\(sequence)", "event_id": "\(bySequence[sequence].map { CanonicalUUID.string($0.eventID) } ?? "?")", "error": "\(error.code.name)"])
+                               metadata: ["outbox.seq": "\(sequence)", "event_id": "\(CanonicalUUID.string(item.message.eventID))", "error": "\(error.code.name)"])
             }
         }
-        try ledger.markSent(delivered, at: clock.now())
-        round.sent = delivered.count
+        // The whole round in one transaction, so a broker outage costs one commit, not one per event.
+        try ledger.record(outcome, at: clock.now())
+        round.sent = outcome.sent.count
+        round.failed = outcome.failed.count
+        round.parked = outcome.parked.count
         onRound(round, sentMessages)
         return round
     }
 
-    private func park(_ item: PendingMessage, _ error: KafkaError) throws {
-        try ledger.park(item.sequence, error: "\(error)", at: clock.now())
+    /// Logs an event set aside as unpublishable and returns it for the round's record.
+    private func parked(_ item: PendingMessage, _ error: KafkaError) -> (sequence: Int64, error: String) {
         logger.error("event can never be published as it is; parked in the outbox (raise the broker's and producer's message.max.bytes and restart to publish it)", metadata: [
             "outbox.seq": "\(item.sequence)", "event_id": "\(CanonicalUUID.string(item.message.eventID))", "topic": "\(item.message.topic)",
             "bytes": "\(item.message.payload.count)", "error": "\(error.code.name)"])
+        return (item.sequence, "\(error)")
     }
 
     /// Runs until cancelled: publishes while there is work, waits for a nudge when the outbox is

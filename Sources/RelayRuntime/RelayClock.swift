@@ -46,12 +46,6 @@ public final class ManualClock: RelayClock {
 
     public func now() -> Timestamp { state.withLock { $0.now } }
 
-    /// How many tasks are currently waiting on this clock.
-    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
-
-    /// The earliest time a sleeper is waiting for.
-    public var nextWake: Timestamp? { state.withLock { $0.sleepers.values.map(\.deadline).min() } }
-
     /// Moves time forward and wakes every sleeper whose deadline has come.
     public func advance(by duration: Duration) {
         set(state.withLock { $0.now }.adding(duration))

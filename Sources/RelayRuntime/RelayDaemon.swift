@@ -102,8 +102,8 @@ public final class RelayDaemon: Sendable {
             ledger.close()
             throw error
         }
-        self.processor = IntakeProcessor(ledger: ledger, policies: policies, clock: clock, logger: logger)
-        self.scheduler = DeadlineScheduler(ledger: ledger, policies: policies, clock: clock, logger: logger) { fired in
+        self.processor = IntakeProcessor(ledger: ledger, policies: policies, clock: clock)
+        self.scheduler = DeadlineScheduler(ledger: ledger, policies: policies, clock: clock) { fired in
             observer.deadlinesFired(fired)
             for item in fired where item.outcome == "escalated" {
                 logger.notice("deadline missed; escalated", metadata: [

@@ -83,13 +83,13 @@ public final class RelayMetrics: Sendable {
                       }.map { ($0.key, $0.value) })
             gauge("freeze_relay_deadlines_open", value: Double(snapshot.openDeadlines))
             gauge("freeze_relay_outbox_backlog", value: Double(snapshot.outboxUnsent))
+            gauge("freeze_relay_outbox_parked", value: Double(snapshot.outboxParked))
             gauge("freeze_relay_outbox_oldest_age_seconds", value: snapshot.outboxOldestAgeSeconds ?? 0)
             setGauges("freeze_relay_sla_compliance_ratio", ["bank"], snapshot.answers.compactMap { row in
                 let answered = row.inTime + row.late
                 return answered == 0 ? nil : ([row.bankID.rawValue], Double(row.inTime) / Double(answered))
             })
         }
-        if let parked = try? ledger.parkedCount() { gauge("freeze_relay_outbox_parked", value: Double(parked)) }
         feedLatencies(from: ledger, now: now)
         setGauges("freeze_relay_consumer_lag", ["topic", "partition"],
                   lag.compactMap { entry in entry.lag.map { ([entry.topicPartition.topic, "\(entry.topicPartition.partition)"], Double($0)) } })

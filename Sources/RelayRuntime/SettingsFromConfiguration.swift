@@ -39,20 +39,26 @@ extension RelayPolicy {
                 .normal: ResponseTimes(acknowledge: sla.normal.acknowledge, freeze: sla.normal.freeze),
             ],
             escalationSteps: sla.escalationSteps, holdWarning: sla.holdWarning)
-        var topicOverrides: [TopicNames.Topic: String] = [:]
-        let topicSettings = configuration.topics
-        if let name = topicSettings.requests { topicOverrides[.requests] = name }
-        if let name = topicSettings.status { topicOverrides[.status] = name }
-        if let name = topicSettings.escalations { topicOverrides[.escalations] = name }
-        if let name = topicSettings.deadletter { topicOverrides[.deadletter] = name }
-        let topics: TopicNames
-        do { topics = try TopicNames(prefix: topicSettings.prefix, overrides: topicOverrides) } catch { throw SettingsError(message: "topics: \(error)") }
+        let topics = try TopicNames(configuration: configuration)
         let chain = configuration.chain
         let minimum = try? Money(value: chain.minAmount, currency: ChainLimits.anyCurrency)
         self.init(routing: routing, sla: policy,
                   chain: ChainLimits(maxHops: chain.maxHops, maxChildrenPerAnswer: chain.maxChildrenPerAnswer,
                                      minimumAmount: (minimum?.isZero ?? true) ? nil : minimum),
                   topics: topics)
+    }
+}
+
+extension TopicNames {
+    /// The topic names of a configuration: its prefix and per-topic overrides.
+    public init(configuration: RelayConfiguration) throws {
+        var overrides: [Topic: String] = [:]
+        let settings = configuration.topics
+        if let name = settings.requests { overrides[.requests] = name }
+        if let name = settings.status { overrides[.status] = name }
+        if let name = settings.escalations { overrides[.escalations] = name }
+        if let name = settings.deadletter { overrides[.deadletter] = name }
+        do { try self.init(prefix: settings.prefix, overrides: overrides) } catch { throw SettingsError(message: "topics: \(error)") }
     }
 }
 

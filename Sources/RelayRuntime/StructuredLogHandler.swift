@@ -1,4 +1,6 @@
+import Contracts
 import Foundation
+import Relay
 import Logging
 
 /// One log line per event, as logfmt (`ts=… level=info msg="…" request_id=…`) or JSON, on stderr.
@@ -70,9 +72,8 @@ public struct StructuredLogHandler: LogHandler {
         return "{" + fields.map { "\(quote($0.0)):\(quote($0.1))" }.joined(separator: ",") + "}"
     }
 
+    /// RFC 3339 UTC to the millisecond, without building a date formatter for every line.
     static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+        Timestamp(Date()).truncatedToMilliseconds.rfc3339
     }
 }

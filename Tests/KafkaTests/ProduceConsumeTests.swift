@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Testing
+import Synchronization
 
 @Suite("Producer and consumer against the mock cluster")
 struct ProduceConsumeTests {
@@ -113,5 +114,3 @@ final class LockedResults: Sendable {
         results.withLock { $0.compactMap { if case .failure(let e) = $0 { e } else { nil } } }
     }
 }
-
-import Synchronization

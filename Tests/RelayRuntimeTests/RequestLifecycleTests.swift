@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Relay
 import Testing
+import Synchronization
 @testable import RelayRuntime
 
 @Suite("Duplicates, unroutable requests, cancels and holds, end to end", .serialized)
@@ -146,5 +147,3 @@ final class AppliedRecorder: Sendable {
     func add(_ outcomes: [IntakeOutcome]) { store.withLock { $0 += outcomes } }
     var outcomes: [IntakeOutcome] { store.withLock { $0 } }
 }
-
-import Synchronization

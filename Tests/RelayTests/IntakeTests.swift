@@ -143,7 +143,7 @@ struct IntakeTests {
             _ = try EventDecoder.decodePoliceMessage(Array(#"{"type":"freeze_request"}"#.utf8))
             Issue.record("should not decode")
         } catch {
-            let effects = engine.refuse(error, cause: .record(topic: "freeze.requests", partition: 0, offset: 1, eventID: nil))
+            let effects = engine.refuse(error)
             #expect(effects.outcome == "dead_lettered")
             #expect(effects.refusal?.code == DeadLetterCode(error.code))
             #expect(effects.refusal?.path == error.path)

@@ -14,7 +14,6 @@ final class ProblemLog {
         warnings.append(ConfigurationProblem(path: path.description, source: source, message: message))
     }
 
-    func add(errors more: [ConfigurationProblem]) { errors += more }
     func add(warnings more: [ConfigurationProblem]) { warnings += more }
 
     /// `source` as text for messages that point at a second place: "freeze-relay.yaml:12:9".

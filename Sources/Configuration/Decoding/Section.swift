@@ -63,10 +63,6 @@ struct Section {
         Section(value(key), at: path.key(key), known: known, log: log)
     }
 
-    func string(_ key: String) -> String? {
-        value(key).flatMap { Read.string($0, at: path.key(key), log: log) }
-    }
-
     func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
         value(key).flatMap { Read.int($0, at: path.key(key), in: range, log: log) }
     }

@@ -51,19 +51,9 @@ public enum EventDecoder {
         return response
     }
 
-    /// Decodes a message from a bank responses topic.
-    public static func decodeBankResponse(_ data: Data) throws(ContractError) -> BankResponse {
-        try decodeBankResponse([UInt8](data))
-    }
-
     /// Decodes any event type (for tools and tests).
     public static func decodeEvent(_ bytes: [UInt8]) throws(ContractError) -> Event {
         try decode(bytes, accepting: nil, place: nil)
-    }
-
-    /// Decodes any event type (for tools and tests).
-    public static func decodeEvent(_ data: Data) throws(ContractError) -> Event {
-        try decodeEvent([UInt8](data))
     }
 
     /// Decodes one specific event type; any other type is refused with code `wrong_topic`.
@@ -71,11 +61,6 @@ public enum EventDecoder {
         let event = try decode(bytes, accepting: [E.eventType], place: "here")
         guard let typed = event.payload as? E else { throw unreachable(event) }
         return typed
-    }
-
-    /// Validates an already parsed JSON value as an event.
-    public static func decodeEvent(json: JSONValue) throws(ContractError) -> Event {
-        try validate(json, accepting: nil, place: nil)
     }
 
     static func decode(_ bytes: [UInt8], accepting: [EventType]?, place: String?) throws(ContractError) -> Event {

@@ -20,11 +20,6 @@ public enum EventEncoder {
     public static func encode(_ event: some ContractEvent) throws(ContractError) -> [UInt8] {
         try encode(event.asEvent)
     }
-
-    /// Encodes and validates an event, as `Data`.
-    public static func encodeData(_ event: some ContractEvent) throws(ContractError) -> Data {
-        Data(try encode(event.asEvent))
-    }
 }
 
 /// Canonical content of an event for idempotency: the encoded event minus the envelope `id` and
@@ -33,7 +28,7 @@ public enum EventEncoder {
 ///
 /// Same request id and equal fingerprints: a duplicate, ignore it. Same request id and different
 /// fingerprints: a conflicting duplicate, refuse it. Compare ``canonicalBytes`` for certainty;
-/// ``sha1Hex`` is a compact stand-in for storage and logs (not a security boundary).
+/// ``sha1Hex`` is a compact stand-in for logs and audit lines (not a security boundary).
 public struct ContentFingerprint: Sendable, Hashable, CustomStringConvertible {
     /// Canonical JSON of the event without `id` and `created_at`.
     public let canonicalBytes: [UInt8]

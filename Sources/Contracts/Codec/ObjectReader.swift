@@ -18,10 +18,6 @@ struct ObjectReader {
         self.path = path
     }
 
-    func has(_ key: String) -> Bool {
-        fields[key] != nil
-    }
-
     func required<T>(_ key: String, _ read: (JSONValue, FieldPath) throws -> T) throws -> T {
         guard let value = fields[key] else {
             throw ContractError.violation(path.appending(key), "is required")

@@ -161,7 +161,7 @@ enum Read {
     }
 
     static func caseID(_ value: JSONValue, _ path: FieldPath) throws -> String {
-        try label(maxLength: 64)(value, path)
+        try label(maxLength: ContractLimits.caseID)(value, path)
     }
 
     /// Standard base64 with padding (RFC 4648 section 4), possibly empty.

@@ -26,9 +26,6 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
 
     /// The version this build writes.
     public var currentVersion: Int { 1 }
-
-    /// The schema file for this type under `schemas/`.
-    public var schemaFileName: String { "\(rawValue).schema.json" }
 }
 
 /// Common surface of all nine event structs.

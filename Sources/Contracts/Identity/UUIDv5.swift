@@ -7,10 +7,6 @@ public enum UUIDv5 {
     public static let dnsNamespace = UUID(uuidString: "6ba7b810-9dad-11d1-80b4-00c04fd430c8")!
     /// RFC 9562 namespace for URLs.
     public static let urlNamespace = UUID(uuidString: "6ba7b811-9dad-11d1-80b4-00c04fd430c8")!
-    /// RFC 9562 namespace for ISO OIDs.
-    public static let oidNamespace = UUID(uuidString: "6ba7b812-9dad-11d1-80b4-00c04fd430c8")!
-    /// RFC 9562 namespace for X.500 DNs.
-    public static let x500Namespace = UUID(uuidString: "6ba7b814-9dad-11d1-80b4-00c04fd430c8")!
 
     /// The version 5 UUID of `name` (its UTF-8 bytes) in `namespace`.
     public static func make(namespace: UUID, name: String) -> UUID {

@@ -31,7 +31,7 @@ enum JSONSerializer {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let sortedKeys = members.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            let sortedKeys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (position, key) in sortedKeys.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 writeString(key, into: &output)

@@ -1,5 +1,5 @@
 /// Bridges to Swift's `Codable`, so the contract models also work with `JSONEncoder`/`JSONDecoder`
-/// (for example when another target stores them). The strict wire path is ``EventDecoder``/``EventEncoder``;
+/// (tools and tests use that). The strict wire path is ``EventDecoder``/``EventEncoder``;
 /// through `JSONDecoder` duplicate keys and number literals are whatever Foundation makes of them.
 extension JSONValue: Codable {
     /// Reads any JSON value from a `Decoder`.

@@ -2,8 +2,9 @@
 ///
 /// Defaults: `freeze.requests`, `freeze.status`, `freeze.escalations`, `freeze.deadletter`,
 /// `freeze.bank.<bank_id>.requests`, `freeze.bank.<bank_id>.responses`. Overrides replace a fixed
-/// topic's whole name; per-bank topics always follow `<prefix>.bank.<bank_id>.requests|responses`
-/// so the relay can subscribe to all response topics with one pattern.
+/// topic's whole name. Per-bank topics follow `<prefix>.bank.<bank_id>.requests|responses`, so the
+/// relay can subscribe to all response topics with one pattern; a bank whose topics must be named
+/// otherwise gets overrides in the relay's routing table (`BankProfile`).
 public struct TopicNames: Sendable, Hashable {
     /// The fixed (not per-bank) topics.
     public enum Topic: String, Sendable, Hashable, CaseIterable {

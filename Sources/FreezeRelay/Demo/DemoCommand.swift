@@ -7,6 +7,7 @@ import Ledger
 import Logging
 import Relay
 import RelayRuntime
+import Synchronization
 
 /// `freeze-relay demo`: the whole system on one machine, no Kafka install needed.
 struct DemoCommand: AsyncParsableCommand {
@@ -110,7 +111,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     private func startBroker(policy: RelayPolicy, logger: Logger) throws -> EmbeddedBroker {
-        var topics = ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter"].map { EmbeddedBroker.TopicSpec(name: $0, partitions: 3) }
+        var topics = TopicNames.Topic.allCases.map { EmbeddedBroker.TopicSpec(name: policy.topics.name(of: $0), partitions: 3) }
         for bank in policy.routing.banks.keys.sorted() {
             topics.append(.init(name: policy.topics.bankRequests(bank), partitions: 2))
             topics.append(.init(name: policy.topics.bankResponses(bank), partitions: 2))
@@ -133,10 +134,10 @@ struct DemoCommand: AsyncParsableCommand {
             freeze \(DurationText.format(policy.sla.defaults[.urgent]!.freeze)); escalation steps \(policy.sla.escalationSteps.map(DurationText.format))
 
             Watch the topics from another shell while it runs:
-              kcat -b \(bootstrap) -C -t freeze.status -o beginning -f '%k %s\\n'
-              kcat -b \(bootstrap) -C -t freeze.escalations -o beginning -f '%k %s\\n'
-              kcat -b \(bootstrap) -C -t freeze.deadletter -o beginning
-              kcat -b \(bootstrap) -C -t freeze.bank.kaspi.requests -o beginning
+              kcat -b \(bootstrap) -C -t \(policy.topics.status) -o beginning -f '%k %s\\n'
+              kcat -b \(bootstrap) -C -t \(policy.topics.escalations) -o beginning -f '%k %s\\n'
+              kcat -b \(bootstrap) -C -t \(policy.topics.deadletter) -o beginning
+              kcat -b \(bootstrap) -C -t \(policy.topics.bankRequests(try! BankID("kaspi"))) -o beginning
               kcat -b \(bootstrap) -L
 
             """)
@@ -149,5 +150,3 @@ final class StopFlag: Sendable {
     func set() { flag.withLock { $0 = true } }
     var isSet: Bool { flag.withLock { $0 } }
 }
-
-import Synchronization

@@ -8,18 +8,25 @@ import Relay
 struct CaseTree {
     let detail: CaseDetail
     let now: Timestamp
+    /// Indexes built once, so that long chains are drawn in linear time.
+    private let requestsByID: [UUID: RequestRecord]
+    private let edgesByParent: [UUID: [ChainEdge]]
+
+    init(detail: CaseDetail, now: Timestamp) {
+        self.detail = detail
+        self.now = now
+        requestsByID = Dictionary(detail.requests.map { ($0.requestID, $0) }, uniquingKeysWith: { first, _ in first })
+        edgesByParent = Dictionary(grouping: detail.edges, by: \.fromRequestID)
+    }
 
     /// Requests with no parent in this case (police requests), oldest first.
     var roots: [RequestRecord] {
-        let ids = Set(detail.requests.map(\.requestID))
-        return detail.requests.filter { $0.parentRequestID.map { !ids.contains($0) } ?? true }
+        detail.requests.filter { $0.parentRequestID.map { requestsByID[$0] == nil } ?? true }
     }
 
-    func edges(from request: RequestRecord) -> [ChainEdge] {
-        detail.edges.filter { $0.fromRequestID == request.requestID }
-    }
+    func edges(from request: RequestRecord) -> [ChainEdge] { edgesByParent[request.requestID] ?? [] }
 
-    func record(_ id: UUID) -> RequestRecord? { detail.requests.first { $0.requestID == id } }
+    func record(_ id: UUID) -> RequestRecord? { requestsByID[id] }
 
     var totals: CaseTotals? { CaseAccounting.totals(of: CaseContext(caseID: detail.caseID, requests: detail.requests, edges: detail.edges)) }
 
@@ -63,15 +70,11 @@ struct CaseTree {
         if request.state.awaitsBank, let freezeBy = request.freezeBy {
             parts.append(freezeBy < now ? "freeze deadline MISSED \(freezeBy)" : "freeze by \(freezeBy)")
         }
-        if let seconds = request.secondsToFreeze { parts.append("frozen \(Self.elapsed(seconds)) after the request") }
+        if let seconds = request.secondsToFreeze { parts.append("frozen \(ReportText.duration(Double(seconds))) after the request") }
         return parts.joined(separator: "  ")
     }
 
     static func mask(_ iban: IBAN) -> String { "****" + String(iban.electronicFormat.suffix(4)) }
-
-    static func elapsed(_ seconds: Int64) -> String {
-        seconds < 120 ? "\(seconds)s" : seconds < 7200 ? "\(seconds / 60)m\(seconds % 60)s" : "\(seconds / 3600)h\(seconds % 3600 / 60)m"
-    }
 
     static func destination(_ destination: TransferDestination) -> String {
         switch destination {

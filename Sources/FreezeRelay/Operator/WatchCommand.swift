@@ -85,7 +85,7 @@ struct WatchCommand: AsyncParsableCommand {
             throw OperatorArguments.usage("no Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or kafka.bootstrap_servers in --config")
         }
         let topic: String
-        do { topic = try RelayPolicy(configuration: configuration).topics.escalations } catch {
+        do { topic = try TopicNames(configuration: configuration).escalations } catch {
             throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
         }
         var logger = Logger(label: "freeze-relay.watch")
