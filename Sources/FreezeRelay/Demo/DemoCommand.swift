@@ -57,6 +57,20 @@ struct DemoCommand: AsyncParsableCommand {
         defer { if database == nil { try? FileManager.default.removeItem(at: temporary) } }
 
         printIntroduction(bootstrap: broker.bootstrapServers, ledger: ledgerPath, policy: policy)
+        let started = ContinuousClock.now
+        let tally = try await runRelayAndSimulators(broker: broker, policy: policy, ledgerPath: ledgerPath, limit: limit, logger: logger)
+        print("\nFinal summary")
+        print(tally.render(elapsed: ContinuousClock.now - started))
+        if let tree = try? CaseTreeText.render(caseID: "DEMO-CHAIN", ledgerPath: ledgerPath) {
+            print("\nThe multi-hop case DEMO-CHAIN, as `freeze-relay case DEMO-CHAIN` shows it:\n\(tree)")
+        }
+        broker.close()
+    }
+
+    /// Runs the relay and the simulators until the time limit or a signal. Everything holding a
+    /// Kafka client lives in here, so it is all destroyed before the caller stops the broker (at
+    /// exit, clients still alive would log failed reconnects to a broker that is gone).
+    private func runRelayAndSimulators(broker: EmbeddedBroker, policy: RelayPolicy, ledgerPath: String, limit: Duration?, logger: Logger) async throws -> DemoTally {
         let settings = RelaySettings(
             kafka: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "session.timeout.ms": "6000",
                                        "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "2000"]),
@@ -102,12 +116,7 @@ struct DemoCommand: AsyncParsableCommand {
         police.stop()
         daemon.stop()
         do { try await relay.value } catch { printError("relay stopped with an error: \(error)") }
-        print("\nFinal summary")
-        print(tally.render(elapsed: ContinuousClock.now - started))
-        if let tree = try? CaseTreeText.render(caseID: "DEMO-CHAIN", ledgerPath: ledgerPath) {
-            print("\nThe multi-hop case DEMO-CHAIN, as `freeze-relay case DEMO-CHAIN` shows it:\n\(tree)")
-        }
-        broker.close()
+        return tally
     }
 
     private func startBroker(policy: RelayPolicy, logger: Logger) throws -> EmbeddedBroker {
