@@ -10,7 +10,7 @@ struct FreezeRelayCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, DemoCommand.self, CheckConfigCommand.self, BrokerCommand.self,
             CasesCommand.self, CaseCommand.self, BanksCommand.self, WatchCommand.self,
-            BackupCommand.self, PurgeCommand.self, RetryUnroutableCommand.self,
+            BackupCommand.self, PurgeCommand.self, RetryUnroutableCommand.self, PartitionsCommand.self, RebaseCommand.self,
         ]
     )
 

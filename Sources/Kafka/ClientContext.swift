@@ -21,6 +21,7 @@ final class ClientContext: Sendable {
     let clientName: String
     private let fatal = Mutex<KafkaError?>(nil)
     private let rebalance = Mutex<RebalanceCallbackTarget?>(nil)
+    private let starts = Mutex<[TopicPartition: Int64]>([:])
 
     init(logger: Logger, clientName: String) {
         self.logger = logger
@@ -40,6 +41,14 @@ final class ClientContext: Sendable {
     }
 
     var rebalanceTarget: RebalanceCallbackTarget? { rebalance.withLock { $0 } }
+
+    /// Start offsets the application chose at assignments, kept so that re-assigning (to move a
+    /// partition) can start partitions nothing was read from yet at the same place again.
+    func rememberStarts(_ chosen: [TopicPartition: Int64]) {
+        starts.withLock { $0.merge(chosen) { _, new in new } }
+    }
+
+    var rememberedStarts: [TopicPartition: Int64] { starts.withLock { $0 } }
 
 
     /// Installs the log and error callbacks and the opaque pointer on a configuration.

@@ -110,30 +110,53 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Waits up to `timeout` for the first record, then takes whatever else is already buffered,
     /// up to `maxMessages`. Rebalance callbacks run inside this call. Blocks the calling thread.
+    /// Errors about single partitions are logged and dropped; use `pollBatch` to act on them.
     public func poll(maxMessages: Int, timeout: Duration) throws(KafkaError) -> [KafkaMessage] {
+        let batch = try pollBatch(maxMessages: maxMessages, timeout: timeout)
+        for problem in batch.partitionErrors {
+            context.logger.warning("consumer error", metadata: ["error": "\(problem.error)", "kafka.client": "\(context.clientName)"])
+        }
+        return batch.messages
+    }
+
+    /// Like `poll`, but hands back the errors librdkafka reported about single partitions (an
+    /// offset out of range, no offset to start from) next to the records, so the caller can
+    /// decide what happens to that partition instead of librdkafka resetting it silently
+    /// (set `auto.offset.reset` to `error` to get them).
+    public func pollBatch(maxMessages: Int, timeout: Duration) throws(KafkaError) -> ConsumedBatch {
         try ensureOpen()
-        var batch: [KafkaMessage] = []
+        var batch = ConsumedBatch()
         var wait = Int32(clamping: timeout.milliseconds)
-        while batch.count < maxMessages {
+        while batch.messages.count < maxMessages {
             guard let raw = rd_kafka_consumer_poll(handle, wait) else { break }
             defer { rd_kafka_message_destroy(raw) }
             wait = 0
-            let message = raw.pointee
-            if message.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                try handleConsumeError(raw)
+            if raw.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                if let problem = try partitionError(raw) { batch.partitionErrors.append(problem) }
                 continue
             }
-            batch.append(KafkaMessage(copying: raw))
+            batch.messages.append(KafkaMessage(copying: raw))
         }
         return batch
     }
 
     /// `poll`, run on this consumer's own queue so the caller's thread is not blocked.
     public func nextBatch(maxMessages: Int, timeout: Duration) async throws(KafkaError) -> [KafkaMessage] {
-        let result: Result<[KafkaMessage], KafkaError> = await withCheckedContinuation { continuation in
+        try await onQueue { () throws(KafkaError) in try self.poll(maxMessages: maxMessages, timeout: timeout) }
+    }
+
+    /// `pollBatch`, run on this consumer's own queue so the caller's thread is not blocked.
+    public func nextConsumedBatch(maxMessages: Int, timeout: Duration) async throws(KafkaError) -> ConsumedBatch {
+        try await onQueue { () throws(KafkaError) in try self.pollBatch(maxMessages: maxMessages, timeout: timeout) }
+    }
+
+    /// Runs blocking consumer work on this consumer's serial queue, off Swift's cooperative pool
+    /// and never at the same time as a poll (whose rebalance callbacks may be running).
+    public func onQueue<T: Sendable>(_ work: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+        let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
             queue.async {
                 do throws(KafkaError) {
-                    continuation.resume(returning: .success(try self.poll(maxMessages: maxMessages, timeout: timeout)))
+                    continuation.resume(returning: .success(try work()))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
@@ -142,20 +165,24 @@ public final class KafkaConsumer: @unchecked Sendable {
         return try result.get()
     }
 
-    private func handleConsumeError(_ raw: UnsafeMutablePointer<rd_kafka_message_t>) throws(KafkaError) {
+    /// Classifies a consume error: fatal ones are thrown, end-of-partition is dropped, the rest
+    /// is returned (with the partition, when librdkafka names one).
+    private func partitionError(_ raw: UnsafeMutablePointer<rd_kafka_message_t>) throws(KafkaError) -> PartitionError? {
         let code = KafkaError.Code(raw.pointee.err)
-        if code == KafkaError.Code(RD_KAFKA_RESP_ERR__PARTITION_EOF) { return }
+        if code == KafkaError.Code(RD_KAFKA_RESP_ERR__PARTITION_EOF) { return nil }
         let text = rd_kafka_message_errstr(raw).map { String(cString: $0) } ?? code.text
-        var where_ = ""
-        if let rkt = raw.pointee.rkt {
-            where_ = " on \(String(cString: rd_kafka_topic_name(rkt)))[\(raw.pointee.partition)]"
-        }
-        let error = KafkaError(code: code, message: text + where_)
         if let fatal = context.fatalError { throw fatal }
         if code == .fatal { throw KafkaError(code: code, message: text, isFatal: true, isRetriable: false) }
-        // Consumer errors such as a subscribed topic that does not exist yet are informational:
-        // librdkafka recovers by itself.
-        context.logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
+        let topicPartition = raw.pointee.rkt.map { TopicPartition(topic: String(cString: rd_kafka_topic_name($0)), partition: raw.pointee.partition) }
+        let offset = raw.pointee.offset >= 0 ? raw.pointee.offset : nil
+        var kind = PartitionError.Kind.other
+        if code == KafkaError.Code(RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+            // librdkafka names the offset it could not use: none means there was no committed
+            // offset to start from; a real one means the broker refused it as out of range.
+            kind = offset == nil ? .noStartOffset : .offsetOutOfRange
+        }
+        let where_ = topicPartition.map { " on \($0)" } ?? ""
+        return PartitionError(topicPartition: topicPartition, offset: offset, kind: kind, error: KafkaError(code: code, message: text + where_))
     }
 
     /// Marks records as processed: the next committed offset of each partition becomes the
@@ -243,6 +270,55 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
         try ensureOpen()
         try KafkaError.check(PartitionList.with(partitions) { rd_kafka_resume_partitions(handle, $0) }, "resume \(partitions)")
+    }
+
+    /// Moves owned partitions to new positions (`KafkaConsumer.beginning` for the first retained
+    /// record), also partitions whose fetching stopped on an error (where librdkafka's `seek`
+    /// refuses to act). Under the eager protocol the whole assignment is handed to librdkafka
+    /// again: the other partitions keep their current positions (or, before anything was read
+    /// from them, the start offsets the application gave when they were assigned), and any pause
+    /// is lifted. Records
+    /// fetched but not yet polled are fetched again. Call it from the thread that polls
+    /// (`onQueue` in async code), never from inside a rebalance handler.
+    public func reposition(_ changes: [TopicPartition: Int64]) throws(KafkaError) {
+        try ensureOpen()
+        guard !changes.isEmpty else { return }
+        let owned = try assignment()
+        if let stranger = changes.keys.first(where: { !owned.contains($0) }) {
+            throw KafkaError(code: KafkaError.Code(RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION), message: "cannot move \(stranger): not assigned to this consumer")
+        }
+        if rd_kafka_rebalance_protocol(handle).map({ String(cString: $0) }) == "COOPERATIVE" {
+            let moved = changes.sorted { $0.key < $1.key }.map { ($0.key, Optional($0.value)) }
+            let unassign: OpaquePointer? = PartitionList.with(moved.map(\.0)) { rd_kafka_incremental_unassign(handle, $0) }
+            if let unassign { throw KafkaError(consuming: unassign) }
+            let assign: OpaquePointer? = PartitionList.with(moved) { rd_kafka_incremental_assign(handle, $0) }
+            if let assign { throw KafkaError(consuming: assign) }
+            context.rememberStarts(changes)
+            return
+        }
+        let current: [TopicPartition: Int64] = PartitionList.with(owned) { list in
+            _ = rd_kafka_position(handle, list)
+            return Dictionary(uniqueKeysWithValues: PartitionList.read(list).map { ($0.topicPartition, $0.offset) })
+        }
+        let starts = context.rememberedStarts
+        let entries: [(TopicPartition, Int64?)] = owned.map { partition in
+            if let target = changes[partition] { return (partition, target) }
+            if let position = current[partition], position >= 0 { return (partition, position) }
+            return (partition, starts[partition])
+        }
+        try KafkaError.check(PartitionList.with(entries) { rd_kafka_assign(handle, $0) }, "re-assign \(owned.count) partition(s) to move \(changes.keys.sorted())")
+        // A moved partition that nothing is read from before the next move must start here then.
+        context.rememberStarts(changes)
+    }
+
+    /// Asks the partition's leader for its first retained offset (`low`) and the offset after its
+    /// last record (`high`). Blocks up to `timeout`.
+    public func watermarks(of partition: TopicPartition, timeout: Duration) throws(KafkaError) -> (low: Int64, high: Int64) {
+        try ensureOpen()
+        var low: Int64 = -1, high: Int64 = -1
+        let err = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.milliseconds))
+        try KafkaError.check(err, "query the watermarks of \(partition)")
+        return (low, high)
     }
 
     /// The fatal error raised on this client, if any; a consumer with a fatal error must be recreated.

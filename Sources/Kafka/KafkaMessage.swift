@@ -104,3 +104,46 @@ public struct PartitionLag: Sendable, Hashable {
         return max(0, highWatermark - position)
     }
 }
+
+/// An error librdkafka reported about one partition while consuming.
+public struct PartitionError: Sendable, Error, CustomStringConvertible {
+    /// What kind of problem it is, as far as the consumer's position is concerned.
+    public enum Kind: Sendable, Hashable {
+        /// The broker refused the position as out of range (the log ends before it, or starts
+        /// after it) and `auto.offset.reset` is `error`, so librdkafka did not move it.
+        case offsetOutOfRange
+        /// There is no committed offset to start from and `auto.offset.reset` is `error`.
+        case noStartOffset
+        /// Anything else (an unknown topic, a broker error); librdkafka retries by itself.
+        case other
+    }
+
+    /// The partition concerned, when librdkafka names one.
+    public var topicPartition: TopicPartition?
+    /// The offset concerned, when there is one.
+    public var offset: Int64?
+    public var kind: Kind
+    public var error: KafkaError
+
+    public init(topicPartition: TopicPartition?, offset: Int64?, kind: Kind, error: KafkaError) {
+        self.topicPartition = topicPartition
+        self.offset = offset
+        self.kind = kind
+        self.error = error
+    }
+
+    public var description: String { "\(error)" }
+}
+
+/// What one poll returned: records, and errors about single partitions.
+public struct ConsumedBatch: Sendable {
+    public var messages: [KafkaMessage] = []
+    public var partitionErrors: [PartitionError] = []
+
+    public init(messages: [KafkaMessage] = [], partitionErrors: [PartitionError] = []) {
+        self.messages = messages
+        self.partitionErrors = partitionErrors
+    }
+
+    public var isEmpty: Bool { messages.isEmpty && partitionErrors.isEmpty }
+}

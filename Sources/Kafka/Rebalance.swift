@@ -20,8 +20,9 @@ public typealias RebalanceHandler = @Sendable (RebalanceEvent, KafkaConsumer) ->
 /// for applications that keep their consumed positions durably next to their own state (and so
 /// can be restored from a backup together with it). Partitions it leaves out start at the
 /// committed offset, as usual; `KafkaConsumer.beginning` starts a partition at its first
-/// retained record. Called inside `poll` when partitions are assigned.
-public typealias StartOffsets = @Sendable ([TopicPartition]) -> [TopicPartition: Int64]
+/// retained record. Called inside `poll` when partitions are assigned, with the consumer (which
+/// may be asked for watermarks, but must not be polled or re-assigned from here).
+public typealias StartOffsets = @Sendable ([TopicPartition], KafkaConsumer) -> [TopicPartition: Int64]
 
 /// What the C rebalance callback reaches through the client context.
 final class RebalanceCallbackTarget: Sendable {
@@ -62,8 +63,9 @@ func rebalanceCallback(
 
     switch err {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-        if let provider = target?.startOffsets, let partitions, let elements = partitions.pointee.elems {
-            let starts = provider(owned)
+        if let target, let provider = target.startOffsets, let partitions, let elements = partitions.pointee.elems {
+            let starts = provider(owned, target.consumer)
+            context?.rememberStarts(starts)
             for index in 0..<Int(partitions.pointee.cnt) {
                 let tp = TopicPartition(topic: String(cString: elements[index].topic), partition: elements[index].partition)
                 if let offset = starts[tp] { elements[index].offset = offset }

@@ -109,16 +109,6 @@ extension Ledger {
         }
     }
 
-    /// The next offset to read for every partition the relay has consumed, as the ledger recorded it
-    /// in the same transactions as the state changes.
-    public func consumerPositions() throws -> [(topic: String, partition: Int32, nextOffset: Int64)] {
-        try read { db in
-            try db.query("SELECT topic, partition, next_offset FROM consumer_positions ORDER BY topic, partition") { row in
-                (topic: try row["topic"] as String, partition: Int32(try row["partition"] as Int), nextOffset: try row["next_offset"] as Int64)
-            }
-        }
-    }
-
     /// When the earliest open timer is due, if any.
     public func nextDeadlineDue() throws -> Timestamp? {
         try read { db in

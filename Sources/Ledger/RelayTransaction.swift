@@ -50,11 +50,6 @@ public struct RelayTransaction: ~Copyable {
         }.first
     }
 
-    /// The next offset to apply for a partition (records below it were applied already).
-    public func nextOffset(topic: String, partition: Int32) throws -> Int64? {
-        try db.scalar("SELECT next_offset FROM consumer_positions WHERE topic = ? AND partition = ?", [topic, Int(partition)])
-    }
-
     /// Open timers due at or before `time`, earliest first.
     public func dueDeadlines(at time: Timestamp, limit: Int) throws -> [Deadline] {
         try db.query("SELECT * FROM deadlines WHERE status = 'open' AND due_at <= ? ORDER BY due_at, deadline_id LIMIT ?",
@@ -67,14 +62,6 @@ public struct RelayTransaction: ~Copyable {
     }
 
     // MARK: Writes
-
-    /// Records that a partition has been applied up to (not including) `nextOffset`.
-    public func recordPosition(topic: String, partition: Int32, nextOffset: Int64, at time: Timestamp) throws {
-        try db.execute("""
-            INSERT INTO consumer_positions (topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (topic, partition) DO UPDATE SET next_offset = max(next_offset, excluded.next_offset), updated_at = excluded.updated_at
-            """, [topic, Int(partition), nextOffset, Stored.millis(time)])
-    }
 
     /// Writes a heartbeat row: proves the ledger accepts writes (readiness checks call this).
     public func recordHeartbeat(at time: Timestamp) throws {

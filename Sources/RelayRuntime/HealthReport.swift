@@ -6,10 +6,16 @@ public struct HealthReport: Sendable, Hashable {
     public var maxOutboxBacklog: Int
     /// Set when the relay stopped by itself.
     public var failure: String?
+    /// Partitions intake stopped reading, each with its reason.
+    public var haltedPartitions: [String] = []
+    /// Why intake is not keeping up, when it is not.
+    public var intakeStall: String?
 
     public var reasons: [String] {
         var reasons: [String] = []
         if let failure { reasons.append("intake stopped: \(failure)") }
+        for halt in haltedPartitions { reasons.append("intake halted on \(halt); re-base it with freeze-relay rebase") }
+        if let intakeStall { reasons.append(intakeStall) }
         if !brokerReachable { reasons.append("broker unreachable") }
         if !ledgerWritable { reasons.append("ledger not writable") }
         if let backlog = outboxBacklog, backlog > maxOutboxBacklog {

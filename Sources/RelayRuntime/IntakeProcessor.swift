@@ -22,8 +22,9 @@ public struct IntakeOutcome: Sendable, Hashable {
 /// (outbox) — the whole poll batch in one SQLite transaction. Kafka offsets are stored by the
 /// caller only after this returns.
 ///
-/// A record at or below a partition's recorded position was applied before (the process died
-/// between the ledger commit and the Kafka commit): it is skipped, so nothing is applied twice.
+/// A record below a partition's recorded position was applied before: it is skipped, so nothing
+/// is applied twice. (`PartitionContinuity` keeps such records from getting here at all unless
+/// they really are re-deliveries; offsets that went backwards halt the partition before.)
 struct IntakeProcessor: Sendable {
     let ledger: Ledger
     let policies: PolicyHolder
@@ -37,10 +38,10 @@ struct IntakeProcessor: Sendable {
             // Positions are read once per partition and written once per batch: the batch is
             // one transaction, so only where each partition ends matters.
             var next: [TopicPartition: Int64?] = [:]
-            var advanced: Set<TopicPartition> = []
+            var last: [TopicPartition: KafkaMessage] = [:]
             for record in batch {
                 let partition = record.topicPartition
-                if next[partition] == nil { next[partition] = try tx.nextOffset(topic: record.topic, partition: record.partition) }
+                if next[partition] == nil { next[partition] = try tx.partitionPosition(topic: record.topic, partition: record.partition)?.nextOffset }
                 if let position = next[partition] ?? nil, record.offset < position {
                     outcomes.append(IntakeOutcome(topic: record.topic, partition: record.partition, offset: record.offset, outcome: "already_applied"))
                     continue
@@ -50,16 +51,17 @@ struct IntakeProcessor: Sendable {
                 let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: record, policy: engine.policy, cause: cause, now: now)
                 try tx.apply(effects, outbox: outbox, at: now)
                 next[partition] = record.offset + 1
-                advanced.insert(partition)
+                last[partition] = record
                 outcomes.append(IntakeOutcome(
                     topic: record.topic, partition: record.partition, offset: record.offset, outcome: effects.outcome,
                     requestID: subject.requestID, caseID: subject.caseID, bankID: subject.bankID, deadLetterCode: effects.refusal?.code))
             }
+            // With each position goes the digest of the record just below it, so that after a
+            // restart the relay can check the partition still holds that very record there.
             let now = clock.now()
-            for partition in advanced {
-                if let position = next[partition] ?? nil {
-                    try tx.recordPosition(topic: partition.topic, partition: partition.partition, nextOffset: position, at: now)
-                }
+            for (partition, record) in last {
+                try tx.recordPosition(topic: partition.topic, partition: partition.partition, nextOffset: record.offset + 1,
+                                      lastDigest: RecordDigest.of(record), at: now)
             }
             return outcomes
         }

@@ -28,14 +28,15 @@ public final class RelayDaemon: Sendable {
     let observer: RelayObserver
     /// The daemon's metrics, rendered by `/metrics`.
     public let metrics: RelayMetrics
-    private let consumer: KafkaConsumer
+    let consumer: KafkaConsumer
     private let producer: KafkaProducer
-    private let processor: IntakeProcessor
-    private let scheduler: DeadlineScheduler
-    private let publisher: OutboxPublisher
-    private let state = Mutex(RunState())
+    let processor: IntakeProcessor
+    let supervisor: IntakeSupervisor
+    let scheduler: DeadlineScheduler
+    let publisher: OutboxPublisher
+    let state = Mutex(RunState())
 
-    private struct RunState {
+    struct RunState {
         var stopping = false
         var crashed = false
         var failure: RuntimeFailure?
@@ -66,29 +67,20 @@ public final class RelayDaemon: Sendable {
             // A request should reach its bank in milliseconds: do not let an idle fetch sit for
             // librdkafka's default 500 ms (the embedded mock broker holds fetches that long).
             if consumerConfig["fetch.wait.max.ms"] == nil { consumerConfig["fetch.wait.max.ms"] = "100" }
+            // librdkafka must never move a position by itself: a position the broker refuses
+            // means the partition's offsets went backwards, which the relay halts on instead of
+            // silently re-reading from the start or skipping to the end.
+            if let reset = consumerConfig["auto.offset.reset"], reset != "error" {
+                logger.notice("ignoring kafka property auto.offset.reset; the relay decides where partitions start", metadata: ["configured": "\(reset)"])
+            }
+            consumerConfig["auto.offset.reset"] = "error"
             // The ledger, not the group's committed offsets, says where to resume: it records each
             // partition's position in the same transaction as the state changes, so a ledger
-            // restored from a backup re-reads exactly what it is missing.
-            // A partition of a topic the ledger knows, but without a position of its own, had
-            // nothing applied when the ledger was last written: it starts at its beginning. A
-            // ledger that knows no position of a topic at all (a new one) follows the group.
-            let startOffsets: StartOffsets = { partitions in
-                guard let positions = try? ledger.consumerPositions() else { return [:] }
-                let known = Dictionary(positions.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0.nextOffset) },
-                                       uniquingKeysWith: max)
-                let knownTopics = Set(positions.map(\.topic))
-                var starts: [TopicPartition: Int64] = [:]
-                for partition in partitions {
-                    if let next = known[partition] {
-                        starts[partition] = next
-                    } else if knownTopics.contains(partition.topic) {
-                        starts[partition] = KafkaConsumer.beginning
-                    }
-                }
-                return starts
-            }
+            // restored from a backup re-reads exactly what it is missing (see IntakeSupervisor).
+            let supervisor = IntakeSupervisor(ledger: ledger, clock: clock, logger: logger)
+            self.supervisor = supervisor
             self.consumer = try KafkaConsumer(configuration: consumerConfig, groupID: settings.groupID, logger: logger,
-                                              startOffsets: startOffsets) { event, consumer in
+                                              startOffsets: { partitions, consumer in supervisor.plan(partitions, consumer: consumer) }) { event, consumer in
                 // Offsets of applied records are stored right after each batch; committing here makes
                 // sure the next owner of a revoked partition starts after them.
                 if case .revoked(_, let lost) = event, !lost {
@@ -96,6 +88,7 @@ public final class RelayDaemon: Sendable {
                         logger.warning("commit on revoke failed; the next owner re-reads applied records, which the ledger skips", metadata: ["error": "\(error)"])
                     }
                 }
+                supervisor.rebalanced(event, consumer: consumer)
                 observer.rebalanced(event)
             }
         } catch {
@@ -200,18 +193,21 @@ public final class RelayDaemon: Sendable {
     }
 
     /// Checks what readiness depends on: a broker answers, the ledger takes a write, the outbox
-    /// is not backed up, the relay has not stopped. Blocks for up to `brokerTimeout`.
+    /// is not backed up, the relay has not stopped, no partition is halted, intake keeps up. Blocks for up to `brokerTimeout`.
     public func health(brokerTimeout: Duration = .seconds(2)) -> HealthReport {
         let writable = (try? ledger.write { tx in try tx.recordHeartbeat(at: clock.now()) }) != nil
+        let halts = (try? ledger.partitionHalts()) ?? []
         return HealthReport(
             brokerReachable: producer.brokerReachable(timeout: brokerTimeout), ledgerWritable: writable,
             outboxBacklog: try? ledger.outboxBacklog().unsent, maxOutboxBacklog: settings.maxOutboxBacklog,
-            failure: failure.map { "\($0)" })
+            failure: failure.map { "\($0)" },
+            haltedPartitions: halts.map { "\($0.topic)[\($0.partition)] (\($0.code.rawValue) since \($0.haltedAt.rfc3339))" },
+            intakeStall: supervisor.stallReason(lag: (try? consumer.lag()) ?? [], timeout: settings.intakeStallTimeout))
     }
 
     /// The Prometheus exposition, with ledger and consumer gauges refreshed now.
     public func metricsText() -> String {
-        metrics.refresh(from: ledger, lag: (try? consumer.lag()) ?? [], health: health(), now: clock.now())
+        metrics.refresh(from: ledger, lag: (try? consumer.lag()) ?? [], health: health(), halts: (try? ledger.partitionHalts()) ?? [], now: clock.now())
         return metrics.render()
     }
 
@@ -234,7 +230,7 @@ public final class RelayDaemon: Sendable {
     /// Why the relay stopped by itself, if it did (readiness and the demo watch this).
     public var failure: RuntimeFailure? { state.withLock { $0.failure } }
 
-    private var stopping: Bool { state.withLock { $0.stopping || $0.crashed || $0.failure != nil } }
+    var stopping: Bool { state.withLock { $0.stopping || $0.crashed || $0.failure != nil } }
 
     /// Waits for `task` for at most `timeout` (real time: this bounds shutdown, it is not a deadline).
     /// Unstructured on purpose: waiting on another task's value cannot be cancelled.
@@ -247,68 +243,8 @@ public final class RelayDaemon: Sendable {
         }
     }
 
-    private func fail(_ failure: RuntimeFailure) {
+    func fail(_ failure: RuntimeFailure) {
         state.withLock { if $0.failure == nil { $0.failure = failure } }
-    }
-
-    private func intakeLoop() async {
-        while !stopping {
-            let batch: [KafkaMessage]
-            do {
-                batch = try await consumer.nextBatch(maxMessages: settings.intakeBatchSize, timeout: .milliseconds(250))
-            } catch {
-                if error.isFatal {
-                    fail(.kafkaFatal("\(error)"))
-                    return
-                }
-                logger.warning("poll failed; retrying", metadata: ["error": "\(error)"])
-                continue
-            }
-            guard !batch.isEmpty else { continue }
-            if state.withLock({ $0.crashed }) { return }
-            let outcomes: [IntakeOutcome]
-            do {
-                outcomes = try processor.apply(batch)
-            } catch let failure as RuntimeFailure {
-                fail(failure)
-                return
-            } catch {
-                // Nothing of the batch was committed and no offset is stored: on restart the
-                // same records are read again.
-                fail(.ledgerUnwritable("\(error)"))
-                return
-            }
-            // The worst moment to die: the ledger has the batch, Kafka does not know yet.
-            if state.withLock({ $0.crashed }) { return }
-            do {
-                try consumer.store(batch)
-            } catch {
-                // The partitions moved away meanwhile; the next owner re-reads, and the ledger skips.
-                logger.warning("could not store offsets after applying a batch", metadata: ["error": "\(error)"])
-            }
-            observer.applied(outcomes)
-            logOutcomes(outcomes)
-            scheduler.nudge()
-            publisher.nudge()
-        }
-    }
-
-    private func logOutcomes(_ outcomes: [IntakeOutcome]) {
-        for outcome in outcomes where outcome.outcome != "already_applied" {
-            var metadata: Logger.Metadata = [
-                "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)"]
-            if let id = outcome.requestID { metadata["request_id"] = "\(CanonicalUUID.string(id))" }
-            if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
-            if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
-            if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
-            if outcome.outcome == "foreign_response" {
-                logger.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered", metadata: metadata)
-            } else if outcome.deadLetterCode != nil {
-                logger.warning("record dead-lettered", metadata: metadata)
-            } else {
-                logger.info("record applied", metadata: metadata)
-            }
-        }
     }
 }
 

@@ -61,6 +61,17 @@ public final class RelayMetrics: Sendable {
         }
     }
 
+    func partitionHalted(_ halt: PartitionHalt) {
+        Counter(label: "freeze_relay_partition_halts_total", dimensions: [("topic", halt.topic), ("code", halt.code.rawValue)], factory: factory).increment()
+    }
+
+    /// Records skipped because they were applied before (one entry per record).
+    func skipped(_ partitions: [TopicPartition]) {
+        for (topic, records) in Dictionary(grouping: partitions, by: \.topic) {
+            Counter(label: "freeze_relay_records_skipped_total", dimensions: [("topic", topic)], factory: factory).increment(by: records.count)
+        }
+    }
+
     func deadlinesFired(_ fired: [FiredDeadline]) {
         let recorder = Recorder(label: "freeze_relay_deadline_lateness_seconds", dimensions: [], aggregate: true, factory: factory)
         for item in fired {
@@ -73,7 +84,7 @@ public final class RelayMetrics: Sendable {
 
     /// Sets every ledger- and consumer-derived gauge, and feeds newly answered requests into the
     /// latency histograms.
-    func refresh(from ledger: Ledger, lag: [PartitionLag], health: HealthReport, now: Timestamp) {
+    func refresh(from ledger: Ledger, lag: [PartitionLag], health: HealthReport, halts: [PartitionHalt], now: Timestamp) {
         if let snapshot = try? ledger.reader.metricsSnapshot(now: now) {
             setGauges("freeze_relay_requests_open", ["bank", "state"],
                       snapshot.openRequests.map { ([$0.bankID?.rawValue ?? "none", $0.state.rawValue], Double($0.count)) })
@@ -93,6 +104,9 @@ public final class RelayMetrics: Sendable {
         feedLatencies(from: ledger, now: now)
         setGauges("freeze_relay_consumer_lag", ["topic", "partition"],
                   lag.compactMap { entry in entry.lag.map { ([entry.topicPartition.topic, "\(entry.topicPartition.partition)"], Double($0)) } })
+        setGauges("freeze_relay_partition_halted", ["topic", "partition", "code"],
+                  halts.map { ([$0.topic, "\($0.partition)", $0.code.rawValue], 1) })
+        gauge("freeze_relay_partitions_halted", value: Double(halts.count))
         gauge("freeze_relay_broker_reachable", value: health.brokerReachable ? 1 : 0)
         gauge("freeze_relay_ledger_writable", value: health.ledgerWritable ? 1 : 0)
         gauge("freeze_relay_ready", value: health.isReady ? 1 : 0)

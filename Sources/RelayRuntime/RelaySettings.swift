@@ -20,11 +20,15 @@ public struct RelaySettings: Sendable {
     public var maxOutboxBacklog: Int
     /// How long shutdown waits for the outbox to drain.
     public var shutdownDrainTimeout: Duration
+    /// Readiness fails when records wait but nothing was applied for this long, or when no
+    /// partition was assigned for this long (measured on the relay's clock).
+    public var intakeStallTimeout: Duration
 
     public init(
         kafka: KafkaConfiguration, groupID: String = "freeze-relay", policy: RelayPolicy,
         ledgerPath: String = Ledger.defaultPath, durability: Durability = .full, intakeBatchSize: Int = 500,
-        publishBatchSize: Int = 500, maxOutboxBacklog: Int = 10_000, shutdownDrainTimeout: Duration = .seconds(10)
+        publishBatchSize: Int = 500, maxOutboxBacklog: Int = 10_000, shutdownDrainTimeout: Duration = .seconds(10),
+        intakeStallTimeout: Duration = .seconds(60)
     ) {
         self.kafka = kafka
         self.groupID = groupID
@@ -35,6 +39,7 @@ public struct RelaySettings: Sendable {
         self.publishBatchSize = publishBatchSize
         self.maxOutboxBacklog = maxOutboxBacklog
         self.shutdownDrainTimeout = shutdownDrainTimeout
+        self.intakeStallTimeout = intakeStallTimeout
     }
 
     /// Topics and patterns the relay consumes: police requests, every bank's responses (by

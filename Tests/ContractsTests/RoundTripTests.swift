@@ -15,7 +15,8 @@ struct RoundTripTests {
             #expect(result.valid, "\(event.type.rawValue) \(event.id): \(result.messages)")
         }
         // All statuses and kinds are covered.
-        #expect(events.count >= 9 + BankResponseStatus.allCases.count + StatusKind.allCases.count + EscalationKind.allCases.count - 3)
+        #expect(Set(events.map(\.type)) == Set(EventType.allCases))
+        #expect(events.count >= 10 + BankResponseStatus.allCases.count + StatusKind.allCases.count + EscalationKind.allCases.count - 3)
     }
 
     @Test("Every re-encoded valid example is accepted by jsonschema")

@@ -263,14 +263,14 @@ struct StartOffsetTests {
 
         // The application's own record says 3 (it was restored from an older backup): start there.
         let behind = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
-                                       startOffsets: { partitions in partitions.contains(tp) ? [tp: 3] : [:] })
+                                       startOffsets: { partitions, _ in partitions.contains(tp) ? [tp: 3] : [:] })
         try behind.subscribe(["positions"])
         #expect(try await collect(from: behind) { $0.count >= 7 }.map(\.offset) == Array(3..<10))
         try behind.close()
 
         // Without an opinion from the application, the committed offset applies.
         let plain = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
-                                      startOffsets: { _ in [:] })
+                                      startOffsets: { _, _ in [:] })
         defer { try? plain.close() }
         try plain.subscribe(["positions"])
         #expect(try await collect(from: plain) { $0.count >= 2 }.map(\.offset) == [8, 9])

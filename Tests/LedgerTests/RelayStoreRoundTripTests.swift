@@ -140,17 +140,17 @@ import Testing
     @Test func consumerPositionsOnlyMoveForward() async throws {
         try await withRelayLedger { ledger, _ in
             try ledger.write { tx in
-                #expect(try tx.nextOffset(topic: "freeze.requests", partition: 0) == nil)
+                #expect(try tx.partitionPosition(topic: "freeze.requests", partition: 0)?.nextOffset == nil)
                 try tx.recordPosition(topic: "freeze.requests", partition: 0, nextOffset: 10, at: Fixture.time(1))
                 try tx.recordPosition(topic: "freeze.requests", partition: 0, nextOffset: 7, at: Fixture.time(2))
                 try tx.recordPosition(topic: "freeze.requests", partition: 1, nextOffset: 3, at: Fixture.time(2))
-                #expect(try tx.nextOffset(topic: "freeze.requests", partition: 0) == 10)
+                #expect(try tx.partitionPosition(topic: "freeze.requests", partition: 0)?.nextOffset == 10)
                 try tx.recordPosition(topic: "freeze.requests", partition: 0, nextOffset: 11, at: Fixture.time(3))
             }
             try ledger.check { (tx: borrowing RelayTransaction) throws in
-                #expect(try tx.nextOffset(topic: "freeze.requests", partition: 0) == 11)
-                #expect(try tx.nextOffset(topic: "freeze.requests", partition: 1) == 3)
-                #expect(try tx.nextOffset(topic: "freeze.status", partition: 0) == nil)
+                #expect(try tx.partitionPosition(topic: "freeze.requests", partition: 0)?.nextOffset == 11)
+                #expect(try tx.partitionPosition(topic: "freeze.requests", partition: 1)?.nextOffset == 3)
+                #expect(try tx.partitionPosition(topic: "freeze.status", partition: 0)?.nextOffset == nil)
             }
         }
     }

@@ -57,7 +57,7 @@ import Testing
             try ledger.check { (tx: borrowing RelayTransaction) throws in
                 for (id, record) in written { #expect(try tx.request(id) == record) }
                 #expect(Set(try tx.caseContext(ChainScenario.caseID).edges) == Set(edges))
-                #expect(try tx.nextOffset(topic: "freeze.bank.jusan.responses", partition: 0) == 6)
+                #expect(try tx.partitionPosition(topic: "freeze.bank.jusan.responses", partition: 0)?.nextOffset == 6)
                 #expect(try tx.response(bank: Fixture.jusan, responseID: "resp-4")?.requestID == scenario.jusanChild)
             }
             #expect(try ledger.pendingOutbox(limit: 1000) == pending)

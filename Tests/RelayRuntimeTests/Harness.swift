@@ -80,8 +80,9 @@ final class Harness: Sendable {
     let policy: RelayPolicy
     private let running = Mutex<(daemon: RelayDaemon, task: Task<Void, any Error>)?>(nil)
 
-    init(policy: RelayPolicy = testPolicy(), start: Timestamp = t0) throws {
-        cluster = try MockCluster(brokers: 1, logger: quietLogger)
+    /// `directory`: where the ledger lives; give another harness's to move its ledger to a new cluster.
+    init(policy: RelayPolicy = testPolicy(), start: Timestamp = t0, brokers: Int = 1, directory: URL? = nil) throws {
+        cluster = try MockCluster(brokers: brokers, logger: quietLogger)
         for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter"] {
             try cluster.createTopic(topic, partitions: 3)
         }
@@ -90,7 +91,7 @@ final class Harness: Sendable {
             try cluster.createTopic(policy.topics.bankResponses(bank), partitions: 2)
         }
         clock = ManualClock(start)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
+        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
         police = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: quietLogger)
         watcher = try OutputWatcher(bootstrap: cluster.bootstrapServers)
         self.policy = policy
@@ -152,12 +153,13 @@ final class Harness: Sendable {
         return try body(reader)
     }
 
-    func shutdown() async {
+    /// Stops everything; `keepingLedger` leaves the ledger's directory for another harness.
+    func shutdown(keepingLedger: Bool = false) async {
         try? await stop()
         watcher.close()
         police.close(timeout: .seconds(2))
         cluster.close()
-        try? FileManager.default.removeItem(at: directory)
+        if !keepingLedger { try? FileManager.default.removeItem(at: directory) }
     }
 }
 
@@ -176,6 +178,10 @@ extension [Seen] {
 
     func routed(_ request: UUID? = nil) -> [RoutedRequest] {
         compactMap { if case .routedRequest(let r) = $0.event, request == nil || r.requestID == request { r } else { nil } }
+    }
+
+    func intakeNotices(_ kind: IntakeNotice.Kind) -> [IntakeNotice] {
+        compactMap { if case .intakeNotice(let n) = $0.event, n.kind == kind { n } else { nil } }
     }
 
     var deadLetters: [DeadLetter] {

@@ -23,7 +23,7 @@ struct ConfigurationDecoder {
         configuration.sla = decodeSLA(top.section("sla", known: SLAKeys.all))
         configuration.chain = decodeChain(top.section("chain", known: ["max_hops", "max_children_per_answer", "min_amount"]))
         configuration.outbox = decodeOutbox(top.section("outbox", known: ["max_backlog", "publish_batch"]))
-        configuration.intake = decodeIntake(top.section("intake", known: ["batch_size"]))
+        configuration.intake = decodeIntake(top.section("intake", known: ["batch_size", "stall_timeout"]))
         configuration.http = decodeHTTP(top.section("http", known: ["listen"]))
         configuration.logging = decodeLogging(top.section("logging", known: ["level", "format"]))
         configuration.banks = decodeBanks(top, sla: configuration.sla)

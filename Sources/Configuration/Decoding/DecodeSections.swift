@@ -53,6 +53,7 @@ extension ConfigurationDecoder {
     func decodeIntake(_ section: Section) -> IntakeSettings {
         var intake = IntakeSettings()
         if let batch = section.int("batch_size", in: 1...100_000) { intake.batchSize = batch }
+        if let stall = section.positiveDuration("stall_timeout") { intake.stallTimeout = stall }
         return intake
     }
 

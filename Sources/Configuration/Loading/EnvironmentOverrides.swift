@@ -22,7 +22,7 @@ public enum EnvironmentOverrides {
         ["sla", "escalation_steps"], ["sla", "hold_warning"],
         ["chain", "max_hops"], ["chain", "max_children_per_answer"], ["chain", "min_amount"],
         ["outbox", "max_backlog"], ["outbox", "publish_batch"],
-        ["intake", "batch_size"],
+        ["intake", "batch_size"], ["intake", "stall_timeout"],
         ["http", "listen"],
         ["logging", "level"], ["logging", "format"],
     ]

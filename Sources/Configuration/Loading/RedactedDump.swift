@@ -26,7 +26,7 @@ extension RelayConfiguration {
                 ("min_amount", .text(chain.minAmount)),
             ])),
             ("outbox", .map([("max_backlog", .integer(outbox.maxBacklog)), ("publish_batch", .integer(outbox.publishBatch))])),
-            ("intake", .map([("batch_size", .integer(intake.batchSize))])),
+            ("intake", .map([("batch_size", .integer(intake.batchSize)), ("stall_timeout", .text(DurationText.format(intake.stallTimeout)))])),
             ("http", .map([("listen", .text(http.listen.description))])),
             ("logging", .map([("level", .text(logging.level.rawValue)), ("format", .text(logging.format.rawValue))])),
             ("banks", .list(banks.map(bankNode))),

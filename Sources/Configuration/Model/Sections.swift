@@ -76,9 +76,13 @@ public struct OutboxSettings: Sendable, Equatable {
 public struct IntakeSettings: Sendable, Equatable {
     /// Records per poll and per ledger transaction.
     public var batchSize: Int
+    /// Readiness fails when records wait on assigned partitions but nothing has been applied for
+    /// this long, or when no partition has been assigned for this long.
+    public var stallTimeout: Duration
 
-    public init(batchSize: Int = 500) {
+    public init(batchSize: Int = 500, stallTimeout: Duration = .seconds(60)) {
         self.batchSize = batchSize
+        self.stallTimeout = stallTimeout
     }
 }
 

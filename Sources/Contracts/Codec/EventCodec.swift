@@ -49,6 +49,7 @@ enum EventCodec {
         case .escalationResolved:
             return .escalationResolved(try EscalationResolved(id: id, createdAt: createdAt, body: envelope))
         case .deadLetter: return .deadLetter(try DeadLetter(id: id, createdAt: createdAt, body: envelope))
+        case .intakeNotice: return .intakeNotice(try IntakeNotice(id: id, createdAt: createdAt, body: envelope))
         }
     }
 }

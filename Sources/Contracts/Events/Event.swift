@@ -1,6 +1,6 @@
 import Foundation
 
-/// Any one of the nine events, as returned by ``EventDecoder``'s generic entry points.
+/// Any one of the events, as returned by ``EventDecoder``'s generic entry points.
 public enum Event: Sendable, Hashable {
     /// `freeze_request`
     case freezeRequest(FreezeRequest)
@@ -20,6 +20,8 @@ public enum Event: Sendable, Hashable {
     case escalationResolved(EscalationResolved)
     /// `dead_letter`
     case deadLetter(DeadLetter)
+    /// `intake_notice`
+    case intakeNotice(IntakeNotice)
 
     /// The wrapped event.
     public var payload: any ContractEvent {
@@ -33,6 +35,7 @@ public enum Event: Sendable, Hashable {
         case .escalation(let event): return event
         case .escalationResolved(let event): return event
         case .deadLetter(let event): return event
+        case .intakeNotice(let event): return event
         }
     }
 
@@ -56,7 +59,7 @@ public enum Event: Sendable, Hashable {
         case .requestStatus(let event): return event.requestID
         case .escalation(let event): return event.requestID
         case .escalationResolved(let event): return event.requestID
-        case .deadLetter: return nil
+        case .deadLetter, .intakeNotice: return nil
         }
     }
 
@@ -69,7 +72,7 @@ public enum Event: Sendable, Hashable {
         case .requestStatus(let event): return event.caseID
         case .escalation(let event): return event.caseID
         case .escalationResolved(let event): return event.caseID
-        case .freezeCancel, .bankResponse, .deadLetter: return nil
+        case .freezeCancel, .bankResponse, .deadLetter, .intakeNotice: return nil
         }
     }
 
@@ -81,7 +84,7 @@ public enum Event: Sendable, Hashable {
         case .requestStatus(let event): return event.bankID
         case .escalation(let event): return event.bankID
         case .escalationResolved(let event): return event.bankID
-        case .freezeRequest, .freezeCancel, .bankResponse, .deadLetter: return nil
+        case .freezeRequest, .freezeCancel, .bankResponse, .deadLetter, .intakeNotice: return nil
         }
     }
 

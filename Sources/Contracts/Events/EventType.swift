@@ -20,6 +20,8 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case escalationResolved = "escalation_resolved"
     /// Relay → operators: a message the relay could not process.
     case deadLetter = "dead_letter"
+    /// Relay → operators: intake stopped reading a partition, or an operator re-based it.
+    case intakeNotice = "intake_notice"
 
     /// Schema versions this build reads and writes for the type.
     public var supportedVersions: [Int] { [1] }
@@ -28,7 +30,7 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     public var currentVersion: Int { 1 }
 }
 
-/// Common surface of all nine event structs.
+/// Common surface of all event structs.
 public protocol ContractEvent: Sendable, Hashable, Codable {
     /// The `type` this struct models.
     static var eventType: EventType { get }

@@ -93,6 +93,10 @@ enum SampleEvents {
             .deadLetter(DeadLetter(id: id("dl2"), createdAt: time("2024-05-14T11:00:00Z"), source: .init(topic: "freeze.bank.kaspi.responses", partition: 0, offset: 0),
                                    key: nil, value: nil, reason: .init(code: .foreignResponse, path: "request_id", message: "not routed to kaspi"),
                                    deadLetteredAt: time("2024-05-14T11:00:00Z"))),
+            .intakeNotice(IntakeNotice(id: id("in"), createdAt: time("2024-06-03T02:14:07.512Z"), kind: .partitionHalted, topic: "freeze.requests", partition: 2,
+                                       code: .logEndsBeforePosition, ledgerPosition: 60, offset: Int64.max, logStart: 0, logEnd: 3, detail: "stopped\nreading")),
+            .intakeNotice(IntakeNotice(id: id("in2"), createdAt: time("2024-06-03T02:41:55Z"), kind: .partitionRebased, topic: "freeze.requests", partition: 0,
+                                       ledgerPosition: 60, newPosition: IntakeNotice.fromBeginning, epoch: 1, note: "re-created", detail: "re-based")),
         ]
         events += BankResponseStatus.allCases.map { .bankResponse(response($0)) }
         events += StatusKind.allCases.map { .requestStatus(status($0)) }

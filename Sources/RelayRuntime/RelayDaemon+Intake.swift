@@ -1,0 +1,185 @@
+import Contracts
+import Foundation
+import Kafka
+import Ledger
+import Logging
+
+/// The intake loop: poll, judge each record against the ledger's positions, apply the batch in one
+/// transaction, store offsets; halt partitions whose offsets went backwards; carry out re-bases.
+extension RelayDaemon {
+    func intakeLoop() async {
+        var nextRebaseCheck = ContinuousClock.now
+        while !stopping {
+            let batch: ConsumedBatch
+            do {
+                batch = try await consumer.nextConsumedBatch(maxMessages: settings.intakeBatchSize, timeout: .milliseconds(250))
+            } catch {
+                if error.isFatal {
+                    fail(.kafkaFatal("\(error)"))
+                    return
+                }
+                logger.warning("poll failed; retrying", metadata: ["error": "\(error)"])
+                continue
+            }
+            if state.withLock({ $0.crashed }) { return }
+            if ContinuousClock.now >= nextRebaseCheck {
+                nextRebaseCheck = ContinuousClock.now + .seconds(1)
+                guard await carryOutRebaseRequests() else { return }
+            }
+            if batch.isEmpty { continue }
+            let restart = supervisor.handle(batch.partitionErrors, consumer: consumer)
+            let sorted = supervisor.sort(batch.messages)
+            guard recordHalts() else { return }
+            if !restart.isEmpty {
+                await move(Dictionary(restart.map { ($0, KafkaConsumer.beginning) }, uniquingKeysWith: { first, _ in first }))
+            }
+            var outcomes: [IntakeOutcome] = []
+            if !sorted.apply.isEmpty {
+                do {
+                    outcomes = try processor.apply(sorted.apply)
+                } catch let failure as RuntimeFailure {
+                    fail(failure)
+                    return
+                } catch {
+                    // Nothing of the batch was committed and no offset is stored: on restart the
+                    // same records are read again.
+                    fail(.ledgerUnwritable("\(error)"))
+                    return
+                }
+            }
+            // The worst moment to die: the ledger has the batch, Kafka does not know yet.
+            if state.withLock({ $0.crashed }) { return }
+            if !sorted.store.isEmpty {
+                do {
+                    try consumer.store(sorted.store)
+                } catch {
+                    // The partitions moved away meanwhile; the next owner starts at the ledger's positions.
+                    logger.warning("could not store offsets after applying a batch", metadata: ["error": "\(error)"])
+                }
+            }
+            if !sorted.apply.isEmpty { supervisor.progressed() }
+            logSkipped(sorted.verified.map { ($0.topicPartition, $0.offset) } + outcomes.filter { $0.outcome == "already_applied" }.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) })
+            guard !outcomes.isEmpty else { continue }
+            observer.applied(outcomes)
+            logOutcomes(outcomes)
+            scheduler.nudge()
+            publisher.nudge()
+        }
+    }
+
+    /// Makes the halts the supervisor decided durable, reports them, and pauses the partitions.
+    /// Returns false when the ledger could not be written (the relay then stops).
+    private func recordHalts() -> Bool {
+        let halts = supervisor.takePendingHalts()
+        guard !halts.isEmpty else { return true }
+        let recorded: [PartitionHalt]
+        do {
+            recorded = try PartitionNotices.record(halts, ledger: ledger, topics: policies.policy.topics)
+        } catch {
+            fail(RuntimeFailure(wrapping: error))
+            return false
+        }
+        for halt in recorded {
+            var metadata: Logger.Metadata = ["partition": "\(halt.topic)[\(halt.partition)]", "code": "\(halt.code.rawValue)"]
+            if let position = halt.position { metadata["ledger_position"] = "\(position)" }
+            if let offset = halt.offset { metadata["offset"] = "\(offset)" }
+            if let low = halt.logStart, let high = halt.logEnd { metadata["log"] = "\(low)..<\(high)" }
+            logger.error("intake halted on a partition whose offsets no longer match the ledger: \(halt.detail)", metadata: metadata)
+            metrics.partitionHalted(halt)
+        }
+        supervisor.pause(halts.map { TopicPartition(topic: $0.topic, partition: $0.partition) }, consumer: consumer)
+        publisher.nudge()
+        return true
+    }
+
+    /// Moves partitions (re-assigning them) and lets them flow; the halted ones stay paused. (A
+    /// pause survives re-assignment in librdkafka, so a halted partition that was re-based must be
+    /// resumed explicitly.)
+    private func move(_ positions: [TopicPartition: Int64]) async {
+        do {
+            try await consumer.onQueue { [consumer] () throws(KafkaError) in
+                try consumer.reposition(positions)
+                try consumer.resume(Array(positions.keys))
+            }
+        } catch {
+            logger.error("cannot move partitions", metadata: ["partitions": "\(positions.keys.sorted())", "error": "\(error)"])
+        }
+        supervisor.pause(supervisor.haltedPartitions, consumer: consumer)
+    }
+
+    /// Carries out the re-bases operators asked for while the daemon runs. Returns false when the
+    /// ledger could not be written.
+    private func carryOutRebaseRequests() async -> Bool {
+        let requests: [RebaseRequest]
+        do { requests = try ledger.pendingRebaseRequests() } catch {
+            logger.warning("cannot read re-base requests", metadata: ["error": "\(error)"])
+            return true
+        }
+        for request in requests {
+            let partition = TopicPartition(topic: request.topic, partition: request.partition)
+            let now = clock.now()
+            do {
+                if let problem = RebaseTarget.problem(topic: request.topic, partition: request.partition, target: request.target) {
+                    try ledger.write { tx in try tx.finishRebaseRequest(request.sequence, outcome: "refused: \(problem)", at: now) }
+                    logger.warning("re-base request refused", metadata: ["request": "\(request.sequence)", "why": "\(problem)"])
+                    continue
+                }
+                let result = try PartitionNotices.rebase(topic: request.topic, partition: request.partition, to: request.target, note: request.note,
+                                                         by: request.requestedBy, request: request.sequence, ledger: ledger,
+                                                         topics: policies.policy.topics, at: now)
+                logger.notice("partition re-based by an operator", metadata: [
+                    "partition": "\(partition)", "from": "\(result.previousPosition.map { "\($0)" } ?? "none")", "to": "\(result.newPosition)",
+                    "epoch": "\(result.epoch)", "by": "\(request.requestedBy)"])
+                supervisor.rebased(partition, to: request.target)
+                if supervisor.isAssigned(partition) { await move([partition: request.target]) }
+                publisher.nudge()
+            } catch {
+                fail(RuntimeFailure(wrapping: error))
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Records skipped because they were applied before: counted, and logged at debug level with
+    /// their ranges per partition.
+    private func logSkipped(_ skipped: [(TopicPartition, Int64)]) {
+        guard !skipped.isEmpty else { return }
+        metrics.skipped(skipped.map(\.0))
+        guard logger.logLevel <= .debug else { return }
+        for (partition, offsets) in Dictionary(grouping: skipped, by: \.0) {
+            let sorted = offsets.map(\.1).sorted()
+            logger.debug("skipped records applied before", metadata: [
+                "partition": "\(partition)", "offsets": "\(sorted.first!)...\(sorted.last!)", "count": "\(sorted.count)"])
+        }
+    }
+
+    func logOutcomes(_ outcomes: [IntakeOutcome]) {
+        for outcome in outcomes where outcome.outcome != "already_applied" {
+            var metadata: Logger.Metadata = [
+                "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)"]
+            if let id = outcome.requestID { metadata["request_id"] = "\(CanonicalUUID.string(id))" }
+            if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
+            if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
+            if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
+            if outcome.outcome == "foreign_response" {
+                logger.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered", metadata: metadata)
+            } else if outcome.deadLetterCode != nil {
+                logger.warning("record dead-lettered", metadata: metadata)
+            } else {
+                logger.info("record applied", metadata: metadata)
+            }
+        }
+    }
+}
+
+/// Checks on what an operator asks a partition to be re-based to.
+public enum RebaseTarget {
+    /// Why a re-base cannot be done as asked, or nil when it can.
+    public static func problem(topic: String, partition: Int32, target: Int64) -> String? {
+        if !TopicNames.isLegalTopicName(topic) { return "\"\(topic.prefix(64))\" is not a Kafka topic name" }
+        if partition < 0 { return "partition \(partition) is negative" }
+        if target < 0 && target != KafkaConsumer.beginning { return "target \(target) is neither an offset (0 or more) nor the beginning" }
+        return nil
+    }
+}
