@@ -17,6 +17,7 @@ public enum LedgerSchema {
         RelaySchema.migration,
         RelaySchemaV3.migration,
         RelaySchemaV4.migration,
+        RelaySchemaV5.migration,
     ]
 
     /// The highest schema version this binary knows.

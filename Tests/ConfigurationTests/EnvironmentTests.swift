@@ -153,7 +153,7 @@ import Testing
         #expect(EnvironmentOverrides.variableName(for: "sla.urgent.acknowledge") == "FREEZE_RELAY_SLA__URGENT__ACKNOWLEDGE")
         #expect(EnvironmentOverrides.variableName(forProperty: "sasl.username") == "FREEZE_RELAY_KAFKA__PROPERTIES__SASL_USERNAME")
         #expect(EnvironmentOverrides.variableName(forProperty: "ssl.endpoint.identification_algorithm") == nil)
-        #expect(EnvironmentOverrides.knownVariableNames.count == 25)
+        #expect(EnvironmentOverrides.knownVariableNames.count == 27)
     }
 
     @Test func everyKnownVariableIsAccepted() throws {
@@ -165,6 +165,8 @@ import Testing
             if name.contains("CHAIN__MIN_AMOUNT") { return "1" }
             if name.contains("CHAIN__") || name.contains("OUTBOX__") || name.contains("INTAKE__") { return "7" }
             if name.hasSuffix("DURABILITY") { return "normal" }
+            if name.hasSuffix("DEAD_LETTER_RETENTION") { return "7d" }
+            if name.hasSuffix("MAX_DEAD_LETTER_BYTES") { return "7MiB" }
             if name.hasSuffix("HTTP__LISTEN") { return "127.0.0.1:1" }
             if name.hasSuffix("LOGGING__LEVEL") { return "debug" }
             if name.hasSuffix("LOGGING__FORMAT") { return "json" }
@@ -178,5 +180,6 @@ import Testing
         #expect(config.topics.deadletter == "value-7")
         #expect(config.outbox.publishBatch == 7)
         #expect(config.sla.holdWarning == .seconds(7200))
+        #expect(config.ledger.deadLetterRetention == .seconds(7 * 86_400) && config.ledger.maxDeadLetterBytes == 7 << 20)
     }
 }
