@@ -33,6 +33,7 @@ public final class RelayDaemon: Sendable {
     private let processor: IntakeProcessor
     private let scheduler: DeadlineScheduler
     private let publisher: OutboxPublisher
+    private let deadLetterBudget: DeadLetterBudget
     private let state = Mutex(RunState())
 
     private struct RunState {
@@ -111,6 +112,7 @@ public final class RelayDaemon: Sendable {
                     "level": "\(item.deadline.level)", "late_ms": "\(item.lateness.components.seconds * 1000 + item.lateness.components.attoseconds / 1_000_000_000_000_000)"])
             }
         }
+        self.deadLetterBudget = DeadLetterBudget(ledger: ledger, maxBytes: settings.maxDeadLetterBytes, clock: clock, metrics: metrics, logger: logger)
         self.publisher = OutboxPublisher(ledger: ledger, producer: producer, clock: clock, logger: logger, batchSize: settings.publishBatchSize) { round, sent in
             observer.published(round, sent)
         }
@@ -127,6 +129,7 @@ public final class RelayDaemon: Sendable {
         // Events parked as unpublishable get one more chance: a limit may have been raised.
         let unparked = try ledger.unparkOutbox()
         if unparked > 0 { logger.notice("offering parked events to the broker again", metadata: ["count": "\(unparked)"]) }
+        deadLetterBudget.enforce() // the budget may have been lowered while the relay was stopped
         // Deadlines that came due while the relay was down fire now, in due order.
         try scheduler.fireDue()
         publisher.nudge()
@@ -287,6 +290,7 @@ public final class RelayDaemon: Sendable {
                 logger.warning("could not store offsets after applying a batch", metadata: ["error": "\(error)"])
             }
             observer.applied(outcomes)
+            if outcomes.contains(where: { $0.deadLetterCode != nil }) { deadLetterBudget.enforce() }
             logOutcomes(outcomes)
             scheduler.nudge()
             publisher.nudge()

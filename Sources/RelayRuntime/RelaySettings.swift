@@ -20,11 +20,15 @@ public struct RelaySettings: Sendable {
     public var maxOutboxBacklog: Int
     /// How long shutdown waits for the outbox to drain.
     public var shutdownDrainTimeout: Duration
+    /// The dead letters' stored payloads are kept under this many bytes; beyond it the oldest
+    /// lose their content (see `DeadLetterBudget`).
+    public var maxDeadLetterBytes: Int64
 
     public init(
         kafka: KafkaConfiguration, groupID: String = "freeze-relay", policy: RelayPolicy,
         ledgerPath: String = Ledger.defaultPath, durability: Durability = .full, intakeBatchSize: Int = 500,
-        publishBatchSize: Int = 500, maxOutboxBacklog: Int = 10_000, shutdownDrainTimeout: Duration = .seconds(10)
+        publishBatchSize: Int = 500, maxOutboxBacklog: Int = 10_000, shutdownDrainTimeout: Duration = .seconds(10),
+        maxDeadLetterBytes: Int64 = 256 << 20
     ) {
         self.kafka = kafka
         self.groupID = groupID
@@ -35,6 +39,7 @@ public struct RelaySettings: Sendable {
         self.publishBatchSize = publishBatchSize
         self.maxOutboxBacklog = maxOutboxBacklog
         self.shutdownDrainTimeout = shutdownDrainTimeout
+        self.maxDeadLetterBytes = maxDeadLetterBytes
     }
 
     /// Topics and patterns the relay consumes: police requests, every bank's responses (by

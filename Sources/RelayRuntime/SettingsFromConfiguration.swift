@@ -70,6 +70,6 @@ extension RelaySettings {
             kafka: kafka, groupID: configuration.kafka.groupID, policy: try RelayPolicy(configuration: configuration),
             ledgerPath: configuration.ledger.path, durability: configuration.ledger.durability == .full ? .full : .normal,
             intakeBatchSize: configuration.intake.batchSize, publishBatchSize: configuration.outbox.publishBatch,
-            maxOutboxBacklog: configuration.outbox.maxBacklog)
+            maxOutboxBacklog: configuration.outbox.maxBacklog, maxDeadLetterBytes: configuration.ledger.maxDeadLetterBytes)
     }
 }
