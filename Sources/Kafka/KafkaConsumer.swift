@@ -1,6 +1,7 @@
 import CRdKafka
 import Dispatch
 import Logging
+import LogThrottle
 import Synchronization
 
 /// A Kafka group consumer that never stores an offset the caller has not confirmed.
@@ -26,6 +27,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let retainedContext: Unmanaged<ClientContext>
     private let queue: DispatchQueue
     private let lifecycle = Mutex(Lifecycle.open)
+    /// Consume errors repeat (every poll while a topic is missing, every record of a broken
+    /// partition): per error code, the first 10 a minute are logged, then a summary count.
+    private let consumeErrors: ThrottledLog
 
     /// `abandoned`: closed the way a crash would, so `deinit` must not leave the group either.
     private enum Lifecycle { case open, closing, closed, abandoned }
@@ -71,6 +75,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         rd_kafka_poll_set_consumer(rk)
         self.handle = rk
         self.context = context
+        self.consumeErrors = ThrottledLog(logger: logger)
         self.retainedContext = retained
         self.groupID = groupID
         self.queue = DispatchQueue(label: "kafka.consumer.\(groupID)")
@@ -112,6 +117,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// up to `maxMessages`. Rebalance callbacks run inside this call. Blocks the calling thread.
     public func poll(maxMessages: Int, timeout: Duration) throws(KafkaError) -> [KafkaMessage] {
         try ensureOpen()
+        consumeErrors.flush()
         var batch: [KafkaMessage] = []
         var wait = Int32(clamping: timeout.milliseconds)
         while batch.count < maxMessages {
@@ -155,7 +161,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         if code == .fatal { throw KafkaError(code: code, message: text, isFatal: true, isRetriable: false) }
         // Consumer errors such as a subscribed topic that does not exist yet are informational:
         // librdkafka recovers by itself.
-        context.logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
+        consumeErrors.warning("consumer error", code: "\(code)", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
     }
 
     /// Marks records as processed: the next committed offset of each partition becomes the

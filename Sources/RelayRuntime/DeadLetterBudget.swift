@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Ledger
 import Logging
+import LogThrottle
 import Relay
 
 /// Keeps the dead letters the ledger stores within `RelaySettings.maxDeadLetterBytes`
@@ -13,7 +14,8 @@ struct DeadLetterBudget: Sendable {
     let maxBytes: Int64
     let clock: any RelayClock
     let metrics: RelayMetrics
-    let logger: Logger
+    /// Rate-limited: under a flood of junk, the budget is enforced after every batch.
+    let log: ThrottledLog
 
     /// Call after an intake batch that wrote dead letters, and at start (the budget may have
     /// been lowered). Within budget it costs one row read. A failure is logged, never thrown:
@@ -29,13 +31,14 @@ struct DeadLetterBudget: Sendable {
             var metadata: Logger.Metadata = [
                 "dropped": "\(trim.dropped)", "bytes_before": "\(trim.bytesBefore)", "bytes_after": "\(trim.bytesAfter)", "budget": "\(maxBytes)"]
             if trim.unreadable > 0 { metadata["unreadable"] = "\(trim.unreadable)" }
-            logger.notice("dropped the content of the oldest dead letters to keep them within ledger.max_dead_letter_bytes", metadata: metadata)
+            log.log(level: .notice, "dropped the content of the oldest dead letters to keep them within ledger.max_dead_letter_bytes",
+                    code: "dead_letter_budget", metadata: metadata)
             if trim.bytesAfter > maxBytes {
-                logger.warning("dead letters exceed ledger.max_dead_letter_bytes even in their minimal form; purge old ones (freeze-relay purge)",
-                               metadata: ["bytes": "\(trim.bytesAfter)", "budget": "\(maxBytes)"])
+                log.warning("dead letters exceed ledger.max_dead_letter_bytes even in their minimal form; purge old ones (freeze-relay purge)",
+                            code: "dead_letter_budget", metadata: ["bytes": "\(trim.bytesAfter)", "budget": "\(maxBytes)"])
             }
         } catch {
-            logger.error("could not keep dead letters within ledger.max_dead_letter_bytes", metadata: ["error": "\(error)"])
+            log.error("could not keep dead letters within ledger.max_dead_letter_bytes", code: "dead_letter_budget", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -34,6 +34,7 @@ public final class RelayDaemon: Sendable {
     private let scheduler: DeadlineScheduler
     private let publisher: OutboxPublisher
     private let deadLetterBudget: DeadLetterBudget
+    private let outcomeLog: OutcomeLog
     private let state = Mutex(RunState())
 
     private struct RunState {
@@ -112,7 +113,9 @@ public final class RelayDaemon: Sendable {
                     "level": "\(item.deadline.level)", "late_ms": "\(item.lateness.components.seconds * 1000 + item.lateness.components.attoseconds / 1_000_000_000_000_000)"])
             }
         }
-        self.deadLetterBudget = DeadLetterBudget(ledger: ledger, maxBytes: settings.maxDeadLetterBytes, clock: clock, metrics: metrics, logger: logger)
+        self.outcomeLog = OutcomeLog(logger: logger)
+        self.deadLetterBudget = DeadLetterBudget(ledger: ledger, maxBytes: settings.maxDeadLetterBytes, clock: clock, metrics: metrics,
+                                                 log: outcomeLog.refusals)
         self.publisher = OutboxPublisher(ledger: ledger, producer: producer, clock: clock, logger: logger, batchSize: settings.publishBatchSize) { round, sent in
             observer.published(round, sent)
         }
@@ -163,6 +166,7 @@ public final class RelayDaemon: Sendable {
         await schedulerTask.value
         do { try consumer.close() } catch { logger.warning("closing the consumer failed", metadata: ["error": "\(error)"]) }
         ledger.close()
+        outcomeLog.flushAll()
         if let failure = state.withLock({ $0.failure }) {
             logger.critical("freeze-relay stopped: \(failure)")
             throw failure
@@ -267,6 +271,7 @@ public final class RelayDaemon: Sendable {
                 logger.warning("poll failed; retrying", metadata: ["error": "\(error)"])
                 continue
             }
+            outcomeLog.flush()
             guard !batch.isEmpty else { continue }
             if state.withLock({ $0.crashed }) { return }
             let outcomes: [IntakeOutcome]
@@ -291,27 +296,9 @@ public final class RelayDaemon: Sendable {
             }
             observer.applied(outcomes)
             if outcomes.contains(where: { $0.deadLetterCode != nil }) { deadLetterBudget.enforce() }
-            logOutcomes(outcomes)
+            outcomeLog.write(outcomes)
             scheduler.nudge()
             publisher.nudge()
-        }
-    }
-
-    private func logOutcomes(_ outcomes: [IntakeOutcome]) {
-        for outcome in outcomes where outcome.outcome != "already_applied" {
-            var metadata: Logger.Metadata = [
-                "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)"]
-            if let id = outcome.requestID { metadata["request_id"] = "\(CanonicalUUID.string(id))" }
-            if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
-            if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
-            if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
-            if outcome.outcome == "foreign_response" {
-                logger.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered", metadata: metadata)
-            } else if outcome.deadLetterCode != nil {
-                logger.warning("record dead-lettered", metadata: metadata)
-            } else {
-                logger.info("record applied", metadata: metadata)
-            }
         }
     }
 }
