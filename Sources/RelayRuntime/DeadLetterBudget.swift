@@ -52,13 +52,12 @@ enum MinimalDeadLetterForm {
     /// The minimal form of a stored dead letter's payload, with the Kafka key it is then
     /// published under; nil when the payload is not a dead letter this relay can read.
     static func make(_ payload: [UInt8]) -> MinimalDeadLetter? {
-        guard var letter = try? EventDecoder.decode(DeadLetter.self, from: payload) else { return nil }
-        letter.key = nil
-        letter.value = nil
-        letter.valueTruncated = false
-        letter.valueSize = nil
-        letter.headers = []
-        letter.reason.message = ContractText.fitted(letter.reason.message, limit: ContractLimits.detail - statement.count) + statement
+        guard let full = try? EventDecoder.decode(DeadLetter.self, from: payload) else { return nil }
+        // Built afresh from what is kept, so that no field describing the content survives.
+        var reason = full.reason
+        reason.message = ContractText.fitted(reason.message, limit: ContractLimits.detail - statement.count) + statement
+        let letter = DeadLetter(id: full.id, createdAt: full.createdAt, source: full.source, key: nil, value: nil, headers: [],
+                                reason: reason, deadLetteredAt: full.deadLetteredAt)
         guard let encoded = try? EventEncoder.encode(letter) else { return nil }
         // The original key is part of the content; the position names the record instead.
         let source = letter.source
