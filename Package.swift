@@ -31,11 +31,16 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // Rate limits for log lines that can repeat by the thousand, with summary counts. No freeze-relay knowledge.
+        .target(
+            name: "LogThrottle",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
         // A thin, safe Kafka layer: producer, consumer, admin bits, mock cluster. No freeze-relay knowledge.
         .target(
             name: "Kafka",
             dependencies: [
-                "CRdKafka",
+                "CRdKafka", "LogThrottle",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "RelayRuntime",
             dependencies: [
-                "Kafka", "Ledger", "Contracts", "Relay", "Configuration",
+                "Kafka", "Ledger", "Contracts", "Relay", "Configuration", "LogThrottle",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -80,11 +85,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(name: "LogThrottleTests", dependencies: ["LogThrottle", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], exclude: ["validate_examples.py"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts"]),
-        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay"]),
+        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay", "LogThrottle"]),
         // The operator commands, driven in-process against fixture ledgers (tests may import an executable target).
         .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "Ledger", "Relay", "Contracts", "RelayRuntime", "Kafka"]),
     ],

@@ -1,6 +1,7 @@
 import CRdKafka
 import Dispatch
 import Logging
+import LogThrottle
 import Synchronization
 
 /// A Kafka group consumer that never stores an offset the caller has not confirmed.
@@ -26,6 +27,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let retainedContext: Unmanaged<ClientContext>
     private let queue: DispatchQueue
     private let lifecycle = Mutex(Lifecycle.open)
+    /// Consume errors repeat (every poll while a topic is missing, every record of a broken
+    /// partition): per error code, the first 10 a minute are logged, then a summary count.
+    private let consumeErrors: ThrottledLog
 
     /// `abandoned`: closed the way a crash would, so `deinit` must not leave the group either.
     private enum Lifecycle { case open, closing, closed, abandoned }
@@ -71,6 +75,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         rd_kafka_poll_set_consumer(rk)
         self.handle = rk
         self.context = context
+        self.consumeErrors = ThrottledLog(logger: logger)
         self.retainedContext = retained
         self.groupID = groupID
         self.queue = DispatchQueue(label: "kafka.consumer.\(groupID)")
@@ -113,8 +118,10 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Errors about single partitions are logged and dropped; use `pollBatch` to act on them.
     public func poll(maxMessages: Int, timeout: Duration) throws(KafkaError) -> [KafkaMessage] {
         let batch = try pollBatch(maxMessages: maxMessages, timeout: timeout)
+        // Consumer errors such as a subscribed topic that does not exist yet are informational:
+        // librdkafka recovers by itself. They repeat every poll, so they are rate-limited.
         for problem in batch.partitionErrors {
-            context.logger.warning("consumer error", metadata: ["error": "\(problem.error)", "kafka.client": "\(context.clientName)"])
+            consumeErrors.warning("consumer error", code: "\(problem.error.code)", metadata: ["error": "\(problem.error)", "kafka.client": "\(context.clientName)"])
         }
         return batch.messages
     }
@@ -125,6 +132,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// (set `auto.offset.reset` to `error` to get them).
     public func pollBatch(maxMessages: Int, timeout: Duration) throws(KafkaError) -> ConsumedBatch {
         try ensureOpen()
+        consumeErrors.flush()
         var batch = ConsumedBatch()
         var wait = Int32(clamping: timeout.milliseconds)
         while batch.messages.count < maxMessages {

@@ -15,7 +15,8 @@ enum Backup {
     /// writer keeps committing meanwhile. (Copying in smaller steps would restart whenever the
     /// writer commits, and could never finish under steady load.) It is written to
     /// `<target>.partial` and renamed into place when complete, so `target` never names a
-    /// half-written file.
+    /// half-written file. Both are owner-only (0600), and so are the directories it creates
+    /// (0700), whatever the umask.
     static func copy(from source: Connection, to target: String) throws(LedgerError) {
         let target = FileSystem.absolute(target)
         guard FileSystem.kind(of: target) == .missing else { throw .backupTargetExists(path: target) }
@@ -23,6 +24,9 @@ enum Backup {
         try FileSystem.createDirectories(directory, for: target)
         let partial = target + ".partial"
         unlink(partial) // left over from an interrupted earlier backup, if any
+        // Created owner-only before SQLite opens it: SQLite would create it 0644, and the backup
+        // is the whole ledger, personal data included. The rename keeps the mode.
+        try FileSystem.createOwnerOnlyFile(partial, for: target)
 
         var destination: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE

@@ -4,6 +4,12 @@
 /// Opening it creates the file (and its directory) if missing, switches it to WAL mode, sets the
 /// configured durability and applies pending migrations. Every failure is a `LedgerError`.
 ///
+/// The ledger holds personal data, so its files are the owner's alone: the file, its `-wal`
+/// and `-shm`, and the lock file are created 0600 and the directories the ledger creates 0700,
+/// whatever the umask. A ledger that already exists with wider permissions (written by an
+/// older binary) has its group and other bits removed when a writer opens it; nothing is ever
+/// loosened, and a file the process may write but does not own keeps its mode.
+///
 /// The API is synchronous: each call blocks its thread for the duration of the SQLite work
 /// (and, when another connection holds a lock, for up to the busy timeout).
 public final class Ledger: Sendable {
@@ -55,6 +61,7 @@ public final class Ledger: Sendable {
         let connection: Connection
         let version: Int
         do throws(LedgerError) {
+            if FileSystem.kind(of: path) == .missing { try FileSystem.createOwnerOnlyFile(path, for: path) }
             connection = try Connection.open(path: path, mode: .writer, busyTimeout: configuration.busyTimeout)
         } catch {
             lockFile.release()
@@ -65,6 +72,9 @@ public final class Ledger: Sendable {
             // happen to a file that is not ours or is too new for us.
             let state = try Migrator.inspect(connection)
             try Migrator.checkIdentity(state, path: path)
+            // A ledger written by an older binary may be world-readable: tighten it (and its WAL
+            // files, which SQLite creates with the ledger's mode) now that it is known to be ours.
+            for file in [path, path + "-wal", path + "-shm"] { FileSystem.restrictToOwner(file) }
             let known = migrations.last?.version ?? 0
             guard state.userVersion <= known else {
                 throw .schemaTooNew(path: path, fileVersion: state.userVersion, knownVersion: known)

@@ -18,6 +18,7 @@ public enum LedgerSchema {
         RelaySchemaV3.migration,
         RelaySchemaV4.migration,
         PartitionSchema.migration,
+        DeadLetterStatsSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

@@ -14,13 +14,20 @@ public struct PurgeResult: Sendable, Hashable {
     public var auditRows: Int
     /// Sent events keyed by a purged case or request.
     public var outboxRows: Int
+    /// Sent dead letters created before `deadLetterCutoff`, removed, per reason code.
+    public var deadLetters: [String: Int]
+    /// The dead letters' cutoff (now minus their retention), when dead letters were purged.
+    public var deadLetterCutoff: Timestamp?
     /// The sequence number of the audit row recording the purge.
     public var auditSequence: Int64
 
     public var cases: Int { caseIDs.count }
+    /// All dead letters removed.
+    public var deadLetterCount: Int { deadLetters.values.reduce(0, +) }
 
     public init(caseIDs: [String], requests: Int, deadlines: Int, escalations: Int, responses: Int, edges: Int,
-                auditRows: Int, outboxRows: Int, auditSequence: Int64) {
+                auditRows: Int, outboxRows: Int, deadLetters: [String: Int] = [:], deadLetterCutoff: Timestamp? = nil,
+                auditSequence: Int64) {
         self.caseIDs = caseIDs
         self.requests = requests
         self.deadlines = deadlines
@@ -29,6 +36,8 @@ public struct PurgeResult: Sendable, Hashable {
         self.edges = edges
         self.auditRows = auditRows
         self.outboxRows = outboxRows
+        self.deadLetters = deadLetters
+        self.deadLetterCutoff = deadLetterCutoff
         self.auditSequence = auditSequence
     }
 }
@@ -37,13 +46,17 @@ extension Ledger {
     /// Deletes finished cases: those all of whose requests are closed (final), the last of them
     /// before `cutoff`. With each case go its requests, timers, escalations (open ones too),
     /// remembered bank answers, money-flow edges, audit rows, and the *sent* outbox events keyed
-    /// by the case or one of its requests; unsent events are never deleted. Then one audit row
-    /// (no request, no case, cause `purge`) records the cutoff, the counts and `note`. All in one
-    /// transaction. Consumer positions are left alone.
+    /// by the case or one of its requests; unsent events are never deleted. With
+    /// `deadLettersBefore`, the *sent* dead letters created before it go too (their retention;
+    /// unsent ones never), counted per reason code. Then one audit row (no request, no case,
+    /// cause `purge`) records the cutoffs, the counts and `note`. All in one transaction.
+    /// Consumer positions are left alone.
     ///
     /// Cost: finding the cases reads the whole `requests` table (a maintenance command, run
-    /// rarely); every delete goes through an index.
-    public func purge(closedBefore cutoff: Timestamp, note: String, at time: Timestamp) throws -> PurgeResult {
+    /// rarely); every delete goes through an index. Counting dead letters per reason reads the
+    /// payloads of those purged.
+    public func purge(closedBefore cutoff: Timestamp, deadLettersBefore deadLetterCutoff: Timestamp? = nil,
+                      note: String, at time: Timestamp) throws -> PurgeResult {
         try transaction { db in
             let caseIDs = try db.query("""
                 SELECT case_id FROM requests GROUP BY case_id
@@ -53,14 +66,34 @@ extension Ledger {
             var result = PurgeResult(caseIDs: caseIDs, requests: 0, deadlines: 0, escalations: 0, responses: 0, edges: 0,
                                      auditRows: 0, outboxRows: 0, auditSequence: 0)
             for caseID in caseIDs { try PurgeCase.delete(caseID, db: db, into: &result) }
-            let detail = "purged \(result.cases) case(s) with \(result.requests) request(s), all closed before \(cutoff.rfc3339)"
+            if let deadLetterCutoff {
+                result.deadLetterCutoff = deadLetterCutoff
+                result.deadLetters = try DeadLetterRows.sentCountsByReason(before: deadLetterCutoff, db: db)
+                let deleted = try DeadLetterRows.deleteSent(before: deadLetterCutoff, db: db)
+                guard deleted == result.deadLetterCount else {
+                    throw LedgerError.misuse("purge counted \(result.deadLetterCount) dead letter(s) but deleted \(deleted)")
+                }
+            }
+            var detail = "purged \(result.cases) case(s) with \(result.requests) request(s), all closed before \(cutoff.rfc3339)"
                 + " (\(result.deadlines) timer(s), \(result.escalations) escalation(s), \(result.responses) answer(s),"
-                + " \(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) sent event(s)); note: \(note)"
+                + " \(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) sent event(s))"
+            if let deadLetterCutoff {
+                detail += "; \(result.deadLetterCount) sent dead letter(s) created before \(deadLetterCutoff.rfc3339)"
+                    + PurgeResult.reasonList(result.deadLetters)
+            }
+            detail += "; note: \(note)"
             try AuditRows.insert(AuditEntry(at: time, requestID: nil, caseID: nil, bankID: nil, cause: "purge",
                                             oldState: nil, newState: nil, detail: detail), db: db)
             result.auditSequence = db.lastInsertRowID
             return result
         }
+    }
+}
+
+extension PurgeResult {
+    /// ` (invalid_json 3, too_large 1)`, by code; empty when there are none.
+    public static func reasonList(_ counts: [String: Int]) -> String {
+        counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
     }
 }
 

@@ -29,8 +29,9 @@ final class WriterLockFile {
     /// Takes the lock for the ledger at `ledgerPath` without waiting.
     static func acquire(for ledgerPath: String) throws(LedgerError) -> WriterLockFile {
         let lockPath = ledgerPath + ".lock"
-        // O_CLOEXEC: a child process must not inherit (and so keep holding) the lock.
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Owner-only like the ledger; O_CLOEXEC: a child process must not inherit (and so keep
+        // holding) the lock.
+        let descriptor = FileSystem.openOwnerOnly(lockPath)
         guard descriptor >= 0 else {
             let reason = "cannot open its lock file \(lockPath): \(FileSystem.describe(errno: errno))"
             if FileSystem.kind(of: ledgerPath) == .missing {

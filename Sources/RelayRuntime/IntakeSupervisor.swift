@@ -2,6 +2,7 @@ import Contracts
 import Kafka
 import Ledger
 import Logging
+import LogThrottle
 import Synchronization
 
 /// The daemon's live view of the partitions it reads: it runs `PartitionContinuity` against the
@@ -26,11 +27,14 @@ final class IntakeSupervisor: Sendable {
     let ledger: Ledger
     let clock: any RelayClock
     let logger: Logger
+    /// Consumer errors repeat every poll while they last (a topic that does not exist yet).
+    private let consumerErrors: ThrottledLog
 
     init(ledger: Ledger, clock: any RelayClock, logger: Logger) {
         self.ledger = ledger
         self.clock = clock
         self.logger = logger
+        self.consumerErrors = ThrottledLog(logger: logger)
         let now = clock.now()
         state = Mutex(State(assignmentChangedAt: now, lastProgressAt: now))
     }
@@ -155,9 +159,10 @@ final class IntakeSupervisor: Sendable {
     /// range halts the partition.
     func handle(_ errors: [PartitionError], consumer: KafkaConsumer) -> [TopicPartition] {
         var startAtBeginning: [TopicPartition] = []
+        consumerErrors.flush()
         for problem in errors {
             guard let partition = problem.topicPartition else {
-                logger.warning("consumer error", metadata: ["error": "\(problem.error)"])
+                consumerErrors.warning("consumer error", code: "\(problem.error.code)", metadata: ["error": "\(problem.error)"])
                 continue
             }
             switch problem.kind {
@@ -171,7 +176,7 @@ final class IntakeSupervisor: Sendable {
                     state.withLock { $0.pendingHalts.append(halt) }
                 }
             case .other:
-                logger.warning("consumer error", metadata: ["partition": "\(partition)", "error": "\(problem.error)"])
+                consumerErrors.warning("consumer error", code: "\(problem.error.code)", metadata: ["partition": "\(partition)", "error": "\(problem.error)"])
             }
         }
         return startAtBeginning

@@ -13,15 +13,40 @@ public protocol RelayClock: Sendable {
 }
 
 /// Wall-clock time.
+///
+/// Sleeping re-reads the wall clock at least every `recheckInterval` (one second unless told
+/// otherwise) instead of sleeping the whole way: the process sleeps on a monotonic clock, so
+/// a forward jump of the wall clock (NTP stepping it, a suspended VM resuming) would otherwise
+/// be noticed only when the whole sleep ends, up to a day late for an idle relay.
 public struct SystemClock: RelayClock {
-    public init() {}
+    /// The longest single sleep before the wall clock is read again.
+    public let recheckInterval: Duration
+    private let wallTime: @Sendable () -> Timestamp
+    private let pause: @Sendable (Duration) async throws -> Void
 
-    public func now() -> Timestamp { Timestamp(Date()) }
+    /// The real clock, re-checked every second.
+    public init() {
+        self.init(recheckInterval: .seconds(1))
+    }
+
+    /// A system clock with its parts replaced, for tests: `wallTime` reads the time and
+    /// `pause` waits (`Task.sleep` by default).
+    public init(recheckInterval: Duration,
+                wallTime: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
+                pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+        self.recheckInterval = max(recheckInterval, .milliseconds(1))
+        self.wallTime = wallTime
+        self.pause = pause
+    }
+
+    public func now() -> Timestamp { wallTime() }
 
     public func sleep(until deadline: Timestamp) async throws {
-        let seconds = deadline.date.timeIntervalSinceNow
-        guard seconds > 0 else { return }
-        try await Task.sleep(for: .milliseconds(Int64(min(seconds, 86_400) * 1000) + 1))
+        while true {
+            let remaining = wallTime().duration(until: deadline)
+            guard remaining > .zero else { return }
+            try await pause(min(remaining, recheckInterval))
+        }
     }
 }
 

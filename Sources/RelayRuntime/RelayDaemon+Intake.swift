@@ -21,6 +21,7 @@ extension RelayDaemon {
                 logger.warning("poll failed; retrying", metadata: ["error": "\(error)"])
                 continue
             }
+            outcomeLog.flush()
             if state.withLock({ $0.crashed }) { return }
             if ContinuousClock.now >= nextRebaseCheck {
                 nextRebaseCheck = ContinuousClock.now + .seconds(1)
@@ -61,7 +62,8 @@ extension RelayDaemon {
             logSkipped(sorted.verified.map { ($0.topicPartition, $0.offset) } + outcomes.filter { $0.outcome == "already_applied" }.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) })
             guard !outcomes.isEmpty else { continue }
             observer.applied(outcomes)
-            logOutcomes(outcomes)
+            if outcomes.contains(where: { $0.deadLetterCode != nil }) { deadLetterBudget.enforce() }
+            outcomeLog.write(outcomes)
             scheduler.nudge()
             publisher.nudge()
         }
@@ -151,24 +153,6 @@ extension RelayDaemon {
             let sorted = offsets.map(\.1).sorted()
             logger.debug("skipped records applied before", metadata: [
                 "partition": "\(partition)", "offsets": "\(sorted.first!)...\(sorted.last!)", "count": "\(sorted.count)"])
-        }
-    }
-
-    func logOutcomes(_ outcomes: [IntakeOutcome]) {
-        for outcome in outcomes where outcome.outcome != "already_applied" {
-            var metadata: Logger.Metadata = [
-                "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)"]
-            if let id = outcome.requestID { metadata["request_id"] = "\(CanonicalUUID.string(id))" }
-            if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
-            if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
-            if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
-            if outcome.outcome == "foreign_response" {
-                logger.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered", metadata: metadata)
-            } else if outcome.deadLetterCode != nil {
-                logger.warning("record dead-lettered", metadata: metadata)
-            } else {
-                logger.info("record applied", metadata: metadata)
-            }
         }
     }
 }

@@ -34,6 +34,8 @@ public final class RelayDaemon: Sendable {
     let supervisor: IntakeSupervisor
     let scheduler: DeadlineScheduler
     let publisher: OutboxPublisher
+    let deadLetterBudget: DeadLetterBudget
+    let outcomeLog: OutcomeLog
     let state = Mutex(RunState())
 
     struct RunState {
@@ -104,6 +106,9 @@ public final class RelayDaemon: Sendable {
                     "level": "\(item.deadline.level)", "late_ms": "\(item.lateness.components.seconds * 1000 + item.lateness.components.attoseconds / 1_000_000_000_000_000)"])
             }
         }
+        self.outcomeLog = OutcomeLog(logger: logger)
+        self.deadLetterBudget = DeadLetterBudget(ledger: ledger, maxBytes: settings.maxDeadLetterBytes, clock: clock, metrics: metrics,
+                                                 log: outcomeLog.refusals)
         self.publisher = OutboxPublisher(ledger: ledger, producer: producer, clock: clock, logger: logger, batchSize: settings.publishBatchSize) { round, sent in
             observer.published(round, sent)
         }
@@ -120,6 +125,7 @@ public final class RelayDaemon: Sendable {
         // Events parked as unpublishable get one more chance: a limit may have been raised.
         let unparked = try ledger.unparkOutbox()
         if unparked > 0 { logger.notice("offering parked events to the broker again", metadata: ["count": "\(unparked)"]) }
+        deadLetterBudget.enforce() // the budget may have been lowered while the relay was stopped
         // Deadlines that came due while the relay was down fire now, in due order.
         try scheduler.fireDue()
         publisher.nudge()
@@ -153,6 +159,7 @@ public final class RelayDaemon: Sendable {
         await schedulerTask.value
         do { try consumer.close() } catch { logger.warning("closing the consumer failed", metadata: ["error": "\(error)"]) }
         ledger.close()
+        outcomeLog.flushAll()
         if let failure = state.withLock({ $0.failure }) {
             logger.critical("freeze-relay stopped: \(failure)")
             throw failure

@@ -80,6 +80,20 @@ public final class RelayMetrics: Sendable {
         }
     }
 
+    /// The dead letters the ledger stores: `freeze_relay_dead_letter_bytes` (their payloads),
+    /// `freeze_relay_dead_letters_stored` and `freeze_relay_dead_letters_content_dropped`.
+    func deadLetterStats(_ stats: DeadLetterStats) {
+        gauge("freeze_relay_dead_letter_bytes", value: Double(stats.payloadBytes))
+        gauge("freeze_relay_dead_letters_stored", value: Double(stats.stored))
+        gauge("freeze_relay_dead_letters_content_dropped", value: Double(stats.contentDropped))
+    }
+
+    /// Dead letters whose content was dropped to keep the ledger within its dead-letter budget.
+    func deadLetterContentDropped(_ count: Int) {
+        guard count > 0 else { return }
+        Counter(label: "freeze_relay_dead_letter_payloads_trimmed_total", dimensions: [], factory: factory).increment(by: count)
+    }
+
     // MARK: Scrape-time refresh
 
     /// Sets every ledger- and consumer-derived gauge, and feeds newly answered requests into the
@@ -101,6 +115,7 @@ public final class RelayMetrics: Sendable {
                 return answered == 0 ? nil : ([row.bankID.rawValue], Double(row.inTime) / Double(answered))
             })
         }
+        if let stats = try? ledger.reader.deadLetterStats() { deadLetterStats(stats) }
         feedLatencies(from: ledger, now: now)
         setGauges("freeze_relay_consumer_lag", ["topic", "partition"],
                   lag.compactMap { entry in entry.lag.map { ([entry.topicPartition.topic, "\(entry.topicPartition.partition)"], Double($0)) } })

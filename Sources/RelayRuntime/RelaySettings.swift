@@ -23,12 +23,16 @@ public struct RelaySettings: Sendable {
     /// Readiness fails when records wait but nothing was applied for this long, or when no
     /// partition was assigned for this long (measured on the relay's clock).
     public var intakeStallTimeout: Duration
+    /// The dead letters' stored payloads are kept under this many bytes; beyond it the oldest
+    /// lose their content (see `DeadLetterBudget`).
+    public var maxDeadLetterBytes: Int64
 
     public init(
         kafka: KafkaConfiguration, groupID: String = "freeze-relay", policy: RelayPolicy,
         ledgerPath: String = Ledger.defaultPath, durability: Durability = .full, intakeBatchSize: Int = 500,
         publishBatchSize: Int = 500, maxOutboxBacklog: Int = 10_000, shutdownDrainTimeout: Duration = .seconds(10),
-        intakeStallTimeout: Duration = .seconds(60)
+        intakeStallTimeout: Duration = .seconds(60),
+        maxDeadLetterBytes: Int64 = 256 << 20
     ) {
         self.kafka = kafka
         self.groupID = groupID
@@ -40,6 +44,7 @@ public struct RelaySettings: Sendable {
         self.maxOutboxBacklog = maxOutboxBacklog
         self.shutdownDrainTimeout = shutdownDrainTimeout
         self.intakeStallTimeout = intakeStallTimeout
+        self.maxDeadLetterBytes = maxDeadLetterBytes
     }
 
     /// Topics and patterns the relay consumes: police requests, every bank's responses (by

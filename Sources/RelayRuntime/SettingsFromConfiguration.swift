@@ -70,6 +70,7 @@ extension RelaySettings {
             kafka: kafka, groupID: configuration.kafka.groupID, policy: try RelayPolicy(configuration: configuration),
             ledgerPath: configuration.ledger.path, durability: configuration.ledger.durability == .full ? .full : .normal,
             intakeBatchSize: configuration.intake.batchSize, publishBatchSize: configuration.outbox.publishBatch,
-            maxOutboxBacklog: configuration.outbox.maxBacklog, intakeStallTimeout: configuration.intake.stallTimeout)
+            maxOutboxBacklog: configuration.outbox.maxBacklog, intakeStallTimeout: configuration.intake.stallTimeout,
+            maxDeadLetterBytes: configuration.ledger.maxDeadLetterBytes)
     }
 }

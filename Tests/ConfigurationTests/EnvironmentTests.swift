@@ -153,7 +153,7 @@ import Testing
         #expect(EnvironmentOverrides.variableName(for: "sla.urgent.acknowledge") == "FREEZE_RELAY_SLA__URGENT__ACKNOWLEDGE")
         #expect(EnvironmentOverrides.variableName(forProperty: "sasl.username") == "FREEZE_RELAY_KAFKA__PROPERTIES__SASL_USERNAME")
         #expect(EnvironmentOverrides.variableName(forProperty: "ssl.endpoint.identification_algorithm") == nil)
-        #expect(EnvironmentOverrides.knownVariableNames.count == 25)
+        #expect(EnvironmentOverrides.knownVariableNames.count == 28)
     }
 
     @Test func everyKnownVariableIsAccepted() throws {
@@ -162,9 +162,12 @@ import Testing
             if name.hasSuffix("ACKNOWLEDGE") { return "1m" }
             if name.hasSuffix("FREEZE") || name.hasSuffix("HOLD_WARNING") { return "2h" }
             if name.hasSuffix("ESCALATION_STEPS") { return "1m,2m" }
+            if name.hasSuffix("STALL_TIMEOUT") { return "90s" }
             if name.contains("CHAIN__MIN_AMOUNT") { return "1" }
             if name.contains("CHAIN__") || name.contains("OUTBOX__") || name.contains("INTAKE__") { return "7" }
             if name.hasSuffix("DURABILITY") { return "normal" }
+            if name.hasSuffix("DEAD_LETTER_RETENTION") { return "7d" }
+            if name.hasSuffix("MAX_DEAD_LETTER_BYTES") { return "7MiB" }
             if name.hasSuffix("HTTP__LISTEN") { return "127.0.0.1:1" }
             if name.hasSuffix("LOGGING__LEVEL") { return "debug" }
             if name.hasSuffix("LOGGING__FORMAT") { return "json" }
@@ -177,6 +180,8 @@ import Testing
         #expect(config.kafka.clientID == "value-7")
         #expect(config.topics.deadletter == "value-7")
         #expect(config.outbox.publishBatch == 7)
+        #expect(config.intake.stallTimeout == .seconds(90))
         #expect(config.sla.holdWarning == .seconds(7200))
+        #expect(config.ledger.deadLetterRetention == .seconds(7 * 86_400) && config.ledger.maxDeadLetterBytes == 7 << 20)
     }
 }

@@ -1,7 +1,11 @@
+import Contracts
 import Foundation
+import Kafka
+import Relay
 import Testing
 @testable import FreezeRelay
 @testable import Ledger
+@testable import RelayRuntime
 
 @Suite("freeze-relay purge")
 struct PurgeCommandTests {
@@ -89,5 +93,78 @@ struct PurgeCommandTests {
         let missing = fixture.file("none.sqlite")
         #expect(await exitStatus(try PurgeCommand.parse(["--database", missing, "--closed-before", "30d"])) == 3)
         #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
+    // MARK: Dead letters
+
+    /// Adds dead letters to the fixture, built as the daemon builds them: 45 days old and sent
+    /// (2 invalid_json, 1 too_large), 45 days old and never sent (invalid_json), 5 days old and
+    /// sent (invalid_json). Returns their event ids in that order.
+    @discardableResult
+    static func addDeadLetters(to fixture: FixtureLedger) throws -> [UUID] {
+        let ledger = try Ledger.open(at: fixture.path, configuration: LedgerConfiguration(durability: .normal))
+        defer { ledger.close() }
+        let letters: [(days: Int64, code: DeadLetterCode, sent: Bool)] = [
+            (-45, .invalidJSON, true), (-45, .invalidJSON, true), (-45, .tooLarge, true), (-45, .invalidJSON, false), (-5, .invalidJSON, true),
+        ]
+        var ids: [UUID] = []
+        for (offset, letter) in letters.enumerated() {
+            let now = at(minutes: 0, days: letter.days)
+            let record = KafkaMessage(topic: "freeze.requests", partition: 0, offset: Int64(1000 + offset), key: Array("k\(offset)".utf8),
+                                      value: Array("{ not json, Holder Name KZ00 \(offset)".utf8))
+            let outgoing = OutboxEncoding.deadLetter(record, refusal: Refusal(code: letter.code, path: nil, message: "refused"), policy: fixturePolicy,
+                                                     cause: .record(topic: record.topic, partition: 0, offset: record.offset, eventID: nil), now: now)
+            let message = try OutboxEncoding.encode(outgoing)
+            try ledger.write { tx in try tx.apply(Effects(), outbox: [message], at: now) }
+            let sequence = try #require(try ledger.pendingOutbox(limit: 1000).first { $0.message.eventID == message.eventID }?.sequence)
+            if letter.sent { try ledger.markSent([(sequence, 0, sequence)], at: now) }
+            ids.append(message.eventID)
+        }
+        return ids
+    }
+
+    func deadLetterIDs() throws -> [UUID] {
+        let reader = try fixture.reader()
+        defer { reader.close() }
+        return try reader.read { db in
+            try db.query("SELECT event_id FROM outbox WHERE event_type = 'dead_letter' ORDER BY seq") { row in UUID(uuidString: try row["event_id"])! }
+        }
+    }
+
+    @Test("sent dead letters older than their retention (30 days by default) go; unsent and recent ones stay")
+    func deadLettersPastRetention() throws {
+        let ids = try Self.addDeadLetters(to: fixture)
+        let output = try purge(["--closed-before", "30d", "--note", "OPS-9"]).output()
+        #expect(try deadLetterIDs() == [ids[3], ids[4]])
+        #expect(output.contains("3 sent dead letter(s) created before 2026-01-31T11:00:00Z"), "\(output)")
+        let table = try #require(output.split(separator: "\n").drop { !$0.hasPrefix("DEAD LETTER REASON") }.map(String.init) as [String]?)
+        #expect(table.contains { $0.hasPrefix("invalid_json") && $0.hasSuffix(" 2") }, "\(output)")
+        #expect(table.contains { $0.hasPrefix("too_large") && $0.hasSuffix(" 1") }, "\(output)")
+        let reader = try fixture.reader()
+        defer { reader.close() }
+        let note: String? = try reader.read { db in try db.scalar("SELECT detail FROM audit WHERE cause = 'purge'") }
+        #expect(note?.contains("3 sent dead letter(s) created before 2026-01-31T11:00:00Z (invalid_json 2, too_large 1)") == true, "\(note ?? "")")
+    }
+
+    @Test("the dead-letter retention comes from ledger.dead_letter_retention; the dry run shows the same and writes nothing")
+    func deadLetterRetentionIsConfigured() throws {
+        let ids = try Self.addDeadLetters(to: fixture)
+        let config = fixture.file("relay.yaml")
+        try "ledger:\n  dead_letter_retention: 4d\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let dry = try purge(["--config", config, "--closed-before", "30d", "--dry-run", "--format", "json"]).output()
+        let document = try jsonObject(dry)
+        let deadLetters = try #require(document["dead_letters"] as? [String: Any])
+        #expect(deadLetters["created_before"] as? String == "2026-02-26T11:00:00Z")
+        #expect(deadLetters["by_reason"] as? [String: Int] == ["invalid_json": 3, "too_large": 1])
+        #expect(deadLetters["count"] as? Int == 4)
+        #expect(document["dry_run"] as? Bool == true)
+        #expect(try deadLetterIDs() == ids)
+
+        let real = try jsonObject(try purge(["--config", config, "--closed-before", "30d", "--format", "json"]).output())
+        #expect((real["dead_letters"] as? [String: Any])?["by_reason"] as? [String: Int] == ["invalid_json": 3, "too_large": 1])
+        #expect(real["dry_run"] as? Bool == false)
+        #expect((real["cases"] as? [String]) == [Cases.oldCancelled, Cases.oldRejected])
+        #expect(real["audit_entry"] as? Int != nil)
+        #expect(try deadLetterIDs() == [ids[3]])
     }
 }

@@ -57,4 +57,17 @@ import Testing
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "sorted by the index itself: \(plan)")
         }
     }
+
+    @Test func deadLettersAreTrimmedAndPurgedThroughTheirPartialIndexes() async throws {
+        try await withRelayLedger { ledger, _ in
+            try QueryDataset.build(ledger)
+            let trim = try Self.plan(DeadLetterRows.withContentSQL, [DeadLetterRows.typeName, 0], on: ledger)
+            #expect(trim.contains { $0.contains("outbox_dead_letters_with_content") }, "\(trim)")
+            #expect(!trim.contains { $0.contains("TEMP B-TREE") }, "in queue order from the index itself: \(trim)")
+            let retention = try Self.plan("SELECT count(*) FROM outbox WHERE " + DeadLetterRows.sentBeforeCondition,
+                                          [DeadLetterRows.typeName, 1000], on: ledger)
+            #expect(retention.contains { $0.contains("outbox_sent_dead_letters_by_created") }, "\(retention)")
+            #expect(!Self.scans("outbox", in: trim + retention))
+        }
+    }
 }

@@ -108,9 +108,11 @@ final class Harness: Sendable {
             groupID: "relay", policy: policy, ledgerPath: ledgerPath, intakeBatchSize: 100, shutdownDrainTimeout: .seconds(10))
     }
 
-    /// Starts a relay daemon (a new one after `stop` or `crash`).
+    /// Starts a relay daemon (a new one after `stop` or `crash`), with `adjust` applied to its settings.
     @discardableResult
-    func start(logger: Logger = quietLogger) throws -> RelayDaemon {
+    func start(logger: Logger = quietLogger, adjust: (inout RelaySettings) -> Void = { _ in }) throws -> RelayDaemon {
+        var settings = settings
+        adjust(&settings)
         let daemon = try RelayDaemon(settings: settings, clock: clock, logger: logger)
         let task = Task { try await daemon.run() }
         running.withLock { $0 = (daemon, task) }

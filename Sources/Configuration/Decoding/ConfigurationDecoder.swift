@@ -19,7 +19,7 @@ struct ConfigurationDecoder {
         var configuration = RelayConfiguration()
         configuration.kafka = decodeKafka(top.section("kafka", known: KafkaKeys.all))
         configuration.topics = decodeTopics(top.section("topics", known: TopicKeys.all))
-        configuration.ledger = decodeLedger(top.section("ledger", known: ["path", "durability"]))
+        configuration.ledger = decodeLedger(top.section("ledger", known: LedgerKeys.all))
         configuration.sla = decodeSLA(top.section("sla", known: SLAKeys.all))
         configuration.chain = decodeChain(top.section("chain", known: ["max_hops", "max_children_per_answer", "min_amount"]))
         configuration.outbox = decodeOutbox(top.section("outbox", known: ["max_backlog", "publish_batch"]))

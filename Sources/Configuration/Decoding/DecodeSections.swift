@@ -3,6 +3,10 @@ enum TopicKeys {
     static let all = ["prefix", "requests", "status", "escalations", "deadletter"]
 }
 
+enum LedgerKeys {
+    static let all = ["path", "durability", "dead_letter_retention", "max_dead_letter_bytes"]
+}
+
 extension ConfigurationDecoder {
     func decodeTopics(_ section: Section) -> TopicSettings {
         var topics = TopicSettings()
@@ -21,6 +25,8 @@ extension ConfigurationDecoder {
         var ledger = LedgerSettings()
         if let path = section.nonEmptyString("path") { ledger.path = path }
         if let durability = section.choice("durability", as: LedgerDurability.self) { ledger.durability = durability }
+        if let retention = section.positiveDuration("dead_letter_retention") { ledger.deadLetterRetention = retention }
+        if let bytes = section.byteSize("max_dead_letter_bytes", in: LedgerSettings.deadLetterBytesRange) { ledger.maxDeadLetterBytes = bytes }
         return ledger
     }
 

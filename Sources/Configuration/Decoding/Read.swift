@@ -73,6 +73,25 @@ enum Read {
         }
     }
 
+    /// A size such as `256MiB` or a plain number of bytes, within `range`.
+    static func byteSize(_ tree: ConfigTree, at path: ConfigPath, in range: ClosedRange<Int64>, log: ProblemLog) -> Int64? {
+        guard case let .scalar(scalar) = tree, [.string, .text, .integer].contains(scalar.kind) else {
+            log.error(path, tree.source, "expected a size such as 256MiB, found \(tree.kindDescription)")
+            return nil
+        }
+        switch ByteSizeText.parse(scalar.text.filter { $0 != "_" }) {
+        case let .failure(error):
+            log.error(path, tree.source, error.description)
+            return nil
+        case let .success(bytes) where !range.contains(bytes):
+            log.error(path, tree.source, "must be between \(ByteSizeText.format(range.lowerBound)) and "
+                + "\(ByteSizeText.format(range.upperBound)), found \(ByteSizeText.format(bytes))")
+            return nil
+        case let .success(bytes):
+            return bytes
+        }
+    }
+
     static func choice<Choice: RawRepresentable & CaseIterable>(
         _ tree: ConfigTree, at path: ConfigPath, as type: Choice.Type, log: ProblemLog
     ) -> Choice? where Choice.RawValue == String {

@@ -75,6 +75,10 @@ struct Section {
         value(key).flatMap { Read.duration($0, at: path.key(key), log: log) }
     }
 
+    func byteSize(_ key: String, in range: ClosedRange<Int64>) -> Int64? {
+        value(key).flatMap { Read.byteSize($0, at: path.key(key), in: range, log: log) }
+    }
+
     func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, as type: Choice.Type) -> Choice?
     where Choice.RawValue == String {
         value(key).flatMap { Read.choice($0, at: path.key(key), as: type, log: log) }

@@ -16,7 +16,7 @@ public enum EnvironmentOverrides {
         ["kafka", "bootstrap_servers"], ["kafka", "group_id"], ["kafka", "client_id"],
         ["topics", "prefix"], ["topics", "requests"], ["topics", "status"], ["topics", "escalations"],
         ["topics", "deadletter"],
-        ["ledger", "path"], ["ledger", "durability"],
+        ["ledger", "path"], ["ledger", "durability"], ["ledger", "dead_letter_retention"], ["ledger", "max_dead_letter_bytes"],
         ["sla", "urgent", "acknowledge"], ["sla", "urgent", "freeze"],
         ["sla", "normal", "acknowledge"], ["sla", "normal", "freeze"],
         ["sla", "escalation_steps"], ["sla", "hold_warning"],

@@ -15,7 +15,11 @@ extension RelayConfiguration {
                 ("status", .optional(topics.status)), ("escalations", .optional(topics.escalations)),
                 ("deadletter", .optional(topics.deadletter)),
             ])),
-            ("ledger", .map([("path", .text(ledger.path)), ("durability", .text(ledger.durability.rawValue))])),
+            ("ledger", .map([
+                ("path", .text(ledger.path)), ("durability", .text(ledger.durability.rawValue)),
+                ("dead_letter_retention", .text(DurationText.format(ledger.deadLetterRetention))),
+                ("max_dead_letter_bytes", .text(ByteSizeText.format(ledger.maxDeadLetterBytes))),
+            ])),
             ("sla", .map([
                 ("urgent", windowsNode(sla.urgent)), ("normal", windowsNode(sla.normal)),
                 ("escalation_steps", .flowList(sla.escalationSteps.map(DurationText.format))),

@@ -30,15 +30,27 @@ public enum LedgerDurability: String, Sendable, Equatable, CaseIterable {
     case normal
 }
 
-/// Where the SQLite ledger lives.
+/// Where the SQLite ledger lives, and how much of refused records it keeps.
 public struct LedgerSettings: Sendable, Equatable {
+    /// `max_dead_letter_bytes` accepts 1 MiB to 1 TiB: below, even the dead letters' minimal
+    /// forms would not fit; above is a typo.
+    public static let deadLetterBytesRange: ClosedRange<Int64> = (1 << 20)...(1 << 40)
+
     /// Relative paths are relative to the daemon's working directory.
     public var path: String
     public var durability: LedgerDurability
+    /// `purge` removes sent dead letters older than this (unsent ones never).
+    public var deadLetterRetention: Duration
+    /// The daemon keeps the dead letters' stored payloads under this many bytes by replacing
+    /// the oldest ones' content with a minimal form (id, source, reason).
+    public var maxDeadLetterBytes: Int64
 
-    public init(path: String = "./data/freeze-relay.sqlite", durability: LedgerDurability = .full) {
+    public init(path: String = "./data/freeze-relay.sqlite", durability: LedgerDurability = .full,
+                deadLetterRetention: Duration = .seconds(30 * 86_400), maxDeadLetterBytes: Int64 = 256 << 20) {
         self.path = path
         self.durability = durability
+        self.deadLetterRetention = deadLetterRetention
+        self.maxDeadLetterBytes = maxDeadLetterBytes
     }
 }
 

@@ -32,8 +32,9 @@ enum PurgePlan {
         return candidates.sorted { $0.caseID < $1.caseID }
     }
 
-    /// The dry run's report.
-    static func text(_ candidates: [Candidate], cutoff: Timestamp) -> String {
+    /// The dry run's report: the cases, then the dead letters past their retention.
+    static func text(_ candidates: [Candidate], report: PurgeReport) -> String {
+        let cutoff = report.closedBefore
         var table = TextTable([.init("CASE"), .init("REQUESTS", .right), .init("LAST CLOSED"), .init("ESCALATIONS", .right), .init("AUDIT ROWS", .right)])
         for candidate in candidates {
             table.append([candidate.caseID, "\(candidate.requests)", ReportText.time(candidate.lastClosedAt),
@@ -41,6 +42,8 @@ enum PurgePlan {
         }
         let heading = "dry run: \(candidates.count) case(s) closed before \(cutoff.rfc3339) would be purged "
             + "(\(candidates.reduce(0) { $0 + $1.requests }) request(s)); nothing was written"
-        return candidates.isEmpty ? heading : heading + "\n" + table.render()
+        let cases = candidates.isEmpty ? heading : heading + "\n" + table.render()
+        let deadLetters = "dry run: \(report.deadLetterSummary) would be removed"
+        return cases + "\n\n" + deadLetters + (report.deadLetterTable.map { "\n" + $0 } ?? "")
     }
 }

@@ -1,0 +1,50 @@
+import Contracts
+import Logging
+import LogThrottle
+
+/// The intake's log lines about consumed records: `record applied` at info, a warning per
+/// dead-lettered record and an error per SECURITY refusal (an answer from a bank about a
+/// request not routed to it).
+///
+/// Refusals go through a `ThrottledLog`, so a flood of bad records cannot flood the log: per
+/// reason code, the first 10 lines a minute are written and then one summary line with the
+/// count of the rest. Security lines are kept per bank with a higher allowance (100 a minute),
+/// still bounded; every refusal is in the dead letters and the metrics whatever the log shows.
+struct OutcomeLog: Sendable {
+    static let deadLetterAllowance = LogAllowance.standard
+    static let securityAllowance = LogAllowance(lines: 100, window: .seconds(60))
+
+    let logger: Logger
+    let refusals: ThrottledLog
+
+    /// - Parameter now: the time windows are measured on; monotonic unless a test injects one.
+    init(logger: Logger, now: (@Sendable () -> Duration)? = nil) {
+        self.logger = logger
+        self.refusals = ThrottledLog(logger: logger, now: now)
+    }
+
+    func write(_ outcomes: [IntakeOutcome]) {
+        for outcome in outcomes where outcome.outcome != "already_applied" {
+            var metadata: Logger.Metadata = [
+                "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)"]
+            if let id = outcome.requestID { metadata["request_id"] = "\(CanonicalUUID.string(id))" }
+            if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
+            if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
+            if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
+            if outcome.outcome == "foreign_response" {
+                refusals.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered",
+                               code: "foreign_response/\(outcome.bankID?.rawValue ?? "none")", allowance: Self.securityAllowance, metadata: metadata)
+            } else if let code = outcome.deadLetterCode {
+                refusals.warning("record dead-lettered", code: code.rawValue, allowance: Self.deadLetterAllowance, metadata: metadata)
+            } else {
+                logger.info("record applied", metadata: metadata)
+            }
+        }
+    }
+
+    /// Writes the summaries of windows that have ended; called on every turn of the intake loop.
+    func flush() { refusals.flush() }
+
+    /// Writes every pending summary (at shutdown).
+    func flushAll() { refusals.flushAll() }
+}
