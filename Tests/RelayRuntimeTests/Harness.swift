@@ -80,14 +80,16 @@ final class Harness: Sendable {
     let policy: RelayPolicy
     private let running = Mutex<(daemon: RelayDaemon, task: Task<Void, any Error>)?>(nil)
 
-    init(policy: RelayPolicy = testPolicy(), start: Timestamp = t0) throws {
+    /// `partitions` is per relay topic (banks' topics get two thirds of it): the mock broker keeps
+    /// only ~5 MiB per partition, so long streams need more of them.
+    init(policy: RelayPolicy = testPolicy(), start: Timestamp = t0, partitions: Int32 = 3) throws {
         cluster = try MockCluster(brokers: 1, logger: quietLogger)
         for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter"] {
-            try cluster.createTopic(topic, partitions: 3)
+            try cluster.createTopic(topic, partitions: partitions)
         }
         for bank in policy.routing.banks.keys {
-            try cluster.createTopic(policy.topics.bankRequests(bank), partitions: 2)
-            try cluster.createTopic(policy.topics.bankResponses(bank), partitions: 2)
+            try cluster.createTopic(policy.topics.bankRequests(bank), partitions: max(2, partitions * 2 / 3))
+            try cluster.createTopic(policy.topics.bankResponses(bank), partitions: max(2, partitions * 2 / 3))
         }
         clock = ManualClock(start)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
@@ -109,8 +111,8 @@ final class Harness: Sendable {
 
     /// Starts a relay daemon (a new one after `stop` or `crash`).
     @discardableResult
-    func start(logger: Logger = quietLogger) throws -> RelayDaemon {
-        let daemon = try RelayDaemon(settings: settings, clock: clock, logger: logger)
+    func start(logger: Logger = quietLogger, observer: RelayObserver = RelayObserver()) throws -> RelayDaemon {
+        let daemon = try RelayDaemon(settings: settings, clock: clock, logger: logger, observer: observer)
         let task = Task { try await daemon.run() }
         running.withLock { $0 = (daemon, task) }
         return daemon
