@@ -301,7 +301,10 @@ public final class RelayDaemon: Sendable {
             if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
             if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
             if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
-            if outcome.outcome == "foreign_response" {
+            if let failure = outcome.failure {
+                metadata["error"] = "\(failure)"
+                logger.error("internal error on a record: its decision was dropped and the record dead-lettered in minimal form (internal_error); intake goes on. Please report this", metadata: metadata)
+            } else if outcome.outcome == "foreign_response" {
                 logger.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered", metadata: metadata)
             } else if outcome.deadLetterCode != nil {
                 logger.warning("record dead-lettered", metadata: metadata)
