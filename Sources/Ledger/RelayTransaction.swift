@@ -76,7 +76,11 @@ public struct RelayTransaction: ~Copyable {
     }
 
     /// Applies a decision's state changes and queues its encoded events, all in this transaction.
+    /// Throws ``OutboxConflict`` before writing anything when an event's id is already queued for
+    /// a different event, so the caller can record something else in the decision's place; the
+    /// same event queued again is ignored.
     public func apply(_ effects: Effects, outbox: [OutboxMessage], at time: Timestamp) throws {
+        try checkNoConflict(outbox)
         let now = Stored.millis(time)
         for record in effects.requests { try RequestRows.upsert(record, db: db, now: now) }
         for cancellation in effects.cancelDeadlines {
@@ -115,6 +119,17 @@ public struct RelayTransaction: ~Copyable {
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
                 """, [Stored.text(message.eventID), message.eventType, message.topic, message.key.map { Data($0) },
                       Data(message.payload), HeaderBlob.encode(message.headers), now])
+        }
+    }
+
+    /// Refuses events whose id is queued (earlier, or earlier in `outbox`) for a different event.
+    private func checkNoConflict(_ outbox: [OutboxMessage]) throws {
+        var seen: [UUID: OutboxMessage] = [:]
+        for message in outbox {
+            let earlier = try seen[message.eventID]
+                ?? db.query("SELECT * FROM outbox WHERE event_id = ?", [Stored.text(message.eventID)]) { try OutboxRows.pending($0).message }.first
+            if let earlier, let conflict = OutboxConflict(queued: earlier, refused: message) { throw conflict }
+            seen[message.eventID] = message
         }
     }
 }

@@ -73,7 +73,7 @@ extension RelayEngine {
         }
         let message = "answer \(response.responseID) on \(bank)'s responses topic is about request \(CanonicalUUID.string(response.requestID)), \(whose); refused, nothing changed"
         let escalation = EscalationRecord(
-            escalationID: DeterministicIDs.eventID(cause: response.id, kind: "escalation:foreign_response:\(bank.rawValue)"),
+            escalationID: factory.cause.derivedID("escalation:foreign_response:\(bank.rawValue)"),
             kind: .foreignResponse, level: 1, requestID: response.requestID, caseID: record?.caseID, bankID: bank,
             raisedAt: factory.now, levelRaisedAt: factory.now, deadline: nil,
             detail: message + ". Check the bank's integration and credentials: a bank may only answer requests routed to it.")

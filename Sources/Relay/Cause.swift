@@ -11,20 +11,27 @@ public struct Cause: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var origin: Origin
-    /// The id of the causing event: the incoming event's id, or a stable id for timers and commands.
+    /// The id of the causing event, named as the cause of everything emitted (`fr-causation-id`,
+    /// `caused_by`, audit): the incoming event's envelope id, or a stable id for timers and commands.
     public var eventID: UUID
+    /// What the ids of everything emitted are derived from. For a record, its position — never
+    /// its envelope id, which the sender chooses and may repeat; otherwise the same as `eventID`.
+    public var derivationSeed: UUID
 
-    public init(origin: Origin, eventID: UUID) {
+    public init(origin: Origin, eventID: UUID, derivationSeed: UUID? = nil) {
         self.origin = origin
         self.eventID = eventID
+        self.derivationSeed = derivationSeed ?? eventID
     }
 
-    /// A consumed record whose event id is known (or derived from its position when the record
-    /// could not be decoded).
-    public static func record(topic: String, partition: Int32, offset: Int64, eventID: UUID?) -> Cause {
-        let id = eventID ?? DeterministicIDs.eventID(
-            cause: DeterministicIDs.namespace, kind: "record:\(topic):\(partition):\(offset)")
-        return Cause(origin: .record(topic: topic, partition: partition, offset: offset), eventID: id)
+    /// A consumed record. `eventID` is its envelope id, when it could be decoded; ids derived
+    /// from the record come from its position (topic, partition, offset), so two records never
+    /// share them whatever their senders wrote. `epoch` tells apart records at a re-used position
+    /// (a partition re-based after its offsets went backwards); epoch 0 derives the ids it always did.
+    public static func record(topic: String, partition: Int32, offset: Int64, eventID: UUID?, epoch: Int64 = 0) -> Cause {
+        let position = "record:\(topic):\(partition):\(offset)" + (epoch == 0 ? "" : ":epoch:\(epoch)")
+        let seed = DeterministicIDs.eventID(cause: DeterministicIDs.namespace, kind: position)
+        return Cause(origin: .record(topic: topic, partition: partition, offset: offset), eventID: eventID ?? seed, derivationSeed: seed)
     }
 
     /// A deadline firing.
@@ -48,6 +55,6 @@ public struct Cause: Sendable, Hashable, CustomStringConvertible {
 
     /// A stable id for what this cause emits, named by `kind`.
     public func derivedID(_ kind: String) -> UUID {
-        DeterministicIDs.eventID(cause: eventID, kind: kind)
+        DeterministicIDs.eventID(cause: derivationSeed, kind: kind)
     }
 }

@@ -170,7 +170,7 @@ extension RelayEngine {
             return "transfer \(edge.transfer.reference) (\(edge.transfer.amount)) not followed: \(limit)"
         }.joined(separator: "; ")
         let escalation = EscalationRecord(
-            escalationID: DeterministicIDs.eventID(cause: factory.cause.eventID, kind: "escalation:chain_limit:\(CanonicalUUID.string(parent.requestID))"),
+            escalationID: factory.cause.derivedID("escalation:chain_limit:\(CanonicalUUID.string(parent.requestID))"),
             kind: .chainLimit, level: 1, requestID: parent.requestID, caseID: parent.caseID, bankID: parent.bankID,
             raisedAt: factory.now, levelRaisedAt: factory.now, deadline: nil, detail: text)
         var effects = Effects()

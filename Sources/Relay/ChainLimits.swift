@@ -51,13 +51,20 @@ public struct RelayPolicy: Sendable, Hashable {
 }
 
 extension RelayPolicy {
-    /// The bank whose responses topic this is: a bank's own override first, then the standard
-    /// `<prefix>.bank.<id>.responses` pattern. The topic, not the message, decides who answered.
+    /// The bank whose responses topic this is: a configured bank's override first, then the
+    /// standard `<prefix>.bank.<id>.responses` name of a configured bank without one. The topic,
+    /// not the message, decides who answered; a topic of a bank not in the table names no bank
+    /// (the relay does not subscribe to it).
     public func bank(forResponsesTopic topic: String) -> BankID? {
         if let overridden = routing.banks.values.first(where: { $0.responsesTopic == topic }) { return overridden.id }
-        guard let id = topics.bankID(fromResponsesTopic: topic) else { return nil }
+        guard let id = topics.bankID(fromResponsesTopic: topic), let profile = routing.profile(id) else { return nil }
         // A bank whose responses were moved to an override topic cannot answer on the standard one.
-        if let profile = routing.profile(id), profile.responsesTopic != nil { return nil }
-        return id
+        return profile.responsesTopic == nil ? id : nil
+    }
+
+    /// The responses topic of every configured bank, enabled or not (a disabled bank may still
+    /// answer requests routed to it before): its override, or the standard name. Sorted.
+    public var responsesTopics: [String] {
+        Set(routing.banks.values.map { $0.responsesTopic ?? topics.bankResponses($0.id) }).sorted()
     }
 }

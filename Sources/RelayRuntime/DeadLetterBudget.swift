@@ -46,7 +46,7 @@ struct DeadLetterBudget: Sendable {
 /// A dead letter without the refused record's content: the same id, times, source and reason;
 /// no key, value or headers, and the reason's message saying so.
 enum MinimalDeadLetterForm {
-    /// Appended to the reason's message (the contract has no field for it yet).
+    /// Appended to the reason's message: `content_omitted` says that the content is gone, this says why.
     static let statement = " [content dropped: the relay removed this dead letter's key, value and headers to keep its ledger within ledger.max_dead_letter_bytes]"
 
     /// The minimal form of a stored dead letter's payload, with the Kafka key it is then
@@ -56,8 +56,9 @@ enum MinimalDeadLetterForm {
         // Built afresh from what is kept, so that no field describing the content survives.
         var reason = full.reason
         reason.message = ContractText.fitted(reason.message, limit: ContractLimits.detail - statement.count) + statement
-        let letter = DeadLetter(id: full.id, createdAt: full.createdAt, source: full.source, key: nil, value: nil, headers: [],
+        var letter = DeadLetter(id: full.id, createdAt: full.createdAt, source: full.source, key: nil, value: nil, headers: [],
                                 reason: reason, deadLetteredAt: full.deadLetteredAt)
+        letter.contentOmitted = true
         guard let encoded = try? EventEncoder.encode(letter) else { return nil }
         // The original key is part of the content; the position names the record instead.
         let source = letter.source

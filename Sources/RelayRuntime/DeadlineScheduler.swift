@@ -47,6 +47,9 @@ final class DeadlineScheduler: Sendable {
                     let context = RelayEngine.RequestContext(record: try tx.request(deadline.requestID),
                                                              openEscalations: try tx.openEscalations(of: deadline.requestID))
                     let effects = engine.fire(deadline, context: context, now: now)
+                    // The relay's own bug here (an event its contract refuses, an id already queued
+                    // for another event) stays fatal, unlike in intake: there is no record to
+                    // dead-letter in its place, and a timer must not be marked fired unheard.
                     let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: engine.policy, cause: .timer(deadline), now: now)
                     try tx.apply(effects, outbox: outbox, at: now)
                     try tx.markFired(deadline, at: now)

@@ -15,6 +15,9 @@ public struct IntakeOutcome: Sendable, Hashable {
     public var caseID: String?
     public var bankID: BankID?
     public var deadLetterCode: DeadLetterCode?
+    /// What failed when the relay failed on the record itself (outcome `internal_error`): its
+    /// decision was dropped and the record dead-lettered in minimal form. Names ids, never content.
+    public var failure: String?
 }
 
 /// Applies consumed records to the ledger: for each record, load what the ledger knows, let the
@@ -38,23 +41,24 @@ struct IntakeProcessor: Sendable {
             // Positions are read once per partition and written once per batch: the batch is
             // one transaction, so only where each partition ends matters.
             var next: [TopicPartition: Int64?] = [:]
+            var epochs: [TopicPartition: Int64] = [:]
             var last: [TopicPartition: KafkaMessage] = [:]
             for record in batch {
                 let partition = record.topicPartition
-                if next[partition] == nil { next[partition] = try tx.partitionPosition(topic: record.topic, partition: record.partition)?.nextOffset }
+                if next[partition] == nil {
+                    let position = try tx.partitionPosition(topic: record.topic, partition: record.partition)
+                    next[partition] = position?.nextOffset
+                    epochs[partition] = position?.epoch ?? 0
+                }
                 if let position = next[partition] ?? nil, record.offset < position {
                     outcomes.append(IntakeOutcome(topic: record.topic, partition: record.partition, offset: record.offset, outcome: "already_applied"))
                     continue
                 }
                 let now = clock.now()
-                let (effects, cause, subject) = try decide(record, engine: engine, tx: tx, now: now)
-                let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: record, policy: engine.policy, cause: cause, now: now)
-                try tx.apply(effects, outbox: outbox, at: now)
+                let (effects, cause, subject) = try decide(record, epoch: epochs[partition] ?? 0, engine: engine, tx: tx, now: now)
+                outcomes.append(try write(effects, of: record, cause: cause, subject: subject, policy: engine.policy, tx: tx, now: now))
                 next[partition] = record.offset + 1
                 last[partition] = record
-                outcomes.append(IntakeOutcome(
-                    topic: record.topic, partition: record.partition, offset: record.offset, outcome: effects.outcome,
-                    requestID: subject.requestID, caseID: subject.caseID, bankID: subject.bankID, deadLetterCode: effects.refusal?.code))
             }
             // With each position goes the digest of the record just below it, so that after a
             // restart the relay can check the partition still holds that very record there.
@@ -67,16 +71,49 @@ struct IntakeProcessor: Sendable {
         }
     }
 
+    /// Writes a decision. When the relay fails on it (an event its contract refuses, an id already
+    /// queued for another event), nothing of the decision is written; the record is dead-lettered
+    /// in minimal form instead and intake goes on: one bad decision must not stop every later one.
+    private func write(_ effects: Effects, of record: KafkaMessage, cause: Cause, subject: Subject, policy: RelayPolicy,
+                       tx: borrowing RelayTransaction, now: Timestamp) throws -> IntakeOutcome {
+        var outcome = IntakeOutcome(topic: record.topic, partition: record.partition, offset: record.offset, outcome: effects.outcome,
+                                    requestID: subject.requestID, caseID: subject.caseID, bankID: subject.bankID, deadLetterCode: effects.refusal?.code)
+        do {
+            let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: record, policy: policy, cause: cause, now: now)
+            try tx.apply(effects, outbox: outbox, at: now)
+        } catch {
+            guard let failure = Self.internalFailure(error) else { throw error }
+            let message = "the relay failed on this record and dropped its decision (\(effects.outcome)): \(failure). "
+                + "The record is at its source position; please report this"
+            let letter = OutboxEncoding.minimalDeadLetter(record, failure: message, policy: policy, cause: cause, now: now)
+            let refusal = Refusal(code: .internalError, path: nil, message: message)
+            try tx.apply(.refused(refusal), outbox: [try OutboxEncoding.encode(letter)], at: now)
+            (outcome.outcome, outcome.deadLetterCode, outcome.failure) = ("internal_error", .internalError, failure)
+        }
+        return outcome
+    }
+
+    /// The relay's own failures on a decision, which cost that decision but not intake; `nil` for
+    /// anything else (a ledger that cannot be written stops intake, as before).
+    static func internalFailure(_ error: any Error) -> String? {
+        switch error {
+        case let conflict as OutboxConflict: "\(conflict)"
+        case RuntimeFailure.invalidOutgoingEvent(let what): "an outgoing event violates the contract (\(what))"
+        default: nil
+        }
+    }
+
     private struct Subject {
         var requestID: UUID?
         var caseID: String?
         var bankID: BankID?
     }
 
-    private func decide(_ record: KafkaMessage, engine: RelayEngine, tx: borrowing RelayTransaction, now: Timestamp) throws -> (Effects, Cause, Subject) {
+    /// `epoch`: the partition's id epoch (see `PartitionSchema`), part of every id derived from the record.
+    private func decide(_ record: KafkaMessage, epoch: Int64, engine: RelayEngine, tx: borrowing RelayTransaction, now: Timestamp) throws -> (Effects, Cause, Subject) {
         let policy = engine.policy
         // Only records that cannot be decoded need a cause derived from their position.
-        var positionCause: Cause { Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: nil) }
+        var positionCause: Cause { Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: nil, epoch: epoch) }
         if record.topic == policy.topics.requests {
             let message: PoliceMessage
             do {
@@ -84,7 +121,7 @@ struct IntakeProcessor: Sendable {
             } catch {
                 return (engine.refuse(error), positionCause, Subject())
             }
-            let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: message.eventID)
+            let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: message.eventID, epoch: epoch)
             if let refusal = keyRefusal(record, requestID: message.requestID) {
                 return (.refused(refusal), cause, Subject(requestID: message.requestID))
             }
@@ -113,7 +150,7 @@ struct IntakeProcessor: Sendable {
         } catch {
             return (engine.refuse(error), positionCause, Subject(bankID: bank))
         }
-        let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: response.id)
+        let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: response.id, epoch: epoch)
         if let refusal = keyRefusal(record, requestID: response.requestID) {
             return (.refused(refusal), cause, Subject(requestID: response.requestID, bankID: bank))
         }
@@ -127,15 +164,19 @@ struct IntakeProcessor: Sendable {
     }
 
     /// Requests, cancels and answers must be keyed by request id: Kafka orders records per key,
-    /// so only then does a cancel or an answer never overtake the request it is about.
+    /// so only then does a cancel or an answer never overtake the request it is about. The key's
+    /// bytes must be exactly the canonical (lower-case) form: Kafka partitions by bytes, so any
+    /// other spelling of the same id lands elsewhere.
     private func keyRefusal(_ record: KafkaMessage, requestID: UUID) -> Refusal? {
         let expected = CanonicalUUID.string(requestID)
         guard let key = record.key else {
             return Refusal(code: .missingKey, path: nil, message: "the Kafka record has no key; it must be keyed by request_id (\(expected)) so that records about one request stay in order")
         }
-        let text = String(decoding: key, as: UTF8.self)
-        guard text.lowercased() == expected else {
-            return Refusal(code: .keyMismatch, path: "request_id", message: "the Kafka key \"\(text.prefix(64))\" does not match request_id \(expected); records about a request must be keyed by its request_id")
+        guard key.elementsEqual(expected.utf8) else {
+            // Quoted on one line, control characters escaped: the key is whatever the sender wrote.
+            let quoted = ContractText.fittedName(String(decoding: key.prefix(64), as: UTF8.self), limit: 128)
+            return Refusal(code: .keyMismatch, path: "request_id", message: "the Kafka key \"\(quoted)\"\(key.count > 64 ? " (first 64 of \(key.count) bytes)" : "") "
+                + "is not the request_id in canonical form: expected \"\(expected)\" (lower case), byte for byte; records about a request must be keyed by it so that they share a partition")
         }
         return nil
     }

@@ -80,6 +80,9 @@ final class IntakeSupervisor: Sendable {
                                              halt: halted[partition], watermarks: marks,
                                              groupCommitted: committed.map { $0[partition] ?? nil })
             let (plan, halt) = state.withLock { $0.continuity.assign(assigned, now: now) }
+            logger.debug("planned where an assigned partition starts", metadata: [
+                "partition": "\(partition)", "plan": "\(plan)", "ledger": "\(ledgerPosition.map { "\($0.nextOffset) digest=\($0.lastDigest != nil) epoch=\($0.epoch)" } ?? "none")",
+                "watermarks": "\(marks.map { "\($0.low)..<\($0.high)" } ?? "unknown")"])
             if let halt { state.withLock { $0.pendingHalts.append(halt) } }
             switch plan {
             case .at(let offset): starts[partition] = offset

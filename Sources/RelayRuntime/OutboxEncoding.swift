@@ -4,9 +4,6 @@ import Kafka
 import Ledger
 import Relay
 
-/// The most bytes of a refused record's value a dead letter carries (512 KiB).
-let deadLetterValueLimit = 512 * 1024
-
 /// Turns decided events into outbox rows: canonical JSON, the standard headers, the key.
 enum OutboxEncoding {
     /// Encodes every event of a decision, plus a dead letter when the input was refused.
@@ -31,27 +28,38 @@ enum OutboxEncoding {
                              key: Array(outgoing.key.utf8), payload: payload, headers: headers)
     }
 
-    /// The dead letter for a refused record: where it came from, its exact bytes, and why.
+    /// The dead letter for a refused record: where it came from, its bytes, and why — cut to fit
+    /// ``DeadLetterLimits``, with every cut stated, so that it can always be published.
     static func deadLetter(_ record: KafkaMessage, refusal: Refusal, policy: RelayPolicy, cause: Cause, now: Timestamp) -> OutgoingEvent {
-        var event = DeadLetter(
-            id: cause.derivedID("dead_letter"), createdAt: now,
-            source: .init(topic: record.topic, partition: Int(record.partition), offset: record.offset),
-            key: record.key, value: record.value,
+        let event = DeadLetter.fitting(
+            id: cause.derivedID("dead_letter"), createdAt: now, source: source(of: record), key: record.key, value: record.value,
             headers: record.headers.map { DeadLetter.Header(name: $0.name, value: $0.value) },
-            reason: .init(code: refusal.code, path: refusal.path.map { ContractText.fittedLabel($0, limit: 512) },
-                          message: ContractText.fitted(refusal.message)),
-            deadLetteredAt: now)
-        // A dead letter must itself be publishable: base64 grows the bytes by a third, and brokers
-        // refuse messages over 1 MB by default. Huge values are cut, and the cut is stated.
-        if let value = record.value, value.count > deadLetterValueLimit {
-            event.value = Array(value.prefix(deadLetterValueLimit))
-            event.valueTruncated = true
-            event.valueSize = value.count
-        }
-        // Keyed like the original, so a dead letter sits next to its neighbours when replayed.
-        let key = record.key.map { String(decoding: $0, as: UTF8.self) } ?? "\(record.topic)/\(record.partition)/\(record.offset)"
-        return OutgoingEvent(topic: policy.topics.deadletter, key: key, event: .deadLetter(event), causationID: cause.eventID)
+            reason: refusal, deadLetteredAt: now)
+        return OutgoingEvent(topic: policy.topics.deadletter, key: deadLetterKey(record), event: .deadLetter(event), causationID: cause.eventID)
     }
+
+    /// The minimal dead letter for a record the relay failed on (`internal_error`): where it is and
+    /// what failed, nothing of its content, so that writing it cannot fail the same way.
+    static func minimalDeadLetter(_ record: KafkaMessage, failure: String, policy: RelayPolicy, cause: Cause, now: Timestamp) -> OutgoingEvent {
+        let event = DeadLetter.minimal(id: cause.derivedID("dead_letter:internal_error"), createdAt: now, source: source(of: record),
+                                       failure: failure, deadLetteredAt: now)
+        return OutgoingEvent(topic: policy.topics.deadletter, key: position(of: record), event: .deadLetter(event), causationID: cause.eventID)
+    }
+
+    private static func source(of record: KafkaMessage) -> DeadLetter.Source {
+        DeadLetter.Source(topic: record.topic, partition: Int(record.partition), offset: record.offset)
+    }
+
+    /// Keyed like the original, so a dead letter sits next to its neighbours when replayed; by the
+    /// record's position when the original key is missing, too long to repeat, or not UTF-8 text.
+    private static func deadLetterKey(_ record: KafkaMessage) -> String {
+        guard let key = record.key, key.count <= DeadLetterLimits.kafkaKey, let text = String(validating: key, as: UTF8.self) else {
+            return position(of: record)
+        }
+        return text
+    }
+
+    private static func position(of record: KafkaMessage) -> String { "\(record.topic)/\(record.partition)/\(record.offset)" }
 }
 
 /// Failures that stop the daemon's intake, with the reason an operator needs.
@@ -61,18 +69,26 @@ public enum RuntimeFailure: Error, CustomStringConvertible, Sendable {
     case ledgerUnwritable(String)
     /// The relay produced an event that violates its own contract (a bug).
     case invalidOutgoingEvent(String)
+    /// The relay derived an id the outbox already holds for a different event (a bug).
+    case outboxConflict(String)
     /// Kafka reported an error the client cannot recover from.
     case kafkaFatal(String)
 
-    /// Keeps a runtime failure as it is; any other error means the ledger could not be written.
+    /// Keeps a runtime failure as it is; an outbox conflict is the relay's own bug; any other
+    /// error means the ledger could not be written.
     init(wrapping error: any Error) {
-        self = (error as? RuntimeFailure) ?? .ledgerUnwritable("\(error)")
+        if let conflict = error as? OutboxConflict {
+            self = .outboxConflict("\(conflict)")
+        } else {
+            self = (error as? RuntimeFailure) ?? .ledgerUnwritable("\(error)")
+        }
     }
 
     public var description: String {
         switch self {
         case .ledgerUnwritable(let why): "the ledger cannot be written: \(why). Intake stopped; no offset was committed past the last durable change."
         case .invalidOutgoingEvent(let what): "internal error: an outgoing event violates the contract (\(what)); nothing of the decision was written. Intake stopped; please report this"
+        case .outboxConflict(let what): "internal error: \(what). Stopped; please report this"
         case .kafkaFatal(let why): "fatal Kafka client error: \(why)"
         }
     }

@@ -31,7 +31,12 @@ struct OutcomeLog: Sendable {
             if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
             if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
             if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
-            if outcome.outcome == "foreign_response" {
+            if let failure = outcome.failure {
+                // A bug of the relay's own: loud, but bounded like the rest.
+                metadata["error"] = "\(failure)"
+                refusals.error("internal error on a record: its decision was dropped and the record dead-lettered in minimal form (internal_error); intake goes on. Please report this",
+                               code: "internal_error", allowance: Self.securityAllowance, metadata: metadata)
+            } else if outcome.outcome == "foreign_response" {
                 refusals.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered",
                                code: "foreign_response/\(outcome.bankID?.rawValue ?? "none")", allowance: Self.securityAllowance, metadata: metadata)
             } else if let code = outcome.deadLetterCode {

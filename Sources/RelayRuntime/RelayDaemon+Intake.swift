@@ -27,10 +27,11 @@ extension RelayDaemon {
                 nextRebaseCheck = ContinuousClock.now + .seconds(1)
                 guard await carryOutRebaseRequests() else { return }
             }
-            if batch.isEmpty { continue }
             let restart = supervisor.handle(batch.partitionErrors, consumer: consumer)
             let sorted = supervisor.sort(batch.messages)
+            // Also after an empty poll: an assignment inside it may have halted partitions.
             guard recordHalts() else { return }
+            if batch.isEmpty { continue }
             if !restart.isEmpty {
                 await move(Dictionary(restart.map { ($0, KafkaConsumer.beginning) }, uniquingKeysWith: { first, _ in first }))
             }

@@ -47,6 +47,9 @@ public final class RelayMetrics: Sendable {
             if let code = outcome.deadLetterCode {
                 Counter(label: "freeze_relay_records_dead_lettered_total", dimensions: [("topic", outcome.topic), ("code", code.rawValue)], factory: factory).increment()
             }
+            if outcome.failure != nil {
+                Counter(label: "freeze_relay_internal_errors_total", dimensions: [("topic", outcome.topic)], factory: factory).increment()
+            }
         }
     }
 

@@ -47,11 +47,12 @@ public struct RelaySettings: Sendable {
         self.maxDeadLetterBytes = maxDeadLetterBytes
     }
 
-    /// Topics and patterns the relay consumes: police requests, every bank's responses (by
-    /// pattern, so a bank added later needs no change), and any per-bank override topics.
+    /// Topics the relay consumes: police requests and the responses topic of every configured
+    /// bank (its override or the standard name), by name: a topic of a bank not in the table is
+    /// never read. A bank added to the table is subscribed on reload (SIGHUP).
     public var subscriptions: [String] { Self.subscriptions(for: policy) }
 
     static func subscriptions(for policy: RelayPolicy) -> [String] {
-        [policy.topics.requests, policy.topics.bankResponsesPattern] + policy.routing.banks.values.compactMap(\.responsesTopic).sorted()
+        [policy.topics.requests] + policy.responsesTopics
     }
 }

@@ -24,4 +24,21 @@ struct ContractTextTests {
             #expect(throws: Never.self) { _ = try EventEncoder.encode(letter) }
         }
     }
+
+    @Test("names keep spaces and emptiness, escape every control, and are cut with a note counting the original characters left out")
+    func fittedName() {
+        #expect(ContractText.fittedName("", limit: 256) == "")
+        #expect(ContractText.fittedName(" x-trace id ", limit: 256) == " x-trace id ")
+        #expect(ContractText.fittedName("a\u{0}b\nc\u{9F}", limit: 256) == "a\\u{0}b\\u{a}c\\u{9f}")
+        #expect(ContractText.fittedName(String(repeating: "n", count: 256), limit: 256) == String(repeating: "n", count: 256))
+        let cut = ContractText.fittedName(String(repeating: "n", count: 2000), limit: 256)
+        #expect(cut == String(repeating: "n", count: 216) + " … [cut: 1784 more characters]")
+        // Escapes count against the limit; the note counts characters of the original.
+        let controls = ContractText.fittedName(String(repeating: "\u{1}", count: 1000), limit: 256)
+        #expect(controls.unicodeScalars.count <= 256)
+        #expect(controls == String(repeating: "\\u{1}", count: 43) + " … [cut: 957 more characters]")
+        // Exactly at the limit once escaped: not cut.
+        let exact = String(repeating: "a", count: 251) + "\u{1}"
+        #expect(ContractText.fittedName(exact, limit: 256) == String(repeating: "a", count: 251) + "\\u{1}")
+    }
 }

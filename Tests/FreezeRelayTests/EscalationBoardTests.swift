@@ -91,4 +91,25 @@ struct EscalationBoardTests {
         #expect(lines[5].suffix(4) == ["2026-03-02T12:00:00Z", "due", "in", "1h00m"])
         #expect(EscalationBoard().table(now: reportNow).hasSuffix("(no open escalation)"))
     }
+
+    static func notice(_ kind: IntakeNotice.Kind, partition: Int, at time: Timestamp) -> Event {
+        .intakeNotice(IntakeNotice(id: UUID(), createdAt: time, kind: kind, topic: "freeze.requests", partition: partition,
+                                   code: kind == .partitionHalted ? .recordMismatch : nil, ledgerPosition: 60,
+                                   newPosition: kind == .partitionRebased ? 0 : nil, epoch: kind == .partitionRebased ? 1 : nil,
+                                   note: kind == .partitionRebased ? "n" : nil, detail: "d"))
+    }
+
+    @Test("a halted partition is shown until it is re-based; a stale re-base does not hide a later halt")
+    func haltedPartitions() {
+        var board = EscalationBoard()
+        board.apply(Self.notice(.partitionHalted, partition: 2, at: at(minutes: 10)))
+        board.apply(Self.notice(.partitionHalted, partition: 0, at: at(minutes: 11)))
+        #expect(board.haltedPartitions.map(\.partition) == [0, 2])
+        #expect(board.table(now: at(minutes: 20)).contains("INTAKE HALTED on freeze.requests[2] (record_mismatch) since 2026-03-02T09:10:00Z"))
+        board.apply(Self.notice(.partitionRebased, partition: 2, at: at(minutes: 15)))
+        #expect(board.haltedPartitions.map(\.partition) == [0])
+        board.apply(Self.notice(.partitionRebased, partition: 0, at: at(minutes: 5)))
+        #expect(board.haltedPartitions.map(\.partition) == [0])
+        #expect(board.rows.isEmpty)
+    }
 }

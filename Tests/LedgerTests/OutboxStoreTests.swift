@@ -15,12 +15,15 @@ import Testing
         try ledger.write { tx in try tx.apply(Effects(), outbox: messages, at: time) }
     }
 
-    @Test func theSameEventIsQueuedOnce() async throws {
+    @Test func theSameEventIsQueuedOnceAndAnotherUnderItsIDIsRefused() async throws {
         try await withRelayLedger { ledger, _ in
             try Self.queue([Self.message(1), Self.message(1)], on: ledger, at: Fixture.time(1))
+            try Self.queue([Self.message(1)], on: ledger, at: Fixture.time(2))
             var changed = Self.message(1)
             changed.payload = Array("other".utf8)
-            try Self.queue([changed], on: ledger, at: Fixture.time(2))
+            #expect(throws: OutboxConflict(eventID: changed.eventID, eventType: "request_status", differences: ["payload"])) {
+                try Self.queue([changed], on: ledger, at: Fixture.time(2))
+            }
             let pending = try ledger.pendingOutbox(limit: 10)
             #expect(pending.count == 1)
             #expect(pending.first?.message == Self.message(1))

@@ -70,8 +70,9 @@ struct HostileInputTests {
         }
         #expect(Set(seen.deadLetters.map(\.reason.code)) == [.keyMismatch, .invalidJSON])
         let mismatch = try #require(seen.deadLetters.first { $0.reason.code == .keyMismatch })
-        #expect(mismatch.reason.message.contains("\\u{1}\\u{7f}bad key\\u{a}") == false)
-        #expect(mismatch.reason.message.contains("\\u{1}\\u{7f}bad key"))
+        // Quoted on one line: every control character escaped, the line break too.
+        #expect(mismatch.reason.message.contains("\"\\u{1}\\u{7f}bad key\\u{a}\""))
+        #expect(!mismatch.reason.message.contains("\n"))
         #expect(mismatch.key == Array("\u{01}\u{7F}bad key\n".utf8), "the original bytes are kept as they were")
         #expect(daemon.failure == nil)
     }

@@ -80,15 +80,17 @@ final class Harness: Sendable {
     let policy: RelayPolicy
     private let running = Mutex<(daemon: RelayDaemon, task: Task<Void, any Error>)?>(nil)
 
-    /// `directory`: where the ledger lives; give another harness's to move its ledger to a new cluster.
-    init(policy: RelayPolicy = testPolicy(), start: Timestamp = t0, brokers: Int = 1, directory: URL? = nil) throws {
+    /// `partitions` is per relay topic (banks' topics get two thirds of it): the mock broker keeps
+    /// only ~5 MiB per partition, so long streams need more of them. `directory`: where the ledger
+    /// lives; give another harness's to move its ledger to a new cluster.
+    init(policy: RelayPolicy = testPolicy(), start: Timestamp = t0, partitions: Int32 = 3, brokers: Int = 1, directory: URL? = nil) throws {
         cluster = try MockCluster(brokers: brokers, logger: quietLogger)
         for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter"] {
-            try cluster.createTopic(topic, partitions: 3)
+            try cluster.createTopic(topic, partitions: partitions)
         }
         for bank in policy.routing.banks.keys {
-            try cluster.createTopic(policy.topics.bankRequests(bank), partitions: 2)
-            try cluster.createTopic(policy.topics.bankResponses(bank), partitions: 2)
+            try cluster.createTopic(policy.topics.bankRequests(bank), partitions: max(2, partitions * 2 / 3))
+            try cluster.createTopic(policy.topics.bankResponses(bank), partitions: max(2, partitions * 2 / 3))
         }
         clock = ManualClock(start)
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
@@ -110,10 +112,10 @@ final class Harness: Sendable {
 
     /// Starts a relay daemon (a new one after `stop` or `crash`), with `adjust` applied to its settings.
     @discardableResult
-    func start(logger: Logger = quietLogger, adjust: (inout RelaySettings) -> Void = { _ in }) throws -> RelayDaemon {
+    func start(logger: Logger = quietLogger, observer: RelayObserver = RelayObserver(), adjust: (inout RelaySettings) -> Void = { _ in }) throws -> RelayDaemon {
         var settings = settings
         adjust(&settings)
-        let daemon = try RelayDaemon(settings: settings, clock: clock, logger: logger)
+        let daemon = try RelayDaemon(settings: settings, clock: clock, logger: logger, observer: observer)
         let task = Task { try await daemon.run() }
         running.withLock { $0 = (daemon, task) }
         return daemon

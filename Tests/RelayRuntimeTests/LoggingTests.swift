@@ -10,6 +10,13 @@ final class LogLines: Sendable {
     private let lines = Mutex<[String]>([])
     func append(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
+
+    /// A relay logger at info level whose logfmt lines are collected here.
+    func logger() -> Logger {
+        var logger = Logger(label: "freeze-relay") { StructuredLogHandler(label: $0, format: .logfmt, level: .trace, output: self.append) }
+        logger.logLevel = .info
+        return logger
+    }
 }
 
 @Suite("Structured logs")
@@ -35,11 +42,9 @@ struct LoggingTests {
     @Test("the relay's log lines carry ids, never account numbers or names")
     func noPersonalData() async throws {
         let lines = LogLines()
-        var logger = Logger(label: "freeze-relay") { StructuredLogHandler(label: $0, format: .logfmt, level: .trace, output: lines.append) }
-        logger.logLevel = .info
         let harness = try Harness()
         defer { Task { await harness.shutdown() } }
-        try harness.start(logger: logger)
+        try harness.start(logger: lines.logger())
         let iban = kzIBAN(bank: alphaCode, account: 424242)
         let request = freezeRequest(caseID: "CASE-LOG", iban: iban)
         try await harness.publishRequest(request)

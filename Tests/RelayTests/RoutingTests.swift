@@ -172,7 +172,7 @@ struct RoutingTests {
         #expect(Set(unroutable.events.map(\.topic)) == ["police.status", "ops.escalations"])
     }
 
-    @Test("bank(forResponsesTopic:) reads the bank from the topic, honouring overrides")
+    @Test("bank(forResponsesTopic:) reads the bank from the topic, honouring overrides, for configured banks only")
     func bankForResponsesTopic() {
         let policy = Fixture.policy()
         #expect(policy.bank(forResponsesTopic: "freeze.bank.alpha.responses") == Fixture.alpha)
@@ -180,8 +180,8 @@ struct RoutingTests {
         #expect(policy.bank(forResponsesTopic: "gamma.freeze.outbound") == Fixture.gamma)
         // Gamma's answers moved to its own topic; the standard one is not gamma's.
         #expect(policy.bank(forResponsesTopic: "freeze.bank.gamma.responses") == nil)
-        // A well-formed topic of a bank not in the table still names it (its answers are then foreign).
-        #expect(policy.bank(forResponsesTopic: "freeze.bank.stranger.responses") == Fixture.stranger)
+        // A well-formed topic of a bank not in the table names no bank: the relay does not read it.
+        #expect(policy.bank(forResponsesTopic: "freeze.bank.stranger.responses") == nil)
         #expect(policy.bank(forResponsesTopic: "freeze.bank.alpha.requests") == nil)
         #expect(policy.bank(forResponsesTopic: "freeze.status") == nil)
         #expect(policy.bank(forResponsesTopic: "other.bank.alpha.responses") == nil)

@@ -25,9 +25,9 @@
 #   --dry-run                      [DRY_RUN=1]          print the commands, run nothing
 #
 # Who may do what (default prefix "freeze"):
-#   relay      read   freeze.requests; every topic starting "freeze.bank." (prefixed: the bank
-#                     responses it consumes by pattern; the pattern subscription only sees
-#                     topics it may describe)
+#   relay      read   freeze.requests; every topic starting "freeze.bank." (prefixed: it reads
+#                     the responses topic of each bank in its routing table, by name, so
+#                     banks added later need no new ACL)
 #              write  freeze.status, freeze.escalations, freeze.deadletter; every topic
 #                     starting "freeze.bank." (the bank requests topics, including banks added
 #                     later without running this script again)

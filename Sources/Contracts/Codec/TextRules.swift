@@ -48,35 +48,61 @@ public enum ContractText {
     /// blank text becomes `-`, and text longer than `limit` code points is cut with a note of
     /// how much was left out.
     public static func fitted(_ raw: String, limit: Int = ContractLimits.detail) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in raw.unicodeScalars {
-            if TextRules.isControl(scalar) && !TextRules.isLineBreakOrTab(scalar) {
-                scalars.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
-            } else {
-                scalars.append(scalar)
-            }
-        }
+        let scalars = escapingControls(raw, keepingLineBreaks: true)
         if !scalars.contains(where: { !TextRules.isControl($0) && $0 != " " }) { return "-" }
-        guard scalars.count > limit else { return String(scalars) }
-        // At most 36 characters: " … [cut: " + up to 10 digits + " more characters]".
-        let keep = limit - 40
-        return String(String.UnicodeScalarView(scalars.prefix(keep))) + " … [cut: \(scalars.count - keep) more characters]"
+        return cut(scalars, to: limit)
     }
 
     /// The same for single-line `label` fields (such as a dead letter's field path, which may
     /// quote a key from the refused message): every control character is escaped, surrounding
     /// spaces are dropped, and the result is cut to `limit` code points.
     public static func fittedLabel(_ raw: String, limit: Int) -> String {
+        let trimmed = String(escapingControls(raw, keepingLineBreaks: false)).trimmingCharacters(in: .init(charactersIn: " "))
+        let cut = String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(limit)))
+        return cut.isEmpty ? "-" : cut.trimmingCharacters(in: .init(charactersIn: " "))
+    }
+
+    /// A name copied from outside (a Kafka header name) for a field that shows it as it was:
+    /// every control character is escaped, spaces and emptiness are kept, and a name longer than
+    /// `limit` code points is cut with a note of how much was left out.
+    public static func fittedName(_ raw: String, limit: Int) -> String {
+        var shown = String.UnicodeScalarView()
+        var beforeCut: (shown: String.UnicodeScalarView, taken: Int)?
+        var taken = 0
+        for scalar in raw.unicodeScalars {
+            let piece = escapingControls(String(scalar), keepingLineBreaks: false)
+            if beforeCut == nil && shown.count + piece.count > limit - cutNoteLength { beforeCut = (shown, taken) }
+            // Stops as soon as a cut is certain: a name may be megabytes long.
+            if shown.count + piece.count > limit, let (kept, count) = beforeCut {
+                return String(kept) + cutNote(raw.unicodeScalars.count - count)
+            }
+            shown.append(contentsOf: piece)
+            taken += 1
+        }
+        return String(shown)
+    }
+
+    /// Room kept for the note that states a cut: " … [cut: " + up to 10 digits + " more characters]".
+    static let cutNoteLength = 40
+
+    static func cutNote(_ dropped: Int) -> String { " … [cut: \(dropped) more characters]" }
+
+    static func cut(_ scalars: String.UnicodeScalarView, to limit: Int) -> String {
+        guard scalars.count > limit else { return String(scalars) }
+        let keep = limit - cutNoteLength
+        return String(String.UnicodeScalarView(scalars.prefix(keep))) + cutNote(scalars.count - keep)
+    }
+
+    /// Control characters as visible escapes (`\u{1}`); tab and line breaks kept when asked.
+    static func escapingControls(_ raw: String, keepingLineBreaks: Bool) -> String.UnicodeScalarView {
         var scalars = String.UnicodeScalarView()
         for scalar in raw.unicodeScalars {
-            if TextRules.isControl(scalar) {
+            if TextRules.isControl(scalar) && !(keepingLineBreaks && TextRules.isLineBreakOrTab(scalar)) {
                 scalars.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
             } else {
                 scalars.append(scalar)
             }
         }
-        let trimmed = String(scalars).trimmingCharacters(in: .init(charactersIn: " "))
-        let cut = String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(limit)))
-        return cut.isEmpty ? "-" : cut.trimmingCharacters(in: .init(charactersIn: " "))
+        return scalars
     }
 }

@@ -5,6 +5,13 @@ import Foundation
 /// A message the relay could not process, kept byte for byte (base64) with a precise reason, so it
 /// can be inspected and replayed. `key_base64` and `value_base64` are `null` when the original
 /// message had no key or was a tombstone (no value).
+///
+/// A dead letter must itself be publishable whatever the record held, so what does not fit
+/// ``DeadLetterLimits`` is cut and the cut is stated: `key_truncated`/`key_size`,
+/// `value_truncated`/`value_size`, `headers_truncated`/`headers_count`, and per header
+/// `value_truncated`/`value_size` (header names are cut with a note in the name itself).
+/// `content_omitted` marks the minimal form written when the relay failed on the record
+/// (`internal_error`): no key, value or headers at all.
 public struct DeadLetter: ContractEvent, EventBody {
     /// `dead_letter`
     public static let eventType = EventType.deadLetter
@@ -15,8 +22,12 @@ public struct DeadLetter: ContractEvent, EventBody {
     public var createdAt: Timestamp
     /// Where the message was read.
     public var source: Source
-    /// The original key bytes, `nil` when it had none.
+    /// The original key bytes, `nil` when it had none. Only the first bytes when `keyTruncated`.
     public var key: [UInt8]?
+    /// The key was too large to carry whole: `key` holds its beginning and `keySize` its full size.
+    public var keyTruncated: Bool = false
+    /// The full size of the original key in bytes, given when it was truncated.
+    public var keySize: Int?
     /// The original value bytes, `nil` for a tombstone. Only the first bytes when `valueTruncated`.
     public var value: [UInt8]?
     /// The value was too large to carry whole (dead letters must stay publishable): `value` holds
@@ -24,8 +35,16 @@ public struct DeadLetter: ContractEvent, EventBody {
     public var valueTruncated: Bool = false
     /// The full size of the original value in bytes, given when it was truncated.
     public var valueSize: Int?
-    /// The original headers.
+    /// The original headers, in order; only the first ones when `headersTruncated`.
     public var headers: [Header]
+    /// Headers were left out (too many, or too large together): `headersCount` is how many the
+    /// original message had.
+    public var headersTruncated: Bool = false
+    /// The number of headers of the original message, given when some were left out.
+    public var headersCount: Int?
+    /// The minimal form: the relay failed on the record itself (`internal_error`), so key, value
+    /// and headers are left out (`null`, `null`, absent); `source` says where to find them.
+    public var contentOmitted: Bool = false
     /// Why it was dead-lettered.
     public var reason: Reason
     /// When.
@@ -63,15 +82,21 @@ public struct DeadLetter: ContractEvent, EventBody {
 
     /// One original Kafka header.
     public struct Header: Sendable, Hashable {
-        /// Header name.
+        /// Header name, control characters escaped, cut with a note when too long.
         public var name: String
-        /// Header value bytes, `nil` for a header without a value.
+        /// Header value bytes, `nil` for a header without a value. Only the first bytes when `valueTruncated`.
         public var value: [UInt8]?
+        /// The value was too large to carry whole: `valueSize` is its full size.
+        public var valueTruncated: Bool = false
+        /// The full size of the original value in bytes, given when it was truncated.
+        public var valueSize: Int?
 
         /// Creates a header.
-        public init(name: String, value: [UInt8]?) {
+        public init(name: String, value: [UInt8]?, valueTruncated: Bool = false, valueSize: Int? = nil) {
             self.name = name
             self.value = value
+            self.valueTruncated = valueTruncated
+            self.valueSize = valueSize
         }
     }
 
@@ -108,15 +133,22 @@ public struct DeadLetter: ContractEvent, EventBody {
                 offset: Int64(try fields.required("offset", Read.integer(in: 0...Int64.max))))
         }
         key = try body.nullable("key_base64", Read.base64)
+        (keyTruncated, keySize) = try Self.readCut(body, flag: "key_truncated", size: "key_size")
         value = try body.nullable("value_base64", Read.base64)
-        valueTruncated = try body.optional("value_truncated", Read.boolean) ?? false
-        valueSize = try body.optional("value_size", Read.integer(in: 0...Int64(Int32.max))).map { Int($0) }
-        if valueTruncated { try body.demand("value_size", "when value_truncated is true") }
+        (valueTruncated, valueSize) = try Self.readCut(body, flag: "value_truncated", size: "value_size")
         headers = try body.optional("headers", Read.list(maxItems: ContractLimits.maxListItems) { value, path in
             let fields = try ObjectReader(value, at: path)
+            let (truncated, size) = try Self.readCut(fields, flag: "value_truncated", size: "value_size")
             return Header(name: try fields.required("name", DeadLetter.readHeaderName),
-                          value: try fields.nullable("value_base64", Read.base64))
+                          value: try fields.nullable("value_base64", Read.base64), valueTruncated: truncated, valueSize: size)
         }) ?? []
+        (headersTruncated, headersCount) = try Self.readCut(body, flag: "headers_truncated", size: "headers_count")
+        contentOmitted = try body.optional("content_omitted", Read.boolean) ?? false
+        if contentOmitted {
+            if key != nil { throw ContractError.violation(body.path.appending("key_base64"), "must be null when content_omitted is true") }
+            if value != nil { throw ContractError.violation(body.path.appending("value_base64"), "must be null when content_omitted is true") }
+            try body.forbid("headers", "when content_omitted is true")
+        }
         reason = try body.required("reason") { value, path in
             let fields = try ObjectReader(value, at: path)
             return Reason(
@@ -134,21 +166,40 @@ public struct DeadLetter: ContractEvent, EventBody {
             "offset": .number(JSONNumber(source.offset)),
         ])
         body["key_base64"] = key.map { .string(Base64.encode($0)) } ?? .null
+        Self.writeCut(keyTruncated, keySize, flag: "key_truncated", size: "key_size", into: &body)
         body["value_base64"] = value.map { .string(Base64.encode($0)) } ?? .null
-        if valueTruncated { body["value_truncated"] = .bool(true) }
-        body["value_size"] = valueSize.map { .integer($0) }
+        Self.writeCut(valueTruncated, valueSize, flag: "value_truncated", size: "value_size", into: &body)
         if !headers.isEmpty {
             body["headers"] = .array(headers.map { header in
-                .object(["name": .string(header.name),
-                         "value_base64": header.value.map { .string(Base64.encode($0)) } ?? .null])
+                var fields = ObjectWriter()
+                fields["name"] = .string(header.name)
+                fields["value_base64"] = header.value.map { .string(Base64.encode($0)) } ?? .null
+                Self.writeCut(header.valueTruncated, header.valueSize, flag: "value_truncated", size: "value_size", into: &fields)
+                return fields.value
             })
         }
+        Self.writeCut(headersTruncated, headersCount, flag: "headers_truncated", size: "headers_count", into: &body)
+        if contentOmitted { body["content_omitted"] = .bool(true) }
         body["reason"] = .object([
             "code": .string(reason.code.rawValue),
             "path": reason.path.map(JSONValue.string) ?? .null,
             "message": .string(reason.message),
         ])
         body["dead_lettered_at"] = .timestamp(deadLetteredAt)
+    }
+
+    /// A statement that something was cut: the flag (absent means `false`) and the original size or
+    /// count, which the flag makes required.
+    static func readCut(_ fields: ObjectReader, flag: String, size: String) throws -> (Bool, Int?) {
+        let truncated = try fields.optional(flag, Read.boolean) ?? false
+        let original = try fields.optional(size, Read.integer(in: 0...Int64(Int32.max)))
+        if truncated { try fields.demand(size, "when \(flag) is true") }
+        return (truncated, original)
+    }
+
+    static func writeCut(_ truncated: Bool, _ original: Int?, flag: String, size: String, into fields: inout ObjectWriter) {
+        if truncated { fields[flag] = .bool(true) }
+        fields[size] = original.map { .integer($0) }
     }
 
     /// Kafka's legal topic names: 1–249 of `A–Z a–z 0–9 . _ -`.
@@ -160,7 +211,8 @@ public struct DeadLetter: ContractEvent, EventBody {
         return text
     }
 
-    /// Any string up to 1024 characters: header names are copied as received.
+    /// Any string up to 1024 characters: header names are copied as received (the relay escapes
+    /// control characters and cuts long names to ``DeadLetterLimits/headerNameCharacters``).
     static func readHeaderName(_ value: JSONValue, _ path: FieldPath) throws -> String {
         let text = try Read.string(value, path)
         guard text.unicodeScalars.count <= 1024 else {
@@ -178,7 +230,7 @@ public struct DeadLetter: ContractEvent, EventBody {
 }
 
 /// `reason.code` of a dead letter. The first six are the ``ContractError/Code`` values; the rest are
-/// refusals the relay makes after decoding.
+/// refusals the relay makes after decoding, and its own failure on a record.
 public enum DeadLetterCode: String, Sendable, Hashable, CaseIterable, Codable {
     /// Not one well-formed JSON document.
     case invalidJSON = "invalid_json"
@@ -204,6 +256,9 @@ public enum DeadLetterCode: String, Sendable, Hashable, CaseIterable, Codable {
     case foreignResponse = "foreign_response"
     /// The answer is not allowed in the request's current state.
     case invalidTransition = "invalid_transition"
+    /// The relay failed on the record itself (a bug, such as an event it built that its own
+    /// contract refuses): the dead letter is in its minimal form, `content_omitted`.
+    case internalError = "internal_error"
 
     /// The dead-letter code for a decoding failure.
     public init(_ code: ContractError.Code) {

@@ -59,6 +59,7 @@ public struct TopicNames: Sendable, Hashable {
 
     /// Regular expression matching every bank responses topic, for a pattern subscription
     /// (librdkafka treats subscriptions starting with `^` as regular expressions): `^freeze\.bank\.[^.]+\.responses$`.
+    /// For tools that watch every bank; the relay itself reads only configured banks' topics, by name.
     public var bankResponsesPattern: String {
         "^\(TopicNames.escapeForRegex(prefix))\\.bank\\.[^.]+\\.responses$"
     }

@@ -3,6 +3,7 @@ import Foundation
 
 /// The open escalations, as the escalations topic tells them: `escalation` events raise a row
 /// (a higher level of the same escalation id updates it), `escalation_resolved` removes it.
+/// Partitions the relay stopped reading (`intake_notice`) are listed too, until re-based.
 /// Pure state, no I/O, for `freeze-relay watch`.
 struct EscalationBoard {
     /// One open escalation.
@@ -43,6 +44,8 @@ struct EscalationBoard {
     /// before that is a late re-delivery (the outbox publishes at least once) and must not
     /// bring the row back, while one raised afterwards is the problem coming back.
     private var resolvedAt: [UUID: Timestamp] = [:]
+    /// Halted partitions by `<topic>/<partition>`, with the notice that halted them.
+    private var halted: [String: IntakeNotice] = [:]
 
     /// Applies one event from the escalations topic and returns the open rows. Other event
     /// types, resolutions of escalations the board never saw (they were raised before it
@@ -59,10 +62,22 @@ struct EscalationBoard {
             if open.removeValue(forKey: resolution.escalationID) != nil {
                 resolvedAt[resolution.escalationID] = resolution.resolvedAt
             }
+        case .intakeNotice(let notice):
+            switch notice.kind {
+            case .partitionHalted:
+                if halted[notice.kafkaKey].map({ $0.createdAt <= notice.createdAt }) ?? true { halted[notice.kafkaKey] = notice }
+            case .partitionRebased:
+                if let halt = halted[notice.kafkaKey], halt.createdAt <= notice.createdAt { halted[notice.kafkaKey] = nil }
+            }
         default:
             break
         }
         return rows
+    }
+
+    /// Halted partitions, in topic and partition order.
+    var haltedPartitions: [IntakeNotice] {
+        halted.values.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
     }
 
     /// Open escalations, longest overdue first (by deadline, or raise time without one).
@@ -88,6 +103,9 @@ struct EscalationBoard {
         }
         var lines = [table.render()]
         if open.isEmpty { lines.append("(no open escalation)") }
+        for notice in haltedPartitions {
+            lines.append("INTAKE HALTED on \(notice.topic)[\(notice.partition)] (\(notice.code?.rawValue ?? "?")) since \(ReportText.time(notice.createdAt)): nothing is read from it until re-based (freeze-relay rebase)")
+        }
         return lines.joined(separator: "\n")
     }
 }
