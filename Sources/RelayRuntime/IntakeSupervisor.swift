@@ -71,7 +71,7 @@ final class IntakeSupervisor: Sendable {
             let ledgerPosition = known[partition]
             var marks: (low: Int64, high: Int64)?
             if ledgerPosition != nil && halted[partition] == nil {
-                do { marks = try consumer.watermarks(of: partition, timeout: .seconds(5)) } catch {
+                do { marks = try consumer.watermarks(of: partition, timeout: .seconds(2)) } catch {
                     logger.warning("cannot ask the broker for a partition's watermarks; the record at the ledger's position is checked when it arrives",
                                    metadata: ["partition": "\(partition)", "error": "\(error)"])
                 }
