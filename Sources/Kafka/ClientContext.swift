@@ -43,7 +43,16 @@ final class ClientContext: Sendable {
     var rebalanceTarget: RebalanceCallbackTarget? { rebalance.withLock { $0 } }
 
     /// Start offsets the application chose at assignments, kept so that re-assigning (to move a
-    /// partition) can start partitions nothing was read from yet at the same place again.
+    /// partition) can start partitions nothing was read from yet at the same place again. An
+    /// assignment replaces what was remembered for its partitions (those it gave no start offset
+    /// follow the group's committed offset again).
+    func rememberStarts(_ chosen: [TopicPartition: Int64], assigned: [TopicPartition]) {
+        starts.withLock { remembered in
+            for partition in assigned { remembered[partition] = chosen[partition] }
+        }
+    }
+
+    /// Remembers start offsets set by a move.
     func rememberStarts(_ chosen: [TopicPartition: Int64]) {
         starts.withLock { $0.merge(chosen) { _, new in new } }
     }

@@ -38,6 +38,8 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// A start offset meaning "the first record still retained" (`RD_KAFKA_OFFSET_BEGINNING`).
     public static let beginning: Int64 = -2
+    /// A start offset meaning "after the last record" (`RD_KAFKA_OFFSET_END`).
+    public static let end: Int64 = -1
 
     /// Settings that make sense for every freeze-relay consumer and which a caller may still override
     /// (except `enable.auto.offset.store`, which is the point of this type).
@@ -251,9 +253,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         return PartitionList.topicPartitions(list)
     }
 
-    /// Lag of every owned partition, from the client's cached high watermarks (no broker round trip).
-    public func lag() throws(KafkaError) -> [PartitionLag] {
+    /// Lag of every owned partition. By default from the client's cached high watermarks (no
+    /// broker round trip; they move only while fetching works). With `askingBrokerWithin`, the
+    /// high watermarks come from the brokers (one round trip, bounded by that time), falling
+    /// back to the cached ones for partitions they did not answer for: a fetch that stopped then
+    /// shows as lag instead of as a consumer that is up to date.
+    public func lag(askingBrokerWithin timeout: Duration? = nil) throws(KafkaError) -> [PartitionLag] {
         let owned = try assignment()
+        let fresh = timeout.flatMap { try? watermarks(of: owned, timeout: $0) } ?? [:]
         return PartitionList.with(owned) { list in
             _ = rd_kafka_position(handle, list)
             return PartitionList.read(list).map { entry in
@@ -262,30 +269,46 @@ public final class KafkaConsumer: @unchecked Sendable {
                 return PartitionLag(
                     topicPartition: entry.topicPartition,
                     position: entry.offset >= 0 ? entry.offset : nil,
-                    highWatermark: err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+                    highWatermark: fresh[entry.topicPartition]?.high ?? (err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil)
                 )
             }
         }
     }
 
-    /// Stops fetching from these partitions (they stay assigned).
+    /// Stops fetching from these partitions (they stay assigned, paused, until resumed: a pause
+    /// survives re-assignment). Fails, naming it, for a partition librdkafka does not know.
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
         try ensureOpen()
-        try KafkaError.check(PartitionList.with(partitions) { rd_kafka_pause_partitions(handle, $0) }, "pause \(partitions)")
+        try perPartition("pause", partitions) { rd_kafka_pause_partitions(handle, $0) }
     }
 
     /// Resumes fetching from paused partitions.
     public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
         try ensureOpen()
-        try KafkaError.check(PartitionList.with(partitions) { rd_kafka_resume_partitions(handle, $0) }, "resume \(partitions)")
+        try perPartition("resume", partitions) { rd_kafka_resume_partitions(handle, $0) }
+    }
+
+    /// Runs a call that reports per partition, and fails on the first partition it failed for.
+    private func perPartition(_ what: String, _ partitions: [TopicPartition],
+                              _ call: (PartitionList.Pointer) -> rd_kafka_resp_err_t) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let result: Result<Void, KafkaError> = PartitionList.with(partitions) { list in
+            let err = call(list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { return .failure(KafkaError(code: KafkaError.Code(err), message: "\(what) \(partitions): \(KafkaError.Code(err).text)")) }
+            if let failed = PartitionList.read(list).first(where: { $0.error != .noError }) {
+                return .failure(KafkaError(code: failed.error, message: "\(what) \(failed.topicPartition): \(failed.error.text)"))
+            }
+            return .success(())
+        }
+        try result.get()
     }
 
     /// Moves owned partitions to new positions (`KafkaConsumer.beginning` for the first retained
     /// record), also partitions whose fetching stopped on an error (where librdkafka's `seek`
     /// refuses to act). Under the eager protocol the whole assignment is handed to librdkafka
     /// again: the other partitions keep their current positions (or, before anything was read
-    /// from them, the start offsets the application gave when they were assigned), and any pause
-    /// is lifted. Records
+    /// from them, the start offsets the application gave when they were assigned). Pauses stay
+    /// as they were: resume a moved partition that was paused. Records
     /// fetched but not yet polled are fetched again. Call it from the thread that polls
     /// (`onQueue` in async code), never from inside a rebalance handler.
     public func reposition(_ changes: [TopicPartition: Int64]) throws(KafkaError) {
@@ -322,11 +345,39 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Asks the partition's leader for its first retained offset (`low`) and the offset after its
     /// last record (`high`). Blocks up to `timeout`.
     public func watermarks(of partition: TopicPartition, timeout: Duration) throws(KafkaError) -> (low: Int64, high: Int64) {
+        guard let marks = try watermarks(of: [partition], timeout: timeout)[partition] else {
+            throw KafkaError(code: KafkaError.Code(RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION), message: "no watermarks for \(partition)")
+        }
+        return marks
+    }
+
+    /// The watermarks of many partitions in two broker round trips (ListOffsets for the earliest
+    /// and the latest offsets, grouped by leader), within `timeout` overall. Partitions the broker
+    /// reported an error for are left out.
+    public func watermarks(of partitions: [TopicPartition], timeout: Duration) throws(KafkaError) -> [TopicPartition: (low: Int64, high: Int64)] {
         try ensureOpen()
-        var low: Int64 = -1, high: Int64 = -1
-        let err = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.milliseconds))
-        try KafkaError.check(err, "query the watermarks of \(partition)")
-        return (low, high)
+        guard !partitions.isEmpty else { return [:] }
+        let deadline = ContinuousClock.now + timeout
+        func offsets(at logical: Int64) throws(KafkaError) -> [TopicPartition: Int64] {
+            let remaining = max(Duration.milliseconds(1), deadline - ContinuousClock.now)
+            let result: Result<[TopicPartition: Int64], KafkaError> = PartitionList.with(partitions.map { ($0, Optional(logical)) }) { list in
+                let err = rd_kafka_offsets_for_times(handle, list, Int32(clamping: remaining.milliseconds))
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    return .failure(KafkaError(code: KafkaError.Code(err), message: "query the watermarks of \(partitions.count) partition(s): \(KafkaError.Code(err).text)"))
+                }
+                var found: [TopicPartition: Int64] = [:]
+                for entry in PartitionList.read(list) where entry.error == .noError && entry.offset >= 0 { found[entry.topicPartition] = entry.offset }
+                return .success(found)
+            }
+            return try result.get()
+        }
+        let low = try offsets(at: KafkaConsumer.beginning)
+        let high = try offsets(at: KafkaConsumer.end)
+        var marks: [TopicPartition: (low: Int64, high: Int64)] = [:]
+        for partition in partitions {
+            if let first = low[partition], let end = high[partition] { marks[partition] = (first, end) }
+        }
+        return marks
     }
 
     /// The fatal error raised on this client, if any; a consumer with a fatal error must be recreated.
@@ -400,7 +451,8 @@ extension KafkaMessage {
             var size = 0
             while rd_kafka_header_get_all(hdrs, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
                 let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
-                headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: bytes))
+                let nameBytes = name.map { Array(UnsafeRawBufferPointer(start: $0, count: utf8Length($0))) } ?? []
+                headers.append(KafkaHeader(nameBytes: nameBytes, value: bytes))
                 index += 1
             }
         }

@@ -19,11 +19,28 @@ public struct TopicPartition: Hashable, Sendable, Comparable, CustomStringConver
 public struct KafkaHeader: Hashable, Sendable {
     public var name: String
     public var value: [UInt8]?
+    /// The name's bytes as received, kept only when they are not valid UTF-8 (`name` then shows
+    /// them with each invalid sequence replaced by U+FFFD). librdkafka hands names over as C
+    /// strings, so a name is cut at its first NUL byte before anything here sees it.
+    public var rawName: [UInt8]?
 
     public init(name: String, value: [UInt8]?) {
         self.name = name
         self.value = value
     }
+
+    /// A header whose name arrived as these bytes.
+    public init(nameBytes: [UInt8], value: [UInt8]?) {
+        if let text = String(validating: nameBytes, as: UTF8.self) {
+            self.init(name: text, value: value)
+        } else {
+            self.init(name: String(decoding: nameBytes, as: UTF8.self), value: value)
+            rawName = nameBytes
+        }
+    }
+
+    /// The name's bytes as received.
+    public var nameBytes: [UInt8] { rawName ?? Array(name.utf8) }
 
     /// A header whose value is the UTF-8 encoding of `string`.
     public init(name: String, string: String) {
@@ -146,4 +163,11 @@ public struct ConsumedBatch: Sendable {
     }
 
     public var isEmpty: Bool { messages.isEmpty && partitionErrors.isEmpty }
+}
+
+/// The length of a NUL-terminated C string, without Foundation.
+func utf8Length(_ string: UnsafePointer<CChar>) -> Int {
+    var count = 0
+    while string[count] != 0 { count += 1 }
+    return count
 }

@@ -65,7 +65,7 @@ func rebalanceCallback(
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
         if let target, let provider = target.startOffsets, let partitions, let elements = partitions.pointee.elems {
             let starts = provider(owned, target.consumer)
-            context?.rememberStarts(starts)
+            context?.rememberStarts(starts, assigned: owned)
             for index in 0..<Int(partitions.pointee.cnt) {
                 let tp = TopicPartition(topic: String(cString: elements[index].topic), partition: elements[index].partition)
                 if let offset = starts[tp] { elements[index].offset = offset }
@@ -94,6 +94,13 @@ func rebalanceCallback(
         }
     default:
         context?.logger.error("rebalance error; dropping the assignment", metadata: ["error": "\(KafkaError(code: KafkaError.Code(err)))"])
+        // The handler must hear that the partitions are gone, as for a lost assignment.
+        var current: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        if rd_kafka_assignment(rk, &current) == RD_KAFKA_RESP_ERR_NO_ERROR, let current {
+            let dropped = PartitionList.topicPartitions(current)
+            rd_kafka_topic_partition_list_destroy(current)
+            if let target, !dropped.isEmpty { target.handler?(.revoked(dropped, lost: true), target.consumer) }
+        }
         reportCode(rd_kafka_assign(rk, nil), "unassign")
     }
 }

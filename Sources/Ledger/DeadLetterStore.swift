@@ -44,11 +44,14 @@ enum DeadLetterRows {
     static let typeName = EventType.deadLetter.rawValue
 
     /// The oldest dead letters still holding their content after a sequence number, a few at a
-    /// time (each may be most of a megabyte); through `outbox_dead_letters_with_content`.
-    static let withContentSQL = """
-        SELECT seq, payload FROM outbox
-        WHERE event_type = ? AND content_dropped_at IS NULL AND seq > ? ORDER BY seq LIMIT 16
+    /// time (each may be most of a megabyte), published ones or not yet published ones; through
+    /// `outbox_dead_letters_with_content`.
+    static func withContentSQL(sent: Bool) -> String {
         """
+        SELECT seq, payload FROM outbox
+        WHERE event_type = ? AND content_dropped_at IS NULL AND seq > ? AND sent_at IS \(sent ? "NOT NULL" : "NULL") ORDER BY seq LIMIT 16
+        """
+    }
 
     /// Sent dead letters created before a time; through `outbox_sent_dead_letters_by_created`.
     static let sentBeforeCondition = "event_type = ? AND sent_at IS NOT NULL AND created_at < ?"
@@ -96,9 +99,13 @@ extension LedgerReader {
 
 extension Ledger {
     /// Keeps the dead letters' payloads within `budget` bytes: while they total more, the oldest
-    /// dead letter still holding its content (in queue order, sent or not) gets the payload and
-    /// key `minimalForm` makes of its payload, and `content_dropped_at = time`. Rows, ids and
-    /// counts stay; an unsent one is then published in its minimal form. One transaction.
+    /// dead letter still holding its content gets the payload `minimalForm` makes of its payload,
+    /// and `content_dropped_at = time`. Published ones go first (the broker has their content; the
+    /// minimal form also replaces their Kafka key); only when that is not enough, not yet
+    /// published ones (in a broker outage under a flood), which keep their Kafka key and are then
+    /// published in the minimal form — the only case where an event id can reach the broker with
+    /// two different payloads (when an earlier delivery landed unrecorded). Rows, ids and counts
+    /// stay. One transaction.
     ///
     /// The minimal forms themselves still count, so a budget smaller than they add up to is
     /// met only as far as dropping content can: then every dead letter is minimal, and purging
@@ -111,20 +118,29 @@ extension Ledger {
         try transaction { db in
             let before = try DeadLetterRows.stats(db: db).payloadBytes
             var trim = DeadLetterTrim(dropped: 0, unreadable: 0, bytesBefore: before, bytesAfter: before)
-            var after = Int64(0)
-            while trim.bytesAfter > budget {
-                let rows = try db.query(DeadLetterRows.withContentSQL, [DeadLetterRows.typeName, after]) { row in (try row["seq"] as Int64, [UInt8](try row["payload"] as Data)) }
-                guard !rows.isEmpty else { break }
-                for (sequence, payload) in rows where trim.bytesAfter > budget {
-                    after = sequence
-                    guard let minimal = minimalForm(payload) else {
-                        trim.unreadable += 1
-                        continue
+            for sent in [true, false] {
+                var after = Int64(0)
+                while trim.bytesAfter > budget {
+                    let rows = try db.query(DeadLetterRows.withContentSQL(sent: sent), [DeadLetterRows.typeName, after]) { row in
+                        (try row["seq"] as Int64, [UInt8](try row["payload"] as Data))
                     }
-                    try db.execute("UPDATE outbox SET payload = ?, message_key = ?, content_dropped_at = ? WHERE seq = ?",
-                                   [Data(minimal.payload), minimal.key.map { Data($0) }, Stored.millis(time), sequence])
-                    trim.dropped += 1
-                    trim.bytesAfter -= Int64(payload.count - minimal.payload.count)
+                    guard !rows.isEmpty else { break }
+                    for (sequence, payload) in rows where trim.bytesAfter > budget {
+                        after = sequence
+                        guard let minimal = minimalForm(payload) else {
+                            trim.unreadable += 1
+                            continue
+                        }
+                        if sent {
+                            try db.execute("UPDATE outbox SET payload = ?, message_key = ?, content_dropped_at = ? WHERE seq = ?",
+                                           [Data(minimal.payload), minimal.key.map { Data($0) }, Stored.millis(time), sequence])
+                        } else {
+                            try db.execute("UPDATE outbox SET payload = ?, content_dropped_at = ? WHERE seq = ?",
+                                           [Data(minimal.payload), Stored.millis(time), sequence])
+                        }
+                        trim.dropped += 1
+                        trim.bytesAfter -= Int64(payload.count - minimal.payload.count)
+                    }
                 }
             }
             // The triggers kept the exact figure; it agrees with the arithmetic above.

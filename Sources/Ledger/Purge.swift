@@ -65,7 +65,8 @@ extension Ledger {
                 """, [Stored.millis(cutoff)]) { row in try row["case_id"] as String }
             var result = PurgeResult(caseIDs: caseIDs, requests: 0, deadlines: 0, escalations: 0, responses: 0, edges: 0,
                                      auditRows: 0, outboxRows: 0, auditSequence: 0)
-            for caseID in caseIDs { try PurgeCase.delete(caseID, db: db, into: &result) }
+            // Dead letters first: those past their retention are counted as dead letters (as the
+            // dry run counts them) even when a purged case's request id is their key.
             if let deadLetterCutoff {
                 result.deadLetterCutoff = deadLetterCutoff
                 result.deadLetters = try DeadLetterRows.sentCountsByReason(before: deadLetterCutoff, db: db)
@@ -74,6 +75,7 @@ extension Ledger {
                     throw LedgerError.misuse("purge counted \(result.deadLetterCount) dead letter(s) but deleted \(deleted)")
                 }
             }
+            for caseID in caseIDs { try PurgeCase.delete(caseID, db: db, into: &result) }
             var detail = "purged \(result.cases) case(s) with \(result.requests) request(s), all closed before \(cutoff.rfc3339)"
                 + " (\(result.deadlines) timer(s), \(result.escalations) escalation(s), \(result.responses) answer(s),"
                 + " \(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) sent event(s))"

@@ -16,6 +16,8 @@ final class IntakeSupervisor: Sendable {
         var continuity = PartitionContinuity()
         /// Halts decided but not yet written to the ledger.
         var pendingHalts: [PartitionHalt] = []
+        /// Why planning an assignment failed (the ledger could not be read).
+        var planFailure: String?
         var assigned: Set<TopicPartition> = []
         /// When the assignment last changed, and when intake last applied something or found
         /// nothing waiting.
@@ -42,7 +44,8 @@ final class IntakeSupervisor: Sendable {
     // MARK: Assignment
 
     /// Where newly assigned partitions start (the consumer's `StartOffsets`). Runs inside the
-    /// rebalance callback: it reads the ledger and asks the broker for watermarks, nothing else.
+    /// rebalance callback: it reads the ledger and asks the broker for watermarks and the group's
+    /// committed offsets (two bounded round trips each, for all partitions at once), nothing else.
     func plan(_ partitions: [TopicPartition], consumer: KafkaConsumer) -> [TopicPartition: Int64] {
         let positions: [PartitionPosition]
         let halts: [PartitionHalt]
@@ -50,14 +53,23 @@ final class IntakeSupervisor: Sendable {
             positions = try ledger.partitionPositions()
             halts = try ledger.partitionHalts()
         } catch {
-            // Without the ledger nothing can be applied anyway (intake fails on its first write);
-            // starting where the group committed is then the least surprising choice.
-            logger.error("cannot read the ledger's partition positions; assigned partitions follow the group's committed offsets", metadata: ["error": "\(error)"])
+            // Without the ledger the relay cannot tell which partitions are halted, nor check
+            // anything: the partitions are paused (see `rebalanced`) and intake stops.
+            logger.critical("cannot read the ledger's partition positions; pausing the assigned partitions", metadata: ["error": "\(error)"])
+            state.withLock { $0.planFailure = "cannot read the ledger's partition positions: \(error)" }
             return [:]
         }
         let known = Dictionary(positions.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0) }, uniquingKeysWith: { a, _ in a })
         let halted = Dictionary(halts.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0) }, uniquingKeysWith: { a, _ in a })
         let knownTopics = Set(positions.map(\.topic))
+        let checked = partitions.filter { known[$0] != nil && halted[$0] == nil }
+        var marks: [TopicPartition: (low: Int64, high: Int64)] = [:]
+        if !checked.isEmpty {
+            do { marks = try consumer.watermarks(of: checked, timeout: .seconds(5)) } catch {
+                logger.warning("cannot ask the broker for the partitions' watermarks; the record at each ledger position is checked when it arrives",
+                               metadata: ["error": "\(error)"])
+            }
+        }
         let unread = partitions.filter { known[$0] == nil && !knownTopics.contains($0.topic) }
         var committed: [TopicPartition: Int64?]?
         if !unread.isEmpty {
@@ -69,20 +81,13 @@ final class IntakeSupervisor: Sendable {
         var starts: [TopicPartition: Int64] = [:]
         for partition in partitions {
             let ledgerPosition = known[partition]
-            var marks: (low: Int64, high: Int64)?
-            if ledgerPosition != nil && halted[partition] == nil {
-                do { marks = try consumer.watermarks(of: partition, timeout: .seconds(2)) } catch {
-                    logger.warning("cannot ask the broker for a partition's watermarks; the record at the ledger's position is checked when it arrives",
-                                   metadata: ["partition": "\(partition)", "error": "\(error)"])
-                }
-            }
             let assigned = AssignedPartition(partition: partition, ledger: ledgerPosition, topicKnown: knownTopics.contains(partition.topic),
-                                             halt: halted[partition], watermarks: marks,
+                                             halt: halted[partition], watermarks: marks[partition],
                                              groupCommitted: committed.map { $0[partition] ?? nil })
             let (plan, halt) = state.withLock { $0.continuity.assign(assigned, now: now) }
             logger.debug("planned where an assigned partition starts", metadata: [
                 "partition": "\(partition)", "plan": "\(plan)", "ledger": "\(ledgerPosition.map { "\($0.nextOffset) digest=\($0.lastDigest != nil) epoch=\($0.epoch)" } ?? "none")",
-                "watermarks": "\(marks.map { "\($0.low)..<\($0.high)" } ?? "unknown")"])
+                "watermarks": "\(marks[partition].map { "\($0.low)..<\($0.high)" } ?? "unknown")"])
             if let halt { state.withLock { $0.pendingHalts.append(halt) } }
             switch plan {
             case .at(let offset): starts[partition] = offset
@@ -93,18 +98,21 @@ final class IntakeSupervisor: Sendable {
         return starts
     }
 
+    /// Set when planning an assignment failed; intake must stop.
+    var planFailure: String? { state.withLock { $0.planFailure } }
+
     /// Follows the assignment; pauses halted partitions as soon as they are assigned.
     func rebalanced(_ event: RebalanceEvent, consumer: KafkaConsumer) {
         let now = clock.now()
         switch event {
         case .assigned(let partitions):
-            let halted = state.withLock { state in
+            let (halted, failed) = state.withLock { state in
                 state.assigned.formUnion(partitions)
                 state.assignmentChangedAt = now
                 state.lastProgressAt = now
-                return state.continuity.halted
+                return (state.continuity.halted, state.planFailure != nil)
             }
-            pause(halted.filter(partitions.contains), consumer: consumer)
+            pause(failed ? partitions : halted.filter(partitions.contains), consumer: consumer)
         case .revoked(let partitions, _):
             state.withLock { state in
                 state.assigned.subtract(partitions)
@@ -157,12 +165,14 @@ final class IntakeSupervisor: Sendable {
         return sorted
     }
 
-    /// Handles errors about single partitions: a partition with nothing to start from starts at
-    /// its beginning (returned, for the caller to move it there); a position refused as out of
-    /// range halts the partition.
-    func handle(_ errors: [PartitionError], consumer: KafkaConsumer) -> [TopicPartition] {
-        var startAtBeginning: [TopicPartition] = []
+    /// Handles errors about single partitions, returning where partitions must be moved: a
+    /// partition with nothing to start from starts at its beginning; a position refused as out of
+    /// range halts the partition, unless only the record read again to check it is gone. Blocks
+    /// for a broker round trip when a position was refused: call it off the cooperative pool.
+    func handle(_ errors: [PartitionError], consumer: KafkaConsumer) -> [TopicPartition: Int64] {
+        var moves: [TopicPartition: Int64] = [:]
         consumerErrors.flush()
+        var refused: [(TopicPartition, Int64?)] = []
         for problem in errors {
             guard let partition = problem.topicPartition else {
                 consumerErrors.warning("consumer error", code: "\(problem.error.code)", metadata: ["error": "\(problem.error)"])
@@ -171,18 +181,27 @@ final class IntakeSupervisor: Sendable {
             switch problem.kind {
             case .noStartOffset:
                 logger.notice("partition new to the relay and its group; reading it from the beginning", metadata: ["partition": "\(partition)"])
-                startAtBeginning.append(partition)
+                moves[partition] = KafkaConsumer.beginning
             case .offsetOutOfRange:
-                let marks = try? consumer.watermarks(of: partition, timeout: .seconds(5))
-                let now = clock.now()
-                if let halt = state.withLock({ $0.continuity.positionRefused(partition, offset: problem.offset, watermarks: marks, now: now) }) {
-                    state.withLock { $0.pendingHalts.append(halt) }
-                }
+                refused.append((partition, problem.offset))
             case .other:
                 consumerErrors.warning("consumer error", code: "\(problem.error.code)", metadata: ["partition": "\(partition)", "error": "\(problem.error)"])
             }
         }
-        return startAtBeginning
+        guard !refused.isEmpty else { return moves }
+        let marks = (try? consumer.watermarks(of: refused.map(\.0), timeout: .seconds(5))) ?? [:]
+        let now = clock.now()
+        for (partition, offset) in refused {
+            switch state.withLock({ $0.continuity.positionRefused(partition, offset: offset, watermarks: marks[partition], now: now) }) {
+            case .halt(let halt): state.withLock { $0.pendingHalts.append(halt) }
+            case .move(let target):
+                logger.notice("the last applied record is gone (retention) but the position is still in the log; continuing there",
+                              metadata: ["partition": "\(partition)", "position": "\(target)"])
+                moves[partition] = target
+            case .ignore: break
+            }
+        }
+        return moves
     }
 
     /// Halts decided since the last call, to be made durable and reported.
@@ -216,7 +235,15 @@ final class IntakeSupervisor: Sendable {
         let now = clock.now()
         return state.withLock { state in
             let halted = Set(state.continuity.halted)
-            let waiting = lag.filter { !halted.contains($0.topicPartition) }.reduce(Int64(0)) { $0 + ($1.lag ?? 0) }
+            // Before anything is read from a partition the consumer has no position; where intake
+            // means to read from then is known here.
+            let waiting = lag.filter { !halted.contains($0.topicPartition) }.reduce(Int64(0)) { sum, entry in
+                var position = entry.position
+                if position == nil, case .reading(let next?) = state.continuity.tracking[entry.topicPartition] { position = next }
+                if position == nil, case .verifying(_, _, let next) = state.continuity.tracking[entry.topicPartition] { position = next }
+                guard let position, let high = entry.highWatermark else { return sum }
+                return sum + max(0, high - position)
+            }
             // Nothing waiting is as good as progress: an idle relay is keeping up.
             if waiting == 0 { state.lastProgressAt = now }
             return IntakeProgress(assigned: state.assigned.count, assignmentChangedAt: state.assignmentChangedAt,

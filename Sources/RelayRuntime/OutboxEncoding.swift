@@ -33,7 +33,7 @@ enum OutboxEncoding {
     static func deadLetter(_ record: KafkaMessage, refusal: Refusal, policy: RelayPolicy, cause: Cause, now: Timestamp) -> OutgoingEvent {
         let event = DeadLetter.fitting(
             id: cause.derivedID("dead_letter"), createdAt: now, source: source(of: record), key: record.key, value: record.value,
-            headers: record.headers.map { DeadLetter.Header(name: $0.name, value: $0.value) },
+            headers: record.headers.map { DeadLetter.Header(name: $0.name, value: $0.value, nameBytes: $0.rawName) },
             reason: refusal, deadLetteredAt: now)
         return OutgoingEvent(topic: policy.topics.deadletter, key: deadLetterKey(record), event: .deadLetter(event), causationID: cause.eventID)
     }

@@ -19,7 +19,7 @@ enum RecordDigest {
         frame(record.value)
         withUnsafeBytes(of: UInt64(record.headers.count).bigEndian) { bytes.append(contentsOf: $0) }
         for header in record.headers {
-            frame(Array(header.name.utf8))
+            frame(header.nameBytes)
             frame(header.value)
         }
         return SHA1.hash(bytes)
@@ -51,6 +51,17 @@ enum StartPlan: Sendable, Equatable {
     case followGroup
     /// Not at all: the partition is halted and stays paused.
     case halted
+}
+
+/// What to do about a position the broker refused.
+enum RefusedPositionVerdict: Sendable, Equatable {
+    /// Stop the partition.
+    case halt(PartitionHalt)
+    /// Nothing is wrong: the last applied record, read again only to check it, is gone (retention
+    /// reached it) while the position itself is still in the log. Continue there.
+    case move(to: Int64)
+    /// The partition is halted already.
+    case ignore
 }
 
 /// What to do with one consumed record.
@@ -171,23 +182,36 @@ struct PartitionContinuity: Sendable {
         }
     }
 
-    /// The broker refused the position of a partition being read (out of range). Returns the halt,
-    /// or nil when the partition was halted already.
-    mutating func positionRefused(_ partition: TopicPartition, offset: Int64?, watermarks: (low: Int64, high: Int64)?, now: Timestamp) -> PartitionHalt? {
+    /// The broker refused the position of a partition being read (out of range).
+    mutating func positionRefused(_ partition: TopicPartition, offset: Int64?, watermarks: (low: Int64, high: Int64)?, now: Timestamp) -> RefusedPositionVerdict {
         let position: Int64?
         switch tracking[partition] {
-        case .halted: return nil
-        case .verifying(_, _, let next): position = next
+        case .halted: return .ignore
+        case .verifying(_, _, let next):
+            // Only the record below the position was asked for, to check it; if the log now starts
+            // exactly at the position, retention took that record and nothing unread is lost.
+            if let (low, high) = watermarks, low == next, next <= high {
+                tracking[partition] = .reading(next: next)
+                return .move(to: next)
+            }
+            position = next
         case .reading(let next): position = next
         case nil: position = nil
         }
         let range = watermarks.map { " (it holds offsets \($0.low)..<\($0.high))" } ?? ""
         let at = offset.map { "offset \($0)" } ?? "the requested offset"
+        // The watermarks say which way the log moved, when they are known.
+        var code = IntakeNotice.HaltCode.offsetOutOfRange
+        var why = "the topic was re-created, truncated or emptied while the relay read it"
+        if let position, let (low, high) = watermarks {
+            if high < position { (code, why) = (.logEndsBeforePosition, "the log now ends before the position: the topic was re-created or the broker lost data") }
+            else if low > position { (code, why) = (.recordsDeletedUnread, "offsets \(position)..<\(low) were deleted (retention) before the relay read them") }
+        }
         guard case .halt(let halt) = halt(partition, HaltFacts(
-            code: .offsetOutOfRange, position: position, offset: offset, logStart: watermarks?.low, logEnd: watermarks?.high,
-            detail: "the broker refused \(at) of \(partition) as out of range\(range): the topic was re-created, truncated or emptied while the relay read it"), now: now)
-        else { return nil }
-        return halt
+            code: code, position: position, offset: offset, logStart: watermarks?.low, logEnd: watermarks?.high,
+            detail: "the broker refused \(at) of \(partition) as out of range\(range): \(why)"), now: now)
+        else { return .ignore }
+        return .halt(halt)
     }
 
     /// An operator moved the partition: read from `target` without verifying.
@@ -207,7 +231,7 @@ struct PartitionContinuity: Sendable {
     private mutating func halt(_ partition: TopicPartition, _ facts: HaltFacts, now: Timestamp) -> RecordVerdict {
         tracking[partition] = .halted
         return .halt(PartitionHalt(topic: partition.topic, partition: partition.partition, haltedAt: now, code: facts.code,
-                                   detail: facts.detail + ". Intake stopped reading this partition; nothing was skipped or applied twice. Decide where it continues with `freeze-relay rebase`.",
+                                   detail: facts.detail + ". Intake stopped reading this partition and applies nothing more from it; decide where it continues with `freeze-relay rebase`.",
                                    position: facts.position, offset: facts.offset, logStart: facts.logStart, logEnd: facts.logEnd))
     }
 

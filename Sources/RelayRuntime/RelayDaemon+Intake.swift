@@ -10,6 +10,16 @@ extension RelayDaemon {
     func intakeLoop() async {
         var nextRebaseCheck = ContinuousClock.now
         while !stopping {
+            if let failure = supervisor.planFailure {
+                fail(.ledgerUnwritable(failure))
+                return
+            }
+            // Before polling: records already polled from a partition must never be judged against
+            // the position an operator has just given it.
+            if ContinuousClock.now >= nextRebaseCheck {
+                nextRebaseCheck = ContinuousClock.now + .seconds(1)
+                guard await carryOutRebaseRequests() else { return }
+            }
             let batch: ConsumedBatch
             do {
                 batch = try await consumer.nextConsumedBatch(maxMessages: settings.intakeBatchSize, timeout: .milliseconds(250))
@@ -23,18 +33,12 @@ extension RelayDaemon {
             }
             outcomeLog.flush()
             if state.withLock({ $0.crashed }) { return }
-            if ContinuousClock.now >= nextRebaseCheck {
-                nextRebaseCheck = ContinuousClock.now + .seconds(1)
-                guard await carryOutRebaseRequests() else { return }
-            }
-            let restart = supervisor.handle(batch.partitionErrors, consumer: consumer)
+            let moves = await partitionMoves(for: batch.partitionErrors)
             let sorted = supervisor.sort(batch.messages)
             // Also after an empty poll: an assignment inside it may have halted partitions.
             guard recordHalts() else { return }
+            if !moves.isEmpty { await move(moves) }
             if batch.isEmpty { continue }
-            if !restart.isEmpty {
-                await move(Dictionary(restart.map { ($0, KafkaConsumer.beginning) }, uniquingKeysWith: { first, _ in first }))
-            }
             var outcomes: [IntakeOutcome] = []
             if !sorted.apply.isEmpty {
                 do {
@@ -45,7 +49,7 @@ extension RelayDaemon {
                 } catch {
                     // Nothing of the batch was committed and no offset is stored: on restart the
                     // same records are read again.
-                    fail(.ledgerUnwritable("\(error)"))
+                    fail(RuntimeFailure(wrapping: error))
                     return
                 }
             }
@@ -68,6 +72,14 @@ extension RelayDaemon {
             scheduler.nudge()
             publisher.nudge()
         }
+    }
+
+    /// What the supervisor makes of the poll's partition errors, asked off the cooperative pool (it
+    /// may wait for the broker).
+    private func partitionMoves(for errors: [PartitionError]) async -> [TopicPartition: Int64] {
+        guard !errors.isEmpty else { return supervisor.handle([], consumer: consumer) }
+        let supervisor = self.supervisor, consumer = self.consumer
+        return (try? await consumer.onQueue { () throws(KafkaError) in supervisor.handle(errors, consumer: consumer) }) ?? [:]
     }
 
     /// Makes the halts the supervisor decided durable, reports them, and pauses the partitions.

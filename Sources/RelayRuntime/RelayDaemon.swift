@@ -209,7 +209,7 @@ public final class RelayDaemon: Sendable {
             outboxBacklog: try? ledger.outboxBacklog().unsent, maxOutboxBacklog: settings.maxOutboxBacklog,
             failure: failure.map { "\($0)" },
             haltedPartitions: halts.map { "\($0.topic)[\($0.partition)] (\($0.code.rawValue) since \($0.haltedAt.rfc3339))" },
-            intakeStall: supervisor.stallReason(lag: (try? consumer.lag()) ?? [], timeout: settings.intakeStallTimeout))
+            intakeStall: supervisor.stallReason(lag: (try? consumer.lag(askingBrokerWithin: brokerTimeout)) ?? [], timeout: settings.intakeStallTimeout))
     }
 
     /// The Prometheus exposition, with ledger and consumer gauges refreshed now.

@@ -72,6 +72,20 @@ struct DeadLetterFittingTests {
         #expect(letter.reason.message.unicodeScalars.count <= ContractLimits.detail && letter.reason.message.hasSuffix("more characters]"))
     }
 
+    @Test("a header name that is not UTF-8 travels as its exact bytes too; a long one is cut there as well and its name says so")
+    func rawHeaderNames() throws {
+        let raw: [UInt8] = [0x66, 0xFF, 0xC3, 0x28, 0x6F]
+        let short = DeadLetter.Header(name: String(decoding: raw, as: UTF8.self), value: [1], nameBytes: raw)
+        let long = DeadLetter.Header(name: String(decoding: [UInt8](repeating: 0xFE, count: 5000), as: UTF8.self), value: nil,
+                                     nameBytes: [UInt8](repeating: 0xFE, count: 5000))
+        let letter = try Self.roundTrip(Self.fitted(headers: [short, long]))
+        #expect(letter.headers[0].nameBytes == raw && letter.headers[0].name == "f\u{FFFD}\u{FFFD}(o")
+        #expect(letter.headers[1].nameBytes?.count == DeadLetterLimits.headerNameBytes)
+        #expect(letter.headers[1].name.hasSuffix(" more characters]"))
+        let json = try PythonValidator.validate(documents: [try EventEncoder.encode(letter)])
+        #expect(json.first?.valid == true, "\(json.first?.messages ?? [])")
+    }
+
     @Test("the minimal form carries no content, says what failed, and validates")
     func minimal() throws {
         let letter = try Self.roundTrip(DeadLetter.minimal(id: UUID(), createdAt: Self.t0, source: Self.source,

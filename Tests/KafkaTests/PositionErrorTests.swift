@@ -64,3 +64,15 @@ struct PositionErrorTests {
         #expect(try await collect(from: consumer) { $0.count >= 3 }.map(\.offset) == [0, 1, 2])
     }
 }
+
+@Suite("Header names as received")
+struct HeaderNameTests {
+    @Test("a name that is not UTF-8 keeps its exact bytes beside its repaired text; a valid one keeps none")
+    func rawNames() {
+        let invalid = KafkaHeader(nameBytes: [0x66, 0xFF], value: nil)
+        #expect(invalid.name == "f\u{FFFD}" && invalid.rawName == [0x66, 0xFF] && invalid.nameBytes == [0x66, 0xFF])
+        let valid = KafkaHeader(nameBytes: Array("fr-event-id".utf8), value: [1])
+        #expect(valid.name == "fr-event-id" && valid.rawName == nil && valid.nameBytes == Array("fr-event-id".utf8))
+        #expect(valid == KafkaHeader(name: "fr-event-id", value: [1]))
+    }
+}

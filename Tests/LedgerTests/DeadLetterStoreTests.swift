@@ -122,7 +122,27 @@ import Testing
             let waiting = try ledger.pendingOutbox(limit: 100)
             #expect(waiting.map(\.message.eventID) == letters[5...].map(\.eventID))
             #expect(waiting.first.map { $0.message.payload == Self.minimal(letters[5].payload)?.payload } == true)
-            #expect(waiting.first?.message.key == nil)
+            // Not yet published: it keeps its Kafka key (the partition it goes to does not change).
+            #expect(waiting.first?.message.key == letters[5].key)
+        }
+    }
+
+    @Test func publishedDeadLettersLoseTheirContentBeforeOlderOnesNotYetPublished() async throws {
+        try await withRelayLedger { ledger, _ in
+            let letters = try (1...6).map { try Self.deadLetter($0, valueBytes: 6000) }
+            try Self.queue(letters, on: ledger, at: 10)
+            // Only the last three were published (the first three wait, say, for a topic's ACL).
+            let pending = try ledger.pendingOutbox(limit: 6)
+            try ledger.markSent(pending.suffix(3).map { ($0.sequence, 0, $0.sequence) }, at: Fixture.time(15))
+            let before = try ledger.deadLetterStats().payloadBytes
+            let freeTwo = Int64(letters[3...4].reduce(0) { $0 + $1.payload.count - Self.minimal($1.payload)!.payload.count })
+            let trim = try ledger.dropDeadLetterContent(toFit: before - freeTwo, at: Fixture.time(30), minimalForm: Self.minimal)
+            #expect(trim.dropped == 2)
+            let dropped = try ledger.sql { db in
+                try db.query("SELECT event_id FROM outbox WHERE content_dropped_at IS NOT NULL ORDER BY seq") { row in try row.string("event_id") }
+            }
+            #expect(dropped == letters[3...4].map { Stored.text($0.eventID) })
+            #expect(try ledger.pendingOutbox(limit: 6).map(\.message.payload) == letters[0...2].map(\.payload))
         }
     }
 

@@ -61,7 +61,7 @@ import Testing
     @Test func deadLettersAreTrimmedAndPurgedThroughTheirPartialIndexes() async throws {
         try await withRelayLedger { ledger, _ in
             try QueryDataset.build(ledger)
-            let trim = try Self.plan(DeadLetterRows.withContentSQL, [DeadLetterRows.typeName, 0], on: ledger)
+            let trim = try Self.plan(DeadLetterRows.withContentSQL(sent: true), [DeadLetterRows.typeName, 0], on: ledger)
             #expect(trim.contains { $0.contains("outbox_dead_letters_with_content") }, "\(trim)")
             #expect(!trim.contains { $0.contains("TEMP B-TREE") }, "in queue order from the index itself: \(trim)")
             let retention = try Self.plan("SELECT count(*) FROM outbox WHERE " + DeadLetterRows.sentBeforeCondition,

@@ -114,6 +114,33 @@ struct OffsetsBackwardsTests {
         _ = daemon
     }
 
+    @Test("re-basing a partition that is being read, backwards, while records keep arriving: it is re-read in order, nothing halts")
+    func rebaseWhileReading() async throws {
+        let harness = try Harness()
+        defer { Task { await harness.shutdown() } }
+        try harness.start()
+        let first = Self.requests(30, case: "FIRST")
+        for request in first { try await harness.publishRequest(request) }
+        try await harness.watcher.waitFor("routed") { $0.routed().count == first.count }
+        let busiest = try harness.readLedger { try $0.partitionPositions() }.filter { $0.topic == "freeze.requests" }.max { $0.nextOffset < $1.nextOffset }!
+        // More records arrive while the operator moves the partition back to its beginning.
+        let more = Self.requests(30, case: "MORE")
+        let sending = Task { for request in more { try await harness.publishRequest(request) } }
+        _ = try Ledger.submitRebaseRequest(at: harness.ledgerPath, topic: busiest.topic, partition: busiest.partition, target: 0,
+                                           note: "re-read to check", requestedBy: "test", at: t0)
+        try await sending.value
+        try await harness.watcher.waitFor("the later requests routed") { Set($0.routed().map(\.requestID)).isSuperset(of: more.map(\.requestID)) }
+        try await eventually("the partition read again past its old position") {
+            try harness.readLedger { try $0.partitionPositions() }.first { $0.topic == busiest.topic && $0.partition == busiest.partition }.map {
+                $0.epoch == 1 && $0.nextOffset >= busiest.nextOffset
+            } ?? false
+        }
+        #expect(try harness.readLedger { try $0.partitionHalts() }.isEmpty)
+        // Re-read requests were recognised by their request id: each routed once.
+        let routed = harness.watcher.all.routed()
+        #expect(routed.count == first.count + more.count && Set(routed.map(\.requestID)).count == routed.count)
+    }
+
     @Test("a re-base request the daemon cannot carry out is refused with the reason, and changes nothing")
     func invalidRebaseRefused() async throws {
         let harness = try Harness()

@@ -135,7 +135,7 @@ struct PartitionContinuityTests {
         #expect(plan == .halted && new == nil)
         #expect(continuity.judge(Self.record(59), now: t0) == .drop)
         // A refused position of a halted partition is not a second halt.
-        #expect(continuity.positionRefused(Self.tp, offset: 60, watermarks: (0, 3), now: t0) == nil)
+        #expect(continuity.positionRefused(Self.tp, offset: 60, watermarks: (0, 3), now: t0) == .ignore)
     }
 
     // MARK: While reading
@@ -169,10 +169,31 @@ struct PartitionContinuityTests {
     func refusedPosition() {
         var continuity = PartitionContinuity()
         _ = continuity.assign(Self.assigned(Self.ledger(next: 60)), now: t0)
-        let halt = continuity.positionRefused(Self.tp, offset: 59, watermarks: (0, 2), now: t0)
-        #expect(halt?.code == .offsetOutOfRange)
-        #expect(halt?.position == 60 && halt?.offset == 59 && halt?.logEnd == 2)
+        guard case .halt(let halt) = continuity.positionRefused(Self.tp, offset: 59, watermarks: (0, 2), now: t0) else {
+            Issue.record("no halt"); return
+        }
+        #expect(halt.code == .logEndsBeforePosition)
+        #expect(halt.position == 60 && halt.offset == 59 && halt.logEnd == 2)
         #expect(continuity.halted == [Self.tp])
+        // Without watermarks the relay cannot tell which way the log moved.
+        var unknown = PartitionContinuity()
+        _ = unknown.assign(Self.assigned(Self.ledger(next: 60, lastValue: nil)), now: t0)
+        guard case .halt(let plain) = unknown.positionRefused(Self.tp, offset: 60, watermarks: nil, now: t0) else { Issue.record("no halt"); return }
+        #expect(plain.code == .offsetOutOfRange && plain.detail.contains("re-created, truncated or emptied"))
+    }
+
+    @Test("when only the record checked at restart is gone (the log starts at the position), reading continues at the position")
+    func verificationRecordRetained() {
+        var continuity = PartitionContinuity()
+        // The watermarks could not be asked at assignment, so the relay asked for offset 59.
+        _ = continuity.assign(Self.assigned(Self.ledger(next: 60), watermarks: nil), now: t0)
+        #expect(continuity.positionRefused(Self.tp, offset: 59, watermarks: (60, 60), now: t0) == .move(to: 60))
+        #expect(continuity.judge(Self.record(60), now: t0) == .apply)
+        // Records before the position deleted *and* the log starting after it: that is a loss.
+        var lost = PartitionContinuity()
+        _ = lost.assign(Self.assigned(Self.ledger(next: 60), watermarks: nil), now: t0)
+        guard case .halt(let halt) = lost.positionRefused(Self.tp, offset: 59, watermarks: (75, 80), now: t0) else { Issue.record("no halt"); return }
+        #expect(halt.code == .recordsDeletedUnread && halt.logStart == 75)
     }
 
     @Test("after a re-base the partition is read from the new position without verification")

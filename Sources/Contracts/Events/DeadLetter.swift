@@ -90,13 +90,18 @@ public struct DeadLetter: ContractEvent, EventBody {
         public var valueTruncated: Bool = false
         /// The full size of the original value in bytes, given when it was truncated.
         public var valueSize: Int?
+        /// The name's exact bytes (at most the first ``DeadLetterLimits/headerNameBytes``), given
+        /// when they are not valid UTF-8; `name` then shows them with each invalid sequence
+        /// replaced by U+FFFD.
+        public var nameBytes: [UInt8]?
 
         /// Creates a header.
-        public init(name: String, value: [UInt8]?, valueTruncated: Bool = false, valueSize: Int? = nil) {
+        public init(name: String, value: [UInt8]?, valueTruncated: Bool = false, valueSize: Int? = nil, nameBytes: [UInt8]? = nil) {
             self.name = name
             self.value = value
             self.valueTruncated = valueTruncated
             self.valueSize = valueSize
+            self.nameBytes = nameBytes
         }
     }
 
@@ -140,7 +145,8 @@ public struct DeadLetter: ContractEvent, EventBody {
             let fields = try ObjectReader(value, at: path)
             let (truncated, size) = try Self.readCut(fields, flag: "value_truncated", size: "value_size")
             return Header(name: try fields.required("name", DeadLetter.readHeaderName),
-                          value: try fields.nullable("value_base64", Read.base64), valueTruncated: truncated, valueSize: size)
+                          value: try fields.nullable("value_base64", Read.base64), valueTruncated: truncated, valueSize: size,
+                          nameBytes: try fields.optional("name_base64", Read.base64))
         }) ?? []
         (headersTruncated, headersCount) = try Self.readCut(body, flag: "headers_truncated", size: "headers_count")
         contentOmitted = try body.optional("content_omitted", Read.boolean) ?? false
@@ -173,6 +179,7 @@ public struct DeadLetter: ContractEvent, EventBody {
             body["headers"] = .array(headers.map { header in
                 var fields = ObjectWriter()
                 fields["name"] = .string(header.name)
+                fields["name_base64"] = header.nameBytes.map { .string(Base64.encode($0)) }
                 fields["value_base64"] = header.value.map { .string(Base64.encode($0)) } ?? .null
                 Self.writeCut(header.valueTruncated, header.valueSize, flag: "value_truncated", size: "value_size", into: &fields)
                 return fields.value

@@ -15,6 +15,8 @@ public enum DeadLetterLimits {
     public static let headers = 100
     /// The most code points of a carried header name, the note stating a cut included.
     public static let headerNameCharacters = 256
+    /// The most bytes of a header name carried as `name_base64` (names that are not valid UTF-8).
+    public static let headerNameBytes = 1024
     /// The most bytes of one header's value carried.
     public static let headerValue = 4 * 1024
     /// The most encoded bytes the carried headers take together.
@@ -38,7 +40,8 @@ extension DeadLetter {
     /// headers — each cut to its own limit and to what is left of the budget, and every cut is
     /// stated: `key_truncated`/`key_size`, `value_truncated`/`value_size`, per header
     /// `value_truncated`/`value_size`, `headers_truncated`/`headers_count`. Header names get their
-    /// control characters escaped and are cut with a note in the name. The reason's path and
+    /// control characters escaped and are cut with a note in the name; a name that is not valid
+    /// UTF-8 also travels as its exact bytes (`name_base64`). The reason's path and
     /// message are fitted to their fields (``ContractText``).
     ///
     /// `source` must name a real Kafka position (legal topic name, partition and offset not
@@ -85,11 +88,14 @@ extension DeadLetter {
         for header in headers.prefix(DeadLetterLimits.headers) {
             let name = ContractText.fittedName(header.name, limit: DeadLetterLimits.headerNameCharacters)
             let kept = header.value.map { Array($0.prefix(DeadLetterLimits.headerValue)) }
+            // A name longer than this many bytes has more than 256 characters, so `name` states the cut.
+            let rawName = header.nameBytes.map { Array($0.prefix(DeadLetterLimits.headerNameBytes)) }
             let cost = EncodedBudget.size(ofText: name) + DeadLetterLimits.headerFieldBytes + (kept.map { EncodedBudget.size(ofBase64: $0.count) } ?? 0)
+                + (rawName.map { EncodedBudget.size(ofBase64: $0.count) + 16 } ?? 0)
             guard cost <= room.remaining else { break }
             room.spend(cost)
             let truncated = kept?.count != header.value?.count
-            fitted.append(Header(name: name, value: kept, valueTruncated: truncated, valueSize: truncated ? header.value?.count : nil))
+            fitted.append(Header(name: name, value: kept, valueTruncated: truncated, valueSize: truncated ? header.value?.count : nil, nameBytes: rawName))
         }
         budget.spend(room.spent)
         return fitted
