@@ -81,7 +81,8 @@ let package = Package(
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts"]),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts"], exclude: ["validate_examples.py"]),
+        // Fuzz/ holds libFuzzer entry points: LibFuzzerTests compiles them with the Contracts sources itself.
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts"], exclude: ["validate_examples.py", "Fuzz"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts"]),
         .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay"]),
