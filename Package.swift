@@ -84,15 +84,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What several test targets share: seeded randomness, waiting for child processes.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(name: "LogThrottleTests", dependencies: ["LogThrottle", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts"]),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts"], exclude: ["validate_examples.py"]),
+        // Fuzz/ holds libFuzzer entry points: LibFuzzerTests compiles them with the Contracts sources itself.
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "TestSupport"], exclude: ["validate_examples.py", "Fuzz"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts"]),
-        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay", "LogThrottle"]),
+        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay", "LogThrottle", "TestSupport"]),
         // The operator commands, driven in-process against fixture ledgers (tests may import an executable target).
-        .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "Ledger", "Relay", "Contracts", "RelayRuntime", "Kafka"]),
+        .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "Ledger", "Relay", "Contracts", "RelayRuntime", "Kafka", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

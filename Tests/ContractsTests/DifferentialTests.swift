@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Testing
+import TestSupport
 
 /// "Accept exactly what the schemas accept": structured mutations of the valid examples are judged by
 /// the Swift decoder and by Python `jsonschema`, and the two must agree on every one — accept or refuse,

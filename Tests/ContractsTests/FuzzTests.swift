@@ -1,22 +1,13 @@
 import Contracts
 import Foundation
 import Testing
+import TestSupport
 
 /// Decoding must return or throw for any bytes — never trap, hang or recurse without bound — and
 /// anything it accepts must re-encode and decode back to the same value.
 @Suite("Decoding never crashes")
 struct FuzzTests {
-    /// SplitMix64: tiny, seeded, and identical on every platform, so failures reproduce.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SplitMix64 = TestSupport.SplitMix64
 
     /// Bytes that tend to hit parser edges.
     static let interesting: [[UInt8]] = ["{", "}", "[", "]", "\"", "\\", ":", ",", "\\u", "\\ud800", "null", "true", "-", "0", "1e999",

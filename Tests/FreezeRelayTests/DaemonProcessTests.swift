@@ -4,59 +4,12 @@ import Kafka
 @testable import Ledger
 import Logging
 import Testing
+import TestSupport
 
 /// The real `freeze-relay run` process: killed with SIGKILL mid-stream, reloaded with SIGHUP,
 /// told to retry with SIGUSR1, stopped with SIGTERM.
 @Suite("The daemon as a process", .serialized)
 struct DaemonProcessTests {
-    /// `freeze-relay`, built next to the test bundle.
-    static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("freeze-relay")
-    }
-
-    static func iban(_ code: String, _ account: Int) -> IBAN {
-        try! IBAN(countryCode: "KZ", bban: code + String(format: "%013d", account))
-    }
-
-    static func config(bootstrap: String, ledger: String, banks: [(String, String)]) -> String {
-        var yaml = """
-            kafka:
-              bootstrap_servers: \(bootstrap)
-              properties:
-                session.timeout.ms: 6000
-                heartbeat.interval.ms: 500
-                topic.metadata.refresh.interval.ms: 1000
-            ledger:
-              path: \(ledger)
-            http:
-              listen: "off"
-            logging:
-              level: warning
-            banks:
-
-            """
-        for (id, code) in banks {
-            yaml += """
-                  - id: \(id)
-                    name: \(id.capitalized) Bank
-                    iban_bank_codes: [KZ\(code)]
-                    escalation_contact: {email: desk@\(id).example}
-
-                """
-        }
-        return yaml
-    }
-
-    func launch(_ configPath: String) throws -> Process {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["run", "--config", configPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     /// Reads routed requests from the bank topics until `done` holds.
     func routed(_ consumer: KafkaConsumer, into seen: inout [UUID: Set<UUID>], until done: ([UUID: Set<UUID>]) -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(90)
@@ -85,7 +38,7 @@ struct DaemonProcessTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let ledgerPath = directory.appendingPathComponent("ledger.sqlite").path
         let configPath = directory.appendingPathComponent("relay.yaml").path
-        try Self.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: [("alpha", "125")]).write(toFile: configPath, atomically: true, encoding: .utf8)
+        try DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: [("alpha", "125")]).write(toFile: configPath, atomically: true, encoding: .utf8)
 
         let police = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
         defer { police.close(timeout: .seconds(2)) }
@@ -99,7 +52,7 @@ struct DaemonProcessTests {
             let now = Timestamp(Date())
             return FreezeRequest(id: UUID(), createdAt: now, requestID: UUID(), caseID: "PROC-\(index)", issuedAt: now, priority: .urgent,
                                  issuer: Issuer(agency: "Test Police", officerID: "T-1"), legalBasis: "Test decision",
-                                 account: TargetAccount(iban: Self.iban(code, 7000 + index)), amount: try! Money(value: "1000.00", currency: "KZT"),
+                                 account: TargetAccount(iban: kzIBAN(bank: code, account: 7000 + index)), amount: try! Money(value: "1000.00", currency: "KZT"),
                                  fraudTransaction: FraudTransaction(occurredAt: now, reference: "TX-\(index)"))
         }
         func publish(_ request: FreezeRequest) async throws {
@@ -107,7 +60,7 @@ struct DaemonProcessTests {
                                                       value: try EventEncoder.encode(request)))
         }
 
-        var process = try launch(configPath)
+        var process = try DaemonProcess.launch(configPath)
         let requests = (0..<40).map { request($0, code: "125") }
         let stranger = request(99, code: "601")  // beta's code: not in the table yet
         var seen: [UUID: Set<UUID>] = [:]
@@ -117,15 +70,15 @@ struct DaemonProcessTests {
         for request in requests.dropFirst(20) { try await publish(request) }
         try await publish(stranger)
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationReason == .uncaughtSignal)
 
-        process = try launch(configPath)
+        process = try DaemonProcess.launch(configPath)
         try await routed(watcher, into: &seen) { seen in requests.allSatisfy { seen[$0.requestID] != nil } }
         #expect(requests.allSatisfy { seen[$0.requestID]?.count == 1 }, "every re-emission carried the first emission's id")
 
         // The operator adds beta to the table: SIGHUP reloads it, SIGUSR1 routes the kept request.
-        try Self.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: [("alpha", "125"), ("beta", "601")])
+        try DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: [("alpha", "125"), ("beta", "601")])
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         kill(process.processIdentifier, SIGHUP)
         // SIGHUP is handled asynchronously: retry until the reloaded table has routed the request.
@@ -140,7 +93,7 @@ struct DaemonProcessTests {
         #expect(seen[stranger.requestID] != nil, "the unroutable request was routed after reload and retry")
 
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
 
         let reader = try LedgerReader.open(at: ledgerPath)
@@ -154,9 +107,4 @@ struct DaemonProcessTests {
         #expect(routedOnce == 40, "40 routed on arrival; the 41st was first unroutable, then routed")
         #expect(unsent == 0, "SIGTERM drained the outbox")
     }
-}
-
-struct CommandTimeout: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting for \(what)" }
 }

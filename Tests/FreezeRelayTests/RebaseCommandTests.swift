@@ -92,7 +92,7 @@ struct RebaseCommandTests {
             }
         }
         defer { serving.cancel() }
-        let output = try await rebase(["--topic", "freeze.requests", "--partition", "1", "--to-offset", "3", "--note", "skip the lost part", "--wait", "20s"]).output()
+        let output = try await rebase(["--topic", "freeze.requests", "--partition", "1", "--to-offset", "3", "--note", "skip the lost part", "--wait", "120s"]).output()
         #expect(output.hasPrefix("re-base request #1 carried out by the running daemon (done: epoch 1); freeze.requests[1] now continues at offset 3"))
     }
 

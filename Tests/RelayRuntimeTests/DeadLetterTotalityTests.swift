@@ -4,6 +4,7 @@ import Kafka
 import Relay
 import Testing
 @testable import RelayRuntime
+import TestSupport
 
 /// Building a dead letter is total: whatever a record holds, the relay can write a dead letter
 /// for it that its own contract accepts and that a broker with default limits takes.

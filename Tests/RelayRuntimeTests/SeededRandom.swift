@@ -1,22 +1,10 @@
 import Foundation
+import TestSupport
 
-/// SplitMix64: tiny, seeded, identical on every platform, so a failing seed reproduces.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
+typealias SeededRandom = SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// The seed to use: `variable` from the environment when set (decimal or 0x-hex), else `fallback`.
-    static func seed(from variable: String, default fallback: UInt64) -> UInt64 {
-        guard let text = ProcessInfo.processInfo.environment[variable] else { return fallback }
-        return text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) ?? fallback : UInt64(text) ?? fallback
-    }
+/// What the hostile-input generators draw.
+extension SplitMix64 {
 
     /// `count` random bytes, eight per draw (debug builds are slow per element).
     mutating func bytes(_ count: Int) -> [UInt8] {

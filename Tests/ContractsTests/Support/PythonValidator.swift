@@ -21,12 +21,10 @@ enum PythonValidator {
     }
 
     static func findPython() throws -> URL {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("python3")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        guard let python = executableOnPath("python3") else {
+            throw Failure(description: "python3 was not found on PATH; the contract tests need it (install with .ci/install-deps)")
         }
-        throw Failure(description: "python3 was not found on PATH; the contract tests need it (install with .ci/install-deps)")
+        return python
     }
 
     static func run(_ arguments: [String], input: Data? = nil) throws -> Data {
