@@ -20,7 +20,7 @@ enum RequestRows {
             ])
         guard db.changes == 0 else { return }
         let json: [UInt8]
-        do { json = try EventEncoder.encode(record.request) } catch { throw LedgerError.misuse("request \(record.requestID) cannot be encoded: \(error)") }
+        do { json = try EventEncoder.encodeTrusted(record.request.asEvent) } catch { throw LedgerError.misuse("request \(record.requestID) cannot be encoded: \(error)") }
         try db.execute("""
             INSERT INTO requests (request_id, case_id, bank_id, state, priority, hop, parent_request_id, iban, amount, currency,
                 received_at, routed_at, acknowledged_at, answered_at, frozen_at, closed_at, acknowledge_by, freeze_by,

@@ -40,9 +40,10 @@ enum Bench {
     }
 
     /// Hands a record to the producer; false when its queue is full (the caller lets it drain).
-    static func enqueue(_ message: OutgoingMessage, on producer: KafkaProducer) throws -> Bool {
+    static func enqueue(_ message: OutgoingMessage, on producer: KafkaProducer,
+                        onDelivery: @escaping @Sendable (Result<DeliveryReport, KafkaError>) -> Void = { _ in }) throws -> Bool {
         do {
-            try producer.enqueue(message) { _ in }
+            try producer.enqueue(message, onDelivery: onDelivery)
             return true
         } catch {
             if error.code == .queueFull { return false }

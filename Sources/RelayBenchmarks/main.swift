@@ -11,6 +11,14 @@ import RelayRuntime
 // (`--quick` for smaller sizes). Numbers depend on the machine and on `synchronous` (FULL here).
 
 let quick = CommandLine.arguments.contains("--quick")
+/// The value after `flag` on the command line.
+func option(_ flag: String) -> String? {
+    guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
+    return CommandLine.arguments[index + 1]
+}
+/// `--only a,b` runs only those parts: decisions, deadlines, pipeline, chain, throughput.
+let only = option("--only").map { Set($0.split(separator: ",").map(String.init)) }
+func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
 var logger = Logger(label: "bench")
 logger.logLevel = .critical
 
@@ -29,7 +37,7 @@ let policy = try Bench.policy()
 print("freeze-relay-bench\(quick ? " (quick)" : "") — \(ProcessInfo.processInfo.processorCount) cores")
 
 // 1. Pure decisions: route a request, then apply a frozen answer.
-do {
+if runs("decisions") {
     let engine = RelayEngine(policy: policy)
     let count = quick ? 20_000 : 100_000
     let requests = (0..<count).map { Bench.request(index: $0, at: start) }
@@ -50,7 +58,7 @@ do {
 }
 
 // 2. Deadline scheduling cost as open timers grow: time to read the next due timers and fire them.
-for open in quick ? [1_000, 10_000] : [1_000, 10_000, 100_000] {
+for open in !runs("deadlines") ? [] : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000] {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
     let ledger = try Ledger.open(at: directory.appendingPathComponent("l.sqlite").path)
@@ -86,22 +94,28 @@ for open in quick ? [1_000, 10_000] : [1_000, 10_000, 100_000] {
 }
 
 // 3. The whole pipeline on the embedded broker: police → relay → bank topics, with a prompt bank.
-do {
+if runs("pipeline") {
     let count = quick ? 2_000 : 20_000
     let result = try await Bench.pipeline(count: count, policy: policy, logger: logger)
     report("pipeline: requests routed end to end (\(count), FULL sync)", String(format: "%.0f requests/s", result.throughput))
     report("pipeline: produce → routed_request seen, p50 / p99", String(format: "%.0f ms / %.0f ms", result.p50 * 1000, result.p99 * 1000))
 }
-do {
+if runs("pipeline") {
     let count = quick ? 100 : 300
     let result = try await Bench.pipeline(count: count, policy: policy, logger: logger, pacing: .milliseconds(50))
     report("pipeline at ~20/s, steady: produce → routed, p50 / p99", String(format: "%.0f ms / %.0f ms", result.p50 * 1000, result.p99 * 1000))
 }
-do {
+if runs("chain") {
     let hops = 5, chains = quick ? 5 : 20
     let durations = try await ChainBench.run(hops: hops, chains: chains, policy: policy, logger: logger)
     let median = durations.isEmpty ? .nan : durations[durations.count / 2]
     report("chain: police request → freeze at hop \(hops), median (\(durations.count)/\(chains))",
            String(format: "%.0f ms (%.0f ms per hop)", median * 1000, median * 1000 / Double(hops + 1)))
+}
+// 4. Draining a backlog, beside the raw pipe as the ceiling.
+if runs("throughput") {
+    let count = option("--requests").flatMap { Int($0) } ?? (quick ? 5_000 : 50_000)
+    let partitions = option("--partitions").flatMap { Int32($0) } ?? 32
+    try await ThroughputBench.run(count: count, partitions: partitions, policy: policy, logger: logger)
 }
 report("max resident memory", String(format: "%.0f MiB", maxResidentMiB()))

@@ -18,7 +18,9 @@ enum OutboxEncoding {
     static func encode(_ outgoing: OutgoingEvent) throws -> OutboxMessage {
         let payload: [UInt8]
         do {
-            payload = try EventEncoder.encode(outgoing.event)
+            // Dead letters quote hostile bytes: always checked. Everything else is built from
+            // values that already passed the contract, and is checked in debug builds (tests).
+            payload = outgoing.event.type == .deadLetter ? try EventEncoder.encode(outgoing.event) : try EventEncoder.encodeTrusted(outgoing.event)
         } catch {
             // The relay built an event its own contract refuses: a bug, never to be published.
             throw RuntimeFailure.invalidOutgoingEvent("\(outgoing.event.type.rawValue) \(outgoing.event.id): \(error)")

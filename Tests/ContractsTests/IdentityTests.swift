@@ -51,4 +51,27 @@ struct IdentityTests {
             #expect(CanonicalUUID.parse(bad) == nil, "\(bad)")
         }
     }
+
+    @Test("The canonical text form agrees with Foundation's for any UUID, and parsing takes only that form")
+    func canonicalTextForm() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let uuid = UUID()
+            let text = CanonicalUUID.string(uuid)
+            #expect(text == uuid.uuidString.lowercased())
+            #expect(CanonicalUUID.parse(text) == uuid)
+            #expect(CanonicalUUID.parse(uuid.uuidString) == (uuid.uuidString == text ? uuid : nil))
+            // Any one character changed to something outside the form is refused.
+            var bytes = Array(text.utf8)
+            let position = Int.random(in: 0..<36, using: &random)
+            bytes[position] = [UInt8(ascii: "g"), UInt8(ascii: "A"), UInt8(ascii: "-"), UInt8(ascii: " "), UInt8(ascii: "0")].randomElement(using: &random)!
+            let changed = String(decoding: bytes, as: UTF8.self)
+            let stillCanonical = [8, 13, 18, 23].contains(position) ? bytes[position] == UInt8(ascii: "-") : "0123456789abcdef".utf8.contains(bytes[position])
+            #expect((CanonicalUUID.parse(changed) != nil) == stillCanonical, "\(changed)")
+        }
+        for text in ["", "{5e1f8b5a-0d8c-4f5e-9a52-2c0f4b1d7a10}", "5e1f8b5a0d8c4f5e9a522c0f4b1d7a10", "5e1f8b5a-0d8c-4f5e-9a52-2c0f4b1d7a1",
+                     "urn:uuid:5e1f8b5a-0d8c-4f5e-9a52-2c0f4b1d7a10", "5e1f8b5a-0d8c-4f5e-9a52-2c0f4b1d7a10 ", "5e1f8b5a-0d8c-4f5e-9a52-2c0f4b1d7é"] {
+            #expect(CanonicalUUID.parse(text) == nil, "\(text)")
+        }
+    }
 }
