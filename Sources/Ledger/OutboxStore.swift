@@ -27,8 +27,14 @@ enum OutboxRows {
 extension Ledger {
     /// Unsent events in queue order, up to `limit`.
     public func pendingOutbox(limit: Int) throws -> [PendingMessage] {
+        try pendingOutbox(after: 0, limit: limit)
+    }
+
+    /// Unsent events queued after sequence number `sequence`, in queue order, up to `limit`.
+    public func pendingOutbox(after sequence: Int64, limit: Int) throws -> [PendingMessage] {
         try read { db in
-            try db.query("SELECT * FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT ?", [limit], map: OutboxRows.pending)
+            try db.query("SELECT * FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+                         [sequence, limit], map: OutboxRows.pending)
         }
     }
 

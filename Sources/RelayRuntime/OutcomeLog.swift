@@ -2,7 +2,8 @@ import Contracts
 import Logging
 import LogThrottle
 
-/// The intake's log lines about consumed records: `record applied` at info, a warning per
+/// The intake's log lines about consumed records: one `records applied` line per batch at info
+/// (with how many of each outcome), `record applied` per record at debug, a warning per
 /// dead-lettered record and an error per SECURITY refusal (an answer from a bank about a
 /// request not routed to it).
 ///
@@ -24,7 +25,15 @@ struct OutcomeLog: Sendable {
     }
 
     func write(_ outcomes: [IntakeOutcome]) {
+        // Per record only at debug: at thousands of records a second, a line each would cost more
+        // than deciding them; operators get every refusal and security event, and a count per batch.
+        let perRecord = logger.logLevel <= .debug
+        var counts: [String: Int] = [:]
         for outcome in outcomes where outcome.outcome != "already_applied" {
+            let refused = outcome.failure != nil || outcome.deadLetterCode != nil
+            // Refusals have their own (rate-limited) lines: a flood of them adds no batch lines.
+            if !refused { counts[outcome.outcome, default: 0] += 1 }
+            guard perRecord || refused else { continue }
             var metadata: Logger.Metadata = [
                 "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)"]
             if let id = outcome.requestID { metadata["request_id"] = "\(CanonicalUUID.string(id))" }
@@ -42,9 +51,13 @@ struct OutcomeLog: Sendable {
             } else if let code = outcome.deadLetterCode {
                 refusals.warning("record dead-lettered", code: code.rawValue, allowance: Self.deadLetterAllowance, metadata: metadata)
             } else {
-                logger.info("record applied", metadata: metadata)
+                logger.debug("record applied", metadata: metadata)
             }
         }
+        guard !counts.isEmpty else { return }
+        logger.info("records applied", metadata: [
+            "count": "\(counts.values.reduce(0, +))",
+            "outcomes": "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"])
     }
 
     /// Writes the summaries of windows that have ended; called on every turn of the intake loop.
