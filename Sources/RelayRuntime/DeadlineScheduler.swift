@@ -20,11 +20,15 @@ final class DeadlineScheduler: Sendable {
     let policies: PolicyHolder
     let clock: any RelayClock
     let onFired: @Sendable ([FiredDeadline]) -> Void
+    /// Where firing (a ledger transaction) runs, off the cooperative pool.
+    let lane: BlockingLane
     private let waker = Waker()
     /// Timers fired per transaction.
     private let batchSize = 200
 
-    init(ledger: Ledger, policies: PolicyHolder, clock: any RelayClock, onFired: @escaping @Sendable ([FiredDeadline]) -> Void) {
+    init(ledger: Ledger, policies: PolicyHolder, clock: any RelayClock, lane: BlockingLane = BlockingLane(label: "freeze-relay.deadlines"),
+         onFired: @escaping @Sendable ([FiredDeadline]) -> Void) {
+        self.lane = lane
         self.ledger = ledger
         self.policies = policies
         self.clock = clock
@@ -68,7 +72,7 @@ final class DeadlineScheduler: Sendable {
     func run(afterFiring: @Sendable () -> Void, onFailure: @Sendable (any Error) -> Void) async {
         while !Task.isCancelled {
             do {
-                if try !fireDue().isEmpty { afterFiring() }
+                if try await lane.run({ try self.fireDue() }).isEmpty == false { afterFiring() }
                 let next = try ledger.nextDeadlineDue()
                 await waker.wait(until: next, clock: clock)
             } catch {

@@ -38,6 +38,10 @@ final class OutboxPublisher: Sendable {
     let batchSize: Int
     let maxInFlight: Int
     let onRound: @Sendable (PublishRound, [OutboxMessage]) -> Void
+    /// Where recording (a ledger transaction) runs, and where sending (reads of the outbox) runs:
+    /// both off the cooperative pool.
+    let ledgerLane: BlockingLane
+    private let sendingLane = BlockingLane(label: "freeze-relay.outbox")
     /// New events in the outbox, room under `maxInFlight`, or the end of a back-off.
     private let senderWaker = Waker()
     /// Acknowledgements or failures to write down.
@@ -66,7 +70,9 @@ final class OutboxPublisher: Sendable {
     }
 
     init(ledger: Ledger, producer: KafkaProducer, clock: any RelayClock, logger: Logger, batchSize: Int, maxInFlight: Int = 5_000,
+         ledgerLane: BlockingLane = BlockingLane(label: "freeze-relay.ledger"),
          onRound: @escaping @Sendable (PublishRound, [OutboxMessage]) -> Void) {
+        self.ledgerLane = ledgerLane
         self.ledger = ledger
         self.producer = producer
         self.clock = clock
@@ -157,7 +163,7 @@ final class OutboxPublisher: Sendable {
                     continue
                 }
                 state.withLock { $0.retryAt = nil }
-                if try sendNext() == 0 {
+                if try await sendingLane.run({ try self.sendNext() }) == 0 {
                     await senderWaker.wait(until: nil, clock: clock)
                 }
             } catch {
@@ -224,7 +230,7 @@ final class OutboxPublisher: Sendable {
     private func recordLoop(onFailure: @Sendable (any Error) -> Void) async {
         while !Task.isCancelled {
             await recorderWaker.wait(until: nil, clock: clock)
-            do { try recordArrived() } catch {
+            do { try await ledgerLane.run { try self.recordArrived() } } catch {
                 onFailure(error)
                 return
             }

@@ -42,7 +42,8 @@ extension RelayDaemon {
             var outcomes: [IntakeOutcome] = []
             if !sorted.apply.isEmpty {
                 do {
-                    outcomes = try processor.apply(sorted.apply)
+                    let processor = self.processor, records = sorted.apply
+                    outcomes = try await ledgerLane.run { try processor.apply(records) }
                 } catch let failure as RuntimeFailure {
                     fail(failure)
                     return

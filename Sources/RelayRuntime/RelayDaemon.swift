@@ -35,6 +35,8 @@ public final class RelayDaemon: Sendable {
     let scheduler: DeadlineScheduler
     let publisher: OutboxPublisher
     let deadLetterBudget: DeadLetterBudget
+    /// Where ledger writes run, off the cooperative pool (intake, deadlines, the publisher's records).
+    let ledgerLane = BlockingLane(label: "freeze-relay.ledger")
     let outcomeLog: OutcomeLog
     let state = Mutex(RunState())
 
@@ -98,7 +100,7 @@ public final class RelayDaemon: Sendable {
             throw error
         }
         self.processor = IntakeProcessor(ledger: ledger, policies: policies, clock: clock)
-        self.scheduler = DeadlineScheduler(ledger: ledger, policies: policies, clock: clock) { fired in
+        self.scheduler = DeadlineScheduler(ledger: ledger, policies: policies, clock: clock, lane: ledgerLane) { fired in
             observer.deadlinesFired(fired)
             for item in fired where item.outcome == "escalated" {
                 logger.notice("deadline missed; escalated", metadata: [
@@ -109,7 +111,8 @@ public final class RelayDaemon: Sendable {
         self.outcomeLog = OutcomeLog(logger: logger)
         self.deadLetterBudget = DeadLetterBudget(ledger: ledger, maxBytes: settings.maxDeadLetterBytes, clock: clock, metrics: metrics,
                                                  log: outcomeLog.refusals)
-        self.publisher = OutboxPublisher(ledger: ledger, producer: producer, clock: clock, logger: logger, batchSize: settings.publishBatchSize) { round, sent in
+        self.publisher = OutboxPublisher(ledger: ledger, producer: producer, clock: clock, logger: logger, batchSize: settings.publishBatchSize,
+                                         ledgerLane: ledgerLane) { round, sent in
             observer.published(round, sent)
         }
     }
