@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Only the benchmarks use it (latency percentiles).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // librdkafka's C API, including the mock cluster (rdkafka_mock.h).
@@ -82,6 +84,7 @@ let package = Package(
             dependencies: [
                 "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         // What several test targets share: seeded randomness, waiting for child processes.

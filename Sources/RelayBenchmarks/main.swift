@@ -16,7 +16,7 @@ func option(_ flag: String) -> String? {
     guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
     return CommandLine.arguments[index + 1]
 }
-/// `--only a,b` runs only those parts: decisions, deadlines, pipeline, chain, throughput.
+/// `--only a,b` runs only those parts: decisions, deadlines, pipeline, chain, throughput, latency.
 let only = option("--only").map { Set($0.split(separator: ",").map(String.init)) }
 func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
 var logger = Logger(label: "bench")
@@ -117,5 +117,18 @@ if runs("throughput") {
     let count = option("--requests").flatMap { Int($0) } ?? (quick ? 5_000 : 50_000)
     let partitions = option("--partitions").flatMap { Int32($0) } ?? 32
     try await ThroughputBench.run(count: count, partitions: partitions, policy: policy, logger: logger)
+}
+// 5. Latency under a steady offered load, with the daemon's default settings.
+if runs("latency") {
+    let rate = option("--rate").flatMap { Int($0) } ?? 1_000
+    let seconds = option("--seconds").flatMap { Int($0) } ?? (quick ? 5 : 30)
+    let partitions = option("--partitions").flatMap { Int32($0) } ?? 32
+    let result = try await LatencyBench.run(rate: rate, seconds: seconds, warmup: 2, partitions: partitions, policy: policy, logger: logger)
+    func ms(_ percentile: Double) -> String { String(format: "%.1f", Double(result.micros(percentile)) / 1000) }
+    report("latency: \(rate) req/s offered for \(seconds) s (after 2 s warm-up), \(partitions) partitions",
+           "\(result.measured) measured, \(result.missing) not routed within 30 s")
+    report("latency: police publish → routed request read from the bank topic",
+           "p50 \(ms(50)) ms, p99 \(ms(99)) ms, p99.9 \(ms(99.9)) ms, max \(ms(100)) ms")
+    report("latency: process CPU per request (relay + generator + watcher)", String(format: "%.0f µs", result.cpuMicrosecondsPerRequest))
 }
 report("max resident memory", String(format: "%.0f MiB", maxResidentMiB()))

@@ -17,4 +17,11 @@ final class BlockingLane: Sendable {
             queue.async { continuation.resume(with: Result { try work() }) }
         }
     }
+
+    /// Runs `work`, which cannot fail, on the lane and returns its result.
+    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
+        }
+    }
 }

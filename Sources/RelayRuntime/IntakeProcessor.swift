@@ -20,30 +20,30 @@ public struct IntakeOutcome: Sendable, Hashable {
     public var failure: String?
 }
 
-/// Applies consumed records to the ledger: for each record, load what the ledger knows, let the
-/// relay engine decide, and write the state change, its timers, audit rows and outgoing events
-/// (outbox) — the whole poll batch in one SQLite transaction. Kafka offsets are stored by the
-/// caller only after this returns.
+/// Applies prepared records (see `IntakePreparation`) to the ledger: for each record, load what
+/// the ledger knows, let the relay engine decide, and write the state change, its timers, audit
+/// rows and outgoing events (outbox) — the whole poll batch in one SQLite transaction. Kafka
+/// offsets are stored by the caller only after this returns.
 ///
 /// A record below a partition's recorded position was applied before: it is skipped, so nothing
 /// is applied twice. (`PartitionContinuity` keeps such records from getting here at all unless
 /// they really are re-deliveries; offsets that went backwards halt the partition before.)
 struct IntakeProcessor: Sendable {
     let ledger: Ledger
-    let policies: PolicyHolder
     let clock: any RelayClock
 
-    func apply(_ batch: [KafkaMessage]) throws -> [IntakeOutcome] {
-        let engine = policies.engine
+    func apply(_ batch: PreparedBatch) throws -> [IntakeOutcome] {
+        let engine = batch.engine
         return try ledger.write { tx in
             var outcomes: [IntakeOutcome] = []
-            outcomes.reserveCapacity(batch.count)
+            outcomes.reserveCapacity(batch.records.count)
             // Positions are read once per partition and written once per batch: the batch is
             // one transaction, so only where each partition ends matters.
             var next: [TopicPartition: Int64?] = [:]
             var epochs: [TopicPartition: Int64] = [:]
             var last: [TopicPartition: KafkaMessage] = [:]
-            for record in batch {
+            for prepared in batch.records {
+                let record = prepared.record
                 let partition = record.topicPartition
                 if next[partition] == nil {
                     let position = try tx.partitionPosition(topic: record.topic, partition: record.partition)
@@ -55,7 +55,7 @@ struct IntakeProcessor: Sendable {
                     continue
                 }
                 let now = clock.now()
-                let (effects, cause, subject) = try decide(record, epoch: epochs[partition] ?? 0, engine: engine, tx: tx, now: now)
+                let (effects, cause, subject) = try decide(prepared, epoch: epochs[partition] ?? 0, engine: engine, tx: tx, now: now)
                 outcomes.append(try write(effects, of: record, cause: cause, subject: subject, policy: engine.policy, tx: tx, now: now))
                 next[partition] = record.offset + 1
                 last[partition] = record
@@ -74,7 +74,7 @@ struct IntakeProcessor: Sendable {
     /// Writes a decision. When the relay fails on it (an event its contract refuses, an id already
     /// queued for another event), nothing of the decision is written; the record is dead-lettered
     /// in minimal form instead and intake goes on: one bad decision must not stop every later one.
-    private func write(_ effects: Effects, of record: KafkaMessage, cause: Cause, subject: Subject, policy: RelayPolicy,
+    private func write(_ effects: Effects, of record: KafkaMessage, cause: Cause, subject: IntakeSubject, policy: RelayPolicy,
                        tx: borrowing RelayTransaction, now: Timestamp) throws -> IntakeOutcome {
         var outcome = IntakeOutcome(topic: record.topic, partition: record.partition, offset: record.offset, outcome: effects.outcome,
                                     requestID: subject.requestID, caseID: subject.caseID, bankID: subject.bankID, deadLetterCode: effects.refusal?.code)
@@ -103,91 +103,36 @@ struct IntakeProcessor: Sendable {
         }
     }
 
-    private struct Subject {
-        var requestID: UUID?
-        var caseID: String?
-        var bankID: BankID?
-    }
-
     /// `epoch`: the partition's id epoch (see `PartitionSchema`), part of every id derived from the record.
-    private func decide(_ record: KafkaMessage, epoch: Int64, engine: RelayEngine, tx: borrowing RelayTransaction, now: Timestamp) throws -> (Effects, Cause, Subject) {
-        let policy = engine.policy
-        // Only records that cannot be decoded need a cause derived from their position.
-        var positionCause: Cause { Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: nil, epoch: epoch) }
-        if record.topic == policy.topics.requests {
-            let message: PoliceMessage
-            do {
-                message = try EventDecoder.decodePoliceMessage(record.value ?? [])
-            } catch {
-                return (engine.refuse(error), positionCause, Subject())
-            }
-            let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: message.eventID, epoch: epoch)
-            if let refusal = keyRefusal(record, requestID: message.requestID) {
-                return (.refused(refusal), cause, Subject(requestID: message.requestID))
-            }
-            switch message {
-            case .request(let request):
-                let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
-                let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: context,
-                                             case: try tx.caseContext(request.caseID), cause: cause, now: now)
-                return (effects, cause, Subject(requestID: request.requestID, caseID: request.caseID, bankID: effects.requests.first?.bankID))
-            case .cancel(let cancel):
-                let existing = try tx.request(cancel.requestID)
-                let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: cancel.requestID))
-                let caseID = existing?.caseID ?? cancel.caseID
-                let caseContext = try caseID.map { id in try tx.caseContext(id) } ?? CaseContext(caseID: "")
-                let effects = engine.cancel(cancel, context: context, case: caseContext, cause: cause, now: now)
-                return (effects, cause, Subject(requestID: cancel.requestID, caseID: caseID, bankID: existing?.bankID))
-            }
+    private func decide(_ prepared: PreparedRecord, epoch: Int64, engine: RelayEngine, tx: borrowing RelayTransaction,
+                        now: Timestamp) throws -> (Effects, Cause, IntakeSubject) {
+        let record = prepared.record
+        func cause(_ eventID: UUID?) -> Cause {
+            Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: eventID, epoch: epoch)
         }
-        guard let bank = policy.bank(forResponsesTopic: record.topic) else {
-            let error = ContractError(code: .wrongTopic, path: nil, reason: "records on \(record.topic) are not expected by the relay (neither the requests topic nor a bank's responses topic)")
-            return (engine.refuse(error), positionCause, Subject())
-        }
-        let response: BankResponse
-        do {
-            response = try EventDecoder.decodeBankResponse(record.value ?? [])
-        } catch {
-            return (engine.refuse(error), positionCause, Subject(bankID: bank))
-        }
-        let cause = Cause.record(topic: record.topic, partition: record.partition, offset: record.offset, eventID: response.id, epoch: epoch)
-        if let refusal = keyRefusal(record, requestID: response.requestID) {
-            return (.refused(refusal), cause, Subject(requestID: response.requestID, bankID: bank))
-        }
-        let existing = try tx.request(response.requestID)
-        let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: response.requestID))
-        let caseContext = try existing.map { try tx.caseContext($0.caseID) } ?? CaseContext(caseID: "")
-        let effects = engine.answer(response, fingerprint: ContentFingerprint(response), from: bank, context: context,
-                                    previous: try tx.response(bank: bank, responseID: response.responseID),
-                                    case: caseContext, cause: cause, now: now)
-        return (effects, cause, Subject(requestID: response.requestID, caseID: existing?.caseID, bankID: bank))
-    }
-
-    /// Requests, cancels and answers must be keyed by request id: Kafka orders records per key,
-    /// so only then does a cancel or an answer never overtake the request it is about. The key's
-    /// bytes must be exactly the canonical (lower-case) form: Kafka partitions by bytes, so any
-    /// other spelling of the same id lands elsewhere.
-    private func keyRefusal(_ record: KafkaMessage, requestID: UUID) -> Refusal? {
-        let expected = CanonicalUUID.string(requestID)
-        guard let key = record.key else {
-            return Refusal(code: .missingKey, path: nil, message: "the Kafka record has no key; it must be keyed by request_id (\(expected)) so that records about one request stay in order")
-        }
-        guard key.elementsEqual(expected.utf8) else {
-            // Quoted on one line, control characters escaped: the key is whatever the sender wrote.
-            let quoted = ContractText.fittedName(String(decoding: key.prefix(64), as: UTF8.self), limit: 128)
-            return Refusal(code: .keyMismatch, path: "request_id", message: "the Kafka key \"\(quoted)\"\(key.count > 64 ? " (first 64 of \(key.count) bytes)" : "") "
-                + "is not the request_id in canonical form: expected \"\(expected)\" (lower case), byte for byte; records about a request must be keyed by it so that they share a partition")
-        }
-        return nil
-    }
-}
-
-extension PoliceMessage {
-    /// The envelope id of the message.
-    var eventID: UUID {
-        switch self {
-        case .request(let request): request.id
-        case .cancel(let cancel): cancel.id
+        switch prepared.content {
+        case .refused(let effects, let eventID, let subject):
+            return (effects, cause(eventID), subject)
+        case .request(let request, let fingerprint):
+            let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
+            let effects = engine.receive(request, fingerprint: fingerprint, context: context,
+                                         case: try tx.caseContext(request.caseID), cause: cause(request.id), now: now)
+            return (effects, cause(request.id), IntakeSubject(requestID: request.requestID, caseID: request.caseID, bankID: effects.requests.first?.bankID))
+        case .cancel(let cancel):
+            let existing = try tx.request(cancel.requestID)
+            let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: cancel.requestID))
+            let caseID = existing?.caseID ?? cancel.caseID
+            let caseContext = try caseID.map { id in try tx.caseContext(id) } ?? CaseContext(caseID: "")
+            let effects = engine.cancel(cancel, context: context, case: caseContext, cause: cause(cancel.id), now: now)
+            return (effects, cause(cancel.id), IntakeSubject(requestID: cancel.requestID, caseID: caseID, bankID: existing?.bankID))
+        case .answer(let response, let bank, let fingerprint):
+            let existing = try tx.request(response.requestID)
+            let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: response.requestID))
+            let caseContext = try existing.map { try tx.caseContext($0.caseID) } ?? CaseContext(caseID: "")
+            let effects = engine.answer(response, fingerprint: fingerprint, from: bank, context: context,
+                                        previous: try tx.response(bank: bank, responseID: response.responseID),
+                                        case: caseContext, cause: cause(response.id), now: now)
+            return (effects, cause(response.id), IntakeSubject(requestID: response.requestID, caseID: existing?.caseID, bankID: bank))
         }
     }
 }

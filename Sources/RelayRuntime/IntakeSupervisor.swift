@@ -205,6 +205,9 @@ final class IntakeSupervisor: Sendable {
     }
 
     /// Halts decided since the last call, to be made durable and reported.
+    /// Halts decided and not yet taken.
+    var hasPendingHalts: Bool { state.withLock { !$0.pendingHalts.isEmpty } }
+
     func takePendingHalts() -> [PartitionHalt] {
         state.withLock { state in defer { state.pendingHalts = [] }; return state.pendingHalts }
     }

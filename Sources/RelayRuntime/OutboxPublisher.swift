@@ -230,7 +230,7 @@ final class OutboxPublisher: Sendable {
     private func recordLoop(onFailure: @Sendable (any Error) -> Void) async {
         while !Task.isCancelled {
             await recorderWaker.wait(until: nil, clock: clock)
-            do { try await ledgerLane.run { try self.recordArrived() } } catch {
+            do { _ = try await ledgerLane.run { try self.recordArrived() } } catch {
                 onFailure(error)
                 return
             }

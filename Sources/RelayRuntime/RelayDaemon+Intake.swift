@@ -6,8 +6,29 @@ import Logging
 
 /// The intake loop: poll, judge each record against the ledger's positions, apply the batch in one
 /// transaction, store offsets; halt partitions whose offsets went backwards; carry out re-bases.
+///
+/// Two batches overlap: while batch N's transaction runs on the ledger lane, batch N+1 is polled,
+/// judged and prepared (decoded, fingerprinted) on another thread. N's offsets are stored only
+/// after its transaction committed, and N+1's transaction starts only after that. Anything that
+/// moves positions or pauses partitions (halts, moves, operators' re-bases) first waits for the
+/// batch in flight to land, so those never race a transaction.
 extension RelayDaemon {
+    /// A batch whose transaction is running, with what to do once it committed.
+    struct BatchInFlight {
+        let sorted: IntakeSupervisor.Sorted
+        let applying: Task<[IntakeOutcome], any Error>?
+    }
+
     func intakeLoop() async {
+        var inFlight: BatchInFlight?
+        await intake(&inFlight)
+        // Stopped early (a failure, a simulated crash): a transaction still running must end before
+        // the ledger is closed; its offsets are not stored, so its records are read again (and
+        // found applied) after a restart.
+        if let applying = inFlight?.applying { _ = try? await applying.value }
+    }
+
+    private func intake(_ inFlight: inout BatchInFlight?) async {
         var nextRebaseCheck = ContinuousClock.now
         while !stopping {
             if let failure = supervisor.planFailure {
@@ -18,6 +39,7 @@ extension RelayDaemon {
             // the position an operator has just given it.
             if ContinuousClock.now >= nextRebaseCheck {
                 nextRebaseCheck = ContinuousClock.now + .seconds(1)
+                guard await land(&inFlight) else { return }
                 guard await carryOutRebaseRequests() else { return }
             }
             let batch: ConsumedBatch
@@ -36,43 +58,69 @@ extension RelayDaemon {
             let moves = await partitionMoves(for: batch.partitionErrors)
             let sorted = supervisor.sort(batch.messages)
             // Also after an empty poll: an assignment inside it may have halted partitions.
+            if supervisor.hasPendingHalts || !moves.isEmpty {
+                guard await land(&inFlight) else { return }
+            }
             guard recordHalts() else { return }
             if !moves.isEmpty { await move(moves) }
-            if batch.isEmpty { continue }
-            var outcomes: [IntakeOutcome] = []
+            if sorted.apply.isEmpty && sorted.store.isEmpty {
+                // Nothing new: let the batch in flight land now rather than after the next poll.
+                guard await land(&inFlight) else { return }
+                continue
+            }
+            var prepared: PreparedBatch?
             if !sorted.apply.isEmpty {
-                do {
-                    let processor = self.processor, records = sorted.apply
-                    outcomes = try await ledgerLane.run { try processor.apply(records) }
-                } catch let failure as RuntimeFailure {
-                    fail(failure)
-                    return
-                } catch {
-                    // Nothing of the batch was committed and no offset is stored: on restart the
-                    // same records are read again.
-                    fail(RuntimeFailure(wrapping: error))
-                    return
-                }
+                let engine = policies.engine, records = sorted.apply
+                prepared = await preparationLane.run { IntakePreparation.prepare(records, engine: engine) }
             }
-            // The worst moment to die: the ledger has the batch, Kafka does not know yet.
-            if state.withLock({ $0.crashed }) { return }
-            if !sorted.store.isEmpty {
-                do {
-                    try consumer.store(sorted.store)
-                } catch {
-                    // The partitions moved away meanwhile; the next owner starts at the ledger's positions.
-                    logger.warning("could not store offsets after applying a batch", metadata: ["error": "\(error)"])
-                }
-            }
-            if !sorted.apply.isEmpty { supervisor.progressed() }
-            logSkipped(sorted.verified.map { ($0.topicPartition, $0.offset) } + outcomes.filter { $0.outcome == "already_applied" }.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) })
-            guard !outcomes.isEmpty else { continue }
-            observer.applied(outcomes)
-            if outcomes.contains(where: { $0.deadLetterCode != nil }) { deadLetterBudget.enforce() }
-            outcomeLog.write(outcomes)
-            scheduler.nudge()
-            publisher.nudge()
+            guard await land(&inFlight) else { return }
+            let processor = self.processor, lane = ledgerLane
+            inFlight = BatchInFlight(sorted: sorted, applying: prepared.map { batch in
+                Task { try await lane.run { try processor.apply(batch) } }
+            })
         }
+        _ = await land(&inFlight)
+    }
+
+    /// Waits for the batch in flight to commit, then stores its offsets and reports it. Returns
+    /// false when the relay must stop (the ledger failed, or a simulated crash).
+    private func land(_ inFlight: inout BatchInFlight?) async -> Bool {
+        guard let batch = inFlight else { return true }
+        inFlight = nil
+        var outcomes: [IntakeOutcome] = []
+        if let applying = batch.applying {
+            do {
+                outcomes = try await applying.value
+            } catch let failure as RuntimeFailure {
+                fail(failure)
+                return false
+            } catch {
+                // Nothing of the batch was committed and no offset is stored: on restart the
+                // same records are read again.
+                fail(RuntimeFailure(wrapping: error))
+                return false
+            }
+        }
+        // The worst moment to die: the ledger has the batch, Kafka does not know yet.
+        if state.withLock({ $0.crashed }) { return false }
+        let sorted = batch.sorted
+        if !sorted.store.isEmpty {
+            do {
+                try consumer.store(sorted.store)
+            } catch {
+                // The partitions moved away meanwhile; the next owner starts at the ledger's positions.
+                logger.warning("could not store offsets after applying a batch", metadata: ["error": "\(error)"])
+            }
+        }
+        if !sorted.apply.isEmpty { supervisor.progressed() }
+        logSkipped(sorted.verified.map { ($0.topicPartition, $0.offset) } + outcomes.filter { $0.outcome == "already_applied" }.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) })
+        guard !outcomes.isEmpty else { return true }
+        observer.applied(outcomes)
+        if outcomes.contains(where: { $0.deadLetterCode != nil }) { deadLetterBudget.enforce() }
+        outcomeLog.write(outcomes)
+        scheduler.nudge()
+        publisher.nudge()
+        return true
     }
 
     /// What the supervisor makes of the poll's partition errors, asked off the cooperative pool (it

@@ -37,6 +37,8 @@ public final class RelayDaemon: Sendable {
     let deadLetterBudget: DeadLetterBudget
     /// Where ledger writes run, off the cooperative pool (intake, deadlines, the publisher's records).
     let ledgerLane = BlockingLane(label: "freeze-relay.ledger")
+    /// Where the next poll batch is decoded while the ledger lane commits the previous one.
+    let preparationLane = BlockingLane(label: "freeze-relay.intake-preparation")
     let outcomeLog: OutcomeLog
     let state = Mutex(RunState())
 
@@ -99,7 +101,7 @@ public final class RelayDaemon: Sendable {
             ledger.close()
             throw error
         }
-        self.processor = IntakeProcessor(ledger: ledger, policies: policies, clock: clock)
+        self.processor = IntakeProcessor(ledger: ledger, clock: clock)
         self.scheduler = DeadlineScheduler(ledger: ledger, policies: policies, clock: clock, lane: ledgerLane) { fired in
             observer.deadlinesFired(fired)
             for item in fired where item.outcome == "escalated" {

@@ -1,0 +1,108 @@
+import Contracts
+import Foundation
+import Kafka
+import Relay
+
+/// A consumed record as far as it can be judged without the ledger: decoded, fingerprinted and
+/// checked against its key, or refused. Pure work, so the intake loop does it for the next batch
+/// while the previous batch's transaction runs (the two use both cores).
+struct PreparedRecord: Sendable {
+    let record: KafkaMessage
+    let content: Content
+
+    enum Content: Sendable {
+        /// A police request, with its content fingerprint.
+        case request(FreezeRequest, ContentFingerprint)
+        case cancel(FreezeCancel)
+        /// A bank's answer on a configured bank's responses topic, with its content fingerprint.
+        case answer(BankResponse, from: BankID, ContentFingerprint)
+        /// Refused before the ledger is asked. `eventID` is the envelope id when the record decoded
+        /// (a wrong key): ids derived from the record then use it, as they did before the split.
+        case refused(Effects, eventID: UUID?, subject: IntakeSubject)
+    }
+}
+
+/// Whom an applied record was about, for outcomes and logs (ids only).
+struct IntakeSubject: Sendable {
+    var requestID: UUID?
+    var caseID: String?
+    var bankID: BankID?
+}
+
+/// A poll batch prepared with one engine: the same engine then decides it, so a configuration
+/// reload takes effect between batches, never inside one.
+struct PreparedBatch: Sendable {
+    let engine: RelayEngine
+    let records: [PreparedRecord]
+}
+
+enum IntakePreparation {
+    /// Decodes and checks every record of a batch. Total: every record yields a prepared record.
+    static func prepare(_ batch: [KafkaMessage], engine: RelayEngine) -> PreparedBatch {
+        PreparedBatch(engine: engine, records: batch.map { prepare($0, engine: engine) })
+    }
+
+    static func prepare(_ record: KafkaMessage, engine: RelayEngine) -> PreparedRecord {
+        let policy = engine.policy
+        func refused(_ effects: Effects, eventID: UUID? = nil, _ subject: IntakeSubject = IntakeSubject()) -> PreparedRecord {
+            PreparedRecord(record: record, content: .refused(effects, eventID: eventID, subject: subject))
+        }
+        if record.topic == policy.topics.requests {
+            let message: PoliceMessage
+            do {
+                message = try EventDecoder.decodePoliceMessage(record.value ?? [])
+            } catch {
+                return refused(engine.refuse(error))
+            }
+            if let refusal = keyRefusal(record, requestID: message.requestID) {
+                return refused(.refused(refusal), eventID: message.eventID, IntakeSubject(requestID: message.requestID))
+            }
+            switch message {
+            case .request(let request): return PreparedRecord(record: record, content: .request(request, ContentFingerprint(request)))
+            case .cancel(let cancel): return PreparedRecord(record: record, content: .cancel(cancel))
+            }
+        }
+        guard let bank = policy.bank(forResponsesTopic: record.topic) else {
+            let error = ContractError(code: .wrongTopic, path: nil, reason: "records on \(record.topic) are not expected by the relay (neither the requests topic nor a bank's responses topic)")
+            return refused(engine.refuse(error))
+        }
+        let response: BankResponse
+        do {
+            response = try EventDecoder.decodeBankResponse(record.value ?? [])
+        } catch {
+            return refused(engine.refuse(error), IntakeSubject(bankID: bank))
+        }
+        if let refusal = keyRefusal(record, requestID: response.requestID) {
+            return refused(.refused(refusal), eventID: response.id, IntakeSubject(requestID: response.requestID, bankID: bank))
+        }
+        return PreparedRecord(record: record, content: .answer(response, from: bank, ContentFingerprint(response)))
+    }
+
+    /// Requests, cancels and answers must be keyed by request id: Kafka orders records per key,
+    /// so only then does a cancel or an answer never overtake the request it is about. The key's
+    /// bytes must be exactly the canonical (lower-case) form: Kafka partitions by bytes, so any
+    /// other spelling of the same id lands elsewhere.
+    static func keyRefusal(_ record: KafkaMessage, requestID: UUID) -> Refusal? {
+        let expected = CanonicalUUID.string(requestID)
+        guard let key = record.key else {
+            return Refusal(code: .missingKey, path: nil, message: "the Kafka record has no key; it must be keyed by request_id (\(expected)) so that records about one request stay in order")
+        }
+        guard key.elementsEqual(expected.utf8) else {
+            // Quoted on one line, control characters escaped: the key is whatever the sender wrote.
+            let quoted = ContractText.fittedName(String(decoding: key.prefix(64), as: UTF8.self), limit: 128)
+            return Refusal(code: .keyMismatch, path: "request_id", message: "the Kafka key \"\(quoted)\"\(key.count > 64 ? " (first 64 of \(key.count) bytes)" : "") "
+                + "is not the request_id in canonical form: expected \"\(expected)\" (lower case), byte for byte; records about a request must be keyed by it so that they share a partition")
+        }
+        return nil
+    }
+}
+
+extension PoliceMessage {
+    /// The envelope id of the message.
+    var eventID: UUID {
+        switch self {
+        case .request(let request): request.id
+        case .cancel(let cancel): cancel.id
+        }
+    }
+}
