@@ -55,7 +55,7 @@ public final class RelayDaemon: Sendable {
         self.clock = clock
         self.logger = logger
         self.observer = observer
-        let metrics = RelayMetrics()
+        let metrics = RelayMetrics(countingFrom: clock.now())
         self.metrics = metrics
         observer.add(applied: { metrics.consumed($0) }, deadlinesFired: { metrics.deadlinesFired($0) }, published: { _, sent in metrics.published(sent) })
         let ledger = try Ledger.open(at: settings.ledgerPath, configuration: LedgerConfiguration(durability: settings.durability))

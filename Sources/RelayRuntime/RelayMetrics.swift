@@ -17,15 +17,20 @@ public final class RelayMetrics: Sendable {
     /// The registry `/metrics` renders. One per daemon, so tests can run several side by side.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    /// Latencies already fed into the histograms: requests answered after this are new.
-    private let latencyWatermark = Mutex<Timestamp?>(nil)
+    /// Latencies already fed into the histograms: requests answered after this are new. It starts
+    /// at the daemon's start, like every other counter of the process: answers from before were
+    /// exported by the process that saw them, and reading them again would read the ledger's whole
+    /// history at the first scrape (seconds and a hundred MiB on a ledger of a million requests).
+    private let latencyWatermark: Mutex<Timestamp>
     /// Label sets set last time, so a gauge whose series disappeared is set back to zero.
     private let lastGaugeSeries = Mutex<[String: Set<[String]>]>([:])
 
     static let latencyBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 43_200]
     static let latenessBuckets: [Double] = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 3600, 86_400]
 
-    public init() {
+    /// `start`: when the process began counting (see `latencyWatermark`).
+    public init(countingFrom start: Timestamp) {
+        latencyWatermark = Mutex(start)
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.valueHistogramBuckets = [
@@ -131,7 +136,7 @@ public final class RelayMetrics: Sendable {
     }
 
     private func feedLatencies(from ledger: Ledger, now: Timestamp) {
-        let since = latencyWatermark.withLock { $0 } ?? Timestamp(secondsSinceEpoch: 0)
+        let since = latencyWatermark.withLock { $0 }
         guard let latencies = try? ledger.reader.recentLatencies(since: since) else { return }
         for bank in latencies {
             let acknowledge = Recorder(label: "freeze_relay_time_to_acknowledge_seconds", dimensions: [("bank", bank.bankID.rawValue)], aggregate: true, factory: factory)

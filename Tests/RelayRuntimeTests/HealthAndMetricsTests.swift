@@ -99,6 +99,37 @@ struct HealthAndMetricsTests {
         #expect(second.value("freeze_relay_consumer_lag") != nil)
     }
 
+    @Test("a restarted daemon counts answers from its own start: its first scrape does not read the ledger's history into the histograms")
+    func latenciesFromStart() async throws {
+        let harness = try Harness()
+        defer { Task { await harness.shutdown() } }
+        try harness.start()
+        let before = freezeRequest(caseID: "CASE-M2", iban: kzIBAN(bank: alphaCode, account: 78))
+        try await harness.publishRequest(before)
+        try await harness.watcher.waitFor("routed") { !$0.routed(before.requestID).isEmpty }
+        harness.clock.advance(by: .seconds(30))
+        try await harness.publishAnswer(answer(before.requestID, .frozen, frozen: "250000.00"), from: "alpha")
+        try await harness.watcher.waitFor("frozen") { !$0.statuses(.frozen, for: before.requestID).isEmpty }
+        try await harness.stop()
+
+        harness.clock.advance(by: .seconds(60))
+        let daemon = try harness.start()
+        let server = try daemon.serveHTTP(host: "127.0.0.1", port: 0)
+        defer { server.close() }
+        let first = try parsePrometheus(try await get(server.port, "/metrics").1)
+        #expect((first.value("freeze_relay_time_to_freeze_seconds_count", ["bank": "alpha"]) ?? 0) == 0)
+
+        let after = freezeRequest(caseID: "CASE-M3", iban: kzIBAN(bank: alphaCode, account: 79))
+        try await harness.publishRequest(after)
+        try await harness.watcher.waitFor("routed") { !$0.routed(after.requestID).isEmpty }
+        harness.clock.advance(by: .seconds(90))
+        try await harness.publishAnswer(answer(after.requestID, .frozen, frozen: "250000.00"), from: "alpha")
+        try await harness.watcher.waitFor("frozen") { !$0.statuses(.frozen, for: after.requestID).isEmpty }
+        let second = try parsePrometheus(try await get(server.port, "/metrics").1)
+        #expect(second.value("freeze_relay_time_to_freeze_seconds_count", ["bank": "alpha"]) == 1)
+        #expect(second.value("freeze_relay_time_to_freeze_seconds_sum", ["bank": "alpha"]) == 90)
+    }
+
     @Test("/readyz turns unready when the broker is down, names why, and recovers")
     func readiness() async throws {
         let harness = try Harness()
