@@ -16,7 +16,7 @@ func option(_ flag: String) -> String? {
     guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
     return CommandLine.arguments[index + 1]
 }
-/// `--only a,b` runs only those parts: decisions, deadlines, pipeline, chain, throughput, latency.
+/// `--only a,b` runs only those parts: decisions, deadlines, pipeline, chain, throughput, latency, timers.
 let only = option("--only").map { Set($0.split(separator: ",").map(String.init)) }
 func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
 var logger = Logger(label: "bench")
@@ -130,5 +130,14 @@ if runs("latency") {
     report("latency: police publish → routed request read from the bank topic",
            "p50 \(ms(50)) ms, p99 \(ms(99)) ms, p99.9 \(ms(99.9)) ms, max \(ms(100)) ms")
     report("latency: process CPU per request (relay + generator + watcher)", String(format: "%.0f µs", result.cpuMicrosecondsPerRequest))
+}
+// 6. Deadlines falling due together, among many open ones.
+if runs("timers") {
+    let open = option("--timers").flatMap { Int($0) } ?? (quick ? 10_000 : 100_000)
+    let due = option("--due").flatMap { Int($0) } ?? 2_000
+    let result = try await TimerBench.run(open: open, due: due, policy: policy, logger: logger)
+    func ms(_ percentile: Double) -> String { String(format: "%.0f", Double(result.histogram.valueAtPercentile(percentile)) / 1000) }
+    report("timers: \(due) due at once among \(open) open requests", String(format: "ledger filled in %.0f s; %d of %d escalations seen", result.fillSeconds, result.seen, due))
+    report("timers: lateness as read from the escalations topic", "p50 \(ms(50)) ms, p99 \(ms(99)) ms, max \(ms(100)) ms")
 }
 report("max resident memory", String(format: "%.0f MiB", maxResidentMiB()))

@@ -38,9 +38,10 @@ final class DeadlineScheduler: Sendable {
     /// Re-reads the next due time (call after new timers were written).
     func nudge() { waker.signal() }
 
-    /// Fires every timer due now; returns them in firing order.
+    /// Fires every timer due now; returns them in firing order. `afterBatch` runs after each
+    /// committed transaction, so the publisher can send its events while the next batch fires.
     @discardableResult
-    func fireDue() throws -> [FiredDeadline] {
+    func fireDue(afterBatch: () -> Void = {}) throws -> [FiredDeadline] {
         var all: [FiredDeadline] = []
         while true {
             let engine = policies.engine
@@ -62,17 +63,20 @@ final class DeadlineScheduler: Sendable {
                 return fired
             }
             all += fired
-            if !fired.isEmpty { onFired(fired) }
+            if !fired.isEmpty {
+                afterBatch()
+                onFired(fired)
+            }
             // Firing can schedule the next level, itself already due after a long downtime.
             if fired.isEmpty { return all }
         }
     }
 
     /// Runs until the task is cancelled.
-    func run(afterFiring: @Sendable () -> Void, onFailure: @Sendable (any Error) -> Void) async {
+    func run(afterFiring: @escaping @Sendable () -> Void, onFailure: @Sendable (any Error) -> Void) async {
         while !Task.isCancelled {
             do {
-                if try await lane.run({ try self.fireDue() }).isEmpty == false { afterFiring() }
+                _ = try await lane.run({ try self.fireDue(afterBatch: afterFiring) })
                 let next = try ledger.nextDeadlineDue()
                 await waker.wait(until: next, clock: clock)
             } catch {

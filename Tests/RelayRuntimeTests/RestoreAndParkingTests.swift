@@ -49,7 +49,8 @@ struct RestoreAndParkingTests {
         let good = freezeRequest(caseID: "CASE-P1", iban: kzIBAN(bank: alphaCode, account: 63))
         try await harness.publishRequest(good)
         try await harness.watcher.waitFor("the later request's events went out") { !$0.routed(good.requestID).isEmpty }
-        #expect(try daemon.ledger.parkedCount() == 1)
+        // The publisher's recorder writes the refusal down shortly after the broker's answer.
+        try await eventually("the refused event parked") { try daemon.ledger.parkedCount() == 1 }
         #expect(daemon.metricsText().contains("freeze_relay_outbox_parked 1"))
         daemon.stop()
         try await task.value
