@@ -51,6 +51,20 @@ enum Bench {
         }
     }
 
+    /// A consumer of `topics` that reads with a short fetch wait (5 ms), so that what it measures is
+    /// the relay rather than its own polling; returns once it holds partitions (or after 30 s).
+    static func watcher(_ topics: [String], group: String, bootstrap: String, logger: Logger) async throws -> KafkaConsumer {
+        let watcher = try KafkaConsumer(configuration: KafkaConfiguration([
+            "bootstrap.servers": bootstrap, "fetch.wait.max.ms": "5", "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
+        ]), groupID: group, logger: logger)
+        try watcher.subscribe(topics)
+        let joinedBy = ContinuousClock.now + .seconds(30)
+        while (try? watcher.assignment())?.isEmpty ?? true, ContinuousClock.now < joinedBy {
+            _ = try await watcher.nextBatch(maxMessages: 1, timeout: .milliseconds(100))
+        }
+        return watcher
+    }
+
     struct PipelineResult {
         var throughput: Double
         var p50: Double

@@ -30,14 +30,20 @@ enum LatencyBench {
         func micros(_ percentile: Double) -> UInt64 { histogram.valueAtPercentile(percentile) }
     }
 
-    static func run(rate: Int, seconds: Int, warmup: Int, partitions: Int32, policy: RelayPolicy, logger: Logger) async throws -> Result {
+    /// `relayFetchWait`: the relay's fetch.wait.max.ms in milliseconds, or nil for its default. The
+    /// embedded broker holds a fetch for that long when it found nothing new, even if records
+    /// arrive meanwhile (a real broker answers as soon as they do); a few milliseconds here stand
+    /// for a real broker's behaviour.
+    static func run(rate: Int, seconds: Int, warmup: Int, partitions: Int32, relayFetchWait: Int? = nil, policy: RelayPolicy,
+                    logger: Logger) async throws -> Result {
         let broker = try EmbeddedBroker(brokers: 1, topics: ThroughputBench.topics(policy: policy, partitions: partitions), logger: logger)
         defer { broker.close() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-latency-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        // The daemon as shipped: nothing but the broker's address is set.
-        let settings = RelaySettings(kafka: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]), policy: policy,
-                                     ledgerPath: directory.appendingPathComponent("ledger.sqlite").path)
+        // The daemon as shipped: nothing but the broker's address is set (and the fetch wait, if asked).
+        var kafka = ["bootstrap.servers": broker.bootstrapServers]
+        if let relayFetchWait { kafka["fetch.wait.max.ms"] = "\(relayFetchWait)" }
+        let settings = RelaySettings(kafka: KafkaConfiguration(kafka), policy: policy, ledgerPath: directory.appendingPathComponent("ledger.sqlite").path)
         let assigned = Mutex(false)
         let observer = RelayObserver()
         observer.add(rebalanced: { event in if case .assigned(let partitions) = event, !partitions.isEmpty { assigned.withLock { $0 = true } } })
@@ -45,14 +51,10 @@ enum LatencyBench {
         let relay = Task { try await daemon.run() }
         defer { daemon.stop() }
 
-        let watcher = try KafkaConsumer(configuration: KafkaConfiguration([
-            "bootstrap.servers": broker.bootstrapServers, "fetch.wait.max.ms": "5", "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
-        ]), groupID: "bench-latency-watch", logger: logger)
-        try watcher.subscribe(policy.routing.banks.keys.map { policy.topics.bankRequests($0) })
+        let watcher = try await Bench.watcher(policy.routing.banks.keys.map { policy.topics.bankRequests($0) }, group: "bench-latency-watch",
+                                              bootstrap: broker.bootstrapServers, logger: logger)
         let joinedBy = ContinuousClock.now + .seconds(60)
-        while ((try? watcher.assignment())?.isEmpty ?? true) || !assigned.withLock({ $0 }), ContinuousClock.now < joinedBy {
-            _ = try await watcher.nextBatch(maxMessages: 1, timeout: .milliseconds(100))
-        }
+        while !assigned.withLock({ $0 }), ContinuousClock.now < joinedBy { try await Task.sleep(for: .milliseconds(50)) }
         guard assigned.withLock({ $0 }) else { throw BenchError("the relay was not assigned its partitions within 60 s") }
 
         // Intended publication instants by request id; the watcher takes them out as routed requests arrive.

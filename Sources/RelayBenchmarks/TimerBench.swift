@@ -29,19 +29,9 @@ enum TimerBench {
         let ledgerPath = directory.appendingPathComponent("ledger.sqlite").path
         let engine = RelayEngine(policy: policy)
 
-        // Fill: the open requests, received "tomorrow" so that none of their timers falls due
-        // however long filling takes, in transactions of 10,000.
         let filling = ContinuousClock.now
         let ledger = try Ledger.open(at: ledgerPath)
-        let now = Timestamp(Date()).adding(seconds: 86_400)
-        var index = 0
-        while index < open {
-            let end = min(open, index + 10_000)
-            try ledger.write { tx in
-                for item in index..<end { try receive(Bench.request(index: item, at: now), engine: engine, tx: tx, now: now, offset: item) }
-            }
-            index = end
-        }
+        try fill(ledger, requests: open, engine: engine)
         let fillSeconds = Bench.seconds(ContinuousClock.now - filling)
 
         // The due requests: urgent, received so that their acknowledgement deadline is `dueAt`.
@@ -65,10 +55,7 @@ enum TimerBench {
         let daemon = try RelayDaemon(settings: settings, logger: logger)
         let relay = Task { try await daemon.run() }
         defer { daemon.stop() }
-        let watcher = try KafkaConsumer(configuration: KafkaConfiguration([
-            "bootstrap.servers": broker.bootstrapServers, "fetch.wait.max.ms": "5", "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
-        ]), groupID: "bench-timers-watch", logger: logger)
-        try watcher.subscribe([policy.topics.escalations])
+        let watcher = try await Bench.watcher([policy.topics.escalations], group: "bench-timers-watch", bootstrap: broker.bootstrapServers, logger: logger)
 
         var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var seen = 0
@@ -89,8 +76,22 @@ enum TimerBench {
         return Result(open: open, due: due, fillSeconds: fillSeconds, seen: seen, histogram: histogram)
     }
 
+    /// Fills a ledger with `count` routed requests, received "tomorrow" so that none of their timers
+    /// falls due however long filling and measuring take, in transactions of 10,000.
+    static func fill(_ ledger: Ledger, requests count: Int, engine: RelayEngine) throws {
+        let now = Timestamp(Date()).adding(seconds: 86_400)
+        var index = 0
+        while index < count {
+            let end = min(count, index + 10_000)
+            try ledger.write { tx in
+                for item in index..<end { try receive(Bench.request(index: item, at: now), engine: engine, tx: tx, now: now, offset: item) }
+            }
+            index = end
+        }
+    }
+
     /// Routes `request` at `now` straight into the ledger, as intake would (no outgoing events).
-    private static func receive(_ request: FreezeRequest, engine: RelayEngine, tx: borrowing RelayTransaction, now: Timestamp, offset: Int) throws {
+    static func receive(_ request: FreezeRequest, engine: RelayEngine, tx: borrowing RelayTransaction, now: Timestamp, offset: Int) throws {
         let cause = Cause.record(topic: "bench", partition: 0, offset: Int64(offset), eventID: request.id)
         let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
                                      case: CaseContext(caseID: request.caseID), cause: cause, now: now)

@@ -16,7 +16,7 @@ func option(_ flag: String) -> String? {
     guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
     return CommandLine.arguments[index + 1]
 }
-/// `--only a,b` runs only those parts: decisions, deadlines, pipeline, chain, throughput, latency, timers.
+/// `--only a,b` runs only those parts: decisions, deadlines, pipeline, chain, throughput, latency, timers, restart.
 let only = option("--only").map { Set($0.split(separator: ",").map(String.init)) }
 func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
 var logger = Logger(label: "bench")
@@ -118,18 +118,23 @@ if runs("throughput") {
     let partitions = option("--partitions").flatMap { Int32($0) } ?? 32
     try await ThroughputBench.run(count: count, partitions: partitions, policy: policy, logger: logger)
 }
-// 5. Latency under a steady offered load, with the daemon's default settings.
+// 5. Latency under a steady offered load: the daemon's default settings, then with a 5 ms fetch
+// wait, which is what a real broker's early answer to a fetch amounts to (see LatencyBench).
 if runs("latency") {
     let rate = option("--rate").flatMap { Int($0) } ?? 1_000
     let seconds = option("--seconds").flatMap { Int($0) } ?? (quick ? 5 : 30)
     let partitions = option("--partitions").flatMap { Int32($0) } ?? 32
-    let result = try await LatencyBench.run(rate: rate, seconds: seconds, warmup: 2, partitions: partitions, policy: policy, logger: logger)
-    func ms(_ percentile: Double) -> String { String(format: "%.1f", Double(result.micros(percentile)) / 1000) }
-    report("latency: \(rate) req/s offered for \(seconds) s (after 2 s warm-up), \(partitions) partitions",
-           "\(result.measured) measured, \(result.missing) not routed within 30 s")
-    report("latency: police publish → routed request read from the bank topic",
-           "p50 \(ms(50)) ms, p99 \(ms(99)) ms, p99.9 \(ms(99.9)) ms, max \(ms(100)) ms")
-    report("latency: process CPU per request (relay + generator + watcher)", String(format: "%.0f µs", result.cpuMicrosecondsPerRequest))
+    for fetchWait in [nil, 5] as [Int?] {
+        let result = try await LatencyBench.run(rate: rate, seconds: seconds, warmup: 2, partitions: partitions, relayFetchWait: fetchWait,
+                                                policy: policy, logger: logger)
+        func ms(_ percentile: Double) -> String { String(format: "%.1f", Double(result.micros(percentile)) / 1000) }
+        let setting = fetchWait.map { "relay fetch wait \($0) ms" } ?? "relay defaults"
+        report("latency (\(setting)): \(rate)/s for \(seconds) s, \(partitions) partitions",
+               "\(result.measured) measured, \(result.missing) not routed within 30 s")
+        report("latency (\(setting)): publish → read from bank topic",
+               "p50 \(ms(50)) ms, p99 \(ms(99)) ms, p99.9 \(ms(99.9)) ms, max \(ms(100)) ms")
+        report("latency (\(setting)): process CPU per request", String(format: "%.0f µs (relay, generator and watcher)", result.cpuMicrosecondsPerRequest))
+    }
 }
 // 6. Deadlines falling due together, among many open ones.
 if runs("timers") {
@@ -139,5 +144,15 @@ if runs("timers") {
     func ms(_ percentile: Double) -> String { String(format: "%.0f", Double(result.histogram.valueAtPercentile(percentile)) / 1000) }
     report("timers: \(due) due at once among \(open) open requests", String(format: "ledger filled in %.0f s; %d of %d escalations seen", result.fillSeconds, result.seen, due))
     report("timers: lateness as read from the escalations topic", "p50 \(ms(50)) ms, p99 \(ms(99)) ms, max \(ms(100)) ms")
+}
+// 7. Starting on a large ledger.
+if runs("restart") {
+    let size = option("--ledger-requests").flatMap { Int($0) } ?? (quick ? 10_000 : 100_000)
+    let result = try await RestartBench.run(size: size, policy: policy, logger: logger)
+    report("restart: ledger of \(size) requests", String(format: "filled in %.0f s, %.0f bytes per request", result.fillSeconds, Double(result.ledgerBytes) / Double(max(size, 1))))
+    for (name, start) in [("first start", result.first), ("after a graceful stop", result.restart)] {
+        report("restart: \(name): open, first /metrics, fresh request routed",
+               String(format: "%.2f s, %.3f s, ", start.openSeconds, start.firstScrapeSeconds) + (start.toRoutedSeconds.map { String(format: "%.1f s", $0) } ?? "not within 120 s"))
+    }
 }
 report("max resident memory", String(format: "%.0f MiB", maxResidentMiB()))

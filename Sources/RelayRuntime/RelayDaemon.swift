@@ -73,6 +73,16 @@ public final class RelayDaemon: Sendable {
             // A request should reach its bank in milliseconds: do not let an idle fetch sit for
             // librdkafka's default 500 ms (the embedded mock broker holds fetches that long).
             if consumerConfig["fetch.wait.max.ms"] == nil { consumerConfig["fetch.wait.max.ms"] = "100" }
+            // The relay is its group's only member, so a session timeout is how long a restarted
+            // relay can wait for its partitions: after kill -9 a broker frees them only when the
+            // dead member's session expires, and the embedded broker, even after a clean leave,
+            // only when the session timeout (less 1 s) has passed. librdkafka's 45 s default meant
+            // 45 s without intake after every restart; 6 s is the smallest session a broker accepts
+            // by default (group.min.session.timeout.ms), with heartbeats every 2 s.
+            if consumerConfig["session.timeout.ms"] == nil {
+                consumerConfig["session.timeout.ms"] = "6000"
+                if consumerConfig["heartbeat.interval.ms"] == nil { consumerConfig["heartbeat.interval.ms"] = "2000" }
+            }
             // librdkafka must never move a position by itself: a position the broker refuses
             // means the partition's offsets went backwards, which the relay halts on instead of
             // silently re-reading from the start or skipping to the end.
