@@ -80,7 +80,7 @@ final class Connection: @unchecked Sendable {
     // MARK: Running SQL
 
     /// Runs one statement and returns its rows (none for statements that return none).
-    func run(_ sql: String, _ arguments: [SQLValue] = []) throws(LedgerError) -> [Row] {
+    func run(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> [Row] {
         let (statement, cached) = try prepare(sql)
         defer {
             if cached { statement.reset() } else { statement.finalize() }
