@@ -5,6 +5,13 @@
 /// beyond the closure (and therefore beyond the lock or checkout that makes its use safe).
 struct Database: ~Copyable {
     let connection: Connection
+    /// The writer's decoded requests, in write transactions; nil on readers and in migrations.
+    let requests: RequestCache?
+
+    init(connection: Connection, requests: RequestCache? = nil) {
+        self.connection = connection
+        self.requests = requests
+    }
 
     /// Runs one statement, ignoring any rows. `arguments` bind the `?` parameters in order.
     func execute(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) {

@@ -91,7 +91,7 @@ public final class Ledger: Sendable {
             schemaVersion: version,
             durability: configuration.durability,
             reader: LedgerReader(pool: ReaderPool(path: path, configuration: configuration)),
-            writer: WriterSlot(path: path, connection: connection, lockFile: lockFile)
+            writer: WriterSlot(path: path, connection: connection, lockFile: lockFile, requestCacheCapacity: configuration.requestCacheCapacity)
         )
     }
 
@@ -119,18 +119,21 @@ public final class Ledger: Sendable {
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`, so it holds the write lock from the
     /// start and cannot fail half-way on a lock upgrade). Commits when `body` returns, rolls
     /// back when it throws, and rethrows. Calls from several threads run one after another.
+    /// The request cache follows the transaction: what it staged is kept only on commit.
     func transaction<Value>(_ body: (borrowing Database) throws -> Value) throws -> Value {
-        try writer.withConnection { connection in
+        try writer.withConnection { connection, requests in
             try connection.runScript("BEGIN IMMEDIATE")
             do {
                 // Bound to a local first: passing the temporary straight in crashes the 6.3
                 // optimizer (generic specialization of a borrowed ~Copyable argument).
-                let database = Database(connection: connection)
+                let database = Database(connection: connection, requests: requests)
                 let result = try body(database)
                 try connection.runScript("COMMIT")
+                requests.commit()
                 return result
             } catch {
                 connection.rollbackIfInTransaction()
+                requests.rollback()
                 throw error
             }
         }

@@ -24,17 +24,22 @@ public struct LedgerConfiguration: Sendable {
     /// Names the software writing the ledger (for example `"freeze-relay 1.2.0"`); recorded
     /// with each applied migration and as the ledger's `created_by`.
     public var softwareVersion: String
+    /// Decoded requests the writer keeps in memory (see `RequestCache`); 0 turns the cache off.
+    public var requestCacheCapacity: Int
 
-    /// The defaults suit the daemon: full durability, a 5 s busy timeout, 4 idle readers.
+    /// The defaults suit the daemon: full durability, a 5 s busy timeout, 4 idle readers, 8,192
+    /// cached requests.
     public init(
         durability: Durability = .full,
         busyTimeout: Duration = .seconds(5),
         maxIdleReaders: Int = 4,
-        softwareVersion: String = "freeze-relay"
+        softwareVersion: String = "freeze-relay",
+        requestCacheCapacity: Int = 8_192
     ) {
         self.durability = durability
         self.busyTimeout = busyTimeout
         self.maxIdleReaders = maxIdleReaders
         self.softwareVersion = softwareVersion
+        self.requestCacheCapacity = requestCacheCapacity
     }
 }
