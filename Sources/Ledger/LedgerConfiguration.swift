@@ -38,14 +38,14 @@ public struct LedgerConfiguration: Sendable {
     /// Decoded requests the writer keeps in memory (see `RequestCache`); 0 turns the cache off.
     public var requestCacheCapacity: Int
 
-    /// The defaults suit the daemon: full durability, a 5 s busy timeout, 4 idle readers, a 32 MiB
+    /// The defaults suit the daemon: full durability, a 5 s busy timeout, 4 idle readers, a 16 MiB
     /// writer cache, background checkpoints with the WAL bounded at 64 MiB, 8,192 cached requests.
     public init(
         durability: Durability = .full,
         busyTimeout: Duration = .seconds(5),
         maxIdleReaders: Int = 4,
         softwareVersion: String = "freeze-relay",
-        writerCacheBytes: Int = 32 << 20,
+        writerCacheBytes: Int = 16 << 20,
         backgroundCheckpoints: Bool = true,
         walCheckpointPages: Int = 16_384,
         requestCacheCapacity: Int = 8_192
