@@ -15,6 +15,9 @@ final class Connection: @unchecked Sendable {
         case writer
         /// `SQLITE_OPEN_READONLY`, never creates the file: readers and operator tools.
         case reader
+        /// Read-write on an existing file, for checkpoints only (`Checkpointer`): it never
+        /// writes a transaction, so it does not compete with the writer.
+        case checkpointer
     }
 
     /// The ledger file this connection is on, as reported in errors.
@@ -44,7 +47,11 @@ final class Connection: @unchecked Sendable {
             throw .cannotOpen(path: path, reason: "the system libsqlite3 was built without thread safety (SQLITE_THREADSAFE=0)")
         }
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        flags |= (mode == .writer) ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY
+        switch mode {
+        case .writer: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .checkpointer: flags |= SQLITE_OPEN_READWRITE
+        case .reader: flags |= SQLITE_OPEN_READONLY
+        }
         var db: OpaquePointer?
         let code = sqlite3_open_v2(path, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
@@ -80,7 +87,7 @@ final class Connection: @unchecked Sendable {
     // MARK: Running SQL
 
     /// Runs one statement and returns its rows (none for statements that return none).
-    func run(_ sql: String, _ arguments: [SQLValue] = []) throws(LedgerError) -> [Row] {
+    func run(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> [Row] {
         let (statement, cached) = try prepare(sql)
         defer {
             if cached { statement.reset() } else { statement.finalize() }

@@ -5,10 +5,17 @@
 /// beyond the closure (and therefore beyond the lock or checkout that makes its use safe).
 struct Database: ~Copyable {
     let connection: Connection
+    /// The writer's decoded requests, in write transactions; nil on readers and in migrations.
+    let requests: RequestCache?
+
+    init(connection: Connection, requests: RequestCache? = nil) {
+        self.connection = connection
+        self.requests = requests
+    }
 
     /// Runs one statement, ignoring any rows. `arguments` bind the `?` parameters in order.
     func execute(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) {
-        _ = try connection.run(sql, arguments.sqlValues)
+        _ = try connection.run(sql, arguments)
     }
 
     /// Runs several `;`-separated statements without arguments (schema scripts).
@@ -18,18 +25,18 @@ struct Database: ~Copyable {
 
     /// Runs one statement and returns all of its rows.
     func query(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> [Row] {
-        try connection.run(sql, arguments.sqlValues)
+        try connection.run(sql, arguments)
     }
 
     /// Runs one statement and maps each row. The statement is already finished when `transform`
     /// runs, so `transform` may itself run queries on this handle.
     func query<Value>(_ sql: String, _ arguments: SQLArguments = [], map transform: (Row) throws -> Value) throws -> [Value] {
-        try connection.run(sql, arguments.sqlValues).map(transform)
+        try connection.run(sql, arguments).map(transform)
     }
 
     /// The first row, or `nil` when there is none.
     func queryFirst(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> Row? {
-        try connection.run(sql, arguments.sqlValues).first
+        try connection.run(sql, arguments).first
     }
 
     /// The first column of the first row, or `nil` when there is no row.

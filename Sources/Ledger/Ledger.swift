@@ -1,5 +1,6 @@
 /// The daemon's ledger: one writer connection, guarded by an exclusive lock file, plus a pool of
-/// read-only connections (`reader`).
+/// read-only connections (`reader`) and, by default, a connection of its own that checkpoints the
+/// WAL in the background (`Checkpointer`).
 ///
 /// Opening it creates the file (and its directory) if missing, switches it to WAL mode, sets the
 /// configured durability and applies pending migrations. Every failure is a `LedgerError`.
@@ -25,13 +26,16 @@ public final class Ledger: Sendable {
     /// Read-only connections to the same file, for the daemon's reads.
     public let reader: LedgerReader
     private let writer: WriterSlot
+    /// Nil when `LedgerConfiguration.backgroundCheckpoints` is off.
+    let checkpointer: Checkpointer?
 
-    private init(path: String, schemaVersion: Int, durability: Durability, reader: LedgerReader, writer: WriterSlot) {
+    private init(path: String, schemaVersion: Int, durability: Durability, reader: LedgerReader, writer: WriterSlot, checkpointer: Checkpointer?) {
         self.path = path
         self.schemaVersion = schemaVersion
         self.durability = durability
         self.reader = reader
         self.writer = writer
+        self.checkpointer = checkpointer
     }
 
     deinit {
@@ -60,6 +64,7 @@ public final class Ledger: Sendable {
         let lockFile = try WriterLockFile.acquire(for: path)
         let connection: Connection
         let version: Int
+        let checkpointer: Checkpointer?
         do throws(LedgerError) {
             if FileSystem.kind(of: path) == .missing { try FileSystem.createOwnerOnlyFile(path, for: path) }
             connection = try Connection.open(path: path, mode: .writer, busyTimeout: configuration.busyTimeout)
@@ -79,8 +84,9 @@ public final class Ledger: Sendable {
             guard state.userVersion <= known else {
                 throw .schemaTooNew(path: path, fileVersion: state.userVersion, knownVersion: known)
             }
-            try configure(connection, durability: configuration.durability)
+            try configure(connection, configuration)
             version = try Migrator.migrate(connection, migrations: migrations, from: state, appliedBy: configuration.softwareVersion)
+            checkpointer = configuration.backgroundCheckpoints ? try Checkpointer.start(path: path, configuration: configuration) : nil
         } catch {
             connection.close()
             lockFile.release()
@@ -91,11 +97,13 @@ public final class Ledger: Sendable {
             schemaVersion: version,
             durability: configuration.durability,
             reader: LedgerReader(pool: ReaderPool(path: path, configuration: configuration)),
-            writer: WriterSlot(path: path, connection: connection, lockFile: lockFile)
+            writer: WriterSlot(path: path, connection: connection, lockFile: lockFile, requestCacheCapacity: configuration.requestCacheCapacity),
+            checkpointer: checkpointer
         )
     }
 
-    private static func configure(_ connection: Connection, durability: Durability) throws(LedgerError) {
+    private static func configure(_ connection: Connection, _ configuration: LedgerConfiguration) throws(LedgerError) {
+        let durability = configuration.durability
         let journalMode: String? = try connection.run("PRAGMA journal_mode = WAL").first?[0]
         guard journalMode?.lowercased() == "wal" else {
             throw .cannotOpen(
@@ -107,8 +115,12 @@ public final class Ledger: Sendable {
             PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL");
             PRAGMA foreign_keys = ON;
             PRAGMA journal_size_limit = \(64 * 1024 * 1024);
+            PRAGMA cache_size = -\(max(configuration.writerCacheBytes / 1024, 1));
+            PRAGMA wal_autocheckpoint = \(max(configuration.walCheckpointPages, 1));
             """)
         // journal_size_limit: after a checkpoint, shrink a WAL that a burst made large.
+        // cache_size: negative means KiB. wal_autocheckpoint: with background checkpoints, only
+        // the bound that makes the WAL start over under continuous writing (see `Checkpointer`).
         // Durability is the point of the ledger, so make sure the setting really took.
         let synchronous = try Migrator.scalarInt(connection, "PRAGMA synchronous")
         guard synchronous == durability.pragmaValue else {
@@ -119,18 +131,22 @@ public final class Ledger: Sendable {
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`, so it holds the write lock from the
     /// start and cannot fail half-way on a lock upgrade). Commits when `body` returns, rolls
     /// back when it throws, and rethrows. Calls from several threads run one after another.
+    /// The request cache follows the transaction: what it staged is kept only on commit.
     func transaction<Value>(_ body: (borrowing Database) throws -> Value) throws -> Value {
-        try writer.withConnection { connection in
+        try writer.withConnection { connection, requests in
             try connection.runScript("BEGIN IMMEDIATE")
             do {
                 // Bound to a local first: passing the temporary straight in crashes the 6.3
                 // optimizer (generic specialization of a borrowed ~Copyable argument).
-                let database = Database(connection: connection)
+                let database = Database(connection: connection, requests: requests)
                 let result = try body(database)
                 try connection.runScript("COMMIT")
+                requests.commit()
+                checkpointer?.requestCheckpoint()
                 return result
             } catch {
                 connection.rollbackIfInTransaction()
+                requests.rollback()
                 throw error
             }
         }
@@ -157,12 +173,13 @@ public final class Ledger: Sendable {
         try reader.appliedMigrations()
     }
 
-    /// Closes the readers and the writer (finalizing statements and checkpointing the WAL) and
-    /// releases the lock file so another daemon may open the ledger. Idempotent; later calls
-    /// fail with `.closed`.
+    /// Stops the background checkpoints, closes the readers and the writer (finalizing
+    /// statements and checkpointing the WAL) and releases the lock file so another daemon may
+    /// open the ledger. Idempotent; later calls fail with `.closed`.
     public func close() {
-        // Readers first, so the writer is the last connection and its close can fold the WAL
-        // back into the database file and remove it.
+        // The checkpointer and readers first, so the writer is the last connection and its
+        // close can fold the WAL back into the database file and remove it.
+        checkpointer?.stop()
         reader.close()
         writer.close()
     }

@@ -19,6 +19,7 @@ public enum LedgerSchema {
         RelaySchemaV4.migration,
         PartitionSchema.migration,
         DeadLetterStatsSchema.migration,
+        LeanIndexesSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

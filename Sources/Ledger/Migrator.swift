@@ -89,7 +89,7 @@ enum Migrator {
             }
             _ = try connection.run(
                 "INSERT INTO schema_migrations (version, name, applied_at, applied_by) VALUES (?, ?, ?, ?)",
-                ([migration.version, migration.name, Date(), environment.appliedBy] as SQLArguments).sqlValues
+                [migration.version, migration.name, Date(), environment.appliedBy]
             )
             // PRAGMA takes no parameters; the version is an Int, so interpolation is safe.
             try connection.runScript("PRAGMA user_version = \(migration.version); COMMIT;")

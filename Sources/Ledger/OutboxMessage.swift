@@ -43,17 +43,19 @@ public struct PendingMessage: Sendable, Hashable {
 /// UTF-8 name, a 4-byte value length, the value. Simple, binary-safe and versionless.
 enum HeaderBlob {
     static func encode(_ headers: [(name: String, value: [UInt8])]) -> Data {
-        var data = Data()
-        func append(_ bytes: [UInt8]) {
-            var length = UInt32(bytes.count).bigEndian
-            withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
-            data.append(contentsOf: bytes)
+        // Built as an array, then copied once: appending to `Data` piecewise is slow on Linux.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(headers.reduce(0) { $0 + 8 + $1.name.utf8.count + $1.value.count })
+        func append<Bytes: Collection<UInt8>>(_ part: Bytes) {
+            let length = UInt32(part.count)
+            for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+            bytes.append(contentsOf: part)
         }
         for header in headers {
-            append(Array(header.name.utf8))
+            append(header.name.utf8)
             append(header.value)
         }
-        return data
+        return Data(bytes)
     }
 
     static func decode(_ data: Data) throws(LedgerError) -> [(name: String, value: [UInt8])] {

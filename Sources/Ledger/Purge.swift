@@ -58,6 +58,9 @@ extension Ledger {
     public func purge(closedBefore cutoff: Timestamp, deadLettersBefore deadLetterCutoff: Timestamp? = nil,
                       note: String, at time: Timestamp) throws -> PurgeResult {
         try transaction { db in
+            // The writer's cached requests would outlive their rows; whether or not the purge
+            // commits, forgetting them is always right (they are read again on demand).
+            db.requests?.removeAll()
             let caseIDs = try db.query("""
                 SELECT case_id FROM requests GROUP BY case_id
                 HAVING count(closed_at) = count(*) AND max(closed_at) < ?

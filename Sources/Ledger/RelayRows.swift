@@ -4,46 +4,100 @@ import Relay
 
 /// Row mapping for `requests`.
 enum RequestRows {
-    /// Updates what a request's state change touches; inserts the full row (with the request's
-    /// JSON, encoded only then) when the request is new.
+    /// Every column but `request_json`: what the writer reads, taking the request itself from
+    /// its `RequestCache` and decoding the stored JSON only on a miss.
+    static let stateColumns = """
+        request_id, fingerprint, state, bank_id, received_at, routed_at, acknowledged_at, answered_at, frozen_at, closed_at,
+        acknowledge_by, freeze_by, frozen_amount, frozen_currency, hold_until, reason
+        """
+
+    /// Writes a request's state change. A request new to the ledger is inserted in full, with its
+    /// JSON (encoded only then); the caller's lookup that found it absent saves the UPDATE that
+    /// would otherwise come first.
     static func upsert(_ record: RequestRecord, db: borrowing Database, now: Int64) throws {
-        try db.execute("""
-            UPDATE requests SET bank_id = ?, state = ?, routed_at = ?, acknowledged_at = ?, answered_at = ?, frozen_at = ?,
-                closed_at = ?, acknowledge_by = ?, freeze_by = ?, frozen_amount = ?, hold_until = ?, reason = ?,
-                updated_at = ?, frozen_currency = ?
-            WHERE request_id = ?
-            """, [
-                record.bankID?.rawValue, record.state.rawValue, Stored.millis(record.routedAt), Stored.millis(record.acknowledgedAt),
-                Stored.millis(record.answeredAt), Stored.millis(record.frozenAt), Stored.millis(record.closedAt),
-                Stored.millis(record.acknowledgeBy), Stored.millis(record.freezeBy), record.frozenAmount?.value,
-                Stored.millis(record.holdUntil), record.reason, now, record.frozenAmount?.currency, Stored.text(record.requestID),
-            ])
-        guard db.changes == 0 else { return }
-        let json: [UInt8]
-        do { json = try EventEncoder.encodeTrusted(record.request.asEvent) } catch { throw LedgerError.misuse("request \(record.requestID) cannot be encoded: \(error)") }
-        try db.execute("""
-            INSERT INTO requests (request_id, case_id, bank_id, state, priority, hop, parent_request_id, iban, amount, currency,
-                received_at, routed_at, acknowledged_at, answered_at, frozen_at, closed_at, acknowledge_by, freeze_by,
-                frozen_amount, hold_until, reason, fingerprint, request_json, updated_at, frozen_currency)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [
-                Stored.text(record.requestID), record.caseID, record.bankID?.rawValue, record.state.rawValue,
-                record.request.priority.rawValue, record.hop, record.parentRequestID.map(Stored.text),
-                record.iban.electronicFormat, record.request.amount.value, record.request.amount.currency,
-                Stored.millis(record.receivedAt), Stored.millis(record.routedAt), Stored.millis(record.acknowledgedAt),
-                Stored.millis(record.answeredAt), Stored.millis(record.frozenAt), Stored.millis(record.closedAt),
-                Stored.millis(record.acknowledgeBy), Stored.millis(record.freezeBy), record.frozenAmount?.value,
-                Stored.millis(record.holdUntil), record.reason, Data(record.fingerprint.canonicalBytes), Data(json), now,
-                record.frozenAmount?.currency,
-            ])
+        if db.requests?.isKnownAbsent(record.requestID) != true {
+            try update(record, db: db, now: now)
+            guard db.changes == 0 else { return }
+        }
+        try insert(record, db: db, now: now)
     }
 
+    private static func update(_ record: RequestRecord, db: borrowing Database, now: Int64) throws {
+        try db.execute(updateSQL, stateValues(record, now: now) + [Stored.text(record.requestID)])
+    }
+
+    /// Inserts the full row. No `ON CONFLICT`: the row is known to be absent, and should it exist
+    /// after all, the constraint error rolls the transaction back rather than leave a cached
+    /// request that differs from the stored one.
+    private static func insert(_ record: RequestRecord, db: borrowing Database, now: Int64) throws {
+        let json: [UInt8]
+        do { json = try EventEncoder.encodeTrusted(record.request.asEvent) } catch { throw LedgerError.misuse("request \(record.requestID) cannot be encoded: \(error)") }
+        // The cache hands out the request as given here instead of decoding this JSON later:
+        // the two must be the same (checked in debug builds, that is, by every test).
+        assert((try? EventDecoder.decode(FreezeRequest.self, from: json)) == record.request,
+               "request \(record.requestID) does not read back as written")
+        try db.execute(insertSQL, [
+                Stored.text(record.requestID), record.caseID, record.request.priority.rawValue, record.hop,
+                record.parentRequestID.map(Stored.text), record.iban.electronicFormat, record.request.amount.value,
+                record.request.amount.currency, Stored.millis(record.receivedAt), Data(record.fingerprint.canonicalBytes), Data(json),
+            ] + stateValues(record, now: now))
+        db.requests?.stage(record.request)
+    }
+
+    /// The columns a state change writes, in the order of `stateValues`.
+    private static let updatedColumns = [
+        "bank_id", "state", "routed_at", "acknowledged_at", "answered_at", "frozen_at", "closed_at", "acknowledge_by",
+        "freeze_by", "frozen_amount", "hold_until", "reason", "updated_at", "frozen_currency",
+    ]
+
+    private static let updateSQL = "UPDATE requests SET \(updatedColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE request_id = ?"
+
+    private static let insertSQL = """
+        INSERT INTO requests (request_id, case_id, priority, hop, parent_request_id, iban, amount, currency, received_at,
+            fingerprint, request_json, \(updatedColumns.joined(separator: ", ")))
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(updatedColumns.map { _ in "?" }.joined(separator: ", ")))
+        """
+
+    private static func stateValues(_ record: RequestRecord, now: Int64) -> SQLArguments {
+        [
+            record.bankID?.rawValue, record.state.rawValue, Stored.millis(record.routedAt), Stored.millis(record.acknowledgedAt),
+            Stored.millis(record.answeredAt), Stored.millis(record.frozenAt), Stored.millis(record.closedAt),
+            Stored.millis(record.acknowledgeBy), Stored.millis(record.freezeBy), record.frozenAmount?.value,
+            Stored.millis(record.holdUntil), record.reason, now, record.frozenAmount?.currency,
+        ]
+    }
+
+    /// A record from a row holding all columns, decoding the stored JSON (readers).
     static func record(_ row: Row) throws -> RequestRecord {
-        let json: Data = try row["request_json"]
-        let request: FreezeRequest
-        do { request = try EventDecoder.decode(FreezeRequest.self, from: [UInt8](json)) } catch {
+        try record(row, request: decode(try row["request_json"]))
+    }
+
+    /// The writer's records: rows of `stateColumns`, the request from the cache when it has it.
+    static func records(_ rows: [Row], db: borrowing Database) throws -> [RequestRecord] {
+        var records: [RequestRecord] = []
+        records.reserveCapacity(rows.count)
+        for row in rows {
+            let id = try Stored.uuid(try row["request_id"], column: "requests.request_id")
+            let request: FreezeRequest
+            if let cached = db.requests?.request(id) {
+                request = cached
+            } else {
+                let json: Data? = try db.scalar("SELECT request_json FROM requests WHERE request_id = ?", [Stored.text(id)])
+                request = try decode(json ?? Data())
+                db.requests?.stage(request)
+            }
+            records.append(try record(row, request: request))
+        }
+        return records
+    }
+
+    private static func decode(_ json: Data) throws -> FreezeRequest {
+        do { return try EventDecoder.decode(FreezeRequest.self, from: [UInt8](json)) } catch {
             throw LedgerError.corruptValue(column: "requests.request_json", value: "\(error)")
         }
+    }
+
+    private static func record(_ row: Row, request: FreezeRequest) throws -> RequestRecord {
         // Rows from before schema version 3 have no frozen currency: the request's it was.
         let storedCurrency: String? = try row["frozen_currency"]
         let currency = storedCurrency ?? request.amount.currency

@@ -10,7 +10,7 @@ extension Ledger {
         try transaction { db in
             // Bound to a local first: passing the temporary straight in crashes the 6.3 optimizer
             // (generic specialization of a borrowed ~Copyable argument).
-            let transaction = RelayTransaction(db: Database(connection: db.connection))
+            let transaction = RelayTransaction(db: Database(connection: db.connection, requests: db.requests))
             return try body(transaction)
         }
     }
@@ -25,7 +25,12 @@ public struct RelayTransaction: ~Copyable {
 
     /// The request with this id, if the relay has it.
     public func request(_ id: UUID) throws -> RequestRecord? {
-        try db.query("SELECT * FROM requests WHERE request_id = ?", [Stored.text(id)], map: RequestRows.record).first
+        let rows = try db.query("SELECT \(RequestRows.stateColumns) FROM requests WHERE request_id = ?", [Stored.text(id)])
+        guard !rows.isEmpty else {
+            db.requests?.noteAbsent(id)
+            return nil
+        }
+        return try RequestRows.records(rows, db: db).first
     }
 
     /// Unresolved escalations of a request.
@@ -33,11 +38,13 @@ public struct RelayTransaction: ~Copyable {
         try db.query("SELECT * FROM escalations WHERE request_id = ? AND resolved_at IS NULL ORDER BY raised_at", [Stored.text(requestID)], map: EscalationRows.record)
     }
 
-    /// Everything known about a case: its requests and its money-flow edges.
+    /// Everything known about a case: its requests and its money-flow edges. The requests come
+    /// from the writer's cache of decoded requests where it has them.
     public func caseContext(_ caseID: String) throws -> CaseContext {
-        CaseContext(
+        let rows = try db.query("SELECT \(RequestRows.stateColumns) FROM requests WHERE case_id = ? ORDER BY received_at, request_id", [caseID])
+        return CaseContext(
             caseID: caseID,
-            requests: try db.query("SELECT * FROM requests WHERE case_id = ? ORDER BY received_at, request_id", [caseID], map: RequestRows.record),
+            requests: try RequestRows.records(rows, db: db),
             edges: try db.query("SELECT * FROM chain_edges WHERE case_id = ? ORDER BY recorded_at, from_request_id, transfer_reference", [caseID], map: EdgeRows.edge))
     }
 
@@ -58,7 +65,7 @@ public struct RelayTransaction: ~Copyable {
 
     /// Requests kept as unroutable.
     public func unroutableRequests() throws -> [RequestRecord] {
-        try db.query("SELECT * FROM requests WHERE state = 'unroutable' ORDER BY received_at, request_id", map: RequestRows.record)
+        try RequestRows.records(try db.query("SELECT \(RequestRows.stateColumns) FROM requests WHERE state = 'unroutable' ORDER BY received_at, request_id"), db: db)
     }
 
     // MARK: Writes

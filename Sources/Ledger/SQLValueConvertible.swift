@@ -115,7 +115,3 @@ extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
 
 /// Arguments for a statement's `?` parameters, in order. `nil` binds NULL.
 typealias SQLArguments = [(any SQLValueConvertible)?]
-
-extension Array where Element == (any SQLValueConvertible)? {
-    var sqlValues: [SQLValue] { map { $0?.sqlValue ?? .null } }
-}

@@ -6,6 +6,8 @@ import Foundation
 final class Statement {
     let handle: OpaquePointer
     let sql: String
+    private var layout: ColumnLayout?
+    private var layoutCompilations: Int32 = 0
 
     init(handle: OpaquePointer, sql: String) {
         self.handle = handle
@@ -14,13 +16,13 @@ final class Statement {
 
     /// Binds all parameters; the argument count must match the `?` count exactly, because a
     /// missing argument would otherwise be bound as NULL without a word.
-    func bind(_ arguments: [SQLValue], connection: Connection) throws(LedgerError) {
+    func bind(_ arguments: SQLArguments, connection: Connection) throws(LedgerError) {
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard expected == arguments.count else {
             throw .misuse("statement expects \(expected) argument(s) but got \(arguments.count): \(sql)")
         }
         for (offset, value) in arguments.enumerated() {
-            let code = bind(value, at: Int32(offset + 1))
+            let code = bind(value?.sqlValue ?? .null, at: Int32(offset + 1))
             if code != SQLITE_OK { throw connection.error(code) }
         }
     }
@@ -53,11 +55,17 @@ final class Statement {
         }
     }
 
+    /// The result's column names, built once per compilation of the statement: SQLite compiles
+    /// it again when the schema changes (`SELECT *` may then have other columns).
     func columnLayout() -> ColumnLayout {
+        let compilations = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if let layout, layoutCompilations == compilations { return layout }
         let count = sqlite3_column_count(handle)
-        return ColumnLayout(names: (0..<count).map { column in
+        let built = ColumnLayout(names: (0..<count).map { column in
             sqlite3_column_name(handle, column).map { String(cString: $0) } ?? "#\(column)"
         })
+        (layout, layoutCompilations) = (built, compilations)
+        return built
     }
 
     /// Copies the current row's value in `column` out of SQLite.

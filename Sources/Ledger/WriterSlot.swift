@@ -9,18 +9,21 @@ final class WriterSlot: @unchecked Sendable {
     let path: String
     private let lock = NSRecursiveLock()
     private var connection: Connection?
+    /// The writer's decoded requests; like the connection, touched only under `lock`.
+    private let requests: RequestCache
     private var lockFile: WriterLockFile?
     private var isBusy = false
     private var closeRequested = false
 
-    init(path: String, connection: Connection, lockFile: WriterLockFile) {
+    init(path: String, connection: Connection, lockFile: WriterLockFile, requestCacheCapacity: Int) {
         self.path = path
         self.connection = connection
+        self.requests = RequestCache(capacity: requestCacheCapacity)
         self.lockFile = lockFile
     }
 
-    /// Runs `body` with exclusive use of the writer connection.
-    func withConnection<Result>(_ body: (Connection) throws -> Result) throws -> Result {
+    /// Runs `body` with exclusive use of the writer connection and its request cache.
+    func withConnection<Result>(_ body: (Connection, RequestCache) throws -> Result) throws -> Result {
         lock.lock()
         defer { lock.unlock() }
         guard let connection else { throw LedgerError.closed(path: path) }
@@ -32,7 +35,7 @@ final class WriterSlot: @unchecked Sendable {
             isBusy = false
             if closeRequested { closeNow() }
         }
-        return try body(connection)
+        return try body(connection, requests)
     }
 
     /// Closes the connection and releases the lock file. Called from inside a transaction, it

@@ -16,14 +16,14 @@ func option(_ flag: String) -> String? {
     guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
     return CommandLine.arguments[index + 1]
 }
-/// `--only a,b` runs only those parts: decisions, deadlines, pipeline, chain, throughput, latency, timers, restart.
+/// `--only a,b` runs only those parts: decisions, ledger, deadlines, pipeline, chain, throughput, latency, timers, restart.
 let only = option("--only").map { Set($0.split(separator: ",").map(String.init)) }
 func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
 var logger = Logger(label: "bench")
 logger.logLevel = .critical
 
 func report(_ name: String, _ value: String) {
-    print(name.padding(toLength: 68, withPad: " ", startingAt: 0) + value)
+    print(name.padding(toLength: 72, withPad: " ", startingAt: 0) + value)
 }
 
 func maxResidentMiB() -> Double {
@@ -55,6 +55,22 @@ if runs("decisions") {
     }
     let seconds = Bench.seconds(ContinuousClock.now - began)
     report("decisions: route + freeze answer (pure, no I/O)", String(format: "%.0f requests/s", Double(routed) / seconds))
+}
+
+// 1b. The ledger's cost per applied request: intake's reads, decision and writes, no Kafka.
+if runs("ledger") {
+    let count = option("--requests").flatMap { Int($0) } ?? (quick ? 5_000 : 20_000)
+    let preload = option("--preload").flatMap { Int($0) } ?? 0
+    var configuration = LedgerConfiguration()
+    // A/B switches: `--cache-mib N` (the writer's page cache), `--checkpoint-in-commit`.
+    if let mebibytes = option("--cache-mib").flatMap({ Int($0) }) { configuration.writerCacheBytes = mebibytes << 20 }
+    if CommandLine.arguments.contains("--checkpoint-in-commit") { configuration.backgroundCheckpoints = false; configuration.walCheckpointPages = 1_000 }
+    let result = try LedgerBench.run(count: count, batch: 500, preload: preload, policy: policy, configuration: configuration)
+    let label = "ledger: apply \(count) new requests, 500 per transaction, FULL" + (preload > 0 ? ", \(preload) before" : "")
+    let written = result.bytesWritten.map { String(format: ", %.1f KiB written per request", Double($0) / Double(count) / 1024) } ?? ""
+    report(label, String(format: "%.1f µs per request (ledger %.1f µs, writer thread CPU %.1f µs), %.0f ledger bytes per request",
+                         result.microsecondsPerRequest, result.ledgerMicrosecondsPerRequest, result.writerCPUMicrosecondsPerRequest,
+                         Double(result.ledgerBytes) / Double(count + preload)) + written)
 }
 
 // 2. Deadline scheduling cost as open timers grow: time to read the next due timers and fire them.

@@ -1,0 +1,113 @@
+import Contracts
+import Foundation
+import Ledger
+import Relay
+
+/// The ledger's cost per applied request, without Kafka: what intake does for a new police
+/// request (read the request, its open escalations and its case; decide; queue the events;
+/// record the partition position once per batch), `batch` records per write transaction, into a
+/// fresh ledger opened with `configuration` (FULL durability by default).
+///
+/// Requests come three to a case (as in `Bench.request`), so from the second of a case on,
+/// reading the case returns earlier requests. Case ids are in no particular order, as police
+/// case numbers from many units would be (`Bench.request`'s sequential ones would make every
+/// index on the case id an append). Deciding and encoding are timed separately so the
+/// ledger's share can be told apart; under callgrind, compare instruction counts instead.
+enum LedgerBench {
+    struct Result {
+        var count: Int
+        var seconds: Double
+        /// Time outside the ledger: deciding and encoding the outgoing events.
+        var pureSeconds: Double
+        /// The ledger file after closing (WAL folded back).
+        var ledgerBytes: Int64
+        /// Bytes this process handed to `write`/`pwrite` while applying (`wchar` of
+        /// `/proc/self/io`): WAL frames and checkpoint copies, whichever thread wrote them.
+        var bytesWritten: Int64?
+        /// CPU time of the thread that applied the batches (the writer's commits included, a
+        /// background checkpoint's not): less disturbed by other load than `seconds`.
+        var writerCPUSeconds: Double
+
+        var microsecondsPerRequest: Double { seconds / Double(count) * 1e6 }
+        var ledgerMicrosecondsPerRequest: Double { (seconds - pureSeconds) / Double(count) * 1e6 }
+        var writerCPUMicrosecondsPerRequest: Double { writerCPUSeconds / Double(count) * 1e6 }
+    }
+
+    /// `preload` requests are applied first (untimed) so the indexes start at that size.
+    static func run(count: Int, batch: Int, preload: Int, policy: RelayPolicy, configuration: LedgerConfiguration) throws -> Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-ledger-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("ledger.sqlite").path
+        let ledger = try Ledger.open(at: path, configuration: configuration)
+        defer { ledger.close() }
+        let engine = RelayEngine(policy: policy)
+        let now = Timestamp(Date())
+        var pure = Duration.zero
+        for first in stride(from: 0, to: preload, by: batch) {
+            try apply(first..<min(first + batch, preload), engine: engine, ledger: ledger, now: now, pure: &pure)
+        }
+        pure = .zero
+        let writtenBefore = writtenBytes()
+        let began = ContinuousClock.now
+        let cpuBefore = threadCPUSeconds()
+        for first in stride(from: preload, to: preload + count, by: batch) {
+            try apply(first..<min(first + batch, preload + count), engine: engine, ledger: ledger, now: now, pure: &pure)
+        }
+        let seconds = Bench.seconds(ContinuousClock.now - began)
+        let writerCPU = threadCPUSeconds() - cpuBefore
+        // Closing folds the WAL back into the file, so its size is what the ledger keeps; the
+        // writes counted include that last checkpoint.
+        ledger.close()
+        let written = writtenBytes().flatMap { after in writtenBefore.map { after - $0 } }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64 ?? 0) ?? 0
+        return Result(count: count, seconds: seconds, pureSeconds: Bench.seconds(pure), ledgerBytes: size, bytesWritten: written,
+                      writerCPUSeconds: writerCPU)
+    }
+
+    private static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// `wchar` from `/proc/self/io`; nil where there is no such file.
+    private static func writtenBytes() -> Int64? {
+        guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return nil }
+        let line = text.split(separator: "\n").first { $0.hasPrefix("wchar:") }
+        return line.flatMap { Int64($0.dropFirst("wchar:".count).trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// One write transaction: the reads, decision and writes intake makes for each request.
+    private static func apply(_ indexes: Range<Int>, engine: RelayEngine, ledger: Ledger, now: Timestamp, pure: inout Duration) throws {
+        try ledger.write { tx in
+            for index in indexes {
+                let request = request(index: index, at: now)
+                let cause = Cause.record(topic: "freeze.requests", partition: 0, offset: Int64(index), eventID: request.id)
+                let context = RelayEngine.RequestContext(record: try tx.request(request.requestID),
+                                                         openEscalations: try tx.openEscalations(of: request.requestID))
+                let caseContext = try tx.caseContext(request.caseID)
+                let decided = ContinuousClock.now
+                let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: context,
+                                             case: caseContext, cause: cause, now: now)
+                let outbox = try effects.events.map(encode)
+                pure += ContinuousClock.now - decided
+                try tx.apply(effects, outbox: outbox, at: now)
+            }
+            try tx.recordPosition(topic: "freeze.requests", partition: 0, nextOffset: Int64(indexes.upperBound), lastDigest: Array(repeating: 7, count: 32), at: now)
+        }
+    }
+
+    private static func request(index: Int, at time: Timestamp) -> FreezeRequest {
+        var request = Bench.request(index: index, at: time)
+        let caseKey = UUIDv5.make(namespace: UUIDv5.dnsNamespace, name: "bench-case-\(index / 3)")
+        request.caseID = "CASE-" + CanonicalUUID.string(caseKey).prefix(13)
+        return request
+    }
+
+    /// As the runtime's outbox encoding does it: trusted JSON, the standard headers.
+    private static func encode(_ outgoing: OutgoingEvent) throws -> OutboxMessage {
+        OutboxMessage(eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
+                      key: Array(outgoing.key.utf8), payload: try EventEncoder.encodeTrusted(outgoing.event),
+                      headers: MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map { ($0.name, $0.value) })
+    }
+}
