@@ -10,7 +10,7 @@ extension Ledger {
         try transaction { db in
             // Bound to a local first: passing the temporary straight in crashes the 6.3 optimizer
             // (generic specialization of a borrowed ~Copyable argument).
-            let transaction = RelayTransaction(db: Database(connection: db.connection, requests: db.requests))
+            let transaction = RelayTransaction(db: Database(connection: db.connection, requests: db.requests), queued: QueuedOutbox())
             return try body(transaction)
         }
     }
@@ -20,6 +20,13 @@ extension Ledger {
 /// the transaction (it is `~Copyable` and only ever lent to the closure).
 public struct RelayTransaction: ~Copyable {
     let db: Database
+    /// The outbox rows this transaction inserted, so the caller can hand them to the publisher
+    /// from memory once the transaction committed instead of reading them back.
+    let queued: QueuedOutbox
+
+    /// The events this transaction queued so far, in outbox order, with their sequence numbers.
+    /// Only meaningful once the transaction committed: return it from the `write` closure.
+    public var queuedEvents: [PendingMessage] { queued.items }
 
     // MARK: Reads
 
@@ -126,6 +133,11 @@ public struct RelayTransaction: ~Copyable {
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
                 """, [Stored.text(message.eventID), message.eventType, message.topic, message.key.map { Data($0) },
                       Data(message.payload), HeaderBlob.encode(message.headers), now])
+            // An id already queued inserts nothing (the same event, see checkNoConflict): it is
+            // published from the outbox as it was, not queued twice.
+            if db.changes == 1 {
+                queued.items.append(PendingMessage(sequence: db.lastInsertRowID, message: message, createdAt: time.date, attempts: 0))
+            }
         }
     }
 
@@ -139,4 +151,10 @@ public struct RelayTransaction: ~Copyable {
             seen[message.eventID] = message
         }
     }
+}
+
+/// What a transaction queued in the outbox (see `RelayTransaction.queuedEvents`). A class so that
+/// the borrowed transaction can add to it; it never leaves the transaction's thread before commit.
+final class QueuedOutbox {
+    var items: [PendingMessage] = []
 }

@@ -41,12 +41,12 @@ final class DeadlineScheduler: Sendable {
     /// Fires every timer due now; returns them in firing order. `afterBatch` runs after each
     /// committed transaction, so the publisher can send its events while the next batch fires.
     @discardableResult
-    func fireDue(afterBatch: () -> Void = {}) throws -> [FiredDeadline] {
+    func fireDue(afterBatch: ([PendingMessage]) -> Void = { _ in }) throws -> [FiredDeadline] {
         var all: [FiredDeadline] = []
         while true {
             let engine = policies.engine
             let now = clock.now()
-            let fired: [FiredDeadline] = try ledger.write { tx in
+            let (fired, queued): ([FiredDeadline], [PendingMessage]) = try ledger.write { tx in
                 var fired: [FiredDeadline] = []
                 for deadline in try tx.dueDeadlines(at: now, limit: batchSize) {
                     let context = RelayEngine.RequestContext(record: try tx.request(deadline.requestID),
@@ -60,11 +60,11 @@ final class DeadlineScheduler: Sendable {
                     try tx.markFired(deadline, at: now)
                     fired.append(FiredDeadline(deadline: deadline, outcome: effects.outcome, lateness: deadline.dueAt.duration(until: now)))
                 }
-                return fired
+                return (fired, tx.queuedEvents)
             }
             all += fired
             if !fired.isEmpty {
-                afterBatch()
+                afterBatch(queued)
                 onFired(fired)
             }
             // Firing can schedule the next level, itself already due after a long downtime.
@@ -73,7 +73,7 @@ final class DeadlineScheduler: Sendable {
     }
 
     /// Runs until the task is cancelled.
-    func run(afterFiring: @escaping @Sendable () -> Void, onFailure: @Sendable (any Error) -> Void) async {
+    func run(afterFiring: @escaping @Sendable ([PendingMessage]) -> Void, onFailure: @Sendable (any Error) -> Void) async {
         while !Task.isCancelled {
             do {
                 _ = try await lane.run({ try self.fireDue(afterBatch: afterFiring) })

@@ -32,7 +32,14 @@ struct IntakeProcessor: Sendable {
     let ledger: Ledger
     let clock: any RelayClock
 
-    func apply(_ batch: PreparedBatch) throws -> [IntakeOutcome] {
+    /// What applying a batch did: an outcome per record, and the events it queued (to hand to
+    /// the publisher from memory).
+    struct Applied: Sendable {
+        var outcomes: [IntakeOutcome]
+        var queued: [PendingMessage]
+    }
+
+    func apply(_ batch: PreparedBatch) throws -> Applied {
         let engine = batch.engine
         return try ledger.write { tx in
             var outcomes: [IntakeOutcome] = []
@@ -67,7 +74,7 @@ struct IntakeProcessor: Sendable {
                 try tx.recordPosition(topic: partition.topic, partition: partition.partition, nextOffset: record.offset + 1,
                                       lastDigest: RecordDigest.of(record), at: now)
             }
-            return outcomes
+            return Applied(outcomes: outcomes, queued: tx.queuedEvents)
         }
     }
 

@@ -55,6 +55,8 @@ final class OutboxPublisher: Sendable {
         var inFlight: [Int64: OutboxMessage] = [:]
         /// Fates that arrived and are not written down yet.
         var arrived: [(sequence: Int64, fate: Fate)] = []
+        /// Events committed moments ago and offered from memory (see `offer`), in outbox order.
+        var offered: [PendingMessage] = []
         /// A failure was seen: the sender stops until the recorder wrote it down.
         var stopped = false
         /// The sender resumes from here (at this sequence number) after `retryAt`.
@@ -85,6 +87,39 @@ final class OutboxPublisher: Sendable {
     /// Wakes the publisher (call after new events were written).
     func nudge() { senderWaker.signal() }
 
+    /// Events a transaction just committed, handed over from memory so that the sender need not
+    /// read back what was just written. Only a shortcut: the sender takes them only when they
+    /// continue exactly where it stands, and reads the outbox otherwise (after a failure, when
+    /// another writer queued events in between, or past `offeredLimit` while the broker is away).
+    func offer(_ events: [PendingMessage]) {
+        guard !events.isEmpty else { return }
+        state.withLock { state in
+            guard state.offered.count + events.count <= Self.offeredLimit else { return }
+            let sorted = state.offered.last.map { $0.sequence < events[0].sequence } ?? true
+            state.offered += events
+            // Transactions commit in sequence order, but two committers may offer in either order.
+            if !sorted { state.offered.sort { $0.sequence < $1.sequence } }
+        }
+        senderWaker.signal()
+    }
+
+    /// Events kept in memory at most; beyond it they wait in the outbox alone.
+    static let offeredLimit = 20_000
+
+    /// The offered events that continue right after `cursor`, up to `limit`; drops those at or
+    /// below it (handed over already, or read from the outbox meanwhile). Nil when the next
+    /// event is not in memory.
+    private func takeOffered(after cursor: Int64, limit: Int) -> [PendingMessage]? {
+        state.withLock { state in
+            let stale = state.offered.prefix { $0.sequence <= cursor }.count
+            state.offered.removeFirst(stale)
+            guard let first = state.offered.first, first.sequence == cursor + 1 else { return nil }
+            var run = 1
+            while run < min(limit, state.offered.count), state.offered[run].sequence == state.offered[run - 1].sequence + 1 { run += 1 }
+            return Array(state.offered.prefix(run))
+        }
+    }
+
     // MARK: Sending
 
     /// Hands the next unsent events to the producer; returns how many.
@@ -97,7 +132,8 @@ final class OutboxPublisher: Sendable {
             return (state.cursor, state.stopped ? 0 : maxInFlight - state.inFlight.count)
         }
         guard room > 0 else { return 0 }
-        let pending = try ledger.pendingOutbox(after: cursor, limit: min(batchSize, room))
+        let limit = min(batchSize, room)
+        let pending = try takeOffered(after: cursor, limit: limit) ?? ledger.pendingOutbox(after: cursor, limit: limit)
         var handed = 0
         for item in pending {
             // An event handed over before the sender started again from a failure may still be in

@@ -74,9 +74,14 @@ extension RelayDaemon {
                 prepared = await preparationLane.run { IntakePreparation.prepare(records, engine: engine) }
             }
             guard await land(&inFlight) else { return }
-            let processor = self.processor, lane = ledgerLane
+            let processor = self.processor, lane = ledgerLane, publisher = self.publisher
             inFlight = BatchInFlight(sorted: sorted, applying: prepared.map { batch in
-                Task { try await lane.run { try processor.apply(batch) } }
+                Task {
+                    let applied = try await lane.run { try processor.apply(batch) }
+                    // Committed: its events can go out now, before the offsets are stored.
+                    publisher.offer(applied.queued)
+                    return applied.outcomes
+                }
             })
         }
         _ = await land(&inFlight)

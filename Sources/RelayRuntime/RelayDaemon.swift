@@ -146,7 +146,7 @@ public final class RelayDaemon: Sendable {
         publisher.nudge()
 
         let schedulerTask = Task {
-            await self.scheduler.run(afterFiring: { self.publisher.nudge() }, onFailure: { self.fail(RuntimeFailure(wrapping: $0)) })
+            await self.scheduler.run(afterFiring: { self.publisher.offer($0) }, onFailure: { self.fail(RuntimeFailure(wrapping: $0)) })
         }
         let publisherTask = Task { await self.publisher.run { self.fail(RuntimeFailure(wrapping: $0)) } }
         await intakeLoop()
