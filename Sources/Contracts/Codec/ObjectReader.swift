@@ -56,15 +56,3 @@ struct ObjectReader {
         }
     }
 }
-
-/// Builds the JSON object of a model for encoding; optional values that are `nil` are left out.
-struct ObjectWriter {
-    private(set) var fields = JSONObject()
-
-    subscript(key: String) -> JSONValue? {
-        get { fields[key] }
-        set { fields[key] = newValue }
-    }
-
-    var value: JSONValue { .object(fields) }
-}

@@ -144,10 +144,6 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
         try ModelCoding.encode(json, to: encoder)
     }
 
-    var json: JSONValue {
-        .object(["value": .string(value), "currency": .string(currency)])
-    }
-
     static func isCurrencyCode(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
@@ -177,6 +173,14 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
             }
             return (whole, fraction)
         }
+    }
+}
+
+extension Money: CanonicalObject {
+    /// `{"currency": …, "value": …}` with the canonical value string.
+    func write(into writer: inout ObjectWriter) {
+        writer.string("currency", currency)
+        writer.asciiString("value", appendValue)
     }
 }
 
