@@ -238,9 +238,11 @@ struct JSONParser {
                 return text((start + 1)..<(index - 1))
             case UInt8(ascii: "\\"):
                 return try parseEscapedString(start: start)
+            case 0x20..<0x80:
+                index += 1
             default:
                 let length = try unescapedLength(byte)
-                if length > 1 { isASCII = false }
+                isASCII = false
                 index += length
             }
         }
@@ -261,6 +263,9 @@ struct JSONParser {
             case UInt8(ascii: "\\"):
                 index += 1
                 try parseEscape(into: &utf8)
+            case 0x20..<0x80:
+                utf8.append(byte)
+                index += 1
             default:
                 let length = try unescapedLength(byte)
                 utf8.append(contentsOf: bytes[index..<(index + length)])
@@ -269,20 +274,14 @@ struct JSONParser {
         }
     }
 
-    /// How many bytes the character at `index` (whose first byte is `byte`, not a quote or backslash)
-    /// takes inside a string: 1 for printable ASCII, 2–4 for well-formed UTF-8; controls and
-    /// malformed UTF-8 are refused.
+    /// How many bytes the character at `index` takes inside a string when its first byte, `byte`, is
+    /// neither printable ASCII nor a quote or backslash: 2–4 for well-formed UTF-8; controls and
+    /// malformed UTF-8 are refused. (Printable ASCII, the common case, is handled by the callers.)
     private func unescapedLength(_ byte: UInt8) throws(ContractError) -> Int {
-        switch byte {
-        case 0x00..<0x20:
-            throw fail("control characters must be escaped inside strings")
-        case 0x20..<0x80:
-            return 1
-        default:
-            let length = UTF8Validation.sequenceLength(bytes, at: index)
-            guard length > 0 else { throw fail("invalid UTF-8") }
-            return length
-        }
+        if byte < 0x20 { throw fail("control characters must be escaped inside strings") }
+        let length = UTF8Validation.sequenceLength(bytes, at: index)
+        guard length > 0 else { throw fail("invalid UTF-8") }
+        return length
     }
 
     private mutating func parseEscape(into utf8: inout [UInt8]) throws(ContractError) {
