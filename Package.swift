@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "LogThrottleTests", dependencies: ["LogThrottle", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts"]),
         // Fuzz/ holds libFuzzer entry points: LibFuzzerTests compiles them with the Contracts sources itself.
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "TestSupport"], exclude: ["validate_examples.py", "Fuzz"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "TestSupport"], exclude: ["validate_examples.py", "Fuzz", "Golden"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts"]),
         .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay", "LogThrottle", "TestSupport"]),

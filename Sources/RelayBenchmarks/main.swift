@@ -16,7 +16,7 @@ func option(_ flag: String) -> String? {
     guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
     return CommandLine.arguments[index + 1]
 }
-/// `--only a,b` runs only those parts: decisions, ledger, deadlines, pipeline, chain, throughput, latency, timers, restart.
+/// `--only a,b` runs only those parts: codec, decisions, ledger, deadlines, pipeline, chain, throughput, latency, timers, restart.
 let only = option("--only").map { Set($0.split(separator: ",").map(String.init)) }
 func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
 var logger = Logger(label: "bench")
@@ -35,6 +35,13 @@ func maxResidentMiB() -> Double {
 let start = try Timestamp(parsing: "2026-03-02T09:00:00Z")
 let policy = try Bench.policy()
 print("freeze-relay-bench\(quick ? " (quick)" : "") — \(ProcessInfo.processInfo.processorCount) cores")
+
+// 0. The event codec alone: decoding, encoding and fingerprinting one event.
+if runs("codec") {
+    let iterations = option("--codec-iterations").flatMap { Int($0) } ?? (quick ? 20_000 : 200_000)
+    let cases = option("--codec-case").map { Set($0.split(separator: ",").map(String.init)) }
+    try CodecBench.run(iterations: iterations, only: cases)
+}
 
 // 1. Pure decisions: route a request, then apply a frozen answer.
 if runs("decisions") {

@@ -8,12 +8,13 @@ import Foundation
 /// and optional fields left out when `nil` (never written as `null`). Before returning, the encoded
 /// value is run through the same validation as decoding, so a model holding an invalid value
 /// (an over-long case id, say) is refused here, naming the field, instead of reaching Kafka.
+/// The models write their bytes directly (``ObjectWriter``); validation reads those bytes back.
 public enum EventEncoder {
     /// Encodes and validates an event.
     public static func encode(_ event: Event) throws(ContractError) -> [UInt8] {
-        let json = event.json
-        _ = try EventDecoder.validate(json, accepting: [event.type], place: nil)
-        return json.canonicalBytes
+        let bytes = event.canonicalBytes
+        _ = try EventDecoder.validate(JSONParser.parse(bytes, maxDepth: EventDecoder.maxNestingDepth), accepting: [event.type], place: nil)
+        return bytes
     }
 
     /// Encodes and validates an event.
@@ -29,7 +30,7 @@ public enum EventEncoder {
         #if DEBUG
         return try encode(event)
         #else
-        return event.json.canonicalBytes
+        return event.canonicalBytes
         #endif
     }
 }
@@ -57,13 +58,7 @@ public struct ContentFingerprint: Sendable, Hashable, CustomStringConvertible {
 
     /// Computes the fingerprint of any event.
     public init(_ event: Event) {
-        guard case .object(var fields) = event.json else {
-            self.canonicalBytes = []
-            return
-        }
-        fields["id"] = nil
-        fields["created_at"] = nil
-        self.canonicalBytes = JSONValue.object(fields).canonicalBytes
+        self.canonicalBytes = ObjectWriter.canonicalBytes(omitting: ["id", "created_at"]) { event.write(into: &$0) }
     }
 
     /// SHA-1 of ``canonicalBytes`` as 40 lower-case hex digits.

@@ -7,7 +7,8 @@
 /// - `nullable`: must be present, `null` allowed (only where the schema says so, e.g. `key_base64`).
 /// Unknown keys are ignored: that is the forward-compatibility rule.
 struct ObjectReader {
-    let fields: [String: JSONValue]
+    let fields: JSONObject
+    /// Settled, so the path of each field is formed without allocating.
     let path: FieldPath
 
     init(_ value: JSONValue, at path: FieldPath) throws {
@@ -15,7 +16,7 @@ struct ObjectReader {
             throw ContractError.violation(path, "must be an object, got \(value.kindName)")
         }
         self.fields = fields
-        self.path = path
+        self.path = path.settled
     }
 
     func required<T>(_ key: String, _ read: (JSONValue, FieldPath) throws -> T) throws -> T {
@@ -54,16 +55,4 @@ struct ObjectReader {
             throw ContractError.violation(path.appending(key), "is required \(why)")
         }
     }
-}
-
-/// Builds the JSON object of a model for encoding; optional values that are `nil` are left out.
-struct ObjectWriter {
-    private(set) var fields: [String: JSONValue] = [:]
-
-    subscript(key: String) -> JSONValue? {
-        get { fields[key] }
-        set { fields[key] = newValue }
-    }
-
-    var value: JSONValue { .object(fields) }
 }

@@ -185,9 +185,3 @@ enum Read {
         }
     }
 }
-
-extension JSONValue {
-    static func uuid(_ uuid: UUID) -> JSONValue { .string(CanonicalUUID.string(uuid)) }
-    static func timestamp(_ timestamp: Timestamp) -> JSONValue { .string(timestamp.rfc3339) }
-    static func integer(_ value: Int) -> JSONValue { .number(JSONNumber(Int64(value))) }
-}

@@ -16,27 +16,64 @@ enum TextRules {
     /// A single-line value (names, references, identifiers): no control characters,
     /// no leading or trailing space. Returns the reason when `value` breaks the rule.
     static func labelProblem(_ value: String, maxLength: Int) -> String? {
-        let scalars = value.unicodeScalars
-        let count = scalars.count
-        if count == 0 { return "must not be empty" }
-        if count > maxLength { return "must be at most \(maxLength) characters (got \(count))" }
-        if scalars.contains(where: isControl) { return "must not contain control characters or line breaks" }
-        if scalars.first == " " || scalars.last == " " { return "must not start or end with a space" }
+        let scan = Scan(value)
+        if scan.scalars == 0 { return "must not be empty" }
+        if scan.scalars > maxLength { return "must be at most \(maxLength) characters (got \(scan.scalars))" }
+        if scan.hasControl { return "must not contain control characters or line breaks" }
+        if scan.startsOrEndsWithSpace { return "must not start or end with a space" }
         return nil
     }
 
     /// Human text (reasons, details): line breaks and tabs allowed, other controls not,
     /// and it must contain at least one visible character.
     static func textProblem(_ value: String, maxLength: Int) -> String? {
-        let scalars = value.unicodeScalars
-        let count = scalars.count
-        if count == 0 { return "must not be empty" }
-        if count > maxLength { return "must be at most \(maxLength) characters (got \(count))" }
-        if scalars.contains(where: { isControl($0) && !isLineBreakOrTab($0) }) {
-            return "must not contain control characters other than tab and line breaks"
-        }
-        if !scalars.contains(where: { !isControl($0) && $0 != " " }) { return "must not be blank" }
+        let scan = Scan(value)
+        if scan.scalars == 0 { return "must not be empty" }
+        if scan.scalars > maxLength { return "must be at most \(maxLength) characters (got \(scan.scalars))" }
+        if scan.hasControlBesidesLineBreaks { return "must not contain control characters other than tab and line breaks" }
+        if !scan.hasVisible { return "must not be blank" }
         return nil
+    }
+
+    /// What the two rules need to know about a text, from one pass over its UTF-8 bytes (every field
+    /// of every decoded event goes through here). Strings are valid UTF-8, so a lead byte tells a
+    /// scalar's length, and the C1 controls U+0080–U+009F are exactly `C2 80`–`C2 9F`.
+    private struct Scan {
+        var scalars = 0
+        var hasControl = false
+        var hasControlBesidesLineBreaks = false
+        /// A scalar that is neither a control character nor a space.
+        var hasVisible = false
+        var startsOrEndsWithSpace = false
+
+        init(_ value: String) {
+            var value = value
+            value.withUTF8 { bytes in
+                startsOrEndsWithSpace = bytes.first == 0x20 || bytes.last == 0x20
+                var index = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    scalars += 1
+                    if byte < 0x80 {
+                        if byte < 0x20 || byte == 0x7F {
+                            hasControl = true
+                            if byte != 0x09 && byte != 0x0A && byte != 0x0D { hasControlBesidesLineBreaks = true }
+                        } else if byte != 0x20 {
+                            hasVisible = true
+                        }
+                        index += 1
+                    } else {
+                        if byte == 0xC2 && bytes[index + 1] < 0xA0 {
+                            hasControl = true
+                            hasControlBesidesLineBreaks = true
+                        } else {
+                            hasVisible = true
+                        }
+                        index += byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    }
+                }
+            }
+        }
     }
 }
 

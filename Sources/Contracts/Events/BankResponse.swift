@@ -84,14 +84,14 @@ public struct BankResponse: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["response_id"] = .string(responseID)
-        body["request_id"] = .uuid(requestID)
-        body["status"] = .string(status.rawValue)
-        body["frozen_amount"] = frozenAmount?.json
-        body["reason"] = reason.map(JSONValue.string)
-        body["responded_at"] = .timestamp(respondedAt)
-        body["hold_until"] = holdUntil.map(JSONValue.timestamp)
-        if !onwardTransfers.isEmpty { body["onward_transfers"] = .array(onwardTransfers.map(\.json)) }
+        body.string("response_id", responseID)
+        body.uuid("request_id", requestID)
+        body.string("status", status.rawValue)
+        body.object("frozen_amount", frozenAmount)
+        body.string("reason", reason)
+        body.timestamp("responded_at", respondedAt)
+        body.timestamp("hold_until", holdUntil)
+        body.list("onward_transfers", onwardTransfers)
     }
 
     /// Wraps in ``Event``.

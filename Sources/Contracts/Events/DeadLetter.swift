@@ -166,33 +166,29 @@ public struct DeadLetter: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["source"] = .object([
-            "topic": .string(source.topic),
-            "partition": .integer(source.partition),
-            "offset": .number(JSONNumber(source.offset)),
-        ])
-        body["key_base64"] = key.map { .string(Base64.encode($0)) } ?? .null
+        body.object("source") { fields in
+            fields.string("topic", source.topic)
+            fields.integer("partition", source.partition)
+            fields.integer("offset", source.offset)
+        }
+        body.stringOrNull("key_base64", key.map(Base64.encode))
         Self.writeCut(keyTruncated, keySize, flag: "key_truncated", size: "key_size", into: &body)
-        body["value_base64"] = value.map { .string(Base64.encode($0)) } ?? .null
+        body.stringOrNull("value_base64", value.map(Base64.encode))
         Self.writeCut(valueTruncated, valueSize, flag: "value_truncated", size: "value_size", into: &body)
-        if !headers.isEmpty {
-            body["headers"] = .array(headers.map { header in
-                var fields = ObjectWriter()
-                fields["name"] = .string(header.name)
-                fields["name_base64"] = header.nameBytes.map { .string(Base64.encode($0)) }
-                fields["value_base64"] = header.value.map { .string(Base64.encode($0)) } ?? .null
-                Self.writeCut(header.valueTruncated, header.valueSize, flag: "value_truncated", size: "value_size", into: &fields)
-                return fields.value
-            })
+        body.list("headers", headers) { header, fields in
+            fields.string("name", header.name)
+            fields.string("name_base64", header.nameBytes.map(Base64.encode))
+            fields.stringOrNull("value_base64", header.value.map(Base64.encode))
+            Self.writeCut(header.valueTruncated, header.valueSize, flag: "value_truncated", size: "value_size", into: &fields)
         }
         Self.writeCut(headersTruncated, headersCount, flag: "headers_truncated", size: "headers_count", into: &body)
-        if contentOmitted { body["content_omitted"] = .bool(true) }
-        body["reason"] = .object([
-            "code": .string(reason.code.rawValue),
-            "path": reason.path.map(JSONValue.string) ?? .null,
-            "message": .string(reason.message),
-        ])
-        body["dead_lettered_at"] = .timestamp(deadLetteredAt)
+        if contentOmitted { body.bool("content_omitted", true) }
+        body.object("reason") { fields in
+            fields.string("code", reason.code.rawValue)
+            fields.stringOrNull("path", reason.path)
+            fields.string("message", reason.message)
+        }
+        body.timestamp("dead_lettered_at", deadLetteredAt)
     }
 
     /// A statement that something was cut: the flag (absent means `false`) and the original size or
@@ -204,9 +200,9 @@ public struct DeadLetter: ContractEvent, EventBody {
         return (truncated, original)
     }
 
-    static func writeCut(_ truncated: Bool, _ original: Int?, flag: String, size: String, into fields: inout ObjectWriter) {
-        if truncated { fields[flag] = .bool(true) }
-        fields[size] = original.map { .integer($0) }
+    static func writeCut(_ truncated: Bool, _ original: Int?, flag: StaticString, size: StaticString, into fields: inout ObjectWriter) {
+        if truncated { fields.bool(flag, true) }
+        fields.integer(size, original)
     }
 
     /// Kafka's legal topic names: 1–249 of `A–Z a–z 0–9 . _ -`.

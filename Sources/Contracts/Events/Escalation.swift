@@ -104,18 +104,18 @@ public struct Escalation: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["escalation_id"] = .uuid(escalationID)
-        body["kind"] = .string(kind.rawValue)
-        body["level"] = .integer(level)
-        body["bank_id"] = bankID.map { .string($0.rawValue) }
-        body["request_id"] = .uuid(requestID)
-        body["case_id"] = caseID.map(JSONValue.string)
-        body["deadline"] = deadline.map(JSONValue.timestamp)
-        body["overdue_seconds"] = overdueSeconds.map(JSONValue.integer)
-        body["raised_at"] = .timestamp(raisedAt)
-        body["contact"] = contact?.json
-        body["detail"] = .string(detail)
-        body["exit"] = exit?.json
+        body.uuid("escalation_id", escalationID)
+        body.string("kind", kind.rawValue)
+        body.integer("level", level)
+        body.string("bank_id", bankID?.rawValue)
+        body.uuid("request_id", requestID)
+        body.string("case_id", caseID)
+        body.timestamp("deadline", deadline)
+        body.integer("overdue_seconds", overdueSeconds)
+        body.timestamp("raised_at", raisedAt)
+        body.object("contact", contact)
+        body.string("detail", detail)
+        body.object("exit", exit)
     }
 
     /// Wraps in ``Event``.
@@ -148,7 +148,7 @@ public enum EscalationKind: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// A bank's escalation contact, from the relay's configuration. At least one field is present.
-public struct Contact: Sendable, Hashable, Codable {
+public struct Contact: Sendable, Hashable, Codable, CanonicalObject {
     /// Person or desk name.
     public var name: String?
     /// E-mail address.
@@ -175,12 +175,10 @@ public struct Contact: Sendable, Hashable, Codable {
         return contact
     }
 
-    var json: JSONValue {
-        var writer = ObjectWriter()
-        writer["name"] = name.map(JSONValue.string)
-        writer["email"] = email.map(JSONValue.string)
-        writer["phone"] = phone.map(JSONValue.string)
-        return writer.value
+    func write(into writer: inout ObjectWriter) {
+        writer.string("name", name)
+        writer.string("email", email)
+        writer.string("phone", phone)
     }
 
     /// `^[^@ controls]+@[^@ controls]+$`, at most 254 characters.

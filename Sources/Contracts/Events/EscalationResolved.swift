@@ -53,13 +53,13 @@ public struct EscalationResolved: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["escalation_id"] = .uuid(escalationID)
-        body["resolution"] = .string(resolution.rawValue)
-        body["resolved_at"] = .timestamp(resolvedAt)
-        body["request_id"] = .uuid(requestID)
-        body["case_id"] = caseID.map(JSONValue.string)
-        body["bank_id"] = bankID.map { .string($0.rawValue) }
-        body["detail"] = detail.map(JSONValue.string)
+        body.uuid("escalation_id", escalationID)
+        body.string("resolution", resolution.rawValue)
+        body.timestamp("resolved_at", resolvedAt)
+        body.uuid("request_id", requestID)
+        body.string("case_id", caseID)
+        body.string("bank_id", bankID?.rawValue)
+        body.string("detail", detail)
     }
 
     /// Wraps in ``Event``.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Any one of the events, as returned by ``EventDecoder``'s generic entry points.
-public enum Event: Sendable, Hashable {
+public enum Event: Sendable, Hashable, CanonicalObject {
     /// `freeze_request`
     case freezeRequest(FreezeRequest)
     /// `freeze_cancel`
@@ -88,7 +88,19 @@ public enum Event: Sendable, Hashable {
         }
     }
 
-    var json: JSONValue {
-        (payload as? any EventBody)?.json ?? .null
+    /// Writes the whole event (a `switch` rather than a cast of ``payload``: this runs for every event sent).
+    func write(into writer: inout ObjectWriter) {
+        switch self {
+        case .freezeRequest(let event): event.write(into: &writer)
+        case .freezeCancel(let event): event.write(into: &writer)
+        case .routedRequest(let event): event.write(into: &writer)
+        case .routedCancel(let event): event.write(into: &writer)
+        case .bankResponse(let event): event.write(into: &writer)
+        case .requestStatus(let event): event.write(into: &writer)
+        case .escalation(let event): event.write(into: &writer)
+        case .escalationResolved(let event): event.write(into: &writer)
+        case .deadLetter(let event): event.write(into: &writer)
+        case .intakeNotice(let event): event.write(into: &writer)
+        }
     }
 }

@@ -43,21 +43,19 @@ public protocol ContractEvent: Sendable, Hashable, Codable {
 }
 
 /// Internal half of an event model: reading and writing the fields beyond the envelope.
-protocol EventBody: ContractEvent {
+protocol EventBody: ContractEvent, CanonicalObject {
     init(id: UUID, createdAt: Timestamp, body: ObjectReader) throws
     func writeBody(into body: inout ObjectWriter)
 }
 
 extension EventBody {
     /// The full JSON object, envelope included.
-    var json: JSONValue {
-        var writer = ObjectWriter()
+    func write(into writer: inout ObjectWriter) {
         writeBody(into: &writer)
-        writer["type"] = .string(Self.eventType.rawValue)
-        writer["version"] = .integer(Self.eventType.currentVersion)
-        writer["id"] = .uuid(id)
-        writer["created_at"] = .timestamp(createdAt)
-        return writer.value
+        writer.string("type", Self.eventType.rawValue)
+        writer.integer("version", Self.eventType.currentVersion)
+        writer.uuid("id", id)
+        writer.timestamp("created_at", createdAt)
     }
 
     static func decodeFromCodable(_ decoder: any Decoder) throws -> Self {

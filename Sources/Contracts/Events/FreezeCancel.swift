@@ -45,11 +45,11 @@ public struct FreezeCancel: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["request_id"] = .uuid(requestID)
-        body["reason"] = .string(reason)
-        body["issued_at"] = .timestamp(issuedAt)
-        body["issuer"] = issuer.json
-        body["case_id"] = caseID.map(JSONValue.string)
+        body.uuid("request_id", requestID)
+        body.string("reason", reason)
+        body.timestamp("issued_at", issuedAt)
+        body.object("issuer", issuer)
+        body.string("case_id", caseID)
     }
 
     /// Wraps in ``Event``.

@@ -71,17 +71,17 @@ public struct FreezeRequest: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["request_id"] = .uuid(requestID)
-        body["case_id"] = .string(caseID)
-        body["issued_at"] = .timestamp(issuedAt)
-        body["priority"] = .string(priority.rawValue)
-        body["issuer"] = issuer.json
-        body["legal_basis"] = .string(legalBasis)
-        body["account"] = account.json
-        body["amount"] = amount.json
-        body["fraud_transaction"] = fraudTransaction.json
+        body.uuid("request_id", requestID)
+        body.string("case_id", caseID)
+        body.timestamp("issued_at", issuedAt)
+        body.string("priority", priority.rawValue)
+        body.object("issuer", issuer)
+        body.string("legal_basis", legalBasis)
+        body.object("account", account)
+        body.object("amount", amount)
+        body.object("fraud_transaction", fraudTransaction)
         chain?.write(into: &body)
-        body["requested_hold_hours"] = requestedHoldHours.map(JSONValue.integer)
+        body.integer("requested_hold_hours", requestedHoldHours)
     }
 
     /// Wraps in ``Event``.

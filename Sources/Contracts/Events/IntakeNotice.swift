@@ -120,18 +120,18 @@ public struct IntakeNotice: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["kind"] = .string(kind.rawValue)
-        body["topic"] = .string(topic)
-        body["partition"] = .integer(partition)
-        body["code"] = code.map { .string($0.rawValue) }
-        body["ledger_position"] = ledgerPosition.map { .number(JSONNumber($0)) }
-        body["offset"] = offset.map { .number(JSONNumber($0)) }
-        body["log_start"] = logStart.map { .number(JSONNumber($0)) }
-        body["log_end"] = logEnd.map { .number(JSONNumber($0)) }
-        body["new_position"] = newPosition.map { .number(JSONNumber($0)) }
-        body["epoch"] = epoch.map { .number(JSONNumber($0)) }
-        body["note"] = note.map(JSONValue.string)
-        body["detail"] = .string(detail)
+        body.string("kind", kind.rawValue)
+        body.string("topic", topic)
+        body.integer("partition", partition)
+        body.string("code", code?.rawValue)
+        body.integer("ledger_position", ledgerPosition)
+        body.integer("offset", offset)
+        body.integer("log_start", logStart)
+        body.integer("log_end", logEnd)
+        body.integer("new_position", newPosition)
+        body.integer("epoch", epoch)
+        body.string("note", note)
+        body.string("detail", detail)
     }
 
     /// The Kafka key: `<topic>/<partition>`, so notices about one partition stay in order.

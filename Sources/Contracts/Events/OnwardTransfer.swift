@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where money went after it reached the frozen account: one entry of a bank's `onward_transfers`.
-public struct OnwardTransfer: Sendable, Hashable, Codable {
+public struct OnwardTransfer: Sendable, Hashable, Codable, CanonicalObject {
     /// Where it went.
     public var destination: TransferDestination
     /// How much (greater than zero).
@@ -28,13 +28,11 @@ public struct OnwardTransfer: Sendable, Hashable, Codable {
             reference: try fields.required("reference", Read.label(maxLength: ContractLimits.reference)))
     }
 
-    var json: JSONValue {
-        .object([
-            "destination": destination.json,
-            "amount": amount.json,
-            "occurred_at": .timestamp(occurredAt),
-            "reference": .string(reference),
-        ])
+    func write(into writer: inout ObjectWriter) {
+        writer.object("destination", destination)
+        writer.object("amount", amount)
+        writer.timestamp("occurred_at", occurredAt)
+        writer.string("reference", reference)
     }
 
     /// Decodes with the contract rules.
@@ -44,7 +42,7 @@ public struct OnwardTransfer: Sendable, Hashable, Codable {
 }
 
 /// The destination of an onward transfer, tagged on the wire by `kind`.
-public enum TransferDestination: Sendable, Hashable, Codable {
+public enum TransferDestination: Sendable, Hashable, Codable, CanonicalObject {
     /// `kind: "iban"` — another bank account; the relay may follow it with a chain request.
     case iban(IBANDestination)
     /// `kind: "crypto_wallet"` — money left the banking network.
@@ -100,26 +98,24 @@ public enum TransferDestination: Sendable, Hashable, Codable {
         }
     }
 
-    var json: JSONValue {
-        var writer = ObjectWriter()
-        writer["kind"] = .string(kind.rawValue)
+    func write(into writer: inout ObjectWriter) {
+        writer.string("kind", kind.rawValue)
         switch self {
         case .iban(let account):
-            writer["iban"] = .string(account.iban.electronicFormat)
-            writer["bic"] = account.bic.map { .string($0.code) }
-            writer["bank_name"] = account.bankName.map(JSONValue.string)
-            writer["holder_name"] = account.holderName.map(JSONValue.string)
+            writer.string("iban", account.iban.electronicFormat)
+            writer.string("bic", account.bic?.code)
+            writer.string("bank_name", account.bankName)
+            writer.string("holder_name", account.holderName)
         case .cryptoWallet(let wallet):
-            writer["network"] = .string(wallet.network)
-            writer["address"] = .string(wallet.address)
-            writer["exchange"] = wallet.exchange.map(JSONValue.string)
+            writer.string("network", wallet.network)
+            writer.string("address", wallet.address)
+            writer.string("exchange", wallet.exchange)
         case .cashWithdrawal(let cash):
-            writer["location"] = cash.location.map(JSONValue.string)
+            writer.string("location", cash.location)
         case .card(let card):
-            writer["masked_pan"] = card.maskedPAN.map(JSONValue.string)
-            writer["network"] = card.network.map(JSONValue.string)
+            writer.string("masked_pan", card.maskedPAN)
+            writer.string("network", card.network)
         }
-        return writer.value
     }
 
     /// Decodes with the contract rules.

@@ -45,7 +45,7 @@ public enum Priority: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// Who issued a request or cancel.
-public struct Issuer: Sendable, Hashable, Codable {
+public struct Issuer: Sendable, Hashable, Codable, CanonicalObject {
     /// The agency, e.g. "Almaty City Police Department".
     public var agency: String
     /// The unit inside the agency, when there is one.
@@ -68,12 +68,10 @@ public struct Issuer: Sendable, Hashable, Codable {
             officerID: try fields.required("officer_id", Read.label(maxLength: ContractLimits.officerID)))
     }
 
-    var json: JSONValue {
-        var writer = ObjectWriter()
-        writer["agency"] = .string(agency)
-        writer["unit"] = unit.map(JSONValue.string)
-        writer["officer_id"] = .string(officerID)
-        return writer.value
+    func write(into writer: inout ObjectWriter) {
+        writer.string("agency", agency)
+        writer.string("unit", unit)
+        writer.string("officer_id", officerID)
     }
 
     /// Decodes with the contract rules.
@@ -83,7 +81,7 @@ public struct Issuer: Sendable, Hashable, Codable {
 }
 
 /// The account to freeze, with what a bank uses to match it.
-public struct TargetAccount: Sendable, Hashable, Codable {
+public struct TargetAccount: Sendable, Hashable, Codable, CanonicalObject {
     /// The account's IBAN.
     public var iban: IBAN
     /// The holder's name as the police know it.
@@ -106,12 +104,10 @@ public struct TargetAccount: Sendable, Hashable, Codable {
             nationalID: try fields.optional("national_id", Read.label(maxLength: ContractLimits.nationalID)))
     }
 
-    var json: JSONValue {
-        var writer = ObjectWriter()
-        writer["iban"] = .string(iban.electronicFormat)
-        writer["holder_name"] = holderName.map(JSONValue.string)
-        writer["national_id"] = nationalID.map(JSONValue.string)
-        return writer.value
+    func write(into writer: inout ObjectWriter) {
+        writer.string("iban", iban.electronicFormat)
+        writer.string("holder_name", holderName)
+        writer.string("national_id", nationalID)
     }
 
     /// Decodes with the contract rules.
@@ -121,7 +117,7 @@ public struct TargetAccount: Sendable, Hashable, Codable {
 }
 
 /// The fraudulent transaction being traced (for chain requests: the onward transfer that led here).
-public struct FraudTransaction: Sendable, Hashable, Codable {
+public struct FraudTransaction: Sendable, Hashable, Codable, CanonicalObject {
     /// When it happened.
     public var occurredAt: Timestamp
     /// The paying bank's transaction reference.
@@ -144,12 +140,10 @@ public struct FraudTransaction: Sendable, Hashable, Codable {
             description: try fields.optional("description", Read.text(maxLength: ContractLimits.description)))
     }
 
-    var json: JSONValue {
-        var writer = ObjectWriter()
-        writer["occurred_at"] = .timestamp(occurredAt)
-        writer["reference"] = .string(reference)
-        writer["description"] = description.map(JSONValue.string)
-        return writer.value
+    func write(into writer: inout ObjectWriter) {
+        writer.timestamp("occurred_at", occurredAt)
+        writer.string("reference", reference)
+        writer.string("description", description)
     }
 
     /// Decodes with the contract rules.
@@ -185,7 +179,7 @@ public struct ChainPosition: Sendable, Hashable {
     }
 
     func write(into writer: inout ObjectWriter) {
-        writer["parent_request_id"] = .uuid(parentRequestID)
-        writer["hop"] = .integer(hop)
+        writer.uuid("parent_request_id", parentRequestID)
+        writer.integer("hop", hop)
     }
 }

@@ -90,19 +90,19 @@ public struct RequestStatus: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["request_id"] = .uuid(requestID)
-        body["case_id"] = .string(caseID)
-        body["bank_id"] = bankID.map { .string($0.rawValue) }
-        body["status"] = .string(status.rawValue)
-        body["detail"] = .string(detail)
-        body["caused_by"] = causedBy.map(JSONValue.uuid)
-        body["frozen_amount"] = frozenAmount?.json
-        body["hold_until"] = holdUntil.map(JSONValue.timestamp)
+        body.uuid("request_id", requestID)
+        body.string("case_id", caseID)
+        body.string("bank_id", bankID?.rawValue)
+        body.string("status", status.rawValue)
+        body.string("detail", detail)
+        body.uuid("caused_by", causedBy)
+        body.object("frozen_amount", frozenAmount)
+        body.timestamp("hold_until", holdUntil)
         chain?.write(into: &body)
-        if !children.isEmpty { body["children"] = .array(children.map(\.json)) }
-        if !exits.isEmpty { body["exits"] = .array(exits.map(\.json)) }
-        body["case_totals"] = caseTotals?.json
-        body["escalation"] = escalation?.json
+        body.list("children", children)
+        body.list("exits", exits)
+        body.object("case_totals", caseTotals)
+        body.object("escalation", escalation)
     }
 
     /// Wraps in ``Event``.
@@ -150,7 +150,7 @@ public enum StatusKind: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// A follow-up request the relay created from an onward transfer.
-public struct ChildRequest: Sendable, Hashable, Codable {
+public struct ChildRequest: Sendable, Hashable, Codable, CanonicalObject {
     /// The child's request id (derived deterministically from parent and transfer reference).
     public var requestID: UUID
     /// The bank it was routed to; absent when no bank is known for the IBAN (the child is then unroutable).
@@ -177,13 +177,11 @@ public struct ChildRequest: Sendable, Hashable, Codable {
             amount: try fields.required("amount", Read.positiveMoney))
     }
 
-    var json: JSONValue {
-        var writer = ObjectWriter()
-        writer["request_id"] = .uuid(requestID)
-        writer["bank_id"] = bankID.map { .string($0.rawValue) }
-        writer["iban"] = .string(iban.electronicFormat)
-        writer["amount"] = amount.json
-        return writer.value
+    func write(into writer: inout ObjectWriter) {
+        writer.uuid("request_id", requestID)
+        writer.string("bank_id", bankID?.rawValue)
+        writer.string("iban", iban.electronicFormat)
+        writer.object("amount", amount)
     }
 
     /// Decodes with the contract rules.
@@ -193,7 +191,7 @@ public struct ChildRequest: Sendable, Hashable, Codable {
 }
 
 /// An onward transfer that left the network, with the bank that reported it.
-public struct ChainExit: Sendable, Hashable, Codable {
+public struct ChainExit: Sendable, Hashable, Codable, CanonicalObject {
     /// The bank whose response reported the transfer.
     public var reportedBy: BankID
     /// The transfer.
@@ -212,8 +210,9 @@ public struct ChainExit: Sendable, Hashable, Codable {
             transfer: try fields.required("transfer", OnwardTransfer.read))
     }
 
-    var json: JSONValue {
-        .object(["reported_by": .string(reportedBy.rawValue), "transfer": transfer.json])
+    func write(into writer: inout ObjectWriter) {
+        writer.string("reported_by", reportedBy.rawValue)
+        writer.object("transfer", transfer)
     }
 
     /// Decodes with the contract rules.
@@ -223,7 +222,7 @@ public struct ChainExit: Sendable, Hashable, Codable {
 }
 
 /// Running money totals of a case. Zero is allowed here (nothing frozen yet).
-public struct CaseTotals: Sendable, Hashable, Codable {
+public struct CaseTotals: Sendable, Hashable, Codable, CanonicalObject {
     /// Total reported stolen (the amounts of the case's original requests).
     public var stolen: Money
     /// Total currently frozen.
@@ -250,8 +249,11 @@ public struct CaseTotals: Sendable, Hashable, Codable {
             exited: try fields.required("exited", Read.anyMoney))
     }
 
-    var json: JSONValue {
-        .object(["stolen": stolen.json, "frozen": frozen.json, "moving": moving.json, "exited": exited.json])
+    func write(into writer: inout ObjectWriter) {
+        writer.object("stolen", stolen)
+        writer.object("frozen", frozen)
+        writer.object("moving", moving)
+        writer.object("exited", exited)
     }
 
     /// Decodes with the contract rules.
@@ -261,7 +263,7 @@ public struct CaseTotals: Sendable, Hashable, Codable {
 }
 
 /// The escalation behind an `escalated` status.
-public struct EscalationSummary: Sendable, Hashable, Codable {
+public struct EscalationSummary: Sendable, Hashable, Codable, CanonicalObject {
     /// The escalation's id.
     public var escalationID: UUID
     /// Its kind.
@@ -284,8 +286,10 @@ public struct EscalationSummary: Sendable, Hashable, Codable {
             level: try fields.required("level", Read.integer(in: 1...Int64(ContractLimits.maxEscalationLevel))))
     }
 
-    var json: JSONValue {
-        .object(["escalation_id": .uuid(escalationID), "kind": .string(kind.rawValue), "level": .integer(level)])
+    func write(into writer: inout ObjectWriter) {
+        writer.uuid("escalation_id", escalationID)
+        writer.string("kind", kind.rawValue)
+        writer.integer("level", level)
     }
 
     /// Decodes with the contract rules.

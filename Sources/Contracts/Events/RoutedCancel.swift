@@ -49,12 +49,12 @@ public struct RoutedCancel: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["request_id"] = .uuid(requestID)
-        body["case_id"] = .string(caseID)
-        body["bank_id"] = .string(bankID.rawValue)
-        body["reason"] = .string(reason)
-        body["issued_at"] = .timestamp(issuedAt)
-        body["issuer"] = issuer.json
+        body.uuid("request_id", requestID)
+        body.string("case_id", caseID)
+        body.string("bank_id", bankID.rawValue)
+        body.string("reason", reason)
+        body.timestamp("issued_at", issuedAt)
+        body.object("issuer", issuer)
     }
 
     /// Wraps in ``Event``.

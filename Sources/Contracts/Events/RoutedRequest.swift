@@ -94,20 +94,20 @@ public struct RoutedRequest: ContractEvent, EventBody {
     }
 
     func writeBody(into body: inout ObjectWriter) {
-        body["request_id"] = .uuid(requestID)
-        body["case_id"] = .string(caseID)
-        body["bank_id"] = .string(bankID.rawValue)
-        body["priority"] = .string(priority.rawValue)
-        body["issued_at"] = .timestamp(issuedAt)
-        body["issuer"] = issuer.json
-        body["legal_basis"] = .string(legalBasis)
-        body["account"] = account.json
-        body["amount"] = amount.json
-        body["fraud_transaction"] = fraudTransaction.json
+        body.uuid("request_id", requestID)
+        body.string("case_id", caseID)
+        body.string("bank_id", bankID.rawValue)
+        body.string("priority", priority.rawValue)
+        body.timestamp("issued_at", issuedAt)
+        body.object("issuer", issuer)
+        body.string("legal_basis", legalBasis)
+        body.object("account", account)
+        body.object("amount", amount)
+        body.object("fraud_transaction", fraudTransaction)
         chain?.write(into: &body)
-        body["requested_hold_hours"] = requestedHoldHours.map(JSONValue.integer)
-        body["acknowledge_by"] = .timestamp(acknowledgeBy)
-        body["freeze_by"] = .timestamp(freezeBy)
+        body.integer("requested_hold_hours", requestedHoldHours)
+        body.timestamp("acknowledge_by", acknowledgeBy)
+        body.timestamp("freeze_by", freezeBy)
     }
 
     /// Wraps in ``Event``.

@@ -20,7 +20,7 @@ extension JSONValue: Codable {
         } else if let text = try? container.decode(String.self) {
             self = .string(text)
         } else if let members = try? container.decode([String: JSONValue].self) {
-            self = .object(members)
+            self = .object(JSONObject(members))
         } else if let elements = try? container.decode([JSONValue].self) {
             self = .array(elements)
         } else {
@@ -42,7 +42,7 @@ extension JSONValue: Codable {
             }
         case .string(let text): try container.encode(text)
         case .array(let elements): try container.encode(elements)
-        case .object(let members): try container.encode(members)
+        case .object(let members): try container.encode(members.dictionary)
         }
     }
 }

@@ -2,7 +2,8 @@
 ///
 /// Numbers keep their literal text (see ``JSONNumber``) so that `1.0`, `1e400` and
 /// `123456789012345678901234567890` are judged on what was sent, not on what a `Double` makes of them.
-/// Objects are dictionaries: the parser refuses duplicate keys, so no information is dropped.
+/// Objects are ``JSONObject``s, members sorted by key: the parser refuses duplicate keys, so no
+/// information is dropped.
 public enum JSONValue: Sendable, Hashable {
     /// `null`
     case null
@@ -14,8 +15,8 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     /// An array.
     case array([JSONValue])
-    /// An object; key order is not significant.
-    case object([String: JSONValue])
+    /// An object; key order is not significant (members are kept in canonical order).
+    case object(JSONObject)
 
     /// Parses exactly one JSON document from UTF-8 bytes, with the strict rules of ``EventDecoder``
     /// (no duplicate keys, no byte order mark, no NaN/Infinity, valid UTF-8, bounded nesting).
@@ -77,6 +78,8 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// Exact reading of the literal as an integer, without going through floating point.
     var integerReading: IntegerReading {
+        var text = literal
+        if let plain = text.withUTF8(Self.plainInteger) { return .integer(plain) }
         let bytes = Array(literal.utf8)
         var index = 0
         let negative = bytes.first == UInt8(ascii: "-")
@@ -134,6 +137,22 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         }
         if magnitude > UInt64(Int64.max) { return .outOfRange(negative: false) }
         return .integer(Int64(magnitude))
+    }
+
+    /// The value of a literal of the form `-?[0-9]{1,18}` (which always fits `Int64`): what every
+    /// integer field holds in practice, read without the general path's arrays. `nil` for anything else.
+    private static func plainInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let negative = bytes.first == UInt8(ascii: "-")
+        var index = negative ? 1 : 0
+        guard (1...18).contains(bytes.count - index) else { return nil }
+        var value: Int64 = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            index += 1
+        }
+        return negative ? -value : value
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {

@@ -2,7 +2,7 @@
 /// encoded surrogates and code points beyond U+10FFFF are refused rather than silently replaced.
 enum UTF8Validation {
     /// Length (2...4) of the well-formed multi-byte sequence starting at `index`, or 0 if it is malformed.
-    static func sequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
+    static func sequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         let lead = bytes[index]
         let length: Int
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF

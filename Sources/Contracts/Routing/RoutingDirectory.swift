@@ -94,9 +94,7 @@ public struct RoutingDirectory: Sendable, Hashable {
             return "a \(countryCode) bank identifier has \(range.count) characters, got \(identifier.count)"
         }
         // Check each character against the BBAN segment it falls in.
-        var kinds: [Character] = []
-        for segment in country.bbanSegments { kinds += Array(repeating: segment.kind, count: segment.count) }
-        for (offset, byte) in identifier.enumerated() where !IBANCountry.character(byte, fits: kinds[range.lowerBound + offset]) {
+        for (offset, byte) in identifier.enumerated() where !IBANCountry.character(byte, fits: country.bbanKinds[range.lowerBound + offset]) {
             return "does not fit the \(countryCode) account structure \(country.bbanFormat)"
         }
         return nil

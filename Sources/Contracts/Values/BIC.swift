@@ -9,11 +9,13 @@ public struct BIC: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     /// Validates a BIC (upper case, no spaces).
     public init(_ code: String) throws(BICError) {
-        let bytes = Array(code.utf8)
-        guard bytes.count == 8 || bytes.count == 11 else { throw .invalid }
-        let isLetter = { (byte: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
-        let isAlphanumeric = { (byte: UInt8) in isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-        guard bytes[0..<6].allSatisfy(isLetter), bytes[6...].allSatisfy(isAlphanumeric) else { throw .invalid }
+        var text = code
+        let valid = text.withUTF8 { bytes in
+            let isLetter = { (byte: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
+            let isAlphanumeric = { (byte: UInt8) in isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+            return (bytes.count == 8 || bytes.count == 11) && bytes[0..<6].allSatisfy(isLetter) && bytes[6...].allSatisfy(isAlphanumeric)
+        }
+        guard valid else { throw .invalid }
         self.code = code
     }
 

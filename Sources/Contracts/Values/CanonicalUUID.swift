@@ -12,20 +12,31 @@ public enum CanonicalUUID {
 
     /// `aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`, lower case.
     public static func string(_ uuid: UUID) -> String {
+        String(unsafeUninitializedCapacity: 36) { write(uuid, into: $0) }
+    }
+
+    /// Appends the canonical text, without quotes.
+    static func append(_ uuid: UUID, to output: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
+            let count = write(uuid, into: buffer)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// Writes the 36 characters to the start of `buffer`; returns how many.
+    private static func write(_ uuid: UUID, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         withUnsafeBytes(of: uuid.uuid) { raw in
-            String(unsafeUninitializedCapacity: 36) { buffer in
-                var out = 0
-                for (index, byte) in raw.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        buffer[out] = UInt8(ascii: "-")
-                        out += 1
-                    }
-                    buffer[out] = hexDigits[Int(byte >> 4)]
-                    buffer[out + 1] = hexDigits[Int(byte & 0x0F)]
-                    out += 2
+            var out = 0
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    buffer[out] = UInt8(ascii: "-")
+                    out += 1
                 }
-                return out
+                buffer[out] = hexDigits[Int(byte >> 4)]
+                buffer[out + 1] = hexDigits[Int(byte & 0x0F)]
+                out += 2
             }
+            return out
         }
     }
 

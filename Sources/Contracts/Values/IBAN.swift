@@ -13,32 +13,32 @@ public struct IBAN: Sendable, Hashable, Comparable, Codable, CustomStringConvert
 
     /// Validates an IBAN in electronic format.
     public init(_ electronicFormat: String) throws(IBANError) {
-        let bytes = Array(electronicFormat.utf8)
+        var text = electronicFormat
+        self.country = try text.withUTF8(IBAN.validate).get()
+        self.electronicFormat = electronicFormat
+    }
+
+    /// The registry entry of a valid electronic-format IBAN, or why it is not one.
+    private static func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<IBANCountry, IBANError> {
         let isAlphanumericUpper = bytes.allSatisfy {
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
         }
-        guard isAlphanumericUpper, (5...34).contains(bytes.count) else { throw .notElectronicFormat }
+        guard isAlphanumericUpper, (5...34).contains(bytes.count) else { return .failure(.notElectronicFormat) }
         let countryCode = String(decoding: bytes[0..<2], as: UTF8.self)
         guard bytes[0..<2].allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }),
               bytes[2..<4].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-        else { throw .notElectronicFormat }
-        guard let country = IBANCountry.named(countryCode) else { throw .unknownCountry(countryCode) }
+        else { return .failure(.notElectronicFormat) }
+        guard let country = IBANCountry.named(countryCode) else { return .failure(.unknownCountry(countryCode)) }
         guard bytes.count == country.length else {
-            throw .wrongLength(country: countryCode, expected: country.length, actual: bytes.count)
+            return .failure(.wrongLength(country: countryCode, expected: country.length, actual: bytes.count))
         }
-        var offset = 4
-        for segment in country.bbanSegments {
-            for position in offset..<(offset + segment.count)
-            where !IBANCountry.character(bytes[position], fits: segment.kind) {
-                throw .bbanStructure(country: countryCode, format: country.bbanFormat)
-            }
-            offset += segment.count
+        for (offset, kind) in country.bbanKinds.enumerated() where !IBANCountry.character(bytes[4 + offset], fits: kind) {
+            return .failure(.bbanStructure(country: countryCode, format: country.bbanFormat))
         }
         let checkDigits = Int(bytes[2] - 48) * 10 + Int(bytes[3] - 48)
-        guard (2...98).contains(checkDigits) else { throw .checkDigitsOutOfRange }
-        guard IBAN.mod97(bytes) == 1 else { throw .checkDigitsMismatch }
-        self.electronicFormat = electronicFormat
-        self.country = country
+        guard (2...98).contains(checkDigits) else { return .failure(.checkDigitsOutOfRange) }
+        guard mod97(bytes) == 1 else { return .failure(.checkDigitsMismatch) }
+        return .success(country)
     }
 
     /// Lenient parsing of human input: `" kz86 125k zt50 0410 0100 "` or `"IBAN KZ86 125K ZT50 0410 0100"`.
@@ -111,8 +111,13 @@ public struct IBAN: Sendable, Hashable, Comparable, Codable, CustomStringConvert
     /// ISO 7064 MOD 97-10 over the rearranged IBAN (first four characters moved to the end,
     /// letters as 10...35), computed digit by digit so no big integers are needed.
     static func mod97(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer(mod97)
+    }
+
+    static func mod97(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var remainder = 0
-        for byte in bytes[4...] + bytes[0..<4] {
+        for position in 4..<(bytes.count + 4) {
+            let byte = bytes[position < bytes.count ? position : position - bytes.count]
             if byte >= UInt8(ascii: "A") {
                 let value = Int(byte - UInt8(ascii: "A")) + 10
                 remainder = (remainder * 100 + value) % 97

@@ -17,6 +17,21 @@ public struct IBANCountry: Sendable, Hashable {
     public let bankIdentifier: Range<Int>?
     /// Whether the country is in the SEPA scheme.
     public let isSEPA: Bool
+    /// The kind (`n`, `a` or `c`, as ASCII) of each BBAN position, from `bbanFormat`: worked out once,
+    /// because every IBAN decoded is checked against it.
+    let bbanKinds: [UInt8]
+
+    init(code: String, name: String, length: Int, bbanFormat: String, bankIdentifier: Range<Int>?, isSEPA: Bool) {
+        self.code = code
+        self.name = name
+        self.length = length
+        self.bbanFormat = bbanFormat
+        self.bankIdentifier = bankIdentifier
+        self.isSEPA = isSEPA
+        self.bbanKinds = Self.segments(of: bbanFormat).flatMap { segment in
+            Array(repeating: UInt8(ascii: segment.kind.unicodeScalars.first!), count: segment.count)
+        }
+    }
 
     /// Looks a country up by its two-letter code.
     public static func named(_ code: String) -> IBANCountry? {
@@ -27,7 +42,7 @@ public struct IBANCountry: Sendable, Hashable {
     public static var all: [IBANCountry] { registry }
 
     /// The BBAN structure as (count, kind) pairs, kind being `n`, `a` or `c`.
-    var bbanSegments: [(count: Int, kind: Character)] {
+    private static func segments(of bbanFormat: String) -> [(count: Int, kind: Character)] {
         var segments: [(Int, Character)] = []
         var number = 0
         for character in bbanFormat {
@@ -44,12 +59,12 @@ public struct IBANCountry: Sendable, Hashable {
     }
 
     /// Whether one character is allowed by a BBAN segment kind.
-    static func character(_ byte: UInt8, fits kind: Character) -> Bool {
+    static func character(_ byte: UInt8, fits kind: UInt8) -> Bool {
         let isDigit = (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         let isUpper = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
         switch kind {
-        case "n": return isDigit
-        case "a": return isUpper
+        case UInt8(ascii: "n"): return isDigit
+        case UInt8(ascii: "a"): return isUpper
         default: return isDigit || isUpper
         }
     }

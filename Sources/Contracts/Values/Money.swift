@@ -60,10 +60,24 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The canonical decimal string (at least two fraction digits, no further trailing zeros).
     public var value: String {
-        var fraction = String(tenThousandths)
-        fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
-        while fraction.count > 2, fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(wholeUnits).\(fraction)"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendValue(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``value``'s text.
+    func appendValue(to output: inout [UInt8]) {
+        CanonicalOutput.appendDigits(of: wholeUnits, minimumWidth: 1, to: &output)
+        output.append(UInt8(ascii: "."))
+        let fraction = UInt64(tenThousandths)
+        if fraction % 100 == 0 {
+            CanonicalOutput.appendDigits(of: fraction / 100, minimumWidth: 2, to: &output)
+        } else if fraction % 10 == 0 {
+            CanonicalOutput.appendDigits(of: fraction / 10, minimumWidth: 3, to: &output)
+        } else {
+            CanonicalOutput.appendDigits(of: fraction, minimumWidth: 4, to: &output)
+        }
     }
 
     /// The amount as a Foundation `Decimal` (exact: at most 22 significant digits).
@@ -130,35 +144,43 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
         try ModelCoding.encode(json, to: encoder)
     }
 
-    var json: JSONValue {
-        .object(["value": .string(value), "currency": .string(currency)])
-    }
-
     static func isCurrencyCode(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 3 && bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.count == 3 && bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        }
     }
 
     /// `^(0|[1-9][0-9]{0,17})(\.[0-9]{1,4})?$`, returned as (whole, ten-thousandths).
     static func parseDecimal(_ text: String) -> (UInt64, UInt16)? {
-        let bytes = Array(text.utf8)
-        let isDigit = { (byte: UInt8) in byte >= 48 && byte <= 57 }
-        var index = 0
-        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        let integerDigits = bytes[0..<index]
-        guard !integerDigits.isEmpty, integerDigits.count <= 18 else { return nil }
-        if integerDigits.count > 1, integerDigits.first == UInt8(ascii: "0") { return nil }
-        var whole: UInt64 = 0
-        for byte in integerDigits { whole = whole * 10 + UInt64(byte - 48) }
-        var fraction: UInt16 = 0
-        if index < bytes.count {
-            guard bytes[index] == UInt8(ascii: ".") else { return nil }
-            let fractionDigits = bytes[(index + 1)...]
-            guard (1...4).contains(fractionDigits.count), fractionDigits.allSatisfy(isDigit) else { return nil }
-            for byte in fractionDigits { fraction = fraction * 10 + UInt16(byte - 48) }
-            for _ in fractionDigits.count..<4 { fraction *= 10 }
+        var text = text
+        return text.withUTF8 { bytes in
+            let isDigit = { (byte: UInt8) in byte >= 48 && byte <= 57 }
+            var index = 0
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            let integerDigits = index
+            guard integerDigits > 0, integerDigits <= 18 else { return nil }
+            if integerDigits > 1, bytes[0] == UInt8(ascii: "0") { return nil }
+            var whole: UInt64 = 0
+            for byte in bytes[..<integerDigits] { whole = whole * 10 + UInt64(byte - 48) }
+            var fraction: UInt16 = 0
+            if index < bytes.count {
+                guard bytes[index] == UInt8(ascii: ".") else { return nil }
+                let fractionDigits = bytes[(index + 1)...]
+                guard (1...4).contains(fractionDigits.count), fractionDigits.allSatisfy(isDigit) else { return nil }
+                for byte in fractionDigits { fraction = fraction * 10 + UInt16(byte - 48) }
+                for _ in fractionDigits.count..<4 { fraction *= 10 }
+            }
+            return (whole, fraction)
         }
-        return (whole, fraction)
+    }
+}
+
+extension Money: CanonicalObject {
+    /// `{"currency": …, "value": …}` with the canonical value string.
+    func write(into writer: inout ObjectWriter) {
+        writer.string("currency", currency)
+        writer.asciiString("value", appendValue)
     }
 }
 

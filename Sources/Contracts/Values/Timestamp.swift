@@ -42,7 +42,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Parses the strict contract form; the error says what is wrong.
     public init(parsing text: String) throws(TimestampError) {
-        let bytes = Array(text.utf8)
+        var text = text
+        let (seconds, nanos) = try text.withUTF8 { Self.parse($0) }.get()
+        self.init(secondsSinceEpoch: seconds, nanoseconds: nanos)
+    }
+
+    /// Seconds since the epoch and nanoseconds of the strict contract form, read from its UTF-8 bytes.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<(Int64, Int32), TimestampError> {
         func digits(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count else { return nil }
             var value = 0
@@ -53,46 +59,45 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             }
             return value
         }
-        func byte(_ index: Int, is expected: Character) -> Bool {
-            index < bytes.count && bytes[index] == expected.asciiValue
+        func byte(_ index: Int, is expected: UInt8) -> Bool {
+            index < bytes.count && bytes[index] == expected
         }
-        guard let year = digits(0..<4), byte(4, is: "-"), let month = digits(5..<7), byte(7, is: "-"),
-              let day = digits(8..<10), byte(10, is: "T"), let hour = digits(11..<13), byte(13, is: ":"),
-              let minute = digits(14..<16), byte(16, is: ":"), let second = digits(17..<19)
-        else { throw .malformed }
+        guard let year = digits(0..<4), byte(4, is: UInt8(ascii: "-")), let month = digits(5..<7), byte(7, is: UInt8(ascii: "-")),
+              let day = digits(8..<10), byte(10, is: UInt8(ascii: "T")), let hour = digits(11..<13), byte(13, is: UInt8(ascii: ":")),
+              let minute = digits(14..<16), byte(16, is: UInt8(ascii: ":")), let second = digits(17..<19)
+        else { return .failure(.malformed) }
         var index = 19
         var nanos = 0
-        if byte(index, is: ".") {
+        if byte(index, is: UInt8(ascii: ".")) {
             index += 1
             var count = 0
             while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
                 count += 1
-                if count > 9 { throw .malformed }
+                if count > 9 { return .failure(.malformed) }
                 nanos = nanos * 10 + Int(bytes[index] - 48)
                 index += 1
             }
-            if count == 0 { throw .malformed }
+            if count == 0 { return .failure(.malformed) }
             for _ in count..<9 { nanos *= 10 }
         }
-        guard byte(index, is: "Z"), index + 1 == bytes.count else {
+        guard byte(index, is: UInt8(ascii: "Z")), index + 1 == bytes.count else {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
                 || bytes[index] == UInt8(ascii: "z") {
-                throw .notUTC
+                return .failure(.notUTC)
             }
-            throw .malformed
+            return .failure(.malformed)
         }
-        guard year >= 1 else { throw .outOfRange("year 0000 does not exist") }
-        guard (1...12).contains(month) else { throw .outOfRange("month \(month) does not exist") }
+        guard year >= 1 else { return .failure(.outOfRange("year 0000 does not exist")) }
+        guard (1...12).contains(month) else { return .failure(.outOfRange("month \(month) does not exist")) }
         let monthLength = CivilCalendar.daysInMonth(year: year, month: month)
         guard (1...monthLength).contains(day) else {
-            throw .outOfRange("day \(day) does not exist in \(year)-\(month < 10 ? "0" : "")\(month)")
+            return .failure(.outOfRange("day \(day) does not exist in \(year)-\(month < 10 ? "0" : "")\(month)"))
         }
-        guard hour <= 23 else { throw .outOfRange("hour \(hour) does not exist") }
-        guard minute <= 59 else { throw .outOfRange("minute \(minute) does not exist") }
-        guard second <= 59 else { throw .outOfRange("second \(second) is not accepted (no leap seconds)") }
+        guard hour <= 23 else { return .failure(.outOfRange("hour \(hour) does not exist")) }
+        guard minute <= 59 else { return .failure(.outOfRange("minute \(minute) does not exist")) }
+        guard second <= 59 else { return .failure(.outOfRange("second \(second) is not accepted (no leap seconds)")) }
         let days = CivilCalendar.daysFromCivil(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        self.init(secondsSinceEpoch: seconds, nanoseconds: Int32(nanos))
+        return .success((Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second), Int32(nanos)))
     }
 
     /// The current time, at millisecond precision.
@@ -118,27 +123,42 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// The canonical RFC 3339 text.
     public var rfc3339: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(30)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the canonical RFC 3339 text (without quotes): no fraction when it is zero, otherwise
+    /// 3, 6 or 9 digits, the fewest that are exact. Written in place, as events carry several.
+    func appendRFC3339(to output: inout [UInt8]) {
         var days = secondsSinceEpoch / 86_400
         var secondOfDay = secondsSinceEpoch % 86_400
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = CivilCalendar.civilFromDays(Int(days))
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
-        text += "\(pad(Int(secondOfDay / 3600), 2)):\(pad(Int(secondOfDay % 3600 / 60), 2)):\(pad(Int(secondOfDay % 60), 2))"
-        if nanoseconds != 0 {
-            let nanos = Int(nanoseconds)
-            if nanos % 1_000_000 == 0 {
-                text += "." + pad(nanos / 1_000_000, 3)
-            } else if nanos % 1000 == 0 {
-                text += "." + pad(nanos / 1000, 6)
-            } else {
-                text += "." + pad(nanos, 9)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { text in
+            // YYYY-MM-DDThh:mm:ss, then an optional fraction and Z; years are 0001...9999.
+            func put(_ value: some BinaryInteger, width: Int, endingAt end: Int, then separator: UInt8) {
+                _ = CanonicalOutput.writeDigits(of: UInt64(value), minimumWidth: width, endingAt: end, in: text)
+                text[end] = separator
             }
+            put(year, width: 4, endingAt: 4, then: UInt8(ascii: "-"))
+            put(month, width: 2, endingAt: 7, then: UInt8(ascii: "-"))
+            put(day, width: 2, endingAt: 10, then: UInt8(ascii: "T"))
+            put(secondOfDay / 3600, width: 2, endingAt: 13, then: UInt8(ascii: ":"))
+            put(secondOfDay % 3600 / 60, width: 2, endingAt: 16, then: UInt8(ascii: ":"))
+            _ = CanonicalOutput.writeDigits(of: UInt64(secondOfDay % 60), minimumWidth: 2, endingAt: 19, in: text)
+            var length = 19
+            if nanoseconds != 0 {
+                let nanos = UInt64(nanoseconds)
+                let (fraction, digits) = nanos % 1_000_000 == 0 ? (nanos / 1_000_000, 3) : nanos % 1000 == 0 ? (nanos / 1000, 6) : (nanos, 9)
+                text[length] = UInt8(ascii: ".")
+                _ = CanonicalOutput.writeDigits(of: fraction, minimumWidth: digits, endingAt: length + 1 + digits, in: text)
+                length += 1 + digits
+            }
+            text[length] = UInt8(ascii: "Z")
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: text[...length]))
         }
-        return text + "Z"
     }
 
     /// Same as ``rfc3339``.
