@@ -132,23 +132,44 @@ public final class Ledger: Sendable {
     /// start and cannot fail half-way on a lock upgrade). Commits when `body` returns, rolls
     /// back when it throws, and rethrows. Calls from several threads run one after another.
     /// The request cache follows the transaction: what it staged is kept only on commit.
-    func transaction<Value>(_ body: (borrowing Database) throws -> Value) throws -> Value {
+    ///
+    /// `syncing: false` commits without syncing the WAL even under `durability: .full`, for
+    /// writes whose loss in a power cut costs only repeated work (see `record(_:at:)`): the WAL
+    /// keeps its order, so the next syncing commit makes them durable along with itself.
+    func transaction<Value>(syncing: Bool = true, _ body: (borrowing Database) throws -> Value) throws -> Value {
         try writer.withConnection { connection, requests in
-            try connection.runScript("BEGIN IMMEDIATE")
+            guard !syncing && durability == .full else { return try Self.run(body, on: connection, requests: requests, checkpointer: checkpointer) }
+            try connection.runScript("PRAGMA synchronous = NORMAL")
+            let result: Value
             do {
-                // Bound to a local first: passing the temporary straight in crashes the 6.3
-                // optimizer (generic specialization of a borrowed ~Copyable argument).
-                let database = Database(connection: connection, requests: requests)
-                let result = try body(database)
-                try connection.runScript("COMMIT")
-                requests.commit()
-                checkpointer?.requestCheckpoint()
-                return result
+                result = try Self.run(body, on: connection, requests: requests, checkpointer: checkpointer)
             } catch {
-                connection.rollbackIfInTransaction()
-                requests.rollback()
+                try? connection.runScript("PRAGMA synchronous = FULL")
                 throw error
             }
+            // If FULL cannot be restored this throws although the work committed: the caller then
+            // stops rather than go on with weaker commits.
+            try connection.runScript("PRAGMA synchronous = FULL")
+            return result
+        }
+    }
+
+    private static func run<Value>(_ body: (borrowing Database) throws -> Value, on connection: Connection, requests: RequestCache,
+                                   checkpointer: Checkpointer?) throws -> Value {
+        try connection.runScript("BEGIN IMMEDIATE")
+        do {
+            // Bound to a local first: passing the temporary straight in crashes the 6.3
+            // optimizer (generic specialization of a borrowed ~Copyable argument).
+            let database = Database(connection: connection, requests: requests)
+            let result = try body(database)
+            try connection.runScript("COMMIT")
+            requests.commit()
+            checkpointer?.requestCheckpoint()
+            return result
+        } catch {
+            connection.rollbackIfInTransaction()
+            requests.rollback()
+            throw error
         }
     }
 

@@ -50,10 +50,13 @@ extension Ledger {
         public init() {}
     }
 
-    /// Records a whole publishing round in one transaction.
+    /// Records a whole publishing round in one transaction. The commit does not sync the WAL of
+    /// its own: losing the last deliveries written down in a power cut only means those events
+    /// are sent again, with the same ids and bytes (at least once); the next commit that syncs
+    /// (intake's, a deadline's) makes them durable with it.
     public func record(_ outcome: PublishingOutcome, at time: Timestamp) throws {
         guard !outcome.sent.isEmpty || !outcome.failed.isEmpty || !outcome.parked.isEmpty else { return }
-        try transaction { db in
+        try transaction(syncing: false) { db in
             for delivery in outcome.sent {
                 try db.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, partition = ?, offset = ?, last_error = NULL WHERE seq = ? AND sent_at IS NULL",
                                [Stored.millis(time), Int(delivery.partition), delivery.offset, delivery.sequence])

@@ -76,8 +76,13 @@ final class DeadlineScheduler: Sendable {
     func run(afterFiring: @escaping @Sendable ([PendingMessage]) -> Void, onFailure: @Sendable (any Error) -> Void) async {
         while !Task.isCancelled {
             do {
-                _ = try await lane.run({ try self.fireDue(afterBatch: afterFiring) })
+                // Asked first through a read: intake nudges the scheduler after every batch, and an
+                // empty write transaction on the ledger lane each time would hold intake up.
                 let next = try ledger.nextDeadlineDue()
+                if let next, next <= clock.now() {
+                    _ = try await lane.run({ try self.fireDue(afterBatch: afterFiring) })
+                    continue
+                }
                 await waker.wait(until: next, clock: clock)
             } catch {
                 onFailure(error)
