@@ -16,8 +16,28 @@ func option(_ flag: String) -> String? {
     guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
     return CommandLine.arguments[index + 1]
 }
-/// `--only a,b` runs only those parts: codec, decisions, ledger, deadlines, pipeline, chain, throughput, latency, timers, restart.
+/// The parts, in the order they run.
+let parts = ["codec", "decisions", "ledger", "deadlines", "pipeline", "chain", "throughput", "latency", "timers", "restart"]
+if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
+    print("""
+        usage: freeze-relay-bench [--quick] [--only PART,...] [options]
+          parts (all by default): \(parts.joined(separator: ", "))
+          codec:      --codec-case NAME --codec-iterations N
+          ledger:     --requests N --preload N --cache-mib N --checkpoint-in-commit
+          throughput: --requests N (50,000) --partitions P (32)
+          latency:    --rate R (1,000/s) --seconds S (30) --partitions P
+          timers:     --timers N open (100,000) --due D at once (2,000)
+          restart:    --ledger-requests N (100,000)
+        Build with `swift build -c release` and run .build/release/freeze-relay-bench.
+        """)
+    exit(0)
+}
+/// `--only a,b` runs only those parts (see `parts`).
 let only = option("--only").map { Set($0.split(separator: ",").map(String.init)) }
+if let unknown = only?.subtracting(parts), !unknown.isEmpty {
+    FileHandle.standardError.write(Data("freeze-relay-bench: unknown part(s) \(unknown.sorted().joined(separator: ", ")); parts are \(parts.joined(separator: ", "))\n".utf8))
+    exit(2)
+}
 func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
 var logger = Logger(label: "bench")
 logger.logLevel = .critical
