@@ -67,8 +67,10 @@ struct HealthAndMetricsTests {
         try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
         try await harness.publish(OutgoingMessage(topic: "freeze.requests", key: Array("x".utf8), value: Array("nope".utf8)))
         try await harness.watcher.waitFor("dead letter") { !$0.deadLetters.isEmpty }
-        // Deliveries are written down by the publisher's recorder shortly after they land.
+        // Deliveries are written down by the publisher's recorder shortly after they land, and
+        // records are counted when their batch lands, which may be just after its events went out.
         try await eventually("deliveries recorded") { try daemon.ledger.outboxBacklog().unsent == 0 }
+        try await eventually("both records counted") { daemon.metricsText().contains(#"freeze_relay_records_consumed_total{topic="freeze.requests"} 2"#) }
 
         let (status, body) = try await get(server.port, "/metrics")
         #expect(status == 200)
