@@ -125,8 +125,9 @@ extension RelayDaemon {
         observer.applied(outcomes)
         if outcomes.contains(where: { $0.deadLetterCode != nil }) { deadLetterBudget.enforce() }
         outcomeLog.write(outcomes)
+        // New timers may be due earlier than the scheduler thinks. (The publisher was woken when
+        // the batch's events were offered to it, right after the commit.)
         scheduler.nudge()
-        publisher.nudge()
         return true
     }
 

@@ -105,13 +105,17 @@ struct HealthAndMetricsTests {
     func latenciesFromStart() async throws {
         let harness = try Harness()
         defer { Task { await harness.shutdown() } }
+        /// A request to alpha, routed, then frozen `after` later (on the manual clock).
+        func routeAndFreeze(_ caseID: String, account: Int, after: Duration) async throws {
+            let request = freezeRequest(caseID: caseID, iban: kzIBAN(bank: alphaCode, account: account))
+            try await harness.publishRequest(request)
+            try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
+            harness.clock.advance(by: after)
+            try await harness.publishAnswer(answer(request.requestID, .frozen, frozen: "250000.00"), from: "alpha")
+            try await harness.watcher.waitFor("frozen") { !$0.statuses(.frozen, for: request.requestID).isEmpty }
+        }
         try harness.start()
-        let before = freezeRequest(caseID: "CASE-M2", iban: kzIBAN(bank: alphaCode, account: 78))
-        try await harness.publishRequest(before)
-        try await harness.watcher.waitFor("routed") { !$0.routed(before.requestID).isEmpty }
-        harness.clock.advance(by: .seconds(30))
-        try await harness.publishAnswer(answer(before.requestID, .frozen, frozen: "250000.00"), from: "alpha")
-        try await harness.watcher.waitFor("frozen") { !$0.statuses(.frozen, for: before.requestID).isEmpty }
+        try await routeAndFreeze("CASE-M2", account: 78, after: .seconds(30))
         try await harness.stop()
 
         harness.clock.advance(by: .seconds(60))
@@ -121,12 +125,7 @@ struct HealthAndMetricsTests {
         let first = try parsePrometheus(try await get(server.port, "/metrics").1)
         #expect((first.value("freeze_relay_time_to_freeze_seconds_count", ["bank": "alpha"]) ?? 0) == 0)
 
-        let after = freezeRequest(caseID: "CASE-M3", iban: kzIBAN(bank: alphaCode, account: 79))
-        try await harness.publishRequest(after)
-        try await harness.watcher.waitFor("routed") { !$0.routed(after.requestID).isEmpty }
-        harness.clock.advance(by: .seconds(90))
-        try await harness.publishAnswer(answer(after.requestID, .frozen, frozen: "250000.00"), from: "alpha")
-        try await harness.watcher.waitFor("frozen") { !$0.statuses(.frozen, for: after.requestID).isEmpty }
+        try await routeAndFreeze("CASE-M3", account: 79, after: .seconds(90))
         let second = try parsePrometheus(try await get(server.port, "/metrics").1)
         #expect(second.value("freeze_relay_time_to_freeze_seconds_count", ["bank": "alpha"]) == 1)
         #expect(second.value("freeze_relay_time_to_freeze_seconds_sum", ["bank": "alpha"]) == 90)
