@@ -85,17 +85,19 @@ public struct RelayTransaction: ~Copyable {
 
     /// Marks a timer as spent, whatever the decision was.
     public func markFired(_ deadline: Deadline, at time: Timestamp) throws {
-        try db.execute("UPDATE deadlines SET status = 'fired', settled_at = ? WHERE deadline_id = ? AND status = 'open'",
-                       [Stored.millis(time), deadline.id])
+        try db.execute("UPDATE deadlines SET status = 'fired', settled_at = ? WHERE request_id = ? AND deadline_id = ? AND status = 'open'",
+                       [Stored.millis(time), Stored.text(deadline.requestID), deadline.id])
     }
 
     /// Applies a decision's state changes and queues its encoded events, all in this transaction.
-    /// Throws ``OutboxConflict`` before writing anything when an event's id is already queued for
-    /// a different event, so the caller can record something else in the decision's place; the
-    /// same event queued again is ignored.
+    /// Throws ``OutboxConflict`` when an event's id is already queued for a different event, with
+    /// nothing of the decision left written, so the caller can record something else in its place
+    /// in the same transaction; the same event queued again is ignored.
     public func apply(_ effects: Effects, outbox: [OutboxMessage], at time: Timestamp) throws {
-        try checkNoConflict(outbox)
         let now = Stored.millis(time)
+        // The events first: they are the only writes that can be refused (an id queued for another
+        // event), and refusing them before anything else keeps the decision all or nothing.
+        let queuedNow = try queue(outbox, at: time, now: now)
         for record in effects.requests { try RequestRows.upsert(record, db: db, now: now) }
         for cancellation in effects.cancelDeadlines {
             for kind in cancellation.kinds.sorted(by: { $0.rawValue < $1.rawValue }) {
@@ -106,11 +108,12 @@ public struct RelayTransaction: ~Copyable {
         // Scheduling an id that is open or fired changes nothing (a timer fires once). Scheduling
         // one that was cancelled opens it again: the same decision may stop a request's timers of
         // a kind and start one whose id is the same (a hold moved within the same second), and the
-        // timer it asks for must not stay cancelled.
+        // timer it asks for must not stay cancelled. (No conflict target: the key is (request_id,
+        // deadline_id) from schema 8 on, deadline_id alone before, and tests write older ledgers.)
         for deadline in effects.schedule {
             try db.execute("""
                 INSERT INTO deadlines (deadline_id, request_id, kind, level, deadline_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (deadline_id) DO UPDATE SET status = 'open', settled_at = NULL,
+                ON CONFLICT DO UPDATE SET status = 'open', settled_at = NULL,
                     deadline_at = excluded.deadline_at, due_at = excluded.due_at
                 WHERE status = 'cancelled'
                 """, [deadline.id, Stored.text(deadline.requestID), deadline.kind.rawValue, deadline.level,
@@ -127,29 +130,33 @@ public struct RelayTransaction: ~Copyable {
         }
         for edge in effects.edges { try EdgeRows.insert(edge, db: db) }
         for entry in effects.audit { try AuditRows.insert(entry, db: db) }
+        queued.items.append(contentsOf: queuedNow)
+    }
+
+    /// Inserts `outbox`'s events, returning those newly queued. An id already queued inserts
+    /// nothing when it is the same event (it is published from the outbox as it was, not queued
+    /// twice); when it is a different event, the events this call inserted are taken out again
+    /// and ``OutboxConflict`` is thrown, so nothing of the decision stays written. The queued row
+    /// is read only on such a collision, not for every event.
+    private func queue(_ outbox: [OutboxMessage], at time: Timestamp, now: Int64) throws -> [PendingMessage] {
+        var inserted: [PendingMessage] = []
         for message in outbox {
             try db.execute("""
                 INSERT INTO outbox (event_id, event_type, topic, message_key, payload, headers, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
                 """, [Stored.text(message.eventID), message.eventType, message.topic, message.key.map { Data($0) },
                       Data(message.payload), HeaderBlob.encode(message.headers), now])
-            // An id already queued inserts nothing (the same event, see checkNoConflict): it is
-            // published from the outbox as it was, not queued twice.
             if db.changes == 1 {
-                queued.items.append(PendingMessage(sequence: db.lastInsertRowID, message: message, createdAt: time.date, attempts: 0))
+                inserted.append(PendingMessage(sequence: db.lastInsertRowID, message: message, createdAt: time.date, attempts: 0))
+                continue
+            }
+            let earlier = try db.query("SELECT * FROM outbox WHERE event_id = ?", [Stored.text(message.eventID)]) { try OutboxRows.pending($0).message }.first
+            if let earlier, let conflict = OutboxConflict(queued: earlier, refused: message) {
+                for undo in inserted { try db.execute("DELETE FROM outbox WHERE seq = ?", [undo.sequence]) }
+                throw conflict
             }
         }
-    }
-
-    /// Refuses events whose id is queued (earlier, or earlier in `outbox`) for a different event.
-    private func checkNoConflict(_ outbox: [OutboxMessage]) throws {
-        var seen: [UUID: OutboxMessage] = [:]
-        for message in outbox {
-            let earlier = try seen[message.eventID]
-                ?? db.query("SELECT * FROM outbox WHERE event_id = ?", [Stored.text(message.eventID)]) { try OutboxRows.pending($0).message }.first
-            if let earlier, let conflict = OutboxConflict(queued: earlier, refused: message) { throw conflict }
-            seen[message.eventID] = message
-        }
+        return inserted
     }
 }
 

@@ -11,8 +11,15 @@ import Relay
 /// Requests come three to a case (as in `Bench.request`), so from the second of a case on,
 /// reading the case returns earlier requests. Case ids are in no particular order, as police
 /// case numbers from many units would be (`Bench.request`'s sequential ones would make every
-/// index on the case id an append). Deciding and encoding are timed separately so the
-/// ledger's share can be told apart; under callgrind, compare instruction counts instead.
+/// index on the case id an append). The clock moves 2 ms per request, as at 500 requests/s, so
+/// keys that follow time (due times, received and updated times) grow as in the daemon.
+/// Deciding and encoding are timed separately so the ledger's share can be told apart; under
+/// callgrind, compare instruction counts instead.
+///
+/// `schemaVersion` opens the ledger at an older schema (the code writes every version since 7),
+/// for A/B comparisons of a migration. With `walPages`, checkpoints are off during the timed
+/// part and the WAL frames it wrote are attributed to the tables and indexes whose pages they
+/// are: which B-trees each request dirties.
 enum LedgerBench {
     struct Result {
         var count: Int
@@ -27,6 +34,8 @@ enum LedgerBench {
         /// CPU time of the thread that applied the batches (the writer's commits included, a
         /// background checkpoint's not): less disturbed by other load than `seconds`.
         var writerCPUSeconds: Double
+        /// WAL frames written in the timed part, by table or index (with `walPages`).
+        var walPages: [String: Int]?
 
         var microsecondsPerRequest: Double { seconds / Double(count) * 1e6 }
         var ledgerMicrosecondsPerRequest: Double { (seconds - pureSeconds) / Double(count) * 1e6 }
@@ -34,11 +43,14 @@ enum LedgerBench {
     }
 
     /// `preload` requests are applied first (untimed) so the indexes start at that size.
-    static func run(count: Int, batch: Int, preload: Int, policy: RelayPolicy, configuration: LedgerConfiguration) throws -> Result {
+    static func run(count: Int, batch: Int, preload: Int, policy: RelayPolicy, configuration: LedgerConfiguration,
+                    schemaVersion: Int = LedgerSchema.currentVersion, walPages: Bool = false) throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-ledger-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("ledger.sqlite").path
-        let ledger = try Ledger.open(at: path, configuration: configuration)
+        var configuration = configuration
+        if walPages { (configuration.backgroundCheckpoints, configuration.walCheckpointPages) = (false, Int(Int32.max)) }
+        let ledger = try Ledger.open(at: path, configuration: configuration, migrations: Array(LedgerSchema.migrations.prefix { $0.version <= schemaVersion }))
         defer { ledger.close() }
         let engine = RelayEngine(policy: policy)
         let now = Timestamp(Date())
@@ -47,6 +59,7 @@ enum LedgerBench {
             try apply(first..<min(first + batch, preload), engine: engine, ledger: ledger, now: now, pure: &pure)
         }
         pure = .zero
+        let walStart = walPages ? fileSize(path + "-wal") : 0
         let writtenBefore = writtenBytes()
         let began = ContinuousClock.now
         let cpuBefore = threadCPUSeconds()
@@ -55,13 +68,35 @@ enum LedgerBench {
         }
         let seconds = Bench.seconds(ContinuousClock.now - began)
         let writerCPU = threadCPUSeconds() - cpuBefore
+        let pages = walPages ? try walFrames(path + "-wal", from: walStart, owners: ledger.reader.pageOwners() ?? [:]) : nil
         // Closing folds the WAL back into the file, so its size is what the ledger keeps; the
         // writes counted include that last checkpoint.
         ledger.close()
         let written = writtenBytes().flatMap { after in writtenBefore.map { after - $0 } }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64 ?? 0) ?? 0
         return Result(count: count, seconds: seconds, pureSeconds: Bench.seconds(pure), ledgerBytes: size, bytesWritten: written,
-                      writerCPUSeconds: writerCPU)
+                      writerCPUSeconds: writerCPU, walPages: pages)
+    }
+
+    private static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+    }
+
+    /// Counts the WAL frames from byte `start` on by the table or index owning each frame's page.
+    /// A WAL is a 32-byte header (page size at bytes 8–11, big-endian), then frames of a 24-byte
+    /// header (page number at bytes 0–3) and one page.
+    private static func walFrames(_ path: String, from start: Int, owners: [Int: String]) throws -> [String: Int] {
+        let wal = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        guard wal.count >= 32 else { return [:] }
+        func bigEndian(_ at: Int) -> Int { wal[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+        let pageSize = bigEndian(8)
+        var counts: [String: Int] = [:]
+        var offset = max(start, 32)
+        while offset + 24 + pageSize <= wal.count {
+            counts[owners[bigEndian(offset)] ?? "(freed or new)", default: 0] += 1
+            offset += 24 + pageSize
+        }
+        return counts
     }
 
     private static func threadCPUSeconds() -> Double {
@@ -81,6 +116,7 @@ enum LedgerBench {
     private static func apply(_ indexes: Range<Int>, engine: RelayEngine, ledger: Ledger, now: Timestamp, pure: inout Duration) throws {
         try ledger.write { tx in
             for index in indexes {
+                let now = Timestamp(now.date.addingTimeInterval(Double(index) * 0.002))
                 let request = request(index: index, at: now)
                 let cause = Cause.record(topic: "freeze.requests", partition: 0, offset: Int64(index), eventID: request.id)
                 let context = RelayEngine.RequestContext(record: try tx.request(request.requestID),

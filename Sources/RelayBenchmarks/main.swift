@@ -23,7 +23,7 @@ if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-
         usage: freeze-relay-bench [--quick] [--only PART,...] [options]
           parts (all by default): \(parts.joined(separator: ", "))
           codec:      --codec-case NAME --codec-iterations N
-          ledger:     --requests N --preload N --cache-mib N --checkpoint-in-commit
+          ledger:     --requests N --preload N --cache-mib N --checkpoint-in-commit --schema V --wal-pages
           throughput: --requests N (50,000) --partitions P (32)
           latency:    --rate R (1,000/s) --seconds S (30) --partitions P
           timers:     --timers N open (100,000) --due D at once (2,000)
@@ -92,12 +92,23 @@ if runs("ledger") {
     // A/B switches: `--cache-mib N` (the writer's page cache), `--checkpoint-in-commit`.
     if let mebibytes = option("--cache-mib").flatMap({ Int($0) }) { configuration.writerCacheBytes = mebibytes << 20 }
     if CommandLine.arguments.contains("--checkpoint-in-commit") { configuration.backgroundCheckpoints = false; configuration.walCheckpointPages = 1_000 }
-    let result = try LedgerBench.run(count: count, batch: 500, preload: preload, policy: policy, configuration: configuration)
+    // `--schema V`: an older schema version, to compare a migration; `--wal-pages`: which tables
+    // and indexes the WAL frames of the timed part belong to (checkpoints off meanwhile).
+    let schema = option("--schema").flatMap { Int($0) } ?? LedgerSchema.currentVersion
+    let walPages = CommandLine.arguments.contains("--wal-pages")
+    let result = try LedgerBench.run(count: count, batch: 500, preload: preload, policy: policy, configuration: configuration,
+                                     schemaVersion: schema, walPages: walPages)
     let label = "ledger: apply \(count) new requests, 500 per transaction, FULL" + (preload > 0 ? ", \(preload) before" : "")
+        + (schema != LedgerSchema.currentVersion ? ", schema \(schema)" : "")
     let written = result.bytesWritten.map { String(format: ", %.1f KiB written per request", Double($0) / Double(count) / 1024) } ?? ""
     report(label, String(format: "%.1f µs per request (ledger %.1f µs, writer thread CPU %.1f µs), %.0f ledger bytes per request",
                          result.microsecondsPerRequest, result.ledgerMicrosecondsPerRequest, result.writerCPUMicrosecondsPerRequest,
                          Double(result.ledgerBytes) / Double(count + preload)) + written)
+    if let pages = result.walPages {
+        let total = pages.values.reduce(0, +)
+        report("ledger: WAL pages per request (checkpoints off)", String(format: "%.2f: ", Double(total) / Double(count))
+            + pages.sorted { $0.value > $1.value }.prefix(12).map { String(format: "%@ %.2f", $0.key, Double($0.value) / Double(count)) }.joined(separator: ", "))
+    }
 }
 
 // 2. Deadline scheduling cost as open timers grow: time to read the next due timers and fire them.

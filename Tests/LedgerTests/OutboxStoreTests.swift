@@ -31,6 +31,25 @@ import Testing
         }
     }
 
+    @Test func aConflictLaterInADecisionTakesOutItsEarlierEventsAndTheTransactionGoesOn() async throws {
+        try await withRelayLedger { ledger, _ in
+            try Self.queue([Self.message(1)], on: ledger, at: Fixture.time(1))
+            var changed = Self.message(1)
+            changed.topic = "freeze.elsewhere"
+            let queued = try ledger.write { tx in
+                // The second event collides after the first was inserted: the first must go again.
+                #expect(throws: OutboxConflict(eventID: changed.eventID, eventType: "request_status", differences: ["topic"])) {
+                    try tx.apply(Effects(), outbox: [Self.message(2), changed], at: Fixture.time(2))
+                }
+                // The caller records something else in the decision's place, in the same transaction.
+                try tx.apply(Effects(), outbox: [Self.message(3)], at: Fixture.time(2))
+                return tx.queuedEvents.map(\.message)
+            }
+            #expect(queued == [Self.message(3)])
+            #expect(try ledger.pendingOutbox(limit: 10).map(\.message) == [Self.message(1), Self.message(3)])
+        }
+    }
+
     @Test func pendingEventsComeInQueueOrderAndReadBackExactly() async throws {
         try await withRelayLedger { ledger, _ in
             try Self.queue([Self.message(3), Self.message(1, key: nil)], on: ledger, at: Fixture.time(1))
