@@ -20,6 +20,7 @@ public enum LedgerSchema {
         PartitionSchema.migration,
         DeadLetterStatsSchema.migration,
         LeanIndexesSchema.migration,
+        MetricsCountsSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

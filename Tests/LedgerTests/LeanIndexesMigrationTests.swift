@@ -31,7 +31,7 @@ import Testing
                 #expect(try Self.indexNames(on: old).contains("deadlines_open_by_request"))
                 #expect(try Self.indexColumns("requests_by_bank", on: old) == ["bank_id", "case_id"])
             }
-            let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal))
+            let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal), migrations: Array(LedgerSchema.migrations.prefix(7)))
             defer { ledger.close() }
             #expect(ledger.schemaVersion == 7)
             #expect(try ledger.appliedMigrations().last?.version == 7)
@@ -58,7 +58,9 @@ import Testing
             for sql in statements {
                 let arguments: SQLArguments = sql.hasPrefix("UPDATE") ? [1, "r", "freeze"] : ["r"]
                 let plan = try ledger.sql { db in try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { row in try row["detail"] as String } }
-                #expect(plan.contains { $0.contains("USING INDEX deadlines_by_request") }, "\(sql): \(plan)")
+                // "USING COVERING INDEX" where the statement needs no other column (the DELETE, whose
+                // triggers read the status from the index since schema version 8).
+                #expect(plan.contains { $0.hasPrefix("SEARCH deadlines USING") && $0.contains("INDEX deadlines_by_request") }, "\(sql): \(plan)")
             }
         }
     }

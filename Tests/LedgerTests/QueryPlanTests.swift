@@ -17,6 +17,25 @@ import Testing
         plan.contains { $0 == "SCAN \(table)" || $0.hasPrefix("SCAN \(table) ") && !$0.contains("INDEX") }
     }
 
+    /// Whether any step of `plan` reads `table` (by a scan, a search or one of its indexes).
+    private static func reads(_ table: String, in plan: [String]) -> Bool {
+        plan.contains { $0.split(separator: " ").contains(Substring(table)) }
+    }
+
+    /// A scrape reads the count tables and the outbox's unsent and parked rows, never the history.
+    @Test func theMetricsSnapshotReadsOnlyTheCountTablesAndTheOutboxBacklog() async throws {
+        try await withRelayLedger { ledger, _ in
+            try QueryDataset.build(ledger)
+            for sql in MetricsCounts.snapshotStatements {
+                let plan = try Self.plan(sql, [], on: ledger)
+                for table in ["requests", "deadlines", "escalations", "audit"] {
+                    #expect(!Self.reads(table, in: plan), "\(sql): \(plan)")
+                }
+                #expect(!Self.scans("outbox", in: plan), "\(sql): \(plan)")
+            }
+        }
+    }
+
     @Test func listingCasesByBankUsesTheBankIndex() async throws {
         try await withRelayLedger { ledger, _ in
             try QueryDataset.build(ledger)
