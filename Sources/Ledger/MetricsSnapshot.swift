@@ -142,10 +142,7 @@ extension LedgerReader {
         let start = Stored.millis(since)
         return try read { db in
             var banks: [BankID: BankLatencies] = [:]
-            let rows = try db.query("""
-                SELECT bank_id, routed_at, acknowledged_at, frozen_at FROM requests
-                WHERE updated_at >= ? AND routed_at IS NOT NULL AND bank_id IS NOT NULL
-                """, [start])
+            let rows = try db.query(MetricsCounts.recentLatenciesSQL, [start])
             for row in rows {
                 let bank = try Stored.bank(try row["bank_id"], column: "requests.bank_id")
                 let routedAt: Int64 = try row["routed_at"]
@@ -161,7 +158,8 @@ extension LedgerReader {
     }
 }
 
-/// How the count tables of schema version 8 (`MetricsCountsSchema`) store what they count.
+/// What a metrics scrape reads, and how the count tables of schema version 8 (`MetricsCountsSchema`)
+/// store what they count.
 enum MetricsCounts {
     /// The states the open-request gauge reports, as an SQL list.
     private static let openStates = RequestState.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
@@ -173,6 +171,12 @@ enum MetricsCounts {
     // Both read through the outbox's partial indexes (unsent, parked), never the sent rows.
     static let outboxUnsentSQL = "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL"
     static let outboxParkedSQL = "SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL"
+
+    /// `recentLatencies(since:)`: through `requests_by_updated`, only the requests changed since.
+    static let recentLatenciesSQL = """
+        SELECT bank_id, routed_at, acknowledged_at, frozen_at FROM requests
+        WHERE updated_at >= ? AND routed_at IS NOT NULL AND bank_id IS NOT NULL
+        """
 
     /// Every statement `metricsSnapshot` runs (for query-plan tests).
     static let snapshotStatements = [openRequestsSQL, openDeadlinesSQL, escalationsSQL, answersSQL, outboxUnsentSQL, outboxParkedSQL]

@@ -36,6 +36,16 @@ import Testing
         }
     }
 
+    /// The latencies fed to the histograms at a scrape come from the requests changed since the
+    /// last one, found by their update time: never a pass over every routed request.
+    @Test func recentLatenciesReadOnlyTheRequestsChangedSince() async throws {
+        try await withRelayLedger { ledger, _ in
+            try QueryDataset.build(ledger)
+            let plan = try Self.plan(MetricsCounts.recentLatenciesSQL, [Stored.millis(QueryDataset.now)], on: ledger)
+            #expect(plan == ["SEARCH requests USING INDEX requests_by_updated (updated_at>?)"], "\(plan)")
+        }
+    }
+
     @Test func listingCasesByBankUsesTheBankIndex() async throws {
         try await withRelayLedger { ledger, _ in
             try QueryDataset.build(ledger)
