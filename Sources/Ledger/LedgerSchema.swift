@@ -21,6 +21,7 @@ public enum LedgerSchema {
         DeadLetterStatsSchema.migration,
         LeanIndexesSchema.migration,
         ClusteredDeadlinesSchema.migration,
+        MetricsCountsSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

@@ -95,39 +95,30 @@ public struct BankLatencies: Sendable, Hashable {
 }
 
 extension LedgerReader {
-    /// Counts for the metrics endpoint at `now`. Every part is read from an index alone or
-    /// through the outbox's partial indexes of unsent and parked rows, so it stays cheap as the
-    /// ledger grows.
+    /// Counts for the metrics endpoint at `now`. The request, timer, escalation and answer
+    /// counts are read from the small tables triggers keep exact (schema version 9), the outbox
+    /// counts through its partial indexes of unsent and parked rows: nothing here grows with the
+    /// ledger's history.
     public func metricsSnapshot(now: Timestamp) throws -> MetricsSnapshot {
         try read { db in
-            let openStates = RequestState.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            let openRequests = try db.query("""
-                SELECT bank_id, state, count(*) AS n FROM requests WHERE state IN (\(openStates)) GROUP BY state, bank_id
-                """) { row in
+            let openRequests = try db.query(MetricsCounts.openRequestsSQL) { row in
                 MetricsSnapshot.OpenRequests(
-                    bankID: try optionalBank(try row["bank_id"], column: "requests.bank_id"),
-                    state: try Stored.enumeration(RequestState.self, try row["state"], column: "requests.state"),
-                    count: try row["n"])
+                    bankID: try MetricsCounts.bank(try row["bank"], column: "request_counts.bank"),
+                    state: try Stored.enumeration(RequestState.self, try row["state"], column: "request_counts.state"),
+                    count: try row["requests"])
             }
-            let openDeadlines: Int = try db.scalar("SELECT count(*) FROM deadlines WHERE status = 'open'") ?? 0
-            let escalations = try db.query("""
-                SELECT bank_id, kind, level, sum(resolved_at IS NULL) AS open, count(*) AS total
-                FROM escalations GROUP BY bank_id, kind, level
-                """) { row in
+            let openDeadlines: Int = try db.scalar(MetricsCounts.openDeadlinesSQL) ?? 0
+            let escalations = try db.query(MetricsCounts.escalationsSQL) { row in
                 MetricsSnapshot.Escalations(
-                    bankID: try optionalBank(try row["bank_id"], column: "escalations.bank_id"),
-                    kind: try Stored.enumeration(EscalationKind.self, try row["kind"], column: "escalations.kind"),
+                    bankID: try MetricsCounts.bank(try row["bank"], column: "escalation_counts.bank"),
+                    kind: try Stored.enumeration(EscalationKind.self, try row["kind"], column: "escalation_counts.kind"),
                     level: try row["level"], open: try row["open"], total: try row["total"])
             }
-            // Both read through the outbox's partial indexes (unsent, parked), never the sent rows.
-            let outbox = try db.queryFirst("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL")
-            let parked: Int = try db.scalar("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL") ?? 0
+            let outbox = try db.queryFirst(MetricsCounts.outboxUnsentSQL)
+            let parked: Int = try db.scalar(MetricsCounts.outboxParkedSQL) ?? 0
             let oldest: Int64? = try outbox?["oldest"]
-            let answers = try db.query("""
-                SELECT bank_id, sum(freeze_by IS NULL OR answered_at <= freeze_by) AS in_time, coalesce(sum(answered_at > freeze_by), 0) AS late
-                FROM requests WHERE answered_at IS NOT NULL AND bank_id IS NOT NULL GROUP BY bank_id
-                """) { row in
-                MetricsSnapshot.Answers(bankID: try Stored.bank(try row["bank_id"], column: "requests.bank_id"),
+            let answers = try db.query(MetricsCounts.answersSQL) { row in
+                MetricsSnapshot.Answers(bankID: try Stored.bank(try row["bank"], column: "answer_counts.bank"),
                                         inTime: try row["in_time"], late: try row["late"])
             }
             return MetricsSnapshot(
@@ -151,10 +142,7 @@ extension LedgerReader {
         let start = Stored.millis(since)
         return try read { db in
             var banks: [BankID: BankLatencies] = [:]
-            let rows = try db.query("""
-                SELECT bank_id, routed_at, acknowledged_at, frozen_at FROM requests
-                WHERE updated_at >= ? AND routed_at IS NOT NULL AND bank_id IS NOT NULL
-                """, [start])
+            let rows = try db.query(MetricsCounts.recentLatenciesSQL, [start])
             for row in rows {
                 let bank = try Stored.bank(try row["bank_id"], column: "requests.bank_id")
                 let routedAt: Int64 = try row["routed_at"]
@@ -170,6 +158,31 @@ extension LedgerReader {
     }
 }
 
-private func optionalBank(_ text: String?, column: String) throws -> BankID? {
-    try text.map { value throws(LedgerError) in try Stored.bank(value, column: column) }
+/// What a metrics scrape reads, and how the count tables of schema version 9 (`MetricsCountsSchema`)
+/// store what they count.
+enum MetricsCounts {
+    /// The states the open-request gauge reports, as an SQL list.
+    private static let openStates = RequestState.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
+    static let openRequestsSQL = "SELECT bank, state, requests FROM request_counts WHERE requests > 0 AND state IN (\(openStates))"
+    static let openDeadlinesSQL = "SELECT open FROM deadline_counts WHERE id = 1"
+    static let escalationsSQL = "SELECT bank, kind, level, open, total FROM escalation_counts WHERE total > 0"
+    static let answersSQL = "SELECT bank, in_time, late FROM answer_counts WHERE in_time + late > 0"
+    // Both read through the outbox's partial indexes (unsent, parked), never the sent rows.
+    static let outboxUnsentSQL = "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL"
+    static let outboxParkedSQL = "SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL"
+
+    /// `recentLatencies(since:)`: through `requests_by_updated`, only the requests changed since.
+    static let recentLatenciesSQL = """
+        SELECT bank_id, routed_at, acknowledged_at, frozen_at FROM requests
+        WHERE updated_at >= ? AND routed_at IS NOT NULL AND bank_id IS NOT NULL
+        """
+
+    /// Every statement `metricsSnapshot` runs (for query-plan tests).
+    static let snapshotStatements = [openRequestsSQL, openDeadlinesSQL, escalationsSQL, answersSQL, outboxUnsentSQL, outboxParkedSQL]
+
+    /// A count table's bank: `''` stands for none (an unroutable request, an escalation without a bank).
+    static func bank(_ text: String, column: String) throws -> BankID? {
+        text.isEmpty ? nil : try Stored.bank(text, column: column)
+    }
 }

@@ -36,7 +36,7 @@ import Testing
                 #expect(before[second.requestID]?.values.allSatisfy { $0 == "cancelled" } == true)
                 #expect(before.values.allSatisfy { $0.count == 2 })
             }
-            let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal))
+            let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal), migrations: Array(LedgerSchema.migrations.prefix(8)))
             defer { ledger.close() }
             #expect(ledger.schemaVersion == 8)
             #expect(try ledger.integrityCheck().isOK)

@@ -17,6 +17,35 @@ import Testing
         plan.contains { $0 == "SCAN \(table)" || $0.hasPrefix("SCAN \(table) ") && !$0.contains("INDEX") }
     }
 
+    /// Whether any step of `plan` reads `table` (by a scan, a search or one of its indexes).
+    private static func reads(_ table: String, in plan: [String]) -> Bool {
+        plan.contains { $0.split(separator: " ").contains(Substring(table)) }
+    }
+
+    /// A scrape reads the count tables and the outbox's unsent and parked rows, never the history.
+    @Test func theMetricsSnapshotReadsOnlyTheCountTablesAndTheOutboxBacklog() async throws {
+        try await withRelayLedger { ledger, _ in
+            try QueryDataset.build(ledger)
+            for sql in MetricsCounts.snapshotStatements {
+                let plan = try Self.plan(sql, [], on: ledger)
+                for table in ["requests", "deadlines", "escalations", "audit"] {
+                    #expect(!Self.reads(table, in: plan), "\(sql): \(plan)")
+                }
+                #expect(!Self.scans("outbox", in: plan), "\(sql): \(plan)")
+            }
+        }
+    }
+
+    /// The latencies fed to the histograms at a scrape come from the requests changed since the
+    /// last one, found by their update time: never a pass over every routed request.
+    @Test func recentLatenciesReadOnlyTheRequestsChangedSince() async throws {
+        try await withRelayLedger { ledger, _ in
+            try QueryDataset.build(ledger)
+            let plan = try Self.plan(MetricsCounts.recentLatenciesSQL, [Stored.millis(QueryDataset.now)], on: ledger)
+            #expect(plan == ["SEARCH requests USING INDEX requests_by_updated (updated_at>?)"], "\(plan)")
+        }
+    }
+
     @Test func listingCasesByBankUsesTheBankIndex() async throws {
         try await withRelayLedger { ledger, _ in
             try QueryDataset.build(ledger)
