@@ -39,6 +39,9 @@ public final class RelayDaemon: Sendable {
     let ledgerLane = BlockingLane(label: "freeze-relay.ledger")
     /// Where the next poll batch is decoded while the ledger lane commits the previous one.
     let preparationLane = BlockingLane(label: "freeze-relay.intake-preparation")
+    /// Where the background health check blocks (see `healthLoop`).
+    let healthLane = BlockingLane(label: "freeze-relay.health")
+    let healthFindings = Mutex<HealthFindings?>(nil)
     let outcomeLog: OutcomeLog
     let state = Mutex(RunState())
 
@@ -149,7 +152,11 @@ public final class RelayDaemon: Sendable {
             await self.scheduler.run(afterFiring: { self.publisher.offer($0) }, onFailure: { self.fail(RuntimeFailure(wrapping: $0)) })
         }
         let publisherTask = Task { await self.publisher.run { self.fail(RuntimeFailure(wrapping: $0)) } }
+        let healthTask = Task { await self.healthLoop() }
         await intakeLoop()
+        // The health check writes a heartbeat: it must be done before the ledger is closed.
+        healthTask.cancel()
+        await healthTask.value
 
         if state.withLock({ $0.crashed }) {
             // Simulated crash: no drain, no commit, no goodbye to the group.
@@ -214,22 +221,53 @@ public final class RelayDaemon: Sendable {
         state.withLock { $0.crashed = true }
     }
 
-    /// Checks what readiness depends on: a broker answers, the ledger takes a write, the outbox
-    /// is not backed up, the relay has not stopped, no partition is halted, intake keeps up. Blocks for up to `brokerTimeout`.
+    /// Checks what readiness depends on now: a broker answers, the ledger takes a write, the
+    /// outbox is not backed up, the relay has not stopped, no partition is halted, intake keeps
+    /// up. Blocks for up to `brokerTimeout` and writes the ledger's heartbeat; `/readyz` and
+    /// `/metrics` use `lastHealth()` instead, which does neither.
     public func health(brokerTimeout: Duration = .seconds(2)) -> HealthReport {
+        report(from: checkHealth(brokerTimeout: brokerTimeout))
+    }
+
+    /// Readiness from the background check's last findings and what the relay knows in memory
+    /// or reads from small indexes: never waits for the broker, never writes to the ledger.
+    public func lastHealth() -> HealthReport {
+        report(from: healthFindings.withLock { $0 })
+    }
+
+    /// The checks that wait for the broker or write: run by `healthLoop` every
+    /// `healthCheckInterval`, and by `health(brokerTimeout:)`. Remembered for `lastHealth()`.
+    private func checkHealth(brokerTimeout: Duration) -> HealthFindings {
         let writable = (try? ledger.write { tx in try tx.recordHeartbeat(at: clock.now()) }) != nil
+        let findings = HealthFindings(brokerReachable: producer.brokerReachable(timeout: brokerTimeout), ledgerWritable: writable,
+                                      lag: (try? consumer.lag(askingBrokerWithin: brokerTimeout)) ?? [])
+        healthFindings.withLock { $0 = findings }
+        return findings
+    }
+
+    private func report(from findings: HealthFindings?) -> HealthReport {
         let halts = (try? ledger.partitionHalts()) ?? []
         return HealthReport(
-            brokerReachable: producer.brokerReachable(timeout: brokerTimeout), ledgerWritable: writable,
+            checked: findings != nil, brokerReachable: findings?.brokerReachable ?? false, ledgerWritable: findings?.ledgerWritable ?? false,
             outboxBacklog: try? ledger.outboxBacklog().unsent, maxOutboxBacklog: settings.maxOutboxBacklog,
             failure: failure.map { "\($0)" },
             haltedPartitions: halts.map { "\($0.topic)[\($0.partition)] (\($0.code.rawValue) since \($0.haltedAt.rfc3339))" },
-            intakeStall: supervisor.stallReason(lag: (try? consumer.lag(askingBrokerWithin: brokerTimeout)) ?? [], timeout: settings.intakeStallTimeout))
+            intakeStall: supervisor.stallReason(lag: findings?.lag ?? [], timeout: settings.intakeStallTimeout))
     }
 
-    /// The Prometheus exposition, with ledger and consumer gauges refreshed now.
+    /// Checks health in the background, off the cooperative pool (the checks block), until the
+    /// relay stops. Real time: this is a cadence, not a deadline.
+    func healthLoop() async {
+        while !stopping && !Task.isCancelled {
+            _ = await healthLane.run { [self] in checkHealth(brokerTimeout: .seconds(2)) }
+            try? await Task.sleep(for: settings.healthCheckInterval)
+        }
+    }
+
+    /// The Prometheus exposition, with ledger and consumer gauges refreshed now (health from the
+    /// background check: a scrape never waits for the broker).
     public func metricsText() -> String {
-        metrics.refresh(from: ledger, lag: (try? consumer.lag()) ?? [], health: health(), halts: (try? ledger.partitionHalts()) ?? [], now: clock.now())
+        metrics.refresh(from: ledger, lag: (try? consumer.lag()) ?? [], health: lastHealth(), halts: (try? ledger.partitionHalts()) ?? [], now: clock.now())
         return metrics.render()
     }
 
@@ -238,7 +276,7 @@ public final class RelayDaemon: Sendable {
         try HealthServer(host: host, port: port, routes: [
             "/healthz": { HTTPResponse(status: 200, body: "alive\n") },
             "/readyz": { [self] in
-                let report = health()
+                let report = lastHealth()
                 return report.isReady
                     ? HTTPResponse(status: 200, body: "ready\n")
                     : HTTPResponse(status: 503, body: "not ready: " + report.reasons.joined(separator: "; ") + "\n")
@@ -277,4 +315,12 @@ private final class FirstAnswer: Sendable {
     func answer(_ value: Bool) {
         continuation.withLock { stored in defer { stored = nil }; return stored }?.resume(returning: value)
     }
+}
+
+/// What the checks that wait for the broker or write to the ledger found (see `checkHealth`).
+struct HealthFindings: Sendable {
+    var brokerReachable: Bool
+    var ledgerWritable: Bool
+    /// Per partition, with high watermarks asked from the broker.
+    var lag: [PartitionLag]
 }

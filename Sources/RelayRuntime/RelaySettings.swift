@@ -26,13 +26,17 @@ public struct RelaySettings: Sendable {
     /// The dead letters' stored payloads are kept under this many bytes; beyond it the oldest
     /// lose their content (see `DeadLetterBudget`).
     public var maxDeadLetterBytes: Int64
+    /// How often the background health check asks the broker and writes the ledger's heartbeat.
+    /// `/readyz` and `/metrics` report its last findings, so a probe or a scrape never waits for
+    /// the broker and never writes to the ledger itself.
+    public var healthCheckInterval: Duration
 
     public init(
         kafka: KafkaConfiguration, groupID: String = "freeze-relay", policy: RelayPolicy,
         ledgerPath: String = Ledger.defaultPath, durability: Durability = .full, intakeBatchSize: Int = 500,
         publishBatchSize: Int = 500, maxOutboxBacklog: Int = 10_000, shutdownDrainTimeout: Duration = .seconds(10),
         intakeStallTimeout: Duration = .seconds(60),
-        maxDeadLetterBytes: Int64 = 256 << 20
+        maxDeadLetterBytes: Int64 = 256 << 20, healthCheckInterval: Duration = .seconds(1)
     ) {
         self.kafka = kafka
         self.groupID = groupID
@@ -45,6 +49,7 @@ public struct RelaySettings: Sendable {
         self.shutdownDrainTimeout = shutdownDrainTimeout
         self.intakeStallTimeout = intakeStallTimeout
         self.maxDeadLetterBytes = maxDeadLetterBytes
+        self.healthCheckInterval = healthCheckInterval
     }
 
     /// Topics the relay consumes: police requests and the responses topic of every configured

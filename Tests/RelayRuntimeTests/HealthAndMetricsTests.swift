@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Kafka
+@testable import Ledger
 import Relay
 import Testing
 @testable import RelayRuntime
@@ -135,24 +136,69 @@ struct HealthAndMetricsTests {
     func readiness() async throws {
         let harness = try Harness()
         defer { Task { await harness.shutdown() } }
-        let daemon = try harness.start()
+        let daemon = try harness.start { $0.healthCheckInterval = .milliseconds(100) }
         let server = try daemon.serveHTTP(host: "127.0.0.1", port: 0)
         defer { server.close() }
         #expect(try await get(server.port, "/healthz").0 == 200)
-        #expect(try await get(server.port, "/readyz") == (200, "ready\n"))
+        // Ready once the background check has found broker and ledger working.
+        var ready = false
+        for _ in 0..<50 where !ready {
+            ready = try await get(server.port, "/readyz") == (200, "ready\n")
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(ready)
 
         try harness.cluster.setBrokerDown(1)
-        let (downStatus, downBody) = try await get(server.port, "/readyz")
+        var (downStatus, downBody) = (200, "")
+        for _ in 0..<50 where downStatus == 200 {
+            (downStatus, downBody) = try await get(server.port, "/readyz")
+            if downStatus == 200 { try await Task.sleep(for: .milliseconds(100)) }
+        }
         #expect(downStatus == 503)
         #expect(downBody.contains("broker unreachable"))
         #expect(try await get(server.port, "/healthz").0 == 200, "alive while unready")
 
         try harness.cluster.setBrokerUp(1)
         var recovered = false
-        for _ in 0..<20 where !recovered {
+        for _ in 0..<50 where !recovered {
             recovered = try await get(server.port, "/readyz").0 == 200
+            if !recovered { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(recovered)
         #expect(try await get(server.port, "/nope").0 == 404)
+    }
+
+    @Test("/readyz and /metrics report the background check's findings: they never write the ledger's heartbeat")
+    func probesDoNotWrite() async throws {
+        let harness = try Harness()
+        defer { Task { await harness.shutdown() } }
+        let daemon = try harness.start { $0.healthCheckInterval = .seconds(3600) }
+        let server = try daemon.serveHTTP(host: "127.0.0.1", port: 0)
+        defer { server.close() }
+        try await eventually("the first background check finished") { daemon.lastHealth().checked }
+        let heartbeat = { () throws -> Int64? in
+            try harness.readLedger { reader in try reader.read { db in try db.scalar("SELECT value FROM ledger_meta WHERE key = 'heartbeat'", as: Int64.self) } }
+        }
+        let written = try heartbeat()
+        #expect(written != nil)
+        // The heartbeat holds the relay clock's time: had a probe or a scrape written it, it would move.
+        harness.clock.advance(by: .seconds(30))
+        for path in ["/readyz", "/metrics", "/readyz", "/metrics"] { #expect(try await get(server.port, path).0 == 200) }
+        #expect(try heartbeat() == written)
+        // The explicit check (`health()`) does write it.
+        #expect(daemon.health().isReady)
+        #expect(try heartbeat() != written)
+    }
+}
+
+@Suite("Readiness before the first health check")
+struct FirstHealthCheckTests {
+    @Test func beforeTheFirstCheckTheOnlyReasonSaysSoNotThatBrokerOrLedgerFailed() {
+        let report = HealthReport(checked: false, brokerReachable: false, ledgerWritable: false, outboxBacklog: 0, maxOutboxBacklog: 10)
+        #expect(!report.isReady)
+        #expect(report.reasons == ["starting: the first check of broker and ledger has not finished"])
+        var checked = report
+        checked.checked = true
+        #expect(checked.reasons == ["broker unreachable", "ledger not writable"])
     }
 }
