@@ -50,6 +50,71 @@ import Testing
         }
     }
 
+    @Test func aSentEventGivesUpItsContentButADeadLetterKeepsIt() async throws {
+        try await withRelayLedger { ledger, _ in
+            var letter = Self.message(2)
+            letter.eventType = "dead_letter"
+            try Self.queue([Self.message(1), letter], on: ledger, at: Fixture.time(1))
+            let pending = try ledger.pendingOutbox(limit: 10)
+            try ledger.markSent([(pending[0].sequence, 0, 10), (pending[1].sequence, 0, 11)], at: Fixture.time(2))
+            let rows = try ledger.sql { db in try db.query("SELECT * FROM outbox ORDER BY seq") }
+            #expect(try rows[0].data("payload").isEmpty && rows[0].data("headers").isEmpty)
+            #expect(try rows[0].int("compacted_at") == Stored.millis(Fixture.time(2)))
+            #expect(try rows[0].data("content_digest").count == 40)
+            #expect(try rows[0].int("offset") == 10, "where it went stays")
+            #expect(try [UInt8](rows[1].data("payload")) == letter.payload, "a dead letter is the operators' evidence")
+            #expect(try rows[1].optionalInt("compacted_at") == nil)
+        }
+    }
+
+    @Test func anEventQueuedAgainAfterItWasCompactedIsRecognisedAndADifferentOneRefused() async throws {
+        try await withRelayLedger { ledger, _ in
+            try Self.queue([Self.message(1)], on: ledger, at: Fixture.time(1))
+            try ledger.markSent([(try ledger.pendingOutbox(limit: 1)[0].sequence, 0, 5)], at: Fixture.time(2))
+            // The same event again: recognised from its digest, not queued, not refused.
+            try Self.queue([Self.message(1)], on: ledger, at: Fixture.time(3))
+            #expect(try ledger.pendingOutbox(limit: 10).isEmpty)
+            #expect(try ledger.count("outbox") == 1)
+
+            var payload = Self.message(1)
+            payload.payload = Array("{\"n\":2}".utf8)
+            var headers = Self.message(1)
+            headers.headers[1].value = [0, 255, 8]
+            var topic = Self.message(1)
+            topic.topic = "freeze.other"
+            for (changed, differences) in [(payload, ["payload"]), (headers, ["headers"]), (topic, ["topic"])] {
+                #expect(throws: OutboxConflict(eventID: changed.eventID, eventType: "request_status", differences: differences)) {
+                    try Self.queue([changed], on: ledger, at: Fixture.time(3))
+                }
+            }
+            #expect(try ledger.count("outbox") == 1)
+        }
+    }
+
+    @Test func eventsQueuedBeforeSchema10KeepTheirContentWhenSent() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.file("v9.sqlite")
+            do {
+                let old = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal), migrations: Array(LedgerSchema.migrations.prefix(9)))
+                defer { old.close() }
+                try Self.queue([Self.message(1)], on: old, at: Fixture.time(1))
+            }
+            let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal))
+            defer { ledger.close() }
+            #expect(ledger.schemaVersion == 10)
+            try Self.queue([Self.message(2)], on: ledger, at: Fixture.time(2))
+            let pending = try ledger.pendingOutbox(limit: 10)
+            try ledger.markSent(pending.map { ($0.sequence, 0, $0.sequence) }, at: Fixture.time(3))
+            let rows = try ledger.sql { db in try db.query("SELECT payload, compacted_at FROM outbox ORDER BY seq") }
+            #expect(try [UInt8](rows[0].data("payload")) == Self.message(1).payload, "no digest to recognise it by: kept whole")
+            #expect(try rows[0].optionalInt("compacted_at") == nil)
+            #expect(try rows[1].data("payload").isEmpty)
+            // Either way, queued again it is the same event.
+            try Self.queue([Self.message(1), Self.message(2)], on: ledger, at: Fixture.time(4))
+            #expect(try ledger.count("outbox") == 2)
+        }
+    }
+
     @Test func pendingEventsComeInQueueOrderAndReadBackExactly() async throws {
         try await withRelayLedger { ledger, _ in
             try Self.queue([Self.message(3), Self.message(1, key: nil)], on: ledger, at: Fixture.time(1))
