@@ -23,6 +23,6 @@ extension Ledger {
     /// See `LedgerReader.metricsSnapshot(now:)`.
     public func metricsSnapshot(now: Timestamp) throws -> MetricsSnapshot { try reader.metricsSnapshot(now: now) }
 
-    /// See `LedgerReader.recentLatencies(since:)`.
-    public func recentLatencies(since: Timestamp) throws -> [BankLatencies] { try reader.recentLatencies(since: since) }
+    /// See `LedgerReader.recentLatencies(since:until:)`.
+    public func recentLatencies(since: Timestamp, until: Timestamp? = nil) throws -> [BankLatencies] { try reader.recentLatencies(since: since, until: until) }
 }

@@ -138,18 +138,23 @@ extension LedgerReader {
     /// Acknowledgement and freeze latencies of requests first acknowledged or first frozen at or
     /// after `since`, per bank (sorted; banks with neither are absent). Call it with the time of
     /// the previous call to observe each latency once. Reads only requests changed since then.
-    public func recentLatencies(since: Timestamp) throws -> [BankLatencies] {
-        let start = Stored.millis(since)
+    ///
+    /// `until` (exclusive) closes the window, so that calls with consecutive windows observe each
+    /// latency once; pass the time the next call starts from. Rows stamped after it (a clock set
+    /// back, a ledger written ahead of time) are left for the window they fall in, not read on
+    /// every call.
+    public func recentLatencies(since: Timestamp, until: Timestamp? = nil) throws -> [BankLatencies] {
+        let start = Stored.millis(since), end = until.map(Stored.millis) ?? Int64.max
         return try read { db in
             var banks: [BankID: BankLatencies] = [:]
-            let rows = try db.query(MetricsCounts.recentLatenciesSQL, [start])
+            let rows = try db.query(MetricsCounts.recentLatenciesSQL, [start, end])
             for row in rows {
                 let bank = try Stored.bank(try row["bank_id"], column: "requests.bank_id")
                 let routedAt: Int64 = try row["routed_at"]
-                if let at: Int64 = try row["acknowledged_at"], at >= start {
+                if let at: Int64 = try row["acknowledged_at"], at >= start, at < end {
                     banks[bank, default: BankLatencies(bankID: bank)].acknowledgeSeconds.append(Stored.seconds(from: routedAt, to: at))
                 }
-                if let at: Int64 = try row["frozen_at"], at >= start {
+                if let at: Int64 = try row["frozen_at"], at >= start, at < end {
                     banks[bank, default: BankLatencies(bankID: bank)].freezeSeconds.append(Stored.seconds(from: routedAt, to: at))
                 }
             }
@@ -172,10 +177,10 @@ enum MetricsCounts {
     static let outboxUnsentSQL = "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL"
     static let outboxParkedSQL = "SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL"
 
-    /// `recentLatencies(since:)`: through `requests_by_updated`, only the requests changed since.
+    /// `recentLatencies(since:until:)`: through `requests_by_updated`, only the requests changed in the window.
     static let recentLatenciesSQL = """
         SELECT bank_id, routed_at, acknowledged_at, frozen_at FROM requests
-        WHERE updated_at >= ? AND routed_at IS NOT NULL AND bank_id IS NOT NULL
+        WHERE updated_at >= ? AND updated_at < ? AND routed_at IS NOT NULL AND bank_id IS NOT NULL
         """
 
     /// Every statement `metricsSnapshot` runs (for query-plan tests).

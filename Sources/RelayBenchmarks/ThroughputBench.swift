@@ -14,6 +14,8 @@ enum ThroughputBench {
         var count: Int
         var seconds: Double
         var cpuSeconds: Double
+        /// The relay's ledger file after it stopped (WAL folded back), per request.
+        var ledgerBytesPerRequest: Double?
         var rate: Double { Double(count) / seconds }
         var cpuMicrosecondsPerRecord: Double { cpuSeconds / Double(count) * 1e6 }
     }
@@ -135,7 +137,12 @@ enum ThroughputBench {
             print(String(format: "relay: intake applied all %d requests in %d batches after %.2f s; the last routed request was published after %.2f s",
                          count, state.batches, Bench.seconds(appliedAll - began), Bench.seconds(finished - began)))
         }
-        return Result(count: count, seconds: Bench.seconds(finished - began), cpuSeconds: cpu)
+        // Everything it queued was sent, so this is what the ledger keeps per request for good.
+        let ledgerSize = (try? FileManager.default.attributesOfItem(atPath: settings.ledgerPath)[.size] as? Int) ?? nil
+        if let ledgerSize {
+            print(String(format: "relay: ledger after the run %.0f bytes per request (events sent, so compacted)", Double(ledgerSize) / Double(count)))
+        }
+        return Result(count: count, seconds: Bench.seconds(finished - began), cpuSeconds: cpu, ledgerBytesPerRequest: ledgerSize.map { Double($0) / Double(count) })
     }
 
     /// Both, in one run on one broker, printed as a table.

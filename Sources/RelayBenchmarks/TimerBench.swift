@@ -78,9 +78,9 @@ enum TimerBench {
 
     /// Fills a ledger with `count` routed requests, received "tomorrow" so that none of their timers
     /// falls due however long filling and measuring take, in transactions of 10,000.
-    /// `at`: when the requests arrive; by default a day ahead, so that none of their timers is
-    /// due while the timer bench runs.
-    static func fill(_ ledger: Ledger, requests count: Int, engine: RelayEngine, at now: Timestamp = Timestamp(Date()).adding(seconds: 86_400)) throws {
+    /// The requests arrive a day ahead, so that none of their timers comes due while a bench runs.
+    static func fill(_ ledger: Ledger, requests count: Int, engine: RelayEngine) throws {
+        let now = Timestamp(Date()).adding(seconds: 86_400)
         var index = 0
         while index < count {
             let end = min(count, index + 10_000)

@@ -138,7 +138,7 @@ public final class RelayMetrics: Sendable {
 
     private func feedLatencies(from ledger: Ledger, now: Timestamp) {
         let since = latencyWatermark.withLock { $0 }
-        guard let latencies = try? ledger.reader.recentLatencies(since: since) else { return }
+        guard let latencies = try? ledger.reader.recentLatencies(since: since, until: now) else { return }
         for bank in latencies {
             let acknowledge = Recorder(label: "freeze_relay_time_to_acknowledge_seconds", dimensions: [("bank", bank.bankID.rawValue)], aggregate: true, factory: factory)
             for seconds in bank.acknowledgeSeconds { acknowledge.record(seconds) }

@@ -65,6 +65,10 @@ import Testing
             #expect(all[0].acknowledgeSeconds.sorted() == [60.25, 100] && all[0].freezeSeconds == [600.5])
             #expect(all[2].acknowledgeSeconds == [299.5] && all[2].freezeSeconds.isEmpty)
             #expect(try ledger.recentLatencies(since: Fixture.time(5101)).isEmpty)
+            // The window's end bounds it too: rows stamped at or after it wait for a later window.
+            #expect(try ledger.recentLatencies(since: Fixture.time(0), until: Fixture.time(0)).isEmpty)
+            #expect(try ledger.recentLatencies(since: Fixture.time(1000), until: Fixture.time(1000)).isEmpty)
+            #expect(try ledger.recentLatencies(since: Fixture.time(0), until: Fixture.time(1_000_000)) == all)
         }
     }
 }

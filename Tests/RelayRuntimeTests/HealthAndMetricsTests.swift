@@ -91,6 +91,9 @@ struct HealthAndMetricsTests {
         try await harness.publishAnswer(answer(request.requestID, .frozen, frozen: "250000.00"), from: "alpha")
         try await harness.watcher.waitFor("frozen") { !$0.statuses(.frozen, for: request.requestID).isEmpty }
 
+        // A scrape observes latencies of changes before its instant (the same millisecond goes to
+        // the next scrape, so that a change committed just after the read is not skipped).
+        harness.clock.advance(by: .milliseconds(1))
         let second = try parsePrometheus(try await get(server.port, "/metrics").1)
         #expect(second.value("freeze_relay_requests_open", ["bank": "alpha", "state": "routed"]) == 0)
         #expect(second.value("freeze_relay_escalations_total", ["bank": "alpha", "kind": "ack_overdue", "level": "1"]) == 1)
@@ -127,6 +130,7 @@ struct HealthAndMetricsTests {
         #expect((first.value("freeze_relay_time_to_freeze_seconds_count", ["bank": "alpha"]) ?? 0) == 0)
 
         try await routeAndFreeze("CASE-M3", account: 79, after: .seconds(90))
+        harness.clock.advance(by: .milliseconds(1))
         let second = try parsePrometheus(try await get(server.port, "/metrics").1)
         #expect(second.value("freeze_relay_time_to_freeze_seconds_count", ["bank": "alpha"]) == 1)
         #expect(second.value("freeze_relay_time_to_freeze_seconds_sum", ["bank": "alpha"]) == 90)
