@@ -22,7 +22,6 @@ public enum LedgerSchema {
         LeanIndexesSchema.migration,
         ClusteredDeadlinesSchema.migration,
         MetricsCountsSchema.migration,
-        OutboxCompactionSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

@@ -22,34 +22,6 @@ enum OutboxRows {
             createdAt: Stored.timestamp(try row["created_at"] as Int64).date,
             attempts: try row["attempts"])
     }
-
-    /// The conflict between the queued row and `refused` (whose encoded headers are
-    /// `refusedHeaders`), or nil when they are the same event. A compacted row no longer has its
-    /// payload and headers: their digests are compared instead.
-    static func conflict(queued row: Row, refused: OutboxMessage, refusedHeaders: Data) throws -> OutboxConflict? {
-        // Before schema 10 there is no such column, and nothing is compacted.
-        let compactedAt: Int64? = row.columnNames.contains("compacted_at") ? try row["compacted_at"] : nil
-        guard compactedAt != nil else { return OutboxConflict(queued: try pending(row).message, refused: refused) }
-        let key: Data? = try row["message_key"]
-        let digest = [UInt8]((try row["content_digest"] as Data?) ?? Data())
-        let expected = OutboxDigest.of(payload: refused.payload, headers: refusedHeaders)
-        var differences: [String] = []
-        if try row["event_type"] as String != refused.eventType { differences.append("event type") }
-        if try row["topic"] as String != refused.topic { differences.append("topic") }
-        if key.map({ [UInt8]($0) }) != refused.key { differences.append("key") }
-        if digest.count != expected.count || digest.prefix(20) != expected.prefix(20) { differences.append("payload") }
-        if digest.count != expected.count || digest.suffix(20) != expected.suffix(20) { differences.append("headers") }
-        return differences.isEmpty ? nil : OutboxConflict(eventID: refused.eventID, eventType: refused.eventType, differences: differences)
-    }
-}
-
-/// What a compacted event keeps of its content (see `OutboxCompactionSchema`): SHA-1 of the
-/// payload, then SHA-1 of the encoded headers. Not a security measure: it tells the relay's own
-/// events apart, so that an id derived twice for different events is caught after compaction too.
-enum OutboxDigest {
-    static func of(payload: [UInt8], headers: Data) -> [UInt8] {
-        SHA1.hash(payload) + SHA1.hash([UInt8](headers))
-    }
 }
 
 extension Ledger {
@@ -81,14 +53,13 @@ extension Ledger {
     /// Records a whole publishing round in one transaction. The commit does not sync the WAL of
     /// its own: losing the last deliveries written down in a power cut only means those events
     /// are sent again, with the same ids and bytes (at least once); the next commit that syncs
-    /// (intake's, a deadline's) makes them durable with it. A sent event is compacted (see
-    /// `OutboxCompactionSchema`) unless it is a dead letter or was queued before digests existed.
+    /// (intake's, a deadline's) makes them durable with it.
     public func record(_ outcome: PublishingOutcome, at time: Timestamp) throws {
         guard !outcome.sent.isEmpty || !outcome.failed.isEmpty || !outcome.parked.isEmpty else { return }
-        let markSent = schemaVersion >= OutboxCompactionSchema.migration.version ? Self.markSentAndCompact : Self.markSentOnly
         try transaction(syncing: false) { db in
             for delivery in outcome.sent {
-                try db.execute(markSent, [Stored.millis(time), Int(delivery.partition), delivery.offset, delivery.sequence])
+                try db.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, partition = ?, offset = ?, last_error = NULL WHERE seq = ? AND sent_at IS NULL",
+                               [Stored.millis(time), Int(delivery.partition), delivery.offset, delivery.sequence])
             }
             // A late failure report for an event already acknowledged must not pin an error on it.
             for failure in outcome.failed {
@@ -101,20 +72,6 @@ extension Ledger {
             }
         }
     }
-
-    /// Which sent events give up their content: not dead letters, and only those with a digest.
-    static let compactable = "event_type <> 'dead_letter' AND content_digest IS NOT NULL"
-    private static let markSentAndCompact = """
-        UPDATE outbox SET sent_at = ?1, attempts = attempts + 1, partition = ?2, offset = ?3, last_error = NULL,
-            payload = CASE WHEN \(compactable) THEN X'' ELSE payload END,
-            headers = CASE WHEN \(compactable) THEN X'' ELSE headers END,
-            compacted_at = CASE WHEN \(compactable) THEN ?1 END
-        WHERE seq = ?4 AND sent_at IS NULL
-        """
-    /// For a ledger opened at a schema before 10 (see `RelayTransaction.digestsEvents`).
-    private static let markSentOnly = """
-        UPDATE outbox SET sent_at = ?1, attempts = attempts + 1, partition = ?2, offset = ?3, last_error = NULL WHERE seq = ?4 AND sent_at IS NULL
-        """
 
     /// Records broker acknowledgements: each event is marked sent with where it was stored.
     public func markSent(_ deliveries: [(sequence: Int64, partition: Int32, offset: Int64)], at time: Timestamp) throws {

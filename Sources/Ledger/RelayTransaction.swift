@@ -10,8 +10,7 @@ extension Ledger {
         try transaction { db in
             // Bound to a local first: passing the temporary straight in crashes the 6.3 optimizer
             // (generic specialization of a borrowed ~Copyable argument).
-            let transaction = RelayTransaction(db: Database(connection: db.connection, requests: db.requests), queued: QueuedOutbox(),
-                                               digestsEvents: schemaVersion >= OutboxCompactionSchema.migration.version)
+            let transaction = RelayTransaction(db: Database(connection: db.connection, requests: db.requests), queued: QueuedOutbox())
             return try body(transaction)
         }
     }
@@ -24,10 +23,6 @@ public struct RelayTransaction: ~Copyable {
     /// The outbox rows this transaction inserted, so the caller can hand them to the publisher
     /// from memory once the transaction committed instead of reading them back.
     let queued: QueuedOutbox
-    /// Whether the outbox has `content_digest` (schema 10 on). Only a ledger deliberately opened
-    /// at an older schema (migration tests, the bench's A/B runs) lacks it; its events are
-    /// queued without a digest and are never compacted.
-    let digestsEvents: Bool
 
     /// The events this transaction queued so far, in outbox order, with their sequence numbers.
     /// Only meaningful once the transaction committed: return it from the `write` closure.
@@ -143,31 +138,20 @@ public struct RelayTransaction: ~Copyable {
     /// twice); when it is a different event, the events this call inserted are taken out again
     /// and ``OutboxConflict`` is thrown, so nothing of the decision stays written. The queued row
     /// is read only on such a collision, not for every event.
-    private static let queueWithDigest = """
-        INSERT INTO outbox (event_id, event_type, topic, message_key, payload, headers, created_at, content_digest)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
-        """
-    private static let queueWithoutDigest = """
-        INSERT INTO outbox (event_id, event_type, topic, message_key, payload, headers, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
-        """
-
     private func queue(_ outbox: [OutboxMessage], at time: Timestamp, now: Int64) throws -> [PendingMessage] {
         var inserted: [PendingMessage] = []
         for message in outbox {
-            let headers = HeaderBlob.encode(message.headers)
-            var arguments: SQLArguments = [Stored.text(message.eventID), message.eventType, message.topic, message.key.map { Data($0) },
-                                           Data(message.payload), headers, now]
-            if digestsEvents { arguments.append(Data(OutboxDigest.of(payload: message.payload, headers: headers))) }
-            try db.execute(digestsEvents ? Self.queueWithDigest : Self.queueWithoutDigest, arguments)
+            try db.execute("""
+                INSERT INTO outbox (event_id, event_type, topic, message_key, payload, headers, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
+                """, [Stored.text(message.eventID), message.eventType, message.topic, message.key.map { Data($0) },
+                      Data(message.payload), HeaderBlob.encode(message.headers), now])
             if db.changes == 1 {
                 inserted.append(PendingMessage(sequence: db.lastInsertRowID, message: message, createdAt: time.date, attempts: 0))
                 continue
             }
-            let conflict = try db.query("SELECT * FROM outbox WHERE event_id = ?", [Stored.text(message.eventID)]) { row in
-                try OutboxRows.conflict(queued: row, refused: message, refusedHeaders: headers)
-            }.first ?? nil
-            if let conflict {
+            let earlier = try db.query("SELECT * FROM outbox WHERE event_id = ?", [Stored.text(message.eventID)]) { try OutboxRows.pending($0).message }.first
+            if let earlier, let conflict = OutboxConflict(queued: earlier, refused: message) {
                 for undo in inserted { try db.execute("DELETE FROM outbox WHERE seq = ?", [undo.sequence]) }
                 throw conflict
             }

@@ -24,7 +24,7 @@ import Testing
             #expect(before.escalations.contains { $0.level > 1 } && before.escalations.contains { $0.bankID == nil })
             #expect(before.answers.contains { $0.late > 0 } && before.answers.contains { $0.inTime > 0 })
 
-            let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal), migrations: Array(LedgerSchema.migrations.prefix(9)))
+            let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal))
             defer { ledger.close() }
             #expect(ledger.schemaVersion == 9)
             #expect(try ledger.appliedMigrations().last?.version == 9)

@@ -219,8 +219,6 @@ extension Ledger {
 extension Row {
     func string(_ name: String) throws -> String { try self[name] }
     func int(_ name: String) throws -> Int64 { try self[name] }
-    func optionalInt(_ name: String) throws -> Int64? { try self[name] }
-    func data(_ name: String) throws -> Data { try self[name] }
 }
 
 extension Ledger {

@@ -97,7 +97,7 @@ struct CrashVerdict {
         for (id, expected) in scenario.expectedRequests where expected.bank != nil {
             let rows = ledger.outboxRoutings[id] ?? []
             if rows.count != 1 { fail(double: rows.count > 1, "request \(id) has \(rows.count) routed_request events in the outbox") }
-            for row in rows where publishedBytes[row.eventID].map({ SHA1.hash($0) != row.payloadSHA1 }) ?? false {
+            for row in rows where publishedBytes[row.eventID].map({ $0 != row.payload }) ?? false {
                 fail(double: true, "routed_request \(row.eventID) on the topic differs from the outbox's bytes")
             }
         }

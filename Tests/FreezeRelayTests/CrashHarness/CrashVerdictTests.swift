@@ -28,7 +28,7 @@ struct CrashVerdictTests {
             var request = CrashScenario.request(number: 1, code: "125", time: t0, using: &random)
             request.requestID = id
             let routed = RoutedRequest(routing: request, id: random.uuid(), createdAt: t0, bankID: bank, acknowledgeBy: t0, freezeBy: t0)
-            ledger.outboxRoutings[id] = [(routed.id, SHA1.hash(publish(.routedRequest(routed), on: "freeze.bank.\(bank).requests")))]
+            ledger.outboxRoutings[id] = [(routed.id, publish(.routedRequest(routed), on: "freeze.bank.\(bank).requests"))]
             ledger.routingAudits[id] = 1
             publish(.requestStatus(RequestStatus(id: random.uuid(), createdAt: t0, requestID: id, caseID: "C", bankID: bank, status: .routed, detail: "routed")),
                     on: "freeze.status")

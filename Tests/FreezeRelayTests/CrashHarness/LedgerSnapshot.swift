@@ -11,9 +11,8 @@ struct LedgerSnapshot: Sendable {
     var requests: [UUID: ExpectedRequest] = [:]
     /// Audit entries moving each request to `routed` (not those that only note something about a routed request).
     var routingAudits: [UUID: Int] = [:]
-    /// `routed_request` events in the outbox, by request id: event id and the SHA-1 of the
-    /// payload (read from the digest once the event was sent and compacted).
-    var outboxRoutings: [UUID: [(eventID: UUID, payloadSHA1: [UInt8])]] = [:]
+    /// `routed_request` events in the outbox, by request id: event id and payload.
+    var outboxRoutings: [UUID: [(eventID: UUID, payload: [UInt8])]] = [:]
     /// Outbox events never published.
     var unsent = 0
     /// `bank/response_id` of every answer recorded.
@@ -36,12 +35,10 @@ struct LedgerSnapshot: Sendable {
             for row in try db.query("SELECT request_id, count(*) AS n FROM audit WHERE new_state = 'routed' AND old_state IS NOT 'routed' GROUP BY request_id") {
                 routingAudits[try Self.uuid(row["request_id"])] = try row["n"]
             }
-            for row in try db.query("SELECT event_id, message_key, payload, content_digest, compacted_at FROM outbox WHERE event_type = 'routed_request'") {
+            for row in try db.query("SELECT event_id, message_key, payload FROM outbox WHERE event_type = 'routed_request'") {
                 let key: [UInt8] = try row["message_key"]
-                let compacted: Int64? = try row["compacted_at"]
-                let payloadSHA1 = compacted == nil ? SHA1.hash(try row["payload"]) : Array(try row["content_digest"] as [UInt8]).prefix(20).map { $0 }
                 outboxRoutings[try Self.uuid(String(decoding: key, as: UTF8.self)), default: []]
-                    .append((try Self.uuid(row["event_id"]), payloadSHA1))
+                    .append((try Self.uuid(row["event_id"]), try row["payload"]))
             }
             unsent = try db.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL") ?? 0
             for row in try db.query("SELECT bank_id, response_id FROM responses") {
