@@ -137,10 +137,10 @@ enum ThroughputBench {
             print(String(format: "relay: intake applied all %d requests in %d batches after %.2f s; the last routed request was published after %.2f s",
                          count, state.batches, Bench.seconds(appliedAll - began), Bench.seconds(finished - began)))
         }
-        // Everything it queued was sent, so this is what the ledger keeps per request for good.
+        // Everything it queued was sent: what the ledger keeps per request once the work is done.
         let ledgerSize = (try? FileManager.default.attributesOfItem(atPath: settings.ledgerPath)[.size] as? Int) ?? nil
         if let ledgerSize {
-            print(String(format: "relay: ledger after the run %.0f bytes per request (events sent, so compacted)", Double(ledgerSize) / Double(count)))
+            print(String(format: "relay: ledger after the run %.0f bytes per request (every event sent)", Double(ledgerSize) / Double(count)))
         }
         return Result(count: count, seconds: Bench.seconds(finished - began), cpuSeconds: cpu, ledgerBytesPerRequest: ledgerSize.map { Double($0) / Double(count) })
     }
