@@ -14,8 +14,6 @@ enum ThroughputBench {
         var count: Int
         var seconds: Double
         var cpuSeconds: Double
-        /// The relay's ledger file after it stopped (WAL folded back), per request.
-        var ledgerBytesPerRequest: Double?
         var rate: Double { Double(count) / seconds }
         var cpuMicrosecondsPerRecord: Double { cpuSeconds / Double(count) * 1e6 }
     }
@@ -142,7 +140,7 @@ enum ThroughputBench {
         if let ledgerSize {
             print(String(format: "relay: ledger after the run %.0f bytes per request (every event sent)", Double(ledgerSize) / Double(count)))
         }
-        return Result(count: count, seconds: Bench.seconds(finished - began), cpuSeconds: cpu, ledgerBytesPerRequest: ledgerSize.map { Double($0) / Double(count) })
+        return Result(count: count, seconds: Bench.seconds(finished - began), cpuSeconds: cpu)
     }
 
     /// Both, in one run on one broker, printed as a table.

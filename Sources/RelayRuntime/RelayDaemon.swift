@@ -226,13 +226,13 @@ public final class RelayDaemon: Sendable {
     /// up. Blocks for up to `brokerTimeout` and writes the ledger's heartbeat; `/readyz` and
     /// `/metrics` use `lastHealth()` instead, which does neither.
     public func health(brokerTimeout: Duration = .seconds(2)) -> HealthReport {
-        report(from: checkHealth(brokerTimeout: brokerTimeout))
+        report(from: checkHealth(brokerTimeout: brokerTimeout), halts: (try? ledger.partitionHalts()) ?? [])
     }
 
     /// Readiness from the background check's last findings and what the relay knows in memory
     /// or reads from small indexes: never waits for the broker, never writes to the ledger.
     public func lastHealth() -> HealthReport {
-        report(from: healthFindings.withLock { $0 })
+        report(from: healthFindings.withLock { $0 }, halts: (try? ledger.partitionHalts()) ?? [])
     }
 
     /// The checks that wait for the broker or write: run by `healthLoop` every
@@ -245,9 +245,8 @@ public final class RelayDaemon: Sendable {
         return findings
     }
 
-    private func report(from findings: HealthFindings?) -> HealthReport {
-        let halts = (try? ledger.partitionHalts()) ?? []
-        return HealthReport(
+    private func report(from findings: HealthFindings?, halts: [PartitionHalt]) -> HealthReport {
+        HealthReport(
             checked: findings != nil, brokerReachable: findings?.brokerReachable ?? false, ledgerWritable: findings?.ledgerWritable ?? false,
             outboxBacklog: try? ledger.outboxBacklog().unsent, maxOutboxBacklog: settings.maxOutboxBacklog,
             failure: failure.map { "\($0)" },
@@ -267,7 +266,9 @@ public final class RelayDaemon: Sendable {
     /// The Prometheus exposition, with ledger and consumer gauges refreshed now (health from the
     /// background check: a scrape never waits for the broker).
     public func metricsText() -> String {
-        metrics.refresh(from: ledger, lag: (try? consumer.lag()) ?? [], health: lastHealth(), halts: (try? ledger.partitionHalts()) ?? [], now: clock.now())
+        let halts = (try? ledger.partitionHalts()) ?? []
+        metrics.refresh(from: ledger, lag: (try? consumer.lag()) ?? [], health: report(from: healthFindings.withLock { $0 }, halts: halts),
+                        halts: halts, now: clock.now())
         return metrics.render()
     }
 
