@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Ed25519 and P-256 signatures of orders (Authenticity).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Only the benchmarks use it (latency percentiles).
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
@@ -56,15 +58,20 @@ let package = Package(
         // The YAML configuration file: parsing, environment overrides, validation with precise errors.
         .target(
             name: "Configuration",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["Authenticity", "Contracts", .product(name: "Yams", package: "Yams")]
+        ),
+        // Who may order a freeze: detached JWS signatures (EdDSA, ES256), keys, the issuer registry.
+        .target(
+            name: "Authenticity",
+            dependencies: ["Contracts", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The relay's decisions as pure functions: routing, SLA deadlines, transitions, chain following.
-        .target(name: "Relay", dependencies: ["Contracts"]),
+        .target(name: "Relay", dependencies: ["Contracts", "Authenticity"]),
         // The daemon: wires Kafka, the ledger and the relay logic together.
         .target(
             name: "RelayRuntime",
             dependencies: [
-                "Kafka", "Ledger", "Contracts", "Relay", "Configuration", "LogThrottle",
+                "Kafka", "Ledger", "Contracts", "Relay", "Configuration", "LogThrottle", "Authenticity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -73,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "FreezeRelay",
             dependencies: [
-                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Configuration",
+                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Configuration", "Authenticity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,11 +101,12 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts"]),
         // Fuzz/ holds libFuzzer entry points: LibFuzzerTests compiles them with the Contracts sources itself.
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "TestSupport"], exclude: ["validate_examples.py", "Fuzz", "Golden"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts"]),
-        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay", "LogThrottle", "TestSupport"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Authenticity", "Contracts"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts", "Authenticity"]),
+        .testTarget(name: "AuthenticityTests", dependencies: ["Authenticity", "Contracts"]),
+        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay", "LogThrottle", "TestSupport", "Authenticity"]),
         // The operator commands, driven in-process against fixture ledgers (tests may import an executable target).
-        .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "Ledger", "Relay", "Contracts", "RelayRuntime", "Kafka", "TestSupport"]),
+        .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "Ledger", "Relay", "Contracts", "RelayRuntime", "Kafka", "TestSupport", "Authenticity"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 
 /// Bounds on following money from bank to bank.
@@ -32,12 +33,17 @@ public struct RelayPolicy: Sendable, Hashable {
     public var sla: SLAPolicy
     public var chain: ChainLimits
     public var topics: TopicNames
+    /// Who may order a freeze, and what happens to orders that are not signed by them. By hand
+    /// (tests, tools) nothing is checked unless asked; the configuration file's default is `require`.
+    public var issuers: IssuerRegistry
 
-    public init(routing: RoutingTable, sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), topics: TopicNames) {
+    public init(routing: RoutingTable, sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), topics: TopicNames,
+                issuers: IssuerRegistry = .unchecked) {
         self.routing = routing
         self.sla = sla
         self.chain = chain
         self.topics = topics
+        self.issuers = issuers
     }
 
     /// The requests topic of a bank (its override, or the standard name).

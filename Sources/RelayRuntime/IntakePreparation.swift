@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 import Foundation
 import Kafka
@@ -11,9 +12,12 @@ struct PreparedRecord: Sendable {
     let content: Content
 
     enum Content: Sendable {
-        /// A police request, with its content fingerprint.
-        case request(FreezeRequest, ContentFingerprint)
-        case cancel(FreezeCancel)
+        /// A police request, with its content fingerprint; `unverified` when it was accepted under
+        /// the `warn` policy although no registered issuer signed it.
+        case request(FreezeRequest, ContentFingerprint, unverified: AuthenticityProblem?)
+        case cancel(FreezeCancel, unverified: AuthenticityProblem?)
+        /// A police order refused because no registered issuer signed it (the `require` policy).
+        case unauthenticated(PoliceMessage, AuthenticityProblem)
         /// A bank's answer on a configured bank's responses topic, with its content fingerprint.
         case answer(BankResponse, from: BankID, ContentFingerprint)
         /// Refused before the ledger is asked. `eventID` is the envelope id when the record decoded
@@ -57,9 +61,16 @@ enum IntakePreparation {
             if let refusal = keyRefusal(record, requestID: message.requestID) {
                 return refused(.refused(refusal), eventID: message.eventID, IntakeSubject(requestID: message.requestID))
             }
+            var unverified: AuthenticityProblem?
+            switch authenticity(of: message, in: record, issuers: policy.issuers) {
+            case .verified, .unchecked: break
+            case .flagged(let problem): unverified = problem
+            case .refused(let problem): return PreparedRecord(record: record, content: .unauthenticated(message, problem))
+            }
             switch message {
-            case .request(let request): return PreparedRecord(record: record, content: .request(request, ContentFingerprint(request)))
-            case .cancel(let cancel): return PreparedRecord(record: record, content: .cancel(cancel))
+            case .request(let request):
+                return PreparedRecord(record: record, content: .request(request, ContentFingerprint(request), unverified: unverified))
+            case .cancel(let cancel): return PreparedRecord(record: record, content: .cancel(cancel, unverified: unverified))
             }
         }
         guard let bank = policy.bank(forResponsesTopic: record.topic) else {
@@ -76,6 +87,15 @@ enum IntakePreparation {
             return refused(.refused(refusal), eventID: response.id, IntakeSubject(requestID: response.requestID, bankID: bank))
         }
         return PreparedRecord(record: record, content: .answer(response, from: bank, ContentFingerprint(response)))
+    }
+
+    /// The issuer registry's verdict on a police order: its `fr-signature` header(s) over the
+    /// record's value, judged against the agency and issue time the order states.
+    static func authenticity(of message: PoliceMessage, in record: KafkaMessage, issuers: IssuerRegistry) -> AuthenticityVerdict {
+        let name = Array(DetachedJWS.headerName.utf8)
+        let signatures = record.headers.filter { $0.nameBytes == name }.map { $0.value ?? [] }
+        let (agency, issuedAt) = message.agencyAndIssuedAt
+        return issuers.judge(signatures: signatures, payload: record.value ?? [], agency: agency, issuedAt: issuedAt)
     }
 
     /// Requests, cancels and answers must be keyed by request id: Kafka orders records per key,

@@ -120,17 +120,22 @@ struct IntakeProcessor: Sendable {
         switch prepared.content {
         case .refused(let effects, let eventID, let subject):
             return (effects, cause(eventID), subject)
-        case .request(let request, let fingerprint):
+        case .unauthenticated(let order, let problem):
+            let effects = engine.refuseUnauthenticated(order, problem: problem, cause: cause(order.eventID), now: now)
+            return (effects, cause(order.eventID), IntakeSubject(requestID: order.requestID, caseID: order.caseID))
+        case .request(let request, let fingerprint, let unverified):
             let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
-            let effects = engine.receive(request, fingerprint: fingerprint, context: context,
+            var effects = engine.receive(request, fingerprint: fingerprint, context: context,
                                          case: try tx.caseContext(request.caseID), cause: cause(request.id), now: now)
+            if let unverified { engine.flagUnauthenticated(&effects, order: .request(request), problem: unverified, cause: cause(request.id), now: now) }
             return (effects, cause(request.id), IntakeSubject(requestID: request.requestID, caseID: request.caseID, bankID: effects.requests.first?.bankID))
-        case .cancel(let cancel):
+        case .cancel(let cancel, let unverified):
             let existing = try tx.request(cancel.requestID)
             let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: cancel.requestID))
             let caseID = existing?.caseID ?? cancel.caseID
             let caseContext = try caseID.map { id in try tx.caseContext(id) } ?? CaseContext(caseID: "")
-            let effects = engine.cancel(cancel, context: context, case: caseContext, cause: cause(cancel.id), now: now)
+            var effects = engine.cancel(cancel, context: context, case: caseContext, cause: cause(cancel.id), now: now)
+            if let unverified { engine.flagUnauthenticated(&effects, order: .cancel(cancel), problem: unverified, cause: cause(cancel.id), now: now) }
             return (effects, cause(cancel.id), IntakeSubject(requestID: cancel.requestID, caseID: caseID, bankID: existing?.bankID))
         case .answer(let response, let bank, let fingerprint):
             let existing = try tx.request(response.requestID)

@@ -1,3 +1,4 @@
+import Authenticity
 import Configuration
 import Contracts
 import Kafka
@@ -42,10 +43,12 @@ extension RelayPolicy {
         let topics = try TopicNames(configuration: configuration)
         let chain = configuration.chain
         let minimum = try? Money(value: chain.minAmount, currency: ChainLimits.anyCurrency)
+        let issuers: IssuerRegistry
+        do { issuers = try configuration.authenticity.registry() } catch { throw SettingsError(message: "authenticity.issuers: \(error)") }
         self.init(routing: routing, sla: policy,
                   chain: ChainLimits(maxHops: chain.maxHops, maxChildrenPerAnswer: chain.maxChildrenPerAnswer,
                                      minimumAmount: (minimum?.isZero ?? true) ? nil : minimum),
-                  topics: topics)
+                  topics: topics, issuers: issuers)
     }
 }
 

@@ -20,7 +20,7 @@ struct IntakePreparationTests {
     func request() throws {
         let request = freezeRequest(iban: kzIBAN(bank: alphaCode, account: 1))
         let prepared = IntakePreparation.prepare(record(topics.requests, key: CanonicalUUID.string(request.requestID), value: try EventEncoder.encode(request)), engine: engine)
-        guard case .request(let decoded, let fingerprint) = prepared.content else { Issue.record("not a request: \(prepared.content)"); return }
+        guard case .request(let decoded, let fingerprint, _) = prepared.content else { Issue.record("not a request: \(prepared.content)"); return }
         #expect(decoded == request)
         #expect(fingerprint == ContentFingerprint(request))
         #expect(prepared.record.offset == 7)
@@ -73,7 +73,7 @@ struct IntakePreparationTests {
         #expect(batch.records.map(\.record.offset) == [0, 1, 2, 3, 4, 5])
         #expect(batch.engine.policy == engine.policy)
         let decoded = batch.records.compactMap { prepared -> UUID? in
-            if case .request(let request, _) = prepared.content { return request.requestID } else { return nil }
+            if case .request(let request, _, _) = prepared.content { return request.requestID } else { return nil }
         }
         #expect(decoded == requests.map(\.requestID))
     }

@@ -6,7 +6,7 @@ struct ConfigurationDecoder {
     let environment: [String: String]
 
     static let topLevelKeys = [
-        "kafka", "topics", "ledger", "sla", "chain", "outbox", "intake", "http", "logging", "banks",
+        "kafka", "topics", "ledger", "sla", "chain", "outbox", "intake", "http", "logging", "authenticity", "banks",
     ]
 
     func decode(_ root: ConfigTree) -> RelayConfiguration {
@@ -26,6 +26,7 @@ struct ConfigurationDecoder {
         configuration.intake = decodeIntake(top.section("intake", known: ["batch_size", "stall_timeout"]))
         configuration.http = decodeHTTP(top.section("http", known: ["listen"]))
         configuration.logging = decodeLogging(top.section("logging", known: ["level", "format"]))
+        configuration.authenticity = decodeAuthenticity(top.section("authenticity", known: AuthenticityKeys.all))
         configuration.banks = decodeBanks(top, sla: configuration.sla)
         return configuration
     }

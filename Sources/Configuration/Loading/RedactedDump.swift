@@ -1,3 +1,4 @@
+import Contracts
 import Yams
 
 extension RelayConfiguration {
@@ -33,10 +34,31 @@ extension RelayConfiguration {
             ("intake", .map([("batch_size", .integer(intake.batchSize)), ("stall_timeout", .text(DurationText.format(intake.stallTimeout)))])),
             ("http", .map([("listen", .text(http.listen.description))])),
             ("logging", .map([("level", .text(logging.level.rawValue)), ("format", .text(logging.format.rawValue))])),
+            ("authenticity", authenticityNode()),
             ("banks", .list(banks.map(bankNode))),
         ])
         // Serialising plain strings, numbers and lists cannot fail; the fallback is never shown.
         return (try? Yams.serialize(node: document.yamlNode, width: -1)) ?? "# the configuration could not be printed\n"
+    }
+
+    /// Public keys are not secret: an inline key is shown as its JWK, a key file by its path.
+    private func authenticityNode() -> DumpNode {
+        .map([
+            ("policy", .text(authenticity.policy.rawValue)),
+            ("issuers", .list(authenticity.issuers.map { issuer in
+                .map([
+                    ("id", .text(issuer.id)), ("agencies", .flowList(issuer.agencies)), ("policy", .optional(issuer.policy?.rawValue)),
+                    ("keys", .list(issuer.keys.map { key in
+                        .map([
+                            ("kid", .text(key.keyID)),
+                            key.file.map { ("public_key_file", DumpNode.text($0)) }
+                                ?? ("public_key", .text(String(decoding: JSONValue.object(key.key.jwk()).canonicalBytes, as: UTF8.self))),
+                            ("not_before", .optional(key.notBefore?.rfc3339)), ("not_after", .optional(key.notAfter?.rfc3339)),
+                        ])
+                    })),
+                ])
+            })),
+        ])
     }
 
     private func kafkaNode() -> DumpNode {

@@ -17,6 +17,8 @@ public struct RelayConfiguration: Sendable, Equatable {
     public var intake: IntakeSettings
     public var http: HTTPSettings
     public var logging: LoggingSettings
+    /// Who may order a freeze.
+    public var authenticity: AuthenticitySettings
     /// The routing table, in file order.
     public var banks: [BankSettings]
 
@@ -31,6 +33,7 @@ public struct RelayConfiguration: Sendable, Equatable {
         intake: IntakeSettings = IntakeSettings(),
         http: HTTPSettings = HTTPSettings(),
         logging: LoggingSettings = LoggingSettings(),
+        authenticity: AuthenticitySettings = AuthenticitySettings(),
         banks: [BankSettings] = []
     ) {
         self.kafka = kafka
@@ -42,6 +45,7 @@ public struct RelayConfiguration: Sendable, Equatable {
         self.intake = intake
         self.http = http
         self.logging = logging
+        self.authenticity = authenticity
         self.banks = banks
     }
 

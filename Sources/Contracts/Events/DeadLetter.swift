@@ -262,6 +262,16 @@ public enum DeadLetterCode: String, Sendable, Hashable, CaseIterable, Codable {
     /// The relay failed on the record itself (a bug, such as an event it built that its own
     /// contract refuses): the dead letter is in its minimal form, `content_omitted`.
     case internalError = "internal_error"
+    /// An order without the signature its issuer's policy requires.
+    case signatureMissing = "signature_missing"
+    /// An order whose signature is malformed or does not verify over the record's value.
+    case signatureInvalid = "signature_invalid"
+    /// An order signed with a key id the issuer registry does not hold.
+    case unknownKey = "unknown_key"
+    /// An order issued outside its signing key's validity window.
+    case keyExpired = "key_expired"
+    /// An order signed by an issuer that may not sign for the order's agency.
+    case issuerNotAllowed = "issuer_not_allowed"
 
     /// The dead-letter code for a decoding failure.
     public init(_ code: ContractError.Code) {

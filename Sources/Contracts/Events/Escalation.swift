@@ -4,9 +4,11 @@ import Foundation
 /// (the `request_id` for `foreign_response`, whose case may be unknown).
 ///
 /// Conditional rules (stated the same way in the schema):
-/// - `bank_id` is required for every kind except `unroutable`, where it is forbidden (there is no bank);
+/// - `bank_id` is required for every kind except `unroutable` and `unauthenticated_order`, where it is
+///   forbidden (no bank was asked);
 /// - `case_id` is required for every kind except `foreign_response` (a response to a request the relay
-///   does not know, or that was routed to another bank, may have no case);
+///   does not know, or that was routed to another bank, may have no case) and `unauthenticated_order`
+///   (a refused cancel need not name its case);
 /// - `ack_overdue` and `freeze_overdue` require `deadline` and `overdue_seconds`;
 /// - `hold_expiring` requires `deadline` (when the hold lapses);
 /// - `chain_exit` requires `exit`; other kinds must not carry one.
@@ -84,12 +86,12 @@ public struct Escalation: ContractEvent, EventBody {
         exit = try body.optional("exit", ChainExit.read)
 
         let kindName = kind.rawValue
-        if kind == .unroutable {
-            try body.forbid("bank_id", "when kind is unroutable")
+        if kind == .unroutable || kind == .unauthenticatedOrder {
+            try body.forbid("bank_id", "when kind is \(kindName)")
         } else {
             try body.demand("bank_id", "when kind is \(kindName)")
         }
-        if kind != .foreignResponse { try body.demand("case_id", "when kind is \(kindName)") }
+        if kind != .foreignResponse && kind != .unauthenticatedOrder { try body.demand("case_id", "when kind is \(kindName)") }
         if kind == .ackOverdue || kind == .freezeOverdue || kind == .holdExpiring {
             try body.demand("deadline", "when kind is \(kindName)")
         }
@@ -145,6 +147,9 @@ public enum EscalationKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// A configured limit (hop depth, children per answer, minimum amount) stopped the relay
     /// from following money further.
     case chainLimit = "chain_limit"
+    /// An order was refused because it could not be attributed to a registered issuer (missing
+    /// or bad signature, unknown or expired key, issuer not allowed for the agency): a security event.
+    case unauthenticatedOrder = "unauthenticated_order"
 }
 
 /// A bank's escalation contact, from the relay's configuration. At least one field is present.

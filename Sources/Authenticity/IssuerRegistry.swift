@@ -1,0 +1,142 @@
+import Contracts
+
+/// The issuers whose orders the relay accepts, their keys and the signature policy: who may ask
+/// a bank to freeze an account.
+///
+/// An order (a freeze request or a cancel) names its agency in `issuer.agency`. The issuer that
+/// lists that agency sets the policy for it (its own, or the registry's); an agency no issuer lists
+/// falls under the registry's policy. A signature is accepted when it verifies over the record's
+/// value with a registered key that was valid at the order's `issued_at`, and the key's issuer
+/// lists the order's agency.
+public struct IssuerRegistry: Sendable, Hashable {
+    /// A key an issuer signs with, and when it may sign.
+    public struct Key: Sendable, Hashable {
+        public var keyID: String
+        public var key: VerificationKey
+        /// Orders issued before this are refused as `key_expired`; nil: no lower bound.
+        public var notBefore: Timestamp?
+        /// Orders issued after this are refused as `key_expired`; nil: no upper bound.
+        public var notAfter: Timestamp?
+
+        public init(keyID: String, key: VerificationKey, notBefore: Timestamp? = nil, notAfter: Timestamp? = nil) {
+            (self.keyID, self.key, self.notBefore, self.notAfter) = (keyID, key, notBefore, notAfter)
+        }
+    }
+
+    /// A police system (or other authority) that issues orders.
+    public struct Issuer: Sendable, Hashable {
+        public var id: String
+        /// The `issuer.agency` values this issuer may sign for, compared exactly.
+        public var agencies: Set<String>
+        /// Overrides the registry's policy for orders naming one of this issuer's agencies.
+        public var policy: SignaturePolicy?
+        public var keys: [Key]
+
+        public init(id: String, agencies: Set<String>, policy: SignaturePolicy? = nil, keys: [Key]) {
+            (self.id, self.agencies, self.policy, self.keys) = (id, agencies, policy, keys)
+        }
+    }
+
+    /// The policy for agencies no issuer lists, and for issuers without their own.
+    public let policy: SignaturePolicy
+    public let issuers: [Issuer]
+    private let keysByID: [String: (issuer: Int, key: Key)]
+    private let issuerByAgency: [String: Int]
+
+    /// Nothing checked: for tools and tests that build a relay by hand. A configuration file
+    /// without an `authenticity` section gets `require` instead (see the configuration).
+    public static let unchecked = try! IssuerRegistry(policy: .off, issuers: [])
+
+    /// Fails when a key id, an issuer id or an agency appears twice: each must say who signed.
+    public init(policy: SignaturePolicy, issuers: [Issuer]) throws(RegistryError) {
+        var keys: [String: (issuer: Int, key: Key)] = [:]
+        var agencies: [String: Int] = [:]
+        var ids: Set<String> = []
+        for (index, issuer) in issuers.enumerated() {
+            guard ids.insert(issuer.id).inserted else { throw RegistryError("issuer id \"\(issuer.id)\" is registered twice") }
+            for agency in issuer.agencies {
+                if let other = agencies[agency] { throw RegistryError("agency \"\(agency)\" is listed by issuers \"\(issuers[other].id)\" and \"\(issuer.id)\"; an agency belongs to one issuer") }
+                agencies[agency] = index
+            }
+            for key in issuer.keys {
+                if let other = keys[key.keyID] { throw RegistryError("key id \"\(key.keyID)\" is registered for \"\(issuers[other.issuer].id)\" and \"\(issuer.id)\"; key ids must be unique") }
+                if let from = key.notBefore, let to = key.notAfter, to < from { throw RegistryError("key \"\(key.keyID)\" of \"\(issuer.id)\": not_after is before not_before") }
+                keys[key.keyID] = (index, key)
+            }
+        }
+        (self.policy, self.issuers, self.keysByID, self.issuerByAgency) = (policy, issuers, keys, agencies)
+    }
+
+    public static func == (lhs: IssuerRegistry, rhs: IssuerRegistry) -> Bool { lhs.policy == rhs.policy && lhs.issuers == rhs.issuers }
+    public func hash(into hasher: inout Hasher) { hasher.combine(policy); hasher.combine(issuers) }
+
+    /// The policy for orders naming `agency`.
+    public func policy(forAgency agency: String) -> SignaturePolicy {
+        issuerByAgency[agency].flatMap { issuers[$0].policy } ?? policy
+    }
+
+    /// Judges one order: `signature` is the `fr-signature` header's value (nil when absent),
+    /// `payload` the record's value, `agency` and `issuedAt` read from the order. Pure and total.
+    public func judge(signature: [UInt8]?, payload: [UInt8], agency: String, issuedAt: Timestamp) -> AuthenticityVerdict {
+        judge(signatures: signature.map { [$0] } ?? [], payload: payload, agency: agency, issuedAt: issuedAt)
+    }
+
+    /// Judges one order given every `fr-signature` header value the record carries: exactly one
+    /// is accepted (two could say two different things about who signed).
+    public func judge(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp) -> AuthenticityVerdict {
+        let applicable = policy(forAgency: agency)
+        if applicable == .off { return .unchecked }
+        switch check(signatures: signatures, payload: payload, agency: agency, issuedAt: issuedAt) {
+        case .success(let verified): return verified
+        case .failure(let problem): return applicable == .require ? .refused(problem) : .flagged(problem)
+        }
+    }
+
+    private func check(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp) -> Result<AuthenticityVerdict, AuthenticityProblem> {
+        guard let signature = signatures.first else {
+            return .failure(AuthenticityProblem(.signatureMissing, "the record has no \(DetachedJWS.headerName) header; orders must be signed by their issuer"))
+        }
+        guard signatures.count == 1 else {
+            return .failure(AuthenticityProblem(.signatureInvalid, "the record has \(signatures.count) \(DetachedJWS.headerName) headers; exactly one is accepted"))
+        }
+        let jws: DetachedJWS
+        do {
+            jws = try DetachedJWS(parsing: signature)
+        } catch {
+            return .failure(AuthenticityProblem(.signatureInvalid, "the \(DetachedJWS.headerName) header is not a detached JWS: \(error.reason)"))
+        }
+        guard let entry = keysByID[jws.keyID] else {
+            return .failure(AuthenticityProblem(.unknownKey, "key id \"\(jws.keyID)\" is not in the issuer registry", keyID: jws.keyID))
+        }
+        let (index, key) = entry
+        let issuer = issuers[index]
+        guard jws.algorithm == key.key.algorithm else {
+            return .failure(AuthenticityProblem(.signatureInvalid, "the signature says \(jws.algorithm.rawValue) but key \"\(key.keyID)\" is \(key.key.algorithm.rawValue)",
+                                                issuerID: issuer.id, keyID: key.keyID))
+        }
+        guard jws.verifies(payload, with: key.key) else {
+            return .failure(AuthenticityProblem(.signatureInvalid, "the signature by key \"\(key.keyID)\" of issuer \"\(issuer.id)\" does not match the record's value (altered, or signed over other bytes)",
+                                                issuerID: issuer.id, keyID: key.keyID))
+        }
+        if let from = key.notBefore, issuedAt < from {
+            return .failure(AuthenticityProblem(.keyExpired, "key \"\(key.keyID)\" of issuer \"\(issuer.id)\" is valid from \(from.rfc3339); the order was issued at \(issuedAt.rfc3339)",
+                                                issuerID: issuer.id, keyID: key.keyID))
+        }
+        if let to = key.notAfter, to < issuedAt {
+            return .failure(AuthenticityProblem(.keyExpired, "key \"\(key.keyID)\" of issuer \"\(issuer.id)\" expired at \(to.rfc3339); the order was issued at \(issuedAt.rfc3339)",
+                                                issuerID: issuer.id, keyID: key.keyID))
+        }
+        guard issuer.agencies.contains(agency) else {
+            return .failure(AuthenticityProblem(.issuerNotAllowed, "issuer \"\(issuer.id)\" (key \"\(key.keyID)\") may not sign orders of agency \"\(DetachedJWS.quoted(agency))\"",
+                                                issuerID: issuer.id, keyID: key.keyID))
+        }
+        return .success(.verified(issuerID: issuer.id, keyID: key.keyID))
+    }
+}
+
+/// A registry that cannot say who signed (a duplicate key id, issuer or agency).
+public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
