@@ -4,7 +4,9 @@ import Foundation
 extension RelayEngine {
     /// A bank's answer, read from the responses topic of `bank`.
     ///
-    /// The topic decides who answered: an answer about a request not routed to that bank is
+    /// The topic decides who answered. An answer about a request the relay does not know is
+    /// refused as `unknown_request` (a typo or a test system: dead-lettered and audited, no
+    /// escalation). An answer about a request that exists but was not routed to that bank is
     /// refused, changes nothing, goes to the dead-letter topic, is audited as a security event
     /// and raises a `foreign_response` escalation.
     public func answer(
@@ -12,8 +14,11 @@ extension RelayEngine {
         previous: ResponseSeen?, case caseContext: CaseContext, cause: Cause, now: Timestamp
     ) -> Effects {
         let factory = EventFactory(policy: policy, cause: cause, now: now)
-        guard let record = context.record, record.state != .unroutable, record.bankID == bank else {
-            return foreignAnswer(response, from: bank, record: context.record, factory: factory)
+        guard let record = context.record else {
+            return unknownAnswer(response, from: bank, factory: factory)
+        }
+        guard record.state != .unroutable, record.bankID == bank else {
+            return foreignAnswer(response, from: bank, record: record, factory: factory)
         }
         var effects = Effects()
         if let previous {
@@ -64,17 +69,27 @@ extension RelayEngine {
         }
     }
 
-    private func foreignAnswer(_ response: BankResponse, from bank: BankID, record: RequestRecord?, factory: EventFactory) -> Effects {
-        let whose: String
-        switch (record, record?.bankID) {
-        case (nil, _): whose = "which the relay does not know"
-        case (_, nil): whose = "which was never routed to any bank"
-        case (_, let owner?): whose = "which was routed to \(owner)"
-        }
+    /// An answer about a request id the relay has never seen (or has purged). Nobody's request is
+    /// touched, so it is not a security event: the bank is told through the dead letter, and the
+    /// audit keeps a plain line under that id, as for a cancel of an unknown request.
+    private func unknownAnswer(_ response: BankResponse, from bank: BankID, factory: EventFactory) -> Effects {
+        let message = "answer \(response.responseID) on \(bank)'s responses topic is about request \(CanonicalUUID.string(response.requestID)), which the relay does not know; refused, nothing changed"
+        var effects = Effects()
+        effects.refusal = Refusal(code: .unknownRequest, path: "request_id", message: message)
+        effects.audit = [factory.audit(nil, from: nil, to: nil, message, requestID: response.requestID, bankID: bank)]
+        effects.outcome = "answer_unknown"
+        return effects
+    }
+
+    /// An answer about a request that exists but is not this bank's: routed to another bank, or
+    /// never routed at all (unroutable). Either way the bank holds an id it was never sent, which
+    /// only a mix-up of integrations or someone else's traffic explains: a security event.
+    private func foreignAnswer(_ response: BankResponse, from bank: BankID, record: RequestRecord, factory: EventFactory) -> Effects {
+        let whose = record.bankID.map { "which was routed to \($0)" } ?? "which was never routed to any bank"
         let message = "answer \(response.responseID) on \(bank)'s responses topic is about request \(CanonicalUUID.string(response.requestID)), \(whose); refused, nothing changed"
         let escalation = EscalationRecord(
             escalationID: factory.cause.derivedID("escalation:foreign_response:\(bank.rawValue)"),
-            kind: .foreignResponse, level: 1, requestID: response.requestID, caseID: record?.caseID, bankID: bank,
+            kind: .foreignResponse, level: 1, requestID: response.requestID, caseID: record.caseID, bankID: bank,
             raisedAt: factory.now, levelRaisedAt: factory.now, deadline: nil,
             detail: message + ". Check the bank's integration and credentials: a bank may only answer requests routed to it.")
         var effects = Effects()
@@ -83,7 +98,7 @@ extension RelayEngine {
         effects.events = [factory.escalation(escalation, overdueSeconds: nil)]
         // The security entry names the bank that answered, not the one the request belongs to
         // (which the message names).
-        effects.audit = [factory.audit(record, from: record?.state, to: record?.state, "SECURITY: \(message)", security: true,
+        effects.audit = [factory.audit(record, from: record.state, to: record.state, "SECURITY: \(message)", security: true,
                                        requestID: response.requestID, bankID: bank)]
         effects.outcome = "foreign_response"
         return effects

@@ -123,10 +123,10 @@ struct HostileRecordGenerator {
     }
 
     private mutating func malformedAnswer(_ malformation: Malformation, topic: String) -> HostileRecord {
-        // Its unknown event: an answer about a request the relay never routed to this bank.
+        // Its unknown event: an answer about a request the relay never received.
         let base = record(validAnswer(), topic: topic)
         let target = Target(base: base, type: "bank_response", typedFields: ["status", "response_id", "responded_at", "request_id"],
-                            labelField: "response_id", misplaced: record(validRequest(), topic: topic), unknown: (base, .foreignResponse))
+                            labelField: "response_id", misplaced: record(validRequest(), topic: topic), unknown: (base, .unknownRequest))
         return malformed(malformation, target)
     }
 

@@ -48,8 +48,10 @@ struct LoggingTests {
         let iban = kzIBAN(bank: alphaCode, account: 424242)
         let request = freezeRequest(caseID: "CASE-LOG", iban: iban)
         try await harness.publishRequest(request)
+        // Once routed (before that the request would be unknown, not foreign).
+        try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
         try await harness.publishAnswer(answer(request.requestID, .frozen, frozen: "250000.00"), from: "beta")  // foreign: logged as security
-        try await harness.watcher.waitFor("routed and foreign refused") { !$0.routed(request.requestID).isEmpty && !$0.deadLetters.isEmpty }
+        try await harness.watcher.waitFor("foreign refused") { !$0.deadLetters.isEmpty }
         try await harness.stop()
         let text = lines.all.joined(separator: "\n")
         #expect(text.contains("request_id=\(CanonicalUUID.string(request.requestID))"))

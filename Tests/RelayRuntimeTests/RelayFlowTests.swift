@@ -133,4 +133,29 @@ struct RelayFlowTests {
         #expect(try harness.requestState(request.requestID) == .routed)
         #expect(try harness.securityAuditCount() == 1)
     }
+    @Test("an answer about a request the relay never received is unknown_request: dead-lettered, counted and logged as a warning, no escalation, no security audit")
+    func unknownAnswer() async throws {
+        let lines = LogLines()
+        let harness = try Harness()
+        defer { Task { await harness.shutdown() } }
+        let daemon = try harness.start(logger: lines.logger())
+        let unknown = UUID()
+        try await harness.publishAnswer(answer(unknown, .frozen, frozen: "1.00"), from: "alpha")
+        let seen = try await harness.watcher.waitFor("dead letter") { !$0.deadLetters.isEmpty }
+        let letter = try #require(seen.deadLetters.first)
+        #expect(letter.reason.code == .unknownRequest && letter.reason.path == "request_id")
+        #expect(letter.source.topic == "freeze.bank.alpha.responses")
+        #expect(letter.reason.message.contains("request \(CanonicalUUID.string(unknown)), which the relay does not know"))
+        try await eventually("refusal counted") {
+            daemon.metricsText().contains(#"freeze_relay_records_dead_lettered_total{code="unknown_request",topic="freeze.bank.alpha.responses"} 1"#)
+                || daemon.metricsText().contains(#"freeze_relay_records_dead_lettered_total{topic="freeze.bank.alpha.responses",code="unknown_request"} 1"#)
+        }
+        try await harness.stop()
+        #expect(harness.watcher.all.escalations().isEmpty)
+        #expect(try harness.securityAuditCount() == 0)
+        #expect(try harness.count("audit", where: "request_id = '\(CanonicalUUID.string(unknown))' AND bank_id = 'alpha'") == 1)
+        let warning = lines.all.filter { $0.contains("dead_letter=unknown_request") }
+        #expect(warning.count == 1 && warning.allSatisfy { $0.contains("level=warning") && $0.contains("outcome=answer_unknown") })
+        #expect(!lines.all.contains { $0.contains("SECURITY") })
+    }
 }

@@ -59,7 +59,7 @@ struct RequestLifecycleTests {
         #expect(try daemon.retryUnroutable().isEmpty, "a second retry finds nothing left")
     }
 
-    @Test("a cancel stops the clocks, reaches the bank and police; cancelling again or an unknown request is answered")
+    @Test("a cancel stops the clocks, reaches the bank and police; cancelling it again is ignored; cancelling an unknown request is refused")
     func cancellation() async throws {
         let harness = try Harness()
         defer { Task { await harness.shutdown() } }
@@ -68,16 +68,26 @@ struct RequestLifecycleTests {
         try await harness.publishRequest(request)
         try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
         try await harness.publish(record(cancel(request.requestID), topic: "freeze.requests"))
+        // The same cancel again, then (same key, so read after it) the request with other content:
+        // its conflict shows that the second cancel was read too.
+        try await harness.publish(record(cancel(request.requestID), topic: "freeze.requests"))
+        var changed = request
+        changed.legalBasis += " (amended)"
+        try await harness.publishRequest(changed)
         let unknown = UUID()
         try await harness.publish(record(cancel(unknown, caseID: "CASE-X2"), topic: "freeze.requests"))
-        let seen = try await harness.watcher.waitFor("cancelled, routed cancel, refused unknown") { seen in
+        let seen = try await harness.watcher.waitFor("cancelled, routed cancel, refused unknown, conflict after the repeat") { seen in
             !seen.statuses(.cancelled, for: request.requestID).isEmpty && !seen.statuses(.cancelRefused, for: unknown).isEmpty
-                && !seen.deadLetters.isEmpty
+                && !seen.statuses(.duplicateConflict, for: request.requestID).isEmpty
+                && seen.deadLetters.count == 2
                 && seen.contains { if case .routedCancel(let c) = $0.event { c.requestID == request.requestID } else { false } }
         }
-        let routedCancel = try #require(seen.first { if case .routedCancel = $0.event { true } else { false } })
-        #expect(routedCancel.topic == "freeze.bank.beta.requests")
-        #expect(seen.deadLetters.map(\.reason.code) == [.unknownRequest])
+        let routedCancels = seen.filter { if case .routedCancel = $0.event { true } else { false } }
+        #expect(routedCancels.count == 1, "the repeated cancel is not sent to the bank again")
+        #expect(routedCancels.first?.topic == "freeze.bank.beta.requests")
+        #expect(seen.statuses(.cancelled, for: request.requestID).count == 1, "the repeated cancel is not answered")
+        #expect(seen.statuses(.cancelRefused, for: request.requestID).isEmpty)
+        #expect(Set(seen.deadLetters.map(\.reason.code)) == [.unknownRequest, .conflictingDuplicate])
         // The clocks are stopped: the deadlines pass without escalation.
         harness.clock.advance(by: .seconds(3600))
         try await harness.stop()

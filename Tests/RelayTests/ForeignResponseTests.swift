@@ -28,12 +28,23 @@ struct ForeignResponseTests {
         #expect(effects.escalations.map(\.kind) == [.foreignResponse], sourceLocation: sourceLocation)
     }
 
-    @Test("an answer about a request the relay does not know")
+    @Test("an answer about a request the relay does not know is unknown_request: dead-lettered and audited, not a security event, no escalation")
     func unknownRequest() throws {
         let world = RelayWorld()
         let effects = world.answer(Fixture.response(.frozen, for: Fixture.uuid(404), frozen: Fixture.kzt("5")), from: Fixture.alpha)
-        try expectForeign(effects, bank: Fixture.alpha, requestID: Fixture.uuid(404), caseID: nil)
-        #expect(effects.refusal?.message.contains("does not know") == true)
+        #expect(effects.outcome == "answer_unknown")
+        let refusal = try #require(effects.refusal)
+        #expect(refusal.code == .unknownRequest && refusal.path == "request_id")
+        let id = CanonicalUUID.string(Fixture.uuid(404))
+        #expect(refusal.message == "answer resp-frozen-\(t0.secondsSinceEpoch) on alpha's responses topic is about request \(id), which the relay does not know; refused, nothing changed")
+        #expect(effects.escalations.isEmpty && effects.events.isEmpty, "no escalation, no status: there is no case to tell")
+        #expect(effects.requests.isEmpty && effects.responses.isEmpty && effects.schedule.isEmpty)
+        #expect(effects.cancelDeadlines.isEmpty && effects.resolved.isEmpty && effects.edges.isEmpty)
+        let audit = try #require(effects.audit.first)
+        #expect(effects.audit.count == 1)
+        #expect(!audit.isSecurityEvent)
+        #expect(audit.requestID == Fixture.uuid(404) && audit.bankID == Fixture.alpha && audit.caseID == nil)
+        #expect(audit.oldState == nil && audit.newState == nil)
         #expect(world.record(Fixture.uuid(404)) == nil)
     }
 
@@ -75,11 +86,23 @@ struct ForeignResponseTests {
     @Test("a foreign answer re-sent is flagged again, as an escalation of its own: ids come from the record's position, not the sender's id")
     func foreignResent() {
         let world = RelayWorld()
-        let response = Fixture.response(.acknowledged, for: Fixture.uuid(404))
+        world.receive(Fixture.request())
+        let response = Fixture.response(.acknowledged, at: t0.plus(minutes: 1))
         let first = world.answer(response, from: Fixture.beta)
         let second = world.answer(response, from: Fixture.beta)
         #expect(first.escalations.count == 1 && second.escalations.count == 1)
         #expect(Set(first.escalations.map(\.escalationID)).isDisjoint(with: second.escalations.map(\.escalationID)))
         #expect(second.outcome == "foreign_response")
+    }
+
+    @Test("an unknown request answered again is refused again the same way, still without an escalation")
+    func unknownResent() {
+        let world = RelayWorld()
+        let response = Fixture.response(.acknowledged, for: Fixture.uuid(404))
+        let first = world.answer(response, from: Fixture.beta)
+        let second = world.answer(response, from: Fixture.beta)
+        #expect([first.outcome, second.outcome] == ["answer_unknown", "answer_unknown"])
+        #expect(first.refusal == second.refusal)
+        #expect(first.escalations.isEmpty && second.escalations.isEmpty)
     }
 }
