@@ -11,6 +11,7 @@ struct FreezeRelayCommand: AsyncParsableCommand {
             RunCommand.self, DemoCommand.self, CheckConfigCommand.self, BrokerCommand.self,
             CasesCommand.self, CaseCommand.self, BanksCommand.self, WatchCommand.self,
             BackupCommand.self, PurgeCommand.self, RetryUnroutableCommand.self, PartitionsCommand.self, RebaseCommand.self,
+            KeysCommand.self, SignCommand.self, VerifyCommand.self,
         ]
     )
 

@@ -9,8 +9,10 @@ enum DaemonProcess {
 
     /// A configuration for `run`: the given banks (id, 3-digit KZ bank code), the HTTP endpoint
     /// off, short group timeouts so that rebalances on the mock broker take seconds, and any
-    /// further librdkafka `properties`.
-    static func config(bootstrap: String, ledger: String, banks: [(String, String)], properties: [String: String] = [:]) -> String {
+    /// further librdkafka `properties`. `authenticity` is the section as YAML; by default
+    /// signatures are off (these runs are about other things; `SignedOrderTests` checks them).
+    static func config(bootstrap: String, ledger: String, banks: [(String, String)], properties: [String: String] = [:],
+                       authenticity: String = "authenticity:\n  policy: \"off\"\n") -> String {
         let defaults = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "1000"]
         let lines = defaults.merging(properties) { _, given in given }.sorted { $0.key < $1.key }
             .map { "    \($0.key): \"\($0.value)\"" }.joined(separator: "\n")
@@ -25,7 +27,7 @@ enum DaemonProcess {
               listen: "off"
             logging:
               level: warning
-            banks:
+            \(authenticity)banks:
 
             """
         for (id, code) in banks {

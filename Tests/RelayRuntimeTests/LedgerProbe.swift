@@ -28,6 +28,12 @@ extension Harness {
         try readLedger { reader in try reader.read { db in try db.scalar("SELECT count(*) FROM audit WHERE security = 1", as: Int.self) ?? 0 } }
     }
 
+    func securityAuditDetails() throws -> [String] {
+        try readLedger { reader in
+            try reader.read { db in try db.query("SELECT detail FROM audit WHERE security = 1 ORDER BY rowid") { row in try row["detail"] as String } }
+        }
+    }
+
     func count(_ table: String, where condition: String = "1") throws -> Int {
         try readLedger { reader in try reader.read { db in try db.scalar("SELECT count(*) FROM \(table) WHERE \(condition)", as: Int.self) ?? 0 } }
     }

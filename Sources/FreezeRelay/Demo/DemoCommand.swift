@@ -1,4 +1,5 @@
 import ArgumentParser
+import Authenticity
 import Configuration
 import Contracts
 import Foundation
@@ -16,7 +17,8 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run the relay against an embedded broker with simulated police and banks.",
         discussion: """
             Starts the embedded broker, the relay with an illustrative routing table, a police \
-            simulator (good requests, an unroutable one and some broken records) and five bank \
+            simulator that signs its orders with a key made for the run (good requests, an \
+            unroutable one, some broken records, and two forged orders the relay refuses) and five bank \
             simulators: prompt, slow, silent and one that reports the money moved on, so that a \
             multi-hop chain is followed. Deadlines are scaled to seconds, so escalations and their \
             resolutions show within a minute. Stop with Ctrl-C, or give --duration.
@@ -50,7 +52,8 @@ struct DemoCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: .logfmt, level: level) }
         let logger = Logger(label: "freeze-relay.demo")
 
-        let policy = try DemoScenario.policy(timeScale: timeScale)
+        let policeKey = SigningKey.generate()
+        let policy = try DemoScenario.policy(timeScale: timeScale, policeKey: policeKey.publicKey)
         let broker = try startBroker(policy: policy, logger: logger)
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("freeze-relay-demo-\(UUID().uuidString.prefix(8))")
         let ledgerPath = database ?? temporary.appendingPathComponent("ledger.sqlite").path
@@ -58,7 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         printIntroduction(bootstrap: broker.bootstrapServers, ledger: ledgerPath, policy: policy)
         let started = ContinuousClock.now
-        let tally = try await runRelayAndSimulators(broker: broker, policy: policy, ledgerPath: ledgerPath, limit: limit, logger: logger)
+        let tally = try await runRelayAndSimulators(broker: broker, policy: policy, policeKey: policeKey, ledgerPath: ledgerPath, limit: limit, logger: logger)
         print("\nFinal summary")
         print(tally.render(elapsed: ContinuousClock.now - started))
         if let tree = try? CaseTreeText.render(caseID: "DEMO-CHAIN", ledgerPath: ledgerPath) {
@@ -70,7 +73,8 @@ struct DemoCommand: AsyncParsableCommand {
     /// Runs the relay and the simulators until the time limit or a signal. Everything holding a
     /// Kafka client lives in here, so it is all destroyed before the caller stops the broker (at
     /// exit, clients still alive would log failed reconnects to a broker that is gone).
-    private func runRelayAndSimulators(broker: EmbeddedBroker, policy: RelayPolicy, ledgerPath: String, limit: Duration?, logger: Logger) async throws -> DemoTally {
+    private func runRelayAndSimulators(broker: EmbeddedBroker, policy: RelayPolicy, policeKey: SigningKey, ledgerPath: String, limit: Duration?,
+                                       logger: Logger) async throws -> DemoTally {
         let settings = RelaySettings(
             kafka: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "session.timeout.ms": "6000",
                                        "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "2000"]),
@@ -89,7 +93,7 @@ struct DemoCommand: AsyncParsableCommand {
                               bootstrap: broker.bootstrapServers, topics: policy.topics, timeScale: timeScale, logger: logger)
         }
         let bankTasks = simulators.map { simulator in Task { await simulator.run() } }
-        let police = try PoliceSimulator(bootstrap: broker.bootstrapServers, topics: policy.topics, logger: logger)
+        let police = try PoliceSimulator(bootstrap: broker.bootstrapServers, topics: policy.topics, key: policeKey, keyID: DemoScenario.policeKeyID, logger: logger)
         let policeTask = Task { await police.run(simulators: simulators, timeScale: timeScale) }
 
         let started = ContinuousClock.now
@@ -139,6 +143,7 @@ struct DemoCommand: AsyncParsableCommand {
             embedded broker (in memory, for trials only): \(bootstrap)
             ledger: \(ledger)
             banks: \(DemoScenario.banks.map { "\($0.id) (\($0.behaviour.rawValue))" }.joined(separator: ", "))
+            orders must be signed: the simulated police sign with key "\(DemoScenario.policeKeyID)", generated for this run
             deadlines scaled to seconds: urgent acknowledge \(DurationText.format(policy.sla.defaults[.urgent]!.acknowledge)), \
             freeze \(DurationText.format(policy.sla.defaults[.urgent]!.freeze)); escalation steps \(policy.sla.escalationSteps.map(DurationText.format))
 

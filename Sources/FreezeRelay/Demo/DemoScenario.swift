@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 import Foundation
 import Relay
@@ -27,7 +28,19 @@ enum DemoScenario {
         try! IBAN(countryCode: "KZ", bban: code + String(format: "%013d", number))
     }
 
-    static func policy(timeScale: Double) throws -> RelayPolicy {
+    /// The demo police's agency, and the key id its signatures name.
+    static let agency = "Almaty City Police (demo)"
+    static let policeKeyID = "demo-police-1"
+
+    /// Orders are judged as the shipped configuration does (`require`): the simulated police
+    /// sign with `policeKey`, generated for this run; nothing else can order a freeze.
+    static func issuers(policeKey: VerificationKey) throws -> IssuerRegistry {
+        try IssuerRegistry(policy: .require, issuers: [
+            .init(id: "almaty-police-demo", agencies: [agency], keys: [.init(keyID: policeKeyID, key: policeKey)]),
+        ])
+    }
+
+    static func policy(timeScale: Double, policeKey: VerificationKey) throws -> RelayPolicy {
         func seconds(_ value: Double) -> Duration { .milliseconds(Int64(value * timeScale * 1000)) }
         let profiles = banks.map { bank in
             BankProfile(id: try! BankID(bank.id), name: bank.name, ibanBankCodes: ["KZ\(bank.code)"],
@@ -40,7 +53,8 @@ enum DemoScenario {
                            .normal: ResponseTimes(acknowledge: seconds(10), freeze: seconds(30))],
                 escalationSteps: [seconds(10), seconds(20)], holdWarning: seconds(30)),
             chain: ChainLimits(maxHops: 4, maxChildrenPerAnswer: 10),
-            topics: try TopicNames())
+            topics: try TopicNames(),
+            issuers: try issuers(policeKey: policeKey))
     }
 
     /// The stolen money of case DEMO-CHAIN: from the victim's transfer into a jusan account,
@@ -74,7 +88,7 @@ enum DemoScenario {
             let id = UUID()
             return FreezeRequest(
                 id: UUID(), createdAt: now, requestID: id, caseID: caseID, issuedAt: now, priority: priority,
-                issuer: Issuer(agency: "Almaty City Police (demo)", unit: "Cybercrime", officerID: "DEMO-7"),
+                issuer: Issuer(agency: agency, unit: "Cybercrime", officerID: "DEMO-7"),
                 legalBasis: "Demo decision No. \(caseID)", account: TargetAccount(iban: iban),
                 amount: try! Money(value: amount, currency: "KZT"),
                 fraudTransaction: FraudTransaction(occurredAt: now.adding(seconds: -1800), reference: "VICTIM-\(caseID)"))

@@ -13,7 +13,7 @@ final class DemoTally: Sendable {
     private struct State {
         var banks: [String: BankRow] = [:]
         var deadLetters: [String: Int] = [:]
-        var unroutable = 0, chainExits = 0, children = 0, foreign = 0, published = 0
+        var unroutable = 0, chainExits = 0, children = 0, foreign = 0, unauthenticated = 0, published = 0
     }
 
     private let state = Mutex(State())
@@ -40,6 +40,7 @@ final class DemoTally: Sendable {
                     }
                 case .escalation(let escalation):
                     if escalation.kind == .foreignResponse { state.foreign += 1 }
+                    if escalation.kind == .unauthenticatedOrder { state.unauthenticated += 1 }
                     guard let bank = escalation.bankID?.rawValue else { continue }
                     state.banks[bank, default: BankRow()].escalations += 1
                     state.banks[bank, default: BankRow()].highestLevel = max(state.banks[bank, default: BankRow()].highestLevel, escalation.level)
@@ -65,7 +66,8 @@ final class DemoTally: Sendable {
                 lines.append(bank.padding(toLength: 8, withPad: " ", startingAt: 0) + cells)
             }
             let letters = state.deadLetters.isEmpty ? "none" : state.deadLetters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            lines.append("follow-up requests: \(state.children), chain exits: \(state.chainExits), unroutable: \(state.unroutable), foreign answers refused: \(state.foreign)")
+            lines.append("follow-up requests: \(state.children), chain exits: \(state.chainExits), unroutable: \(state.unroutable), foreign answers refused: \(state.foreign), "
+                + "unsigned or forged orders refused: \(state.unauthenticated)")
             lines.append("dead letters: \(letters)")
             return lines.joined(separator: "\n")
         }

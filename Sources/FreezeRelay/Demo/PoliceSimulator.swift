@@ -1,17 +1,20 @@
+import Authenticity
 import Contracts
 import Foundation
 import Kafka
 import Logging
 
-/// Simulated police systems: publish the demo's requests, a few broken records, and stage an
-/// answer from the wrong bank.
+/// Simulated police systems: publish the demo's signed requests, a few broken records and two
+/// forged orders, and stage an answer from the wrong bank.
 final class PoliceSimulator: Sendable {
     private let producer: KafkaProducer
     private let topics: TopicNames
+    private let key: SigningKey
+    private let keyID: String
 
-    init(bootstrap: String, topics: TopicNames, logger: Logger) throws {
+    init(bootstrap: String, topics: TopicNames, key: SigningKey, keyID: String, logger: Logger) throws {
         producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger, clientName: "demo police")
-        self.topics = topics
+        (self.topics, self.key, self.keyID) = (topics, key, keyID)
     }
 
     func run(simulators: [BankSimulator], timeScale: Double) async {
@@ -29,6 +32,7 @@ final class PoliceSimulator: Sendable {
             copy.requestID = UUID()
             await send(OutgoingMessage(topic: topics.requests, key: Array(CanonicalUUID.string(sample.requestID).utf8), value: Array(broken.utf8)))
             await send(OutgoingMessage(topic: topics.requests, key: Array(copy.caseID.utf8), value: (try? EventEncoder.encode(copy)) ?? []))
+            await sendForgeries(like: sample)
         }
         // kaspi answers about a request that went to halyk: refused as a foreign answer.
         if let halykRequest = requests.first(where: { $0.account.iban.bankIdentifier == "601" }),
@@ -39,12 +43,30 @@ final class PoliceSimulator: Sendable {
         }
     }
 
+    /// Two orders no registered issuer signed: one from an invented agency without a signature,
+    /// and a signed order whose amount was changed after signing. Both are refused.
+    private func sendForgeries(like sample: FreezeRequest) async {
+        var invented = sample
+        (invented.id, invented.requestID, invented.caseID) = (UUID(), UUID(), "DEMO-FORGED")
+        invented.issuer = Issuer(agency: "Fake Police Department", officerID: "X-1")
+        await publish(invented, signed: false)
+        var tampered = sample
+        (tampered.id, tampered.requestID, tampered.caseID) = (UUID(), UUID(), "DEMO-TAMPERED")
+        guard let original = try? EventEncoder.encode(tampered), let signature = try? DetachedJWS.sign(original, with: key, keyID: keyID) else { return }
+        let altered = String(decoding: original, as: UTF8.self).replacingOccurrences(of: "\"\(sample.amount.value)\"", with: "\"1.00\"")
+        await send(OutgoingMessage(topic: topics.requests, key: Array(CanonicalUUID.string(tampered.requestID).utf8), value: Array(altered.utf8),
+                                   headers: [KafkaHeader(name: DetachedJWS.headerName, value: Array(signature.utf8))]))
+    }
+
     func stop() { producer.close(timeout: .seconds(1)) }
 
-    private func publish(_ request: FreezeRequest) async {
+    private func publish(_ request: FreezeRequest, signed: Bool = true) async {
         guard let bytes = try? EventEncoder.encode(request) else { return }
-        await send(OutgoingMessage(topic: topics.requests, key: Array(CanonicalUUID.string(request.requestID).utf8), value: bytes,
-                                   headers: MessageHeaders.headers(for: request).map { KafkaHeader(name: $0.name, value: $0.value) }))
+        var headers = MessageHeaders.headers(for: request).map { KafkaHeader(name: $0.name, value: $0.value) }
+        if signed, let signature = try? DetachedJWS.sign(bytes, with: key, keyID: keyID) {
+            headers.append(KafkaHeader(name: DetachedJWS.headerName, value: Array(signature.utf8)))
+        }
+        await send(OutgoingMessage(topic: topics.requests, key: Array(CanonicalUUID.string(request.requestID).utf8), value: bytes, headers: headers))
     }
 
     private func send(_ message: OutgoingMessage) async {

@@ -1,0 +1,112 @@
+import Authenticity
+import Contracts
+import Foundation
+import Kafka
+import Relay
+import Testing
+@testable import RelayRuntime
+
+/// Orders judged against the issuer registry, end to end on the mock cluster.
+@Suite("Signed orders: only registered issuers can order a freeze", .serialized)
+struct SignedOrderTests {
+    static let almaty = SigningKey.generate()
+    static let almatyOld = SigningKey.generate()
+    static let north = SigningKey.generate(.es256)
+
+    static func policy(_ policy: SignaturePolicy) throws -> RelayPolicy {
+        var relay = testPolicy()
+        relay.issuers = try IssuerRegistry(policy: policy, issuers: [
+            .init(id: "almaty", agencies: ["Almaty City Police"], keys: [
+                .init(keyID: "almaty-2026", key: almaty.publicKey, notBefore: try Timestamp(parsing: "2026-01-01T00:00:00Z"),
+                      notAfter: try Timestamp(parsing: "2026-12-31T23:59:59Z")),
+                .init(keyID: "almaty-2025", key: almatyOld.publicKey, notAfter: try Timestamp(parsing: "2026-02-01T00:00:00Z")),
+            ]),
+            .init(id: "north", agencies: ["North Police"], keys: [.init(keyID: "north-1", key: north.publicKey)]),
+        ])
+        return relay
+    }
+
+    /// `message` with an `fr-signature` header over its value (`over`: other bytes to sign instead).
+    static func signed(_ message: OutgoingMessage, _ key: SigningKey, _ keyID: String, over: [UInt8]? = nil) throws -> OutgoingMessage {
+        var copy = message
+        copy.headers.append(KafkaHeader(name: DetachedJWS.headerName, value: Array(try DetachedJWS.sign(over ?? message.value ?? [], with: key, keyID: keyID).utf8)))
+        return copy
+    }
+
+    @Test("under require, a signed order is routed and every kind of forgery is refused with its reason, audited and escalated")
+    func requirePolicy() async throws {
+        let harness = try Harness(policy: try Self.policy(.require))
+        defer { Task { await harness.shutdown() } }
+        try harness.start()
+        let topic = harness.policy.topics.requests
+        func request(_ account: Int) -> FreezeRequest { freezeRequest(caseID: "CASE-\(account)", iban: kzIBAN(bank: alphaCode, account: account)) }
+
+        let genuine = request(1)
+        let genuineRecord = record(genuine, topic: topic)
+        try await harness.publish(try Self.signed(genuineRecord, Self.almaty, "almaty-2026"))
+
+        var forged: [(FreezeRequest, OutgoingMessage, DeadLetterCode)] = []
+        let wrongKey = request(2)
+        forged.append((wrongKey, try Self.signed(record(wrongKey, topic: topic), SigningKey.generate(), "almaty-2026"), .signatureInvalid))
+        let tampered = request(3)
+        var tamperedRecord = try Self.signed(record(tampered, topic: topic), Self.almaty, "almaty-2026")
+        tamperedRecord.value = Array(String(decoding: tamperedRecord.value!, as: UTF8.self).replacingOccurrences(of: "250000.00", with: "250000.01").utf8)
+        forged.append((tampered, tamperedRecord, .signatureInvalid))
+        let unknownKey = request(4)
+        forged.append((unknownKey, try Self.signed(record(unknownKey, topic: topic), Self.almaty, "almaty-2027"), .unknownKey))
+        let expired = request(5)
+        forged.append((expired, try Self.signed(record(expired, topic: topic), Self.almatyOld, "almaty-2025"), .keyExpired))
+        let unsigned = request(6)
+        forged.append((unsigned, record(unsigned, topic: topic), .signatureMissing))
+        let replayed = request(7)
+        forged.append((replayed, try Self.signed(record(replayed, topic: topic), Self.almaty, "almaty-2026", over: genuineRecord.value), .signatureInvalid))
+        let otherIssuer = request(8)
+        forged.append((otherIssuer, try Self.signed(record(otherIssuer, topic: topic), Self.north, "north-1"), .issuerNotAllowed))
+        for (_, message, _) in forged { try await harness.publish(message) }
+
+        let seen = try await harness.watcher.waitFor("the genuine order routed and every forgery dead-lettered") {
+            !$0.routed(genuine.requestID).isEmpty && $0.deadLetters.count >= forged.count && $0.escalations(.unauthenticatedOrder).count >= forged.count
+        }
+        #expect(seen.routed().map(\.requestID) == [genuine.requestID])
+        for (order, _, code) in forged {
+            let key = Array(CanonicalUUID.string(order.requestID).utf8)
+            let letter = seen.deadLetters.first { $0.key == key }
+            #expect(letter?.reason.code == code, "request \(order.caseID)")
+            #expect(letter?.source.topic == topic)
+            #expect(letter?.headers.contains { $0.name == DetachedJWS.headerName } == (code != .signatureMissing))
+            let escalation = try #require(seen.escalations(.unauthenticatedOrder, for: order.requestID).first)
+            #expect(escalation.bankID == nil && escalation.caseID == order.caseID && escalation.level == 1)
+            #expect(escalation.detail.contains(code.rawValue))
+            #expect(try harness.requestState(order.requestID) == nil)
+        }
+        #expect(try harness.securityAuditCount() == forged.count)
+        #expect(try harness.count("escalations", where: "kind = 'unauthenticated_order' AND resolved_at IS NULL") == forged.count)
+
+        // A cancel is an order too: unsigned, it is refused and the request stays routed; signed, it cancels.
+        let unsignedCancel = record(cancel(genuine.requestID, caseID: genuine.caseID), topic: topic)
+        try await harness.publish(unsignedCancel)
+        try await harness.watcher.waitFor("unsigned cancel refused") { $0.deadLetters.count == forged.count + 1 }
+        #expect(try harness.requestState(genuine.requestID) == .routed)
+        try await harness.publish(try Self.signed(record(cancel(genuine.requestID, caseID: genuine.caseID), topic: topic), Self.almaty, "almaty-2026"))
+        try await harness.watcher.waitFor("signed cancel applied") { !$0.statuses(.cancelled, for: genuine.requestID).isEmpty }
+        #expect(try harness.requestState(genuine.requestID) == .cancelled)
+    }
+
+    @Test("under warn, an unsigned order is routed and the gap is a security audit entry, not a dead letter")
+    func warnPolicy() async throws {
+        let harness = try Harness(policy: try Self.policy(.warn))
+        defer { Task { await harness.shutdown() } }
+        try harness.start()
+        let unsigned = freezeRequest(caseID: "CASE-W1", iban: kzIBAN(bank: betaCode, account: 9))
+        let signed = freezeRequest(caseID: "CASE-W2", iban: kzIBAN(bank: betaCode, account: 10))
+        try await harness.publishRequest(unsigned)
+        try await harness.publish(try Self.signed(record(signed, topic: harness.policy.topics.requests), Self.almaty, "almaty-2026"))
+        let seen = try await harness.watcher.waitFor("both routed") { !$0.routed(unsigned.requestID).isEmpty && !$0.routed(signed.requestID).isEmpty }
+        #expect(seen.deadLetters.isEmpty)
+        #expect(seen.escalations(.unauthenticatedOrder).isEmpty)
+        #expect(try harness.securityAuditCount() == 1)
+        let detail = try harness.securityAuditDetails().first
+        #expect(detail?.contains("signature_missing") == true)
+        #expect(detail?.contains("warn") == true)
+    }
+}
