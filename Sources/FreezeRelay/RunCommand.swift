@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Consumes police requests and bank answers, routes, enforces deadlines and publishes \
             status, escalations and dead letters. SIGTERM/SIGINT: stop intake, drain the outbox, \
-            commit, exit. SIGHUP: reload the routing table and SLA settings from the file. \
+            commit, exit. SIGHUP: reload the routing table, SLA settings and issuer registry from the file. \
             SIGUSR1: route requests kept as unroutable that the current table covers.
             """
     )
@@ -62,9 +62,11 @@ struct RunCommand: AsyncParsableCommand {
     private func reload(_ daemon: RelayDaemon, logger: Logger) {
         do {
             let configuration = try options.load()
+            // The same checks as at start: a reload must not leave, say, no issuer registered.
+            try configuration.validateForRun()
             try daemon.reload(policy: try RelayPolicy(configuration: configuration))
         } catch {
-            logger.error("reload refused; the previous routing table and SLA settings stay in force", metadata: ["error": "\(error)"])
+            logger.error("reload refused; the previous routing table, SLA settings and issuer registry stay in force", metadata: ["error": "\(error)"])
         }
     }
 }

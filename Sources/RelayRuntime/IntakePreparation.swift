@@ -31,6 +31,8 @@ struct IntakeSubject: Sendable {
     var requestID: UUID?
     var caseID: String?
     var bankID: BankID?
+    /// A police order accepted under `warn` without a valid signature: why.
+    var unverified: AuthenticityFailure?
 }
 
 /// A poll batch prepared with one engine: the same engine then decides it, so a configuration

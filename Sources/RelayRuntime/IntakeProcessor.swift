@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 import Foundation
 import Kafka
@@ -18,6 +19,9 @@ public struct IntakeOutcome: Sendable, Hashable {
     /// What failed when the relay failed on the record itself (outcome `internal_error`): its
     /// decision was dropped and the record dead-lettered in minimal form. Names ids, never content.
     public var failure: String?
+    /// Why a police order accepted under the `warn` policy was not verified (nil when it was, or
+    /// when nothing was checked).
+    public var unverified: AuthenticityFailure?
 }
 
 /// Applies prepared records (see `IntakePreparation`) to the ledger: for each record, load what
@@ -84,7 +88,8 @@ struct IntakeProcessor: Sendable {
     private func write(_ effects: Effects, of record: KafkaMessage, cause: Cause, subject: IntakeSubject, policy: RelayPolicy,
                        tx: borrowing RelayTransaction, now: Timestamp) throws -> IntakeOutcome {
         var outcome = IntakeOutcome(topic: record.topic, partition: record.partition, offset: record.offset, outcome: effects.outcome,
-                                    requestID: subject.requestID, caseID: subject.caseID, bankID: subject.bankID, deadLetterCode: effects.refusal?.code)
+                                    requestID: subject.requestID, caseID: subject.caseID, bankID: subject.bankID, deadLetterCode: effects.refusal?.code,
+                                    unverified: subject.unverified)
         do {
             let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: record, policy: policy, cause: cause, now: now)
             try tx.apply(effects, outbox: outbox, at: now)
@@ -128,7 +133,8 @@ struct IntakeProcessor: Sendable {
             var effects = engine.receive(request, fingerprint: fingerprint, context: context,
                                          case: try tx.caseContext(request.caseID), cause: cause(request.id), now: now)
             if let unverified { engine.flagUnauthenticated(&effects, order: .request(request), problem: unverified, cause: cause(request.id), now: now) }
-            return (effects, cause(request.id), IntakeSubject(requestID: request.requestID, caseID: request.caseID, bankID: effects.requests.first?.bankID))
+            return (effects, cause(request.id), IntakeSubject(requestID: request.requestID, caseID: request.caseID, bankID: effects.requests.first?.bankID,
+                                                              unverified: unverified?.failure))
         case .cancel(let cancel, let unverified):
             let existing = try tx.request(cancel.requestID)
             let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: cancel.requestID))
@@ -136,7 +142,8 @@ struct IntakeProcessor: Sendable {
             let caseContext = try caseID.map { id in try tx.caseContext(id) } ?? CaseContext(caseID: "")
             var effects = engine.cancel(cancel, context: context, case: caseContext, cause: cause(cancel.id), now: now)
             if let unverified { engine.flagUnauthenticated(&effects, order: .cancel(cancel), problem: unverified, cause: cause(cancel.id), now: now) }
-            return (effects, cause(cancel.id), IntakeSubject(requestID: cancel.requestID, caseID: caseID, bankID: existing?.bankID))
+            return (effects, cause(cancel.id), IntakeSubject(requestID: cancel.requestID, caseID: caseID, bankID: existing?.bankID,
+                                                             unverified: unverified?.failure))
         case .answer(let response, let bank, let fingerprint):
             let existing = try tx.request(response.requestID)
             let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: response.requestID))

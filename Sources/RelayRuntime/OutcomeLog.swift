@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 import Logging
 import LogThrottle
@@ -5,7 +6,8 @@ import LogThrottle
 /// The intake's log lines about consumed records: one `records applied` line per batch at info
 /// (with how many of each outcome), `record applied` per record at debug, a warning per
 /// dead-lettered record and an error per SECURITY refusal (an answer from a bank about a
-/// request not routed to it).
+/// request not routed to it, an order no registered issuer signed); a warning per order accepted
+/// unverified under the `warn` policy.
 ///
 /// Refusals go through a `ThrottledLog`, so a flood of bad records cannot flood the log: per
 /// reason code, the first 10 lines a minute are written and then one summary line with the
@@ -40,11 +42,19 @@ struct OutcomeLog: Sendable {
             if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
             if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
             if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
+            if let unverified = outcome.unverified {
+                metadata["unverified"] = "\(unverified.rawValue)"
+                refusals.warning("SECURITY: order accepted without a valid signature (policy warn)", code: "unverified/\(unverified.rawValue)",
+                                 allowance: Self.securityAllowance, metadata: metadata)
+            }
             if let failure = outcome.failure {
                 // A bug of the relay's own: loud, but bounded like the rest.
                 metadata["error"] = "\(failure)"
                 refusals.error("internal error on a record: its decision was dropped and the record dead-lettered in minimal form (internal_error); intake goes on. Please report this",
                                code: "internal_error", allowance: Self.securityAllowance, metadata: metadata)
+            } else if outcome.outcome == "unauthenticated", let code = outcome.deadLetterCode {
+                refusals.error("SECURITY: order refused: not signed by a registered issuer; dead-lettered and escalated",
+                               code: "unauthenticated/\(code.rawValue)", allowance: Self.securityAllowance, metadata: metadata)
             } else if outcome.outcome == "foreign_response" {
                 refusals.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered",
                                code: "foreign_response/\(outcome.bankID?.rawValue ?? "none")", allowance: Self.securityAllowance, metadata: metadata)

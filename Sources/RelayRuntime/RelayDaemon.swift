@@ -194,15 +194,18 @@ public final class RelayDaemon: Sendable {
         state.withLock { $0.stopping = true }
     }
 
-    /// Replaces the routing table and SLA settings (SIGHUP). Running timers keep their due
-    /// times; new requests get the new settings.
+    /// Replaces the routing table, SLA settings and issuer registry (SIGHUP). Running timers keep
+    /// their due times; new requests get the new settings; orders are judged by the new registry
+    /// from the next poll batch on.
     public func reload(policy: RelayPolicy) throws {
         // Compared with the policy in force, not the one at start: reloads can follow each other.
         let before = RelaySettings.subscriptions(for: policies.policy)
         policies.replace(with: policy)
         let after = RelaySettings.subscriptions(for: policy)
         if after != before { try consumer.subscribe(after) }
-        logger.notice("routing table and SLA settings reloaded", metadata: ["banks": "\(policy.routing.banks.count)"])
+        logger.notice("routing table, SLA settings and issuer registry reloaded",
+                      metadata: ["banks": "\(policy.routing.banks.count)", "issuers": "\(policy.issuers.issuers.count)",
+                                 "signature_policy": "\(policy.issuers.policy.rawValue)"])
     }
 
     /// Routes every request kept as unroutable that the current routing table now covers.

@@ -96,7 +96,7 @@ struct SignedOrderTests {
     func warnPolicy() async throws {
         let harness = try Harness(policy: try Self.policy(.warn))
         defer { Task { await harness.shutdown() } }
-        try harness.start()
+        let daemon = try harness.start()
         let unsigned = freezeRequest(caseID: "CASE-W1", iban: kzIBAN(bank: betaCode, account: 9))
         let signed = freezeRequest(caseID: "CASE-W2", iban: kzIBAN(bank: betaCode, account: 10))
         try await harness.publishRequest(unsigned)
@@ -108,5 +108,36 @@ struct SignedOrderTests {
         let detail = try harness.securityAuditDetails().first
         #expect(detail?.contains("signature_missing") == true)
         #expect(detail?.contains("warn") == true)
+        try await eventually("the unverified order counted") {
+            daemon.metricsText().contains(#"freeze_relay_orders_unverified_total{reason="signature_missing"} 1"#)
+        }
+    }
+
+    @Test("a reload puts a new issuer key in force at once, and a removed key's orders are refused as unknown_key")
+    func reloadChangesTheRegistry() async throws {
+        let harness = try Harness(policy: try Self.policy(.require))
+        defer { Task { await harness.shutdown() } }
+        let daemon = try harness.start()
+        let topic = harness.policy.topics.requests
+        let rotated = SigningKey.generate()
+        let before = freezeRequest(caseID: "CASE-R1", iban: kzIBAN(bank: gammaCode, account: 1))
+        try await harness.publish(try Self.signed(record(before, topic: topic), rotated, "almaty-2027"))
+        try await harness.watcher.waitFor("unknown key refused") { $0.deadLetters.contains { $0.reason.code == .unknownKey } }
+
+        // The issuer rotates: the new key is registered, the 2026 key removed (as after a compromise).
+        var policy = harness.policy
+        policy.issuers = try IssuerRegistry(policy: .require, issuers: [
+            .init(id: "almaty", agencies: ["Almaty City Police"], keys: [.init(keyID: "almaty-2027", key: rotated.publicKey)]),
+        ])
+        try daemon.reload(policy: policy)
+        let after = freezeRequest(caseID: "CASE-R2", iban: kzIBAN(bank: gammaCode, account: 2))
+        let old = freezeRequest(caseID: "CASE-R3", iban: kzIBAN(bank: gammaCode, account: 3))
+        try await harness.publish(try Self.signed(record(after, topic: topic), rotated, "almaty-2027"))
+        try await harness.publish(try Self.signed(record(old, topic: topic), Self.almaty, "almaty-2026"))
+        let seen = try await harness.watcher.waitFor("new key routed, old key refused") {
+            !$0.routed(after.requestID).isEmpty && $0.deadLetters.filter { $0.reason.code == .unknownKey }.count == 2
+        }
+        #expect(seen.routed().map(\.requestID) == [after.requestID])
+        #expect(seen.escalations(.unauthenticatedOrder, for: old.requestID).count == 1)
     }
 }
