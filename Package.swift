@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "TestSupport"], exclude: ["validate_examples.py", "Fuzz", "Golden"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Authenticity", "Contracts"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts", "Authenticity"]),
-        .testTarget(name: "AuthenticityTests", dependencies: ["Authenticity", "Contracts"]),
+        .testTarget(name: "AuthenticityTests", dependencies: ["Authenticity", "Contracts", "TestSupport"]),
         .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay", "LogThrottle", "TestSupport", "Authenticity"]),
         // The operator commands, driven in-process against fixture ledgers (tests may import an executable target).
         .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "Ledger", "Relay", "Contracts", "RelayRuntime", "Kafka", "TestSupport", "Authenticity"]),

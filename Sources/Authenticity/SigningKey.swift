@@ -4,7 +4,7 @@ import Foundation
 
 /// A private key that signs JWS: for the `sign` and `keys` commands, the demo's simulated
 /// police and the tests. The daemon itself holds none yet.
-public struct SigningKey: Sendable {
+public struct SigningKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public let algorithm: SignatureAlgorithm
     /// The private scalar (P-256) or seed (Ed25519), 32 bytes. Crypto's key types are not
     /// `Sendable`, so the bytes are kept and the key made when it signs.
@@ -93,4 +93,9 @@ public struct SigningKey: Sendable {
         members["d"] = .string(Base64URL.encode(secret))
         return members
     }
+
+    // A private key never shows in logs, dumps or test failure messages: only what it is.
+    public var description: String { "SigningKey(\(algorithm.rawValue), public \(publicKey.jwk()["x"].map { "\($0)" } ?? "?"), private [redacted])" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["redacted": description]) }
 }

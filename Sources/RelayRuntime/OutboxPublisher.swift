@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 import Foundation
 import Kafka
@@ -36,6 +37,7 @@ final class OutboxPublisher: Sendable {
     let clock: any RelayClock
     let logger: Logger
     let batchSize: Int
+    let signer: RelaySigner?
     let maxInFlight: Int
     let onRound: @Sendable (PublishRound, [OutboxMessage]) -> Void
     /// Where recording (a ledger transaction) runs, and where sending (reads of the outbox) runs:
@@ -72,8 +74,9 @@ final class OutboxPublisher: Sendable {
     }
 
     init(ledger: Ledger, producer: KafkaProducer, clock: any RelayClock, logger: Logger, batchSize: Int, maxInFlight: Int = 5_000,
-         ledgerLane: BlockingLane = BlockingLane(label: "freeze-relay.ledger"),
+         ledgerLane: BlockingLane = BlockingLane(label: "freeze-relay.ledger"), signer: RelaySigner? = nil,
          onRound: @escaping @Sendable (PublishRound, [OutboxMessage]) -> Void) {
+        self.signer = signer
         self.ledgerLane = ledgerLane
         self.ledger = ledger
         self.producer = producer
@@ -83,6 +86,16 @@ final class OutboxPublisher: Sendable {
         self.maxInFlight = max(maxInFlight, batchSize)
         self.onRound = onRound
     }
+
+    /// The relay's `fr-signature` for the orders it passes to banks (routed requests and cancels),
+    /// made as they are sent: the outbox keeps events unsigned, so a key rotation needs no rewrite
+    /// and an offline command's events are signed by the daemon that publishes them.
+    private func signature(of message: OutboxMessage) -> [KafkaHeader] {
+        guard let signer, Self.signedTypes.contains(message.eventType) else { return [] }
+        return [KafkaHeader(name: DetachedJWS.headerName, value: Array(signer.signature(for: message.payload).utf8))]
+    }
+
+    static let signedTypes: Set<String> = [EventType.routedRequest.rawValue, EventType.routedCancel.rawValue]
 
     /// Wakes the publisher (call after new events were written).
     func nudge() { senderWaker.signal() }
@@ -146,7 +159,7 @@ final class OutboxPublisher: Sendable {
             if alreadyInFlight { continue }
             let message = OutgoingMessage(
                 topic: item.message.topic, key: item.message.key, value: item.message.payload,
-                headers: item.message.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
+                headers: item.message.headers.map { KafkaHeader(name: $0.name, value: $0.value) } + signature(of: item.message))
             state.withLock { state in
                 state.inFlight[item.sequence] = item.message
                 state.cursor = max(state.cursor, item.sequence)

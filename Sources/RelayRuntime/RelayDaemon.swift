@@ -127,7 +127,7 @@ public final class RelayDaemon: Sendable {
         self.deadLetterBudget = DeadLetterBudget(ledger: ledger, maxBytes: settings.maxDeadLetterBytes, clock: clock, metrics: metrics,
                                                  log: outcomeLog.refusals)
         self.publisher = OutboxPublisher(ledger: ledger, producer: producer, clock: clock, logger: logger, batchSize: settings.publishBatchSize,
-                                         ledgerLane: ledgerLane) { round, sent in
+                                         ledgerLane: ledgerLane, signer: settings.signer) { round, sent in
             observer.published(round, sent)
         }
     }

@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 import Kafka
 import Ledger
@@ -30,13 +31,16 @@ public struct RelaySettings: Sendable {
     /// `/readyz` and `/metrics` report its last findings, so a probe or a scrape never waits for
     /// the broker and never writes to the ledger itself.
     public var healthCheckInterval: Duration
+    /// Signs every routed request and routed cancel as it is published (`fr-signature`), so that
+    /// banks can verify it came through the relay; nil: they go out unsigned.
+    public var signer: RelaySigner?
 
     public init(
         kafka: KafkaConfiguration, groupID: String = "freeze-relay", policy: RelayPolicy,
         ledgerPath: String = Ledger.defaultPath, durability: Durability = .full, intakeBatchSize: Int = 500,
         publishBatchSize: Int = 500, maxOutboxBacklog: Int = 10_000, shutdownDrainTimeout: Duration = .seconds(10),
         intakeStallTimeout: Duration = .seconds(60),
-        maxDeadLetterBytes: Int64 = 256 << 20, healthCheckInterval: Duration = .seconds(1)
+        maxDeadLetterBytes: Int64 = 256 << 20, healthCheckInterval: Duration = .seconds(1), signer: RelaySigner? = nil
     ) {
         self.kafka = kafka
         self.groupID = groupID
@@ -50,6 +54,7 @@ public struct RelaySettings: Sendable {
         self.intakeStallTimeout = intakeStallTimeout
         self.maxDeadLetterBytes = maxDeadLetterBytes
         self.healthCheckInterval = healthCheckInterval
+        self.signer = signer
     }
 
     /// Topics the relay consumes: police requests and the responses topic of every configured

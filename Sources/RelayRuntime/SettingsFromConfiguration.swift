@@ -74,6 +74,7 @@ extension RelaySettings {
             ledgerPath: configuration.ledger.path, durability: configuration.ledger.durability == .full ? .full : .normal,
             intakeBatchSize: configuration.intake.batchSize, publishBatchSize: configuration.outbox.publishBatch,
             maxOutboxBacklog: configuration.outbox.maxBacklog, intakeStallTimeout: configuration.intake.stallTimeout,
-            maxDeadLetterBytes: configuration.ledger.maxDeadLetterBytes)
+            maxDeadLetterBytes: configuration.ledger.maxDeadLetterBytes,
+            signer: try configuration.authenticity.relaySigner())
     }
 }

@@ -132,4 +132,38 @@ import Testing
         let registered = try #require(loaded(base + yaml())).configuration
         try registered.validateForRun()
     }
+
+    @Test func theRelayKeyIsReadFromItsFileAndNeverShown() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = SigningKey.generate()
+        let file = directory.appendingPathComponent("relay.key").path
+        try relay.pem.write(toFile: file, atomically: true, encoding: .utf8)
+        let previous = String(decoding: JSONValue.object(north.publicKey.jwk()).canonicalBytes, as: UTF8.self)
+        let text = """
+            authenticity:
+              policy: "off"
+              relay_key: { kid: relay-2027, private_key_file: "\(file)" }
+              relay_previous_keys:
+                - { kid: relay-2026, public_key: '\(previous)' }
+            """
+        let configuration = try #require(loaded(text)).configuration
+        let signer = try #require(try configuration.authenticity.relaySigner())
+        #expect(signer.keyID == "relay-2027" && signer.publicKey == relay.publicKey)
+        #expect(signer.previous.map(\.keyID) == ["relay-2026"])
+        // The dump names the file, never the key; it loads back to the same settings.
+        let dump = configuration.redactedDump()
+        guard case .string(let secret)? = relay.jwk()["d"] else { throw KeyFormatError("no d") }
+        #expect(dump.contains(file) && !dump.contains(secret) && !dump.contains("PRIVATE KEY"))
+        #expect(try #require(loaded(dump)).configuration.authenticity == configuration.authenticity)
+
+        let es256 = directory.appendingPathComponent("relay-es256.key").path
+        try SigningKey.generate(.es256).pem.write(toFile: es256, atomically: true, encoding: .utf8)
+        let refused = failures("authenticity:\n  relay_key: { kid: r, private_key_file: \"\(es256)\" }\n")
+        #expect(error(at: "authenticity.relay_key.private_key_file", in: refused)?.message.contains("Ed25519") == true)
+        let missing = failures("authenticity:\n  relay_key: { kid: r, private_key_file: \"\(file).gone\" }\n")
+        #expect(error(at: "authenticity.relay_key.private_key_file", in: missing)?.message.contains("does not exist") == true)
+        let clash = failures(text.replacingOccurrences(of: "kid: relay-2026", with: "kid: relay-2027"))
+        #expect(error(at: "authenticity.relay_previous_keys[0].kid", in: clash)?.message.contains("active relay key") == true)
+    }
 }

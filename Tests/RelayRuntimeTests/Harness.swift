@@ -14,6 +14,8 @@ struct Seen: Sendable {
     var key: String?
     var event: Event
     var headers: [KafkaHeader]
+    /// The record's value as published.
+    var value: [UInt8] = []
 }
 
 /// Reads everything the relay publishes (status, escalations, dead letters, bank request topics).
@@ -44,7 +46,8 @@ final class OutputWatcher: Sendable {
             let batch = try await consumer.nextBatch(maxMessages: 500, timeout: .milliseconds(200))
             let decoded = batch.compactMap { message -> Seen? in
                 guard let event = try? EventDecoder.decodeEvent(message.value ?? []) else { return nil }
-                return Seen(topic: message.topic, key: message.key.map { String(decoding: $0, as: UTF8.self) }, event: event, headers: message.headers)
+                return Seen(topic: message.topic, key: message.key.map { String(decoding: $0, as: UTF8.self) }, event: event, headers: message.headers,
+                            value: message.value ?? [])
             }
             seen.withLock { $0 += decoded }
         }

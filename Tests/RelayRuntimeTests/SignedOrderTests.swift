@@ -4,6 +4,7 @@ import Foundation
 import Kafka
 import Relay
 import Testing
+import TestSupport
 @testable import RelayRuntime
 
 /// Orders judged against the issuer registry, end to end on the mock cluster.
@@ -139,5 +140,40 @@ struct SignedOrderTests {
         }
         #expect(seen.routed().map(\.requestID) == [after.requestID])
         #expect(seen.escalations(.unauthenticatedOrder, for: old.requestID).count == 1)
+    }
+
+    @Test("routed requests and cancels carry the relay's signature, which the README's Python verifier accepts; police statuses are not signed")
+    func relaySignsWhatItRoutes() async throws {
+        let harness = try Harness(policy: try Self.policy(.require))
+        defer { Task { await harness.shutdown() } }
+        let relayKey = SigningKey.generate()
+        try harness.start { $0.signer = try! RelaySigner(keyID: "relay-2026", key: relayKey) }
+        let topic = harness.policy.topics.requests
+        let request = freezeRequest(caseID: "CASE-S1", iban: kzIBAN(bank: alphaCode, account: 11))
+        try await harness.publish(try Self.signed(record(request, topic: topic), Self.almaty, "almaty-2026"))
+        try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
+        try await harness.publish(try Self.signed(record(cancel(request.requestID, caseID: request.caseID), topic: topic), Self.almaty, "almaty-2026"))
+        let seen = try await harness.watcher.waitFor("routed cancel and cancelled status") {
+            $0.contains { if case .routedCancel = $0.event { true } else { false } } && !$0.statuses(.cancelled, for: request.requestID).isEmpty
+        }
+        let toBank = seen.filter { $0.topic == "freeze.bank.alpha.requests" }
+        #expect(toBank.count == 2)
+        let directory = try SigningRecipe.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try relayKey.publicKey.pem.write(to: directory.appendingPathComponent("relay.pub"), atomically: true, encoding: .utf8)
+        for (index, sent) in toBank.enumerated() {
+            let header = try #require(sent.headers.first { $0.name == DetachedJWS.headerName }?.value, "\(sent.event.type) unsigned")
+            let jws = try DetachedJWS(parsing: header)
+            #expect(jws.keyID == "relay-2026" && jws.verifies(sent.value, with: relayKey.publicKey))
+            try Data(sent.value).write(to: directory.appendingPathComponent("event-\(index).json"))
+            try Data(header).write(to: directory.appendingPathComponent("event-\(index).sig"))
+        }
+        let verdicts = try SigningRecipe.run("python3", ["-c", try SigningRecipe.python("""
+            key = open("relay.pub", "rb").read()
+            print(" ".join(str(verify_order(open(f"event-{i}.json", "rb").read(), open(f"event-{i}.sig").read(), key)) for i in range(2)))
+            """)], in: directory)
+        #expect(verdicts == "True True")
+        // What goes to police and operators is not an order: not signed.
+        #expect(seen.filter { $0.topic == "freeze.status" }.allSatisfy { status in !status.headers.contains { $0.name == DetachedJWS.headerName } })
     }
 }

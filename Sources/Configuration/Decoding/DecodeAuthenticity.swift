@@ -4,7 +4,8 @@ import Foundation
 
 /// The `authenticity` section: the signature policy and the issuer registry.
 enum AuthenticityKeys {
-    static let all = ["policy", "issuers"]
+    static let all = ["policy", "issuers", "relay_key", "relay_previous_keys"]
+    static let relayKey = ["kid", "private_key_file"]
     static let issuer = ["id", "agencies", "policy", "keys"]
     static let key = ["kid", "public_key", "public_key_file", "not_before", "not_after"]
 }
@@ -13,6 +14,17 @@ extension ConfigurationDecoder {
     func decodeAuthenticity(_ section: Section) -> AuthenticitySettings {
         var settings = AuthenticitySettings()
         settings.policy = Self.policy(section) ?? settings.policy
+        settings.relayKey = decodeRelayKey(section.section("relay_key", known: AuthenticityKeys.relayKey))
+        if let previous = section.value("relay_previous_keys") {
+            settings.relayPreviousKeys = Read.list(previous, at: section.path.key("relay_previous_keys"), log: log) { item, itemPath in
+                decodeKey(item, at: itemPath)
+            } ?? []
+        }
+        if let relayKey = settings.relayKey {
+            for (index, previous) in settings.relayPreviousKeys.enumerated() where previous.keyID == relayKey.keyID {
+                log.error(section.path.key("relay_previous_keys").index(index).key("kid"), nil, "\"\(previous.keyID)\" is the active relay key's id; a previous key needs its own")
+            }
+        }
         guard let tree = section.value("issuers") else { return settings }
         let path = section.path.key("issuers")
         let decoded = Read.list(tree, at: path, log: log) { item, itemPath in decodeIssuer(item, at: itemPath) } ?? []
@@ -25,6 +37,37 @@ extension ConfigurationDecoder {
             log.error(path, tree.source, error.reason)
         }
         return settings
+    }
+
+    /// The relay's private key. Its errors never quote the file's content.
+    private func decodeRelayKey(_ section: Section) -> RelayKeySettings? {
+        guard section.isWellFormed, section.isPresent else { return nil }
+        let kid = section.string("kid") { DetachedJWS.isKeyID($0) ? nil : "a key id is 1 to 128 printable ASCII characters without spaces" }
+        if section.value("kid") == nil { log.error(section.path.key("kid"), section.source, "required: the key id banks find in the relay's JWKS") }
+        guard let fileTree = section.value("private_key_file") else {
+            log.error(section.path.key("private_key_file"), section.source, "required: the file holding the relay's private key (PKCS #8 PEM)")
+            return nil
+        }
+        let path = section.path.key("private_key_file")
+        guard let file = Read.nonEmptyString(fileTree, at: path, log: log) else { return nil }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            let exists = FileManager.default.fileExists(atPath: file)
+            log.error(path, fileTree.source, exists ? "key file \(file) cannot be read as text (check its permissions)" : "key file \(file) does not exist")
+            return nil
+        }
+        let key: SigningKey
+        do {
+            key = try SigningKey(parsing: text)
+        } catch {
+            log.error(path, fileTree.source, "key file \(file): \(error.reason)")
+            return nil
+        }
+        guard key.algorithm == .edDSA else {
+            log.error(path, fileTree.source, "key file \(file): the relay signs with Ed25519 keys only (deterministic signatures: a re-sent event carries the same bytes)")
+            return nil
+        }
+        guard let kid else { return nil }
+        return RelayKeySettings(keyID: kid, file: file, key: key)
     }
 
     private func decodeIssuer(_ tree: ConfigTree, at path: ConfigPath) -> IssuerSettings? {

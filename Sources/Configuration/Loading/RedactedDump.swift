@@ -45,19 +45,23 @@ extension RelayConfiguration {
     private func authenticityNode() -> DumpNode {
         .map([
             ("policy", .text(authenticity.policy.rawValue)),
+            ("relay_key", authenticity.relayKey.map { DumpNode.map([("kid", .text($0.keyID)), ("private_key_file", .text($0.file))]) } ?? .absent),
+            ("relay_previous_keys", .list(authenticity.relayPreviousKeys.map(keyNode))),
             ("issuers", .list(authenticity.issuers.map { issuer in
                 .map([
                     ("id", .text(issuer.id)), ("agencies", .flowList(issuer.agencies)), ("policy", .optional(issuer.policy?.rawValue)),
-                    ("keys", .list(issuer.keys.map { key in
-                        .map([
-                            ("kid", .text(key.keyID)),
-                            key.file.map { ("public_key_file", DumpNode.text($0)) }
-                                ?? ("public_key", .text(String(decoding: JSONValue.object(key.key.jwk()).canonicalBytes, as: UTF8.self))),
-                            ("not_before", .optional(key.notBefore?.rfc3339)), ("not_after", .optional(key.notAfter?.rfc3339)),
-                        ])
-                    })),
+                    ("keys", .list(issuer.keys.map(keyNode))),
                 ])
             })),
+        ])
+    }
+
+    private func keyNode(_ key: IssuerKeySettings) -> DumpNode {
+        .map([
+            ("kid", .text(key.keyID)),
+            key.file.map { ("public_key_file", DumpNode.text($0)) }
+                ?? ("public_key", .text(String(decoding: JSONValue.object(key.key.jwk()).canonicalBytes, as: UTF8.self))),
+            ("not_before", .optional(key.notBefore?.rfc3339)), ("not_after", .optional(key.notAfter?.rfc3339)),
         ])
     }
 

@@ -9,10 +9,23 @@ import Contracts
 public struct AuthenticitySettings: Sendable, Equatable {
     public var policy: SignaturePolicy
     public var issuers: [IssuerSettings]
+    /// The key the relay signs routed requests and cancels with; nil: they go out unsigned.
+    public var relayKey: RelayKeySettings?
+    /// The relay's earlier public keys, still published (`freeze-relay keys jwks`) during a changeover.
+    public var relayPreviousKeys: [IssuerKeySettings]
 
-    public init(policy: SignaturePolicy = .require, issuers: [IssuerSettings] = []) {
+    public init(policy: SignaturePolicy = .require, issuers: [IssuerSettings] = [], relayKey: RelayKeySettings? = nil,
+                relayPreviousKeys: [IssuerKeySettings] = []) {
         self.policy = policy
         self.issuers = issuers
+        self.relayKey = relayKey
+        self.relayPreviousKeys = relayPreviousKeys
+    }
+
+    /// The relay's signer, or nil when no relay key is configured.
+    public func relaySigner() throws(KeyFormatError) -> RelaySigner? {
+        guard let relayKey else { return nil }
+        return try RelaySigner(keyID: relayKey.keyID, key: relayKey.key, previous: relayPreviousKeys.map { ($0.keyID, $0.key) })
     }
 
     /// The registry the relay judges orders with. Loading has already refused duplicates, so
@@ -54,5 +67,17 @@ public struct IssuerKeySettings: Sendable, Equatable {
 
     public init(keyID: String, key: VerificationKey, file: String? = nil, notBefore: Timestamp? = nil, notAfter: Timestamp? = nil) {
         (self.keyID, self.key, self.file, self.notBefore, self.notAfter) = (keyID, key, file, notBefore, notAfter)
+    }
+}
+
+/// The relay's own signing key: read from a file (a secret, like a Kafka password).
+public struct RelayKeySettings: Sendable, Equatable {
+    public var keyID: String
+    /// The private key file (PKCS #8 PEM or JWK), mode 0600, readable by the relay only.
+    public var file: String
+    public var key: SigningKey
+
+    public init(keyID: String, file: String, key: SigningKey) {
+        (self.keyID, self.file, self.key) = (keyID, file, key)
     }
 }

@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 import Foundation
 import Kafka
@@ -29,8 +30,14 @@ final class BankSimulator: Sendable {
     private let producer: KafkaProducer
     private let responsesTopic: String
     private let pending = Mutex<[Task<Void, Never>]>([])
+    /// The relay's public key, as a bank gets it from `freeze-relay keys jwks`.
+    private let relayKey: VerificationKey
+    /// Routed requests whose relay signature did not verify (a real bank would refuse them).
+    let unverified = Mutex(0)
 
-    init(bank: BankID, behaviour: BankBehaviour, trail: MoneyTrail, bootstrap: String, topics: TopicNames, timeScale: Double, logger: Logger) throws {
+    init(bank: BankID, behaviour: BankBehaviour, trail: MoneyTrail, bootstrap: String, topics: TopicNames, timeScale: Double,
+         relayKey: VerificationKey, logger: Logger) throws {
+        self.relayKey = relayKey
         self.bank = bank
         self.behaviour = behaviour
         self.trail = trail
@@ -48,6 +55,12 @@ final class BankSimulator: Sendable {
             guard let batch = try? await consumer.nextBatch(maxMessages: 100, timeout: .milliseconds(200)) else { continue }
             for message in batch {
                 guard case .routedRequest(let request)? = try? EventDecoder.decodeEvent(message.value ?? []) else { continue }
+                // As a bank's integration should: act only on what the relay signed.
+                let signature = message.header(DetachedJWS.headerName)?.value ?? []
+                guard let jws = try? DetachedJWS(parsing: signature), jws.verifies(message.value ?? [], with: relayKey) else {
+                    unverified.withLock { $0 += 1 }
+                    continue
+                }
                 respond(to: request)
             }
             try? consumer.store(batch)

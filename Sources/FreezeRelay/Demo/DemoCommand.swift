@@ -75,10 +75,12 @@ struct DemoCommand: AsyncParsableCommand {
     /// exit, clients still alive would log failed reconnects to a broker that is gone).
     private func runRelayAndSimulators(broker: EmbeddedBroker, policy: RelayPolicy, policeKey: SigningKey, ledgerPath: String, limit: Duration?,
                                        logger: Logger) async throws -> DemoTally {
+        // The relay signs what it routes with a key made for this run; the simulated banks verify it.
+        let signer = try RelaySigner(keyID: "demo-relay-1", key: SigningKey.generate())
         let settings = RelaySettings(
             kafka: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "session.timeout.ms": "6000",
                                        "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "2000"]),
-            policy: policy, ledgerPath: ledgerPath, intakeBatchSize: 200)
+            policy: policy, ledgerPath: ledgerPath, intakeBatchSize: 200, signer: signer)
         let tally = DemoTally()
         let observer = RelayObserver()
         observer.add(published: { _, sent in tally.record(sent) })
@@ -90,7 +92,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         let simulators = try DemoScenario.banks.map { bank in
             try BankSimulator(bank: try BankID(bank.id), behaviour: bank.behaviour, trail: DemoScenario.trail,
-                              bootstrap: broker.bootstrapServers, topics: policy.topics, timeScale: timeScale, logger: logger)
+                              bootstrap: broker.bootstrapServers, topics: policy.topics, timeScale: timeScale, relayKey: signer.publicKey, logger: logger)
         }
         let bankTasks = simulators.map { simulator in Task { await simulator.run() } }
         let police = try PoliceSimulator(bootstrap: broker.bootstrapServers, topics: policy.topics, key: policeKey, keyID: DemoScenario.policeKeyID, logger: logger)
@@ -111,6 +113,8 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
 
+        let unverified = simulators.reduce(0) { total, bank in total + bank.unverified.withLock { $0 } }
+        print("routed requests the banks could not verify as signed by the relay: \(unverified)")
         print("stopping: simulators, then the relay (drains its outbox, commits offsets)…")
         policeTask.cancel()
         for task in bankTasks { task.cancel() }
@@ -143,7 +147,8 @@ struct DemoCommand: AsyncParsableCommand {
             embedded broker (in memory, for trials only): \(bootstrap)
             ledger: \(ledger)
             banks: \(DemoScenario.banks.map { "\($0.id) (\($0.behaviour.rawValue))" }.joined(separator: ", "))
-            orders must be signed: the simulated police sign with key "\(DemoScenario.policeKeyID)", generated for this run
+            orders must be signed: the simulated police sign with key "\(DemoScenario.policeKeyID)", generated for this run;
+            the relay signs what it routes (key "demo-relay-1"), and the simulated banks check that signature
             deadlines scaled to seconds: urgent acknowledge \(DurationText.format(policy.sla.defaults[.urgent]!.acknowledge)), \
             freeze \(DurationText.format(policy.sla.defaults[.urgent]!.freeze)); escalation steps \(policy.sla.escalationSteps.map(DurationText.format))
 

@@ -9,7 +9,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Make signing keys for orders.",
-        subcommands: [GenerateKeyCommand.self]
+        subcommands: [GenerateKeyCommand.self, JWKSCommand.self]
     )
 }
 
@@ -61,6 +61,36 @@ struct GenerateKeyCommand: AsyncParsableCommand {
                         - kid: \(kid)
                           public_key: '\(jwk)'
                 """)
+        }
+    }
+}
+
+/// `freeze-relay keys jwks`: the relay's public keys for banks to verify routed requests with.
+struct JWKSCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jwks",
+        abstract: "Print the JSON Web Key Set of the relay's signing keys (authenticity.relay_key and relay_previous_keys).",
+        discussion: """
+            Give the output to every bank integration (or serve it where they fetch it): banks verify \
+            the fr-signature of each routed request and routed cancel with the key its kid names. \
+            During a rotation both the new and the previous keys are listed.
+            """
+    )
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let configuration = try options.load()
+            let signer: RelaySigner?
+            do { signer = try configuration.authenticity.relaySigner() } catch {
+                throw CLIFailure("authenticity.relay_key: \(error)", exitCode: ExitCodes.configuration)
+            }
+            guard let signer else {
+                throw CLIFailure("no authenticity.relay_key in the configuration: the relay does not sign, there is no key set to publish",
+                                 exitCode: ExitCodes.configuration)
+            }
+            print(String(decoding: signer.jwks.canonicalBytes, as: UTF8.self))
         }
     }
 }
