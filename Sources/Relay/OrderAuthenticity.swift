@@ -45,6 +45,26 @@ extension RelayEngine {
     }
 }
 
+extension Effects {
+    /// Puts the verified police order on the routed request or routed cancel this decision sends
+    /// about `requestID`, so that the bank can check who ordered it. Chain requests made from the
+    /// same decision are left as they are: no police order stands behind them directly.
+    public mutating func carry(_ authorization: OrderAuthorization, for requestID: UUID) {
+        for index in events.indices {
+            switch events[index].event {
+            case .routedRequest(var routed) where routed.requestID == requestID:
+                routed.authorization = authorization
+                events[index].event = .routedRequest(routed)
+            case .routedCancel(var routed) where routed.requestID == requestID:
+                routed.authorization = authorization
+                events[index].event = .routedCancel(routed)
+            default:
+                break
+            }
+        }
+    }
+}
+
 extension DeadLetterCode {
     /// The dead-letter code of an authenticity failure (the raw values are shared).
     public init(_ failure: AuthenticityFailure) {

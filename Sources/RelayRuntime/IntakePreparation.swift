@@ -12,10 +12,9 @@ struct PreparedRecord: Sendable {
     let content: Content
 
     enum Content: Sendable {
-        /// A police request, with its content fingerprint; `unverified` when it was accepted under
-        /// the `warn` policy although no registered issuer signed it.
-        case request(FreezeRequest, ContentFingerprint, unverified: AuthenticityProblem?)
-        case cancel(FreezeCancel, unverified: AuthenticityProblem?)
+        /// A police request, with its content fingerprint and how it was judged.
+        case request(FreezeRequest, ContentFingerprint, OrderJudgement)
+        case cancel(FreezeCancel, OrderJudgement)
         /// A police order refused because no registered issuer signed it (the `require` policy).
         case unauthenticated(PoliceMessage, AuthenticityProblem)
         /// A bank's answer on a configured bank's responses topic, with its content fingerprint.
@@ -24,6 +23,16 @@ struct PreparedRecord: Sendable {
         /// (a wrong key): ids derived from the record then use it, as they did before the split.
         case refused(Effects, eventID: UUID?, subject: IntakeSubject)
     }
+}
+
+/// How an accepted police order was judged against the issuer registry.
+struct OrderJudgement: Sendable {
+    /// The verified order and its signature, to travel with it to the bank.
+    var authorization: OrderAuthorization?
+    /// Why it was accepted unverified (the `warn` policy).
+    var unverified: AuthenticityProblem?
+
+    static let unchecked = OrderJudgement()
 }
 
 /// Whom an applied record was about, for outcomes and logs (ids only).
@@ -63,16 +72,21 @@ enum IntakePreparation {
             if let refusal = keyRefusal(record, requestID: message.requestID) {
                 return refused(.refused(refusal), eventID: message.eventID, IntakeSubject(requestID: message.requestID))
             }
-            var unverified: AuthenticityProblem?
+            var judgement = OrderJudgement.unchecked
             switch authenticity(of: message, in: record, issuers: policy.issuers) {
-            case .verified, .unchecked: break
-            case .flagged(let problem): unverified = problem
+            case .unchecked: break
+            case .verified(let issuerID, let keyID):
+                // Verified means exactly one signature header, which is what travels on.
+                let signature = record.headers.first { $0.nameBytes == Array(DetachedJWS.headerName.utf8) }?.value ?? []
+                judgement.authorization = OrderAuthorization(issuerID: issuerID, keyID: keyID, signature: String(decoding: signature, as: UTF8.self),
+                                                             order: record.value ?? [])
+            case .flagged(let problem): judgement.unverified = problem
             case .refused(let problem): return PreparedRecord(record: record, content: .unauthenticated(message, problem))
             }
             switch message {
             case .request(let request):
-                return PreparedRecord(record: record, content: .request(request, ContentFingerprint(request), unverified: unverified))
-            case .cancel(let cancel): return PreparedRecord(record: record, content: .cancel(cancel, unverified: unverified))
+                return PreparedRecord(record: record, content: .request(request, ContentFingerprint(request), judgement))
+            case .cancel(let cancel): return PreparedRecord(record: record, content: .cancel(cancel, judgement))
             }
         }
         guard let bank = policy.bank(forResponsesTopic: record.topic) else {

@@ -115,6 +115,13 @@ struct IntakeProcessor: Sendable {
         }
     }
 
+    /// What the registry's judgement adds to an accepted order's decision: the verified order
+    /// travels to the bank; an unverified one (`warn`) is audited as a security event.
+    private func judge(_ effects: inout Effects, _ order: PoliceMessage, _ judgement: OrderJudgement, engine: RelayEngine, cause: Cause, now: Timestamp) {
+        if let authorization = judgement.authorization { effects.carry(authorization, for: order.requestID) }
+        if let unverified = judgement.unverified { engine.flagUnauthenticated(&effects, order: order, problem: unverified, cause: cause, now: now) }
+    }
+
     /// `epoch`: the partition's id epoch (see `PartitionSchema`), part of every id derived from the record.
     private func decide(_ prepared: PreparedRecord, epoch: Int64, engine: RelayEngine, tx: borrowing RelayTransaction,
                         now: Timestamp) throws -> (Effects, Cause, IntakeSubject) {
@@ -128,22 +135,22 @@ struct IntakeProcessor: Sendable {
         case .unauthenticated(let order, let problem):
             let effects = engine.refuseUnauthenticated(order, problem: problem, cause: cause(order.eventID), now: now)
             return (effects, cause(order.eventID), IntakeSubject(requestID: order.requestID, caseID: order.caseID))
-        case .request(let request, let fingerprint, let unverified):
+        case .request(let request, let fingerprint, let judgement):
             let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
             var effects = engine.receive(request, fingerprint: fingerprint, context: context,
                                          case: try tx.caseContext(request.caseID), cause: cause(request.id), now: now)
-            if let unverified { engine.flagUnauthenticated(&effects, order: .request(request), problem: unverified, cause: cause(request.id), now: now) }
+            judge(&effects, .request(request), judgement, engine: engine, cause: cause(request.id), now: now)
             return (effects, cause(request.id), IntakeSubject(requestID: request.requestID, caseID: request.caseID, bankID: effects.requests.first?.bankID,
-                                                              unverified: unverified?.failure))
-        case .cancel(let cancel, let unverified):
+                                                              unverified: judgement.unverified?.failure))
+        case .cancel(let cancel, let judgement):
             let existing = try tx.request(cancel.requestID)
             let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: cancel.requestID))
             let caseID = existing?.caseID ?? cancel.caseID
             let caseContext = try caseID.map { id in try tx.caseContext(id) } ?? CaseContext(caseID: "")
             var effects = engine.cancel(cancel, context: context, case: caseContext, cause: cause(cancel.id), now: now)
-            if let unverified { engine.flagUnauthenticated(&effects, order: .cancel(cancel), problem: unverified, cause: cause(cancel.id), now: now) }
+            judge(&effects, .cancel(cancel), judgement, engine: engine, cause: cause(cancel.id), now: now)
             return (effects, cause(cancel.id), IntakeSubject(requestID: cancel.requestID, caseID: caseID, bankID: existing?.bankID,
-                                                             unverified: unverified?.failure))
+                                                             unverified: judgement.unverified?.failure))
         case .answer(let response, let bank, let fingerprint):
             let existing = try tx.request(response.requestID)
             let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: response.requestID))

@@ -150,14 +150,30 @@ struct SignedOrderTests {
         try harness.start { $0.signer = try! RelaySigner(keyID: "relay-2026", key: relayKey) }
         let topic = harness.policy.topics.requests
         let request = freezeRequest(caseID: "CASE-S1", iban: kzIBAN(bank: alphaCode, account: 11))
-        try await harness.publish(try Self.signed(record(request, topic: topic), Self.almaty, "almaty-2026"))
+        let order = try Self.signed(record(request, topic: topic), Self.almaty, "almaty-2026")
+        try await harness.publish(order)
         try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
-        try await harness.publish(try Self.signed(record(cancel(request.requestID, caseID: request.caseID), topic: topic), Self.almaty, "almaty-2026"))
+        let cancelOrder = try Self.signed(record(cancel(request.requestID, caseID: request.caseID), topic: topic), Self.almaty, "almaty-2026")
+        try await harness.publish(cancelOrder)
         let seen = try await harness.watcher.waitFor("routed cancel and cancelled status") {
             $0.contains { if case .routedCancel = $0.event { true } else { false } } && !$0.statuses(.cancelled, for: request.requestID).isEmpty
         }
         let toBank = seen.filter { $0.topic == "freeze.bank.alpha.requests" }
         #expect(toBank.count == 2)
+        // The police orders travel with them, byte for byte, with the police signature: a bank can
+        // check who ordered the freeze without trusting the relay.
+        let authorizations = toBank.compactMap { sent -> OrderAuthorization? in
+            switch sent.event {
+            case .routedRequest(let routed): routed.authorization
+            case .routedCancel(let routed): routed.authorization
+            default: nil
+            }
+        }
+        #expect(authorizations.map(\.order) == [order.value!, cancelOrder.value!])
+        for authorization in authorizations {
+            #expect(authorization.issuerID == "almaty" && authorization.keyID == "almaty-2026")
+            #expect(try DetachedJWS(parsing: Array(authorization.signature.utf8)).verifies(authorization.order, with: Self.almaty.publicKey))
+        }
         let directory = try SigningRecipe.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try relayKey.publicKey.pem.write(to: directory.appendingPathComponent("relay.pub"), atomically: true, encoding: .utf8)

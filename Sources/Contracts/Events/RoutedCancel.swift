@@ -23,6 +23,8 @@ public struct RoutedCancel: ContractEvent, EventBody {
     public var issuedAt: Timestamp
     /// Who issued the cancel.
     public var issuer: Issuer
+    /// The police cancel this carries out, with its issuer's signature, when the relay verified one.
+    public var authorization: OrderAuthorization?
 
     /// Creates a routed cancel.
     public init(id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID, reason: String,
@@ -46,6 +48,7 @@ public struct RoutedCancel: ContractEvent, EventBody {
         reason = try body.required("reason", Read.text(maxLength: ContractLimits.reason))
         issuedAt = try body.required("issued_at", Read.timestamp)
         issuer = try body.required("issuer", Issuer.read)
+        authorization = try body.optional("authorization", OrderAuthorization.read)
     }
 
     func writeBody(into body: inout ObjectWriter) {
@@ -55,6 +58,7 @@ public struct RoutedCancel: ContractEvent, EventBody {
         body.string("reason", reason)
         body.timestamp("issued_at", issuedAt)
         body.object("issuer", issuer)
+        body.object("authorization", authorization)
     }
 
     /// Wraps in ``Event``.

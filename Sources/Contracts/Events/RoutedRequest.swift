@@ -40,6 +40,9 @@ public struct RoutedRequest: ContractEvent, EventBody {
     public var acknowledgeBy: Timestamp
     /// The bank must freeze (or answer finally) by then.
     public var freezeBy: Timestamp
+    /// The police order this carries out, with its issuer's signature, when the relay verified
+    /// one (absent for chain requests, which the relay makes from a bank's answer).
+    public var authorization: OrderAuthorization?
 
     /// Creates a routed request.
     public init(id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID, priority: Priority,
@@ -91,6 +94,7 @@ public struct RoutedRequest: ContractEvent, EventBody {
         requestedHoldHours = try body.optional("requested_hold_hours", Read.integer(in: 1...Int64(ContractLimits.maxHoldHours)))
         acknowledgeBy = try body.required("acknowledge_by", Read.timestamp)
         freezeBy = try body.required("freeze_by", Read.timestamp)
+        authorization = try body.optional("authorization", OrderAuthorization.read)
     }
 
     func writeBody(into body: inout ObjectWriter) {
@@ -108,6 +112,7 @@ public struct RoutedRequest: ContractEvent, EventBody {
         body.integer("requested_hold_hours", requestedHoldHours)
         body.timestamp("acknowledge_by", acknowledgeBy)
         body.timestamp("freeze_by", freezeBy)
+        body.object("authorization", authorization)
     }
 
     /// Wraps in ``Event``.

@@ -65,23 +65,44 @@ struct GenerateKeyCommand: AsyncParsableCommand {
     }
 }
 
-/// `freeze-relay keys jwks`: the relay's public keys for banks to verify routed requests with.
+/// `freeze-relay keys jwks`: the public keys banks verify with: the relay's own (its signature on
+/// routed requests and cancels) or, with `--issuers`, the registered issuers' (the police
+/// signature each routed order carries in `authorization`).
 struct JWKSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jwks",
-        abstract: "Print the JSON Web Key Set of the relay's signing keys (authenticity.relay_key and relay_previous_keys).",
+        abstract: "Print a JSON Web Key Set: the relay's signing keys, or with --issuers the registered issuers' keys.",
         discussion: """
             Give the output to every bank integration (or serve it where they fetch it): banks verify \
-            the fr-signature of each routed request and routed cancel with the key its kid names. \
-            During a rotation both the new and the previous keys are listed.
+            the fr-signature of each routed request and routed cancel with the relay key its kid names, \
+            and the police signature in its authorization with the issuer key its key_id names. \
+            During a rotation both the new and the previous relay keys are listed. Issuer keys carry \
+            their issuer id (fr_issuer), agencies (fr_agencies) and validity (fr_not_before, fr_not_after).
             """
     )
 
     @OptionGroup var options: ConfigurationOptions
 
+    @Flag(help: "Print the registered issuers' public keys instead of the relay's.")
+    var issuers = false
+
     func run() async throws {
         try await reportingFailures {
             let configuration = try options.load()
+            if issuers {
+                let keys = configuration.authenticity.issuers.flatMap { issuer in
+                    issuer.keys.map { key -> JSONValue in
+                        var jwk = key.key.jwk(keyID: key.keyID)
+                        jwk["fr_issuer"] = .string(issuer.id)
+                        jwk["fr_agencies"] = .array(issuer.agencies.map(JSONValue.string))
+                        if let from = key.notBefore { jwk["fr_not_before"] = .string(from.rfc3339) }
+                        if let to = key.notAfter { jwk["fr_not_after"] = .string(to.rfc3339) }
+                        return .object(jwk)
+                    }
+                }
+                print(String(decoding: JSONValue.object(["keys": .array(keys)]).canonicalBytes, as: UTF8.self))
+                return
+            }
             let signer: RelaySigner?
             do { signer = try configuration.authenticity.relaySigner() } catch {
                 throw CLIFailure("authenticity.relay_key: \(error)", exitCode: ExitCodes.configuration)
