@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "RelayBenchmarks",
             dependencies: [
-                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime",
+                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Authenticity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

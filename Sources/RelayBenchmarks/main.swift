@@ -17,7 +17,7 @@ func option(_ flag: String) -> String? {
     return CommandLine.arguments[index + 1]
 }
 /// The parts, in the order they run.
-let parts = ["codec", "decisions", "ledger", "deadlines", "pipeline", "chain", "throughput", "latency", "timers", "restart"]
+let parts = ["codec", "signatures", "decisions", "ledger", "deadlines", "pipeline", "chain", "throughput", "latency", "timers", "restart"]
 if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
     print("""
         usage: freeze-relay-bench [--quick] [--only PART,...] [options]
@@ -61,6 +61,12 @@ if runs("codec") {
     let iterations = option("--codec-iterations").flatMap { Int($0) } ?? (quick ? 20_000 : 200_000)
     let cases = option("--codec-case").map { Set($0.split(separator: ",").map(String.init)) }
     try CodecBench.run(iterations: iterations, only: cases)
+}
+
+// 0b. What authenticity costs per order: judging a police signature (EdDSA verify) on intake,
+// and the relay's own signature on a routed request as it is published.
+if runs("signatures") {
+    try SignatureBench.run(count: quick ? 2_000 : 20_000, at: start)
 }
 
 // 1. Pure decisions: route a request, then apply a frozen answer.
