@@ -94,7 +94,7 @@ public struct IssuerRegistry: Sendable, Hashable {
 
     private func check(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp) -> Result<AuthenticityVerdict, AuthenticityProblem> {
         guard let signature = signatures.first else {
-            return .failure(AuthenticityProblem(.signatureMissing, "the record has no \(DetachedJWS.headerName) header; orders must be signed by their issuer"))
+            return .failure(AuthenticityProblem(.signatureMissing, "the record has no \(DetachedJWS.headerName) header; it must be signed with its sender's registered key"))
         }
         guard signatures.count == 1 else {
             return .failure(AuthenticityProblem(.signatureInvalid, "the record has \(signatures.count) \(DetachedJWS.headerName) headers; exactly one is accepted"))

@@ -10,21 +10,11 @@ extension RelayEngine {
     /// Police learn of the refusal from the dead letter (its reason names what was wrong), not
     /// from a status: whoever forged the order may read the status topic too.
     public func refuseUnauthenticated(_ order: PoliceMessage, problem: AuthenticityProblem, cause: Cause, now: Timestamp) -> Effects {
-        let factory = EventFactory(policy: policy, cause: cause, now: now)
         let (kind, caseID, agency) = Self.describe(order)
         let message = "\(kind) from agency \"\(ContractText.fittedName(agency, limit: 64))\" refused: \(problem.failure.rawValue) (\(problem.detail))"
-        let escalation = EscalationRecord(
-            escalationID: cause.derivedID("escalation:unauthenticated_order"),
-            kind: .unauthenticatedOrder, level: 1, requestID: order.requestID, caseID: caseID, bankID: nil,
-            raisedAt: now, levelRaisedAt: now, deadline: nil,
-            detail: message + ". Nothing was routed. Check who can write to the requests topic, or the issuer's signing setup.")
-        var effects = Effects()
-        effects.refusal = Refusal(code: DeadLetterCode(problem.failure), path: nil, message: message)
-        effects.escalations = [escalation]
-        effects.events = [factory.escalation(escalation, overdueSeconds: nil)]
-        effects.audit = [factory.audit(nil, from: nil, to: nil, "SECURITY: \(message)", security: true, requestID: order.requestID, caseID: caseID)]
-        effects.outcome = "unauthenticated"
-        return effects
+        return securityRefusal(.unauthenticatedOrder, problem: problem, message: message,
+                               advice: "Nothing was routed. Check who can write to the requests topic, or the issuer's signing setup.",
+                               requestID: order.requestID, caseID: caseID, bank: nil, record: nil, outcome: "unauthenticated", cause: cause, now: now)
     }
 
     /// An order accepted under the `warn` policy although no registered issuer signed it: the
@@ -42,6 +32,48 @@ extension RelayEngine {
         case .request(let request): ("freeze_request", request.caseID, request.issuer.agency)
         case .cancel(let cancel): ("freeze_cancel", cancel.caseID, cancel.issuer.agency)
         }
+    }
+}
+
+extension RelayEngine {
+    /// A bank's answer refused because it is not signed with the bank's registered key (where the
+    /// bank's answers must be signed): dead-lettered with the reason, audited as a security event,
+    /// escalated; the request is not touched.
+    public func refuseUnauthenticated(_ response: BankResponse, from bank: BankID, record: RequestRecord?, problem: AuthenticityProblem,
+                                      cause: Cause, now: Timestamp) -> Effects {
+        let message = "answer \(response.responseID) on \(bank)'s responses topic about request \(CanonicalUUID.string(response.requestID)) refused: "
+            + "\(problem.failure.rawValue) (\(problem.detail))"
+        return securityRefusal(.unauthenticatedAnswer, problem: problem, message: message,
+                               advice: "Nothing changed. Check the bank's signing setup, or who can write to its responses topic.",
+                               requestID: response.requestID, caseID: record?.caseID, bank: bank, record: record, outcome: "unauthenticated_answer",
+                               cause: cause, now: now)
+    }
+
+    /// A refusal for want of a valid signature: the dead letter's reason, one security audit
+    /// entry, a level-1 escalation that operators close.
+    private func securityRefusal(_ kind: EscalationKind, problem: AuthenticityProblem, message: String, advice: String, requestID: UUID, caseID: String?,
+                                 bank: BankID?, record: RequestRecord?, outcome: String, cause: Cause, now: Timestamp) -> Effects {
+        let factory = EventFactory(policy: policy, cause: cause, now: now)
+        let escalation = EscalationRecord(
+            escalationID: cause.derivedID("escalation:\(kind.rawValue)" + (bank.map { ":\($0.rawValue)" } ?? "")),
+            kind: kind, level: 1, requestID: requestID, caseID: caseID, bankID: bank,
+            raisedAt: now, levelRaisedAt: now, deadline: nil, detail: message + ". " + advice)
+        var effects = Effects()
+        effects.refusal = Refusal(code: DeadLetterCode(problem.failure), path: nil, message: message)
+        effects.escalations = [escalation]
+        effects.events = [factory.escalation(escalation, overdueSeconds: nil)]
+        effects.audit = [factory.audit(record, from: record?.state, to: record?.state, "SECURITY: \(message)", security: true,
+                                       requestID: requestID, caseID: caseID, bankID: bank)]
+        effects.outcome = outcome
+        return effects
+    }
+
+    /// A bank's answer accepted under the `warn` policy although its signature did not check out.
+    public func flagUnauthenticated(_ effects: inout Effects, answer response: BankResponse, from bank: BankID, record: RequestRecord?,
+                                    problem: AuthenticityProblem, cause: Cause, now: Timestamp) {
+        let factory = EventFactory(policy: policy, cause: cause, now: now)
+        let detail = "SECURITY: answer \(response.responseID) from \(bank) accepted unverified under the warn policy: \(problem.failure.rawValue) (\(problem.detail))"
+        effects.audit.append(factory.audit(record, from: nil, to: nil, detail, security: true, requestID: response.requestID, bankID: bank))
     }
 }
 

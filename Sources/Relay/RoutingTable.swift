@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 
 /// One participating bank, as the routing table in configuration describes it.
@@ -15,12 +16,16 @@ public struct BankProfile: Sendable, Hashable {
     /// Topic overrides; nil means the standard `<prefix>.bank.<id>.requests/responses`.
     public var requestsTopic: String?
     public var responsesTopic: String?
+    /// The bank's answer-signing keys and policy: one issuer, the bank itself (its id as the
+    /// only "agency"). Unchecked unless the configuration asks (`banks[].answer_signing`).
+    public var answerSigning: IssuerRegistry
 
     public init(
         id: BankID, name: String, ibanBankCodes: [String], bics: [String] = [], enabled: Bool = true,
         escalationContact: Contact? = nil, slaOverrides: [Priority: ResponseTimeOverrides] = [:],
-        requestsTopic: String? = nil, responsesTopic: String? = nil
+        requestsTopic: String? = nil, responsesTopic: String? = nil, answerSigning: IssuerRegistry = .unchecked
     ) {
+        self.answerSigning = answerSigning
         self.id = id
         self.name = name
         self.ibanBankCodes = ibanBankCodes

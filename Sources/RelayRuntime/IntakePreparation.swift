@@ -17,8 +17,12 @@ struct PreparedRecord: Sendable {
         case cancel(FreezeCancel, OrderJudgement)
         /// A police order refused because no registered issuer signed it (the `require` policy).
         case unauthenticated(PoliceMessage, AuthenticityProblem)
-        /// A bank's answer on a configured bank's responses topic, with its content fingerprint.
-        case answer(BankResponse, from: BankID, ContentFingerprint)
+        /// A bank's answer on a configured bank's responses topic, with its content fingerprint;
+        /// `unverified` when it was accepted under the bank's `warn` policy without a valid signature.
+        case answer(BankResponse, from: BankID, ContentFingerprint, unverified: AuthenticityProblem?)
+        /// A bank's answer refused because the bank's answers must be signed and this one is not
+        /// signed with its registered key.
+        case unauthenticatedAnswer(BankResponse, from: BankID, AuthenticityProblem)
         /// Refused before the ledger is asked. `eventID` is the envelope id when the record decoded
         /// (a wrong key): ids derived from the record then use it, as they did before the split.
         case refused(Effects, eventID: UUID?, subject: IntakeSubject)
@@ -102,16 +106,27 @@ enum IntakePreparation {
         if let refusal = keyRefusal(record, requestID: response.requestID) {
             return refused(.refused(refusal), eventID: response.id, IntakeSubject(requestID: response.requestID, bankID: bank))
         }
-        return PreparedRecord(record: record, content: .answer(response, from: bank, ContentFingerprint(response)))
+        var unverified: AuthenticityProblem?
+        let keys = policy.routing.profile(bank)?.answerSigning ?? .unchecked
+        switch keys.judge(signatures: signatures(in: record), payload: record.value ?? [], agency: bank.rawValue, issuedAt: response.respondedAt) {
+        case .verified, .unchecked: break
+        case .flagged(let problem): unverified = problem
+        case .refused(let problem): return PreparedRecord(record: record, content: .unauthenticatedAnswer(response, from: bank, problem))
+        }
+        return PreparedRecord(record: record, content: .answer(response, from: bank, ContentFingerprint(response), unverified: unverified))
     }
 
     /// The issuer registry's verdict on a police order: its `fr-signature` header(s) over the
     /// record's value, judged against the agency and issue time the order states.
     static func authenticity(of message: PoliceMessage, in record: KafkaMessage, issuers: IssuerRegistry) -> AuthenticityVerdict {
-        let name = Array(DetachedJWS.headerName.utf8)
-        let signatures = record.headers.filter { $0.nameBytes == name }.map { $0.value ?? [] }
         let (agency, issuedAt) = message.agencyAndIssuedAt
-        return issuers.judge(signatures: signatures, payload: record.value ?? [], agency: agency, issuedAt: issuedAt)
+        return issuers.judge(signatures: signatures(in: record), payload: record.value ?? [], agency: agency, issuedAt: issuedAt)
+    }
+
+    /// Every `fr-signature` header value of a record (a name compared byte for byte).
+    static func signatures(in record: KafkaMessage) -> [[UInt8]] {
+        let name = Array(DetachedJWS.headerName.utf8)
+        return record.headers.filter { $0.nameBytes == name }.map { $0.value ?? [] }
     }
 
     /// Requests, cancels and answers must be keyed by request id: Kafka orders records per key,

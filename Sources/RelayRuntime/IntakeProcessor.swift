@@ -151,13 +151,21 @@ struct IntakeProcessor: Sendable {
             judge(&effects, .cancel(cancel), judgement, engine: engine, cause: cause(cancel.id), now: now)
             return (effects, cause(cancel.id), IntakeSubject(requestID: cancel.requestID, caseID: caseID, bankID: existing?.bankID,
                                                              unverified: judgement.unverified?.failure))
-        case .answer(let response, let bank, let fingerprint):
+        case .answer(let response, let bank, let fingerprint, let unverified):
             let existing = try tx.request(response.requestID)
             let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: response.requestID))
             let caseContext = try existing.map { try tx.caseContext($0.caseID) } ?? CaseContext(caseID: "")
-            let effects = engine.answer(response, fingerprint: fingerprint, from: bank, context: context,
+            var effects = engine.answer(response, fingerprint: fingerprint, from: bank, context: context,
                                         previous: try tx.response(bank: bank, responseID: response.responseID),
                                         case: caseContext, cause: cause(response.id), now: now)
+            if let unverified {
+                engine.flagUnauthenticated(&effects, answer: response, from: bank, record: existing, problem: unverified, cause: cause(response.id), now: now)
+            }
+            return (effects, cause(response.id), IntakeSubject(requestID: response.requestID, caseID: existing?.caseID, bankID: bank,
+                                                               unverified: unverified?.failure))
+        case .unauthenticatedAnswer(let response, let bank, let problem):
+            let existing = try tx.request(response.requestID)
+            let effects = engine.refuseUnauthenticated(response, from: bank, record: existing, problem: problem, cause: cause(response.id), now: now)
             return (effects, cause(response.id), IntakeSubject(requestID: response.requestID, caseID: existing?.caseID, bankID: bank))
         }
     }

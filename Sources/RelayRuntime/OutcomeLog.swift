@@ -52,6 +52,9 @@ struct OutcomeLog: Sendable {
                 metadata["error"] = "\(failure)"
                 refusals.error("internal error on a record: its decision was dropped and the record dead-lettered in minimal form (internal_error); intake goes on. Please report this",
                                code: "internal_error", allowance: Self.securityAllowance, metadata: metadata)
+            } else if outcome.outcome == "unauthenticated_answer", let code = outcome.deadLetterCode {
+                refusals.error("SECURITY: bank answer refused: not signed with the bank's registered key; dead-lettered and escalated",
+                               code: "unauthenticated_answer/\(outcome.bankID?.rawValue ?? "none")/\(code.rawValue)", allowance: Self.securityAllowance, metadata: metadata)
             } else if outcome.outcome == "unauthenticated", let code = outcome.deadLetterCode {
                 refusals.error("SECURITY: order refused: not signed by a registered issuer; dead-lettered and escalated",
                                code: "unauthenticated/\(code.rawValue)", allowance: Self.securityAllowance, metadata: metadata)

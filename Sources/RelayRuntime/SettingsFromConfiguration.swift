@@ -26,10 +26,15 @@ extension RelayPolicy {
                     overrides[Priority(rawValue: priority.rawValue)!] = ResponseTimeOverrides(acknowledge: override.acknowledge, freeze: override.freeze)
                 }
             }
+            let answerSigning: IssuerRegistry
+            do { answerSigning = try settings.answerSigning?.registry(bankID: id.rawValue) ?? .unchecked } catch {
+                throw SettingsError(message: "banks: \(id): answer_signing: \(error)")
+            }
             banks.append(BankProfile(
                 id: id, name: settings.name, ibanBankCodes: settings.ibanBankCodes, bics: settings.bics, enabled: settings.enabled,
                 escalationContact: settings.escalationContact.map { Contact(name: $0.name, email: $0.email, phone: $0.phone) },
-                slaOverrides: overrides, requestsTopic: settings.topics.requests, responsesTopic: settings.topics.responses))
+                slaOverrides: overrides, requestsTopic: settings.topics.requests, responsesTopic: settings.topics.responses,
+                answerSigning: answerSigning))
         }
         let routing: RoutingTable
         do { routing = try RoutingTable(banks: banks) } catch { throw SettingsError(message: "routing table: \(error)") }

@@ -166,4 +166,21 @@ import Testing
         let clash = failures(text.replacingOccurrences(of: "kid: relay-2026", with: "kid: relay-2027"))
         #expect(error(at: "authenticity.relay_previous_keys[0].kid", in: clash)?.message.contains("active relay key") == true)
     }
+
+    @Test func aBanksAnswerKeysAreReadAndDumped() throws {
+        let key = String(decoding: JSONValue.object(north.publicKey.jwk()).canonicalBytes, as: UTF8.self)
+        let text = oneBank + """
+
+                answer_signing:
+                  policy: warn
+                  keys: [{ kid: halyk-1, public_key: '\(key)' }]
+            """
+        let configuration = try #require(loaded(text)).configuration
+        let signing = try #require(configuration.banks.first?.answerSigning)
+        #expect(signing.policy == .warn && signing.keys.map(\.keyID) == ["halyk-1"])
+        #expect(try signing.registry(bankID: "halyk").policy(forAgency: "halyk") == .warn)
+        #expect(try #require(loaded(configuration.redactedDump())).configuration.banks == configuration.banks)
+        let keyless = failures(oneBank + "\n    answer_signing: { policy: require }\n")
+        #expect(error(at: "banks[0].answer_signing.keys", in: keyless)?.message.contains("required") == true)
+    }
 }

@@ -55,7 +55,7 @@ struct IntakePreparationTests {
         let value = try EventEncoder.encode(response)
         let alpha = try BankID("alpha")
         let prepared = IntakePreparation.prepare(record(topics.bankResponses(alpha), key: CanonicalUUID.string(id), value: value), engine: engine)
-        guard case .answer(let decoded, let bank, let fingerprint) = prepared.content else { Issue.record("not an answer"); return }
+        guard case .answer(let decoded, let bank, let fingerprint, _) = prepared.content else { Issue.record("not an answer"); return }
         #expect(decoded == response && bank == alpha && fingerprint == ContentFingerprint(response))
 
         let stranger = IntakePreparation.prepare(record(topics.bankResponses(try BankID("delta")), key: CanonicalUUID.string(id), value: value), engine: engine)

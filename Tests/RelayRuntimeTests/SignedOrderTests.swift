@@ -192,4 +192,36 @@ struct SignedOrderTests {
         // What goes to police and operators is not an order: not signed.
         #expect(seen.filter { $0.topic == "freeze.status" }.allSatisfy { status in !status.headers.contains { $0.name == DetachedJWS.headerName } })
     }
+
+    @Test("a bank whose answers must be signed: an unsigned or foreign-signed answer is refused and escalated, a signed one applies")
+    func bankAnswersMustBeSigned() async throws {
+        let betaKey = SigningKey.generate()
+        var policy = testPolicy()
+        var beta = try #require(policy.routing.profile(try BankID("beta")))
+        beta.answerSigning = try IssuerRegistry(policy: .require, issuers: [.init(id: "beta", agencies: ["beta"], keys: [.init(keyID: "beta-1", key: betaKey.publicKey)])])
+        policy.routing = try RoutingTable(banks: policy.routing.banks.values.map { $0.id == beta.id ? beta : $0 })
+        let harness = try Harness(policy: policy)
+        defer { Task { await harness.shutdown() } }
+        try harness.start()
+        let request = freezeRequest(caseID: "CASE-B1", iban: kzIBAN(bank: betaCode, account: 5))
+        try await harness.publishRequest(request)
+        try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
+        let responses = harness.policy.topics.bankResponses(try BankID("beta"))
+
+        let unsigned = answer(request.requestID, .frozen, frozen: "250000.00")
+        try await harness.publish(record(unsigned, topic: responses))
+        let impostor = answer(request.requestID, .frozen, frozen: "250000.00")
+        try await harness.publish(try Self.signed(record(impostor, topic: responses), SigningKey.generate(), "beta-1"))
+        let refused = try await harness.watcher.waitFor("both refused") { $0.escalations(.unauthenticatedAnswer).count == 2 }
+        #expect(refused.deadLetters.map(\.reason.code).sorted { $0.rawValue < $1.rawValue } == [.signatureInvalid, .signatureMissing])
+        #expect(refused.escalations(.unauthenticatedAnswer).allSatisfy { $0.bankID?.rawValue == "beta" && $0.caseID == "CASE-B1" })
+        #expect(try harness.requestState(request.requestID) == .routed)
+        #expect(refused.statuses(.frozen).isEmpty)
+
+        let genuine = answer(request.requestID, .frozen, frozen: "250000.00")
+        try await harness.publish(try Self.signed(record(genuine, topic: responses), betaKey, "beta-1"))
+        try await harness.watcher.waitFor("frozen") { !$0.statuses(.frozen, for: request.requestID).isEmpty }
+        #expect(try harness.requestState(request.requestID) == .frozen)
+        #expect(try harness.securityAuditCount() == 2)
+    }
 }

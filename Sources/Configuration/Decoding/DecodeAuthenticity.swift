@@ -91,7 +91,26 @@ extension ConfigurationDecoder {
         return IssuerSettings(id: id ?? "", agencies: agencies, policy: Self.policy(section), keys: keys)
     }
 
-    private func decodeKey(_ tree: ConfigTree, at path: ConfigPath) -> IssuerKeySettings? {
+    /// `banks[].answer_signing`: the bank's policy (default `require` once the section is written)
+    /// and its keys.
+    func decodeAnswerSigning(_ section: Section, bankID: String) -> AnswerSigningSettings? {
+        guard section.isWellFormed, section.isPresent else { return nil }
+        let keys = section.value("keys").flatMap { tree in
+            Read.list(tree, at: section.path.key("keys"), log: log) { item, itemPath in decodeKey(item, at: itemPath) }
+        } ?? []
+        let settings = AnswerSigningSettings(policy: Self.policy(section) ?? .require, keys: keys)
+        if settings.policy != .off, keys.isEmpty {
+            log.error(section.path.key("keys"), section.source, "required: the bank's public keys (its answers would all be refused without one)")
+        }
+        do {
+            _ = try settings.registry(bankID: bankID)
+        } catch {
+            log.error(section.path.key("keys"), section.source, error.reason)
+        }
+        return settings
+    }
+
+    func decodeKey(_ tree: ConfigTree, at path: ConfigPath) -> IssuerKeySettings? {
         let section = Section(tree, at: path, known: AuthenticityKeys.key, log: log)
         guard section.isWellFormed, section.isPresent else {
             if section.isWellFormed { log.error(path, tree.source, "empty key entry") }

@@ -1,6 +1,6 @@
 /// The `banks` routing table, one bank at a time; checks across banks live in `BankChecks`.
 enum BankKeys {
-    static let all = ["id", "name", "iban_bank_codes", "bics", "enabled", "escalation_contact", "topics", "sla"]
+    static let all = ["id", "name", "iban_bank_codes", "bics", "enabled", "escalation_contact", "topics", "sla", "answer_signing"]
     static let contact = ["name", "email", "phone"]
     static let topics = ["requests", "responses"]
 }
@@ -66,6 +66,7 @@ extension ConfigurationDecoder {
         let sla = section.section("sla", known: ["urgent", "normal"])
         bank.sla.urgent = decodeWindowOverrides(sla.section("urgent", known: SLAKeys.windowKeys))
         bank.sla.normal = decodeWindowOverrides(sla.section("normal", known: SLAKeys.windowKeys))
+        bank.answerSigning = decodeAnswerSigning(section.section("answer_signing", known: ["policy", "keys"]), bankID: id ?? "")
         return DecodedBank(settings: bank, path: path, label: label)
     }
 

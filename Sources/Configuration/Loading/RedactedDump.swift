@@ -110,6 +110,9 @@ extension RelayConfiguration {
             ("escalation_contact", contact),
             ("topics", .map([("requests", .optional(bank.topics.requests)), ("responses", .optional(bank.topics.responses))])),
             ("sla", .map([("urgent", overridesNode(bank.sla.urgent)), ("normal", overridesNode(bank.sla.normal))])),
+            ("answer_signing", bank.answerSigning.map { signing in
+                DumpNode.map([("policy", .text(signing.policy.rawValue)), ("keys", .list(signing.keys.map(keyNode)))])
+            } ?? .absent),
         ])
     }
 }

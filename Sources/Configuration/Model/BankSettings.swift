@@ -1,3 +1,5 @@
+import Authenticity
+
 /// One bank in the routing table.
 public struct BankSettings: Sendable, Equatable {
     /// Matches `^[a-z0-9][a-z0-9_-]{0,31}$`; used in topic names, unique.
@@ -14,6 +16,8 @@ public struct BankSettings: Sendable, Equatable {
     public var escalationContact: EscalationContact?
     public var topics: BankTopicOverrides
     public var sla: BankSLAOverrides
+    /// Whether the bank's answers must be signed, and with which keys; nil: not checked.
+    public var answerSigning: AnswerSigningSettings?
 
     public init(
         id: String,
@@ -33,6 +37,7 @@ public struct BankSettings: Sendable, Equatable {
         self.escalationContact = escalationContact
         self.topics = topics
         self.sla = sla
+        self.answerSigning = nil
     }
 }
 
@@ -57,5 +62,25 @@ public struct BankTopicOverrides: Sendable, Equatable {
     public init(requests: String? = nil, responses: String? = nil) {
         self.requests = requests
         self.responses = responses
+    }
+}
+
+/// `banks[].answer_signing`: the bank signs its answers (`fr-signature`, as police sign orders)
+/// and the relay checks them with these keys under `policy`.
+public struct AnswerSigningSettings: Sendable, Equatable {
+    public var policy: SignaturePolicy
+    public var keys: [IssuerKeySettings]
+
+    public init(policy: SignaturePolicy = .require, keys: [IssuerKeySettings]) {
+        (self.policy, self.keys) = (policy, keys)
+    }
+
+    /// The registry answers are judged with: the bank as the only issuer, its id as the only agency.
+    public func registry(bankID: String) throws(RegistryError) -> IssuerRegistry {
+        try IssuerRegistry(policy: policy, issuers: [
+            IssuerRegistry.Issuer(id: bankID, agencies: [bankID], keys: keys.map {
+                IssuerRegistry.Key(keyID: $0.keyID, key: $0.key, notBefore: $0.notBefore, notAfter: $0.notAfter)
+            }),
+        ])
     }
 }

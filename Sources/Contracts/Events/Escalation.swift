@@ -7,8 +7,9 @@ import Foundation
 /// - `bank_id` is required for every kind except `unroutable` and `unauthenticated_order`, where it is
 ///   forbidden (no bank was asked);
 /// - `case_id` is required for every kind except `foreign_response` (a response to a request the relay
-///   does not know, or that was routed to another bank, may have no case) and `unauthenticated_order`
-///   (a refused cancel need not name its case);
+///   does not know, or that was routed to another bank, may have no case), `unauthenticated_order`
+///   (a refused cancel need not name its case) and `unauthenticated_answer` (the answer may name a
+///   request the relay does not know);
 /// - `ack_overdue` and `freeze_overdue` require `deadline` and `overdue_seconds`;
 /// - `hold_expiring` requires `deadline` (when the hold lapses);
 /// - `chain_exit` requires `exit`; other kinds must not carry one.
@@ -91,7 +92,7 @@ public struct Escalation: ContractEvent, EventBody {
         } else {
             try body.demand("bank_id", "when kind is \(kindName)")
         }
-        if kind != .foreignResponse && kind != .unauthenticatedOrder { try body.demand("case_id", "when kind is \(kindName)") }
+        if ![.foreignResponse, .unauthenticatedOrder, .unauthenticatedAnswer].contains(kind) { try body.demand("case_id", "when kind is \(kindName)") }
         if kind == .ackOverdue || kind == .freezeOverdue || kind == .holdExpiring {
             try body.demand("deadline", "when kind is \(kindName)")
         }
@@ -150,6 +151,9 @@ public enum EscalationKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// An order was refused because it could not be attributed to a registered issuer (missing
     /// or bad signature, unknown or expired key, issuer not allowed for the agency): a security event.
     case unauthenticatedOrder = "unauthenticated_order"
+    /// A bank's answer was refused because its signature did not check out against the bank's
+    /// registered keys (where the bank's answers must be signed): a security event.
+    case unauthenticatedAnswer = "unauthenticated_answer"
 }
 
 /// A bank's escalation contact, from the relay's configuration. At least one field is present.
