@@ -81,7 +81,13 @@ extension Effects {
     /// Puts the verified police order on the routed request or routed cancel this decision sends
     /// about `requestID`, so that the bank can check who ordered it. Chain requests made from the
     /// same decision are left as they are: no police order stands behind them directly.
+    ///
+    /// The ledger's audit trail of the decision names who signed the order, so that every
+    /// routing, cancel or refusal it caused stays attributable after the event has left.
     public mutating func carry(_ authorization: OrderAuthorization, for requestID: UUID) {
+        for index in audit.indices where audit[index].requestID == requestID {
+            audit[index].detail += "; ordered by issuer \(authorization.issuerID), key \(authorization.keyID)"
+        }
         for index in events.indices {
             switch events[index].event {
             case .routedRequest(var routed) where routed.requestID == requestID:

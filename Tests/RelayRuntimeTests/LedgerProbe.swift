@@ -34,6 +34,14 @@ extension Harness {
         }
     }
 
+    func auditDetails(of request: UUID) throws -> [String] {
+        try readLedger { reader in
+            try reader.read { db in
+                try db.query("SELECT detail FROM audit WHERE request_id = ? ORDER BY rowid", [CanonicalUUID.string(request)]) { row in try row["detail"] as String }
+            }
+        }
+    }
+
     func count(_ table: String, where condition: String = "1") throws -> Int {
         try readLedger { reader in try reader.read { db in try db.scalar("SELECT count(*) FROM \(table) WHERE \(condition)", as: Int.self) ?? 0 } }
     }

@@ -69,6 +69,9 @@ struct SignedOrderTests {
             !$0.routed(genuine.requestID).isEmpty && $0.deadLetters.count >= forged.count && $0.escalations(.unauthenticatedOrder).count >= forged.count
         }
         #expect(seen.routed().map(\.requestID) == [genuine.requestID])
+        // The ledger's audit trail says who ordered it.
+        let trail = try harness.auditDetails(of: genuine.requestID)
+        #expect(trail.contains { $0.hasPrefix("routed to alpha") && $0.hasSuffix("; ordered by issuer almaty, key almaty-2026") }, "\(trail)")
         for (order, _, code) in forged {
             let key = Array(CanonicalUUID.string(order.requestID).utf8)
             let letter = seen.deadLetters.first { $0.key == key }
