@@ -9,8 +9,10 @@ enum KeyText {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.hasPrefix("-----BEGIN ") else { return nil }
         guard trimmed.hasPrefix(begin), trimmed.hasSuffix(end) else {
-            let found = trimmed.prefix { $0 != "\n" && $0 != "\r" }.prefix(64)
-            throw KeyFormatError("expected a PEM block \"\(begin)\", found \"\(found)\"")
+            // Only the marker is quoted: what follows it on the line may be key material.
+            let rest = trimmed.dropFirst("-----BEGIN ".count)
+            let label = rest.prefix { $0 != "-" && $0 != "\n" && $0 != "\r" }.prefix(32)
+            throw KeyFormatError("expected a PEM block \"\(begin)\", found one labelled \"\(label)\"")
         }
         let body = trimmed.dropFirst(begin.count).dropLast(end.count).filter { !$0.isWhitespace }
         guard let der = Data(base64Encoded: String(body)), !der.isEmpty else {

@@ -5,8 +5,10 @@ import Contracts
 /// ones included, is published in the JWKS banks verify with. During a changeover the old and
 /// the new public key are both published; only the active one signs.
 ///
-/// The relay signs with Ed25519 only: its signatures are deterministic, so an event re-sent
-/// after a crash carries the same signature as the first time.
+/// The relay signs with Ed25519 only: its signatures are deterministic (RFC 8032; swift-crypto
+/// on Linux signs with BoringSSL's `ED25519_sign`, which is), so an event re-sent after a crash
+/// carries the same signature as the first time. (Apple's CryptoKit randomizes Ed25519
+/// signatures; the daemon runs on Linux.)
 public struct RelaySigner: Sendable {
     public let keyID: String
     private let key: SigningKey

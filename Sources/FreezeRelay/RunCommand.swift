@@ -32,6 +32,12 @@ struct RunCommand: AsyncParsableCommand {
             do { settings = try RelaySettings(configuration: configuration) } catch {
                 throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
             }
+            if settings.signer == nil {
+                logger.warning("routed requests and cancels go out unsigned: no authenticity.relay_key, so banks cannot verify that orders came through the relay")
+            }
+            if settings.policy.issuers.policy == .off {
+                logger.warning("signature policy off: orders are accepted from anyone who can write to the requests topic (authenticity.policy)")
+            }
             let daemon: RelayDaemon
             do { daemon = try RelayDaemon(settings: settings, logger: logger) } catch {
                 throw CLIFailure("cannot start: \(error)")

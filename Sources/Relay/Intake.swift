@@ -64,7 +64,9 @@ extension RelayEngine {
         record.reason = cancel.reason
         effects.requests = [record]
         effects.cancelDeadlines = [DeadlineCancellation(requestID: record.requestID, kinds: Set(DeadlineKind.allCases))]
-        for escalation in context.openEscalations {
+        // Security escalations (a forged order or answer about this request, an answer from the
+        // wrong bank) stay open: operators close them once explained, not the next cancel.
+        for escalation in context.openEscalations where !escalation.kind.isSecurityEvent {
             effects.resolved.append(EscalationClosure(escalationID: escalation.escalationID, resolution: .cancelled, resolvedAt: now))
             effects.events.append(factory.resolved(escalation, .cancelled, detail: "request cancelled by police"))
         }

@@ -103,6 +103,13 @@ extension Effects {
     }
 }
 
+extension EscalationKind {
+    /// Kinds raised for security events; only operators close them.
+    public var isSecurityEvent: Bool {
+        [.foreignResponse, .unauthenticatedOrder, .unauthenticatedAnswer].contains(self)
+    }
+}
+
 extension DeadLetterCode {
     /// The dead-letter code of an authenticity failure (the raw values are shared).
     public init(_ failure: AuthenticityFailure) {

@@ -79,6 +79,10 @@ enum IntakePreparation {
             var judgement = OrderJudgement.unchecked
             switch authenticity(of: message, in: record, issuers: policy.issuers) {
             case .unchecked: break
+            case .verified where (record.value?.count ?? 0) > OrderAuthorization.maxOrderBytes:
+                let refusal = Refusal(code: .tooLarge, path: nil, message: "a signed order of \(record.value?.count ?? 0) bytes cannot travel to the bank with its "
+                    + "signature (at most \(OrderAuthorization.maxOrderBytes) bytes); send the order without attachments")
+                return refused(.refused(refusal), eventID: message.eventID, IntakeSubject(requestID: message.requestID))
             case .verified(let issuerID, let keyID):
                 // Verified means exactly one signature header, which is what travels on.
                 let signature = record.headers.first { $0.nameBytes == Array(DetachedJWS.headerName.utf8) }?.value ?? []

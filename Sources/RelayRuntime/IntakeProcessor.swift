@@ -115,6 +115,17 @@ struct IntakeProcessor: Sendable {
         }
     }
 
+    /// A cancel lifts a freeze, so it must come from the agency that ordered it: the cancel was
+    /// judged by its own agency's policy and key, which says nothing about the request's. Unless
+    /// signatures are off for the request's agency, a cancel naming another agency is refused as
+    /// `issuer_not_allowed` (operators can still cancel by hand).
+    static func cancelAgencyProblem(_ cancel: FreezeCancel, of existing: RequestRecord?, issuers: IssuerRegistry) -> AuthenticityProblem? {
+        guard let ordered = existing?.request.issuer.agency, ordered != cancel.issuer.agency,
+              issuers.policy(forAgency: ordered) != .off else { return nil }
+        return AuthenticityProblem(.issuerNotAllowed, "the cancel names agency \"\(ContractText.fittedName(cancel.issuer.agency, limit: 64))\" "
+            + "but the request was ordered by \"\(ContractText.fittedName(ordered, limit: 64))\"; only the ordering agency may cancel it")
+    }
+
     /// What the registry's judgement adds to an accepted order's decision: the verified order
     /// travels to the bank; an unverified one (`warn`) is audited as a security event.
     private func judge(_ effects: inout Effects, _ order: PoliceMessage, _ judgement: OrderJudgement, engine: RelayEngine, cause: Cause, now: Timestamp) {
@@ -144,6 +155,10 @@ struct IntakeProcessor: Sendable {
                                                               unverified: judgement.unverified?.failure))
         case .cancel(let cancel, let judgement):
             let existing = try tx.request(cancel.requestID)
+            if let problem = Self.cancelAgencyProblem(cancel, of: existing, issuers: engine.policy.issuers) {
+                let effects = engine.refuseUnauthenticated(.cancel(cancel), problem: problem, cause: cause(cancel.id), now: now)
+                return (effects, cause(cancel.id), IntakeSubject(requestID: cancel.requestID, caseID: existing?.caseID ?? cancel.caseID, bankID: existing?.bankID))
+            }
             let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: cancel.requestID))
             let caseID = existing?.caseID ?? cancel.caseID
             let caseContext = try caseID.map { id in try tx.caseContext(id) } ?? CaseContext(caseID: "")

@@ -7,7 +7,7 @@ import LogThrottle
 /// (with how many of each outcome), `record applied` per record at debug, a warning per
 /// dead-lettered record and an error per SECURITY refusal (an answer from a bank about a
 /// request not routed to it, an order no registered issuer signed); a warning per order accepted
-/// unverified under the `warn` policy.
+/// or answer accepted unverified under the `warn` policy.
 ///
 /// Refusals go through a `ThrottledLog`, so a flood of bad records cannot flood the log: per
 /// reason code, the first 10 lines a minute are written and then one summary line with the
@@ -44,7 +44,7 @@ struct OutcomeLog: Sendable {
             if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
             if let unverified = outcome.unverified {
                 metadata["unverified"] = "\(unverified.rawValue)"
-                refusals.warning("SECURITY: order accepted without a valid signature (policy warn)", code: "unverified/\(unverified.rawValue)",
+                refusals.warning("SECURITY: record accepted without a valid signature (policy warn)", code: "unverified/\(outcome.topic)/\(unverified.rawValue)",
                                  allowance: Self.securityAllowance, metadata: metadata)
             }
             if let failure = outcome.failure {

@@ -54,7 +54,7 @@ public final class RelayMetrics: Sendable {
                 Counter(label: "freeze_relay_records_dead_lettered_total", dimensions: [("topic", outcome.topic), ("code", code.rawValue)], factory: factory).increment()
             }
             if let unverified = outcome.unverified {
-                Counter(label: "freeze_relay_orders_unverified_total", dimensions: [("reason", unverified.rawValue)], factory: factory).increment()
+                Counter(label: "freeze_relay_records_unverified_total", dimensions: [("topic", outcome.topic), ("reason", unverified.rawValue)], factory: factory).increment()
             }
             if outcome.failure != nil {
                 Counter(label: "freeze_relay_internal_errors_total", dimensions: [("topic", outcome.topic)], factory: factory).increment()

@@ -63,6 +63,14 @@ struct SignedOrderTests {
         forged.append((replayed, try Self.signed(record(replayed, topic: topic), Self.almaty, "almaty-2026", over: genuineRecord.value), .signatureInvalid))
         let otherIssuer = request(8)
         forged.append((otherIssuer, try Self.signed(record(otherIssuer, topic: topic), Self.north, "north-1"), .issuerNotAllowed))
+        let twoSignatures = request(9)
+        var twice = try Self.signed(record(twoSignatures, topic: topic), Self.almaty, "almaty-2026")
+        twice.headers.append(twice.headers.last!)
+        forged.append((twoSignatures, twice, .signatureInvalid))
+        let nullSignature = request(10)
+        var null = record(nullSignature, topic: topic)
+        null.headers.append(KafkaHeader(name: DetachedJWS.headerName, value: nil))
+        forged.append((nullSignature, null, .signatureInvalid))
         for (_, message, _) in forged { try await harness.publish(message) }
 
         let seen = try await harness.watcher.waitFor("the genuine order routed and every forgery dead-lettered") {
@@ -113,7 +121,7 @@ struct SignedOrderTests {
         #expect(detail?.contains("signature_missing") == true)
         #expect(detail?.contains("warn") == true)
         try await eventually("the unverified order counted") {
-            daemon.metricsText().contains(#"freeze_relay_orders_unverified_total{reason="signature_missing"} 1"#)
+            daemon.metricsText().contains(#"freeze_relay_records_unverified_total{topic="freeze.requests",reason="signature_missing"} 1"#)
         }
     }
 
@@ -226,5 +234,54 @@ struct SignedOrderTests {
         try await harness.watcher.waitFor("frozen") { !$0.statuses(.frozen, for: request.requestID).isEmpty }
         #expect(try harness.requestState(request.requestID) == .frozen)
         #expect(try harness.securityAuditCount() == 2)
+    }
+
+    @Test("a cancel must come from the agency that ordered the freeze; security escalations outlive a genuine cancel; oversized signed orders are refused")
+    func cancelsComeFromTheOrderingAgency() async throws {
+        var policy = testPolicy()
+        policy.issuers = try IssuerRegistry(policy: .require, issuers: [
+            .init(id: "almaty", agencies: ["Almaty City Police"], keys: [.init(keyID: "almaty-2026", key: Self.almaty.publicKey)]),
+            // An issuer still changing over to signing: its unsigned orders pass with an audit entry.
+            .init(id: "north", agencies: ["North Police"], policy: .warn, keys: [.init(keyID: "north-1", key: Self.north.publicKey)]),
+        ])
+        let harness = try Harness(policy: policy)
+        defer { Task { await harness.shutdown() } }
+        try harness.start()
+        let topic = harness.policy.topics.requests
+        let request = freezeRequest(caseID: "CASE-C1", iban: kzIBAN(bank: alphaCode, account: 21))
+        try await harness.publish(try Self.signed(record(request, topic: topic), Self.almaty, "almaty-2026"))
+        try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
+
+        // Another agency's cancel, unsigned under its warn policy, and signed with its own key: both refused.
+        var foreign = cancel(request.requestID, caseID: request.caseID)
+        foreign.issuer = Issuer(agency: "North Police", officerID: "N-9")
+        try await harness.publish(record(foreign, topic: topic))
+        var foreignSigned = cancel(request.requestID, caseID: request.caseID)
+        foreignSigned.issuer = Issuer(agency: "North Police", officerID: "N-9")
+        try await harness.publish(try Self.signed(record(foreignSigned, topic: topic), Self.north, "north-1"))
+        let refused = try await harness.watcher.waitFor("both foreign cancels refused") { $0.escalations(.unauthenticatedOrder, for: request.requestID).count == 2 }
+        #expect(refused.deadLetters.map(\.reason.code) == [.issuerNotAllowed, .issuerNotAllowed])
+        #expect(refused.deadLetters.allSatisfy { $0.reason.message.contains("only the ordering agency may cancel") })
+        #expect(try harness.requestState(request.requestID) == .routed)
+
+        // The ordering agency's cancel applies, and leaves the security escalations for operators.
+        try await harness.publish(try Self.signed(record(cancel(request.requestID, caseID: request.caseID), topic: topic), Self.almaty, "almaty-2026"))
+        let cancelled = try await harness.watcher.waitFor("cancelled") { !$0.statuses(.cancelled, for: request.requestID).isEmpty }
+        #expect(try harness.requestState(request.requestID) == .cancelled)
+        let securityIDs = Set(cancelled.escalations(.unauthenticatedOrder, for: request.requestID).map(\.escalationID))
+        #expect(cancelled.resolutions.allSatisfy { !securityIDs.contains($0.escalationID) })
+        #expect(try harness.count("escalations", where: "kind = 'unauthenticated_order' AND resolved_at IS NULL") == 2)
+
+        // A signed order too large to travel with its proof is refused, not routed without it.
+        var large = freezeRequest(caseID: "CASE-C2", iban: kzIBAN(bank: alphaCode, account: 22))
+        large.legalBasis = "Decision 1"
+        var bytes = try EventEncoder.encode(large)
+        bytes.removeLast()
+        bytes += Array(#","attachment":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: OrderAuthorization.maxOrderBytes) + Array(#""}"#.utf8)
+        var oversized = record(large, topic: topic)
+        oversized.value = bytes
+        try await harness.publish(try Self.signed(oversized, Self.almaty, "almaty-2026"))
+        let tooLarge = try await harness.watcher.waitFor("too large refused") { $0.deadLetters.contains { $0.reason.code == .tooLarge } }
+        #expect(tooLarge.routed(large.requestID).isEmpty)
     }
 }

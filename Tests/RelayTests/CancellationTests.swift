@@ -75,6 +75,26 @@ struct CancellationTests {
         }
     }
 
+    @Test("a cancel closes the request's deadline escalations but leaves its security escalations to operators")
+    func securityEscalationsOutliveACancel() throws {
+        let engine = Fixture.engine()
+        let record = Fixture.record(.routed)
+        func escalation(_ kind: EscalationKind, bank: BankID?) -> EscalationRecord {
+            EscalationRecord(escalationID: EscalationRecord.id(requestID: request, kind: kind), kind: kind, level: 1, requestID: request,
+                             caseID: Fixture.caseID, bankID: bank, raisedAt: t0, levelRaisedAt: t0, deadline: nil, detail: "open")
+        }
+        let overdue = escalation(.ackOverdue, bank: Fixture.alpha)
+        let security = [escalation(.unauthenticatedOrder, bank: nil), escalation(.unauthenticatedAnswer, bank: Fixture.alpha),
+                        escalation(.foreignResponse, bank: Fixture.alpha)]
+        let now = t0.plus(hours: 1)
+        let cancel = Fixture.cancel(at: now)
+        let effects = engine.cancel(cancel, context: .init(record: record, openEscalations: [overdue] + security),
+                                    case: CaseContext(caseID: Fixture.caseID, requests: [record]),
+                                    cause: .record(topic: "freeze.requests", partition: 0, offset: 6, eventID: cancel.id), now: now)
+        #expect(effects.outcome == "cancelled")
+        #expect(effects.resolved.map(\.escalationID) == [overdue.escalationID])
+    }
+
     @Test("a cancel for an unknown request is refused; with a case id police are told on that case")
     func unknownRequest() throws {
         let world = RelayWorld()

@@ -29,6 +29,14 @@ extension ConfigurationDecoder {
         let path = section.path.key("issuers")
         let decoded = Read.list(tree, at: path, log: log) { item, itemPath in decodeIssuer(item, at: itemPath) } ?? []
         settings.issuers = decoded
+        // A relay key id that is also an issuer's would let one pass for the other in a bank's
+        // merged key set.
+        let relayKeyIDs = Set([settings.relayKey?.keyID].compactMap { $0 } + settings.relayPreviousKeys.map(\.keyID))
+        for (index, issuer) in decoded.enumerated() {
+            for (position, key) in issuer.keys.enumerated() where relayKeyIDs.contains(key.keyID) {
+                log.error(path.index(index).key("keys").index(position).key("kid"), nil, "\"\(key.keyID)\" is also a relay key id; key ids must be unique")
+            }
+        }
         // The registry itself refuses what would make a signature ambiguous (a key id, issuer id
         // or agency listed twice); its reason names both places.
         do {

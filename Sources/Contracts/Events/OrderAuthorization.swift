@@ -18,6 +18,10 @@ public struct OrderAuthorization: Sendable, Hashable, CanonicalObject {
 
     /// The longest signature carried (as the relay reads them).
     static let maxSignatureLength = 4096
+    /// The largest order carried: a police order is a few KiB; the bound keeps a routed request
+    /// that carries one well under Kafka's default 1 MB message size. The relay refuses signed
+    /// orders over it (`too_large`) rather than route them without their proof.
+    public static let maxOrderBytes = 256 * 1024
 
     static func read(_ value: JSONValue, _ path: FieldPath) throws -> OrderAuthorization {
         let fields = try ObjectReader(value, at: path)
@@ -25,7 +29,13 @@ public struct OrderAuthorization: Sendable, Hashable, CanonicalObject {
             issuerID: try fields.required("issuer_id", Read.printableToken(maxLength: 64)),
             keyID: try fields.required("key_id", Read.printableToken(maxLength: 128)),
             signature: try fields.required("signature", readSignature),
-            order: try fields.required("order_base64", Read.base64))
+            order: try fields.required("order_base64", readOrder))
+    }
+
+    static func readOrder(_ value: JSONValue, _ path: FieldPath) throws -> [UInt8] {
+        let order = try Read.base64(value, path)
+        guard order.count <= maxOrderBytes else { throw ContractError.violation(path, "holds \(order.count) bytes; at most \(maxOrderBytes)") }
+        return order
     }
 
     /// `BASE64URL ".." BASE64URL`: the compact form with its payload detached.

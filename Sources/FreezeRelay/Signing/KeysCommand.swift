@@ -58,7 +58,7 @@ struct GenerateKeyCommand: AsyncParsableCommand {
                 \(jwk)
 
                 for the relay's configuration (authenticity.issuers[].keys):
-                        - kid: \(kid)
+                        - kid: '\(kid.replacingOccurrences(of: "'", with: "''"))'
                           public_key: '\(jwk)'
                 """)
         }
