@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 import Foundation
 import Kafka
@@ -37,7 +38,7 @@ enum ThroughputBench {
 
     /// Produces `count` requests (their real encoding) to `topic`, keyed by request id, and waits for
     /// every acknowledgement.
-    static func preload(_ count: Int, topic: String, bootstrap: String, logger: Logger) throws -> Int {
+    static func preload(_ count: Int, topic: String, bootstrap: String, logger: Logger, signing: Signing? = nil) throws -> Int {
         let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "linger.ms": "20"]), logger: logger)
         defer { producer.close(timeout: .seconds(10)) }
         let now = Timestamp(Date())
@@ -46,7 +47,8 @@ enum ThroughputBench {
             let request = Bench.request(index: index, at: now)
             let value = try EventEncoder.encode(request)
             bytes += value.count
-            let message = OutgoingMessage(topic: topic, key: Array(CanonicalUUID.string(request.requestID).utf8), value: value)
+            let headers = try signing.map { [KafkaHeader(name: DetachedJWS.headerName, value: Array(try DetachedJWS.sign(value, with: $0.police, keyID: "bench-police-1").utf8))] } ?? []
+            let message = OutgoingMessage(topic: topic, key: Array(CanonicalUUID.string(request.requestID).utf8), value: value, headers: headers)
             while !(try Bench.enqueue(message, on: producer)) { producer.flush(timeout: .milliseconds(50)) }
         }
         guard producer.flush(timeout: .seconds(120)) else { throw BenchError("preloading \(count) records did not finish") }
@@ -87,11 +89,14 @@ enum ThroughputBench {
 
     /// The relay: a daemon drains `count` preloaded requests; timed from the first record applied
     /// to the publication of the last routed request.
-    static func relay(count: Int, policy: RelayPolicy, bootstrap: String, consumerSettings: [String: String], logger: Logger) async throws -> Result {
+    static func relay(count: Int, policy: RelayPolicy, bootstrap: String, consumerSettings: [String: String], logger: Logger,
+                      signing: Signing? = nil) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-throughput-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
+        var policy = policy
+        if let signing { policy.issuers = try signing.registry(for: policy) }
         let settings = RelaySettings(kafka: KafkaConfiguration(consumerSettings.merging(["bootstrap.servers": bootstrap]) { _, new in new }),
-                                     policy: policy, ledgerPath: directory.appendingPathComponent("ledger.sqlite").path)
+                                     policy: policy, ledgerPath: directory.appendingPathComponent("ledger.sqlite").path, signer: signing?.relay)
         struct Progress {
             var began: ContinuousClock.Instant?
             var cpuBefore = 0.0
@@ -144,20 +149,35 @@ enum ThroughputBench {
     }
 
     /// Both, in one run on one broker, printed as a table.
-    static func run(count: Int, partitions: Int32, policy: RelayPolicy, logger: Logger) async throws {
+    /// With `--signed`: every police record signed, judged under `require`, and the relay signing
+    /// what it routes, as the shipped configuration runs.
+    struct Signing {
+        let police = SigningKey.generate()
+        let relay = try! RelaySigner(keyID: "bench-relay-1", key: SigningKey.generate())
+
+        func registry(for policy: RelayPolicy) throws -> IssuerRegistry {
+            try IssuerRegistry(policy: .require, issuers: [
+                .init(id: "bench-police", agencies: [Bench.request(index: 0, at: Timestamp(Date())).issuer.agency],
+                      keys: [.init(keyID: "bench-police-1", key: police.publicKey)]),
+            ])
+        }
+    }
+
+    static func run(count: Int, partitions: Int32, policy: RelayPolicy, logger: Logger, signed: Bool = false) async throws {
+        let signing = signed ? Signing() : nil
         let broker = try EmbeddedBroker(brokers: 1, topics: topics(policy: policy, partitions: partitions), logger: logger)
         defer { broker.close() }
         // Neutral consumer settings: the embedded broker holds an empty fetch for the full
         // fetch.wait.max.ms, which a real broker cuts short when data arrives.
         let consumer = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
         let size = try preload(count, topic: "raw.in", bootstrap: broker.bootstrapServers, logger: logger)
-        _ = try preload(count, topic: "freeze.requests", bootstrap: broker.bootstrapServers, logger: logger)
+        _ = try preload(count, topic: "freeze.requests", bootstrap: broker.bootstrapServers, logger: logger, signing: signing)
         let raw = try await rawPipe(count: count, bootstrap: broker.bootstrapServers, consumerSettings: consumer, logger: logger)
-        let relay = try await relay(count: count, policy: policy, bootstrap: broker.bootstrapServers, consumerSettings: consumer, logger: logger)
+        let relay = try await relay(count: count, policy: policy, bootstrap: broker.bootstrapServers, consumerSettings: consumer, logger: logger, signing: signing)
         print("backlog of \(count) requests (~\(size) bytes each), \(partitions) partitions, \(policy.routing.banks.count) banks, embedded broker, ledger synchronous=FULL")
         print("| system | records/s | CPU µs per record | share of the raw pipe |")
         print("|---|---|---|---|")
-        for (name, result) in [("raw consume→produce pipe (Swift, librdkafka)", raw), ("freeze-relay (RelayDaemon, default settings)", relay)] {
+        for (name, result) in [("raw consume→produce pipe (Swift, librdkafka)", raw), (signed ? "freeze-relay (RelayDaemon, signed orders under require, relay signing)" : "freeze-relay (RelayDaemon, default settings)", relay)] {
             print(String(format: "| %@ | %.0f | %.0f | %.1f %% |", name, result.rate, result.cpuMicrosecondsPerRecord, result.rate / raw.rate * 100))
         }
     }

@@ -24,7 +24,7 @@ if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-
           parts (all by default): \(parts.joined(separator: ", "))
           codec:      --codec-case NAME --codec-iterations N
           ledger:     --requests N --preload N --cache-mib N --checkpoint-in-commit --schema V --wal-pages
-          throughput: --requests N (50,000) --partitions P (32)
+          throughput: --requests N (50,000) --partitions P (32) --signed (orders signed, require, relay signs)
           latency:    --rate R (1,000/s) --seconds S (30) --partitions P
           timers:     --timers N open (100,000) --due D at once (2,000)
           restart:    --ledger-requests N (100,000)
@@ -176,7 +176,8 @@ if runs("chain") {
 if runs("throughput") {
     let count = option("--requests").flatMap { Int($0) } ?? (quick ? 5_000 : 50_000)
     let partitions = option("--partitions").flatMap { Int32($0) } ?? 32
-    try await ThroughputBench.run(count: count, partitions: partitions, policy: policy, logger: logger)
+    try await ThroughputBench.run(count: count, partitions: partitions, policy: policy, logger: logger,
+                                  signed: CommandLine.arguments.contains("--signed"))
 }
 // 5. Latency under a steady offered load: the daemon's default settings, then with a 5 ms fetch
 // wait, which is what a real broker's early answer to a fetch amounts to (see LatencyBench).
