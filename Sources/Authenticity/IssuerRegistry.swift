@@ -40,6 +40,12 @@ public struct IssuerRegistry: Sendable, Hashable {
     /// The policy for agencies no issuer lists, and for issuers without their own.
     public let policy: SignaturePolicy
     public let issuers: [Issuer]
+    /// Orders issued longer ago than this when they are read are refused as `order_expired`, so
+    /// that an order copied from a bank's topic (it carries the police order and its signature)
+    /// cannot be replayed once the relay has purged the request. nil: no limit.
+    public let maxOrderAge: Duration?
+    /// How far in the future an order's `issued_at` may be (clocks differ a little).
+    public static let clockSkew: Duration = .seconds(300)
     private let keysByID: [String: (issuer: Int, key: Key)]
     private let issuerByAgency: [String: Int]
 
@@ -48,7 +54,7 @@ public struct IssuerRegistry: Sendable, Hashable {
     public static let unchecked = try! IssuerRegistry(policy: .off, issuers: [])
 
     /// Fails when a key id, an issuer id or an agency appears twice: each must say who signed.
-    public init(policy: SignaturePolicy, issuers: [Issuer]) throws(RegistryError) {
+    public init(policy: SignaturePolicy, issuers: [Issuer], maxOrderAge: Duration? = nil) throws(RegistryError) {
         var keys: [String: (issuer: Int, key: Key)] = [:]
         var agencies: [String: Int] = [:]
         var ids: Set<String> = []
@@ -64,11 +70,14 @@ public struct IssuerRegistry: Sendable, Hashable {
                 keys[key.keyID] = (index, key)
             }
         }
-        (self.policy, self.issuers, self.keysByID, self.issuerByAgency) = (policy, issuers, keys, agencies)
+        if let maxOrderAge, maxOrderAge <= .zero { throw RegistryError("the maximum order age must be longer than zero") }
+        (self.policy, self.issuers, self.keysByID, self.issuerByAgency, self.maxOrderAge) = (policy, issuers, keys, agencies, maxOrderAge)
     }
 
-    public static func == (lhs: IssuerRegistry, rhs: IssuerRegistry) -> Bool { lhs.policy == rhs.policy && lhs.issuers == rhs.issuers }
-    public func hash(into hasher: inout Hasher) { hasher.combine(policy); hasher.combine(issuers) }
+    public static func == (lhs: IssuerRegistry, rhs: IssuerRegistry) -> Bool {
+        lhs.policy == rhs.policy && lhs.issuers == rhs.issuers && lhs.maxOrderAge == rhs.maxOrderAge
+    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(policy); hasher.combine(issuers); hasher.combine(maxOrderAge) }
 
     /// The policy for orders naming `agency`.
     public func policy(forAgency agency: String) -> SignaturePolicy {
@@ -77,22 +86,23 @@ public struct IssuerRegistry: Sendable, Hashable {
 
     /// Judges one order: `signature` is the `fr-signature` header's value (nil when absent),
     /// `payload` the record's value, `agency` and `issuedAt` read from the order. Pure and total.
-    public func judge(signature: [UInt8]?, payload: [UInt8], agency: String, issuedAt: Timestamp) -> AuthenticityVerdict {
-        judge(signatures: signature.map { [$0] } ?? [], payload: payload, agency: agency, issuedAt: issuedAt)
+    public func judge(signature: [UInt8]?, payload: [UInt8], agency: String, issuedAt: Timestamp, now: Timestamp? = nil) -> AuthenticityVerdict {
+        judge(signatures: signature.map { [$0] } ?? [], payload: payload, agency: agency, issuedAt: issuedAt, now: now)
     }
 
     /// Judges one order given every `fr-signature` header value the record carries: exactly one
-    /// is accepted (two could say two different things about who signed).
-    public func judge(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp) -> AuthenticityVerdict {
+    /// is accepted (two could say two different things about who signed). `now`: when the order
+    /// is read, for the maximum order age (nil: not checked).
+    public func judge(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp, now: Timestamp? = nil) -> AuthenticityVerdict {
         let applicable = policy(forAgency: agency)
         if applicable == .off { return .unchecked }
-        switch check(signatures: signatures, payload: payload, agency: agency, issuedAt: issuedAt) {
+        switch check(signatures: signatures, payload: payload, agency: agency, issuedAt: issuedAt, now: now) {
         case .success(let verified): return verified
         case .failure(let problem): return applicable == .require ? .refused(problem) : .flagged(problem)
         }
     }
 
-    private func check(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp) -> Result<AuthenticityVerdict, AuthenticityProblem> {
+    private func check(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp, now: Timestamp?) -> Result<AuthenticityVerdict, AuthenticityProblem> {
         guard let signature = signatures.first else {
             return .failure(AuthenticityProblem(.signatureMissing, "the record has no \(DetachedJWS.headerName) header; it must be signed with its sender's registered key"))
         }
@@ -130,7 +140,22 @@ public struct IssuerRegistry: Sendable, Hashable {
             return .failure(AuthenticityProblem(.issuerNotAllowed, "issuer \"\(issuer.id)\" (key \"\(key.keyID)\") may not sign orders of agency \"\(DetachedJWS.quoted(agency))\"",
                                                 issuerID: issuer.id, keyID: key.keyID))
         }
+        if let now, let problem = freshness(issuedAt: issuedAt, now: now) {
+            return .failure(AuthenticityProblem(.orderExpired, problem, issuerID: issuer.id, keyID: key.keyID))
+        }
         return .success(.verified(issuerID: issuer.id, keyID: key.keyID))
+    }
+
+    /// Why an order issued at `issuedAt` is not fresh at `now`, or nil when it is.
+    private func freshness(issuedAt: Timestamp, now: Timestamp) -> String? {
+        if issuedAt.date > now.date.addingTimeInterval(Self.clockSkew.seconds) {
+            return "the order was issued at \(issuedAt.rfc3339), in the future (read at \(now.rfc3339)); check the issuer's clock"
+        }
+        if let maxOrderAge, issuedAt.date < now.date.addingTimeInterval(-maxOrderAge.seconds) {
+            return "the order was issued at \(issuedAt.rfc3339), more than the maximum order age before it was read (\(now.rfc3339)); "
+                + "an old order is not honoured again (re-issue it if it still stands)"
+        }
+        return nil
     }
 }
 
@@ -139,4 +164,9 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
     public let reason: String
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
+}
+
+extension Duration {
+    /// Whole and fractional seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

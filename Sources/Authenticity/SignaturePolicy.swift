@@ -21,6 +21,9 @@ public enum AuthenticityFailure: String, Sendable, Hashable, CaseIterable {
     case keyExpired = "key_expired"
     /// The key belongs to an issuer that may not sign for the order's agency.
     case issuerNotAllowed = "issuer_not_allowed"
+    /// A validly signed order read long after it was issued (longer than the registry's maximum
+    /// order age), or issued in the future: a replayed old order, or a wrong clock.
+    case orderExpired = "order_expired"
 }
 
 /// A signature that was not accepted: why, and what is known of who signed. Ids only.

@@ -119,6 +119,7 @@ extension DeadLetterCode {
         case .unknownKey: self = .unknownKey
         case .keyExpired: self = .keyExpired
         case .issuerNotAllowed: self = .issuerNotAllowed
+        case .orderExpired: self = .orderExpired
         }
     }
 }

@@ -57,11 +57,12 @@ struct PreparedBatch: Sendable {
 
 enum IntakePreparation {
     /// Decodes and checks every record of a batch. Total: every record yields a prepared record.
-    static func prepare(_ batch: [KafkaMessage], engine: RelayEngine) -> PreparedBatch {
-        PreparedBatch(engine: engine, records: batch.map { prepare($0, engine: engine) })
+    /// `now`: when the batch is read, for the issuer registry's maximum order age (nil: not checked).
+    static func prepare(_ batch: [KafkaMessage], engine: RelayEngine, now: Timestamp? = nil) -> PreparedBatch {
+        PreparedBatch(engine: engine, records: batch.map { prepare($0, engine: engine, now: now) })
     }
 
-    static func prepare(_ record: KafkaMessage, engine: RelayEngine) -> PreparedRecord {
+    static func prepare(_ record: KafkaMessage, engine: RelayEngine, now: Timestamp? = nil) -> PreparedRecord {
         let policy = engine.policy
         func refused(_ effects: Effects, eventID: UUID? = nil, _ subject: IntakeSubject = IntakeSubject()) -> PreparedRecord {
             PreparedRecord(record: record, content: .refused(effects, eventID: eventID, subject: subject))
@@ -77,7 +78,7 @@ enum IntakePreparation {
                 return refused(.refused(refusal), eventID: message.eventID, IntakeSubject(requestID: message.requestID))
             }
             var judgement = OrderJudgement.unchecked
-            switch authenticity(of: message, in: record, issuers: policy.issuers) {
+            switch authenticity(of: message, in: record, issuers: policy.issuers, now: now) {
             case .unchecked: break
             case .verified where (record.value?.count ?? 0) > OrderAuthorization.maxOrderBytes:
                 let refusal = Refusal(code: .tooLarge, path: nil, message: "a signed order of \(record.value?.count ?? 0) bytes cannot travel to the bank with its "
@@ -122,9 +123,9 @@ enum IntakePreparation {
 
     /// The issuer registry's verdict on a police order: its `fr-signature` header(s) over the
     /// record's value, judged against the agency and issue time the order states.
-    static func authenticity(of message: PoliceMessage, in record: KafkaMessage, issuers: IssuerRegistry) -> AuthenticityVerdict {
+    static func authenticity(of message: PoliceMessage, in record: KafkaMessage, issuers: IssuerRegistry, now: Timestamp?) -> AuthenticityVerdict {
         let (agency, issuedAt) = message.agencyAndIssuedAt
-        return issuers.judge(signatures: signatures(in: record), payload: record.value ?? [], agency: agency, issuedAt: issuedAt)
+        return issuers.judge(signatures: signatures(in: record), payload: record.value ?? [], agency: agency, issuedAt: issuedAt, now: now)
     }
 
     /// Every `fr-signature` header value of a record (a name compared byte for byte).

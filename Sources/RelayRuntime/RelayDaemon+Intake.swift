@@ -73,7 +73,8 @@ extension RelayDaemon {
             var prepared: PreparedBatch?
             if !sorted.apply.isEmpty {
                 let engine = policies.engine, records = sorted.apply
-                prepared = await preparationLane.run { IntakePreparation.prepare(records, engine: engine) }
+                let readAt = clock.now()
+                prepared = await preparationLane.run { IntakePreparation.prepare(records, engine: engine, now: readAt) }
             }
             guard await land(&inFlight) else { return }
             let processor = self.processor, lane = ledgerLane, publisher = self.publisher

@@ -95,4 +95,23 @@ import Testing
             ])])
         }
     }
+
+    @Test func anOrderReadLongAfterItWasIssuedOrFromTheFutureHasExpired() throws {
+        let registry = try IssuerRegistry(policy: .require, issuers: [
+            .init(id: "north", agencies: ["North Police"], keys: [.init(keyID: "north-2026", key: north.publicKey)]),
+        ], maxOrderAge: .seconds(86_400))
+        let signature = try signed(payload, north, "north-2026")
+        func verdict(readAfter seconds: Int64) -> AuthenticityVerdict {
+            registry.judge(signature: signature, payload: payload, agency: "North Police", issuedAt: issued, now: issued.adding(seconds: seconds))
+        }
+        #expect(verdict(readAfter: 86_400) == .verified(issuerID: "north", keyID: "north-2026"))
+        #expect(failure(verdict(readAfter: 86_401)) == .orderExpired)
+        #expect(verdict(readAfter: -300) == .verified(issuerID: "north", keyID: "north-2026"))
+        #expect(failure(verdict(readAfter: -301)) == .orderExpired)
+        // Without a reading time (tools judging a file) the age is not checked.
+        #expect(registry.judge(signature: signature, payload: payload, agency: "North Police", issuedAt: issued) == .verified(issuerID: "north", keyID: "north-2026"))
+        // A forgery is reported as what it is, not as old.
+        #expect(failure(registry.judge(signature: nil, payload: payload, agency: "North Police", issuedAt: issued, now: issued.adding(seconds: 999_999))) == .signatureMissing)
+        #expect(throws: RegistryError.self) { try IssuerRegistry(policy: .require, issuers: [], maxOrderAge: .zero) }
+    }
 }

@@ -53,6 +53,15 @@ import Testing
         #expect(reloaded.authenticity == settings)
     }
 
+    @Test func theMaximumOrderAgeDefaultsToAWeek() throws {
+        #expect(try #require(loaded("authenticity:\n  policy: require\n")).configuration.authenticity.maxOrderAge == .seconds(7 * 86_400))
+        let configuration = try #require(loaded("authenticity:\n  max_order_age: 36h\n")).configuration
+        #expect(configuration.authenticity.maxOrderAge == .seconds(36 * 3600))
+        #expect(try configuration.authenticity.registry().maxOrderAge == .seconds(36 * 3600))
+        #expect(try #require(loaded(configuration.redactedDump())).configuration.authenticity.maxOrderAge == .seconds(36 * 3600))
+        #expect(error(at: "authenticity.max_order_age", in: failures("authenticity:\n  max_order_age: 0s\n")) != nil)
+    }
+
     @Test func unquotedOffMeansOff() throws {
         #expect(try #require(loaded("authenticity:\n  policy: off\n")).configuration.authenticity.policy == .off)
         #expect(try #require(loaded("authenticity:\n  policy: \"off\"\n")).configuration.authenticity.policy == .off)

@@ -23,7 +23,7 @@ struct SignedOrderTests {
                 .init(keyID: "almaty-2025", key: almatyOld.publicKey, notAfter: try Timestamp(parsing: "2026-02-01T00:00:00Z")),
             ]),
             .init(id: "north", agencies: ["North Police"], keys: [.init(keyID: "north-1", key: north.publicKey)]),
-        ])
+        ], maxOrderAge: .seconds(7 * 86_400))
         return relay
     }
 
@@ -63,6 +63,9 @@ struct SignedOrderTests {
         forged.append((replayed, try Self.signed(record(replayed, topic: topic), Self.almaty, "almaty-2026", over: genuineRecord.value), .signatureInvalid))
         let otherIssuer = request(8)
         forged.append((otherIssuer, try Self.signed(record(otherIssuer, topic: topic), Self.north, "north-1"), .issuerNotAllowed))
+        // A genuine order issued eight days before it is read: a replay (or a very late send).
+        let stale = freezeRequest(caseID: "CASE-11", iban: kzIBAN(bank: alphaCode, account: 11), at: t0.adding(.seconds(-8 * 86_400)))
+        forged.append((stale, try Self.signed(record(stale, topic: topic), Self.almaty, "almaty-2026"), .orderExpired))
         let twoSignatures = request(9)
         var twice = try Self.signed(record(twoSignatures, topic: topic), Self.almaty, "almaty-2026")
         twice.headers.append(twice.headers.last!)

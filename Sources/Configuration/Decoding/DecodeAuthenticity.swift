@@ -4,7 +4,7 @@ import Foundation
 
 /// The `authenticity` section: the signature policy and the issuer registry.
 enum AuthenticityKeys {
-    static let all = ["policy", "issuers", "relay_key", "relay_previous_keys"]
+    static let all = ["policy", "issuers", "relay_key", "relay_previous_keys", "max_order_age"]
     static let relayKey = ["kid", "private_key_file"]
     static let issuer = ["id", "agencies", "policy", "keys"]
     static let key = ["kid", "public_key", "public_key_file", "not_before", "not_after"]
@@ -14,6 +14,7 @@ extension ConfigurationDecoder {
     func decodeAuthenticity(_ section: Section) -> AuthenticitySettings {
         var settings = AuthenticitySettings()
         settings.policy = Self.policy(section) ?? settings.policy
+        if let age = section.positiveDuration("max_order_age") { settings.maxOrderAge = age }
         settings.relayKey = decodeRelayKey(section.section("relay_key", known: AuthenticityKeys.relayKey))
         if let previous = section.value("relay_previous_keys") {
             settings.relayPreviousKeys = Read.list(previous, at: section.path.key("relay_previous_keys"), log: log) { item, itemPath in

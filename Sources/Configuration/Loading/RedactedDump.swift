@@ -45,6 +45,7 @@ extension RelayConfiguration {
     private func authenticityNode() -> DumpNode {
         .map([
             ("policy", .text(authenticity.policy.rawValue)),
+            ("max_order_age", .text(DurationText.format(authenticity.maxOrderAge))),
             ("relay_key", authenticity.relayKey.map { DumpNode.map([("kid", .text($0.keyID)), ("private_key_file", .text($0.file))]) } ?? .absent),
             ("relay_previous_keys", .list(authenticity.relayPreviousKeys.map(keyNode))),
             ("issuers", .list(authenticity.issuers.map { issuer in

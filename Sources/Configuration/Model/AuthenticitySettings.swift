@@ -13,9 +13,15 @@ public struct AuthenticitySettings: Sendable, Equatable {
     public var relayKey: RelayKeySettings?
     /// The relay's earlier public keys, still published (`freeze-relay keys jwks`) during a changeover.
     public var relayPreviousKeys: [IssuerKeySettings]
+    /// Signed orders issued longer ago than this when read are refused (`order_expired`): an old
+    /// order copied from a bank's topic cannot be replayed after its request was purged.
+    public var maxOrderAge: Duration
+
+    public static let defaultMaxOrderAge: Duration = .seconds(7 * 86_400)
 
     public init(policy: SignaturePolicy = .require, issuers: [IssuerSettings] = [], relayKey: RelayKeySettings? = nil,
-                relayPreviousKeys: [IssuerKeySettings] = []) {
+                relayPreviousKeys: [IssuerKeySettings] = [], maxOrderAge: Duration = defaultMaxOrderAge) {
+        self.maxOrderAge = maxOrderAge
         self.policy = policy
         self.issuers = issuers
         self.relayKey = relayKey
@@ -35,7 +41,7 @@ public struct AuthenticitySettings: Sendable, Equatable {
             IssuerRegistry.Issuer(id: issuer.id, agencies: Set(issuer.agencies), policy: issuer.policy, keys: issuer.keys.map {
                 IssuerRegistry.Key(keyID: $0.keyID, key: $0.key, notBefore: $0.notBefore, notAfter: $0.notAfter)
             })
-        })
+        }, maxOrderAge: maxOrderAge)
     }
 }
 

@@ -272,6 +272,8 @@ public enum DeadLetterCode: String, Sendable, Hashable, CaseIterable, Codable {
     case keyExpired = "key_expired"
     /// An order signed by an issuer that may not sign for the order's agency.
     case issuerNotAllowed = "issuer_not_allowed"
+    /// A signed order read longer after its issue than the relay's maximum order age, or issued in the future.
+    case orderExpired = "order_expired"
 
     /// The dead-letter code for a decoding failure.
     public init(_ code: ContractError.Code) {

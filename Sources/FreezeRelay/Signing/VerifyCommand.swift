@@ -66,7 +66,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let order: PoliceMessage
             do { order = try EventDecoder.decodePoliceMessage(message) } catch { throw CLIFailure("not a valid freeze_request or freeze_cancel: \(error)") }
             let (agency, issuedAt) = order.agencyAndIssuedAt
-            switch registry.judge(signatures: header.map { [$0] } ?? [], payload: message, agency: agency, issuedAt: issuedAt) {
+            switch registry.judge(signatures: header.map { [$0] } ?? [], payload: message, agency: agency, issuedAt: issuedAt, now: Timestamp(Date())) {
             case .verified(let issuer, let keyID): print("verified: issuer \"\(issuer)\", key \"\(keyID)\"")
             case .unchecked: print("accepted unchecked: the policy for agency \"\(agency)\" is off")
             case .flagged(let problem): print("accepted with a security audit entry (policy warn): \(problem.failure.rawValue): \(problem.detail)")
