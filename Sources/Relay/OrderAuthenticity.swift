@@ -78,23 +78,26 @@ extension RelayEngine {
 }
 
 extension Effects {
-    /// Puts the verified police order on the routed request or routed cancel this decision sends
-    /// about `requestID`, so that the bank can check who ordered it. Chain requests made from the
-    /// same decision are left as they are: no police order stands behind them directly.
+    /// Marks the routed request or routed cancel this decision sends about `requestID` with what
+    /// the relay checked of the police order, and puts the verified order on it, so that the bank
+    /// can check who ordered it. Chain requests made from the same decision are left as they are:
+    /// no police order stands behind them directly.
     ///
     /// The ledger's audit trail of the decision names who signed the order, so that every
     /// routing, cancel or refusal it caused stays attributable after the event has left.
-    public mutating func carry(_ authorization: OrderAuthorization, for requestID: UUID) {
-        for index in audit.indices where audit[index].requestID == requestID {
-            audit[index].detail += "; ordered by issuer \(authorization.issuerID), key \(authorization.keyID)"
+    public mutating func carry(_ authorization: OrderAuthorization?, verification: OrderVerification, reason: AuthenticityFailure?, for requestID: UUID) {
+        if let authorization {
+            for index in audit.indices where audit[index].requestID == requestID {
+                audit[index].detail += "; ordered by issuer \(authorization.issuerID), key \(authorization.keyID)"
+            }
         }
         for index in events.indices {
             switch events[index].event {
             case .routedRequest(var routed) where routed.requestID == requestID:
-                routed.authorization = authorization
+                (routed.authorization, routed.verification, routed.verificationReason) = (authorization, verification, reason?.rawValue)
                 events[index].event = .routedRequest(routed)
             case .routedCancel(var routed) where routed.requestID == requestID:
-                routed.authorization = authorization
+                (routed.authorization, routed.verification, routed.verificationReason) = (authorization, verification, reason?.rawValue)
                 events[index].event = .routedCancel(routed)
             default:
                 break

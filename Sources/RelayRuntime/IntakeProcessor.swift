@@ -126,10 +126,12 @@ struct IntakeProcessor: Sendable {
             + "but the request was ordered by \"\(ContractText.fittedName(ordered, limit: 64))\"; only the ordering agency may cancel it")
     }
 
-    /// What the registry's judgement adds to an accepted order's decision: the verified order
-    /// travels to the bank; an unverified one (`warn`) is audited as a security event.
+    /// What the registry's judgement adds to an accepted order's decision: the bank learns what
+    /// was checked, and gets the verified order with its signature; an unverified one (`warn`) is
+    /// audited as a security event.
     private func judge(_ effects: inout Effects, _ order: PoliceMessage, _ judgement: OrderJudgement, engine: RelayEngine, cause: Cause, now: Timestamp) {
-        if let authorization = judgement.authorization { effects.carry(authorization, for: order.requestID) }
+        let verification: OrderVerification = judgement.authorization != nil ? .verified : judgement.unverified != nil ? .unverified : .unchecked
+        effects.carry(judgement.authorization, verification: verification, reason: judgement.unverified?.failure, for: order.requestID)
         if let unverified = judgement.unverified { engine.flagUnauthenticated(&effects, order: order, problem: unverified, cause: cause, now: now) }
     }
 

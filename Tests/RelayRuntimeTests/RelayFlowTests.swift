@@ -20,6 +20,8 @@ struct RelayFlowTests {
         #expect(routed.bankID.rawValue == "alpha")
         #expect(routed.acknowledgeBy == t0.adding(.seconds(300)))
         #expect(routed.freezeBy == t0.adding(.seconds(1800)))
+        // Signatures are off in this policy: the bank is told nothing was checked.
+        #expect(routed.verification == .unchecked && routed.authorization == nil)
         let routedRecord = try #require(routedSeen.first { $0.event.id == routed.id })
         #expect(routedRecord.topic == "freeze.bank.alpha.requests")
         #expect(routedRecord.key == CanonicalUUID.string(request.requestID))

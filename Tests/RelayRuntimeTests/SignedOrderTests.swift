@@ -118,6 +118,11 @@ struct SignedOrderTests {
         try await harness.publish(try Self.signed(record(signed, topic: harness.policy.topics.requests), Self.almaty, "almaty-2026"))
         let seen = try await harness.watcher.waitFor("both routed") { !$0.routed(unsigned.requestID).isEmpty && !$0.routed(signed.requestID).isEmpty }
         #expect(seen.deadLetters.isEmpty)
+        // The bank is told which order the relay could not verify, and why.
+        let flagged = try #require(seen.routed(unsigned.requestID).first)
+        #expect(flagged.verification == .unverified && flagged.verificationReason == "signature_missing" && flagged.authorization == nil)
+        let verified = try #require(seen.routed(signed.requestID).first)
+        #expect(verified.verification == .verified && verified.authorization?.issuerID == "almaty")
         #expect(seen.escalations(.unauthenticatedOrder).isEmpty)
         #expect(try harness.securityAuditCount() == 1)
         let detail = try harness.securityAuditDetails().first
@@ -184,6 +189,13 @@ struct SignedOrderTests {
             }
         }
         #expect(authorizations.map(\.order) == [order.value!, cancelOrder.value!])
+        #expect(toBank.allSatisfy { sent in
+            switch sent.event {
+            case .routedRequest(let routed): routed.verification == .verified && routed.verificationReason == nil
+            case .routedCancel(let routed): routed.verification == .verified && routed.verificationReason == nil
+            default: false
+            }
+        })
         for authorization in authorizations {
             #expect(authorization.issuerID == "almaty" && authorization.keyID == "almaty-2026")
             #expect(try DetachedJWS(parsing: Array(authorization.signature.utf8)).verifies(authorization.order, with: Self.almaty.publicKey))

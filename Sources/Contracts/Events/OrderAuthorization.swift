@@ -60,3 +60,15 @@ public struct OrderAuthorization: Sendable, Hashable, CanonicalObject {
         writer.string("order_base64", Base64.encode(order))
     }
 }
+
+/// How the relay judged the police order behind a routed request or routed cancel
+/// (`verification`), so that a bank knows what the relay checked.
+public enum OrderVerification: String, Sendable, Hashable, CaseIterable {
+    /// Signed by a registered issuer; `authorization` carries the order and its signature.
+    case verified
+    /// Accepted without a valid signature under the issuer's `warn` policy; `verification_reason`
+    /// says what was wrong (a dead-letter code such as `signature_missing`).
+    case unverified
+    /// The relay does not check signatures for the order's agency (policy `off`).
+    case unchecked
+}

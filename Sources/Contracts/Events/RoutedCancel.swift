@@ -25,6 +25,11 @@ public struct RoutedCancel: ContractEvent, EventBody {
     public var issuer: Issuer
     /// The police cancel this carries out, with its issuer's signature, when the relay verified one.
     public var authorization: OrderAuthorization?
+    /// What the relay checked of the police order (absent on chain requests and on requests
+    /// routed later by an operator).
+    public var verification: OrderVerification?
+    /// With `unverified`: why (a dead-letter reason code, e.g. `signature_missing`).
+    public var verificationReason: String?
 
     /// Creates a routed cancel.
     public init(id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID, reason: String,
@@ -49,6 +54,11 @@ public struct RoutedCancel: ContractEvent, EventBody {
         issuedAt = try body.required("issued_at", Read.timestamp)
         issuer = try body.required("issuer", Issuer.read)
         authorization = try body.optional("authorization", OrderAuthorization.read)
+        verification = try body.optional("verification", Read.enumeration(OrderVerification.self))
+        verificationReason = try body.optional("verification_reason", Read.printableToken(maxLength: 64))
+        if verification == .unverified { try body.demand("verification_reason", "when verification is unverified") }
+        if verification != .unverified { try body.forbid("verification_reason", "unless verification is unverified") }
+        if verification == .verified { try body.demand("authorization", "when verification is verified") }
     }
 
     func writeBody(into body: inout ObjectWriter) {
@@ -59,6 +69,8 @@ public struct RoutedCancel: ContractEvent, EventBody {
         body.timestamp("issued_at", issuedAt)
         body.object("issuer", issuer)
         body.object("authorization", authorization)
+        body.string("verification", verification?.rawValue)
+        body.string("verification_reason", verificationReason)
     }
 
     /// Wraps in ``Event``.

@@ -43,6 +43,11 @@ public struct RoutedRequest: ContractEvent, EventBody {
     /// The police order this carries out, with its issuer's signature, when the relay verified
     /// one (absent for chain requests, which the relay makes from a bank's answer).
     public var authorization: OrderAuthorization?
+    /// What the relay checked of the police order (absent on chain requests and on requests
+    /// routed later by an operator).
+    public var verification: OrderVerification?
+    /// With `unverified`: why (a dead-letter reason code, e.g. `signature_missing`).
+    public var verificationReason: String?
 
     /// Creates a routed request.
     public init(id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID, priority: Priority,
@@ -95,6 +100,11 @@ public struct RoutedRequest: ContractEvent, EventBody {
         acknowledgeBy = try body.required("acknowledge_by", Read.timestamp)
         freezeBy = try body.required("freeze_by", Read.timestamp)
         authorization = try body.optional("authorization", OrderAuthorization.read)
+        verification = try body.optional("verification", Read.enumeration(OrderVerification.self))
+        verificationReason = try body.optional("verification_reason", Read.printableToken(maxLength: 64))
+        if verification == .unverified { try body.demand("verification_reason", "when verification is unverified") }
+        if verification != .unverified { try body.forbid("verification_reason", "unless verification is unverified") }
+        if verification == .verified { try body.demand("authorization", "when verification is verified") }
     }
 
     func writeBody(into body: inout ObjectWriter) {
@@ -113,6 +123,8 @@ public struct RoutedRequest: ContractEvent, EventBody {
         body.timestamp("acknowledge_by", acknowledgeBy)
         body.timestamp("freeze_by", freezeBy)
         body.object("authorization", authorization)
+        body.string("verification", verification?.rawValue)
+        body.string("verification_reason", verificationReason)
     }
 
     /// Wraps in ``Event``.
