@@ -40,7 +40,7 @@ public struct DetachedJWS: Sendable, Hashable {
         }
         guard case .string(let alg)? = header["alg"] else { throw JWSFormatError("the protected header has no string \"alg\"") }
         guard let algorithm = SignatureAlgorithm(rawValue: alg) else {
-            throw JWSFormatError("algorithm \"\(Self.quoted(alg))\" is not accepted (EdDSA or ES256)")
+            throw JWSFormatError("algorithm \"\(ContractText.fittedName(alg, limit: 32))\" is not accepted (EdDSA or ES256)")
         }
         guard case .string(let kid)? = header["kid"] else { throw JWSFormatError("the protected header has no string \"kid\"") }
         guard Self.isKeyID(kid) else { throw JWSFormatError("the key id must be 1 to 128 printable ASCII characters") }
@@ -91,10 +91,6 @@ public struct DetachedJWS: Sendable, Hashable {
     /// Key ids are quoted in dead letters and logs, so they are kept short and printable.
     public static func isKeyID(_ text: String) -> Bool {
         (1...128).contains(text.utf8.count) && text.utf8.allSatisfy { (0x21...0x7e).contains($0) }
-    }
-
-    static func quoted(_ text: String) -> String {
-        String(text.unicodeScalars.prefix(32).map { (0x20...0x7e).contains($0.value) ? Character($0) : "?" })
     }
 }
 

@@ -137,7 +137,7 @@ public struct IssuerRegistry: Sendable, Hashable {
                                                 issuerID: issuer.id, keyID: key.keyID))
         }
         guard issuer.agencies.contains(agency) else {
-            return .failure(AuthenticityProblem(.issuerNotAllowed, "issuer \"\(issuer.id)\" (key \"\(key.keyID)\") may not sign orders of agency \"\(DetachedJWS.quoted(agency))\"",
+            return .failure(AuthenticityProblem(.issuerNotAllowed, "issuer \"\(issuer.id)\" (key \"\(key.keyID)\") may not sign orders of agency \"\(ContractText.fittedName(agency, limit: 64))\"",
                                                 issuerID: issuer.id, keyID: key.keyID))
         }
         if let now, let problem = freshness(issuedAt: issuedAt, now: now) {
@@ -148,10 +148,10 @@ public struct IssuerRegistry: Sendable, Hashable {
 
     /// Why an order issued at `issuedAt` is not fresh at `now`, or nil when it is.
     private func freshness(issuedAt: Timestamp, now: Timestamp) -> String? {
-        if issuedAt.date > now.date.addingTimeInterval(Self.clockSkew.seconds) {
+        if issuedAt > now.adding(seconds: Self.clockSkew.components.seconds) {
             return "the order was issued at \(issuedAt.rfc3339), in the future (read at \(now.rfc3339)); check the issuer's clock"
         }
-        if let maxOrderAge, issuedAt.date < now.date.addingTimeInterval(-maxOrderAge.seconds) {
+        if let maxOrderAge, issuedAt < now.adding(seconds: -maxOrderAge.components.seconds) {
             return "the order was issued at \(issuedAt.rfc3339), more than the maximum order age before it was read (\(now.rfc3339)); "
                 + "an old order is not honoured again (re-issue it if it still stands)"
         }
@@ -164,9 +164,4 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
     public let reason: String
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
-}
-
-extension Duration {
-    /// Whole and fractional seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

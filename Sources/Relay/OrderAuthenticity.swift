@@ -28,10 +28,8 @@ extension RelayEngine {
     }
 
     private static func describe(_ order: PoliceMessage) -> (kind: String, caseID: String?, agency: String) {
-        switch order {
-        case .request(let request): ("freeze_request", request.caseID, request.issuer.agency)
-        case .cancel(let cancel): ("freeze_cancel", cancel.caseID, cancel.issuer.agency)
-        }
+        let kind: EventType = if case .request = order { .freezeRequest } else { .freezeCancel }
+        return (kind.rawValue, order.caseID, order.agencyAndIssuedAt.agency)
     }
 }
 

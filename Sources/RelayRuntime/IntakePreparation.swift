@@ -37,6 +37,9 @@ struct OrderJudgement: Sendable {
     var unverified: AuthenticityProblem?
 
     static let unchecked = OrderJudgement()
+
+    /// What the bank is told was checked.
+    var verification: OrderVerification { authorization != nil ? .verified : unverified != nil ? .unverified : .unchecked }
 }
 
 /// Whom an applied record was about, for outcomes and logs (ids only).
@@ -78,7 +81,9 @@ enum IntakePreparation {
                 return refused(.refused(refusal), eventID: message.eventID, IntakeSubject(requestID: message.requestID))
             }
             var judgement = OrderJudgement.unchecked
-            switch authenticity(of: message, in: record, issuers: policy.issuers, now: now) {
+            let signatures = signatures(in: record)
+            let (agency, issuedAt) = message.agencyAndIssuedAt
+            switch policy.issuers.judge(signatures: signatures, payload: record.value ?? [], agency: agency, issuedAt: issuedAt, now: now) {
             case .unchecked: break
             case .verified where (record.value?.count ?? 0) > OrderAuthorization.maxOrderBytes:
                 let refusal = Refusal(code: .tooLarge, path: nil, message: "a signed order of \(record.value?.count ?? 0) bytes cannot travel to the bank with its "
@@ -86,8 +91,7 @@ enum IntakePreparation {
                 return refused(.refused(refusal), eventID: message.eventID, IntakeSubject(requestID: message.requestID))
             case .verified(let issuerID, let keyID):
                 // Verified means exactly one signature header, which is what travels on.
-                let signature = record.headers.first { $0.nameBytes == Array(DetachedJWS.headerName.utf8) }?.value ?? []
-                judgement.authorization = OrderAuthorization(issuerID: issuerID, keyID: keyID, signature: String(decoding: signature, as: UTF8.self),
+                judgement.authorization = OrderAuthorization(issuerID: issuerID, keyID: keyID, signature: String(decoding: signatures[0], as: UTF8.self),
                                                              order: record.value ?? [])
             case .flagged(let problem): judgement.unverified = problem
             case .refused(let problem): return PreparedRecord(record: record, content: .unauthenticated(message, problem))
@@ -121,18 +125,12 @@ enum IntakePreparation {
         return PreparedRecord(record: record, content: .answer(response, from: bank, ContentFingerprint(response), unverified: unverified))
     }
 
-    /// The issuer registry's verdict on a police order: its `fr-signature` header(s) over the
-    /// record's value, judged against the agency and issue time the order states.
-    static func authenticity(of message: PoliceMessage, in record: KafkaMessage, issuers: IssuerRegistry, now: Timestamp?) -> AuthenticityVerdict {
-        let (agency, issuedAt) = message.agencyAndIssuedAt
-        return issuers.judge(signatures: signatures(in: record), payload: record.value ?? [], agency: agency, issuedAt: issuedAt, now: now)
-    }
-
     /// Every `fr-signature` header value of a record (a name compared byte for byte).
     static func signatures(in record: KafkaMessage) -> [[UInt8]] {
-        let name = Array(DetachedJWS.headerName.utf8)
-        return record.headers.filter { $0.nameBytes == name }.map { $0.value ?? [] }
+        record.headers.filter { $0.nameBytes == signatureHeaderName }.map { $0.value ?? [] }
     }
+
+    private static let signatureHeaderName = Array(DetachedJWS.headerName.utf8)
 
     /// Requests, cancels and answers must be keyed by request id: Kafka orders records per key,
     /// so only then does a cancel or an answer never overtake the request it is about. The key's

@@ -130,8 +130,7 @@ struct IntakeProcessor: Sendable {
     /// was checked, and gets the verified order with its signature; an unverified one (`warn`) is
     /// audited as a security event.
     private func judge(_ effects: inout Effects, _ order: PoliceMessage, _ judgement: OrderJudgement, engine: RelayEngine, cause: Cause, now: Timestamp) {
-        let verification: OrderVerification = judgement.authorization != nil ? .verified : judgement.unverified != nil ? .unverified : .unchecked
-        effects.carry(judgement.authorization, verification: verification, reason: judgement.unverified?.failure, for: order.requestID)
+        effects.carry(judgement.authorization, verification: judgement.verification, reason: judgement.unverified?.failure, for: order.requestID)
         if let unverified = judgement.unverified { engine.flagUnauthenticated(&effects, order: order, problem: unverified, cause: cause, now: now) }
     }
 

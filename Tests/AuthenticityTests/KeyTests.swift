@@ -2,6 +2,7 @@ import Authenticity
 import Contracts
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct KeyTests {
     /// RFC 8037 Appendix A.4: an Ed25519 JWS over "Example of Ed25519 signing".
@@ -53,32 +54,18 @@ import Testing
     /// openssl, an independent implementation, signs; the relay's verifier accepts its signature
     /// and reads its PEM files.
     @Test func verifiesWhatOpenSSLSigns() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") else {
-            Issue.record("openssl is not installed (.ci/install-deps installs it)")
-            return
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("openssl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try SigningRecipe.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let keyFile = directory.appendingPathComponent("key.pem").path, publicFile = directory.appendingPathComponent("pub.pem").path
         let dataFile = directory.appendingPathComponent("data").path, signatureFile = directory.appendingPathComponent("sig").path
         let data = Array("eyJhbGciOiJFZERTQSIsImtpZCI6Im9wZW5zc2wifQ.c2lnbmVkIGJ5IG9wZW5zc2w".utf8)
         try Data(data).write(to: URL(fileURLWithPath: dataFile))
-        try run(["genpkey", "-algorithm", "ed25519", "-out", keyFile])
-        try run(["pkey", "-in", keyFile, "-pubout", "-out", publicFile])
-        try run(["pkeyutl", "-sign", "-rawin", "-inkey", keyFile, "-in", dataFile, "-out", signatureFile])
+        _ = try SigningRecipe.run("openssl", ["genpkey", "-algorithm", "ed25519", "-out", keyFile], in: directory)
+        _ = try SigningRecipe.run("openssl", ["pkey", "-in", keyFile, "-pubout", "-out", publicFile], in: directory)
+        _ = try SigningRecipe.run("openssl", ["pkeyutl", "-sign", "-rawin", "-inkey", keyFile, "-in", dataFile, "-out", signatureFile], in: directory)
         let key = try VerificationKey(parsing: String(contentsOfFile: publicFile, encoding: .utf8))
         let signature = [UInt8](try Data(contentsOf: URL(fileURLWithPath: signatureFile)))
         #expect(key.isValidSignature(signature, for: data))
         #expect(try SigningKey(parsing: String(contentsOfFile: keyFile, encoding: .utf8)).publicKey == key)
-    }
-
-    private func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "openssl \(arguments.joined(separator: " "))")
     }
 }

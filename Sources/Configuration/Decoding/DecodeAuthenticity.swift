@@ -59,11 +59,7 @@ extension ConfigurationDecoder {
         }
         let path = section.path.key("private_key_file")
         guard let file = Read.nonEmptyString(fileTree, at: path, log: log) else { return nil }
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            let exists = FileManager.default.fileExists(atPath: file)
-            log.error(path, fileTree.source, exists ? "key file \(file) cannot be read as text (check its permissions)" : "key file \(file) does not exist")
-            return nil
-        }
+        guard let text = keyFileText(file, at: path, source: fileTree.source) else { return nil }
         let key: SigningKey
         do {
             key = try SigningKey(parsing: text)
@@ -184,12 +180,17 @@ extension ConfigurationDecoder {
     }
 
     private func readKeyFile(_ file: String, at path: ConfigPath, source: ConfigurationSource?) -> VerificationKey? {
+        keyFileText(file, at: path, source: source).flatMap { parseKey($0, at: path, source: source, file: file) }
+    }
+
+    /// A key file's text, or nil after reporting why it cannot be read (never its content).
+    private func keyFileText(_ file: String, at path: ConfigPath, source: ConfigurationSource?) -> String? {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             let exists = FileManager.default.fileExists(atPath: file)
             log.error(path, source, exists ? "key file \(file) cannot be read as text (check its permissions)" : "key file \(file) does not exist")
             return nil
         }
-        return parseKey(text, at: path, source: source, file: file)
+        return text
     }
 
     static func issuerID(_ text: String) -> String? {

@@ -72,3 +72,30 @@ public enum OrderVerification: String, Sendable, Hashable, CaseIterable {
     /// The relay does not check signatures for the order's agency (policy `off`).
     case unchecked
 }
+
+/// What `routed_request` and `routed_cancel` say of the police order behind them, read and written
+/// in one place with the schema's conditional rules.
+struct PoliceOrderFields {
+    var authorization: OrderAuthorization?
+    var verification: OrderVerification?
+    var verificationReason: String?
+
+    init(authorization: OrderAuthorization?, verification: OrderVerification?, verificationReason: String?) {
+        (self.authorization, self.verification, self.verificationReason) = (authorization, verification, verificationReason)
+    }
+
+    init(reading body: ObjectReader) throws {
+        authorization = try body.optional("authorization", OrderAuthorization.read)
+        verification = try body.optional("verification", Read.enumeration(OrderVerification.self))
+        verificationReason = try body.optional("verification_reason", Read.printableToken(maxLength: 64))
+        if verification == .unverified { try body.demand("verification_reason", "when verification is unverified") }
+        if verification != .unverified { try body.forbid("verification_reason", "unless verification is unverified") }
+        if verification == .verified { try body.demand("authorization", "when verification is verified") }
+    }
+
+    func write(into body: inout ObjectWriter) {
+        body.object("authorization", authorization)
+        body.string("verification", verification?.rawValue)
+        body.string("verification_reason", verificationReason)
+    }
+}

@@ -53,12 +53,8 @@ public struct RoutedCancel: ContractEvent, EventBody {
         reason = try body.required("reason", Read.text(maxLength: ContractLimits.reason))
         issuedAt = try body.required("issued_at", Read.timestamp)
         issuer = try body.required("issuer", Issuer.read)
-        authorization = try body.optional("authorization", OrderAuthorization.read)
-        verification = try body.optional("verification", Read.enumeration(OrderVerification.self))
-        verificationReason = try body.optional("verification_reason", Read.printableToken(maxLength: 64))
-        if verification == .unverified { try body.demand("verification_reason", "when verification is unverified") }
-        if verification != .unverified { try body.forbid("verification_reason", "unless verification is unverified") }
-        if verification == .verified { try body.demand("authorization", "when verification is verified") }
+        let order = try PoliceOrderFields(reading: body)
+        (authorization, verification, verificationReason) = (order.authorization, order.verification, order.verificationReason)
     }
 
     func writeBody(into body: inout ObjectWriter) {
@@ -68,9 +64,7 @@ public struct RoutedCancel: ContractEvent, EventBody {
         body.string("reason", reason)
         body.timestamp("issued_at", issuedAt)
         body.object("issuer", issuer)
-        body.object("authorization", authorization)
-        body.string("verification", verification?.rawValue)
-        body.string("verification_reason", verificationReason)
+        PoliceOrderFields(authorization: authorization, verification: verification, verificationReason: verificationReason).write(into: &body)
     }
 
     /// Wraps in ``Event``.

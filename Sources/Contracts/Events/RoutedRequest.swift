@@ -99,12 +99,8 @@ public struct RoutedRequest: ContractEvent, EventBody {
         requestedHoldHours = try body.optional("requested_hold_hours", Read.integer(in: 1...Int64(ContractLimits.maxHoldHours)))
         acknowledgeBy = try body.required("acknowledge_by", Read.timestamp)
         freezeBy = try body.required("freeze_by", Read.timestamp)
-        authorization = try body.optional("authorization", OrderAuthorization.read)
-        verification = try body.optional("verification", Read.enumeration(OrderVerification.self))
-        verificationReason = try body.optional("verification_reason", Read.printableToken(maxLength: 64))
-        if verification == .unverified { try body.demand("verification_reason", "when verification is unverified") }
-        if verification != .unverified { try body.forbid("verification_reason", "unless verification is unverified") }
-        if verification == .verified { try body.demand("authorization", "when verification is verified") }
+        let order = try PoliceOrderFields(reading: body)
+        (authorization, verification, verificationReason) = (order.authorization, order.verification, order.verificationReason)
     }
 
     func writeBody(into body: inout ObjectWriter) {
@@ -122,9 +118,7 @@ public struct RoutedRequest: ContractEvent, EventBody {
         body.integer("requested_hold_hours", requestedHoldHours)
         body.timestamp("acknowledge_by", acknowledgeBy)
         body.timestamp("freeze_by", freezeBy)
-        body.object("authorization", authorization)
-        body.string("verification", verification?.rawValue)
-        body.string("verification_reason", verificationReason)
+        PoliceOrderFields(authorization: authorization, verification: verification, verificationReason: verificationReason).write(into: &body)
     }
 
     /// Wraps in ``Event``.
