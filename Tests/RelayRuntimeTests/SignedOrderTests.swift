@@ -156,6 +156,7 @@ struct SignedOrderTests {
         try await harness.publish(try Self.signed(record(old, topic: topic), Self.almaty, "almaty-2026"))
         let seen = try await harness.watcher.waitFor("new key routed, old key refused") {
             !$0.routed(after.requestID).isEmpty && $0.deadLetters.filter { $0.reason.code == .unknownKey }.count == 2
+                && !$0.escalations(.unauthenticatedOrder, for: old.requestID).isEmpty
         }
         #expect(seen.routed().map(\.requestID) == [after.requestID])
         #expect(seen.escalations(.unauthenticatedOrder, for: old.requestID).count == 1)
@@ -238,7 +239,8 @@ struct SignedOrderTests {
         try await harness.publish(record(unsigned, topic: responses))
         let impostor = answer(request.requestID, .frozen, frozen: "250000.00")
         try await harness.publish(try Self.signed(record(impostor, topic: responses), SigningKey.generate(), "beta-1"))
-        let refused = try await harness.watcher.waitFor("both refused") { $0.escalations(.unauthenticatedAnswer).count == 2 }
+        // The escalations and the dead letters go to different topics: wait for both.
+        let refused = try await harness.watcher.waitFor("both refused") { $0.escalations(.unauthenticatedAnswer).count == 2 && $0.deadLetters.count == 2 }
         #expect(refused.deadLetters.map(\.reason.code).sorted { $0.rawValue < $1.rawValue } == [.signatureInvalid, .signatureMissing])
         #expect(refused.escalations(.unauthenticatedAnswer).allSatisfy { $0.bankID?.rawValue == "beta" && $0.caseID == "CASE-B1" })
         #expect(try harness.requestState(request.requestID) == .routed)
@@ -274,7 +276,9 @@ struct SignedOrderTests {
         var foreignSigned = cancel(request.requestID, caseID: request.caseID)
         foreignSigned.issuer = Issuer(agency: "North Police", officerID: "N-9")
         try await harness.publish(try Self.signed(record(foreignSigned, topic: topic), Self.north, "north-1"))
-        let refused = try await harness.watcher.waitFor("both foreign cancels refused") { $0.escalations(.unauthenticatedOrder, for: request.requestID).count == 2 }
+        let refused = try await harness.watcher.waitFor("both foreign cancels refused") {
+            $0.escalations(.unauthenticatedOrder, for: request.requestID).count == 2 && $0.deadLetters.count == 2
+        }
         #expect(refused.deadLetters.map(\.reason.code) == [.issuerNotAllowed, .issuerNotAllowed])
         #expect(refused.deadLetters.allSatisfy { $0.reason.message.contains("only the ordering agency may cancel") })
         #expect(try harness.requestState(request.requestID) == .routed)
