@@ -79,6 +79,11 @@ public struct IssuerRegistry: Sendable, Hashable {
     }
     public func hash(into hasher: inout Hasher) { hasher.combine(policy); hasher.combine(issuers); hasher.combine(maxOrderAge) }
 
+    /// The id of the registered issuer that lists `agency`, if one does.
+    public func issuerID(forAgency agency: String) -> String? {
+        issuerByAgency[agency].map { issuers[$0].id }
+    }
+
     /// The policy for orders naming `agency`.
     public func policy(forAgency agency: String) -> SignaturePolicy {
         issuerByAgency[agency].flatMap { issuers[$0].policy } ?? policy

@@ -22,6 +22,7 @@ public enum LedgerSchema {
         LeanIndexesSchema.migration,
         ClusteredDeadlinesSchema.migration,
         MetricsCountsSchema.migration,
+        QuotaSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

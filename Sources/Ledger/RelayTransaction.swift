@@ -129,6 +129,7 @@ public struct RelayTransaction: ~Copyable {
                            [response.bankID.rawValue, response.responseID, Stored.text(response.requestID), Data(response.fingerprint.canonicalBytes), now])
         }
         for edge in effects.edges { try EdgeRows.insert(edge, db: db) }
+        for quotaCharge in effects.quotaCharges { try charge(quotaCharge) }
         for entry in effects.audit { try AuditRows.insert(entry, db: db) }
         queued.items.append(contentsOf: queuedNow)
     }

@@ -17,7 +17,7 @@ extension RelayEngine {
         guard let record = context.record else {
             return unknownAnswer(response, from: bank, factory: factory)
         }
-        guard record.state != .unroutable, record.bankID == bank else {
+        guard !record.state.awaitsRouting, record.bankID == bank else {
             return foreignAnswer(response, from: bank, record: record, factory: factory)
         }
         var effects = Effects()

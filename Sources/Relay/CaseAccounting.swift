@@ -19,11 +19,11 @@ public enum CaseAccounting {
         let stolen = sum(context.requests.filter { $0.hop == 0 }.map(\.request.amount))
         let frozen = sum(context.requests.filter { $0.state.holdsFunds }.compactMap(\.frozenAmount))
         let exited = sum(context.edges.filter { if case .exit = $0.outcome { true } else { false } }.map(\.transfer.amount))
-        let open = sum(context.requests.filter { $0.state.awaitsBank || $0.state == .unroutable }.map(\.request.amount))
+        let open = sum(context.requests.filter { $0.state.awaitsBank || $0.state.awaitsRouting }.map(\.request.amount))
         let limited = sum(context.edges.filter { if case .limit = $0.outcome { true } else { false } }.map(\.transfer.amount))
         // Money that joined an account already under a request: while that request is open, it is
         // at a bank and not blocked, on top of the amount the request itself was made for.
-        let openIDs = Set(context.requests.filter { $0.state.awaitsBank || $0.state == .unroutable }.map(\.requestID))
+        let openIDs = Set(context.requests.filter { $0.state.awaitsBank || $0.state.awaitsRouting }.map(\.requestID))
         let joinedOpen = sum(context.edges.filter { if case .join(let id) = $0.outcome { openIDs.contains(id) } else { false } }.map(\.transfer.amount))
         let unblockedRemainder = sum(context.requests.filter { $0.state == .partiallyFrozen }.map { record in
             let reportedOnward = sum(context.edges.filter { $0.fromRequestID == record.requestID }.map(\.transfer.amount))

@@ -36,14 +36,18 @@ public struct RelayPolicy: Sendable, Hashable {
     /// Who may order a freeze, and what happens to orders that are not signed by them. By hand
     /// (tests, tools) nothing is checked unless asked; the configuration file's default is `require`.
     public var issuers: IssuerRegistry
+    /// How many requests police may put through before an operator looks. By hand nothing is
+    /// limited unless asked; the configuration file has defaults.
+    public var quotas: IntakeQuotas
 
     public init(routing: RoutingTable, sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), topics: TopicNames,
-                issuers: IssuerRegistry = .unchecked) {
+                issuers: IssuerRegistry = .unchecked, quotas: IntakeQuotas = .unlimited) {
         self.routing = routing
         self.sla = sla
         self.chain = chain
         self.topics = topics
         self.issuers = issuers
+        self.quotas = quotas
     }
 
     /// The requests topic of a bank (its override, or the standard name).

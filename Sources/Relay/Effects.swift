@@ -84,6 +84,8 @@ public struct Effects: Sendable, Hashable {
     public var responses: [ResponseSeen] = []
     /// Money-flow edges found in bank answers (chain following).
     public var edges: [ChainEdge] = []
+    /// Admitted police requests to count against their issuer's quota windows.
+    public var quotaCharges: [QuotaCharge] = []
     /// A short description of the outcome, for logs and metrics (`routed`, `duplicate`, …).
     public var outcome: String = "ignored"
 
@@ -100,7 +102,7 @@ public struct Effects: Sendable, Hashable {
     /// Nothing changes.
     public var isEmpty: Bool {
         requests.isEmpty && schedule.isEmpty && cancelDeadlines.isEmpty && escalations.isEmpty && resolved.isEmpty
-            && events.isEmpty && audit.isEmpty && refusal == nil && responses.isEmpty && edges.isEmpty
+            && events.isEmpty && audit.isEmpty && refusal == nil && responses.isEmpty && edges.isEmpty && quotaCharges.isEmpty
     }
 
     mutating func merge(_ other: Effects) {
@@ -114,6 +116,7 @@ public struct Effects: Sendable, Hashable {
         if refusal == nil { refusal = other.refusal }
         responses += other.responses
         edges += other.edges
+        quotaCharges += other.quotaCharges
     }
 }
 

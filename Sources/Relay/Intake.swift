@@ -2,13 +2,15 @@ import Contracts
 import Foundation
 
 extension RelayEngine {
-    /// A freeze request from police: route it, or recognise it as a duplicate.
+    /// A freeze request from police: route it, hold it, or recognise it as a duplicate.
     ///
     /// Same request id and same content: a duplicate, nothing happens again. Same id, different
-    /// content: refused (dead-lettered as a conflicting duplicate) and police are told.
+    /// content: refused (dead-lettered as a conflicting duplicate) and police are told. A new
+    /// request over an intake quota (judged on `quota`, what the ledger counted; nil: not
+    /// limited) is held; one within every quota is charged to its issuer.
     public func receive(
         _ request: FreezeRequest, fingerprint: ContentFingerprint, context: RequestContext, case caseContext: CaseContext,
-        cause: Cause, now: Timestamp
+        quota: QuotaUsage? = nil, cause: Cause, now: Timestamp
     ) -> Effects {
         let factory = EventFactory(policy: policy, cause: cause, now: now)
         if let existing = context.record {
@@ -25,10 +27,15 @@ extension RelayEngine {
             return effects
         }
         var currentCase = caseContext
-        let (_, effects) = route(request, fingerprint: fingerprint, receivedAt: now, factory: factory) { record in
+        let totals = { (record: RequestRecord) -> CaseTotals? in
             currentCase = currentCase.with(record)
             return CaseAccounting.totals(of: currentCase)
         }
+        if let quota, let breach = policy.quotas.breach(quota) {
+            return hold(request, fingerprint: fingerprint, breach: breach, factory: factory, totals: totals)
+        }
+        var (_, effects) = route(request, fingerprint: fingerprint, receivedAt: now, factory: factory, totals: totals)
+        if let quota { effects.quotaCharges = [QuotaCharge(issuerKey: quota.issuer.key, at: now)] }
         return effects
     }
 
@@ -70,10 +77,10 @@ extension RelayEngine {
             effects.resolved.append(EscalationClosure(escalationID: escalation.escalationID, resolution: .cancelled, resolvedAt: now))
             effects.events.append(factory.resolved(escalation, .cancelled, detail: "request cancelled by police"))
         }
-        if let bank = record.bankID, old != .unroutable {
+        if let bank = record.bankID, !old.awaitsRouting {
             effects.events.append(factory.routedCancel(record, bank: bank, cancel: cancel))
         }
-        let told = old == .unroutable ? "it had not been routed to a bank" : "bank \(record.bankID?.rawValue ?? "?") told to cancel" + (old.holdsFunds ? " and release the hold" : "")
+        let told = old.awaitsRouting ? "it had not been routed to a bank" : "bank \(record.bankID?.rawValue ?? "?") told to cancel" + (old.holdsFunds ? " and release the hold" : "")
         effects.events.append(factory.status(record, .cancelled, detail: "cancelled: \(cancel.reason); \(told)",
                                              totals: totals(caseContext, applying: [record])))
         effects.audit = [factory.audit(record, from: old, to: .cancelled, "cancelled by police; \(told)")]

@@ -91,7 +91,8 @@ public struct RelayEngine: Sendable {
         return effects
     }
 
-    func unroutableEffects(_ record: RequestRecord, factory: EventFactory, totals: (RequestRecord) -> CaseTotals?) -> Effects {
+    func unroutableEffects(_ record: RequestRecord, factory: EventFactory, totals: (RequestRecord) -> CaseTotals?,
+                           previous: RequestState? = nil) -> Effects {
         let reason = record.reason ?? "no bank for this account"
         let escalation = EscalationRecord(
             escalationID: EscalationRecord.id(requestID: record.requestID, kind: .unroutable), kind: .unroutable, level: 1,
@@ -105,7 +106,7 @@ public struct RelayEngine: Sendable {
                            totals: totals(record)),
             factory.escalation(escalation, overdueSeconds: nil),
         ]
-        effects.audit = [factory.audit(record, from: nil, to: .unroutable, "unroutable: \(reason)")]
+        effects.audit = [factory.audit(record, from: previous, to: .unroutable, "unroutable: \(reason)")]
         effects.outcome = "unroutable"
         return effects
     }

@@ -23,17 +23,25 @@ public enum RequestState: String, Sendable, Hashable, CaseIterable, Codable {
     case released
     /// Police withdrew the request. Final.
     case cancelled
+    /// Over an intake quota: kept, not routed, until an operator releases it (it is then routed)
+    /// or refuses it.
+    case held
+    /// An operator refused a held request. Final; no bank heard of it.
+    case refused
 
     /// Nothing more is expected from the bank.
     public var isFinal: Bool {
         switch self {
-        case .rejected, .accountNotFound, .fundsMoved, .released, .cancelled: true
-        case .unroutable, .routed, .acknowledged, .frozen, .partiallyFrozen: false
+        case .rejected, .accountNotFound, .fundsMoved, .released, .cancelled, .refused: true
+        case .unroutable, .held, .routed, .acknowledged, .frozen, .partiallyFrozen: false
         }
     }
 
     /// Sent to a bank and waiting for its first answer or its final answer.
     public var awaitsBank: Bool { self == .routed || self == .acknowledged }
+
+    /// Kept by the relay and not (yet) sent to any bank: no bank may answer it.
+    public var awaitsRouting: Bool { self == .unroutable || self == .held }
 
     /// Money is blocked under this request.
     public var holdsFunds: Bool { self == .frozen || self == .partiallyFrozen }
@@ -55,6 +63,8 @@ public enum RequestState: String, Sendable, Hashable, CaseIterable, Codable {
     public var statusKind: StatusKind {
         switch self {
         case .unroutable: .unroutable
+        case .held: .held
+        case .refused: .refused
         case .routed: .routed
         case .acknowledged: .acknowledged
         case .frozen: .frozen

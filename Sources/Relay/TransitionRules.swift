@@ -25,8 +25,10 @@ public enum TransitionRules {
         let staleAcknowledgement = Transition.ignore("acknowledgement after \(state.rawValue) is stale; the request stays \(state.rawValue)")
 
         switch state {
-        case .unroutable:
+        case .unroutable, .held:
             return .refuse("the request was never routed to a bank")
+        case .refused:
+            return .refuse("an operator refused the request; it was never routed to a bank")
         case .routed, .acknowledged:
             if status == .acknowledged { return state == .routed ? .advance(.acknowledged) : .repeated }
             if status == .released { return .refuse("released, but nothing was reported frozen") }

@@ -134,6 +134,14 @@ struct IntakeProcessor: Sendable {
         if let unverified = judgement.unverified { engine.flagUnauthenticated(&effects, order: order, problem: unverified, cause: cause, now: now) }
     }
 
+    /// What the ledger counted against a new police request; nil when no quota is set, so that
+    /// intake without quotas does not pay for counting.
+    static func quotaUsage(of request: FreezeRequest, policy: RelayPolicy, tx: borrowing RelayTransaction, now: Timestamp) throws -> QuotaUsage? {
+        guard !policy.quotas.isUnlimited else { return nil }
+        let issuer = QuotaIssuer(registeredID: policy.issuers.issuerID(forAgency: request.issuer.agency), agency: request.issuer.agency)
+        return try tx.quotaUsage(issuer: issuer, iban: request.account.iban, at: now, repeatWindow: policy.quotas.account.repeatWindow)
+    }
+
     /// `epoch`: the partition's id epoch (see `PartitionSchema`), part of every id derived from the record.
     private func decide(_ prepared: PreparedRecord, epoch: Int64, engine: RelayEngine, tx: borrowing RelayTransaction,
                         now: Timestamp) throws -> (Effects, Cause, IntakeSubject) {
@@ -149,8 +157,9 @@ struct IntakeProcessor: Sendable {
             return (effects, cause(order.eventID), IntakeSubject(requestID: order.requestID, caseID: order.caseID))
         case .request(let request, let fingerprint, let judgement):
             let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
+            let quota = context.record == nil ? try Self.quotaUsage(of: request, policy: engine.policy, tx: tx, now: now) : nil
             var effects = engine.receive(request, fingerprint: fingerprint, context: context,
-                                         case: try tx.caseContext(request.caseID), cause: cause(request.id), now: now)
+                                         case: try tx.caseContext(request.caseID), quota: quota, cause: cause(request.id), now: now)
             judge(&effects, .request(request), judgement, engine: engine, cause: cause(request.id), now: now)
             return (effects, cause(request.id), IntakeSubject(requestID: request.requestID, caseID: request.caseID, bankID: effects.requests.first?.bankID,
                                                               unverified: judgement.unverified?.failure))

@@ -53,7 +53,18 @@ extension RelayPolicy {
         self.init(routing: routing, sla: policy,
                   chain: ChainLimits(maxHops: chain.maxHops, maxChildrenPerAnswer: chain.maxChildrenPerAnswer,
                                      minimumAmount: (minimum?.isZero ?? true) ? nil : minimum),
-                  topics: topics, issuers: issuers)
+                  topics: topics, issuers: issuers, quotas: IntakeQuotas(configuration.quotas))
+    }
+}
+
+extension IntakeQuotas {
+    /// The limits of a configuration's `quotas` section.
+    public init(_ settings: QuotaSettings) {
+        func limits(_ limits: QuotaSettings.IssuerLimits) -> IssuerLimits { IssuerLimits(perMinute: limits.perMinute, perDay: limits.perDay) }
+        self.init(issuer: limits(settings.issuer),
+                  issuerOverrides: Dictionary(settings.issuers.map { ($0.id, limits($0.limits)) }, uniquingKeysWith: { first, _ in first }),
+                  account: AccountLimits(openRequests: settings.accountOpenRequests, repeats: settings.accountRepeats,
+                                         repeatWindow: settings.accountRepeatWindow))
     }
 }
 

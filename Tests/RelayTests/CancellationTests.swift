@@ -20,6 +20,7 @@ struct CancellationTests {
         }
         switch state {
         case .unroutable: open = [escalation(.unroutable, bank: nil)]
+        case .held: open = [escalation(.quotaExceeded, bank: nil)]
         case .routed: open = [escalation(.ackOverdue), escalation(.freezeOverdue)]
         case .acknowledged: open = [escalation(.freezeOverdue)]
         case .frozen, .partiallyFrozen: open = [escalation(.holdExpiring)]
@@ -37,7 +38,7 @@ struct CancellationTests {
         case .cancelled:
             #expect(effects.outcome == "duplicate")
             #expect(effects.isEmpty)
-        case .rejected, .accountNotFound, .fundsMoved, .released:
+        case .rejected, .accountNotFound, .fundsMoved, .released, .refused:
             #expect(effects.outcome == "cancel_refused")
             #expect(effects.requests.isEmpty && effects.cancelDeadlines.isEmpty && effects.resolved.isEmpty)
             #expect(effects.routedCancels.isEmpty)
@@ -47,7 +48,7 @@ struct CancellationTests {
             #expect(status.detail.contains(state.rawValue))
             if state == .fundsMoved { #expect(status.detail.contains("follow-up")) }
             #expect(effects.audit.count == 1)
-        case .unroutable, .routed, .acknowledged, .frozen, .partiallyFrozen:
+        case .unroutable, .held, .routed, .acknowledged, .frozen, .partiallyFrozen:
             #expect(effects.outcome == "cancelled")
             let cancelled = try #require(effects.record(request))
             #expect(cancelled.state == .cancelled)
@@ -62,7 +63,7 @@ struct CancellationTests {
             #expect(status.detail.contains(cancel.reason))
             #expect(status.caseTotals != nil)
             #expect(effects.audit.first?.oldState == state && effects.audit.first?.newState == .cancelled)
-            if state == .unroutable {
+            if state.awaitsRouting {
                 #expect(effects.routedCancels.isEmpty, "never routed: no bank to tell")
                 #expect(status.detail.contains("not been routed"))
             } else {

@@ -24,7 +24,7 @@ struct TransitionRulesTests {
     /// The rules, written out independently of the implementation.
     static func expected(_ state: RequestState, _ status: BankResponseStatus) -> Expected {
         switch (state, status) {
-        case (.unroutable, _): return .refuse
+        case (.unroutable, _), (.held, _), (.refused, _): return .refuse
         // Anything but acknowledged in a final or holding state is judged below; acknowledged
         // after any answer is stale and harmless.
         case (.routed, .acknowledged): return .advance(.acknowledged)
@@ -103,7 +103,7 @@ struct TransitionRulesTests {
         checkContracts(effects, policy: engine.policy)
         let seen = ResponseSeen(bankID: Fixture.alpha, responseID: response.responseID, requestID: record.requestID,
                                 fingerprint: ContentFingerprint(response))
-        if state == .unroutable {
+        if state.awaitsRouting || state == .refused {
             // Never routed: no bank may answer it (see ForeignResponseTests).
             #expect(effects.outcome == "foreign_response")
             #expect(effects.refusal?.code == .foreignResponse)

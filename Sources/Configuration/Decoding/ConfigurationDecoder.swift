@@ -6,7 +6,7 @@ struct ConfigurationDecoder {
     let environment: [String: String]
 
     static let topLevelKeys = [
-        "kafka", "topics", "ledger", "sla", "chain", "outbox", "intake", "http", "logging", "authenticity", "banks",
+        "kafka", "topics", "ledger", "sla", "chain", "outbox", "intake", "http", "logging", "authenticity", "quotas", "banks",
     ]
 
     func decode(_ root: ConfigTree) -> RelayConfiguration {
@@ -27,6 +27,7 @@ struct ConfigurationDecoder {
         configuration.http = decodeHTTP(top.section("http", known: ["listen"]))
         configuration.logging = decodeLogging(top.section("logging", known: ["level", "format"]))
         configuration.authenticity = decodeAuthenticity(top.section("authenticity", known: AuthenticityKeys.all))
+        configuration.quotas = decodeQuotas(top, registered: configuration.authenticity.issuers.map(\.id))
         configuration.banks = decodeBanks(top, sla: configuration.sla)
         return configuration
     }

@@ -35,10 +35,26 @@ extension RelayConfiguration {
             ("http", .map([("listen", .text(http.listen.description))])),
             ("logging", .map([("level", .text(logging.level.rawValue)), ("format", .text(logging.format.rawValue))])),
             ("authenticity", authenticityNode()),
+            ("quotas", quotasNode()),
             ("banks", .list(banks.map(bankNode))),
         ])
         // Serialising plain strings, numbers and lists cannot fail; the fallback is never shown.
         return (try? Yams.serialize(node: document.yamlNode, width: -1)) ?? "# the configuration could not be printed\n"
+    }
+
+    private func quotasNode() -> DumpNode {
+        func count(_ limit: Int?) -> DumpNode { limit.map { DumpNode.integer($0) } ?? .text("off") }
+        func limits(_ limits: QuotaSettings.IssuerLimits) -> [(String, DumpNode)] {
+            [("per_minute", count(limits.perMinute)), ("per_day", count(limits.perDay))]
+        }
+        return .map([
+            ("issuer", .map(limits(quotas.issuer))),
+            ("issuers", .list(quotas.issuers.map { .map([("id", .text($0.id))] + limits($0.limits)) })),
+            ("account", .map([
+                ("open_requests", count(quotas.accountOpenRequests)), ("repeats", count(quotas.accountRepeats)),
+                ("repeat_window", .text(DurationText.format(quotas.accountRepeatWindow))),
+            ])),
+        ])
     }
 
     /// Public keys are not secret: an inline key is shown as its JWK, a key file by its path.

@@ -19,6 +19,8 @@ public struct RelayConfiguration: Sendable, Equatable {
     public var logging: LoggingSettings
     /// Who may order a freeze.
     public var authenticity: AuthenticitySettings
+    /// How many requests police may put through before an operator looks.
+    public var quotas: QuotaSettings
     /// The routing table, in file order.
     public var banks: [BankSettings]
 
@@ -34,6 +36,7 @@ public struct RelayConfiguration: Sendable, Equatable {
         http: HTTPSettings = HTTPSettings(),
         logging: LoggingSettings = LoggingSettings(),
         authenticity: AuthenticitySettings = AuthenticitySettings(),
+        quotas: QuotaSettings = QuotaSettings(),
         banks: [BankSettings] = []
     ) {
         self.kafka = kafka
@@ -46,6 +49,7 @@ public struct RelayConfiguration: Sendable, Equatable {
         self.http = http
         self.logging = logging
         self.authenticity = authenticity
+        self.quotas = quotas
         self.banks = banks
     }
 

@@ -87,7 +87,7 @@ public struct Escalation: ContractEvent, EventBody {
         exit = try body.optional("exit", ChainExit.read)
 
         let kindName = kind.rawValue
-        if kind == .unroutable || kind == .unauthenticatedOrder {
+        if kind.namesNoBank {
             try body.forbid("bank_id", "when kind is \(kindName)")
         } else {
             try body.demand("bank_id", "when kind is \(kindName)")
@@ -154,6 +154,13 @@ public enum EscalationKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// A bank's answer was refused because its signature did not check out against the bank's
     /// registered keys (where the bank's answers must be signed): a security event.
     case unauthenticatedAnswer = "unauthenticated_answer"
+    /// A police request was held because it is over an intake quota (the issuer's requests per
+    /// minute or per day, or the account's open or repeated requests); an operator releases or
+    /// refuses it.
+    case quotaExceeded = "quota_exceeded"
+
+    /// Raised before any bank was asked, so the escalation must not name one.
+    public var namesNoBank: Bool { self == .unroutable || self == .unauthenticatedOrder || self == .quotaExceeded }
 }
 
 /// A bank's escalation contact, from the relay's configuration. At least one field is present.

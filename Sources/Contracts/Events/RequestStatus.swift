@@ -147,6 +147,11 @@ public enum StatusKind: String, Sendable, Hashable, CaseIterable, Codable {
     case chainExit = "chain_exit"
     /// A follow-up request was not created because the chain reached the configured hop limit.
     case chainLimitReached = "chain_limit_reached"
+    /// Over an intake quota (the issuer's rate, or the account's open or repeated requests): kept,
+    /// not routed, until an operator releases or refuses it.
+    case held
+    /// An operator refused a held request; it was never routed. Final.
+    case refused
 }
 
 /// A follow-up request the relay created from an onward transfer.

@@ -165,8 +165,8 @@ struct CaseTree {
         case .routed, .acknowledged: "#ffd27f"
         case .fundsMoved: "#9cc3e6"
         case .rejected, .accountNotFound: "#f4a6a6"
-        case .unroutable: "#bbbbbb"
-        case .released, .cancelled: "#eeeeee"
+        case .unroutable, .held: "#bbbbbb"
+        case .released, .cancelled, .refused: "#eeeeee"
         }
     }
 }

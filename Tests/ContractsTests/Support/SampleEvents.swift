@@ -59,7 +59,7 @@ enum SampleEvents {
     static func escalation(_ kind: EscalationKind) -> Escalation {
         Escalation(
             id: id("e-\(kind.rawValue)"), createdAt: time("2024-05-14T09:27:05Z"), escalationID: id("esc-\(kind.rawValue)"), kind: kind, level: 1,
-            bankID: kind == .unroutable || kind == .unauthenticatedOrder ? nil : kaspi, requestID: id("fr"),
+            bankID: [.unroutable, .unauthenticatedOrder, .quotaExceeded].contains(kind) ? nil : kaspi, requestID: id("fr"),
             caseID: kind == .foreignResponse ? nil : "ERDR-247500031000123",
             deadline: [.ackOverdue, .freezeOverdue, .holdExpiring].contains(kind) ? time("2024-05-14T09:27:04.020Z") : nil,
             overdueSeconds: kind == .ackOverdue || kind == .freezeOverdue ? 0 : nil,

@@ -43,13 +43,14 @@ enum Fixture {
 
     static func policy(
         sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), banks: [BankProfile] = profiles,
-        topics: TopicNames = topics
+        topics: TopicNames = topics, quotas: IntakeQuotas = .unlimited
     ) -> RelayPolicy {
-        RelayPolicy(routing: try! RoutingTable(banks: banks), sla: sla, chain: chain, topics: topics)
+        RelayPolicy(routing: try! RoutingTable(banks: banks), sla: sla, chain: chain, topics: topics, quotas: quotas)
     }
 
-    static func engine(sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), banks: [BankProfile] = profiles) -> RelayEngine {
-        RelayEngine(policy: policy(sla: sla, chain: chain, banks: banks))
+    static func engine(sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), banks: [BankProfile] = profiles,
+                       quotas: IntakeQuotas = .unlimited) -> RelayEngine {
+        RelayEngine(policy: policy(sla: sla, chain: chain, banks: banks, quotas: quotas))
     }
 
     static func bank(_ id: String) -> BankID { try! BankID(id) }
@@ -92,6 +93,7 @@ enum Fixture {
 
     static let issuer = Issuer(agency: "Ministry of Internal Affairs", unit: "Cybercrime", officerID: "MVD-0417")
     static let caseID = "KUI-2026-000417"
+    static let operatorDecision = OperatorDecision(operatorID: "ops-duty-7", reason: "confirmed with the issuing unit by phone")
 
     // MARK: Events
 
@@ -147,7 +149,7 @@ enum Fixture {
     /// A record of `request` in `state`, as the ledger would hold it after the usual path there.
     static func record(_ state: RequestState, request: FreezeRequest = request(), bank: BankID? = alpha,
                        frozen: Money? = nil, holdUntil: Timestamp? = nil) -> RequestRecord {
-        let routed = state != .unroutable
+        let routed = !state.awaitsRouting && state != .refused
         let holds = state == .frozen || state == .partiallyFrozen
         return RequestRecord(
             request: request, fingerprint: ContentFingerprint(request), state: state, bankID: routed ? bank : nil,

@@ -64,14 +64,33 @@ final class RelayWorld {
     }
 
     @discardableResult
-    func receive(_ request: FreezeRequest, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+    func receive(_ request: FreezeRequest, at now: Timestamp? = nil, quota: QuotaUsage? = nil,
+                 sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
         let now = now ?? request.createdAt
         let cause = nextCause(topic: policy.topics.requests, eventID: request.id)
         let context = context(request.requestID)
         let caseContext = caseContext(request.caseID)
         return decide(sourceLocation) {
-            engine.receive(request, fingerprint: ContentFingerprint(request), context: context, case: caseContext, cause: cause, now: now)
+            engine.receive(request, fingerprint: ContentFingerprint(request), context: context, case: caseContext, quota: quota, cause: cause, now: now)
         }
+    }
+
+    @discardableResult
+    func release(_ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
+                 sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+        let cause = Cause.command("release", nonce: "\(now.secondsSinceEpoch):\(requestID)")
+        let context = context(requestID)
+        let caseContext = caseContext(records[requestID]?.caseID ?? Fixture.caseID)
+        return decide(sourceLocation) { engine.release(context, case: caseContext, decision: decision, cause: cause, now: now) }
+    }
+
+    @discardableResult
+    func refuseHeld(_ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
+                    sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+        let cause = Cause.command("refuse", nonce: "\(now.secondsSinceEpoch):\(requestID)")
+        let context = context(requestID)
+        let caseContext = caseContext(records[requestID]?.caseID ?? Fixture.caseID)
+        return decide(sourceLocation) { engine.refuseHeld(context, case: caseContext, decision: decision, cause: cause, now: now) }
     }
 
     @discardableResult

@@ -1,0 +1,20 @@
+/// Intake quotas (see `IntakeQuotas` in the Relay target).
+///
+/// - `issuer_intake`: requests admitted per issuer and fixed window (UTC minute, UTC day), one
+///   row per window, bumped in the transaction that admits the request. Old windows are dropped
+///   when a new one opens, so the table holds about two days per issuer.
+/// - `requests_by_iban`: an account's requests in time order, for its open and repeated requests.
+///   An index on the account number costs one more index page per new request; it is the only
+///   way to count across cases without a second copy of the account number.
+enum QuotaSchema {
+    static let migration = Migration(version: 10, name: "intake quotas: admitted requests per issuer window, requests by account", sql: """
+        CREATE TABLE issuer_intake (
+            issuer       TEXT NOT NULL,
+            window       TEXT NOT NULL CHECK (window IN ('minute', 'day')),
+            window_index INTEGER NOT NULL,
+            admitted     INTEGER NOT NULL,
+            PRIMARY KEY (issuer, window, window_index)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX requests_by_iban ON requests (iban, received_at);
+        """)
+}
