@@ -22,6 +22,7 @@ public enum LedgerSchema {
         LeanIndexesSchema.migration,
         ClusteredDeadlinesSchema.migration,
         MetricsCountsSchema.migration,
+        PendingJudgementSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

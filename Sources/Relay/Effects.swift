@@ -84,6 +84,12 @@ public struct Effects: Sendable, Hashable {
     public var responses: [ResponseSeen] = []
     /// Money-flow edges found in bank answers (chain following).
     public var edges: [ChainEdge] = []
+    /// Judgements of police orders whose requests this decision leaves waiting to be routed: kept
+    /// in the ledger until the request is routed, cancelled or purged (see `Effects.carry`).
+    public var pendingJudgements: [PendingJudgement] = []
+    /// Requests that no longer wait to be routed (routed at last, cancelled): the ledger forgets
+    /// their pending judgement, if it holds one.
+    public var settledJudgements: [UUID] = []
     /// A short description of the outcome, for logs and metrics (`routed`, `duplicate`, …).
     public var outcome: String = "ignored"
 
@@ -101,6 +107,7 @@ public struct Effects: Sendable, Hashable {
     public var isEmpty: Bool {
         requests.isEmpty && schedule.isEmpty && cancelDeadlines.isEmpty && escalations.isEmpty && resolved.isEmpty
             && events.isEmpty && audit.isEmpty && refusal == nil && responses.isEmpty && edges.isEmpty
+            && pendingJudgements.isEmpty && settledJudgements.isEmpty
     }
 
     mutating func merge(_ other: Effects) {
@@ -114,6 +121,8 @@ public struct Effects: Sendable, Hashable {
         if refusal == nil { refusal = other.refusal }
         responses += other.responses
         edges += other.edges
+        pendingJudgements += other.pendingJudgements
+        settledJudgements += other.settledJudgements
     }
 }
 

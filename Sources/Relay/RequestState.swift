@@ -32,6 +32,10 @@ public enum RequestState: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// Kept, not yet sent to any bank: whatever routes it later needs what the relay judged of its
+    /// police order when it was read (the ledger's pending judgement).
+    public var awaitsRouting: Bool { self == .unroutable }
+
     /// Sent to a bank and waiting for its first answer or its final answer.
     public var awaitsBank: Bool { self == .routed || self == .acknowledged }
 
