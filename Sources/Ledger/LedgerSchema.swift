@@ -22,6 +22,7 @@ public enum LedgerSchema {
         LeanIndexesSchema.migration,
         ClusteredDeadlinesSchema.migration,
         MetricsCountsSchema.migration,
+        PendingJudgementSchema.migration,
         QuotaSchema.migration,
     ]
 

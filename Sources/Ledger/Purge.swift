@@ -114,6 +114,9 @@ enum PurgeCase {
             result.auditRows += db.changes
             try db.execute("DELETE FROM outbox WHERE message_key = ? AND sent_at IS NOT NULL", [Data(requestID.utf8)])
             result.outboxRows += db.changes
+            // A closed request's judgement was deleted when it was routed or cancelled; should one
+            // have stayed, it goes with its request (not counted: it is not a row a user sees).
+            try db.execute("DELETE FROM pending_judgements WHERE request_id = ?", [requestID])
         }
         try db.execute("DELETE FROM escalations WHERE case_id = ?", [caseID])
         result.escalations += db.changes

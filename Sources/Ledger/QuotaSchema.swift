@@ -7,7 +7,7 @@
 ///   An index on the account number costs one more index page per new request; it is the only
 ///   way to count across cases without a second copy of the account number.
 enum QuotaSchema {
-    static let migration = Migration(version: 10, name: "intake quotas: admitted requests per issuer window, requests by account", sql: """
+    static let migration = Migration(version: 11, name: "intake quotas: admitted requests per issuer window, requests by account", sql: """
         CREATE TABLE issuer_intake (
             issuer       TEXT NOT NULL,
             window       TEXT NOT NULL CHECK (window IN ('minute', 'day')),

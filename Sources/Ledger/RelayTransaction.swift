@@ -75,6 +75,13 @@ public struct RelayTransaction: ~Copyable {
         try RequestRows.records(try db.query("SELECT \(RequestRows.stateColumns) FROM requests WHERE state = 'unroutable' ORDER BY received_at, request_id"), db: db)
     }
 
+    /// What the relay judged of the police order of a request waiting to be routed, kept since the
+    /// order was read; nil when the ledger keeps none (the request is routed, or no police order
+    /// stands behind it).
+    public func pendingJudgement(of requestID: UUID) throws -> PoliceJudgement? {
+        try db.query("SELECT * FROM pending_judgements WHERE request_id = ?", [Stored.text(requestID)], map: PendingJudgementRows.judgement).first
+    }
+
     // MARK: Writes
 
     /// Writes a heartbeat row: proves the ledger accepts writes (readiness checks call this).
@@ -129,6 +136,8 @@ public struct RelayTransaction: ~Copyable {
                            [response.bankID.rawValue, response.responseID, Stored.text(response.requestID), Data(response.fingerprint.canonicalBytes), now])
         }
         for edge in effects.edges { try EdgeRows.insert(edge, db: db) }
+        for requestID in effects.settledJudgements { try PendingJudgementRows.delete(requestID, db: db) }
+        for pending in effects.pendingJudgements { try PendingJudgementRows.upsert(pending, db: db, now: now) }
         for quotaCharge in effects.quotaCharges { try charge(quotaCharge) }
         for entry in effects.audit { try AuditRows.insert(entry, db: db) }
         queued.items.append(contentsOf: queuedNow)

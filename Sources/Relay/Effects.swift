@@ -86,6 +86,12 @@ public struct Effects: Sendable, Hashable {
     public var edges: [ChainEdge] = []
     /// Admitted police requests to count against their issuer's quota windows.
     public var quotaCharges: [QuotaCharge] = []
+    /// Judgements of police orders whose requests this decision leaves waiting to be routed: kept
+    /// in the ledger until the request is routed, cancelled or purged (see `Effects.carry`).
+    public var pendingJudgements: [PendingJudgement] = []
+    /// Requests that no longer wait to be routed (routed at last, cancelled): the ledger forgets
+    /// their pending judgement, if it holds one.
+    public var settledJudgements: [UUID] = []
     /// A short description of the outcome, for logs and metrics (`routed`, `duplicate`, …).
     public var outcome: String = "ignored"
 
@@ -103,6 +109,7 @@ public struct Effects: Sendable, Hashable {
     public var isEmpty: Bool {
         requests.isEmpty && schedule.isEmpty && cancelDeadlines.isEmpty && escalations.isEmpty && resolved.isEmpty
             && events.isEmpty && audit.isEmpty && refusal == nil && responses.isEmpty && edges.isEmpty && quotaCharges.isEmpty
+            && pendingJudgements.isEmpty && settledJudgements.isEmpty
     }
 
     mutating func merge(_ other: Effects) {
@@ -117,6 +124,8 @@ public struct Effects: Sendable, Hashable {
         responses += other.responses
         edges += other.edges
         quotaCharges += other.quotaCharges
+        pendingJudgements += other.pendingJudgements
+        settledJudgements += other.settledJudgements
     }
 }
 

@@ -42,8 +42,9 @@ extension RelayEngine {
         return effects
     }
 
-    /// An operator releases a held request: it is routed as if it had just arrived (or kept as
-    /// unroutable when no bank takes its account), and its `quota_exceeded` escalation closes.
+    /// An operator releases a held request: it is routed as if it had just arrived, carrying the
+    /// police order's judgement kept while it was held (or kept as unroutable, judgement and all,
+    /// when no bank takes its account), and its `quota_exceeded` escalation closes.
     /// Anything not held is left alone (`not_held`), so releasing twice is harmless.
     public func release(_ context: RequestContext, case caseContext: CaseContext, decision: OperatorDecision, cause: Cause,
                         now: Timestamp) -> Effects {
@@ -58,6 +59,8 @@ extension RelayEngine {
         switch policy.routing.route(record.iban) {
         case .bank(let bank):
             effects = routeEffects(&record, to: bank, factory: factory, totals: totals, previous: .held)
+            // The bank gets the police order and what the relay judged of it, as if routed at once.
+            effects.routeKept(context.pendingJudgement, for: record.requestID)
         case .disabled(let bank):
             record.state = .unroutable
             record.reason = "bank \(bank.id) (\(bank.name)) is disabled in the routing table"
@@ -88,6 +91,7 @@ extension RelayEngine {
                                          totals: totals(caseContext, applying: [record]))]
         effects.audit = [factory.audit(record, from: .held, to: .refused, "refused while held by \(decision.described)")]
         closeQuotaEscalation(&effects, context: context, factory: factory, detail: "refused by \(decision.described)")
+        effects.settledJudgements.append(record.requestID)
         effects.outcome = "refused"
         return effects
     }

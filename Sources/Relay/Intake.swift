@@ -70,6 +70,7 @@ extension RelayEngine {
         record.closedAt = now
         record.reason = cancel.reason
         effects.requests = [record]
+        if old.awaitsRouting { effects.settledJudgements = [record.requestID] }
         effects.cancelDeadlines = [DeadlineCancellation(requestID: record.requestID, kinds: Set(DeadlineKind.allCases))]
         // Security escalations (a forged order or answer about this request, an answer from the
         // wrong bank) stay open: operators close them once explained, not the next cancel.

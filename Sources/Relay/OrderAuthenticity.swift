@@ -76,14 +76,18 @@ extension RelayEngine {
 }
 
 extension Effects {
-    /// Marks the routed request or routed cancel this decision sends about `requestID` with what
-    /// the relay checked of the police order, and puts the verified order on it, so that the bank
-    /// can check who ordered it. Chain requests made from the same decision are left as they are:
-    /// no police order stands behind them directly.
+    /// What the relay judged of the police order behind `requestID` goes with this decision. The
+    /// routed request or routed cancel it sends about `requestID` says what the relay checked, and
+    /// carries the verified order, so that the bank can check who ordered it. When the decision
+    /// leaves the request waiting to be routed (unroutable), the judgement goes into the ledger
+    /// instead (`pendingJudgements`), for whatever routes the request later (`routeKept`). Chain
+    /// requests made from the same decision are left as they are: no police order stands behind
+    /// them directly.
     ///
     /// The ledger's audit trail of the decision names who signed the order, so that every
     /// routing, cancel or refusal it caused stays attributable after the event has left.
-    public mutating func carry(_ authorization: OrderAuthorization?, verification: OrderVerification, reason: AuthenticityFailure?, for requestID: UUID) {
+    public mutating func carry(_ judgement: PoliceJudgement, for requestID: UUID) {
+        let (authorization, verification, reason) = (judgement.authorization, judgement.verification, judgement.reason?.rawValue)
         if let authorization {
             for index in audit.indices where audit[index].requestID == requestID {
                 audit[index].detail += "; ordered by issuer \(authorization.issuerID), key \(authorization.keyID)"
@@ -92,14 +96,17 @@ extension Effects {
         for index in events.indices {
             switch events[index].event {
             case .routedRequest(var routed) where routed.requestID == requestID:
-                (routed.authorization, routed.verification, routed.verificationReason) = (authorization, verification, reason?.rawValue)
+                (routed.authorization, routed.verification, routed.verificationReason) = (authorization, verification, reason)
                 events[index].event = .routedRequest(routed)
             case .routedCancel(var routed) where routed.requestID == requestID:
-                (routed.authorization, routed.verification, routed.verificationReason) = (authorization, verification, reason?.rawValue)
+                (routed.authorization, routed.verification, routed.verificationReason) = (authorization, verification, reason)
                 events[index].event = .routedCancel(routed)
             default:
                 break
             }
+        }
+        if requests.contains(where: { $0.requestID == requestID && $0.state.awaitsRouting }) {
+            pendingJudgements.append(PendingJudgement(requestID: requestID, judgement: judgement))
         }
     }
 }

@@ -19,10 +19,16 @@ public struct RelayEngine: Sendable {
         public var record: RequestRecord?
         /// Escalations of this request that are not resolved yet.
         public var openEscalations: [EscalationRecord]
+        /// What the relay judged of the request's police order when it read it, kept while the
+        /// request waits to be routed (`RequestState.awaitsRouting`); nil otherwise, and for
+        /// requests no police order stands behind (chain requests). Loaded only by callers that
+        /// may route a waiting request.
+        public var pendingJudgement: PoliceJudgement?
 
-        public init(record: RequestRecord?, openEscalations: [EscalationRecord] = []) {
+        public init(record: RequestRecord?, openEscalations: [EscalationRecord] = [], pendingJudgement: PoliceJudgement? = nil) {
             self.record = record
             self.openEscalations = openEscalations
+            self.pendingJudgement = pendingJudgement
         }
 
         func openEscalation(_ kind: EscalationKind) -> EscalationRecord? {
@@ -111,7 +117,9 @@ public struct RelayEngine: Sendable {
         return effects
     }
 
-    /// Tries again to route a request kept as unroutable (after the routing table was fixed).
+    /// Tries again to route a request kept as unroutable (after the routing table was fixed). The
+    /// routed request says what the relay judged of the police order when it read it
+    /// (`context.pendingJudgement`), as it would have had the request been routed at once.
     public func retryUnroutable(_ context: RequestContext, case caseContext: CaseContext, cause: Cause, now: Timestamp) -> Effects {
         guard var record = context.record, record.state == .unroutable else {
             var effects = Effects()
@@ -129,6 +137,7 @@ public struct RelayEngine: Sendable {
             currentCase = currentCase.with(record)
             return CaseAccounting.totals(of: currentCase)
         }, previous: .unroutable)
+        effects.routeKept(context.pendingJudgement, for: record.requestID)
         if let open = context.openEscalation(.unroutable) {
             effects.resolved.append(EscalationClosure(escalationID: open.escalationID, resolution: .closed, resolvedAt: now))
             effects.events.append(factory.resolved(open, .closed, detail: "routed to \(bank.id) after the routing table changed"))

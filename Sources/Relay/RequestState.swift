@@ -37,11 +37,13 @@ public enum RequestState: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// Kept, not yet sent to any bank (unroutable, or held over a quota): no bank may answer it,
+    /// and whatever routes it later needs what the relay judged of its police order when it was
+    /// read (the ledger's pending judgement).
+    public var awaitsRouting: Bool { self == .unroutable || self == .held }
+
     /// Sent to a bank and waiting for its first answer or its final answer.
     public var awaitsBank: Bool { self == .routed || self == .acknowledged }
-
-    /// Kept by the relay and not (yet) sent to any bank: no bank may answer it.
-    public var awaitsRouting: Bool { self == .unroutable || self == .held }
 
     /// Money is blocked under this request.
     public var holdsFunds: Bool { self == .frozen || self == .partiallyFrozen }

@@ -86,7 +86,8 @@ extension RelayMaintenance {
                     continue
                 }
                 let cause = Cause.command(order.action.rawValue, nonce: "\(CanonicalUUID.string(order.orderID)):\(CanonicalUUID.string(id))")
-                let context = RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: id))
+                let context = RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: id),
+                                                         pendingJudgement: try tx.pendingJudgement(of: id))
                 let caseContext = try tx.caseContext(record.caseID)
                 let effects = switch order.action {
                 case .release: engine.release(context, case: caseContext, decision: order.decision, cause: cause, now: now)

@@ -39,7 +39,10 @@ struct OrderJudgement: Sendable {
     static let unchecked = OrderJudgement()
 
     /// What the bank is told was checked.
-    var verification: OrderVerification { authorization != nil ? .verified : unverified != nil ? .unverified : .unchecked }
+    var police: PoliceJudgement {
+        if let authorization { return .verified(authorization) }
+        return unverified.map { .unverified($0.failure) } ?? .unchecked
+    }
 }
 
 /// Whom an applied record was about, for outcomes and logs (ids only).

@@ -127,10 +127,11 @@ struct IntakeProcessor: Sendable {
     }
 
     /// What the registry's judgement adds to an accepted order's decision: the bank learns what
-    /// was checked, and gets the verified order with its signature; an unverified one (`warn`) is
-    /// audited as a security event.
+    /// was checked, and gets the verified order with its signature (when the request is routed
+    /// later, from the ledger's pending judgement); an unverified one (`warn`) is audited as a
+    /// security event.
     private func judge(_ effects: inout Effects, _ order: PoliceMessage, _ judgement: OrderJudgement, engine: RelayEngine, cause: Cause, now: Timestamp) {
-        effects.carry(judgement.authorization, verification: judgement.verification, reason: judgement.unverified?.failure, for: order.requestID)
+        effects.carry(judgement.police, for: order.requestID)
         if let unverified = judgement.unverified { engine.flagUnauthenticated(&effects, order: order, problem: unverified, cause: cause, now: now) }
     }
 

@@ -21,8 +21,10 @@ public struct RetriedRequest: Sendable, Hashable {
 public enum RelayMaintenance {
     /// Routes every request kept as unroutable that `policy`'s routing table now covers, in one
     /// ledger transaction: state, timers, resolved `unroutable` escalations, audit rows, and the
-    /// events (routed request, status, escalation resolved) queued in the outbox. Requests the
-    /// table still does not cover stay as they are.
+    /// events (routed request, status, escalation resolved) queued in the outbox. Each routed
+    /// request carries what the relay judged of its police order when it read it (the ledger's
+    /// pending judgement, which goes once routed). Requests the table still does not cover stay
+    /// as they are.
     public static func retryUnroutable(ledger: Ledger, policy: RelayPolicy, clock: any RelayClock) throws -> [RetriedRequest] {
         let engine = RelayEngine(policy: policy)
         let now = clock.now()
@@ -32,9 +34,11 @@ public enum RelayMaintenance {
                 // The nonce keeps ids of separate retries apart while a retry decided again
                 // (after a crash before commit) derives the same ids.
                 let cause = Cause.command("retry-unroutable", nonce: "\(CanonicalUUID.string(record.requestID)):\(now.rfc3339)")
-                let effects = engine.retryUnroutable(
-                    RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: record.requestID)),
-                    case: try tx.caseContext(record.caseID), cause: cause, now: now)
+                // With the judgement of its police order kept since it was read, so that the bank
+                // gets the proof it would have got had the request been routed at once.
+                let context = RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: record.requestID),
+                                                         pendingJudgement: try tx.pendingJudgement(of: record.requestID))
+                let effects = engine.retryUnroutable(context, case: try tx.caseContext(record.caseID), cause: cause, now: now)
                 guard effects.outcome == "routed", let bank = effects.requests.first?.bankID else { continue }
                 let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: engine.policy, cause: cause, now: now)
                 try tx.apply(effects, outbox: outbox, at: now)

@@ -1,4 +1,6 @@
+import Authenticity
 import Configuration
+import Contracts
 import Foundation
 import Testing
 
@@ -9,7 +11,9 @@ import Testing
           issuers:
             - id: north-police
               agencies: [North Police]
-              keys: []
+              keys:
+                - kid: north-1
+                  public_key: '\(String(decoding: JSONValue.object(SigningKey.generate().publicKey.jwk()).canonicalBytes, as: UTF8.self))'
         """
 
     @Test func withoutASectionTheDocumentedDefaultsApply() throws {
@@ -67,6 +71,6 @@ import Testing
     @Test func theEffectiveConfigurationShowsTheQuotas() throws {
         let dump = try #require(loaded("quotas:\n  account: {repeats: off}\n")).configuration.redactedDump()
         #expect(dump.contains("quotas:\n  issuer:\n    per_minute: 600\n    per_day: 20000\n"))
-        #expect(dump.contains("    repeats: off\n"))
+        #expect(dump.contains("    repeats: \"off\"\n"), "quoted: unquoted, YAML 1.1 would read off as false")
     }
 }

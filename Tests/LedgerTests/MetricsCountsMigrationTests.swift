@@ -27,7 +27,7 @@ import Testing
             let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal))
             defer { ledger.close() }
             #expect(ledger.schemaVersion == LedgerSchema.currentVersion)
-            #expect(try ledger.appliedMigrations().map(\.version).contains(9))
+            #expect(try ledger.appliedMigrations().contains { $0.version == 9 })
             #expect(try ledger.integrityCheck().isOK)
             #expect(try ledger.metricsSnapshot(now: QueryDataset.now).counts == before)
             let indexes = try ledger.sql { db in

@@ -56,7 +56,7 @@ struct HeldRequestTests {
         }
         #expect(after.routed(second.requestID).first?.bankID.rawValue == "alpha")
         #expect(after.resolutions.map(\.resolution) == [.closed])
-        #expect(after.resolutions.first?.detail.contains("ops-7") == true)
+        #expect(after.resolutions.first?.detail?.contains("ops-7") == true)
 
         let refuseRest = HeldRequestOrder(action: .refuse, selection: .allHeld(agency: nil), decision: decision, requestedAt: t0)
         try spool.submit(refuseRest)

@@ -17,8 +17,8 @@ extension ConfigurationDecoder {
         guard section.isWellFormed, section.isPresent else { return settings }
         settings.issuer = decodeLimits(section.section("issuer", known: QuotaKeys.limits), defaults: settings.issuer)
         if let tree = section.value("issuers") {
-            let path = section.path.key("issuers")
-            settings.issuers = Read.list(tree, at: path, log: log) { item, itemPath in
+            var seen: Set<String> = []
+            settings.issuers = Read.list(tree, at: section.path.key("issuers"), log: log) { item, itemPath in
                 let entry = Section(item, at: itemPath, known: QuotaKeys.issuer, log: log)
                 guard entry.isWellFormed, entry.isPresent else { return nil }
                 guard let id = entry.nonEmptyString("id") else {
@@ -30,12 +30,12 @@ extension ConfigurationDecoder {
                         + Suggestions.hint(for: id, among: registered) + "; limits are set per registered issuer")
                     return nil
                 }
+                guard seen.insert(id).inserted else {
+                    log.error(itemPath.key("id"), entry.value("id")?.source, "issuer \(Quote.text(id)) has limits twice")
+                    return nil
+                }
                 return QuotaSettings.IssuerOverride(id: id, limits: decodeLimits(entry, defaults: settings.issuer))
             } ?? []
-            var seen: Set<String> = []
-            for (index, entry) in settings.issuers.enumerated() where !seen.insert(entry.id).inserted {
-                log.error(path.index(index).key("id"), nil, "issuer \(Quote.text(entry.id)) has limits twice")
-            }
         }
         let account = section.section("account", known: QuotaKeys.account)
         if let open = limit(account, "open_requests") { settings.accountOpenRequests = open }

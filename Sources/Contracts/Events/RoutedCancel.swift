@@ -25,8 +25,8 @@ public struct RoutedCancel: ContractEvent, EventBody {
     public var issuer: Issuer
     /// The police cancel this carries out, with its issuer's signature, when the relay verified one.
     public var authorization: OrderAuthorization?
-    /// What the relay checked of the police order (absent on chain requests and on requests
-    /// routed later by an operator).
+    /// What the relay checked of the police cancel this carries out (set on every routed cancel,
+    /// including one that cancels a chain request).
     public var verification: OrderVerification?
     /// With `unverified`: why (a dead-letter reason code, e.g. `signature_missing`).
     public var verificationReason: String?

@@ -43,8 +43,9 @@ public struct RoutedRequest: ContractEvent, EventBody {
     /// The police order this carries out, with its issuer's signature, when the relay verified
     /// one (absent for chain requests, which the relay makes from a bank's answer).
     public var authorization: OrderAuthorization?
-    /// What the relay checked of the police order (absent on chain requests and on requests
-    /// routed later by an operator).
+    /// What the relay checked of the police order when it read it; a request routed later
+    /// (`retry-unroutable`) says the same as if routed at once. Absent on chain requests, and on
+    /// requests kept unroutable before ledger schema 10 and routed after it.
     public var verification: OrderVerification?
     /// With `unverified`: why (a dead-letter reason code, e.g. `signature_missing`).
     public var verificationReason: String?
