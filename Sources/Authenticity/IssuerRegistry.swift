@@ -79,6 +79,11 @@ public struct IssuerRegistry: Sendable, Hashable {
     }
     public func hash(into hasher: inout Hasher) { hasher.combine(policy); hasher.combine(issuers); hasher.combine(maxOrderAge) }
 
+    /// Whether an issuer lists `agency` as one it signs for.
+    public func listsAgency(_ agency: String) -> Bool {
+        issuerByAgency[agency] != nil
+    }
+
     /// The policy for orders naming `agency`.
     public func policy(forAgency agency: String) -> SignaturePolicy {
         issuerByAgency[agency].flatMap { issuers[$0].policy } ?? policy
