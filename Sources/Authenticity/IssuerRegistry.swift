@@ -84,6 +84,11 @@ public struct IssuerRegistry: Sendable, Hashable {
         issuerByAgency[agency].map { issuers[$0].id }
     }
 
+    /// Whether an issuer lists `agency` as one it signs for.
+    public func listsAgency(_ agency: String) -> Bool {
+        issuerByAgency[agency] != nil
+    }
+
     /// The policy for orders naming `agency`.
     public func policy(forAgency agency: String) -> SignaturePolicy {
         issuerByAgency[agency].flatMap { issuers[$0].policy } ?? policy

@@ -10,11 +10,13 @@ public struct VerificationKey: Sendable, Hashable {
     public let algorithm: SignatureAlgorithm
     let raw: [UInt8]
 
-    /// An Ed25519 key from its 32 bytes.
+    /// An Ed25519 key from its 32 bytes. Points of small order and non-canonical encodings are
+    /// refused (see `Ed25519KeyCheck`): a signature could verify with them without any private key.
     public init(ed25519 raw: [UInt8]) throws(KeyFormatError) {
         guard raw.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: raw)) != nil else {
             throw KeyFormatError("an Ed25519 public key is 32 bytes")
         }
+        if let weakness = Ed25519KeyCheck.weakness(raw) { throw KeyFormatError(weakness) }
         (algorithm, self.raw) = (.edDSA, raw)
     }
 

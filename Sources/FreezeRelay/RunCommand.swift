@@ -24,7 +24,10 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let configuration = try options.load()
-            do { try configuration.validateForRun() } catch {
+            do {
+                try configuration.validateForRun()
+                try configuration.validateRelaySigning()
+            } catch {
                 throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
             }
             bootstrapLogging(configuration.logging)
@@ -34,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
             }
             if settings.signer == nil {
+                // Only under warn or off: validateRelaySigning refused to start under require.
                 logger.warning("routed requests and cancels go out unsigned: no authenticity.relay_key, so banks cannot verify that orders came through the relay")
             }
             if settings.policy.issuers.policy == .off {
@@ -74,6 +78,7 @@ struct RunCommand: AsyncParsableCommand {
             let configuration = try options.load()
             // The same checks as at start: a reload must not leave, say, no issuer registered.
             try configuration.validateForRun()
+            try configuration.validateRelaySigning()
             try daemon.reload(policy: try RelayPolicy(configuration: configuration))
         } catch {
             logger.error("reload refused; the previous routing table, SLA settings and issuer registry stay in force", metadata: ["error": "\(error)"])
@@ -95,7 +100,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
     @Flag(help: "Print the effective configuration, secrets redacted.")
     var print = false
 
-    @Flag(name: .customLong("for-run"), help: "Also require what `run` needs (bootstrap servers, at least one enabled bank).")
+    @Flag(name: .customLong("for-run"), help: "Also require what `run` needs (bootstrap servers, at least one enabled bank, registered issuers), and note a missing relay key, which `run` needs where orders must be signed.")
     var forRun = false
 
     func run() async throws {
@@ -112,6 +117,11 @@ struct CheckConfigCommand: AsyncParsableCommand {
             throw CLIFailure("\(file): \(error)", exitCode: ExitCodes.configuration)
         }
         if print { return configuration.redactedDump() }
-        return "\(file): valid (\(configuration.banks.count) banks, \(configuration.enabledBanks.count) enabled)"
+        let valid = "\(file): valid (\(configuration.banks.count) banks, \(configuration.enabledBanks.count) enabled)"
+        // A file without its relay key yet is valid (the key is made on the relay host), but run
+        // would refuse it: say so rather than let --for-run promise a start that fails.
+        guard forRun else { return valid }
+        do { try configuration.validateRelaySigning() } catch { return valid + "\nnote: run refuses to start until this is set: \(error)" }
+        return valid
     }
 }

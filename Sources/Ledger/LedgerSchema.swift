@@ -24,6 +24,7 @@ public enum LedgerSchema {
         MetricsCountsSchema.migration,
         PendingJudgementSchema.migration,
         QuotaSchema.migration,
+        SecurityTallySchema.migration,
     ]
 
     /// The highest schema version this binary knows.

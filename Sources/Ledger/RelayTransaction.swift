@@ -45,6 +45,15 @@ public struct RelayTransaction: ~Copyable {
         try db.query("SELECT * FROM escalations WHERE request_id = ? AND resolved_at IS NULL ORDER BY raised_at", [Stored.text(requestID)], map: EscalationRows.record)
     }
 
+    /// The open escalation of a group of security refusals (``SecurityEscalationGroup/key``), with
+    /// the refusals counted on it; nil when the group has none open (never raised, or closed).
+    public func openEscalation(securityGroup group: String) throws -> OpenSecurityEscalation? {
+        try db.query("SELECT * FROM escalations WHERE security_group = ? AND resolved_at IS NULL ORDER BY raised_at, escalation_id LIMIT 1",
+                     [group]) { row in
+            OpenSecurityEscalation(record: try EscalationRows.record(row), refusals: try row["refusals"] as Int? ?? 1)
+        }.first
+    }
+
     /// Everything known about a case: its requests and its money-flow edges. The requests come
     /// from the writer's cache of decoded requests where it has them.
     public func caseContext(_ caseID: String) throws -> CaseContext {
@@ -130,6 +139,11 @@ public struct RelayTransaction: ~Copyable {
         for closure in effects.resolved {
             try db.execute("UPDATE escalations SET resolved_at = ?, resolution = ? WHERE escalation_id = ? AND resolved_at IS NULL",
                            [Stored.millis(closure.resolvedAt), closure.resolution.rawValue, Stored.text(closure.escalationID)])
+        }
+        // After the upserts: the refusal that opens a group's escalation is counted on its new row.
+        for tally in effects.tallies {
+            try db.execute("UPDATE escalations SET security_group = ?, refusals = ? WHERE escalation_id = ?",
+                           [tally.group, tally.refusals, Stored.text(tally.escalationID)])
         }
         for response in effects.responses {
             try db.execute("INSERT INTO responses (bank_id, response_id, request_id, fingerprint, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

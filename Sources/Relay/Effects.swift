@@ -76,6 +76,8 @@ public struct Effects: Sendable, Hashable {
     public var escalations: [EscalationRecord] = []
     /// Escalations closed.
     public var resolved: [EscalationClosure] = []
+    /// Refusals counted on their group's security escalation (see ``SecurityEscalationGroup``).
+    public var tallies: [SecurityTally] = []
     public var events: [OutgoingEvent] = []
     public var audit: [AuditEntry] = []
     /// Set when the input is refused: it goes to the dead-letter topic with this reason.
@@ -107,7 +109,7 @@ public struct Effects: Sendable, Hashable {
 
     /// Nothing changes.
     public var isEmpty: Bool {
-        requests.isEmpty && schedule.isEmpty && cancelDeadlines.isEmpty && escalations.isEmpty && resolved.isEmpty
+        requests.isEmpty && schedule.isEmpty && cancelDeadlines.isEmpty && escalations.isEmpty && resolved.isEmpty && tallies.isEmpty
             && events.isEmpty && audit.isEmpty && refusal == nil && responses.isEmpty && edges.isEmpty && quotaCharges.isEmpty
             && pendingJudgements.isEmpty && settledJudgements.isEmpty
     }
@@ -118,6 +120,7 @@ public struct Effects: Sendable, Hashable {
         cancelDeadlines += other.cancelDeadlines
         escalations += other.escalations
         resolved += other.resolved
+        tallies += other.tallies
         events += other.events
         audit += other.audit
         if refusal == nil { refusal = other.refusal }

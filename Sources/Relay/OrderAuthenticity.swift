@@ -5,14 +5,17 @@ import Foundation
 extension RelayEngine {
     /// An order (freeze request or cancel) that no registered issuer signed, refused under the
     /// `require` policy: dead-lettered with the reason, audited as a security event and escalated
-    /// to operators. Nothing else happens: the request is not stored, no bank hears of it.
+    /// to operators — or counted on its group's escalation while that is open (`open`: what the
+    /// ledger holds for ``securityGroup(of:problem:)``). Nothing else happens: the request is not
+    /// stored, no bank hears of it.
     ///
     /// Police learn of the refusal from the dead letter (its reason names what was wrong), not
     /// from a status: whoever forged the order may read the status topic too.
-    public func refuseUnauthenticated(_ order: PoliceMessage, problem: AuthenticityProblem, cause: Cause, now: Timestamp) -> Effects {
+    public func refuseUnauthenticated(_ order: PoliceMessage, problem: AuthenticityProblem, open: OpenSecurityEscalation?,
+                                      cause: Cause, now: Timestamp) -> Effects {
         let (kind, caseID, agency) = Self.describe(order)
         let message = "\(kind) from agency \"\(ContractText.fittedName(agency, limit: 64))\" refused: \(problem.failure.rawValue) (\(problem.detail))"
-        return securityRefusal(.unauthenticatedOrder, problem: problem, message: message,
+        return securityRefusal(securityGroup(of: order, problem: problem), open: open, problem: problem, message: message,
                                advice: "Nothing was routed. Check who can write to the requests topic, or the issuer's signing setup.",
                                requestID: order.requestID, caseID: caseID, bank: nil, record: nil, outcome: "unauthenticated", cause: cause, now: now)
     }
@@ -36,33 +39,53 @@ extension RelayEngine {
 extension RelayEngine {
     /// A bank's answer refused because it is not signed with the bank's registered key (where the
     /// bank's answers must be signed): dead-lettered with the reason, audited as a security event,
-    /// escalated; the request is not touched.
+    /// escalated (or counted on its group's open escalation, `open`); the request is not touched.
     public func refuseUnauthenticated(_ response: BankResponse, from bank: BankID, record: RequestRecord?, problem: AuthenticityProblem,
-                                      cause: Cause, now: Timestamp) -> Effects {
+                                      open: OpenSecurityEscalation?, cause: Cause, now: Timestamp) -> Effects {
         let message = "answer \(response.responseID) on \(bank)'s responses topic about request \(CanonicalUUID.string(response.requestID)) refused: "
             + "\(problem.failure.rawValue) (\(problem.detail))"
-        return securityRefusal(.unauthenticatedAnswer, problem: problem, message: message,
+        return securityRefusal(securityGroup(ofAnswerFrom: bank, problem: problem), open: open, problem: problem, message: message,
                                advice: "Nothing changed. Check the bank's signing setup, or who can write to its responses topic.",
                                requestID: response.requestID, caseID: record?.caseID, bank: bank, record: record, outcome: "unauthenticated_answer",
                                cause: cause, now: now)
     }
 
-    /// A refusal for want of a valid signature: the dead letter's reason, one security audit
-    /// entry, a level-1 escalation that operators close.
-    private func securityRefusal(_ kind: EscalationKind, problem: AuthenticityProblem, message: String, advice: String, requestID: UUID, caseID: String?,
-                                 bank: BankID?, record: RequestRecord?, outcome: String, cause: Cause, now: Timestamp) -> Effects {
+    /// A refusal for want of a valid signature: the dead letter's reason and one security audit
+    /// entry, always; a level-1 escalation that operators close, unless the group's escalation is
+    /// still open. Then the refusal is counted on that one, which is sent again (same id, new
+    /// count and latest request in its detail) only at 10, 100, 1000… refusals.
+    private func securityRefusal(_ group: SecurityEscalationGroup, open: OpenSecurityEscalation?, problem: AuthenticityProblem,
+                                 message: String, advice: String, requestID: UUID, caseID: String?, bank: BankID?, record: RequestRecord?,
+                                 outcome: String, cause: Cause, now: Timestamp) -> Effects {
         let factory = EventFactory(policy: policy, cause: cause, now: now)
-        let escalation = EscalationRecord(
-            escalationID: cause.derivedID("escalation:\(kind.rawValue)" + (bank.map { ":\($0.rawValue)" } ?? "")),
-            kind: kind, level: 1, requestID: requestID, caseID: caseID, bankID: bank,
-            raisedAt: now, levelRaisedAt: now, deadline: nil, detail: message + ". " + advice)
         var effects = Effects()
         effects.refusal = Refusal(code: DeadLetterCode(problem.failure), path: nil, message: message)
-        effects.escalations = [escalation]
-        effects.events = [factory.escalation(escalation, overdueSeconds: nil)]
-        effects.audit = [factory.audit(record, from: record?.state, to: record?.state, "SECURITY: \(message)", security: true,
-                                       requestID: requestID, caseID: caseID, bankID: bank)]
         effects.outcome = outcome
+        var escalation: EscalationRecord
+        let refusals: Int
+        if let open, open.record.kind == group.kind {
+            (escalation, refusals) = (open.record, open.refusals + 1)
+            escalation.detail = "\(refusals) refusals (\(group.failure.rawValue), \(group.sender)) since this escalation was raised; the latest, "
+                + "request \(CanonicalUUID.string(requestID)): \(message). \(advice)"
+            if SecurityEscalationGroup.isReported(afterRefusals: refusals) {
+                effects.escalations = [escalation]
+                effects.events = [factory.escalation(escalation, overdueSeconds: nil)]
+            }
+        } else {
+            refusals = 1
+            escalation = EscalationRecord(
+                escalationID: cause.derivedID("escalation:\(group.kind.rawValue)" + (bank.map { ":\($0.rawValue)" } ?? "")),
+                kind: group.kind, level: 1, requestID: requestID, caseID: caseID, bankID: bank,
+                raisedAt: now, levelRaisedAt: now, deadline: nil,
+                detail: message + ". " + advice + " Until this escalation is closed, further refusals (\(group.failure.rawValue), \(group.sender)) "
+                    + "are counted on it, and it is sent again at 10, 100, 1000… refusals.")
+            effects.escalations = [escalation]
+            effects.events = [factory.escalation(escalation, overdueSeconds: nil)]
+        }
+        effects.tallies = [SecurityTally(escalationID: escalation.escalationID, group: group.key, refusals: refusals)]
+        let counted = refusals == 1 ? "" : "; counted on open escalation \(CanonicalUUID.string(escalation.escalationID)) (refusal \(refusals))"
+        effects.audit = [factory.audit(record, from: record?.state, to: record?.state, "SECURITY: \(message)\(counted)", security: true,
+                                       requestID: requestID, caseID: caseID, bankID: bank)]
         return effects
     }
 

@@ -143,6 +143,13 @@ struct IntakeProcessor: Sendable {
         return try tx.quotaUsage(issuer: issuer, iban: request.account.iban, at: now, repeatWindow: policy.quotas.account.repeatWindow)
     }
 
+    /// An order refused for want of a valid signature, decided with its group's open escalation.
+    private func refuse(_ order: PoliceMessage, problem: AuthenticityProblem, engine: RelayEngine, tx: borrowing RelayTransaction,
+                        cause: Cause, now: Timestamp) throws -> Effects {
+        let open = try tx.openEscalation(securityGroup: engine.securityGroup(of: order, problem: problem).key)
+        return engine.refuseUnauthenticated(order, problem: problem, open: open, cause: cause, now: now)
+    }
+
     /// `epoch`: the partition's id epoch (see `PartitionSchema`), part of every id derived from the record.
     private func decide(_ prepared: PreparedRecord, epoch: Int64, engine: RelayEngine, tx: borrowing RelayTransaction,
                         now: Timestamp) throws -> (Effects, Cause, IntakeSubject) {
@@ -154,7 +161,7 @@ struct IntakeProcessor: Sendable {
         case .refused(let effects, let eventID, let subject):
             return (effects, cause(eventID), subject)
         case .unauthenticated(let order, let problem):
-            let effects = engine.refuseUnauthenticated(order, problem: problem, cause: cause(order.eventID), now: now)
+            let effects = try refuse(order, problem: problem, engine: engine, tx: tx, cause: cause(order.eventID), now: now)
             return (effects, cause(order.eventID), IntakeSubject(requestID: order.requestID, caseID: order.caseID))
         case .request(let request, let fingerprint, let judgement):
             let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
@@ -167,7 +174,7 @@ struct IntakeProcessor: Sendable {
         case .cancel(let cancel, let judgement):
             let existing = try tx.request(cancel.requestID)
             if let problem = Self.cancelAgencyProblem(cancel, of: existing, issuers: engine.policy.issuers) {
-                let effects = engine.refuseUnauthenticated(.cancel(cancel), problem: problem, cause: cause(cancel.id), now: now)
+                let effects = try refuse(.cancel(cancel), problem: problem, engine: engine, tx: tx, cause: cause(cancel.id), now: now)
                 return (effects, cause(cancel.id), IntakeSubject(requestID: cancel.requestID, caseID: existing?.caseID ?? cancel.caseID, bankID: existing?.bankID))
             }
             let context = RelayEngine.RequestContext(record: existing, openEscalations: try tx.openEscalations(of: cancel.requestID))
@@ -191,7 +198,8 @@ struct IntakeProcessor: Sendable {
                                                                unverified: unverified?.failure))
         case .unauthenticatedAnswer(let response, let bank, let problem):
             let existing = try tx.request(response.requestID)
-            let effects = engine.refuseUnauthenticated(response, from: bank, record: existing, problem: problem, cause: cause(response.id), now: now)
+            let open = try tx.openEscalation(securityGroup: engine.securityGroup(ofAnswerFrom: bank, problem: problem).key)
+            let effects = engine.refuseUnauthenticated(response, from: bank, record: existing, problem: problem, open: open, cause: cause(response.id), now: now)
             return (effects, cause(response.id), IntakeSubject(requestID: response.requestID, caseID: existing?.caseID, bankID: bank))
         }
     }

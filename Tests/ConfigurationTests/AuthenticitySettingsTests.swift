@@ -192,4 +192,26 @@ import Testing
         let keyless = failures(oneBank + "\n    answer_signing: { policy: require }\n")
         #expect(error(at: "banks[0].answer_signing.keys", in: keyless)?.message.contains("required") == true)
     }
+
+    /// A small-order Ed25519 key (here the identity, written as a JWK and as a PEM file) is refused
+    /// where it is configured, naming whose key and which kid, never the key's text.
+    @Test func smallOrderKeysAreRefusedNamingTheirOwnerAndKid() throws {
+        let identity = Base64URL.encode([0x01] + [UInt8](repeating: 0, count: 31))
+        let jwk = #"{"kty":"OKP","crv":"Ed25519","x":"\#(identity)"}"#
+        let issuer = failures("authenticity:\n  issuers:\n    - { id: north-police, agencies: [North], keys: [{ kid: north-1, public_key: '\(jwk)' }] }\n")
+        let issuerError = try #require(error(at: "authenticity.issuers[0].keys[0].public_key", in: issuer))
+        #expect(issuerError.message.hasPrefix("key \"north-1\" of issuer \"north-police\": "), "\(issuerError.message)")
+        #expect(issuerError.message.contains("small order") && !issuerError.message.contains(identity))
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weak-key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("halyk.pem").path
+        let der = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00] + [0x01] + [UInt8](repeating: 0, count: 31)
+        try ("-----BEGIN PUBLIC KEY-----\n" + Data(der).base64EncodedString() + "\n-----END PUBLIC KEY-----\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let bank = failures(oneBank + "\n    answer_signing: { keys: [{ kid: halyk-1, public_key_file: \"\(file)\" }] }\n")
+        let bankError = try #require(error(at: "banks[0].answer_signing.keys[0].public_key_file", in: bank))
+        #expect(bankError.message.hasPrefix("key \"halyk-1\" of bank \"halyk\": key file \(file): "), "\(bankError.message)")
+        #expect(bankError.message.contains("small order"))
+    }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Kafka
+import Logging
 
 /// The real `freeze-relay` binary, run as a child process by the process-level tests.
 enum DaemonProcess {
@@ -40,6 +42,14 @@ enum DaemonProcess {
                 """
         }
         return yaml
+    }
+
+    /// A one-broker mock cluster for a daemon process to connect to, and the logger (quiet) that
+    /// the test's own Kafka clients can share.
+    static func quietCluster(_ label: String) throws -> (MockCluster, Logger) {
+        var logger = Logger(label: label)
+        logger.logLevel = .critical
+        return (try MockCluster(brokers: 1, logger: logger), logger)
     }
 
     /// Starts `freeze-relay run --config configPath`; its output goes to `log` (appended) or nowhere.

@@ -25,9 +25,7 @@ struct DaemonProcessTests {
 
     @Test("SIGKILL mid-stream loses nothing; SIGHUP reloads the table; SIGUSR1 routes what was unroutable; SIGTERM exits 0")
     func processLifecycle() async throws {
-        var logger = Logger(label: "process-test")
-        logger.logLevel = .critical
-        let cluster = try MockCluster(brokers: 1, logger: logger)
+        let (cluster, logger) = try DaemonProcess.quietCluster("process-test")
         defer { cluster.close() }
         for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter",
                       "freeze.bank.alpha.requests", "freeze.bank.alpha.responses", "freeze.bank.beta.requests", "freeze.bank.beta.responses"] {

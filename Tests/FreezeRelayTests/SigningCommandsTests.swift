@@ -2,6 +2,7 @@ import Authenticity
 import Contracts
 import Foundation
 import Testing
+import TestSupport
 
 /// `keys generate`, `sign`, `verify` and `keys jwks`, run as an integrator would run them.
 @Suite("Signing commands")
@@ -76,5 +77,65 @@ struct SigningCommandsTests {
         #expect(issuers.output.contains(#""fr_issuer":"almaty""#) && issuers.output.contains(#""kid":"almaty-1""#))
         let noRelayKey = try freezeRelay(["keys", "jwks", "--config", config])
         #expect(noRelayKey.status == 2 && noRelayKey.errors.contains("relay_key"))
+    }
+
+    /// `run` with orders that must be signed and no relay key would send unsigned routed orders:
+    /// it refuses to start (exit 2) and says how to make the key. Under `warn` it starts and warns;
+    /// with a key (made by `keys generate`) it starts.
+    @Test("run refuses to start under require without authenticity.relay_key; under warn it warns; with the key it runs")
+    func runNeedsTheRelayKeyWhereOrdersMustBeSigned() async throws {
+        let (cluster, _) = try DaemonProcess.quietCluster("relay-key-test")
+        defer { cluster.close() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let police = String(decoding: JSONValue.object(SigningKey.generate().publicKey.jwk()).canonicalBytes, as: UTF8.self)
+        let relayKey = directory.appendingPathComponent("relay.key").path
+        #expect(try freezeRelay(["keys", "generate", "--kid", "relay-2026", "--private-key", relayKey]).status == 0)
+        func config(_ name: String, policy: String, relayKeyLine: String = "") throws -> String {
+            let authenticity = """
+                authenticity:
+                  policy: \(policy)
+                \(relayKeyLine)  issuers:
+                    - { id: almaty, agencies: ["Almaty City Police"], keys: [{ kid: almaty-1, public_key: '\(police)' }] }
+
+                """
+            let path = directory.appendingPathComponent("\(name).yaml").path
+            try DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: directory.appendingPathComponent("\(name).sqlite").path,
+                                     banks: [("alpha", "125")], authenticity: authenticity)
+                .replacingOccurrences(of: "level: warning", with: "level: info")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        /// Starts `run` and waits until it exits or says it runs (then stops it with SIGTERM).
+        /// Returns whether it ran, how it exited and its log.
+        func run(_ configPath: String) async throws -> (ran: Bool, status: Int32, log: String) {
+            let log = directory.appendingPathComponent("\(UUID().uuidString).log")
+            let process = try DaemonProcess.launch(configPath, log: log)
+            let deadline = ContinuousClock.now + .seconds(60)
+            var text = ""
+            while process.isRunning, !text.contains("freeze-relay running"), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            }
+            let ran = process.isRunning
+            if ran { kill(process.processIdentifier, SIGTERM) }
+            await process.exited()
+            return (ran, process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        }
+
+        let refused = try await run(try config("require", policy: "require"))
+        #expect(!refused.ran && refused.status == 2, "\(refused.log)")
+        #expect(refused.log.contains("authenticity.relay_key: required to run while orders must be signed (policy require for issuer \"almaty\")"),
+                "\(refused.log)")
+        #expect(refused.log.contains("freeze-relay keys generate --kid relay-YYYY --private-key"), "\(refused.log)")
+
+        let warned = try await run(try config("warn", policy: "warn"))
+        #expect(warned.ran && warned.status == 0 && warned.log.contains("freeze-relay running"), "\(warned.log)")
+        #expect(warned.log.contains("routed requests and cancels go out unsigned"))
+        let signing = try await run(try config("signing", policy: "require",
+                                               relayKeyLine: "  relay_key: { kid: relay-2026, private_key_file: \"\(relayKey)\" }\n"))
+        #expect(signing.ran && signing.status == 0 && signing.log.contains("freeze-relay running"), "\(signing.log)")
+        #expect(!signing.log.contains("go out unsigned"))
     }
 }

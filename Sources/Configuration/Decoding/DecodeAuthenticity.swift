@@ -18,7 +18,7 @@ extension ConfigurationDecoder {
         settings.relayKey = decodeRelayKey(section.section("relay_key", known: AuthenticityKeys.relayKey))
         if let previous = section.value("relay_previous_keys") {
             settings.relayPreviousKeys = Read.list(previous, at: section.path.key("relay_previous_keys"), log: log) { item, itemPath in
-                decodeKey(item, at: itemPath)
+                decodeKey(item, at: itemPath, owner: "the relay (previous key)")
             } ?? []
         }
         if let relayKey = settings.relayKey {
@@ -88,7 +88,9 @@ extension ConfigurationDecoder {
             log.error(path.key("agencies"), section.source, "required: the issuer.agency values this issuer signs for (at least one)")
         }
         let keys = section.value("keys").flatMap { keysTree in
-            Read.list(keysTree, at: path.key("keys"), log: log) { item, itemPath in decodeKey(item, at: itemPath) }
+            Read.list(keysTree, at: path.key("keys"), log: log) { item, itemPath in
+                decodeKey(item, at: itemPath, owner: id.map { "issuer \"\($0)\"" } ?? "this issuer")
+            }
         } ?? []
         if section.value("keys") == nil || keys.isEmpty {
             log.error(path.key("keys"), section.source, "required: at least one public key the issuer signs with")
@@ -101,7 +103,9 @@ extension ConfigurationDecoder {
     func decodeAnswerSigning(_ section: Section, bankID: String) -> AnswerSigningSettings? {
         guard section.isWellFormed, section.isPresent else { return nil }
         let keys = section.value("keys").flatMap { tree in
-            Read.list(tree, at: section.path.key("keys"), log: log) { item, itemPath in decodeKey(item, at: itemPath) }
+            Read.list(tree, at: section.path.key("keys"), log: log) { item, itemPath in
+                decodeKey(item, at: itemPath, owner: bankID.isEmpty ? "this bank" : "bank \"\(bankID)\"")
+            }
         } ?? []
         let settings = AnswerSigningSettings(policy: Self.policy(section) ?? .require, keys: keys)
         if settings.policy != .off, keys.isEmpty {
@@ -115,7 +119,9 @@ extension ConfigurationDecoder {
         return settings
     }
 
-    func decodeKey(_ tree: ConfigTree, at path: ConfigPath) -> IssuerKeySettings? {
+    /// `owner` names whose key it is in errors about the key itself (`issuer "almaty"`), with its
+    /// key id: the path alone gives only positions in lists.
+    func decodeKey(_ tree: ConfigTree, at path: ConfigPath, owner: String) -> IssuerKeySettings? {
         let section = Section(tree, at: path, known: AuthenticityKeys.key, log: log)
         guard section.isWellFormed, section.isPresent else {
             if section.isWellFormed { log.error(path, tree.source, "empty key entry") }
@@ -128,15 +134,16 @@ extension ConfigurationDecoder {
         if let notBefore, let notAfter, notAfter < notBefore {
             log.error(path.key("not_after"), section.value("not_after")?.source, "is before not_before (\(notBefore.rfc3339))")
         }
+        let whose = "key " + (kid.map { "\"\($0)\" " } ?? "") + "of \(owner)"
         let key: (VerificationKey, String?)?
         switch (section.value("public_key"), section.value("public_key_file")) {
         case (let inline?, nil):
             key = Read.nonEmptyString(inline, at: path.key("public_key"), log: log).flatMap { text in
-                parseKey(text, at: path.key("public_key"), source: inline.source).map { ($0, nil) }
+                parseKey(text, at: path.key("public_key"), source: inline.source, whose: whose).map { ($0, nil) }
             }
         case (nil, let fileTree?):
             key = Read.nonEmptyString(fileTree, at: path.key("public_key_file"), log: log).flatMap { file in
-                readKeyFile(file, at: path.key("public_key_file"), source: fileTree.source).map { ($0, file) }
+                readKeyFile(file, at: path.key("public_key_file"), source: fileTree.source, whose: whose).map { ($0, file) }
             }
         case (nil, nil):
             log.error(path, section.source, "a key needs public_key (PEM or JWK) or public_key_file")
@@ -170,17 +177,18 @@ extension ConfigurationDecoder {
         return time
     }
 
-    private func parseKey(_ text: String, at path: ConfigPath, source: ConfigurationSource?, file: String? = nil) -> VerificationKey? {
+    /// `whose`: the key's id and owner, named in the error (never the key's text).
+    private func parseKey(_ text: String, at path: ConfigPath, source: ConfigurationSource?, whose: String, file: String? = nil) -> VerificationKey? {
         do {
             return try VerificationKey(parsing: text)
         } catch {
-            log.error(path, source, (file.map { "key file \($0): " } ?? "") + error.reason)
+            log.error(path, source, "\(whose): " + (file.map { "key file \($0): " } ?? "") + error.reason)
             return nil
         }
     }
 
-    private func readKeyFile(_ file: String, at path: ConfigPath, source: ConfigurationSource?) -> VerificationKey? {
-        keyFileText(file, at: path, source: source).flatMap { parseKey($0, at: path, source: source, file: file) }
+    private func readKeyFile(_ file: String, at path: ConfigPath, source: ConfigurationSource?, whose: String) -> VerificationKey? {
+        keyFileText(file, at: path, source: source).flatMap { parseKey($0, at: path, source: source, whose: whose, file: file) }
     }
 
     /// A key file's text, or nil after reporting why it cannot be read (never its content).

@@ -24,4 +24,24 @@ extension RelayConfiguration {
         }
         if !errors.isEmpty { throw ConfigurationErrors(errors: errors) }
     }
+
+    /// What `run` needs to sign what it routes: while any issuer's orders must be signed (its
+    /// effective policy is `require`), the relay's own key, so that banks can tell orders that
+    /// came through the relay from orders someone else wrote to their topics. Under `warn` and
+    /// `off` `run` starts without it and warns.
+    ///
+    /// Kept apart from `validateForRun()`, which `check-config --for-run` also applies to files
+    /// whose relay key does not exist yet: the key is made on the relay host, and a key file that
+    /// is not there fails the file's loading.
+    public func validateRelaySigning() throws(ConfigurationErrors) {
+        guard authenticity.relayKey == nil else { return }
+        let requiring = authenticity.issuers.filter { ($0.policy ?? authenticity.policy) == .require }.map(\.id)
+        guard !requiring.isEmpty else { return }
+        let named = requiring.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (requiring.count > 5 ? " and \(requiring.count - 5) more" : "")
+        throw ConfigurationErrors(errors: [ConfigurationProblem(path: "authenticity.relay_key", source: nil, message:
+            "required to run while orders must be signed (policy require for issuer \(named)): without it routed requests and cancels "
+            + "go out unsigned, and banks cannot tell them from forged ones. Make the key on the relay host with "
+            + "`freeze-relay keys generate --kid relay-YYYY --private-key /etc/freeze-relay/relay-key.pem` (the file is a secret, mode 0600), "
+            + "then set authenticity.relay_key: { kid: relay-YYYY, private_key_file: /etc/freeze-relay/relay-key.pem }")])
+    }
 }

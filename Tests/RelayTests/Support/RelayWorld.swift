@@ -1,3 +1,4 @@
+import Authenticity
 import Contracts
 import Foundation
 import Relay
@@ -18,6 +19,8 @@ final class RelayWorld {
     private(set) var timers: [String: (deadline: Deadline, status: TimerStatus)] = [:]
     private(set) var escalations: [UUID: (record: EscalationRecord, resolution: EscalationResolution?)] = [:]
     private(set) var seen: [String: ResponseSeen] = [:]
+    /// The security group and refusal count stored with an escalation (see `Effects.tallies`).
+    private(set) var tallies: [UUID: (group: String, refusals: Int)] = [:]
     private(set) var edges: [ChainEdge] = []
     private(set) var history: [Effects] = []
     private var offset: Int64 = 0
@@ -46,6 +49,13 @@ final class RelayWorld {
     }
 
     func record(_ id: UUID) -> RequestRecord? { records[id] }
+
+    /// The open escalation of a group of security refusals, as the ledger finds it.
+    func openEscalation(securityGroup group: SecurityEscalationGroup) -> OpenSecurityEscalation? {
+        tallies.filter { $0.value.group == group.key && escalations[$0.key]?.resolution == nil }
+            .compactMap { id, tally in escalations[id].map { OpenSecurityEscalation(record: $0.record, refusals: tally.refusals) } }
+            .min { ($0.record.raisedAt, $0.record.escalationID.uuidString) < ($1.record.raisedAt, $1.record.escalationID.uuidString) }
+    }
 
     func openTimers(of requestID: UUID) -> [Deadline] {
         timers.values.filter { $0.status == .open && $0.deadline.requestID == requestID }.map(\.deadline)
@@ -119,6 +129,31 @@ final class RelayWorld {
             engine.answer(response, fingerprint: ContentFingerprint(response), from: bank, context: context, previous: previous,
                           case: caseContext, cause: cause, now: now)
         }
+    }
+
+    /// A police order refused for want of a valid signature, decided with its group's open escalation.
+    @discardableResult
+    func refuse(_ order: PoliceMessage, _ problem: AuthenticityProblem, at now: Timestamp = Fixture.t0,
+                sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+        let cause = nextCause(topic: policy.topics.requests, eventID: nil)
+        let open = openEscalation(securityGroup: engine.securityGroup(of: order, problem: problem))
+        return decide(sourceLocation) { engine.refuseUnauthenticated(order, problem: problem, open: open, cause: cause, now: now) }
+    }
+
+    /// A bank answer refused for want of a valid signature.
+    @discardableResult
+    func refuse(_ response: BankResponse, from bank: BankID, _ problem: AuthenticityProblem, at now: Timestamp = Fixture.t0,
+                sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+        let cause = nextCause(topic: policy.topics.bankResponses(bank), eventID: response.id)
+        let open = openEscalation(securityGroup: engine.securityGroup(ofAnswerFrom: bank, problem: problem))
+        return decide(sourceLocation) {
+            engine.refuseUnauthenticated(response, from: bank, record: records[response.requestID], problem: problem, open: open, cause: cause, now: now)
+        }
+    }
+
+    /// An operator closes an escalation by hand.
+    func close(_ escalationID: UUID) {
+        escalations[escalationID]?.resolution = .closed
     }
 
     /// Fires one timer (spent whatever the decision), at `now` (by default when it is due).
@@ -206,6 +241,9 @@ final class RelayWorld {
         }
         for closure in effects.resolved where escalations[closure.escalationID]?.resolution == nil {
             escalations[closure.escalationID]?.resolution = closure.resolution
+        }
+        for tally in effects.tallies {
+            tallies[tally.escalationID] = (tally.group, tally.refusals)
         }
         for response in effects.responses where seen["\(response.bankID.rawValue)|\(response.responseID)"] == nil {
             seen["\(response.bankID.rawValue)|\(response.responseID)"] = response
