@@ -96,7 +96,11 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Option(name: .customLong("now"), help: .hidden) var nowText: String?
 
     func run() async throws {
-        try await reportingFailures { print(try await HeldOrderRunner(options: options, nowText: nowText).run(try selection.order(.release, now: try OperatorArguments.now(nowText)), wait: selection.wait)) }
+        try await reportingFailures { print(try await output()) }
+    }
+
+    func output() async throws -> String {
+        try await HeldOrderRunner(options: options, nowText: nowText).run(try selection.order(.release, now: try OperatorArguments.now(nowText)), wait: selection.wait)
     }
 }
 
@@ -113,7 +117,11 @@ struct RefuseCommand: AsyncParsableCommand {
     @Option(name: .customLong("now"), help: .hidden) var nowText: String?
 
     func run() async throws {
-        try await reportingFailures { print(try await HeldOrderRunner(options: options, nowText: nowText).run(try selection.order(.refuse, now: try OperatorArguments.now(nowText)), wait: selection.wait)) }
+        try await reportingFailures { print(try await output()) }
+    }
+
+    func output() async throws -> String {
+        try await HeldOrderRunner(options: options, nowText: nowText).run(try selection.order(.refuse, now: try OperatorArguments.now(nowText)), wait: selection.wait)
     }
 }
 
