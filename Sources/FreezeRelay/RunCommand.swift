@@ -14,8 +14,7 @@ struct RunCommand: AsyncParsableCommand {
             Consumes police requests and bank answers, routes, enforces deadlines and publishes \
             status, escalations and dead letters. SIGTERM/SIGINT: stop intake, drain the outbox, \
             commit, exit. SIGHUP: reload the routing table, SLA settings and issuer registry from the file. \
-            SIGUSR1: route requests kept as unroutable that the current table covers. \
-            SIGUSR2: apply operator orders about held requests (freeze-relay release / refuse).
+            SIGUSR1: route requests kept as unroutable that the current table covers.
             """
     )
 
@@ -64,9 +63,6 @@ struct RunCommand: AsyncParsableCommand {
             signals.on([SIGUSR1]) { _ in
                 do { try daemon.retryUnroutable() } catch { logger.error("retry of unroutable requests failed", metadata: ["error": "\(error)"]) }
             }
-            // Orders dropped while the daemon was stopping or starting are applied now.
-            signals.on([SIGUSR2]) { _ in daemon.applyOperatorOrders() }
-            daemon.applyOperatorOrders()
             do { try await daemon.run() } catch {
                 throw CLIFailure("stopped: \(error)")
             }

@@ -2,8 +2,7 @@ import Dispatch
 import Foundation
 
 /// Runs handlers for POSIX signals on a background queue for as long as it is alive.
-/// SIGTERM/SIGINT stop the daemon, SIGHUP reloads its configuration, SIGUSR1 retries unroutable requests,
-/// SIGUSR2 applies operator orders about held requests.
+/// SIGTERM/SIGINT stop the daemon, SIGHUP reloads its configuration, SIGUSR1 retries unroutable requests.
 ///
 /// `@unchecked Sendable`: Dispatch's signal sources are not `Sendable`; they are only kept
 /// alive here, appended under `lock` and never read.
@@ -28,7 +27,6 @@ final class SignalWatcher: @unchecked Sendable {
         case SIGTERM: "SIGTERM"
         case SIGHUP: "SIGHUP"
         case SIGUSR1: "SIGUSR1"
-        case SIGUSR2: "SIGUSR2"
         default: "signal \(number)"
         }
     }

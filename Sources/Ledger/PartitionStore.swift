@@ -126,6 +126,18 @@ extension Ledger {
     public static func submitRebaseRequest(at path: String, topic: String, partition: Int32, target: Int64, note: String,
                                            requestedBy: String, at time: Timestamp,
                                            configuration: LedgerConfiguration = LedgerConfiguration()) throws -> Int64 {
+        try insertOperatorRow(at: path, configuration: configuration) { db in
+            try db.execute("""
+                INSERT INTO rebase_requests (topic, partition, target, note, requested_at, requested_by) VALUES (?, ?, ?, ?, ?, ?)
+                """, [topic, Int(partition), target, note, Stored.millis(time), requestedBy])
+        }
+    }
+
+    /// Inserts one row for the daemon through a short-lived connection of the command's own, in
+    /// one transaction, and returns its rowid. Probes first, so that a missing ledger is not
+    /// created and an old schema is not written. Only for tables the daemon alone reads.
+    static func insertOperatorRow(at path: String, configuration: LedgerConfiguration,
+                                  _ insert: (borrowing Database) throws -> Void) throws -> Int64 {
         let probe = try LedgerReader.open(at: path, configuration: configuration)
         probe.close()
         let connection = try Connection.open(path: FileSystem.absolute(path), mode: .writer, busyTimeout: configuration.busyTimeout)
@@ -133,9 +145,7 @@ extension Ledger {
         try connection.runScript("BEGIN IMMEDIATE")
         do {
             let db = Database(connection: connection)
-            try db.execute("""
-                INSERT INTO rebase_requests (topic, partition, target, note, requested_at, requested_by) VALUES (?, ?, ?, ?, ?, ?)
-                """, [topic, Int(partition), target, note, Stored.millis(time), requestedBy])
+            try insert(db)
             let sequence = db.lastInsertRowID
             try connection.runScript("COMMIT")
             return sequence

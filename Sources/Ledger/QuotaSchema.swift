@@ -6,8 +6,11 @@
 /// - `requests_by_iban`: an account's requests in time order, for its open and repeated requests.
 ///   An index on the account number costs one more index page per new request; it is the only
 ///   way to count across cases without a second copy of the account number.
+/// - `held_orders`: operators' orders to release or refuse held requests while the daemon runs
+///   (the command cannot take the writer lock; it leaves the order here, as `rebase` does, and the
+///   daemon carries it out and records the outcome in the same transaction as its decisions).
 enum QuotaSchema {
-    static let migration = Migration(version: 11, name: "intake quotas: admitted requests per issuer window, requests by account", sql: """
+    static let migration = Migration(version: 11, name: "intake quotas: admitted requests per issuer window, requests by account, operator orders about held requests", sql: """
         CREATE TABLE issuer_intake (
             issuer       TEXT NOT NULL,
             window       TEXT NOT NULL CHECK (window IN ('minute', 'day')),
@@ -16,5 +19,19 @@ enum QuotaSchema {
             PRIMARY KEY (issuer, window, window_index)
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX requests_by_iban ON requests (iban, received_at);
+        CREATE TABLE held_orders (
+            seq          INTEGER PRIMARY KEY,
+            order_id     TEXT NOT NULL UNIQUE,
+            action       TEXT NOT NULL CHECK (action IN ('release', 'refuse')),
+            request_ids  TEXT,
+            agency       TEXT,
+            operator     TEXT NOT NULL,
+            reason       TEXT NOT NULL,
+            requested_at INTEGER NOT NULL,
+            done_at      INTEGER,
+            outcome      TEXT,
+            CHECK (request_ids IS NULL OR agency IS NULL)
+        ) STRICT;
+        CREATE INDEX held_orders_pending ON held_orders (seq) WHERE done_at IS NULL;
         """)
 }

@@ -3,71 +3,16 @@ import Foundation
 import Ledger
 import Relay
 
-/// An operator's order about held requests: release them (route them) or refuse them.
-public struct HeldRequestOrder: Sendable, Hashable, Codable {
-    public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
-        case release
-        case refuse
-    }
-
-    /// Which held requests: the listed ids, or every held request (optionally only those
-    /// naming one agency).
-    public enum Selection: Sendable, Hashable, Codable {
-        case requests([UUID])
-        case allHeld(agency: String?)
-    }
-
-    /// Names the order: ids derived from it are the same if it is applied again after a crash.
-    public var orderID: UUID
-    public var action: Action
-    public var selection: Selection
-    public var decision: OperatorDecision
-    public var requestedAt: Timestamp
-
-    public init(orderID: UUID = UUID(), action: Action, selection: Selection, decision: OperatorDecision, requestedAt: Timestamp) {
-        (self.orderID, self.action, self.selection, self.decision, self.requestedAt) = (orderID, action, selection, decision, requestedAt)
-    }
-}
-
-extension OperatorDecision: Codable {
-    enum CodingKeys: String, CodingKey { case operatorID = "operator", reason }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(operatorID: try container.decode(String.self, forKey: .operatorID), reason: try container.decode(String.self, forKey: .reason))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(operatorID, forKey: .operatorID)
-        try container.encode(reason, forKey: .reason)
-    }
-}
-
-/// What an order did to each request it named.
-public struct HeldRequestOutcome: Sendable, Hashable, Codable {
-    public var requestID: UUID
-    public var caseID: String?
-    /// `released` (routed), `released_unroutable`, `refused`, or `not_held` / `unknown` when
-    /// nothing was done.
-    public var outcome: String
-    /// The bank it was routed to, when released to one.
-    public var bankID: String?
-    /// The request's state after the order.
-    public var state: String?
-
-    public init(requestID: UUID, caseID: String?, outcome: String, bankID: String?, state: String?) {
-        (self.requestID, self.caseID, self.outcome, self.bankID, self.state) = (requestID, caseID, outcome, bankID, state)
-    }
-}
-
 extension RelayMaintenance {
     /// Applies an operator's order about held requests in one ledger transaction: each named
     /// request that is held is released (routed as if it had just arrived) or refused; its state,
     /// audit rows (naming the operator and the reason), closed escalation and events (queued in
     /// the outbox) are written together. Requests not held are reported and left alone, so an
-    /// order applied twice changes nothing the second time.
-    public static func decideHeld(_ order: HeldRequestOrder, ledger: Ledger, policy: RelayPolicy, clock: any RelayClock) throws -> [HeldRequestOutcome] {
+    /// order applied twice changes nothing the second time. `sequence`: the order's number in the
+    /// ledger's `held_orders` when the daemon carries out an order left there; its outcome is
+    /// recorded in the same transaction.
+    public static func decideHeld(_ order: HeldRequestOrder, sequence: Int64? = nil, ledger: Ledger, policy: RelayPolicy,
+                                  clock: any RelayClock) throws -> [HeldRequestOutcome] {
         let engine = RelayEngine(policy: policy)
         let now = clock.now()
         return try ledger.write { tx in
@@ -101,7 +46,43 @@ extension RelayMaintenance {
                 outcomes.append(HeldRequestOutcome(requestID: id, caseID: record.caseID, outcome: effects.outcome,
                                                    bankID: after.bankID?.rawValue, state: after.state.rawValue))
             }
+            if let sequence { try tx.finishHeldOrder(sequence, outcomes: outcomes, error: nil, at: now) }
             return outcomes
+        }
+    }
+}
+
+/// What the daemon did with one order left in the ledger.
+public struct CarriedOutHeldOrder: Sendable, Hashable {
+    public var sequence: Int64
+    public var outcomes: [HeldRequestOutcome]
+    /// Why it was not carried out (a stored order that is not one); nil when it was.
+    public var error: String?
+}
+
+extension RelayMaintenance {
+    /// Carries out the orders operators left in the ledger while the daemon runs, oldest first,
+    /// each in one transaction with its outcome. A stored row that is not an order is answered
+    /// with why and changes nothing else.
+    public static func carryOutHeldOrders(ledger: Ledger, policy: RelayPolicy, clock: any RelayClock) throws -> [CarriedOutHeldOrder] {
+        try ledger.pendingHeldOrders().map { stored in
+            var error: String
+            switch stored.order {
+            case .success(let order):
+                do {
+                    let outcomes = try decideHeld(order, sequence: stored.sequence, ledger: ledger, policy: policy, clock: clock)
+                    return CarriedOutHeldOrder(sequence: stored.sequence, outcomes: outcomes)
+                } catch let failure {
+                    // The relay's own failure on a decision costs that order, not the daemon; a
+                    // ledger that cannot be written stops it (the order stays for the next start).
+                    guard let relayFailure = IntakeProcessor.internalFailure(failure) else { throw failure }
+                    error = "the relay failed on this order and changed nothing: \(relayFailure); please report this"
+                }
+            case .failure(let problem):
+                error = "the stored order cannot be read: \(problem)"
+            }
+            try ledger.write { tx in try tx.finishHeldOrder(stored.sequence, outcomes: [], error: error, at: clock.now()) }
+            return CarriedOutHeldOrder(sequence: stored.sequence, outcomes: [], error: error)
         }
     }
 }

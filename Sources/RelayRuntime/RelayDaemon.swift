@@ -218,27 +218,6 @@ public final class RelayDaemon: Sendable {
         return routed
     }
 
-    /// Applies the operator orders waiting beside the ledger (release or refuse held requests;
-    /// see `OperatorOrderSpool`), each in its own transaction, and publishes what they queued.
-    @discardableResult
-    public func applyOperatorOrders() -> [OperatorOrderResult] {
-        let results = RelayMaintenance.applyOrders(in: OperatorOrderSpool(ledgerPath: ledger.path), ledger: ledger, policy: policies.policy, clock: clock)
-        for result in results {
-            let counts = Dictionary(grouping: result.outcomes, by: \.outcome).mapValues(\.count)
-            if let error = result.error {
-                logger.error("operator order not applied", metadata: ["order": "\(result.orderID)", "error": "\(error)"])
-            } else {
-                logger.notice("operator order applied", metadata: ["order": "\(result.orderID)",
-                    "outcomes": "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"])
-            }
-        }
-        if !results.isEmpty {
-            scheduler.nudge()
-            publisher.nudge()
-        }
-        return results
-    }
-
     /// Stops every loop at once, the way a killed process would: no drain, no offset commit,
     /// no final revoke. Committed ledger transactions stay; anything else is lost. For crash tests.
     public func simulateCrash() {

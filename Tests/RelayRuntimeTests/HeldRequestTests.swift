@@ -36,20 +36,17 @@ struct HeldRequestTests {
         #expect(held.escalations(.quotaExceeded).allSatisfy { $0.bankID == nil })
         #expect(held.statuses(.held, for: second.requestID).first?.detail.contains("account_open_requests") == true)
 
-        // The daemon holds the ledger; the CLI's way in is the spool beside it, then SIGUSR2.
-        let spool = OperatorOrderSpool(ledgerPath: harness.ledgerPath)
+        // The daemon holds the ledger's writer lock; the CLI's way in is an order left in the
+        // ledger, which the daemon carries out between batches.
         let decision = OperatorDecision(operatorID: "ops-7", reason: "second victim confirmed by the unit")
         let release = HeldRequestOrder(action: .release, selection: .requests([second.requestID, first.requestID]), decision: decision, requestedAt: t0)
         let refuse = HeldRequestOrder(action: .refuse, selection: .allHeld(agency: "Some Other Police"), decision: decision, requestedAt: t0)
-        try spool.submit(release)
-        try spool.submit(refuse)
-        let results = daemon.applyOperatorOrders()
-        #expect(results.count == 2 && results.allSatisfy { $0.error == nil })
-        let released = try #require(spool.takeResult(of: release.orderID))
+        let released = try await Self.carriedOut(try Ledger.submitHeldOrder(release, at: harness.ledgerPath), harness: harness)
+        #expect(released.error == nil)
         #expect(released.outcomes.map(\.outcome) == ["released", "not_held"])
         #expect(released.outcomes.first?.bankID == "alpha")
-        #expect(try #require(spool.takeResult(of: refuse.orderID)).outcomes.isEmpty, "no held request names that agency")
-        #expect(spool.pending().isEmpty, "applied orders leave the spool")
+        let refusedNone = try await Self.carriedOut(try Ledger.submitHeldOrder(refuse, at: harness.ledgerPath), harness: harness)
+        #expect(refusedNone.outcomes.isEmpty && refusedNone.error == nil, "no held request names that agency")
 
         let after = try await harness.watcher.waitFor("second routed, its escalation closed") {
             !$0.routed(second.requestID).isEmpty && !$0.resolutions.isEmpty
@@ -59,8 +56,8 @@ struct HeldRequestTests {
         #expect(after.resolutions.first?.detail?.contains("ops-7") == true)
 
         let refuseRest = HeldRequestOrder(action: .refuse, selection: .allHeld(agency: nil), decision: decision, requestedAt: t0)
-        try spool.submit(refuseRest)
-        #expect(daemon.applyOperatorOrders().first?.outcomes.map(\.requestID) == [third.requestID])
+        let refusedRest = try await Self.carriedOut(try Ledger.submitHeldOrder(refuseRest, at: harness.ledgerPath), harness: harness)
+        #expect(refusedRest.outcomes.map(\.requestID) == [third.requestID])
         let refused = try await harness.watcher.waitFor("third refused") { !$0.statuses(.refused, for: third.requestID).isEmpty }
         #expect(refused.routed(third.requestID).isEmpty)
         try await harness.stop()
@@ -69,21 +66,39 @@ struct HeldRequestTests {
         #expect(audit.last?.contains("ops-7") == true && audit.last?.contains("second victim confirmed") == true)
     }
 
-    @Test("an order file that is not an order is answered with why, removed, and changes nothing")
+    @Test("a stored order that is not one is answered with why and changes nothing; intake goes on")
     func unreadableOrder() async throws {
         let harness = try Harness(policy: Self.quotaPolicy())
         defer { Task { await harness.shutdown() } }
-        let daemon = try harness.start()
-        let spool = OperatorOrderSpool(ledgerPath: harness.ledgerPath)
-        try FileManager.default.createDirectory(at: spool.directory, withIntermediateDirectories: true)
-        let id = UUID()
-        try Data("{\"action\": \"obliterate\"}".utf8).write(to: spool.directory.appendingPathComponent(id.uuidString.lowercased() + ".order.json"))
-        let results = daemon.applyOperatorOrders()
-        #expect(results.count == 1)
-        #expect(results.first?.orderID == id)
-        #expect(results.first?.error?.contains("not an operator order") == true)
-        #expect(spool.pending().isEmpty)
-        #expect(spool.takeResult(of: id)?.error != nil)
+        try harness.start()
+        let decision = OperatorDecision(operatorID: "ops-7", reason: "test")
+        let sequence = try Ledger.submitHeldOrder(HeldRequestOrder(action: .refuse, selection: .requests([UUID()]), decision: decision, requestedAt: t0),
+                                                  at: harness.ledgerPath)
+        // Damaged by hand (the command never writes this): the ids are not ids.
+        try harness.writeLedger("UPDATE held_orders SET request_ids = 'not-an-id' WHERE seq = \(sequence) AND done_at IS NULL")
+        let result = try await Self.carriedOut(sequence, harness: harness)
+        #expect(result.error?.contains("cannot be read") == true)
+        #expect(result.outcomes.isEmpty)
+        let request = freezeRequest(caseID: "CASE-AFTER", iban: kzIBAN(bank: alphaCode, account: 42))
+        try await harness.publishRequest(request)
+        _ = try await harness.watcher.waitFor("intake goes on") { !$0.routed(request.requestID).isEmpty }
         try await harness.stop()
     }
+
+    /// Waits for the daemon to carry out an order left in the ledger.
+    static func carriedOut(_ sequence: Int64, harness: Harness) async throws -> HeldOrderResult {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let reader = try LedgerReader.open(at: harness.ledgerPath)
+            let result = try reader.heldOrderResult(sequence)
+            reader.close()
+            if let result { return result }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HeldOrderNotCarriedOut(sequence: sequence)
+    }
+}
+
+struct HeldOrderNotCarriedOut: Error {
+    let sequence: Int64
 }

@@ -45,4 +45,12 @@ extension Harness {
     func count(_ table: String, where condition: String = "1") throws -> Int {
         try readLedger { reader in try reader.read { db in try db.scalar("SELECT count(*) FROM \(table) WHERE \(condition)", as: Int.self) ?? 0 } }
     }
+
+    /// Changes the ledger behind the daemon's back, through a connection of its own: only for
+    /// tests that damage a row the way a hand edit would.
+    func writeLedger(_ sql: String) throws {
+        let connection = try Connection.open(path: ledgerPath, mode: .writer, busyTimeout: .seconds(10))
+        defer { connection.close() }
+        try connection.runScript(sql)
+    }
 }

@@ -133,12 +133,13 @@ struct HeldOrderRunner {
     static let discussion = """
         Each request is audited with the operator and the reason, its quota_exceeded escalation \
         closes, and police get a status. Requests not held are reported and left alone. While the \
-        daemon runs (it holds the ledger's writer lock), the order is put beside the ledger \
-        (<ledger>.operator/) and the daemon is sent SIGUSR2; it applies the order with the routing \
-        table it has loaded. When it is stopped, the order is applied directly and its events wait \
-        in the outbox until the daemon next starts. Exit status: 0 when every named request was \
-        decided, 1 when some were not held or unknown, 2 for invalid arguments, 3 when there is no \
-        ledger, 4 when the daemon cannot be signalled or did not answer in time.
+        daemon runs (it holds the ledger's writer lock), the order is left in the ledger for it, as \
+        rebase does: the daemon carries it out within a second or so, with the routing table it has \
+        loaded, and records the outcome in the same transaction (this command waits for it). When \
+        it is stopped, the order is applied directly and its events wait in the outbox until the \
+        daemon next starts. Exit status: 0 when every named request was decided, 1 when some were \
+        not held or unknown, 2 for invalid arguments, 3 when there is no ledger, 4 when the daemon \
+        did not carry it out within --wait (it stays queued).
         """
 
     func run(_ order: HeldRequestOrder, wait: Int) async throws -> String {
@@ -166,28 +167,26 @@ struct HeldOrderRunner {
                                how: "the daemon is not running: applied directly; the events wait in the ledger's outbox until the daemon next starts")
     }
 
+    /// Leaves the order in the ledger for the running daemon (as `rebase` does) and waits for its
+    /// outcome, which the daemon records in the transaction that carries the order out.
     private func handOver(_ order: HeldRequestOrder, path: String, pid: Int32?, wait: Int) async throws -> String {
-        guard let pid, pid > 0, pid != getpid() else {
-            throw CLIFailure("the ledger \(path) is in use, but its lock file names no other process to signal", exitCode: ExitCodes.busy)
+        let sequence: Int64
+        do { sequence = try Ledger.submitHeldOrder(order, at: path) } catch let error as LedgerError {
+            throw OperatorLedger.failure(error)
         }
-        let spool = OperatorOrderSpool(ledgerPath: path)
-        do { try spool.submit(order) } catch {
-            throw CLIFailure("cannot put the order beside the ledger (\(spool.directory.path)): \(error)")
-        }
-        guard kill(pid, SIGUSR2) == 0 else {
-            throw CLIFailure("the order is queued in \(spool.directory.path), but the daemon (pid \(pid)) cannot be sent SIGUSR2: "
-                + "\(String(cString: strerror(errno))); it applies the order when it next starts or is sent SIGUSR2", exitCode: ExitCodes.busy)
-        }
+        let reader = try OperatorLedger.openReader(at: path)
+        defer { reader.close() }
         let deadline = ContinuousClock.now.advanced(by: .seconds(max(0, wait)))
+        let daemon = pid.map { "the daemon (pid \($0))" } ?? "the daemon"
         while ContinuousClock.now < deadline {
-            if let result = spool.takeResult(of: order.orderID) {
-                if let error = result.error { throw CLIFailure("the daemon did not apply the order: \(error)") }
-                return try Self.report(result.outcomes, order: order, how: "the daemon is running (pid \(pid)): it applied the order")
+            if let result = try reader.heldOrderResult(sequence) {
+                if let error = result.error { throw CLIFailure("\(daemon) did not carry out order #\(sequence): \(error)") }
+                return try Self.report(result.outcomes, order: order, how: "\(daemon) is running: it carried out order #\(sequence)")
             }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(200))
         }
-        throw CLIFailure("the order is queued in \(spool.directory.path) and the daemon (pid \(pid)) was sent SIGUSR2, but it did not answer within "
-            + "\(wait) s; it applies the order when it can (see its log: \"operator order applied\")", exitCode: ExitCodes.busy)
+        throw CLIFailure("\(daemon) has not carried out order #\(sequence) within \(wait) s; it stays queued in the ledger and is carried out "
+            + "when the daemon gets to it (its log says \"operator order about held requests carried out\")", exitCode: ExitCodes.busy)
     }
 
     static func report(_ outcomes: [HeldRequestOutcome], order: HeldRequestOrder, how: String) throws -> String {
