@@ -71,11 +71,12 @@ struct HeldRequestTests {
         let harness = try Harness(policy: Self.quotaPolicy())
         defer { Task { await harness.shutdown() } }
         try harness.start()
-        let decision = OperatorDecision(operatorID: "ops-7", reason: "test")
-        let sequence = try Ledger.submitHeldOrder(HeldRequestOrder(action: .refuse, selection: .requests([UUID()]), decision: decision, requestedAt: t0),
-                                                  at: harness.ledgerPath)
-        // Damaged by hand (the command never writes this): the ids are not ids.
-        try harness.writeLedger("UPDATE held_orders SET request_ids = 'not-an-id' WHERE seq = \(sequence) AND done_at IS NULL")
+        // A row damaged by hand (the command never writes one like it): the ids are not ids.
+        let sequence: Int64 = 1000
+        try harness.writeLedger("""
+            INSERT INTO held_orders (seq, order_id, action, request_ids, operator, reason, requested_at)
+            VALUES (\(sequence), '\(CanonicalUUID.string(UUID()))', 'refuse', 'not-an-id', 'ops-7', 'test', 0)
+            """)
         let result = try await Self.carriedOut(sequence, harness: harness)
         #expect(result.error?.contains("cannot be read") == true)
         #expect(result.outcomes.isEmpty)
