@@ -10,7 +10,7 @@ struct FreezeRelayCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, DemoCommand.self, CheckConfigCommand.self, BrokerCommand.self,
             CasesCommand.self, CaseCommand.self, BanksCommand.self, WatchCommand.self,
-            BackupCommand.self, PurgeCommand.self, RetryUnroutableCommand.self, HeldCommand.self, ReleaseCommand.self, RefuseCommand.self, PartitionsCommand.self, RebaseCommand.self,
+            BackupCommand.self, PurgeCommand.self, RetryUnroutableCommand.self, HeldCommand.self, ReleaseCommand.self, RefuseCommand.self, CloseEscalationCommand.self, PartitionsCommand.self, RebaseCommand.self,
             KeysCommand.self, SignCommand.self, VerifyCommand.self,
         ]
     )

@@ -41,7 +41,7 @@ extension RelayDaemon {
                 nextRebaseCheck = ContinuousClock.now + .seconds(1)
                 guard await land(&inFlight) else { return }
                 guard await carryOutRebaseRequests() else { return }
-                guard carryOutHeldOrders() else { return }
+                guard carryOutOperatorOrders() else { return }
             }
             let batch: ConsumedBatch
             do {

@@ -123,3 +123,50 @@ struct HeldCommandsTests {
         #expect(try state(Self.heldA) == .held)
     }
 }
+
+@Suite("freeze-relay close-escalation")
+struct CloseEscalationCommandTests {
+    let fixture: FixtureLedger
+
+    init() throws { fixture = try FixtureLedger() }
+
+    func arguments(_ extra: [String]) -> [String] {
+        ["--database", fixture.path, "--now", reportNowText, "--operator", "ops-5"] + extra
+    }
+
+    /// The chain case's open chain_exit escalation (the crypto wallet): only operators close it.
+    func chainExit() throws -> UUID {
+        let reader = try fixture.reader()
+        defer { reader.close() }
+        let detail = try #require(try reader.caseDetail(Cases.chain))
+        return try #require(detail.escalations.first { $0.record.kind == .chainExit && $0.resolvedAt == nil }).record.escalationID
+    }
+
+    @Test("offline: the escalation is closed, audited with who and why, and its escalation_resolved waits in the outbox")
+    func closesOffline() async throws {
+        let id = try chainExit()
+        let output = try await CloseEscalationCommand.parse(arguments([CanonicalUUID.string(id), "--reason", "exchange contacted, wallet frozen"])).output()
+        #expect(output.contains("1 of 1 escalation(s) closed"))
+        #expect(try #require(row(output, CanonicalUUID.string(id))).contains("closed"))
+        let ledger = try Ledger.open(at: fixture.path)
+        defer { ledger.close() }
+        let detail = try #require(try ledger.caseDetail(Cases.chain))
+        #expect(detail.escalations.first { $0.record.escalationID == id }?.resolution == .closed)
+        #expect(detail.audit.contains { $0.entry.detail.contains("ops-5") && $0.entry.detail.contains("exchange contacted") })
+        let pending = try ledger.pendingOutbox(limit: 10_000).map(\.message)
+        #expect(pending.contains { message in
+            guard message.eventType == "escalation_resolved", case .escalationResolved(let event)? = try? EventDecoder.decodeEvent(message.payload) else { return false }
+            return event.escalationID == id && event.resolution == .closed
+        })
+    }
+
+    @Test("closing again, or an unknown id, exits 1 and changes nothing")
+    func notOpen() async throws {
+        let exit = try chainExit()
+        _ = try await CloseEscalationCommand.parse(arguments([CanonicalUUID.string(exit), "--reason", "explained"])).output()
+        #expect(await exitStatus(try CloseEscalationCommand.parse(arguments([CanonicalUUID.string(exit), "--reason", "again"]))) == 1)
+        #expect(await exitStatus(try CloseEscalationCommand.parse(arguments([CanonicalUUID.string(id(12345)), "--reason", "x"]))) == 1)
+        #expect(await exitStatus(try CloseEscalationCommand.parse(arguments(["--reason", "x"]))) == 2)
+        #expect(await exitStatus(try CloseEscalationCommand.parse(arguments([CanonicalUUID.string(exit)]))) == 2)
+    }
+}

@@ -39,13 +39,13 @@ struct HeldRequestTests {
         // The daemon holds the ledger's writer lock; the CLI's way in is an order left in the
         // ledger, which the daemon carries out between batches.
         let decision = OperatorDecision(operatorID: "ops-7", reason: "second victim confirmed by the unit")
-        let release = HeldRequestOrder(action: .release, selection: .requests([second.requestID, first.requestID]), decision: decision, requestedAt: t0)
-        let refuse = HeldRequestOrder(action: .refuse, selection: .allHeld(agency: "Some Other Police"), decision: decision, requestedAt: t0)
-        let released = try await Self.carriedOut(try Ledger.submitHeldOrder(release, at: harness.ledgerPath), harness: harness)
+        let release = OperatorOrder(action: .release, selection: .ids([second.requestID, first.requestID]), decision: decision, requestedAt: t0)
+        let refuse = OperatorOrder(action: .refuse, selection: .allHeld(agency: "Some Other Police"), decision: decision, requestedAt: t0)
+        let released = try await Self.carriedOut(try Ledger.submitOperatorOrder(release, at: harness.ledgerPath), harness: harness)
         #expect(released.error == nil)
         #expect(released.outcomes.map(\.outcome) == ["released", "not_held"])
         #expect(released.outcomes.first?.bankID == "alpha")
-        let refusedNone = try await Self.carriedOut(try Ledger.submitHeldOrder(refuse, at: harness.ledgerPath), harness: harness)
+        let refusedNone = try await Self.carriedOut(try Ledger.submitOperatorOrder(refuse, at: harness.ledgerPath), harness: harness)
         #expect(refusedNone.outcomes.isEmpty && refusedNone.error == nil, "no held request names that agency")
 
         let after = try await harness.watcher.waitFor("second routed, its escalation closed") {
@@ -55,9 +55,16 @@ struct HeldRequestTests {
         #expect(after.resolutions.map(\.resolution) == [.closed])
         #expect(after.resolutions.first?.detail?.contains("ops-7") == true)
 
-        let refuseRest = HeldRequestOrder(action: .refuse, selection: .allHeld(agency: nil), decision: decision, requestedAt: t0)
-        let refusedRest = try await Self.carriedOut(try Ledger.submitHeldOrder(refuseRest, at: harness.ledgerPath), harness: harness)
-        #expect(refusedRest.outcomes.map(\.requestID) == [third.requestID])
+        // An operator may also close the third's escalation by hand (close-escalation), through the daemon too.
+        let thirdEscalation = try #require(held.escalations(.quotaExceeded, for: third.requestID).first).escalationID
+        let close = OperatorOrder(action: .closeEscalation, selection: .ids([thirdEscalation]), decision: decision, requestedAt: t0)
+        let closed = try await Self.carriedOut(try Ledger.submitOperatorOrder(close, at: harness.ledgerPath), harness: harness)
+        #expect(closed.outcomes.map(\.outcome) == ["closed"] && closed.outcomes.first?.state == "quota_exceeded")
+        _ = try await harness.watcher.waitFor("the escalation closed by hand") { $0.resolutions.count == 2 }
+
+        let refuseRest = OperatorOrder(action: .refuse, selection: .allHeld(agency: nil), decision: decision, requestedAt: t0)
+        let refusedRest = try await Self.carriedOut(try Ledger.submitOperatorOrder(refuseRest, at: harness.ledgerPath), harness: harness)
+        #expect(refusedRest.outcomes.map(\.id) == [third.requestID])
         let refused = try await harness.watcher.waitFor("third refused") { !$0.statuses(.refused, for: third.requestID).isEmpty }
         #expect(refused.routed(third.requestID).isEmpty)
         try await harness.stop()
@@ -74,7 +81,7 @@ struct HeldRequestTests {
         // A row damaged by hand (the command never writes one like it): the ids are not ids.
         let sequence: Int64 = 1000
         try harness.writeLedger("""
-            INSERT INTO held_orders (seq, order_id, action, request_ids, operator, reason, requested_at)
+            INSERT INTO operator_orders (seq, order_id, action, targets, operator, reason, requested_at)
             VALUES (\(sequence), '\(CanonicalUUID.string(UUID()))', 'refuse', 'not-an-id', 'ops-7', 'test', 0)
             """)
         let result = try await Self.carriedOut(sequence, harness: harness)
@@ -87,19 +94,19 @@ struct HeldRequestTests {
     }
 
     /// Waits for the daemon to carry out an order left in the ledger.
-    static func carriedOut(_ sequence: Int64, harness: Harness) async throws -> HeldOrderResult {
+    static func carriedOut(_ sequence: Int64, harness: Harness) async throws -> OperatorOrderResult {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let reader = try LedgerReader.open(at: harness.ledgerPath)
-            let result = try reader.heldOrderResult(sequence)
+            let result = try reader.operatorOrderResult(sequence)
             reader.close()
             if let result { return result }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw HeldOrderNotCarriedOut(sequence: sequence)
+        throw OperatorOrderNotCarriedOut(sequence: sequence)
     }
 }
 
-struct HeldOrderNotCarriedOut: Error {
+struct OperatorOrderNotCarriedOut: Error {
     let sequence: Int64
 }

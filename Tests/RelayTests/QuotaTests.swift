@@ -190,3 +190,38 @@ struct QuotaTests {
         }
     }
 }
+
+/// Operators closing escalations that nothing else closes.
+@Suite("Closing escalations by hand")
+struct CloseEscalationTests {
+    static func escalation(_ kind: EscalationKind) -> EscalationRecord {
+        EscalationRecord(escalationID: Fixture.uuid(70), kind: kind, level: 1, requestID: Fixture.uuid(1), caseID: Fixture.caseID,
+                         bankID: Fixture.alpha, raisedAt: Fixture.t0, levelRaisedAt: Fixture.t0, deadline: nil, detail: "x")
+    }
+
+    @Test("an open escalation is closed with the operator and the reason; security kinds are audited as security events",
+          arguments: EscalationKind.allCases)
+    func closesOpen(kind: EscalationKind) throws {
+        let engine = Fixture.engine()
+        let effects = engine.closeEscalation(Self.escalation(kind), isOpen: true, decision: Fixture.operatorDecision,
+                                             cause: .command("close_escalation", nonce: "n"), now: Fixture.t0.plus(minutes: 5))
+        checkContracts(effects, policy: engine.policy)
+        #expect(effects.outcome == "closed")
+        #expect(effects.resolved == [EscalationClosure(escalationID: Fixture.uuid(70), resolution: .closed, resolvedAt: Fixture.t0.plus(minutes: 5))])
+        let resolved = try #require(effects.resolvedEvents.first)
+        #expect(resolved.resolution == .closed && resolved.detail?.contains("ops-duty-7") == true)
+        #expect(effects.audit.count == 1 && effects.audit.first?.isSecurityEvent == kind.isSecurityEvent)
+        #expect(effects.audit.first?.detail.contains("confirmed with the issuing unit") == true)
+        #expect(effects.requests.isEmpty && effects.escalations.isEmpty, "closing changes no request")
+    }
+
+    @Test("a resolved or unknown escalation is left alone")
+    func leftAlone() {
+        let engine = Fixture.engine()
+        let cause = Cause.command("close_escalation", nonce: "n")
+        let resolved = engine.closeEscalation(Self.escalation(.chainExit), isOpen: false, decision: Fixture.operatorDecision, cause: cause, now: Fixture.t0)
+        #expect(resolved.outcome == "not_open" && resolved.isEmpty)
+        let unknown = engine.closeEscalation(nil, isOpen: true, decision: Fixture.operatorDecision, cause: cause, now: Fixture.t0)
+        #expect(unknown.outcome == "unknown" && unknown.isEmpty)
+    }
+}

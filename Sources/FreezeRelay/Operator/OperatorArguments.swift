@@ -1,5 +1,7 @@
 import Configuration
 import Contracts
+import Foundation
+import Relay
 
 /// Checks of operator command values that ArgumentParser takes as plain text.
 ///
@@ -45,6 +47,27 @@ enum OperatorArguments {
     }
 
     /// A usage problem: exit status 2.
+    /// Ids given on the command line, each a UUID (`what` names them in the error).
+    static func uuids(_ texts: [String], what: String) throws -> [UUID] {
+        try texts.map { text in
+            guard text.count == 36, let id = UUID(uuidString: text) else {
+                throw usage("\"\(ContractText.fittedName(text, limit: 40))\" is not \(what) (a UUID such as 3f2b8c1e-…)")
+            }
+            return id
+        }
+    }
+
+    /// Who decides and why, for the orders operators give: `--reason` is required, `--operator`
+    /// defaults to the login.
+    static func decision(operatorID: String?, reason: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OperatorDecision {
+        guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+            throw usage("--reason is required: say why, it is audited and sent on with the decision")
+        }
+        guard let who = [operatorID, environment["SUDO_USER"], environment["USER"], environment["LOGNAME"]].compactMap({ $0 }).first(where: { !$0.isEmpty })
+        else { throw usage("--operator is required when $USER is not set: say who decides") }
+        return OperatorDecision(operatorID: who, reason: reason)
+    }
+
     static func usage(_ message: String) -> CLIFailure {
         CLIFailure(message, exitCode: ExitCodes.configuration)
     }
