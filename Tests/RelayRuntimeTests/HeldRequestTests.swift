@@ -20,7 +20,7 @@ struct HeldRequestTests {
     func heldThenReleasedAndRefused() async throws {
         let harness = try Harness(policy: Self.quotaPolicy())
         defer { Task { await harness.shutdown() } }
-        let daemon = try harness.start()
+        try harness.start()
         let mule = kzIBAN(bank: alphaCode, account: 41)
         let first = freezeRequest(caseID: "CASE-Q1", iban: mule)
         let second = freezeRequest(caseID: "CASE-Q2", iban: mule)
