@@ -50,26 +50,10 @@ extension RelayEngine {
                         now: Timestamp) -> Effects {
         guard var record = context.record, record.state == .held else { return Self.notHeld() }
         let factory = EventFactory(policy: policy, cause: cause, now: now)
-        var currentCase = caseContext
-        let totals = { (record: RequestRecord) -> CaseTotals? in
-            currentCase = currentCase.with(record)
-            return CaseAccounting.totals(of: currentCase)
-        }
-        var effects: Effects
-        switch policy.routing.route(record.iban) {
-        case .bank(let bank):
-            effects = routeEffects(&record, to: bank, factory: factory, totals: totals, previous: .held)
-            // The bank gets the police order and what the relay judged of it, as if routed at once.
-            effects.routeKept(context.pendingJudgement, for: record.requestID)
-        case .disabled(let bank):
-            record.state = .unroutable
-            record.reason = "bank \(bank.id) (\(bank.name)) is disabled in the routing table"
-            effects = unroutableEffects(record, factory: factory, totals: totals, previous: .held)
-        case .unknown(let code):
-            record.state = .unroutable
-            record.reason = "no bank in the routing table has IBAN bank code \(code ?? "(none)")"
-            effects = unroutableEffects(record, factory: factory, totals: totals, previous: .held)
-        }
+        var effects = routeOrKeep(&record, factory: factory, totals: runningTotals(caseContext), previous: .held)
+        // Routed: the bank gets the police order and what the relay judged of it, as if routed at
+        // once. Kept as unroutable: the judgement stays in the ledger for the retry.
+        if record.state == .routed { effects.routeKept(context.pendingJudgement, for: record.requestID) }
         for index in effects.audit.indices { effects.audit[index].detail += "; released from hold by \(decision.described)" }
         closeQuotaEscalation(&effects, context: context, factory: factory, detail: "released by \(decision.described)")
         effects.outcome = effects.outcome == "routed" ? "released" : "released_unroutable"

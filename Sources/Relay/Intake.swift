@@ -26,11 +26,7 @@ extension RelayEngine {
             effects.outcome = "conflicting_duplicate"
             return effects
         }
-        var currentCase = caseContext
-        let totals = { (record: RequestRecord) -> CaseTotals? in
-            currentCase = currentCase.with(record)
-            return CaseAccounting.totals(of: currentCase)
-        }
+        let totals = runningTotals(caseContext)
         if let quota, let breach = policy.quotas.breach(quota) {
             return hold(request, fingerprint: fingerprint, breach: breach, factory: factory, totals: totals)
         }

@@ -49,8 +49,11 @@ public struct IntakeQuotas: Sendable, Hashable {
     /// without a `quotas` section gets the documented defaults instead.
     public static let unlimited = IntakeQuotas()
 
-    /// Whether any limit is set (when none is, intake does not count).
-    public var isUnlimited: Bool { self == .unlimited }
+    /// Whether no limit is set (then intake does not count). The repeat window alone limits nothing.
+    public var isUnlimited: Bool {
+        ([issuer] + issuerOverrides.values).allSatisfy { $0.perMinute == nil && $0.perDay == nil }
+            && account.openRequests == nil && account.repeats == nil
+    }
 
     /// The limits that apply to `issuer`.
     public func limits(for issuer: QuotaIssuer) -> IssuerLimits {

@@ -51,18 +51,34 @@ public struct RelayEngine: Sendable {
         lookup: RouteLookup? = nil, totals: (RequestRecord) -> CaseTotals?
     ) -> (RequestRecord, Effects) {
         var record = RequestRecord(request: request, fingerprint: fingerprint, state: .unroutable, bankID: nil, receivedAt: receivedAt)
-        var effects = Effects()
-        switch lookup ?? policy.routing.route(request.account.iban) {
-        case .bank(let bank):
-            effects = routeEffects(&record, to: bank, factory: factory, totals: totals, previous: nil)
-        case .disabled(let bank):
-            record.reason = "bank \(bank.id) (\(bank.name)) is disabled in the routing table"
-            effects = unroutableEffects(record, factory: factory, totals: totals)
-        case .unknown(let code):
-            record.reason = "no bank in the routing table has IBAN bank code \(code ?? "(none: \(request.account.iban.countryCode) IBANs carry no bank code the relay knows)")"
-            effects = unroutableEffects(record, factory: factory, totals: totals)
-        }
+        let effects = routeOrKeep(&record, lookup: lookup, factory: factory, totals: totals, previous: nil)
         return (record, effects)
+    }
+
+    /// Sends `record` to the bank `lookup` names (by default the one its IBAN names), or keeps it
+    /// as unroutable with the reason. `previous`: the state it leaves (nil for a new request).
+    func routeOrKeep(_ record: inout RequestRecord, lookup: RouteLookup? = nil, factory: EventFactory,
+                     totals: (RequestRecord) -> CaseTotals?, previous: RequestState?) -> Effects {
+        switch lookup ?? policy.routing.route(record.iban) {
+        case .bank(let bank):
+            return routeEffects(&record, to: bank, factory: factory, totals: totals, previous: previous)
+        case .disabled(let bank):
+            record.state = .unroutable
+            record.reason = "bank \(bank.id) (\(bank.name)) is disabled in the routing table"
+        case .unknown(let code):
+            record.state = .unroutable
+            record.reason = "no bank in the routing table has IBAN bank code \(code ?? "(none: \(record.iban.countryCode) IBANs carry no bank code the relay knows)")"
+        }
+        return unroutableEffects(record, factory: factory, totals: totals, previous: previous)
+    }
+
+    /// The case's totals as each record of a decision is applied in turn, starting from `context`.
+    func runningTotals(_ context: CaseContext) -> (RequestRecord) -> CaseTotals? {
+        var current = context
+        return { record in
+            current = current.with(record)
+            return CaseAccounting.totals(of: current)
+        }
     }
 
     /// Sends the request to `bank` and starts its clocks.
@@ -132,11 +148,7 @@ public struct RelayEngine: Sendable {
             effects.outcome = "still_unroutable"
             return effects
         }
-        var currentCase = caseContext
-        var effects = routeEffects(&record, to: bank, factory: factory, totals: { record in
-            currentCase = currentCase.with(record)
-            return CaseAccounting.totals(of: currentCase)
-        }, previous: .unroutable)
+        var effects = routeEffects(&record, to: bank, factory: factory, totals: runningTotals(caseContext), previous: .unroutable)
         effects.routeKept(context.pendingJudgement, for: record.requestID)
         if let open = context.openEscalation(.unroutable) {
             effects.resolved.append(EscalationClosure(escalationID: open.escalationID, resolution: .closed, resolvedAt: now))

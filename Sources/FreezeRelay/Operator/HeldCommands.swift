@@ -58,6 +58,9 @@ struct HeldSelectionOptions: ParsableArguments {
     @Option(help: "Seconds to wait for a running daemon to apply the order.")
     var wait = 30
 
+    @Option(name: .customLong("now"), help: .hidden)
+    var nowText: String?
+
     func order(_ action: OperatorOrder.Action, now: Timestamp) throws -> OperatorOrder {
         let selection: OperatorOrder.Selection
         switch (all, requestIDs.isEmpty) {
@@ -73,45 +76,46 @@ struct HeldSelectionOptions: ParsableArguments {
     }
 }
 
+/// `release` and `refuse`: the same selection, one action each.
+protocol HeldOrderCommand: AsyncParsableCommand {
+    static var action: OperatorOrder.Action { get }
+    var options: ConfigurationOptions { get }
+    var selection: HeldSelectionOptions { get }
+}
+
+extension HeldOrderCommand {
+    func run() async throws {
+        try await reportingFailures { print(try await output()) }
+    }
+
+    func output() async throws -> String {
+        let order = try selection.order(Self.action, now: try OperatorArguments.now(selection.nowText))
+        return try await OperatorOrderRunner(options: options, nowText: selection.nowText).run(order, wait: selection.wait)
+    }
+}
+
 /// `freeze-relay release`: route held requests.
-struct ReleaseCommand: AsyncParsableCommand {
+struct ReleaseCommand: HeldOrderCommand {
     static let configuration = CommandConfiguration(
         commandName: "release",
         abstract: "Release held requests: route them to their banks as if they had just arrived.",
         discussion: OperatorOrderRunner.heldDiscussion
     )
+    static let action = OperatorOrder.Action.release
 
     @OptionGroup var options: ConfigurationOptions
     @OptionGroup var selection: HeldSelectionOptions
-    @Option(name: .customLong("now"), help: .hidden) var nowText: String?
-
-    func run() async throws {
-        try await reportingFailures { print(try await output()) }
-    }
-
-    func output() async throws -> String {
-        try await OperatorOrderRunner(options: options, nowText: nowText).run(try selection.order(.release, now: try OperatorArguments.now(nowText)), wait: selection.wait)
-    }
 }
 
 /// `freeze-relay refuse`: refuse held requests.
-struct RefuseCommand: AsyncParsableCommand {
+struct RefuseCommand: HeldOrderCommand {
     static let configuration = CommandConfiguration(
         commandName: "refuse",
         abstract: "Refuse held requests: they become refused (final) and no bank hears of them.",
         discussion: OperatorOrderRunner.heldDiscussion
     )
+    static let action = OperatorOrder.Action.refuse
 
     @OptionGroup var options: ConfigurationOptions
     @OptionGroup var selection: HeldSelectionOptions
-    @Option(name: .customLong("now"), help: .hidden) var nowText: String?
-
-    func run() async throws {
-        try await reportingFailures { print(try await output()) }
-    }
-
-    func output() async throws -> String {
-        try await OperatorOrderRunner(options: options, nowText: nowText).run(try selection.order(.refuse, now: try OperatorArguments.now(nowText)), wait: selection.wait)
-    }
 }
-

@@ -88,19 +88,22 @@ final class RelayWorld {
     @discardableResult
     func release(_ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
                  sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
-        let cause = Cause.command("release", nonce: "\(now.secondsSinceEpoch):\(requestID)")
-        let context = context(requestID)
-        let caseContext = caseContext(records[requestID]?.caseID ?? Fixture.caseID)
-        return decide(sourceLocation) { engine.release(context, case: caseContext, decision: decision, cause: cause, now: now) }
+        operatorDecides("release", requestID, at: now, sourceLocation) { engine.release($0, case: $1, decision: decision, cause: $2, now: now) }
     }
 
     @discardableResult
     func refuseHeld(_ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
                     sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
-        let cause = Cause.command("refuse", nonce: "\(now.secondsSinceEpoch):\(requestID)")
+        operatorDecides("refuse", requestID, at: now, sourceLocation) { engine.refuseHeld($0, case: $1, decision: decision, cause: $2, now: now) }
+    }
+
+    /// An operator's decision about one request, with the contexts the ledger would load.
+    private func operatorDecides(_ name: String, _ requestID: UUID, at now: Timestamp, _ sourceLocation: SourceLocation,
+                                 _ body: (RelayEngine.RequestContext, CaseContext, Cause) -> Effects) -> Effects {
+        let cause = Cause.command(name, nonce: "\(now.secondsSinceEpoch):\(requestID)")
         let context = context(requestID)
         let caseContext = caseContext(records[requestID]?.caseID ?? Fixture.caseID)
-        return decide(sourceLocation) { engine.refuseHeld(context, case: caseContext, decision: decision, cause: cause, now: now) }
+        return decide(sourceLocation) { body(context, caseContext, cause) }
     }
 
     @discardableResult
