@@ -22,6 +22,13 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
+            let signals = SignalWatcher()
+            // Kept alive to the end of `run`, whatever the optimizer sees of its last use.
+            defer { withExtendedLifetime(signals) {} }
+            let target = SignalTarget<DaemonAndLogger>()
+            signals.on([SIGTERM, SIGINT, SIGHUP, SIGUSR1]) { number in
+                if let running = target.arrived(number) { handle(number, daemon: running.daemon, logger: running.logger) }
+            }
             let configuration = try options.load()
             do {
                 try configuration.validateForRun()
@@ -54,18 +61,24 @@ struct RunCommand: AsyncParsableCommand {
                 logger.info("health and metrics listener", metadata: ["address": "\(host):\(server!.port)"])
             }
             defer { server?.close() }
-            let signals = SignalWatcher()
-            signals.on([SIGTERM, SIGINT]) { number in
-                logger.notice("stopping", metadata: ["signal": "\(SignalWatcher.name(number))"])
-                daemon.stop()
-            }
-            signals.on([SIGHUP]) { _ in reload(daemon, logger: logger) }
-            signals.on([SIGUSR1]) { _ in
-                do { try daemon.retryUnroutable() } catch { logger.error("retry of unroutable requests failed", metadata: ["error": "\(error)"]) }
-            }
+            for number in target.attach(DaemonAndLogger(daemon: daemon, logger: logger)) { handle(number, daemon: daemon, logger: logger) }
             do { try await daemon.run() } catch {
                 throw CLIFailure("stopped: \(error)")
             }
+        }
+    }
+
+    /// SIGTERM/SIGINT stop (a stop asked for before `run` makes it return at once, cleanly),
+    /// SIGHUP reloads, SIGUSR1 retries unroutable requests.
+    private func handle(_ number: Int32, daemon: RelayDaemon, logger: Logger) {
+        switch number {
+        case SIGTERM, SIGINT:
+            logger.notice("stopping", metadata: ["signal": "\(SignalWatcher.name(number))"])
+            daemon.stop()
+        case SIGHUP:
+            reload(daemon, logger: logger)
+        default:
+            do { try daemon.retryUnroutable() } catch { logger.error("retry of unroutable requests failed", metadata: ["error": "\(error)"]) }
         }
     }
 
@@ -120,4 +133,10 @@ struct CheckConfigCommand: AsyncParsableCommand {
         do { try configuration.validateRelaySigning() } catch { return valid + "\nnote: run refuses to start until this is set: \(error)" }
         return valid
     }
+}
+
+/// What `run`'s signal handlers act on.
+struct DaemonAndLogger: Sendable {
+    let daemon: RelayDaemon
+    let logger: Logger
 }

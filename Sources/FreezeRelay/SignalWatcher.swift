@@ -31,3 +31,33 @@ final class SignalWatcher: @unchecked Sendable {
         }
     }
 }
+
+/// What the signal handlers act on (the daemon), once it exists. The handlers are installed first
+/// thing in `run`, before the configuration is read and the daemon is built (which opens the ledger
+/// and the Kafka clients and can take seconds): until then a SIGHUP or SIGUSR1 would kill the
+/// process (their default action) and a SIGTERM would skip the clean stop. Signals that arrive
+/// before the target exists are kept, in arrival order and once each, and handled when it is
+/// attached.
+final class SignalTarget<Target: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var target: Target?
+    private var pending: [Int32] = []
+
+    /// The target to act on now, or nil when the signal is kept for later.
+    func arrived(_ signal: Int32) -> Target? {
+        lock.withLock {
+            if let target { return target }
+            if !pending.contains(signal) { pending.append(signal) }
+            return nil
+        }
+    }
+
+    /// Sets the target and returns the signals that arrived before it, in arrival order.
+    func attach(_ target: Target) -> [Int32] {
+        lock.withLock {
+            self.target = target
+            defer { pending = [] }
+            return pending
+        }
+    }
+}
