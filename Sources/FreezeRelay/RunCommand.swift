@@ -58,7 +58,7 @@ struct RunCommand: AsyncParsableCommand {
                 do { server = try daemon.serveHTTP(host: host, port: UInt16(port)) } catch {
                     throw CLIFailure("cannot serve /healthz, /readyz, /metrics: \(error)")
                 }
-                logger.info("health and metrics listener", metadata: ["address": "\(host):\(server!.port)"])
+                logger.info("health and metrics listener", metadata: ["addresses": "\(server!.boundAddresses.joined(separator: ", "))"])
             }
             defer { server?.close() }
             for number in target.attach(DaemonAndLogger(daemon: daemon, logger: logger)) { handle(number, daemon: daemon, logger: logger) }

@@ -16,70 +16,112 @@ public struct HTTPResponse: Sendable {
 }
 
 /// A minimal HTTP/1.1 listener for `/healthz`, `/readyz` and `/metrics`: GET only, one request
-/// per connection, a thread per connection. Probes and scrapes are a few per minute, so this
-/// keeps a web framework (and its build time) out of the daemon.
+/// per connection, a thread per connection, at most `maxConnections` at once. Probes and scrapes
+/// are a few per minute, so this keeps a web framework (and its build time) out of the daemon.
 ///
-/// `@unchecked Sendable`: the listening descriptor is set once in `init` and closed once, guarded by `closed`.
+/// The host is anything `http.listen` accepts: an IPv4 or IPv6 literal, or a host name. A name
+/// is resolved, and every address it has is bound (`localhost` is usually both `127.0.0.1` and
+/// `::1`), all on the same port.
+///
+/// `@unchecked Sendable`: the listening descriptors are set once in `init` and closed once, guarded by `closed`.
 public final class HealthServer: @unchecked Sendable {
     public typealias Handler = @Sendable () -> HTTPResponse
 
     /// The port actually bound (useful with port 0).
     public let port: UInt16
-    private let listener: Int32
+    /// The addresses listened on, as `address:port` (`[address]:port` for IPv6).
+    public let boundAddresses: [String]
+    private let listeners: [Int32]
     private let routes: [String: Handler]
     private let closed = Mutex(false)
+    private let connections = Mutex(0)
+    /// Connections served at once; more are answered 503 at once and closed, so that a flood of
+    /// connections cannot exhaust the daemon's threads.
+    let maxConnections: Int
 
-    /// Binds `host:port` (an IPv4 address; `0.0.0.0` inside containers) and starts serving.
-    public init(host: String, port: UInt16, routes: [String: Handler]) throws {
+    /// Binds `host:port` and starts serving.
+    public init(host: String, port: UInt16, maxConnections: Int = 32, routes: [String: Handler]) throws {
         self.routes = routes
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HealthServerError(message: "socket: \(String(cString: strerror(errno)))") }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        let resolvedHost = host == "localhost" ? "127.0.0.1" : host
-        guard inet_pton(AF_INET, resolvedHost, &address.sin_addr) == 1 else {
-            Glibc.close(fd)
-            throw HealthServerError(message: "http.listen: \(host) is not an IPv4 address")
+        self.maxConnections = max(maxConnections, 1)
+        let addresses = try ListenAddress.resolve(host: host, port: port)
+        var fds: [Int32] = []
+        var bound: [String] = []
+        var actualPort = port
+        do {
+            for address in addresses {
+                // With port 0 the first socket picks the port; the others take the same one.
+                guard let fd = try address.listen(port: actualPort, siblings: addresses.count > 1) else { continue }
+                fds.append(fd)
+                if actualPort == 0 { actualPort = ListenAddress.localPort(of: fd) }
+                bound.append(address.display(port: actualPort))
+            }
+        } catch {
+            for fd in fds { Glibc.close(fd) }
+            throw error
         }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        guard !fds.isEmpty else {
+            throw HealthServerError(message: "http.listen: none of the addresses of \(host) can be used on this machine (\(addresses.map { $0.text }.joined(separator: ", ")))")
         }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            let reason = String(cString: strerror(errno))
-            Glibc.close(fd)
-            throw HealthServerError(message: "cannot listen on \(host):\(port): \(reason)")
+        self.port = actualPort
+        self.listeners = fds
+        self.boundAddresses = bound
+        for fd in fds {
+            let thread = Thread { [self] in acceptLoop(fd) }
+            thread.name = "health-http"
+            thread.start()
         }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &actual) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        self.port = UInt16(bigEndian: actual.sin_port)
-        self.listener = fd
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "health-http"
-        thread.start()
     }
 
     public func close() {
         let wasClosed = closed.withLock { value in defer { value = true }; return value }
         guard !wasClosed else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        Glibc.close(listener)
+        for listener in listeners {
+            shutdown(listener, Int32(SHUT_RDWR))
+            Glibc.close(listener)
+        }
     }
 
-    private func acceptLoop() {
+    /// Connections being served now.
+    var openConnections: Int { connections.withLock { $0 } }
+
+    private func acceptLoop(_ listener: Int32) {
         while !closed.withLock({ $0 }) {
             let client = accept(listener, nil, nil)
             if client < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
+                    // Out of descriptors: wait a moment rather than spin.
+                    if errno == EMFILE || errno == ENFILE { usleep(50_000) }
+                    continue
+                }
                 return
             }
-            let thread = Thread { [self] in serve(client) }
+            let admitted = connections.withLock { count in
+                guard count < maxConnections else { return false }
+                count += 1
+                return true
+            }
+            guard admitted else {
+                refuse(client)
+                continue
+            }
+            let thread = Thread { [self] in
+                defer { connections.withLock { $0 -= 1 } }
+                serve(client)
+            }
             thread.name = "health-http-connection"
             thread.start()
         }
+    }
+
+    /// Answers a connection over the limit without reading it: a short 503 that cannot block
+    /// the accepting thread (non-blocking send; whatever does not fit is dropped).
+    private func refuse(_ client: Int32) {
+        let body = "too many connections; try again\n"
+        let text = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Connection: close\r\nRetry-After: 1\r\n\r\n" + body
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        Glibc.close(client)
     }
 
     private func serve(_ client: Int32) {
