@@ -90,13 +90,14 @@ enum ThroughputBench {
     /// The relay: a daemon drains `count` preloaded requests; timed from the first record applied
     /// to the publication of the last routed request.
     static func relay(count: Int, policy: RelayPolicy, bootstrap: String, consumerSettings: [String: String], logger: Logger,
-                      signing: Signing? = nil) async throws -> Result {
+                      signing: Signing? = nil, intakeBatch: Int? = nil) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-throughput-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var policy = policy
         if let signing { policy.issuers = try signing.registry(for: policy) }
-        let settings = RelaySettings(kafka: KafkaConfiguration(consumerSettings.merging(["bootstrap.servers": bootstrap]) { _, new in new }),
+        var settings = RelaySettings(kafka: KafkaConfiguration(consumerSettings.merging(["bootstrap.servers": bootstrap]) { _, new in new }),
                                      policy: policy, ledgerPath: directory.appendingPathComponent("ledger.sqlite").path, signer: signing?.relay)
+        if let intakeBatch { settings.intakeBatchSize = intakeBatch }
         struct Progress {
             var began: ContinuousClock.Instant?
             var cpuBefore = 0.0
@@ -163,7 +164,8 @@ enum ThroughputBench {
         }
     }
 
-    static func run(count: Int, partitions: Int32, policy: RelayPolicy, logger: Logger, signed: Bool = false) async throws {
+    /// `intakeBatch`: the relay's intake batch size instead of its default (an A/B switch).
+    static func run(count: Int, partitions: Int32, policy: RelayPolicy, logger: Logger, signed: Bool = false, intakeBatch: Int? = nil) async throws {
         let signing = signed ? Signing() : nil
         let broker = try EmbeddedBroker(brokers: 1, topics: topics(policy: policy, partitions: partitions), logger: logger)
         defer { broker.close() }
@@ -173,8 +175,10 @@ enum ThroughputBench {
         let size = try preload(count, topic: "raw.in", bootstrap: broker.bootstrapServers, logger: logger)
         _ = try preload(count, topic: "freeze.requests", bootstrap: broker.bootstrapServers, logger: logger, signing: signing)
         let raw = try await rawPipe(count: count, bootstrap: broker.bootstrapServers, consumerSettings: consumer, logger: logger)
-        let relay = try await relay(count: count, policy: policy, bootstrap: broker.bootstrapServers, consumerSettings: consumer, logger: logger, signing: signing)
-        print("backlog of \(count) requests (~\(size) bytes each), \(partitions) partitions, \(policy.routing.banks.count) banks, embedded broker, ledger synchronous=FULL")
+        let relay = try await relay(count: count, policy: policy, bootstrap: broker.bootstrapServers, consumerSettings: consumer, logger: logger, signing: signing,
+                                   intakeBatch: intakeBatch)
+        print("backlog of \(count) requests (~\(size) bytes each), \(partitions) partitions, \(policy.routing.banks.count) banks, embedded broker, ledger synchronous=FULL"
+              + (intakeBatch.map { ", intake batch \($0)" } ?? ""))
         print("| system | records/s | CPU µs per record | share of the raw pipe |")
         print("|---|---|---|---|")
         for (name, result) in [("raw consume→produce pipe (Swift, librdkafka)", raw), (signed ? "freeze-relay (RelayDaemon, signed orders under require, relay signing)" : "freeze-relay (RelayDaemon, default settings)", relay)] {

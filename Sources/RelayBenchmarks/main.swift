@@ -23,8 +23,9 @@ if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-
         usage: freeze-relay-bench [--quick] [--only PART,...] [options]
           parts (all by default): \(parts.joined(separator: ", "))
           codec:      --codec-case NAME --codec-iterations N
-          ledger:     --requests N --preload N --cache-mib N --checkpoint-in-commit --schema V --wal-pages
+          ledger:     --requests N --preload N --batch N (2,000) --cache-mib N --checkpoint-in-commit --schema V --wal-pages
           throughput: --requests N (50,000) --partitions P (32) --signed (orders signed, require, relay signs)
+                      --intake-batch N (the relay's intake batch size instead of its default, 2,000)
                       --quotas (every request counted against intake quotas)
           latency:    --rate R (1,000/s) --seconds S (30) --partitions P
           timers:     --timers N open (100,000) --due D at once (2,000)
@@ -103,9 +104,11 @@ if runs("ledger") {
     // and indexes the WAL frames of the timed part belong to (checkpoints off meanwhile).
     let schema = option("--schema").flatMap { Int($0) } ?? LedgerSchema.currentVersion
     let walPages = CommandLine.arguments.contains("--wal-pages")
-    let result = try LedgerBench.run(count: count, batch: 500, preload: preload, policy: policy, configuration: configuration,
+    // `--batch N`: requests per transaction (default 2,000, the daemon's intake batch).
+    let batch = option("--batch").flatMap { Int($0) }.map { max($0, 1) } ?? 2_000
+    let result = try LedgerBench.run(count: count, batch: batch, preload: preload, policy: policy, configuration: configuration,
                                      schemaVersion: schema, walPages: walPages)
-    let label = "ledger: apply \(count) new requests, 500 per transaction, FULL" + (preload > 0 ? ", \(preload) before" : "")
+    let label = "ledger: apply \(count) new requests, \(batch) per transaction, FULL" + (preload > 0 ? ", \(preload) before" : "")
         + (schema != LedgerSchema.currentVersion ? ", schema \(schema)" : "")
     let written = result.bytesWritten.map { String(format: ", %.1f KiB written per request", Double($0) / Double(count) / 1024) } ?? ""
     report(label, String(format: "%.1f µs per request (ledger %.1f µs, writer thread CPU %.1f µs), %.0f ledger bytes per request",
@@ -186,7 +189,7 @@ if runs("throughput") {
         print("intake quotas on: every request counted (issuer minute and day, account open and recent); no limit is reached")
     }
     try await ThroughputBench.run(count: count, partitions: partitions, policy: counted, logger: logger,
-                                  signed: CommandLine.arguments.contains("--signed"))
+                                  signed: CommandLine.arguments.contains("--signed"), intakeBatch: option("--intake-batch").flatMap { Int($0) })
 }
 // 5. Latency under a steady offered load: the daemon's default settings, then with a 5 ms fetch
 // wait, which is what a real broker's early answer to a fetch amounts to (see LatencyBench).

@@ -85,6 +85,7 @@ struct ListenAddress: Equatable {
         let code = bytes.withUnsafeBytes { raw in
             getnameinfo(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count), &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST)
         }
-        return code == 0 ? String(cString: text) : "?"
+        guard code == 0 else { return "?" }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

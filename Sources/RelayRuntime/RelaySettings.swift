@@ -37,7 +37,7 @@ public struct RelaySettings: Sendable {
 
     public init(
         kafka: KafkaConfiguration, groupID: String = "freeze-relay", policy: RelayPolicy,
-        ledgerPath: String = Ledger.defaultPath, durability: Durability = .full, intakeBatchSize: Int = 500,
+        ledgerPath: String = Ledger.defaultPath, durability: Durability = .full, intakeBatchSize: Int = 2_000,
         publishBatchSize: Int = 500, maxOutboxBacklog: Int = 10_000, shutdownDrainTimeout: Duration = .seconds(10),
         intakeStallTimeout: Duration = .seconds(60),
         maxDeadLetterBytes: Int64 = 256 << 20, healthCheckInterval: Duration = .seconds(1), signer: RelaySigner? = nil

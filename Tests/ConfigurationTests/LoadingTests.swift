@@ -116,7 +116,7 @@ import Testing
         #expect(config.sla.holdWarning == .seconds(12 * 3600))
         #expect(config.chain == ChainSettings(maxHops: 8, maxChildrenPerAnswer: 50, minAmount: "0"))
         #expect(config.outbox == OutboxSettings(maxBacklog: 10_000, publishBatch: 500))
-        #expect(config.intake.batchSize == 500)
+        #expect(config.intake.batchSize == 2_000)
         #expect(config.http.listen == .address(host: "127.0.0.1", port: 9464))
         #expect(config.logging == LoggingSettings(level: .info, format: .logfmt))
         #expect(config.banks[0].enabled)

@@ -92,7 +92,7 @@ public struct IntakeSettings: Sendable, Equatable {
     /// this long, or when no partition has been assigned for this long.
     public var stallTimeout: Duration
 
-    public init(batchSize: Int = 500, stallTimeout: Duration = .seconds(60)) {
+    public init(batchSize: Int = 2_000, stallTimeout: Duration = .seconds(60)) {
         self.batchSize = batchSize
         self.stallTimeout = stallTimeout
     }
