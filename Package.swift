@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Ed25519 and P-256 signatures of orders (Authenticity).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The daemon's loops as services in one group: graceful shutdown in order, Unix signals.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Only the benchmarks use it (latency percentiles).
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
@@ -75,6 +77,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -83,6 +86,8 @@ let package = Package(
                 "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Configuration", "Authenticity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // Speed and memory measurements (not run by the tests): `swift run -c release freeze-relay-bench`.

@@ -95,6 +95,8 @@ public final class HealthServer: @unchecked Sendable {
                 }
                 return
             }
+            // (accept4 with SOCK_CLOEXEC is not visible from Swift's Glibc module.)
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let admitted = connections.withLock { count in
                 guard count < maxConnections else { return false }
                 count += 1

@@ -39,7 +39,8 @@ struct ListenAddress: Equatable {
     /// address at all (no IPv6, an address of another host) and it is one of several
     /// (`siblings`): a name's other addresses may still serve. Throws otherwise.
     func listen(port: UInt16, siblings: Bool) throws -> Int32? {
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a process started from this one must not keep the port's listener alive.
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
             if siblings && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT) { return nil }
             throw HealthServerError(message: "http.listen: cannot open a socket for \(display(port: port)): \(String(cString: strerror(errno)))")

@@ -75,6 +75,8 @@ public enum RuntimeFailure: Error, CustomStringConvertible, Sendable {
     case outboxConflict(String)
     /// Kafka reported an error the client cannot recover from.
     case kafkaFatal(String)
+    /// The daemon's services did not stop in the order they must (a bug).
+    case servicesOutOfOrder(String)
 
     /// Keeps a runtime failure as it is; an outbox conflict is the relay's own bug; any other
     /// error means the ledger could not be written.
@@ -92,6 +94,7 @@ public enum RuntimeFailure: Error, CustomStringConvertible, Sendable {
         case .invalidOutgoingEvent(let what): "internal error: an outgoing event violates the contract (\(what)); nothing of the decision was written. Intake stopped; please report this"
         case .outboxConflict(let what): "internal error: \(what). Stopped; please report this"
         case .kafkaFatal(let why): "fatal Kafka client error: \(why)"
+        case .servicesOutOfOrder(let what): "internal error: the relay's services stopped out of order (\(what)); please report this"
         }
     }
 }

@@ -22,7 +22,7 @@ extension RelayDaemon {
     func intakeLoop() async {
         var inFlight: BatchInFlight?
         await intake(&inFlight)
-        // Stopped early (a failure, a simulated crash): a transaction still running must end before
+        // Stopped early (a failure, or cancelled): a transaction still running must end before
         // the ledger is closed; its offsets are not stored, so its records are read again (and
         // found applied) after a restart.
         if let applying = inFlight?.applying { _ = try? await applying.value }
@@ -30,7 +30,7 @@ extension RelayDaemon {
 
     private func intake(_ inFlight: inout BatchInFlight?) async {
         var nextRebaseCheck = ContinuousClock.now
-        while !stopping {
+        while !stopping && !Task.isCancelled {
             if let failure = supervisor.planFailure {
                 fail(.ledgerUnwritable(failure))
                 return
@@ -57,7 +57,7 @@ extension RelayDaemon {
                 continue
             }
             outcomeLog.flush()
-            if state.withLock({ $0.crashed }) { return }
+            if Task.isCancelled { return }
             let moves = await partitionMoves(for: batch.partitionErrors)
             let sorted = supervisor.sort(batch.messages)
             // Also after an empty poll: an assignment inside it may have halted partitions.
@@ -92,7 +92,7 @@ extension RelayDaemon {
     }
 
     /// Waits for the batch in flight to commit, then stores its offsets and reports it. Returns
-    /// false when the relay must stop (the ledger failed, or a simulated crash).
+    /// false when the relay must stop (the ledger failed, or the task was cancelled).
     private func land(_ inFlight: inout BatchInFlight?) async -> Bool {
         guard let batch = inFlight else { return true }
         inFlight = nil
@@ -110,8 +110,9 @@ extension RelayDaemon {
                 return false
             }
         }
-        // The worst moment to die: the ledger has the batch, Kafka does not know yet.
-        if state.withLock({ $0.crashed }) { return false }
+        // The worst moment to die: the ledger has the batch, Kafka does not know yet. Cancelled
+        // (a stop at once, as a kill), its offsets are not stored.
+        if Task.isCancelled { return false }
         let sorted = batch.sorted
         if !sorted.store.isEmpty {
             do {

@@ -4,6 +4,7 @@ import Kafka
 import Ledger
 import Logging
 import Relay
+import ServiceLifecycle
 import Synchronization
 
 /// The running relay: consumes police requests and bank answers, applies them to the ledger,
@@ -29,7 +30,7 @@ public final class RelayDaemon: Sendable {
     /// The daemon's metrics, rendered by `/metrics`.
     public let metrics: RelayMetrics
     let consumer: KafkaConsumer
-    private let producer: KafkaProducer
+    let producer: KafkaProducer
     let processor: IntakeProcessor
     let supervisor: IntakeSupervisor
     let scheduler: DeadlineScheduler
@@ -47,7 +48,6 @@ public final class RelayDaemon: Sendable {
 
     struct RunState {
         var stopping = false
-        var crashed = false
         var failure: RuntimeFailure?
     }
 
@@ -132,10 +132,16 @@ public final class RelayDaemon: Sendable {
         }
     }
 
-    /// Runs until `stop()` is called, then shuts down in order: intake stops after its batch,
-    /// the outbox is drained (up to `shutdownDrainTimeout`), offsets are committed, clients and
-    /// ledger are closed. Throws when a fatal failure stopped the relay.
-    public func run() async throws {
+    /// Runs until `stop()` is called (or a graceful shutdown of an enclosing service group), then
+    /// shuts down in order: intake stops after its batch, deadlines stop, the outbox is drained
+    /// (up to `shutdownDrainTimeout`), the health check and then `httpServer` (if given) stop,
+    /// offsets are committed, clients and ledger are closed. The loops run as services of one
+    /// `ServiceGroup` (see `RelayServices.swift`). Throws when a fatal failure stopped the relay.
+    ///
+    /// Cancelling the calling task stops everything at once, the way a killed process stops: no
+    /// offset stored after the batch in flight, no drain, no offset commit, no final revoke.
+    /// Committed ledger transactions stay; everything else is done again after the next start.
+    public func run(serving httpServer: HealthServer? = nil) async throws {
         try consumer.subscribe(settings.subscriptions)
         logger.info("freeze-relay running", metadata: [
             "ledger": "\(ledger.path)", "group": "\(settings.groupID)", "subscriptions": "\(settings.subscriptions)",
@@ -148,37 +154,22 @@ public final class RelayDaemon: Sendable {
         try scheduler.fireDue()
         publisher.nudge()
 
-        let schedulerTask = Task {
-            await self.scheduler.run(afterFiring: { self.publisher.offer($0) }, onFailure: { self.fail(RuntimeFailure(wrapping: $0)) })
+        // Listed in start order; the group stops them in reverse.
+        var services: [any Service] = httpServer.map { [HTTPService(server: $0)] } ?? []
+        services += [HealthCheckService(daemon: self), OutboxService(daemon: self), DeadlineService(daemon: self), IntakeService(daemon: self)]
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            logger: logger))
+        do { try await group.run() } catch {
+            // The services throw nothing; what the group reports is its own trouble.
+            fail(.servicesOutOfOrder("\(error)"))
         }
-        let publisherTask = Task { await self.publisher.run { self.fail(RuntimeFailure(wrapping: $0)) } }
-        let healthTask = Task { await self.healthLoop() }
-        await intakeLoop()
-        // The health check writes a heartbeat: it must be done before the ledger is closed.
-        healthTask.cancel()
-        await healthTask.value
 
-        if state.withLock({ $0.crashed }) {
-            // Simulated crash: no drain, no commit, no goodbye to the group.
-            producer.close(timeout: .zero)
-            publisherTask.cancel()
-            schedulerTask.cancel()
-            await publisherTask.value
-            await schedulerTask.value
+        if Task.isCancelled {
             consumer.abandon()
             ledger.close()
             return
         }
-        // Intake has stopped. Let the publisher finish its round, then drain what is left.
-        publisherTask.cancel()
-        let finished = await waitForCompletion(of: publisherTask, upTo: settings.shutdownDrainTimeout)
-        let drained = finished ? await publisher.drain(timeout: settings.shutdownDrainTimeout) : false
-        if !drained { logger.warning("outbox not empty at shutdown; the rest is published on the next start") }
-        let undelivered = producer.close(timeout: .seconds(5))
-        if undelivered > 0 { logger.warning("producer closed with undelivered records; they stay in the outbox", metadata: ["count": "\(undelivered)"]) }
-        await publisherTask.value
-        schedulerTask.cancel()
-        await schedulerTask.value
         do { try consumer.close() } catch { logger.warning("closing the consumer failed", metadata: ["error": "\(error)"]) }
         ledger.close()
         outcomeLog.flushAll()
@@ -218,12 +209,6 @@ public final class RelayDaemon: Sendable {
         return routed
     }
 
-    /// Stops every loop at once, the way a killed process would: no drain, no offset commit,
-    /// no final revoke. Committed ledger transactions stay; anything else is lost. For crash tests.
-    public func simulateCrash() {
-        state.withLock { $0.crashed = true }
-    }
-
     /// Checks what readiness depends on now: a broker answers, the ledger takes a write, the
     /// outbox is not backed up, the relay has not stopped, no partition is halted, intake keeps
     /// up. Blocks for up to `brokerTimeout` and writes the ledger's heartbeat; `/readyz` and
@@ -260,7 +245,7 @@ public final class RelayDaemon: Sendable {
     /// Checks health in the background, off the cooperative pool (the checks block), until the
     /// relay stops. Real time: this is a cadence, not a deadline.
     func healthLoop() async {
-        while !stopping && !Task.isCancelled {
+        while !Task.isCancelled {
             _ = await healthLane.run { [self] in checkHealth(brokerTimeout: .seconds(2)) }
             try? await Task.sleep(for: settings.healthCheckInterval)
         }
@@ -294,30 +279,10 @@ public final class RelayDaemon: Sendable {
     /// Why the relay stopped by itself, if it did (readiness and the demo watch this).
     public var failure: RuntimeFailure? { state.withLock { $0.failure } }
 
-    var stopping: Bool { state.withLock { $0.stopping || $0.crashed || $0.failure != nil } }
-
-    /// Waits for `task` for at most `timeout` (real time: this bounds shutdown, it is not a deadline).
-    /// Unstructured on purpose: waiting on another task's value cannot be cancelled.
-    private func waitForCompletion(of task: Task<Void, Never>, upTo timeout: Duration) async -> Bool {
-        let once = FirstAnswer()
-        return await withCheckedContinuation { continuation in
-            once.set(continuation)
-            Task { await task.value; once.answer(true) }
-            Task { try? await Task.sleep(for: timeout); once.answer(false) }
-        }
-    }
+    var stopping: Bool { state.withLock { $0.stopping || $0.failure != nil } }
 
     func fail(_ failure: RuntimeFailure) {
         state.withLock { if $0.failure == nil { $0.failure = failure } }
-    }
-}
-
-/// Resumes a continuation with the first answer given; later answers are dropped.
-private final class FirstAnswer: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
-    func set(_ value: CheckedContinuation<Bool, Never>) { continuation.withLock { $0 = value } }
-    func answer(_ value: Bool) {
-        continuation.withLock { stored in defer { stored = nil }; return stored }?.resume(returning: value)
     }
 }
 

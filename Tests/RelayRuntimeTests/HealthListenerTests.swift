@@ -68,14 +68,14 @@ struct HealthListenerTests {
         defer { server.close() }
         // Two connections that send nothing hold both places (each waits up to 5 s for a request).
         let idle = try [connect("127.0.0.1", server.port), connect("127.0.0.1", server.port)]
-        try await waitUntil { server.openConnections == 2 }
+        try await waitUntil({ server.openConnections == 2 }, description: { "\(server.openConnections)" })
         let refused = try connect("127.0.0.1", server.port)
         let answer = readAll(refused)
         Glibc.close(refused)
         #expect(answer.hasPrefix("HTTP/1.1 503"))
         #expect(answer.contains("too many connections"))
         for fd in idle { Glibc.close(fd) }
-        try await waitUntil { server.openConnections == 0 }
+        try await waitUntil({ server.openConnections == 0 }, description: { "\(server.openConnections)" })
         #expect(try await fetch("http://127.0.0.1:\(server.port)/healthz").status == 200)
     }
 
@@ -87,7 +87,7 @@ struct HealthListenerTests {
     /// A TCP connection to `host` (a numeric address) and `port`.
     private func connect(_ host: String, _ port: UInt16) throws -> Int32 {
         guard let address = try ListenAddress.resolve(host: host, port: port).first else { throw HealthServerError(message: "no address") }
-        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var bytes = address.socketAddress
         bytes.withUnsafeMutableBytes { $0.storeBytes(of: port.bigEndian, toByteOffset: MemoryLayout<sa_family_t>.size, as: UInt16.self) }
         let code = bytes.withUnsafeBytes { Glibc.connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count)) }
@@ -108,10 +108,11 @@ struct HealthListenerTests {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+    private func waitUntil(_ condition: () -> Bool, description: () -> String = { "" }) async throws {
+        // Generous: the whole suite runs in parallel on two cores, and threads start late there.
+        let deadline = ContinuousClock.now + .seconds(30)
         while !condition() {
-            guard ContinuousClock.now < deadline else { throw HealthServerError(message: "condition not met within 10 s") }
+            guard ContinuousClock.now < deadline else { throw HealthServerError(message: "condition not met within 30 s (open connections: \(description()))") }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

@@ -1,0 +1,99 @@
+import Contracts
+import Logging
+import ServiceLifecycle
+
+// The daemon's loops as services of one `ServiceGroup` (see `RelayDaemon.run`). The group stops
+// them in the reverse of the order they are listed, each only once the one before has returned:
+// intake → deadlines → outbox (drained) → health check → HTTP.
+//
+// Only intake ends by itself: when asked to stop, or when a failure anywhere (`RelayDaemon.fail`)
+// makes the relay stop. Its return starts the group's graceful shutdown. The other services run
+// until their turn to stop comes, even after their own loop failed: a service that returned
+// while another is being stopped would make the group cancel everything, skipping the drain.
+//
+// Cancelling the task that runs the group is the other way to stop: at once, like a killed
+// process: no offsets stored after the batch in flight, no drain, no goodbye to the group.
+
+/// Polls, applies and stores offsets until the relay stops.
+struct IntakeService: Service, CustomStringConvertible {
+    let daemon: RelayDaemon
+    var description: String { "intake" }
+
+    func run() async {
+        await withGracefulShutdownHandler {
+            await daemon.intakeLoop()
+        } onGracefulShutdown: {
+            daemon.stop()
+        }
+    }
+}
+
+/// Fires deadlines as they come due.
+struct DeadlineService: Service, CustomStringConvertible {
+    let daemon: RelayDaemon
+    var description: String { "deadlines" }
+
+    func run() async {
+        let daemon = daemon
+        await untilItsTurnToStop {
+            await daemon.scheduler.run(afterFiring: { daemon.publisher.offer($0) }, onFailure: { daemon.fail(RuntimeFailure(wrapping: $0)) })
+        }
+    }
+}
+
+/// Publishes the outbox; when stopped gracefully, drains it (up to `shutdownDrainTimeout`) and
+/// closes the producer.
+struct OutboxService: Service, CustomStringConvertible {
+    let daemon: RelayDaemon
+    var description: String { "outbox" }
+
+    func run() async {
+        let daemon = daemon
+        await untilItsTurnToStop {
+            await daemon.publisher.run { daemon.fail(RuntimeFailure(wrapping: $0)) }
+        }
+        if Task.isCancelled {
+            daemon.producer.close(timeout: .zero)
+            return
+        }
+        let drained = await daemon.publisher.drain(timeout: daemon.settings.shutdownDrainTimeout)
+        if !drained { daemon.logger.warning("outbox not empty at shutdown; the rest is published on the next start") }
+        let undelivered = daemon.producer.close(timeout: .seconds(5))
+        if undelivered > 0 {
+            daemon.logger.warning("producer closed with undelivered records; they stay in the outbox", metadata: ["count": "\(undelivered)"])
+        }
+    }
+}
+
+/// The background health check (broker, heartbeat write, watermarks). It writes to the ledger,
+/// so it stops before the ledger is closed.
+struct HealthCheckService: Service, CustomStringConvertible {
+    let daemon: RelayDaemon
+    var description: String { "health check" }
+
+    func run() async {
+        let daemon = daemon
+        await untilItsTurnToStop { await daemon.healthLoop() }
+    }
+}
+
+/// Serves `/healthz`, `/readyz` and `/metrics` on a bound listener until last in the shutdown,
+/// so that probes see the relay's state while it drains.
+struct HTTPService: Service, CustomStringConvertible {
+    let server: HealthServer
+    var description: String { "http" }
+
+    func run() async {
+        try? await gracefulShutdown()
+        server.close()
+    }
+}
+
+/// Runs `loop` until this service's turn to stop comes (the loop is then cancelled); when the
+/// loop ends earlier (its failure was reported and stops the relay), waits for that turn.
+private func untilItsTurnToStop(_ loop: @escaping @Sendable () async -> Void) async {
+    await cancelWhenGracefulShutdown(loop)
+    if !Task.isCancelled && !Task.isShuttingDownGracefully {
+        try? await gracefulShutdown()
+    }
+}
