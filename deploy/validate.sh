@@ -134,6 +134,35 @@ else
     skip "promtool (Debian package prometheus)"
 fi
 
+# --- Grafana ------------------------------------------------------------------------------------
+# The dashboard's JSON, and the PromQL of every panel query in it: wrapped as recording rules
+# (JSON is YAML) for promtool, with Grafana's range variables ([$__rate_interval], [$window])
+# replaced by a fixed range. That its metric and label names exist is GrafanaDashboardTests' job.
+dashboard=deploy/grafana/freeze-relay-dashboard.json
+if have python3; then
+    check "Grafana dashboard JSON parses ($dashboard)" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$dashboard"
+else
+    skip "Grafana dashboard JSON (python3 missing)"
+fi
+if have promtool && have python3; then
+    dashboard_rules() {
+        python3 - "$dashboard" > "$work/dashboard-rules.yaml" <<'EOF'
+import json, re, sys
+def targets(panels):
+    for panel in panels:
+        yield from panel.get("targets", [])
+        yield from targets(panel.get("panels", []))
+exprs = [t["expr"] for t in targets(json.load(open(sys.argv[1]))["panels"])]
+rules = [{"record": f"dashboard:query_{i}", "expr": re.sub(r"\[\$\{?\w+\}?\]", "[5m]", e)} for i, e in enumerate(exprs)]
+json.dump({"groups": [{"name": "dashboard", "rules": rules}]}, sys.stdout)
+EOF
+        promtool check rules "$work/dashboard-rules.yaml"
+    }
+    check "promtool parses every query of the Grafana dashboard" dashboard_rules
+else
+    skip "promtool parse of the Grafana dashboard's queries (promtool or python3 missing)"
+fi
+
 # --- The relay's own configuration check ---------------------------------------------------------
 if [ -n "$binary" ]; then
     check "check-config --for-run deploy/freeze-relay.example.yaml" "$binary" check-config --for-run deploy/freeze-relay.example.yaml

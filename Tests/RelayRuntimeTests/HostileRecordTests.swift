@@ -88,14 +88,7 @@ extension HostileInputTests {
         let harness = try Harness()
         defer { Task { await harness.shutdown() } }
         let daemon = try harness.start(logger: lines.logger())
-        // The first record on freeze.requests/0 derives this id for its dead letter. Queue another
-        // event under it (as sent, so it is not published): the relay's decision then conflicts.
-        let taken = Cause.record(topic: "freeze.requests", partition: 0, offset: 0, eventID: nil).derivedID("dead_letter")
-        try daemon.ledger.write { tx in
-            try tx.apply(Effects(), outbox: [OutboxMessage(eventID: taken, eventType: "dead_letter", topic: "freeze.deadletter", key: nil,
-                                                           payload: Array("{}".utf8), headers: [])], at: t0)
-        }
-        try daemon.ledger.transaction { db in try db.execute("UPDATE outbox SET sent_at = 0 WHERE event_id = ?", [CanonicalUUID.string(taken)]) }
+        let taken = try daemon.takeDeadLetterIDOfFirstRequestRecord()
 
         let iban = kzIBAN(bank: alphaCode, account: 85)
         let victim = freezeRequest(caseID: "CASE-H5", iban: iban)
@@ -127,5 +120,21 @@ extension HostileInputTests {
         #expect(errors.first?.contains("source=freeze.requests/0@0") == true)
         #expect(errors.first?.contains(CanonicalUUID.string(taken)) == true)
         #expect(!lines.all.joined().contains(iban.electronicFormat))
+    }
+}
+
+extension RelayDaemon {
+    /// Makes the relay fail on the first record of freeze.requests/0 (an internal error): that
+    /// record derives its dead letter's id from its position, and this queues another event
+    /// under the same id (as sent, so it is not published), so the relay's decision conflicts.
+    /// Returns the id taken.
+    func takeDeadLetterIDOfFirstRequestRecord() throws -> UUID {
+        let taken = Cause.record(topic: "freeze.requests", partition: 0, offset: 0, eventID: nil).derivedID("dead_letter")
+        try ledger.write { tx in
+            try tx.apply(Effects(), outbox: [OutboxMessage(eventID: taken, eventType: "dead_letter", topic: "freeze.deadletter", key: nil,
+                                                           payload: Array("{}".utf8), headers: [])], at: t0)
+        }
+        try ledger.transaction { db in try db.execute("UPDATE outbox SET sent_at = 0 WHERE event_id = ?", [CanonicalUUID.string(taken)]) }
+        return taken
     }
 }
