@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Synchronization
@@ -16,7 +17,7 @@ public struct HTTPResponse: Sendable {
 }
 
 /// A minimal HTTP/1.1 listener for `/healthz`, `/readyz` and `/metrics`: GET only, one request
-/// per connection, a thread per connection, at most `maxConnections` at once. Probes and scrapes
+/// per connection, each served on a thread of its own, at most `maxConnections` at once. Probes and scrapes
 /// are a few per minute, so this keeps a web framework (and its build time) out of the daemon.
 ///
 /// The host is anything `http.listen` accepts: an IPv4 or IPv6 literal, or a host name. A name
@@ -34,7 +35,15 @@ public final class HealthServer: @unchecked Sendable {
     private let listeners: [Int32]
     private let routes: [String: Handler]
     private let closed = Mutex(false)
+    /// Where connections are served, each blocking its own thread for at most a few seconds
+    /// (`maxConnections` at once). Dispatch rather than Foundation's `Thread`: under a loaded
+    /// parallel test run, a listener started on a `Thread` sometimes never accepted anything for
+    /// 30 s (its thread was not seen running); on a dispatch queue it always did.
+    private let connectionQueue = DispatchQueue(label: "freeze-relay.health-http.connections", attributes: .concurrent)
     private let connections = Mutex(0)
+    /// The errno of the last failed accept, 0 if none (for diagnostics).
+    private let acceptError = Mutex<Int32>(0)
+    var lastAcceptError: Int32 { acceptError.withLock { $0 } }
     /// Connections served at once; more are answered 503 at once and closed, so that a flood of
     /// connections cannot exhaust the daemon's threads.
     let maxConnections: Int
@@ -66,9 +75,9 @@ public final class HealthServer: @unchecked Sendable {
         self.listeners = fds
         self.boundAddresses = bound
         for fd in fds {
-            let thread = Thread { [self] in acceptLoop(fd) }
-            thread.name = "health-http"
-            thread.start()
+            // A serial queue of its own per listener: its thread blocks in accept for the
+            // server's lifetime, off Swift's cooperative pool.
+            DispatchQueue(label: "freeze-relay.health-http.accept").async { [self] in acceptLoop(fd) }
         }
     }
 
@@ -88,9 +97,11 @@ public final class HealthServer: @unchecked Sendable {
         while !closed.withLock({ $0 }) {
             let client = accept(listener, nil, nil)
             if client < 0 {
-                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
+                let code = errno
+                acceptError.withLock { $0 = code }
+                if code == EINTR || code == ECONNABORTED || code == EMFILE || code == ENFILE {
                     // Out of descriptors: wait a moment rather than spin.
-                    if errno == EMFILE || errno == ENFILE { usleep(50_000) }
+                    if code == EMFILE || code == ENFILE { usleep(50_000) }
                     continue
                 }
                 return
@@ -106,12 +117,10 @@ public final class HealthServer: @unchecked Sendable {
                 refuse(client)
                 continue
             }
-            let thread = Thread { [self] in
+            connectionQueue.async { [self] in
                 defer { connections.withLock { $0 -= 1 } }
                 serve(client)
             }
-            thread.name = "health-http-connection"
-            thread.start()
         }
     }
 

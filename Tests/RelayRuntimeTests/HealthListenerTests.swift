@@ -66,16 +66,25 @@ struct HealthListenerTests {
     func connectionLimit() async throws {
         let server = try HealthServer(host: "127.0.0.1", port: 0, maxConnections: 2, routes: Self.routes)
         defer { server.close() }
+        // First a request served, so that what follows starts with the listener's thread running
+        // (in a loaded parallel run it has been seen to start late).
+        var warmUp = 0
+        while (try? await fetch("http://127.0.0.1:\(server.port)/healthz"))?.status != 200 {
+            warmUp += 1
+            guard warmUp < 600 else { throw HealthServerError(message: "the listener served nothing within 60 s") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await waitUntil({ server.openConnections == 0 }, description: { "\(server.openConnections)" })
         // Two connections that send nothing hold both places (each waits up to 5 s for a request).
         let idle = try [connect("127.0.0.1", server.port), connect("127.0.0.1", server.port)]
-        try await waitUntil({ server.openConnections == 2 }, description: { "\(server.openConnections)" })
+        try await waitUntil({ server.openConnections == 2 }, description: { "\(server.openConnections), last accept errno \(server.lastAcceptError), bound \(server.boundAddresses), idle peer ports \(idle.map(peerPort))" })
         let refused = try connect("127.0.0.1", server.port)
         let answer = readAll(refused)
         Glibc.close(refused)
         #expect(answer.hasPrefix("HTTP/1.1 503"))
         #expect(answer.contains("too many connections"))
         for fd in idle { Glibc.close(fd) }
-        try await waitUntil({ server.openConnections == 0 }, description: { "\(server.openConnections)" })
+        try await waitUntil({ server.openConnections == 0 }, description: { "\(server.openConnections), last accept errno \(server.lastAcceptError)" })
         #expect(try await fetch("http://127.0.0.1:\(server.port)/healthz").status == 200)
     }
 
@@ -93,6 +102,14 @@ struct HealthListenerTests {
         let code = bytes.withUnsafeBytes { Glibc.connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count)) }
         guard code == 0 else { throw HealthServerError(message: "connect: \(String(cString: strerror(errno)))") }
         return fd
+    }
+
+    private func peerPort(_ fd: Int32) -> String {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let code = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) } }
+        let port = withUnsafeBytes(of: &storage) { UInt16(bigEndian: $0.load(fromByteOffset: 2, as: UInt16.self)) }
+        return "fd \(fd) code \(code) port \(port)"
     }
 
     private func readAll(_ fd: Int32) -> String {
