@@ -86,8 +86,6 @@ let package = Package(
                 "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Configuration", "Authenticity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // Speed and memory measurements (not run by the tests): `swift run -c release freeze-relay-bench`.

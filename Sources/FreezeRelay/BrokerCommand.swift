@@ -35,6 +35,7 @@ struct BrokerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let watcher = SignalWatcher()
         var logger = Logger(label: "freeze-relay.broker")
         logger.logLevel = logLevel
         let specs = topics.compactMap(EmbeddedBroker.TopicSpec.init(parsing:))
@@ -51,8 +52,11 @@ struct BrokerCommand: AsyncParsableCommand {
             topics: \(specs.isEmpty ? "none (auto-created on first use)" : specs.map(\.description).joined(separator: ", ")). \
             For trials and tests only: data lives in memory. Stop with Ctrl-C.
             """)
-        let signal = await SignalWatcher.first(of: [.sigint, .sigterm])
-        logger.notice("stopping on \(signal.map { "\($0)" } ?? "the end of signal delivery")")
+        let signal = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            let once = Mutex<CheckedContinuation<Int32, Never>?>(continuation)
+            watcher.on([SIGINT, SIGTERM]) { number in once.withLock { c in defer { c = nil }; return c }?.resume(returning: number) }
+        }
+        logger.notice("stopping on \(SignalWatcher.name(signal))")
         broker.close()
     }
 }

@@ -4,7 +4,6 @@ import Foundation
 import Logging
 import Relay
 import RelayRuntime
-import UnixSignals
 
 /// `freeze-relay run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -23,12 +22,13 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let target = SignalTarget<DaemonAndLogger>()
-            let signals = await SignalWatcher.trapping([.sigterm, .sigint, .sighup, .sigusr1]) { signal in
-                if let running = target.arrived(signal) { handle(signal, daemon: running.daemon, logger: running.logger) }
-            }
+            let signals = SignalWatcher()
             // Kept alive to the end of `run`, whatever the optimizer sees of its last use.
             defer { withExtendedLifetime(signals) {} }
+            let target = SignalTarget<DaemonAndLogger>()
+            signals.on([SIGTERM, SIGINT, SIGHUP, SIGUSR1]) { number in
+                if let running = target.arrived(number) { handle(number, daemon: running.daemon, logger: running.logger) }
+            }
             let configuration = try options.load()
             do {
                 try configuration.validateForRun()
@@ -61,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
                 logger.info("health and metrics listener", metadata: ["addresses": "\(server!.boundAddresses.joined(separator: ", "))"])
             }
             defer { server?.close() }
-            for signal in target.attach(DaemonAndLogger(daemon: daemon, logger: logger)) { handle(signal, daemon: daemon, logger: logger) }
+            for number in target.attach(DaemonAndLogger(daemon: daemon, logger: logger)) { handle(number, daemon: daemon, logger: logger) }
             do { try await daemon.run(serving: server) } catch {
                 throw CLIFailure("stopped: \(error)")
             }
@@ -70,12 +70,12 @@ struct RunCommand: AsyncParsableCommand {
 
     /// SIGTERM/SIGINT stop (a stop asked for before `run` makes it return at once, cleanly),
     /// SIGHUP reloads, SIGUSR1 retries unroutable requests.
-    private func handle(_ signal: UnixSignal, daemon: RelayDaemon, logger: Logger) {
-        switch signal {
-        case .sigterm, .sigint:
-            logger.notice("stopping", metadata: ["signal": "\(signal)"])
+    private func handle(_ number: Int32, daemon: RelayDaemon, logger: Logger) {
+        switch number {
+        case SIGTERM, SIGINT:
+            logger.notice("stopping", metadata: ["signal": "\(SignalWatcher.name(number))"])
             daemon.stop()
-        case .sighup:
+        case SIGHUP:
             reload(daemon, logger: logger)
         default:
             do { try daemon.retryUnroutable() } catch { logger.error("retry of unroutable requests failed", metadata: ["error": "\(error)"]) }

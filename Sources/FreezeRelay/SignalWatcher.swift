@@ -1,48 +1,34 @@
+import Dispatch
 import Foundation
-import Glibc
-import UnixSignals
 
-/// Calls a handler for each arrival of the trapped POSIX signals, on a task of its own, for as
-/// long as it is alive. Built on swift-service-lifecycle's `UnixSignalsSequence`: from the moment
-/// `trapping` returns, the signals' default actions (SIGHUP and SIGUSR1 kill the process) no
-/// longer apply. SIGTERM/SIGINT stop the daemon, SIGHUP reloads its configuration, SIGUSR1
-/// retries unroutable requests.
-final class SignalWatcher: Sendable {
-    private let task: Task<Void, Never>
+/// Runs handlers for POSIX signals on a background queue for as long as it is alive.
+/// SIGTERM/SIGINT stop the daemon, SIGHUP reloads its configuration, SIGUSR1 retries unroutable requests.
+///
+/// `@unchecked Sendable`: Dispatch's signal sources are not `Sendable`; they are only kept
+/// alive here, appended under `lock` and never read.
+final class SignalWatcher: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sources: [any DispatchSourceSignal] = []
+    private let queue = DispatchQueue(label: "freeze-relay.signals")
 
-    private init(task: Task<Void, Never>) {
-        self.task = task
-    }
-
-    deinit {
-        task.cancel()
-    }
-
-    /// Traps `signals` and hands each arrival to `handler`.
-    static func trapping(_ signals: [UnixSignal], _ handler: @escaping @Sendable (UnixSignal) -> Void) async -> SignalWatcher {
-        ignoreDefaultActions(signals)
-        let arrivals = await UnixSignalsSequence(trapping: signals)
-        return SignalWatcher(task: Task {
-            for await signal in arrivals {
-                handler(signal)
-            }
-        })
-    }
-
-    /// On Linux the sequence's dispatch sources leave the signals' dispositions alone, and a
-    /// SIGHUP delivered to a thread that does not block it would still kill the process (seen in
-    /// DaemonProcessTests): the default actions are switched off first, as on Darwin.
-    private static func ignoreDefaultActions(_ signals: [UnixSignal]) {
-        for signal in signals { Glibc.signal(signal.rawValue, SIG_IGN) }
-    }
-
-    /// Waits for the first of `signals`.
-    static func first(of signals: [UnixSignal]) async -> UnixSignal? {
-        ignoreDefaultActions(signals)
-        for await signal in await UnixSignalsSequence(trapping: signals) {
-            return signal
+    func on(_ signals: [Int32], _ handler: @escaping @Sendable (Int32) -> Void) {
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { handler(number) }
+            source.resume()
+            lock.withLock { sources.append(source) }
         }
-        return nil
+    }
+
+    static func name(_ number: Int32) -> String {
+        switch number {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        case SIGHUP: "SIGHUP"
+        case SIGUSR1: "SIGUSR1"
+        default: "signal \(number)"
+        }
     }
 }
 
@@ -55,10 +41,10 @@ final class SignalWatcher: Sendable {
 final class SignalTarget<Target: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var target: Target?
-    private var pending: [UnixSignal] = []
+    private var pending: [Int32] = []
 
     /// The target to act on now, or nil when the signal is kept for later.
-    func arrived(_ signal: UnixSignal) -> Target? {
+    func arrived(_ signal: Int32) -> Target? {
         lock.withLock {
             if let target { return target }
             if !pending.contains(signal) { pending.append(signal) }
@@ -67,7 +53,7 @@ final class SignalTarget<Target: Sendable>: @unchecked Sendable {
     }
 
     /// Sets the target and returns the signals that arrived before it, in arrival order.
-    func attach(_ target: Target) -> [UnixSignal] {
+    func attach(_ target: Target) -> [Int32] {
         lock.withLock {
             self.target = target
             defer { pending = [] }

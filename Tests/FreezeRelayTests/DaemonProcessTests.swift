@@ -58,7 +58,10 @@ struct DaemonProcessTests {
                                                       value: try EventEncoder.encode(request)))
         }
 
-        var process = try DaemonProcess.launch(configPath)
+        // Both processes' logs, shown when an expectation about the process fails.
+        let log = directory.appendingPathComponent("daemon.log")
+        func logTail() -> String { String(((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(4_000)) }
+        var process = try DaemonProcess.launch(configPath, log: log)
         let requests = (0..<40).map { request($0, code: "125") }
         let stranger = request(99, code: "601")  // beta's code: not in the table yet
         var seen: [UUID: Set<UUID>] = [:]
@@ -71,7 +74,7 @@ struct DaemonProcessTests {
         await process.exited()
         #expect(process.terminationReason == .uncaughtSignal)
 
-        process = try DaemonProcess.launch(configPath)
+        process = try DaemonProcess.launch(configPath, log: log)
         try await routed(watcher, into: &seen) { seen in requests.allSatisfy { seen[$0.requestID] != nil } }
         #expect(requests.allSatisfy { seen[$0.requestID]?.count == 1 }, "every re-emission carried the first emission's id")
 
@@ -101,11 +104,12 @@ struct DaemonProcessTests {
                 if case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []) { seen[routed.requestID, default: []].insert(routed.id) }
             }
         }
-        #expect(seen[stranger.requestID] != nil, "the unroutable request was routed after reload and retry")
+        #expect(seen[stranger.requestID] != nil, "the unroutable request was routed after reload and retry; log:\n\(logTail())")
 
         kill(process.processIdentifier, SIGTERM)
         await process.exited()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0,
+                "terminated by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus); log:\n\(logTail())")
 
         let reader = try LedgerReader.open(at: ledgerPath)
         defer { reader.close() }

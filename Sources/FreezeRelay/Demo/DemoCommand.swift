@@ -99,9 +99,9 @@ struct DemoCommand: AsyncParsableCommand {
         let policeTask = Task { await police.run(simulators: simulators, timeScale: timeScale) }
 
         let started = ContinuousClock.now
+        let stopSignal = SignalWatcher()
         let stopRequested = StopFlag()
-        let stopSignal = await SignalWatcher.trapping([.sigint, .sigterm]) { _ in stopRequested.set() }
-        defer { withExtendedLifetime(stopSignal) {} }
+        stopSignal.on([SIGINT, SIGTERM]) { _ in stopRequested.set() }
         while !stopRequested.isSet {
             try? await Task.sleep(for: .seconds(5))
             let elapsed = ContinuousClock.now - started

@@ -59,8 +59,8 @@ struct WatchCommand: AsyncParsableCommand {
         let follower = try makeFollower()
         defer { follower.close() }
         let stop = Mutex(false)
-        let signals = await SignalWatcher.trapping([.sigint, .sigterm]) { _ in stop.withLock { $0 = true } }
-        defer { withExtendedLifetime(signals) {} }
+        let signals = SignalWatcher()
+        signals.on([SIGINT, SIGTERM]) { _ in stop.withLock { $0 = true } }
         let terminal = isatty(STDOUT_FILENO) == 1
         var lastDraw = ContinuousClock.now
         Self.draw(Self.block(follower, now: .now()), terminal: terminal)
