@@ -275,6 +275,32 @@ struct DeadlineLadderTests {
         #expect(warnings.flatMap(\.escalationEvents).map(\.kind) == [.holdExpiring])
     }
 
+    @Test("a hold moved by milliseconds within one second gets its own open warning timer")
+    func holdMovedWithinASecond() throws {
+        let world = routed()
+        let holdUntil = t0.plus(hours: 24 * 30).adding(.milliseconds(200))
+        world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
+        let first = try #require(world.timer(request, .holdExpiry))
+        let moved = holdUntil.adding(.milliseconds(500))
+        let effects = world.answer(Fixture.response(.frozen, id: "moved", frozen: Fixture.kzt("1000000"), holdUntil: moved, at: t0.plus(minutes: 5)))
+        #expect(effects.cancelDeadlines.first?.kinds.contains(.holdExpiry) == true)
+        let second = try #require(effects.schedule.first)
+        #expect(second.id != first.id, "the moved hold's timer has an id of its own")
+        #expect(second.id.hasSuffix("/hold_expiry/1/\(moved.secondsSinceEpoch).700"))
+        #expect(world.timer(request, .holdExpiry)?.deadline == moved, "the moved hold's warning is scheduled and open")
+        #expect(world.openTimers(of: request).count == 1)
+    }
+
+    @Test("deadline ids: whole seconds as before, milliseconds after a point")
+    func deadlineIDs() {
+        let whole = Timestamp(secondsSinceEpoch: 1_796_173_435)
+        #expect(Deadline(requestID: request, kind: .freeze, level: 2, deadline: whole, dueAt: whole).id
+            == "\(CanonicalUUID.string(request))/freeze/2/1796173435")
+        let at = Timestamp(secondsSinceEpoch: 1_796_173_435, nanoseconds: 7_999_999)
+        #expect(Deadline(requestID: request, kind: .acknowledge, level: 1, deadline: at, dueAt: at).id
+            == "\(CanonicalUUID.string(request))/acknowledge/1/1796173435.007")
+    }
+
     @Test("an extended hold supersedes the warning and moves the timer")
     func holdExtended() throws {
         let world = routed()

@@ -228,7 +228,8 @@ final class RelayWorld {
                 timers[id]?.status = .cancelled
             }
         }
-        for deadline in effects.schedule where timers[deadline.id] == nil {
+        // As the ledger does: an id already open or fired changes nothing; a cancelled one opens again.
+        for deadline in effects.schedule where timers[deadline.id] == nil || timers[deadline.id]?.status == .cancelled {
             timers[deadline.id] = (deadline, .open)
         }
         for escalation in effects.escalations {
