@@ -165,11 +165,15 @@ public final class RelayDaemon: Sendable {
             fail(.servicesOutOfOrder("\(error)"))
         }
 
+        // The Kafka clients close only now that no service uses them any more.
         if Task.isCancelled {
+            producer.close(timeout: .zero)
             consumer.abandon()
             ledger.close()
             return
         }
+        let undelivered = producer.close(timeout: .seconds(5))
+        if undelivered > 0 { logger.warning("producer closed with undelivered records; they stay in the outbox", metadata: ["count": "\(undelivered)"]) }
         do { try consumer.close() } catch { logger.warning("closing the consumer failed", metadata: ["error": "\(error)"]) }
         ledger.close()
         outcomeLog.flushAll()

@@ -41,8 +41,7 @@ struct DeadlineService: Service, CustomStringConvertible {
     }
 }
 
-/// Publishes the outbox; when stopped gracefully, drains it (up to `shutdownDrainTimeout`) and
-/// closes the producer.
+/// Publishes the outbox; when stopped gracefully, drains it (up to `shutdownDrainTimeout`).
 struct OutboxService: Service, CustomStringConvertible {
     let daemon: RelayDaemon
     var description: String { "outbox" }
@@ -52,16 +51,11 @@ struct OutboxService: Service, CustomStringConvertible {
         await untilItsTurnToStop {
             await daemon.publisher.run { daemon.fail(RuntimeFailure(wrapping: $0)) }
         }
-        if Task.isCancelled {
-            daemon.producer.close(timeout: .zero)
-            return
-        }
+        // Cancelled (a stop at once): no drain. The producer itself is closed by `RelayDaemon.run`
+        // once every service has returned: the health check still asks it about the broker.
+        if Task.isCancelled { return }
         let drained = await daemon.publisher.drain(timeout: daemon.settings.shutdownDrainTimeout)
         if !drained { daemon.logger.warning("outbox not empty at shutdown; the rest is published on the next start") }
-        let undelivered = daemon.producer.close(timeout: .seconds(5))
-        if undelivered > 0 {
-            daemon.logger.warning("producer closed with undelivered records; they stay in the outbox", metadata: ["count": "\(undelivered)"])
-        }
     }
 }
 

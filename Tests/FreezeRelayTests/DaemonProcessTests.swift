@@ -36,7 +36,11 @@ struct DaemonProcessTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let ledgerPath = directory.appendingPathComponent("ledger.sqlite").path
         let configPath = directory.appendingPathComponent("relay.yaml").path
-        try DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: [("alpha", "125")]).write(toFile: configPath, atomically: true, encoding: .utf8)
+        // At info, each process logs "freeze-relay running" once its signal handlers are installed.
+        func config(_ banks: [(String, String)]) -> String {
+            DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: banks).replacingOccurrences(of: "level: warning", with: "level: info")
+        }
+        try config([("alpha", "125")]).write(toFile: configPath, atomically: true, encoding: .utf8)
 
         let police = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
         defer { police.close(timeout: .seconds(2)) }
@@ -60,7 +64,8 @@ struct DaemonProcessTests {
 
         // Both processes' logs, shown when an expectation about the process fails.
         let log = directory.appendingPathComponent("daemon.log")
-        func logTail() -> String { String(((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(4_000)) }
+        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        func logTail() -> String { String(logText().suffix(4_000)) }
         var process = try DaemonProcess.launch(configPath, log: log)
         let requests = (0..<40).map { request($0, code: "125") }
         let stranger = request(99, code: "601")  // beta's code: not in the table yet
@@ -75,6 +80,13 @@ struct DaemonProcessTests {
         #expect(process.terminationReason == .uncaughtSignal)
 
         process = try DaemonProcess.launch(configPath, log: log)
+        // The first process may have routed everything before it was killed, and a signal sent
+        // before the new one installed its handlers would kill it (SIGHUP's default action): wait
+        // until it says it runs.
+        let upBy = ContinuousClock.now + .seconds(60)
+        while process.isRunning, logText().components(separatedBy: "freeze-relay running").count - 1 < 2, ContinuousClock.now < upBy {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         try await routed(watcher, into: &seen) { seen in requests.allSatisfy { seen[$0.requestID] != nil } }
         #expect(requests.allSatisfy { seen[$0.requestID]?.count == 1 }, "every re-emission carried the first emission's id")
 
@@ -92,8 +104,7 @@ struct DaemonProcessTests {
         }
 
         // The operator adds beta to the table: SIGHUP reloads it, SIGUSR1 routes the kept request.
-        try DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: [("alpha", "125"), ("beta", "601")])
-            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        try config([("alpha", "125"), ("beta", "601")]).write(toFile: configPath, atomically: true, encoding: .utf8)
         kill(process.processIdentifier, SIGHUP)
         // SIGHUP is handled asynchronously: retry until the reloaded table has routed the request.
         let deadline = ContinuousClock.now + .seconds(30)
