@@ -36,9 +36,7 @@ public final class HealthServer: @unchecked Sendable {
     private let routes: [String: Handler]
     private let closed = Mutex(false)
     /// Where connections are served, each blocking its own thread for at most a few seconds
-    /// (`maxConnections` at once). Dispatch rather than Foundation's `Thread`: under a loaded
-    /// parallel test run, a listener started on a `Thread` sometimes never accepted anything for
-    /// 30 s (its thread was not seen running); on a dispatch queue it always did.
+    /// (`maxConnections` at once).
     private let connectionQueue = DispatchQueue(label: "freeze-relay.health-http.connections", attributes: .concurrent)
     private let connections = Mutex(0)
     /// The errno of the last failed accept, 0 if none (for diagnostics).

@@ -51,12 +51,7 @@ struct ListenAddress: Equatable {
             // Several addresses share the port: the IPv6 socket must not also claim IPv4's.
             setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &yes, socklen_t(MemoryLayout<Int32>.size))
         }
-        var bytes = socketAddress
-        bytes.withUnsafeMutableBytes { raw in
-            // sin_port and sin6_port sit at the same offset, right after the family.
-            raw.storeBytes(of: port.bigEndian, toByteOffset: MemoryLayout<sa_family_t>.size, as: UInt16.self)
-        }
-        let bound = bytes.withUnsafeBytes { raw in
+        let bound = socketAddress(port: port).withUnsafeBytes { raw in
             bind(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
         }
         guard bound == 0, Glibc.listen(fd, 16) == 0 else {
@@ -66,6 +61,16 @@ struct ListenAddress: Equatable {
             throw HealthServerError(message: "cannot listen on \(display(port: port)): \(String(cString: strerror(code)))")
         }
         return fd
+    }
+
+    /// The `sockaddr_in` or `sockaddr_in6` with `port` set.
+    func socketAddress(port: UInt16) -> [UInt8] {
+        var bytes = socketAddress
+        bytes.withUnsafeMutableBytes { raw in
+            // sin_port and sin6_port sit at the same offset, right after the family.
+            raw.storeBytes(of: port.bigEndian, toByteOffset: MemoryLayout<sa_family_t>.size, as: UInt16.self)
+        }
+        return bytes
     }
 
     /// `127.0.0.1:9464` or `[::1]:9464`.

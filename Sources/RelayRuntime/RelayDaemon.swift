@@ -156,7 +156,14 @@ public final class RelayDaemon: Sendable {
 
         // Listed in start order; the group stops them in reverse.
         var services: [any Service] = httpServer.map { [HTTPService(server: $0)] } ?? []
-        services += [HealthCheckService(daemon: self), OutboxService(daemon: self), DeadlineService(daemon: self), IntakeService(daemon: self)]
+        services += [
+            LoopService(description: "health check") { await self.healthLoop() },
+            OutboxService(daemon: self),
+            LoopService(description: "deadlines") {
+                await self.scheduler.run(afterFiring: { self.publisher.offer($0) }, onFailure: { self.fail(RuntimeFailure(wrapping: $0)) })
+            },
+            IntakeService(daemon: self),
+        ]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
             logger: logger))

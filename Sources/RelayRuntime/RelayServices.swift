@@ -1,4 +1,3 @@
-import Contracts
 import Logging
 import ServiceLifecycle
 
@@ -28,16 +27,15 @@ struct IntakeService: Service, CustomStringConvertible {
     }
 }
 
-/// Fires deadlines as they come due.
-struct DeadlineService: Service, CustomStringConvertible {
-    let daemon: RelayDaemon
-    var description: String { "deadlines" }
+/// A loop that runs until its turn to stop: the deadline scheduler, and the background health
+/// check (broker, heartbeat write, watermarks; it writes to the ledger, so it stops before the
+/// ledger is closed).
+struct LoopService: Service, CustomStringConvertible {
+    let description: String
+    let loop: @Sendable () async -> Void
 
     func run() async {
-        let daemon = daemon
-        await untilItsTurnToStop {
-            await daemon.scheduler.run(afterFiring: { daemon.publisher.offer($0) }, onFailure: { daemon.fail(RuntimeFailure(wrapping: $0)) })
-        }
+        await untilItsTurnToStop(loop)
     }
 }
 
@@ -56,18 +54,6 @@ struct OutboxService: Service, CustomStringConvertible {
         if Task.isCancelled { return }
         let drained = await daemon.publisher.drain(timeout: daemon.settings.shutdownDrainTimeout)
         if !drained { daemon.logger.warning("outbox not empty at shutdown; the rest is published on the next start") }
-    }
-}
-
-/// The background health check (broker, heartbeat write, watermarks). It writes to the ledger,
-/// so it stops before the ledger is closed.
-struct HealthCheckService: Service, CustomStringConvertible {
-    let daemon: RelayDaemon
-    var description: String { "health check" }
-
-    func run() async {
-        let daemon = daemon
-        await untilItsTurnToStop { await daemon.healthLoop() }
     }
 }
 

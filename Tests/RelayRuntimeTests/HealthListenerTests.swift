@@ -97,9 +97,7 @@ struct HealthListenerTests {
     private func connect(_ host: String, _ port: UInt16) throws -> Int32 {
         guard let address = try ListenAddress.resolve(host: host, port: port).first else { throw HealthServerError(message: "no address") }
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var bytes = address.socketAddress
-        bytes.withUnsafeMutableBytes { $0.storeBytes(of: port.bigEndian, toByteOffset: MemoryLayout<sa_family_t>.size, as: UInt16.self) }
-        let code = bytes.withUnsafeBytes { Glibc.connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count)) }
+        let code = address.socketAddress(port: port).withUnsafeBytes { Glibc.connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count)) }
         guard code == 0 else { throw HealthServerError(message: "connect: \(String(cString: strerror(errno)))") }
         return fd
     }
