@@ -25,6 +25,7 @@ public enum LedgerSchema {
         PendingJudgementSchema.migration,
         QuotaSchema.migration,
         SecurityTallySchema.migration,
+        SentEventsLeaveSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

@@ -9,6 +9,25 @@ public struct OutboxBacklog: Sendable, Hashable {
     public var oldestCreatedAt: Timestamp?
 }
 
+/// Acknowledged events leave the outbox in runs of consecutive sequence numbers.
+enum OutboxRuns {
+    /// Deletes the acknowledged events of a run, except dead letters (kept, marked sent).
+    static let deleteSentSQL = "DELETE FROM outbox WHERE seq BETWEEN ? AND ? AND event_type <> 'dead_letter'"
+
+    /// `sequences` as ascending runs of consecutive numbers: [1, 2, 3, 7, 9, 8] → 1...3, 7...9.
+    static func of(_ sequences: some Sequence<Int64>) -> [ClosedRange<Int64>] {
+        var runs: [ClosedRange<Int64>] = []
+        for sequence in Set(sequences).sorted() {
+            if let last = runs.last, last.upperBound &+ 1 == sequence {
+                runs[runs.count - 1] = last.lowerBound...sequence
+            } else {
+                runs.append(sequence...sequence)
+            }
+        }
+        return runs
+    }
+}
+
 /// Row mapping for `outbox`.
 enum OutboxRows {
     static func pending(_ row: Row) throws -> PendingMessage {
@@ -50,16 +69,27 @@ extension Ledger {
         public init() {}
     }
 
-    /// Records a whole publishing round in one transaction. The commit does not sync the WAL of
-    /// its own: losing the last deliveries written down in a power cut only means those events
-    /// are sent again, with the same ids and bytes (at least once); the next commit that syncs
-    /// (intake's, a deadline's) makes them durable with it.
+    /// Records a whole publishing round in one transaction. An acknowledged event leaves the
+    /// outbox (schema version 13); a dead letter stays, marked sent with where it went, because
+    /// it is the record of refused input. The commit does not sync the WAL of its own: losing
+    /// the last deliveries written down in a power cut only means those events are sent again,
+    /// with the same ids and bytes (at least once); the next commit that syncs (intake's, a
+    /// deadline's) makes them durable with it.
     public func record(_ outcome: PublishingOutcome, at time: Timestamp) throws {
         guard !outcome.sent.isEmpty || !outcome.failed.isEmpty || !outcome.parked.isEmpty else { return }
         try transaction(syncing: false) { db in
-            for delivery in outcome.sent {
-                try db.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, partition = ?, offset = ?, last_error = NULL WHERE seq = ? AND sent_at IS NULL",
-                               [Stored.millis(time), Int(delivery.partition), delivery.offset, delivery.sequence])
+            let sent = Dictionary(outcome.sent.map { ($0.sequence, (partition: $0.partition, offset: $0.offset)) }, uniquingKeysWith: { first, _ in first })
+            for run in OutboxRuns.of(sent.keys) {
+                // One range delete per run of consecutive acknowledgements (every row in it was
+                // acknowledged in this round), through the rowid.
+                try db.execute(OutboxRuns.deleteSentSQL, [run.lowerBound, run.upperBound])
+                guard db.changes < run.count else { continue }
+                // Some rows of the run stayed: dead letters (or rows already gone). Mark each sent.
+                for sequence in run {
+                    guard let place = sent[sequence] else { continue }
+                    try db.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, partition = ?, offset = ?, last_error = NULL WHERE seq = ? AND sent_at IS NULL",
+                                   [Stored.millis(time), Int(place.partition), place.offset, sequence])
+                }
             }
             // A late failure report for an event already acknowledged must not pin an error on it.
             for failure in outcome.failed {

@@ -45,8 +45,9 @@ public struct PurgeResult: Sendable, Hashable {
 extension Ledger {
     /// Deletes finished cases: those all of whose requests are closed (final), the last of them
     /// before `cutoff`. With each case go its requests, timers, escalations (open ones too),
-    /// remembered bank answers, money-flow edges, audit rows, and the *sent* outbox events keyed
-    /// by the case or one of its requests; unsent events are never deleted. With
+    /// remembered bank answers, money-flow edges, audit rows, and the *sent* dead letters keyed
+    /// by the case or one of its requests (every other event left the outbox when it was sent;
+    /// unsent events are never deleted). With
     /// `deadLettersBefore`, the *sent* dead letters created before it go too (their retention;
     /// unsent ones never), counted per reason code. Then one audit row (no request, no case,
     /// cause `purge`) records the cutoffs, the counts and `note`. All in one transaction.
@@ -81,7 +82,7 @@ extension Ledger {
             for caseID in caseIDs { try PurgeCase.delete(caseID, db: db, into: &result) }
             var detail = "purged \(result.cases) case(s) with \(result.requests) request(s), all closed before \(cutoff.rfc3339)"
                 + " (\(result.deadlines) timer(s), \(result.escalations) escalation(s), \(result.responses) answer(s),"
-                + " \(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) sent event(s))"
+                + " \(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) sent dead letter(s) keyed by them)"
             if let deadLetterCutoff {
                 detail += "; \(result.deadLetterCount) sent dead letter(s) created before \(deadLetterCutoff.rfc3339)"
                     + PurgeResult.reasonList(result.deadLetters)

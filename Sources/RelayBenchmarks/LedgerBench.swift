@@ -6,7 +6,9 @@ import Relay
 /// The ledger's cost per applied request, without Kafka: what intake does for a new police
 /// request (read the request, its open escalations and its case; decide; queue the events;
 /// record the partition position once per batch), `batch` records per write transaction, into a
-/// fresh ledger opened with `configuration` (FULL durability by default).
+/// fresh ledger opened with `configuration` (FULL durability by default); then, in a second
+/// transaction per batch, what the publisher records once the broker has acknowledged the
+/// batch's events (they leave the outbox).
 ///
 /// Requests come three to a case (as in `Bench.request`), so from the second of a case on,
 /// reading the case returns earlier requests. Case ids are in no particular order, as police
@@ -128,7 +130,7 @@ enum LedgerBench {
 
     /// One write transaction: the reads, decision and writes intake makes for each request.
     private static func apply(_ indexes: Range<Int>, engine: RelayEngine, ledger: Ledger, now: Timestamp, pure: inout Duration) throws {
-        try ledger.write { tx in
+        let queued = try ledger.write { tx in
             for index in indexes {
                 let now = Timestamp(now.date.addingTimeInterval(Double(index) * 0.002))
                 let request = request(index: index, at: now)
@@ -144,7 +146,9 @@ enum LedgerBench {
                 try tx.apply(effects, outbox: outbox, at: now)
             }
             try tx.recordPosition(topic: "freeze.requests", partition: 0, nextOffset: Int64(indexes.upperBound), lastDigest: Array(repeating: 7, count: 32), at: now)
+            return tx.queuedEvents
         }
+        try ledger.markSent(queued.map { ($0.sequence, Int32(0), $0.sequence) }, at: now)
     }
 
     private static func request(index: Int, at time: Timestamp) -> FreezeRequest {

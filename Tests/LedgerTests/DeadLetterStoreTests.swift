@@ -198,7 +198,7 @@ import Testing
             let result = try ledger.purge(closedBefore: Fixture.time(1), deadLettersBefore: Fixture.time(1000), note: "OPS-9", at: Fixture.time(9000))
             #expect(result.deadLetters == counted && result.deadLetterCount == 3)
             #expect(try Self.deadLetterIDs(ledger) == [Stored.text(unsentID), Stored.text(Fixture.uuid(50_005))])
-            #expect(try ledger.count("outbox") == 3) // the status event stays: it is keyed by no purged case
+            #expect(try ledger.count("outbox") == 2) // the status event left the outbox when it was sent
             let detail = try Self.auditDetail(ledger, result.auditSequence) ?? ""
             #expect(detail.contains("3 sent dead letter(s) created before \(Fixture.time(1000).rfc3339) (invalid_json 2, key_mismatch 1)"))
             // Without a dead-letter cutoff, purge leaves dead letters alone.

@@ -34,13 +34,14 @@ import Testing
             var before: [String: CaseDetail] = [:]
             for caseID in Self.kept { before[caseID] = try ledger.caseDetail(caseID) }
             #expect(before.count == Self.kept.count)
-            let outboxBefore = try ledger.count("outbox")
+            // Published events left the outbox as they were acknowledged: only C-DONE's last one waits.
+            #expect(try ledger.count("outbox") == 1)
 
             let result = try ledger.purge(closedBefore: Fixture.time(10_000), note: "retention: ticket OPS-7", at: Fixture.time(40_000))
             #expect(result.caseIDs == ["C-CANCELLED", "C-DONE"])
             #expect(result.requests == 2 && result.deadlines == 4 && result.responses == 1 && result.escalations == 0 && result.edges == 0)
             #expect(result.auditRows == 4)
-            #expect(result.outboxRows == 6)
+            #expect(result.outboxRows == 0, "no sent event was left for the purge to delete")
 
             #expect(try ledger.caseDetail("C-DONE") == nil)
             #expect(try ledger.caseDetail("C-CANCELLED") == nil)
@@ -50,7 +51,7 @@ import Testing
                 try db.scalar("SELECT count(*) FROM deadlines WHERE request_id IN (?, ?)", [Stored.text(Fixture.uuid(30)), Stored.text(Fixture.uuid(80))], as: Int.self)
             } == 0)
             for caseID in Self.kept { #expect(try ledger.caseDetail(caseID) == before[caseID], "\(caseID)") }
-            #expect(try ledger.count("outbox") == outboxBefore - 6)
+            #expect(try ledger.count("outbox") == 1, "the unsent event stays")
             #expect(try ledger.pendingOutbox(limit: 10).map(\.sequence) == [unsent.sequence])
 
             let record = try #require(try ledger.sql { db in
@@ -84,4 +85,31 @@ import Testing
             #expect(purges[0].entry.detail.contains("purged 0 case(s)"))
         }
     }
+    /// Dead letters stay in the outbox once sent (every other event leaves it), so the sent ones
+    /// keyed by a purged case or request are all the purge finds there; unsent ones stay.
+    @Test func sentDeadLettersKeyedByAPurgedCaseGoWithIt() async throws {
+        try await withRelayLedger { ledger, _ in
+            try Self.build(ledger)
+            try ledger.markSent(try ledger.pendingOutbox(limit: 1000).map { ($0.sequence, 0, $0.sequence) }, at: Fixture.time(30_000))
+            func letter(_ n: Int, key: String?) -> OutboxMessage {
+                OutboxMessage(eventID: Fixture.uuid(90_000 + n), eventType: "dead_letter", topic: "freeze.deadletter", key: key.map { Array($0.utf8) },
+                              payload: Array("{}".utf8), headers: [])
+            }
+            try ledger.write { tx in
+                try tx.apply(Effects(), outbox: [letter(1, key: "C-DONE"), letter(2, key: CanonicalUUID.string(Fixture.uuid(80))),
+                                                 letter(3, key: "C-SLOW"), letter(4, key: nil)], at: Fixture.time(30_001))
+            }
+            let queued = try ledger.pendingOutbox(limit: 10)
+            try ledger.markSent(queued.dropLast().map { ($0.sequence, 0, $0.sequence) }, at: Fixture.time(30_002))
+            try ledger.write { tx in try tx.apply(Effects(), outbox: [letter(5, key: "C-DONE")], at: Fixture.time(30_003)) }
+
+            let result = try ledger.purge(closedBefore: Fixture.time(10_000), note: "OPS-8", at: Fixture.time(40_000))
+            #expect(result.caseIDs == ["C-CANCELLED", "C-DONE"])
+            #expect(result.outboxRows == 2, "the sent dead letters keyed by C-DONE and by C-CANCELLED's request")
+            let left = try ledger.sql { db in try db.query("SELECT event_id FROM outbox ORDER BY seq") { row in try row["event_id"] as String } }
+            #expect(left == [3, 4, 5].map { CanonicalUUID.string(Fixture.uuid(90_000 + $0)) },
+                    "C-SLOW's stays, and so do the unsent ones (one of them keyed by C-DONE)")
+        }
+    }
 }
+

@@ -11,7 +11,7 @@ struct PurgeCommand: AsyncParsableCommand {
         abstract: "Delete cases whose requests were all closed before a date, and old dead letters, leaving an audit note.",
         discussion: """
             Removes each such case's requests, timers, escalations, bank answers, money-flow \
-            edges, audit rows and already-published events, and the published dead letters older \
+            edges, audit rows and the published dead letters keyed by them, and the published dead letters older \
             than ledger.dead_letter_retention (30 days unless configured; unpublished ones stay), \
             in one transaction, and records the purge (cutoffs, counts, dead letters per reason, \
             --note) as an audit entry. Needs the ledger to itself: stop the \
@@ -90,7 +90,7 @@ struct PurgeCommand: AsyncParsableCommand {
     static func text(_ result: PurgeResult, report: PurgeReport) -> String {
         var text = "purged \(result.cases) case(s) closed before \(report.closedBefore.rfc3339): \(result.requests) request(s), "
             + "\(result.deadlines) timer(s), \(result.escalations) escalation(s), \(result.responses) bank answer(s), "
-            + "\(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) published event(s); "
+            + "\(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) published dead letter(s) keyed by them; "
             + "\(report.deadLetterSummary); recorded as audit entry #\(result.auditSequence)"
         if !result.caseIDs.isEmpty { text += "\ncases: " + result.caseIDs.joined(separator: ", ") }
         if let table = report.deadLetterTable { text += "\n\n" + table }

@@ -11,7 +11,8 @@ struct LedgerSnapshot: Sendable {
     var requests: [UUID: ExpectedRequest] = [:]
     /// Audit entries moving each request to `routed` (not those that only note something about a routed request).
     var routingAudits: [UUID: Int] = [:]
-    /// `routed_request` events in the outbox, by request id: event id and payload.
+    /// `routed_request` events still in the outbox (an acknowledged event leaves it), by request
+    /// id: event id and payload.
     var outboxRoutings: [UUID: [(eventID: UUID, payload: [UInt8])]] = [:]
     /// Outbox events never published.
     var unsent = 0
