@@ -24,6 +24,12 @@ enum LatencyBench {
         var measured: Int
         var missing: Int
         var histogram: Histogram<UInt64>
+        /// The two legs of each measured latency, split at the relay's decision (the routed
+        /// request's `created_at`, a wall-clock time in milliseconds from the same machine):
+        /// due → decided (poll, judge, decide) and decided → read from the bank topic (commit,
+        /// publish, the watcher's fetch). Microseconds.
+        var toDecision: Histogram<UInt64>
+        var fromDecision: Histogram<UInt64>
         var cpuMicrosecondsPerRequest: Double
 
         /// Microseconds at a percentile (0–100).
@@ -60,12 +66,15 @@ enum LatencyBench {
         // Intended publication instants by request id; the watcher takes them out as routed requests arrive.
         let due = Mutex<[UUID: ContinuousClock.Instant]>([:])
         let histogram = Mutex(Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three))
+        let legs = Mutex((Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three),
+                          Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)))
         let measuredFrom = Mutex<ContinuousClock.Instant?>(nil)
         let seen = Mutex(0)
         let watching = Task {
             while !Task.isCancelled {
                 guard let batch = try? await watcher.nextBatch(maxMessages: 5_000, timeout: .milliseconds(50)) else { continue }
                 let arrived = ContinuousClock.now
+                let arrivedWall = Date()
                 for message in batch {
                     guard case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []),
                           let intended = due.withLock({ $0.removeValue(forKey: routed.requestID) }) else { continue }
@@ -73,6 +82,11 @@ enum LatencyBench {
                     guard let from = measuredFrom.withLock({ $0 }), intended >= from else { continue }
                     let micros = UInt64(max(0, Bench.seconds(arrived - intended) * 1e6))
                     _ = histogram.withLock { $0.record(micros) }
+                    let afterDecision = UInt64(min(Double(micros), max(0, arrivedWall.timeIntervalSince(routed.createdAt.date) * 1e6)))
+                    legs.withLock { legs in
+                        _ = legs.0.record(micros - afterDecision)
+                        _ = legs.1.record(afterDecision)
+                    }
                 }
             }
         }
@@ -117,6 +131,6 @@ enum LatencyBench {
         let missing = total - seen.withLock { $0 }
         // CPU of the whole process (relay, generator and watcher) per measured request.
         return Result(offered: rate, seconds: seconds, published: published, measured: Int(recorded.totalCount), missing: missing,
-                      histogram: recorded, cpuMicrosecondsPerRequest: cpu / Double(max(rate * seconds, 1)) * 1e6)
+                      histogram: recorded, toDecision: legs.withLock { $0.0 }, fromDecision: legs.withLock { $0.1 }, cpuMicrosecondsPerRequest: cpu / Double(max(rate * seconds, 1)) * 1e6)
     }
 }

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Histogram
 import Kafka
 import Ledger
 import Logging
@@ -206,6 +207,11 @@ if runs("latency") {
                "\(result.measured) measured, \(result.missing) not routed within 30 s")
         report("latency (\(setting)): publish → read from bank topic",
                "p50 \(ms(50)) ms, p99 \(ms(99)) ms, p99.9 \(ms(99.9)) ms, max \(ms(100)) ms")
+        func legMs(_ histogram: Histogram<UInt64>, _ percentile: Double) -> String {
+            String(format: "%.1f", Double(histogram.valueAtPercentile(percentile)) / 1000)
+        }
+        report("latency (\(setting)): due → relay decision | decision → read",
+               "p50 \(legMs(result.toDecision, 50)) | \(legMs(result.fromDecision, 50)) ms, p99 \(legMs(result.toDecision, 99)) | \(legMs(result.fromDecision, 99)) ms")
         report("latency (\(setting)): process CPU per request", String(format: "%.0f µs (relay, generator and watcher)", result.cpuMicrosecondsPerRequest))
     }
 }
