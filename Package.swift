@@ -2,8 +2,9 @@
 import PackageDescription
 
 // One target per concern. Dependencies point inwards: the CLI and the runtime know
-// everything; the relay logic knows only the contracts; the Kafka layer and the ledger
-// know nothing about freeze requests.
+// everything; the relay logic knows only the contracts; the Kafka layer knows nothing about
+// freeze requests. Test and demo machinery (the embedded broker, the simulated police and
+// banks) lives in targets of its own that no production library depends on.
 let package = Package(
     name: "freeze-relay",
     platforms: [.macOS(.v15)],
@@ -42,13 +43,20 @@ let package = Package(
             name: "LogThrottle",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
-        // A thin, safe Kafka layer: producer, consumer, admin bits, mock cluster. No freeze-relay knowledge.
+        // A thin, safe Kafka layer: producer, consumer, admin bits. No freeze-relay knowledge.
+        // (Not named `Kafka`: that is swift-kafka-client's module.)
         .target(
-            name: "Kafka",
+            name: "RelayKafka",
             dependencies: [
                 "CRdKafka", "LogThrottle",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // librdkafka's mock cluster as a broker on loopback: for tests, the demo, `freeze-relay broker`
+        // and the benchmarks; the daemon never links it.
+        .target(
+            name: "EmbeddedKafka",
+            dependencies: ["CRdKafka", "RelayKafka", .product(name: "Logging", package: "swift-log")]
         ),
         // The durable ledger: SQLite connection handling, migrations, and the relay's tables.
         .target(
@@ -58,8 +66,9 @@ let package = Package(
         // Event contracts: models of every event in schemas/, validation, IBAN routing identity.
         .target(name: "Contracts"),
         // The YAML configuration file: parsing, environment overrides, validation with precise errors.
+        // (Not named `Configuration`: that is swift-configuration's module.)
         .target(
-            name: "Configuration",
+            name: "ConfigurationFile",
             dependencies: ["Authenticity", "Contracts", .product(name: "Yams", package: "Yams")]
         ),
         // Who may order a freeze: detached JWS signatures (EdDSA, ES256), keys, the issuer registry.
@@ -73,17 +82,25 @@ let package = Package(
         .target(
             name: "RelayRuntime",
             dependencies: [
-                "Kafka", "Ledger", "Contracts", "Relay", "Configuration", "LogThrottle", "Authenticity",
+                "RelayKafka", "Ledger", "Contracts", "Relay", "ConfigurationFile", "LogThrottle", "Authenticity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The demo's simulated police and banks, and its tally.
+        .target(
+            name: "RelayDemo",
+            dependencies: [
+                "RelayKafka", "Ledger", "Contracts", "Relay", "Authenticity",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "FreezeRelay",
             dependencies: [
-                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Configuration", "Authenticity",
+                "RelayKafka", "EmbeddedKafka", "RelayDemo", "Ledger", "Contracts", "Relay", "RelayRuntime", "ConfigurationFile", "Authenticity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,24 +109,24 @@ let package = Package(
         .executableTarget(
             name: "RelayBenchmarks",
             dependencies: [
-                "Kafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Authenticity",
+                "RelayKafka", "EmbeddedKafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Authenticity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         // What several test targets share: seeded randomness, waiting for child processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "EmbeddedKafka"]),
         .testTarget(name: "LogThrottleTests", dependencies: ["LogThrottle", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts"]),
         // Fuzz/ holds libFuzzer entry points: LibFuzzerTests compiles them with the Contracts sources itself.
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "TestSupport"], exclude: ["validate_examples.py", "Fuzz", "Golden"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Authenticity", "Contracts"]),
+        .testTarget(name: "ConfigurationFileTests", dependencies: ["ConfigurationFile", "Authenticity", "Contracts"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts", "Authenticity"]),
         .testTarget(name: "AuthenticityTests", dependencies: ["Authenticity", "Contracts", "TestSupport"]),
-        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "Kafka", "Ledger", "Contracts", "Relay", "LogThrottle", "TestSupport", "Authenticity"]),
+        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "RelayKafka", "EmbeddedKafka", "Ledger", "Contracts", "Relay", "LogThrottle", "TestSupport", "Authenticity"]),
         // The operator commands, driven in-process against fixture ledgers (tests may import an executable target).
-        .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "Ledger", "Relay", "Contracts", "RelayRuntime", "Kafka", "TestSupport", "Authenticity"]),
+        .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "RelayDemo", "Ledger", "Relay", "Contracts", "RelayRuntime", "RelayKafka", "EmbeddedKafka", "TestSupport", "Authenticity"]),
     ],
     swiftLanguageModes: [.v6]
 )

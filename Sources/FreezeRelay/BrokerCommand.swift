@@ -1,7 +1,8 @@
 import ArgumentParser
+import EmbeddedKafka
 import Foundation
-import Kafka
 import Logging
+import RelayKafka
 import Synchronization
 
 /// `freeze-relay broker`: librdkafka's mock cluster as a standalone broker for trials and tests.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Configuration
+import ConfigurationFile
 import Foundation
 
 /// The flags every command that reads the configuration shares; they override the file and

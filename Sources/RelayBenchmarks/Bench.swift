@@ -1,8 +1,9 @@
 import Contracts
+import EmbeddedKafka
 import Foundation
-import Kafka
 import Logging
 import Relay
+import RelayKafka
 import RelayRuntime
 import Synchronization
 

@@ -1,8 +1,9 @@
 import Contracts
+import EmbeddedKafka
 import Foundation
-import Kafka
 import Logging
 import Relay
+import RelayKafka
 import RelayRuntime
 
 /// How fast the relay closes a chain: police request at hop 0, each bank answering at once that

@@ -1,9 +1,10 @@
 import Contracts
+import EmbeddedKafka
 import Foundation
-import Kafka
 import Ledger
 import Logging
 import Relay
+import RelayKafka
 import RelayRuntime
 import Synchronization
 

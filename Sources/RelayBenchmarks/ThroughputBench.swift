@@ -1,9 +1,10 @@
 import Authenticity
 import Contracts
+import EmbeddedKafka
 import Foundation
-import Kafka
 import Logging
 import Relay
+import RelayKafka
 import RelayRuntime
 import Synchronization
 

@@ -1,10 +1,11 @@
 import Contracts
+import EmbeddedKafka
 import Foundation
 import Histogram
-import Kafka
 import Ledger
 import Logging
 import Relay
+import RelayKafka
 import RelayRuntime
 import Synchronization
 

@@ -1,10 +1,10 @@
 import Contracts
 import Foundation
 import Histogram
-import Kafka
 import Ledger
 import Logging
 import Relay
+import RelayKafka
 import RelayRuntime
 
 // freeze-relay-bench: measurements of the decision core, the ledger, the deadline scheduler and

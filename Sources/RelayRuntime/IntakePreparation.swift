@@ -1,8 +1,8 @@
 import Authenticity
 import Contracts
 import Foundation
-import Kafka
 import Relay
+import RelayKafka
 
 /// A consumed record as far as it can be judged without the ledger: decoded, fingerprinted and
 /// checked against its key, or refused. Pure work, so the intake loop does it for the next batch

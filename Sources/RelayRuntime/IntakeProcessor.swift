@@ -1,9 +1,9 @@
 import Authenticity
 import Contracts
 import Foundation
-import Kafka
 import Ledger
 import Relay
+import RelayKafka
 
 /// What happened to one consumed record.
 public struct IntakeOutcome: Sendable, Hashable {

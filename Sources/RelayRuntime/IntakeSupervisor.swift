@@ -1,8 +1,8 @@
 import Contracts
-import Kafka
 import Ledger
-import Logging
 import LogThrottle
+import Logging
+import RelayKafka
 import Synchronization
 
 /// The daemon's live view of the partitions it reads: it runs `PartitionContinuity` against the

@@ -1,8 +1,8 @@
 import Contracts
 import Foundation
-import Kafka
 import Ledger
 import Relay
+import RelayKafka
 
 /// Turns decided events into outbox rows: canonical JSON, the standard headers, the key.
 enum OutboxEncoding {

@@ -1,9 +1,9 @@
 import Authenticity
 import Contracts
 import Foundation
-import Kafka
 import Ledger
 import Logging
+import RelayKafka
 import Synchronization
 
 /// What one recording of deliveries found.

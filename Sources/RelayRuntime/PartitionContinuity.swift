@@ -1,6 +1,6 @@
 import Contracts
-import Kafka
 import Ledger
+import RelayKafka
 
 /// A digest of a record's bytes — key, value and headers, each length-framed — to recognise the
 /// record at an offset again after a restart. Not a security measure: it tells "the same record"

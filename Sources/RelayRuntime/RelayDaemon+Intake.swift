@@ -1,8 +1,8 @@
 import Contracts
 import Foundation
-import Kafka
 import Ledger
 import Logging
+import RelayKafka
 
 /// The intake loop: poll, judge each record against the ledger's positions, apply the batch in one
 /// transaction, store offsets; halt partitions whose offsets went backwards; carry out re-bases.

@@ -1,9 +1,9 @@
 import Contracts
 import Foundation
-import Kafka
 import Ledger
 import Logging
 import Relay
+import RelayKafka
 import ServiceLifecycle
 import Synchronization
 

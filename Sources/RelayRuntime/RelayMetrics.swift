@@ -1,10 +1,10 @@
 import Contracts
 import CoreMetrics
 import Foundation
-import Kafka
 import Ledger
 import Prometheus
 import Relay
+import RelayKafka
 import Synchronization
 
 /// The relay's metrics, through swift-metrics, exposed in Prometheus text format.

@@ -1,5 +1,5 @@
-import Kafka
 import Ledger
+import RelayKafka
 import Synchronization
 
 /// Hooks for whoever watches the relay (metrics, the demo's live summary, tests). Every hook is

@@ -1,8 +1,8 @@
 import Authenticity
 import Contracts
-import Kafka
 import Ledger
 import Relay
+import RelayKafka
 
 /// Everything the daemon needs to run, already validated (the CLI builds it from the YAML
 /// configuration, the environment and flags).

@@ -1,9 +1,9 @@
 import Authenticity
-import Configuration
+import ConfigurationFile
 import Contracts
-import Kafka
 import Ledger
 import Relay
+import RelayKafka
 
 /// A configuration that validated as YAML but cannot become relay settings (for instance two
 /// banks whose codes the routing directory refuses).

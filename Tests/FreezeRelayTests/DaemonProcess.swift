@@ -1,6 +1,7 @@
+import EmbeddedKafka
 import Foundation
-import Kafka
 import Logging
+import RelayKafka
 
 /// The real `freeze-relay` binary, run as a child process by the process-level tests.
 enum DaemonProcess {

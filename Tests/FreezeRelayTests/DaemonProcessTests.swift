@@ -1,10 +1,10 @@
 import Contracts
 import Foundation
-import Kafka
-@testable import Ledger
 import Logging
-import Testing
+import RelayKafka
 import TestSupport
+import Testing
+@testable import Ledger
 
 /// The real `freeze-relay run` process: killed with SIGKILL mid-stream, reloaded with SIGHUP,
 /// told to retry with SIGUSR1, stopped with SIGTERM.

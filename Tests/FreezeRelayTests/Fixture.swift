@@ -1,9 +1,9 @@
 import Contracts
 import Foundation
-import Kafka
 import Ledger
 import Logging
 import Relay
+import RelayKafka
 @testable import RelayRuntime
 
 /// Times of the fixture: everything happens around 2026-03-02T09:00:00Z, and reports are

@@ -1,9 +1,9 @@
 import Contracts
 import Foundation
-import Kafka
-@testable import Ledger
+import RelayKafka
 import Testing
 @testable import FreezeRelay
+@testable import Ledger
 
 /// The running daemon's side of `freeze-relay release`: the command cannot take the ledger's writer
 /// lock the daemon holds, so it leaves the order in the ledger; the daemon carries it out and

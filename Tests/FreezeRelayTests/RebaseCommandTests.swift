@@ -1,10 +1,10 @@
 import Contracts
 import Foundation
-import Kafka
+import RelayKafka
+import RelayRuntime
 import Testing
 @testable import FreezeRelay
 @testable import Ledger
-import RelayRuntime
 
 @Suite("freeze-relay rebase and partitions")
 struct RebaseCommandTests {

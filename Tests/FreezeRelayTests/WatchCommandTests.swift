@@ -1,6 +1,7 @@
 import Contracts
+import EmbeddedKafka
 import Foundation
-import Kafka
+import RelayKafka
 import Testing
 @testable import FreezeRelay
 

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
-import Kafka
 import Relay
+import RelayKafka
 import Testing
 @testable import RelayRuntime
 

@@ -1,10 +1,10 @@
 import Contracts
 import Foundation
-import Kafka
 import Relay
+import RelayKafka
+import TestSupport
 import Testing
 @testable import RelayRuntime
-import TestSupport
 
 /// Building a dead letter is total: whatever a record holds, the relay can write a dead letter
 /// for it that its own contract accepts and that a broker with default limits takes.

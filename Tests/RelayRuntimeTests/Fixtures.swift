@@ -1,8 +1,8 @@
 import Contracts
 import Foundation
-import Kafka
 import Logging
 import Relay
+import RelayKafka
 @testable import RelayRuntime
 
 let quietLogger: Logger = {

@@ -1,6 +1,6 @@
 import Contracts
 import Foundation
-import Kafka
+import RelayKafka
 import Testing
 @testable import RelayRuntime
 

@@ -1,9 +1,10 @@
 import Contracts
+import EmbeddedKafka
 import Foundation
-import Kafka
-import Logging
 import Ledger
+import Logging
 import Relay
+import RelayKafka
 import Synchronization
 import Testing
 @testable import RelayRuntime

@@ -3,7 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Kafka
+import RelayKafka
 @testable import Ledger
 import Relay
 import Testing

@@ -1,6 +1,6 @@
 import Contracts
 import Foundation
-import Kafka
+import RelayKafka
 import TestSupport
 
 /// One record of a hostile stream: what is sent, and what the relay must make of it.

@@ -1,10 +1,10 @@
 import Contracts
 import Foundation
-import Kafka
 import Relay
+import RelayKafka
+import TestSupport
 import Testing
 @testable import RelayRuntime
-import TestSupport
 
 /// The standing hostile-input harness: a seeded stream of malformed records on the requests topic
 /// and on banks' responses topics, interleaved with good requests and good answers. The relay must

@@ -1,8 +1,8 @@
 import Authenticity
 import Contracts
 import Foundation
-import Kafka
 import Relay
+import RelayKafka
 import Testing
 @testable import RelayRuntime
 

@@ -1,9 +1,9 @@
 import Contracts
 import Foundation
-import Kafka
-@testable import Ledger
 import Relay
+import RelayKafka
 import Testing
+@testable import Ledger
 @testable import RelayRuntime
 
 /// Offsets that go backwards — a topic deleted and re-created, a broker that lost its data, a

@@ -1,8 +1,8 @@
 import Contracts
 import Foundation
-import Kafka
 import Ledger
 import Relay
+import RelayKafka
 import Testing
 @testable import RelayRuntime
 

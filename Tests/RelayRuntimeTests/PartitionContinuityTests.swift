@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
-import Kafka
 import Ledger
+import RelayKafka
 import Testing
 @testable import RelayRuntime
 

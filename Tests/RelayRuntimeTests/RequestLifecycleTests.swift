@@ -1,9 +1,9 @@
 import Contracts
 import Foundation
-import Kafka
 import Relay
-import Testing
+import RelayKafka
 import Synchronization
+import Testing
 @testable import RelayRuntime
 
 @Suite("Duplicates, unroutable requests, cancels and holds, end to end", .serialized)

@@ -1,9 +1,9 @@
 import Contracts
 import Foundation
-import Kafka
-@testable import Ledger
 import Relay
+import RelayKafka
 import Testing
+@testable import Ledger
 @testable import RelayRuntime
 
 @Suite("Restoring the ledger and events the broker refuses", .serialized)

@@ -1,10 +1,10 @@
 import Authenticity
 import Contracts
 import Foundation
-import Kafka
 import Relay
-import Testing
+import RelayKafka
 import TestSupport
+import Testing
 @testable import RelayRuntime
 
 /// Orders judged against the issuer registry, end to end on the mock cluster.

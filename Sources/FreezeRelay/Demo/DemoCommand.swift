@@ -1,12 +1,14 @@
 import ArgumentParser
 import Authenticity
-import Configuration
+import ConfigurationFile
 import Contracts
+import EmbeddedKafka
 import Foundation
-import Kafka
 import Ledger
 import Logging
 import Relay
+import RelayDemo
+import RelayKafka
 import RelayRuntime
 import Synchronization
 

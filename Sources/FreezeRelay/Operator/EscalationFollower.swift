@@ -1,8 +1,8 @@
-import Configuration
+import ConfigurationFile
 import Contracts
 import Foundation
-import Kafka
 import Logging
+import RelayKafka
 
 /// Reads the escalations topic into an `EscalationBoard` for `freeze-relay watch`.
 ///

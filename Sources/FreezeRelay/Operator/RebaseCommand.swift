@@ -1,9 +1,9 @@
 import ArgumentParser
-import Configuration
+import ConfigurationFile
 import Contracts
 import Foundation
-import Kafka
 import Ledger
+import RelayKafka
 import RelayRuntime
 
 /// `freeze-relay rebase`: the operator's explicit decision about where intake continues on a

@@ -1,10 +1,10 @@
 import ArgumentParser
-import Configuration
+import ConfigurationFile
 import Contracts
 import Foundation
-import Kafka
 import Logging
 import Relay
+import RelayKafka
 import RelayRuntime
 import Synchronization
 

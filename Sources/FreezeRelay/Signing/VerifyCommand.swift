@@ -1,6 +1,6 @@
 import ArgumentParser
 import Authenticity
-import Configuration
+import ConfigurationFile
 import Contracts
 import Foundation
 import Relay

@@ -1,6 +1,7 @@
 import Contracts
+import EmbeddedKafka
 import Foundation
-import Kafka
+import RelayKafka
 import Synchronization
 import TestSupport
 

@@ -1,6 +1,6 @@
 import Contracts
 import Foundation
-import Kafka
+import RelayKafka
 import Synchronization
 import TestSupport
 
