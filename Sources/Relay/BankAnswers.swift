@@ -23,13 +23,13 @@ extension RelayEngine {
         var effects = Effects()
         if let previous {
             if previous.fingerprint == fingerprint {
-                effects.outcome = "duplicate"
+                effects.outcome = .duplicate
                 return effects
             }
             effects.refusal = Refusal(code: .conflictingDuplicate, path: "response_id",
                                       message: "response_id \(response.responseID) was already used by \(bank) for a different answer; this version was refused")
             effects.audit = [factory.audit(record, from: record.state, to: record.state, "conflicting re-use of response_id refused")]
-            effects.outcome = "conflicting_duplicate"
+            effects.outcome = .conflictingDuplicate
             return effects
         }
         let seen = ResponseSeen(bankID: bank, responseID: response.responseID, requestID: record.requestID, fingerprint: fingerprint)
@@ -41,15 +41,15 @@ extension RelayEngine {
         switch transition {
         case .repeated:
             effects.responses = [seen]
-            effects.outcome = "repeated"
+            effects.outcome = .repeated
         case .ignore(let why):
             effects.responses = [seen]
             effects.audit = [factory.audit(record, from: record.state, to: record.state, "\(response.status.rawValue) ignored: \(why)")]
-            effects.outcome = "ignored"
+            effects.outcome = .ignored
         case .refuse(let why):
             effects.refusal = Refusal(code: .invalidTransition, path: "status", message: "\(response.status.rawValue) refused for request \(CanonicalUUID.string(record.requestID)) in state \(record.state.rawValue): \(why)")
             effects.audit = [factory.audit(record, from: record.state, to: record.state, "\(response.status.rawValue) refused: \(why)")]
-            effects.outcome = "invalid_transition"
+            effects.outcome = .invalidTransition
         case .advance(let target):
             effects = apply(response, moving: record, to: target, context: context, case: caseContext, factory: factory)
             effects.responses.append(seen)
@@ -77,7 +77,7 @@ extension RelayEngine {
         var effects = Effects()
         effects.refusal = Refusal(code: .unknownRequest, path: "request_id", message: message)
         effects.audit = [factory.audit(nil, from: nil, to: nil, message, requestID: response.requestID, bankID: bank)]
-        effects.outcome = "answer_unknown"
+        effects.outcome = .answerUnknown
         return effects
     }
 
@@ -100,7 +100,7 @@ extension RelayEngine {
         // (which the message names).
         effects.audit = [factory.audit(record, from: record.state, to: record.state, "SECURITY: \(message)", security: true,
                                        requestID: response.requestID, bankID: bank)]
-        effects.outcome = "foreign_response"
+        effects.outcome = .foreignResponse
         return effects
     }
 
@@ -126,7 +126,7 @@ extension RelayEngine {
         if let reason = response.reason { record.reason = reason }
 
         var effects = Effects()
-        effects.outcome = target.rawValue
+        effects.outcome = .answered(target)
 
         // Clocks: any answer meets the acknowledgement deadline; a final answer meets the freeze deadline.
         var stop: Set<DeadlineKind> = [.acknowledge]

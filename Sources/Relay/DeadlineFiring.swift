@@ -7,7 +7,7 @@ extension RelayEngine {
     public func fire(_ deadline: Deadline, context: RequestContext, now: Timestamp) -> Effects {
         var effects = Effects()
         guard let record = context.record, let bank = record.bankID else {
-            effects.outcome = "deadline_moot"
+            effects.outcome = .deadlineMoot
             return effects
         }
         let stillOpen: Bool
@@ -25,7 +25,7 @@ extension RelayEngine {
             case .freeze: met = record.answeredAt != nil
             case .holdExpiry: met = false
             }
-            effects.outcome = met ? "deadline_met" : "deadline_moot"
+            effects.outcome = met ? .deadlineMet : .deadlineMoot
             return effects
         }
         let factory = EventFactory(policy: policy, cause: .timer(deadline), now: now)
@@ -57,7 +57,7 @@ extension RelayEngine {
             }
         }
         effects.audit = [factory.audit(record, from: record.state, to: record.state, "\(kind.rawValue) escalation level \(escalation.level): \(detail)")]
-        effects.outcome = "escalated"
+        effects.outcome = .escalated
         return effects
     }
 }

@@ -94,8 +94,8 @@ public struct Effects: Sendable, Hashable {
     /// Requests that no longer wait to be routed (routed at last, cancelled): the ledger forgets
     /// their pending judgement, if it holds one.
     public var settledJudgements: [UUID] = []
-    /// A short description of the outcome, for logs and metrics (`routed`, `duplicate`, …).
-    public var outcome: String = "ignored"
+    /// What the decision came to; callers act on it, and logs and metrics carry its name.
+    public var outcome: Outcome = .ignored
 
     public init() {}
 
@@ -103,7 +103,7 @@ public struct Effects: Sendable, Hashable {
     public static func refused(_ refusal: Refusal) -> Effects {
         var effects = Effects()
         effects.refusal = refusal
-        effects.outcome = "dead_lettered"
+        effects.outcome = .deadLettered
         return effects
     }
 

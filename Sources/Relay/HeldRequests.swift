@@ -38,7 +38,7 @@ extension RelayEngine {
             factory.escalation(escalation, overdueSeconds: nil),
         ]
         effects.audit = [factory.audit(record, from: nil, to: .held, "held by quota \(breach.limit.rawValue): \(breach.detail)")]
-        effects.outcome = "held"
+        effects.outcome = .held
         return effects
     }
 
@@ -56,7 +56,7 @@ extension RelayEngine {
         if record.state == .routed { effects.routeKept(context.pendingJudgement, for: record.requestID) }
         for index in effects.audit.indices { effects.audit[index].detail += "; released from hold by \(decision.described)" }
         closeQuotaEscalation(&effects, context: context, factory: factory, detail: "released by \(decision.described)")
-        effects.outcome = effects.outcome == "routed" ? "released" : "released_unroutable"
+        effects.outcome = effects.outcome == .routed ? .released : .releasedUnroutable
         return effects
     }
 
@@ -76,7 +76,7 @@ extension RelayEngine {
         effects.audit = [factory.audit(record, from: .held, to: .refused, "refused while held by \(decision.described)")]
         closeQuotaEscalation(&effects, context: context, factory: factory, detail: "refused by \(decision.described)")
         effects.settledJudgements.append(record.requestID)
-        effects.outcome = "refused"
+        effects.outcome = .refused
         return effects
     }
 
@@ -88,7 +88,7 @@ extension RelayEngine {
 
     private static func notHeld() -> Effects {
         var effects = Effects()
-        effects.outcome = "not_held"
+        effects.outcome = .notHeld
         return effects
     }
 }

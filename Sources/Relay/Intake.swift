@@ -16,14 +16,14 @@ extension RelayEngine {
         if let existing = context.record {
             var effects = Effects()
             if existing.fingerprint == fingerprint {
-                effects.outcome = "duplicate"
+                effects.outcome = .duplicate
                 return effects
             }
             let detail = "request id \(CanonicalUUID.string(request.requestID)) was already received (case \(existing.caseID), \(existing.state.rawValue)) with different content; this version was refused, the original stands"
             effects.refusal = Refusal(code: .conflictingDuplicate, path: "request_id", message: detail)
             effects.events = [factory.status(requestID: request.requestID, caseID: request.caseID, chain: request.chain, .duplicateConflict, detail: detail)]
             effects.audit = [factory.audit(existing, from: existing.state, to: existing.state, "conflicting re-send refused (fingerprint \(fingerprint.sha1Hex.prefix(12)) vs \(existing.fingerprint.sha1Hex.prefix(12)))")]
-            effects.outcome = "conflicting_duplicate"
+            effects.outcome = .conflictingDuplicate
             return effects
         }
         let totals = runningTotals(caseContext)
@@ -47,19 +47,19 @@ extension RelayEngine {
                 effects.events = [factory.status(requestID: cancel.requestID, caseID: caseID, .cancelRefused, detail: message)]
             }
             effects.audit = [factory.audit(nil, from: nil, to: nil, message, requestID: cancel.requestID, caseID: cancel.caseID)]
-            effects.outcome = "cancel_unknown"
+            effects.outcome = .cancelUnknown
             return effects
         }
         let old = record.state
         if old == .cancelled {
-            effects.outcome = "duplicate"
+            effects.outcome = .duplicate
             return effects
         }
         if old.isFinal {
             let detail = "request is already \(old.rawValue); nothing to cancel" + (old == .fundsMoved ? " (cancel its follow-up requests individually)" : "")
             effects.events = [factory.status(record, .cancelRefused, detail: detail)]
             effects.audit = [factory.audit(record, from: old, to: old, "cancel refused: \(detail)")]
-            effects.outcome = "cancel_refused"
+            effects.outcome = .cancelRefused
             return effects
         }
         record.state = .cancelled
@@ -81,7 +81,7 @@ extension RelayEngine {
         effects.events.append(factory.status(record, .cancelled, detail: "cancelled: \(cancel.reason); \(told)",
                                              totals: totals(caseContext, applying: [record])))
         effects.audit = [factory.audit(record, from: old, to: .cancelled, "cancelled by police; \(told)")]
-        effects.outcome = "cancelled"
+        effects.outcome = .cancelled
         return effects
     }
 }

@@ -39,18 +39,18 @@ public struct OperatorOrderOutcome: Sendable, Hashable, Codable {
     public var caseID: String?
     /// `released` (routed), `released_unroutable`, `refused`, `closed`; or `not_held`,
     /// `not_open`, `unknown` when nothing was done.
-    public var outcome: String
+    public var outcome: Outcome
     /// The bank it was routed to, when released to one; the escalation's bank when closed.
     public var bankID: String?
     /// The request's state after the order (release, refuse); the escalation's kind (close).
     public var state: String?
 
-    public init(id: UUID, caseID: String?, outcome: String, bankID: String?, state: String?) {
+    public init(id: UUID, caseID: String?, outcome: Outcome, bankID: String?, state: String?) {
         (self.id, self.caseID, self.outcome, self.bankID, self.state) = (id, caseID, outcome, bankID, state)
     }
 
     /// Whether the order did what it asked to this one.
-    public var decided: Bool { !["not_held", "not_open", "unknown"].contains(outcome) }
+    public var decided: Bool { ![.notHeld, .notOpen, .unknown].contains(outcome) }
 }
 
 extension RelayEngine {
@@ -60,11 +60,11 @@ extension RelayEngine {
     public func closeEscalation(_ escalation: EscalationRecord?, isOpen: Bool, decision: OperatorDecision, cause: Cause, now: Timestamp) -> Effects {
         var effects = Effects()
         guard let escalation else {
-            effects.outcome = "unknown"
+            effects.outcome = .unknown
             return effects
         }
         guard isOpen else {
-            effects.outcome = "not_open"
+            effects.outcome = .notOpen
             return effects
         }
         let factory = EventFactory(policy: policy, cause: cause, now: now)
@@ -73,7 +73,7 @@ extension RelayEngine {
         effects.audit = [factory.audit(nil, from: nil, to: nil, "\(escalation.kind.rawValue) escalation \(CanonicalUUID.string(escalation.escalationID)) closed by \(decision.described)",
                                        security: escalation.kind.isSecurityEvent, requestID: escalation.requestID, caseID: escalation.caseID,
                                        bankID: escalation.bankID)]
-        effects.outcome = "closed"
+        effects.outcome = .closed
         return effects
     }
 }

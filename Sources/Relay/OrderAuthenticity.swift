@@ -17,7 +17,7 @@ extension RelayEngine {
         let message = "\(kind) from agency \"\(ContractText.fittedName(agency, limit: 64))\" refused: \(problem.failure.rawValue) (\(problem.detail))"
         return securityRefusal(securityGroup(of: order, problem: problem), open: open, problem: problem, message: message,
                                advice: "Nothing was routed. Check who can write to the requests topic, or the issuer's signing setup.",
-                               requestID: order.requestID, caseID: caseID, bank: nil, record: nil, outcome: "unauthenticated", cause: cause, now: now)
+                               requestID: order.requestID, caseID: caseID, bank: nil, record: nil, outcome: .unauthenticated, cause: cause, now: now)
     }
 
     /// An order accepted under the `warn` policy although no registered issuer signed it: the
@@ -46,7 +46,7 @@ extension RelayEngine {
             + "\(problem.failure.rawValue) (\(problem.detail))"
         return securityRefusal(securityGroup(ofAnswerFrom: bank, problem: problem), open: open, problem: problem, message: message,
                                advice: "Nothing changed. Check the bank's signing setup, or who can write to its responses topic.",
-                               requestID: response.requestID, caseID: record?.caseID, bank: bank, record: record, outcome: "unauthenticated_answer",
+                               requestID: response.requestID, caseID: record?.caseID, bank: bank, record: record, outcome: .unauthenticatedAnswer,
                                cause: cause, now: now)
     }
 
@@ -56,7 +56,7 @@ extension RelayEngine {
     /// count and latest request in its detail) only at 10, 100, 1000… refusals.
     private func securityRefusal(_ group: SecurityEscalationGroup, open: OpenSecurityEscalation?, problem: AuthenticityProblem,
                                  message: String, advice: String, requestID: UUID, caseID: String?, bank: BankID?, record: RequestRecord?,
-                                 outcome: String, cause: Cause, now: Timestamp) -> Effects {
+                                 outcome: Outcome, cause: Cause, now: Timestamp) -> Effects {
         let factory = EventFactory(policy: policy, cause: cause, now: now)
         var effects = Effects()
         effects.refusal = Refusal(code: DeadLetterCode(problem.failure), path: nil, message: message)

@@ -109,7 +109,7 @@ public struct RelayEngine: Sendable {
                            totals: totals(record)),
         ]
         effects.audit = [factory.audit(record, from: previous, to: .routed, "routed to \(bank.id); acknowledge by \(acknowledgeBy), freeze by \(freezeBy)")]
-        effects.outcome = "routed"
+        effects.outcome = .routed
         return effects
     }
 
@@ -129,7 +129,7 @@ public struct RelayEngine: Sendable {
             factory.escalation(escalation, overdueSeconds: nil),
         ]
         effects.audit = [factory.audit(record, from: previous, to: .unroutable, "unroutable: \(reason)")]
-        effects.outcome = "unroutable"
+        effects.outcome = .unroutable
         return effects
     }
 
@@ -139,13 +139,13 @@ public struct RelayEngine: Sendable {
     public func retryUnroutable(_ context: RequestContext, case caseContext: CaseContext, cause: Cause, now: Timestamp) -> Effects {
         guard var record = context.record, record.state == .unroutable else {
             var effects = Effects()
-            effects.outcome = "not_unroutable"
+            effects.outcome = .notUnroutable
             return effects
         }
         let factory = EventFactory(policy: policy, cause: cause, now: now)
         guard case .bank(let bank) = policy.routing.route(record.iban) else {
             var effects = Effects()
-            effects.outcome = "still_unroutable"
+            effects.outcome = .stillUnroutable
             return effects
         }
         var effects = routeEffects(&record, to: bank, factory: factory, totals: runningTotals(caseContext), previous: .unroutable)

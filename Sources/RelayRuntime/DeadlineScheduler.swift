@@ -6,7 +6,7 @@ import Relay
 /// What firing one timer did.
 public struct FiredDeadline: Sendable, Hashable {
     public var deadline: Deadline
-    public var outcome: String
+    public var outcome: Outcome
     /// How late the timer fired: now − due time (after downtime this is large).
     public var lateness: Duration
 }

@@ -11,7 +11,7 @@ public struct IntakeOutcome: Sendable, Hashable {
     public var partition: Int32
     public var offset: Int64
     /// `routed`, `duplicate`, `dead_lettered`, `frozen`, `already_applied`, …
-    public var outcome: String
+    public var outcome: Outcome
     public var requestID: UUID?
     public var caseID: String?
     public var bankID: BankID?
@@ -62,7 +62,7 @@ struct IntakeProcessor: Sendable {
                     epochs[partition] = position?.epoch ?? 0
                 }
                 if let position = next[partition] ?? nil, record.offset < position {
-                    outcomes.append(IntakeOutcome(topic: record.topic, partition: record.partition, offset: record.offset, outcome: "already_applied"))
+                    outcomes.append(IntakeOutcome(topic: record.topic, partition: record.partition, offset: record.offset, outcome: .alreadyApplied))
                     continue
                 }
                 let now = clock.now()
@@ -100,7 +100,7 @@ struct IntakeProcessor: Sendable {
             let letter = OutboxEncoding.minimalDeadLetter(record, failure: message, policy: policy, cause: cause, now: now)
             let refusal = Refusal(code: .internalError, path: nil, message: message)
             try tx.apply(.refused(refusal), outbox: [try OutboxEncoding.encode(letter)], at: now)
-            (outcome.outcome, outcome.deadLetterCode, outcome.failure) = ("internal_error", .internalError, failure)
+            (outcome.outcome, outcome.deadLetterCode, outcome.failure) = (.internalError, .internalError, failure)
         }
         return outcome
     }

@@ -46,7 +46,7 @@ extension RelayMaintenance {
     private static func deciding(_ id: UUID, action: OperatorOrder.Action, engine: RelayEngine, decision: OperatorDecision, cause: Cause,
                                  tx: borrowing RelayTransaction, now: Timestamp) throws -> (Effects, OperatorOrderOutcome) {
         guard let record = try tx.request(id) else {
-            return (Effects(), OperatorOrderOutcome(id: id, caseID: nil, outcome: "unknown", bankID: nil, state: nil))
+            return (Effects(), OperatorOrderOutcome(id: id, caseID: nil, outcome: .unknown, bankID: nil, state: nil))
         }
         let context = RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: id),
                                                  pendingJudgement: try tx.pendingJudgement(of: id))

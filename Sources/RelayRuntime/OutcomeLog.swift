@@ -31,10 +31,10 @@ struct OutcomeLog: Sendable {
         // than deciding them; operators get every refusal and security event, and a count per batch.
         let perRecord = logger.logLevel <= .debug
         var counts: [String: Int] = [:]
-        for outcome in outcomes where outcome.outcome != "already_applied" {
+        for outcome in outcomes where outcome.outcome != .alreadyApplied {
             let refused = outcome.failure != nil || outcome.deadLetterCode != nil
             // Refusals have their own (rate-limited) lines: a flood of them adds no batch lines.
-            if !refused { counts[outcome.outcome, default: 0] += 1 }
+            if !refused { counts[outcome.outcome.name, default: 0] += 1 }
             guard perRecord || refused else { continue }
             var metadata: Logger.Metadata = [
                 "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)"]
@@ -52,13 +52,13 @@ struct OutcomeLog: Sendable {
                 metadata["error"] = "\(failure)"
                 refusals.error("internal error on a record: its decision was dropped and the record dead-lettered in minimal form (internal_error); intake goes on. Please report this",
                                code: "internal_error", allowance: Self.securityAllowance, metadata: metadata)
-            } else if outcome.outcome == "unauthenticated_answer", let code = outcome.deadLetterCode {
+            } else if outcome.outcome == .unauthenticatedAnswer, let code = outcome.deadLetterCode {
                 refusals.error("SECURITY: bank answer refused: not signed with the bank's registered key; dead-lettered and escalated",
                                code: "unauthenticated_answer/\(outcome.bankID?.rawValue ?? "none")/\(code.rawValue)", allowance: Self.securityAllowance, metadata: metadata)
-            } else if outcome.outcome == "unauthenticated", let code = outcome.deadLetterCode {
+            } else if outcome.outcome == .unauthenticated, let code = outcome.deadLetterCode {
                 refusals.error("SECURITY: order refused: not signed by a registered issuer; dead-lettered and escalated",
                                code: "unauthenticated/\(code.rawValue)", allowance: Self.securityAllowance, metadata: metadata)
-            } else if outcome.outcome == "foreign_response" {
+            } else if outcome.outcome == .foreignResponse {
                 refusals.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered",
                                code: "foreign_response/\(outcome.bankID?.rawValue ?? "none")", allowance: Self.securityAllowance, metadata: metadata)
             } else if let code = outcome.deadLetterCode {

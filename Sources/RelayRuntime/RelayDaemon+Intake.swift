@@ -123,7 +123,7 @@ extension RelayDaemon {
             }
         }
         if !sorted.apply.isEmpty { supervisor.progressed() }
-        logSkipped(sorted.verified.map { ($0.topicPartition, $0.offset) } + outcomes.filter { $0.outcome == "already_applied" }.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) })
+        logSkipped(sorted.verified.map { ($0.topicPartition, $0.offset) } + outcomes.filter { $0.outcome == .alreadyApplied }.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) })
         guard !outcomes.isEmpty else { return true }
         observer.applied(outcomes)
         if outcomes.contains(where: { $0.deadLetterCode != nil }) { deadLetterBudget.enforce() }

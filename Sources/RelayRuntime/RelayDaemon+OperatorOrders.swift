@@ -15,7 +15,7 @@ extension RelayDaemon {
             if let error = order.error {
                 logger.error("operator order not carried out", metadata: ["order": "\(order.sequence)", "error": "\(error)"])
             } else {
-                let counts = Dictionary(grouping: order.outcomes, by: \.outcome).mapValues(\.count).sorted { $0.key < $1.key }
+                let counts = Dictionary(grouping: order.outcomes, by: \.outcome.name).mapValues(\.count).sorted { $0.key < $1.key }
                 logger.notice("operator order carried out", metadata: [
                     "order": "\(order.sequence)", "action": "\(order.action?.rawValue ?? "?")", "outcomes": "\(counts.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"])
             }

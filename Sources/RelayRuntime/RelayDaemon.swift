@@ -117,7 +117,7 @@ public final class RelayDaemon: Sendable {
         self.processor = IntakeProcessor(ledger: ledger, clock: clock)
         self.scheduler = DeadlineScheduler(ledger: ledger, policies: policies, clock: clock, lane: ledgerLane) { fired in
             observer.deadlinesFired(fired)
-            for item in fired where item.outcome == "escalated" {
+            for item in fired where item.outcome == .escalated {
                 logger.notice("deadline missed; escalated", metadata: [
                     "request_id": "\(CanonicalUUID.string(item.deadline.requestID))", "deadline": "\(item.deadline.kind.rawValue)",
                     "level": "\(item.deadline.level)", "late_ms": "\(item.lateness.components.seconds * 1000 + item.lateness.components.attoseconds / 1_000_000_000_000_000)"])

@@ -31,7 +31,7 @@ struct HeldCommandsTests {
                 let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
                                              case: try tx.caseContext(caseID), quota: QuotaUsage(issuer: agency, accountOpen: 1),
                                              cause: cause, now: request.createdAt)
-                #expect(effects.outcome == "held")
+                #expect(effects.outcome == .held)
                 try tx.apply(effects, outbox: try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: policy, cause: cause, now: request.createdAt),
                              at: request.createdAt)
             }

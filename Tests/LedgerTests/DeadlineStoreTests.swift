@@ -111,7 +111,7 @@ import Testing
             #expect(open.first?.deadline == movedHold)
             // And at the warning time the engine warns, since the stored timer matches the hold.
             let fired = try driver.fireDue(at: scheduled.dueAt)
-            #expect(fired.map(\.outcome) == ["escalated"])
+            #expect(fired.map(\.outcome) == [.escalated])
             #expect(fired.first?.escalations.first?.kind == .holdExpiring)
         }
     }

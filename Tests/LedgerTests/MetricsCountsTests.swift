@@ -202,7 +202,7 @@ struct RandomRelayRun {
                 let effects = engine.retryUnroutable(
                     RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: record.requestID)),
                     case: try tx.caseContext(record.caseID), cause: .command("retry-unroutable", nonce: "\(record.requestID):\(now.rfc3339)"), now: now)
-                guard effects.outcome == "routed" else { continue }
+                guard effects.outcome == .routed else { continue }
                 try tx.apply(effects, outbox: effects.events.compactMap { try? Fixture.message($0) }, at: now)
                 routed += 1
             }

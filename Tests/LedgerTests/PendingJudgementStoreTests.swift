@@ -61,15 +61,15 @@ import Testing
     @Test func keptWhileUnroutableAndGoneOnceRouted() async throws {
         try await withRelayLedger { ledger, _ in
             let request = Self.waiting(1)
-            #expect(try Self.receive(request, judgement: Self.verified, ledger: ledger).outcome == "unroutable")
+            #expect(try Self.receive(request, judgement: Self.verified, ledger: ledger).outcome == .unroutable)
             #expect(try Self.kept(request.requestID, ledger) == Self.verified)
             // A request routed at once leaves nothing behind.
             let routedAtOnce = Fixture.request(2, caseID: "C-2", iban: Fixture.iban("601", "2"), amount: "5000", at: Fixture.time(0))
-            #expect(try Self.receive(routedAtOnce, judgement: Self.verified, ledger: ledger).outcome == "routed")
+            #expect(try Self.receive(routedAtOnce, judgement: Self.verified, ledger: ledger).outcome == .routed)
             #expect(try ledger.count("pending_judgements") == 1)
 
             let retried = try Self.retry(request.requestID, ledger: ledger)
-            #expect(retried.outcome == "routed")
+            #expect(retried.outcome == .routed)
             #expect(retried.routedRequests.first?.authorization == Self.verified.authorization)
             #expect(retried.routedRequests.first?.verification == .verified)
             #expect(try Self.kept(request.requestID, ledger) == nil)
@@ -84,7 +84,7 @@ import Testing
             #expect(try Self.kept(request.requestID, ledger) == Self.unverified)
             let effects = try RelayDriver(ledger: ledger).cancel(Fixture.cancel(1, requestID: request.requestID, caseID: request.caseID, at: Fixture.time(30)),
                                                                  at: Fixture.time(30))
-            #expect(effects.outcome == "cancelled")
+            #expect(effects.outcome == .cancelled)
             #expect(try ledger.count("pending_judgements") == 0)
         }
     }

@@ -34,19 +34,19 @@ import Testing
         try await withRelayLedger { ledger, _ in
             let engine = Self.engine(IntakeQuotas(issuer: .init(perMinute: 3, perDay: 5)))
             // 2024-05-01T10:00:00Z is a whole minute: seconds 0–59 are one window.
-            var outcomes: [String] = []
+            var outcomes: [Outcome] = []
             for n in 1...4 {
                 outcomes.append(try Self.admit(Fixture.request(n, caseID: "C-\(n)", iban: Self.account(n), amount: "1000", at: Fixture.time(Int64(n * 10))),
                                                at: Fixture.time(Int64(n * 10)), engine: engine, ledger: ledger).outcome)
             }
-            #expect(outcomes == ["routed", "routed", "routed", "held"])
+            #expect(outcomes == [.routed, .routed, .routed, .held])
             outcomes = []
             for n in 5...7 {
                 outcomes.append(try Self.admit(Fixture.request(n, caseID: "C-\(n)", iban: Self.account(n), amount: "1000", at: Fixture.time(60 + Int64(n))),
                                                at: Fixture.time(60 + Int64(n)), engine: engine, ledger: ledger).outcome)
             }
             // A new minute, but the day already has 3 of its 5.
-            #expect(outcomes == ["routed", "routed", "held"])
+            #expect(outcomes == [.routed, .routed, .held])
             let rows = try ledger.sql { db in
                 try db.query("SELECT window, admitted FROM issuer_intake ORDER BY window, window_index") { row in "\(try row["window"] as String)=\(try row["admitted"] as Int64)" }
             }
@@ -60,18 +60,18 @@ import Testing
             let engine = Self.engine(IntakeQuotas(account: .init(openRequests: 2)))
             let mule = Self.account(77)
             let driver = RelayDriver(ledger: ledger, engine: engine)
-            #expect(try Self.admit(Fixture.request(1, caseID: "C-A", iban: mule, amount: "1000", at: Fixture.time(0)), at: Fixture.time(0), engine: engine, ledger: ledger).outcome == "routed")
-            #expect(try Self.admit(Fixture.request(2, caseID: "C-B", iban: mule, amount: "1000", at: Fixture.time(1)), at: Fixture.time(1), engine: engine, ledger: ledger).outcome == "routed")
-            #expect(try Self.admit(Fixture.request(3, caseID: "C-C", iban: mule, amount: "1000", at: Fixture.time(2)), at: Fixture.time(2), engine: engine, ledger: ledger).outcome == "held")
+            #expect(try Self.admit(Fixture.request(1, caseID: "C-A", iban: mule, amount: "1000", at: Fixture.time(0)), at: Fixture.time(0), engine: engine, ledger: ledger).outcome == .routed)
+            #expect(try Self.admit(Fixture.request(2, caseID: "C-B", iban: mule, amount: "1000", at: Fixture.time(1)), at: Fixture.time(1), engine: engine, ledger: ledger).outcome == .routed)
+            #expect(try Self.admit(Fixture.request(3, caseID: "C-C", iban: mule, amount: "1000", at: Fixture.time(2)), at: Fixture.time(2), engine: engine, ledger: ledger).outcome == .held)
             // Another account is not affected.
-            #expect(try Self.admit(Fixture.request(4, caseID: "C-C", iban: Self.account(78), amount: "1000", at: Fixture.time(3)), at: Fixture.time(3), engine: engine, ledger: ledger).outcome == "routed")
+            #expect(try Self.admit(Fixture.request(4, caseID: "C-C", iban: Self.account(78), amount: "1000", at: Fixture.time(3)), at: Fixture.time(3), engine: engine, ledger: ledger).outcome == .routed)
             // A held request is not open at a bank: it does not count against the next one, and
             // once the bank rejects one of the two, there is room again.
             try driver.answer(Fixture.response(1, to: Fixture.uuid(1), .rejected, at: Fixture.time(10), reason: "no court order"), from: Fixture.halyk, at: Fixture.time(10))
             let usage = try ledger.write { tx in try tx.quotaUsage(issuer: Self.agency, iban: mule, at: Fixture.time(11), repeatWindow: .seconds(3600)) }
             #expect(usage.accountOpen == 1)
             #expect(usage.accountRecent == 2, "the rejected request still counts as a repeat; the held one does not")
-            #expect(try Self.admit(Fixture.request(5, caseID: "C-D", iban: mule, amount: "1000", at: Fixture.time(12)), at: Fixture.time(12), engine: engine, ledger: ledger).outcome == "routed")
+            #expect(try Self.admit(Fixture.request(5, caseID: "C-D", iban: mule, amount: "1000", at: Fixture.time(12)), at: Fixture.time(12), engine: engine, ledger: ledger).outcome == .routed)
         }
     }
 
@@ -79,7 +79,7 @@ import Testing
         try await withRelayLedger { ledger, _ in
             let engine = Self.engine(IntakeQuotas(account: .init(repeats: 2, repeatWindow: .seconds(3600))))
             let mule = Self.account(9)
-            var outcomes: [String] = []
+            var outcomes: [Outcome] = []
             for (n, second) in [(1, 0), (2, 100), (3, 200), (4, 3601), (5, 3650), (6, 3701)] {
                 outcomes.append(try Self.admit(Fixture.request(n, caseID: "C-\(n)", iban: mule, amount: "1000", at: Fixture.time(Int64(second))),
                                                at: Fixture.time(Int64(second)), engine: engine, ledger: ledger).outcome)
@@ -87,7 +87,7 @@ import Testing
             // At 3601 s the request at 0 s has left the hour, the one at 100 s has not; at 3650 s
             // the 100 s one and the 3601 s one fill it (the held one at 200 s does not count);
             // at 3701 s the 100 s one has left too.
-            #expect(outcomes == ["routed", "routed", "held", "routed", "held", "routed"])
+            #expect(outcomes == [.routed, .routed, .held, .routed, .held, .routed])
         }
     }
 

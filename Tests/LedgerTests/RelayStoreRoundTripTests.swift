@@ -101,10 +101,10 @@ import Testing
             let again = try driver.answer(Fixture.response(4, to: scenario.jusanChild, .frozen, at: Fixture.time(1200),
                                                            frozen: Fixture.kzt("30000"), holdUntil: scenario.jusanHold),
                                           from: Fixture.jusan, at: Fixture.time(1300))
-            #expect(again.outcome == "duplicate")
+            #expect(again.outcome == .duplicate)
             let resent = try driver.receive(Fixture.request(1, caseID: ChainScenario.caseID, iban: ChainScenario.rootIBAN,
                                                             amount: "500000", at: Fixture.time(0)), at: Fixture.time(1400))
-            #expect(resent.outcome == "duplicate")
+            #expect(resent.outcome == .duplicate)
         }
     }
 
@@ -126,7 +126,7 @@ import Testing
                 let effects = fixed.retryUnroutable(
                     RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: Fixture.uuid(2))),
                     case: try tx.caseContext("C-U"), cause: .command("retry-unroutable", nonce: "1"), now: Fixture.time(20))
-                #expect(effects.outcome == "routed" && effects.resolved.count == 1)
+                #expect(effects.outcome == .routed && effects.resolved.count == 1)
                 try tx.apply(effects, outbox: try Fixture.outbox(effects), at: Fixture.time(20))
             }
             try ledger.check { (tx: borrowing RelayTransaction) throws in

@@ -43,7 +43,7 @@ struct HeldRequestTests {
         let refuse = OperatorOrder(action: .refuse, selection: .allHeld(agency: "Some Other Police"), decision: decision, requestedAt: t0)
         let released = try await Self.carriedOut(try Ledger.submitOperatorOrder(release, at: harness.ledgerPath), harness: harness)
         #expect(released.error == nil)
-        #expect(released.outcomes.map(\.outcome) == ["released", "not_held"])
+        #expect(released.outcomes.map(\.outcome) == [.released, .notHeld])
         #expect(released.outcomes.first?.bankID == "alpha")
         let refusedNone = try await Self.carriedOut(try Ledger.submitOperatorOrder(refuse, at: harness.ledgerPath), harness: harness)
         #expect(refusedNone.outcomes.isEmpty && refusedNone.error == nil, "no held request names that agency")
@@ -59,7 +59,7 @@ struct HeldRequestTests {
         let thirdEscalation = try #require(held.escalations(.quotaExceeded, for: third.requestID).first).escalationID
         let close = OperatorOrder(action: .closeEscalation, selection: .ids([thirdEscalation]), decision: decision, requestedAt: t0)
         let closed = try await Self.carriedOut(try Ledger.submitOperatorOrder(close, at: harness.ledgerPath), harness: harness)
-        #expect(closed.outcomes.map(\.outcome) == ["closed"] && closed.outcomes.first?.state == "quota_exceeded")
+        #expect(closed.outcomes.map(\.outcome) == [.closed] && closed.outcomes.first?.state == "quota_exceeded")
         _ = try await harness.watcher.waitFor("the escalation closed by hand") { $0.resolutions.count == 2 }
 
         let refuseRest = OperatorOrder(action: .refuse, selection: .allHeld(agency: nil), decision: decision, requestedAt: t0)

@@ -16,7 +16,7 @@ import Testing
 
     static func outcome(_ n: Int, code: DeadLetterCode?, bank: String? = nil) -> IntakeOutcome {
         IntakeOutcome(topic: bank.map { "freeze.bank.\($0).responses" } ?? "freeze.requests", partition: Int32(n % 3), offset: Int64(n),
-                      outcome: code == .foreignResponse ? "foreign_response" : code == nil ? "routed" : "dead_lettered",
+                      outcome: code == .foreignResponse ? .foreignResponse : code == nil ? .routed : .deadLettered,
                       requestID: nil, caseID: nil, bankID: bank.map { try! BankID($0) }, deadLetterCode: code)
     }
 

@@ -147,7 +147,7 @@ struct RequestLifecycleTests {
         try await harness.watcher.waitFor("marker routed") { !$0.routed(marker.requestID).isEmpty }
         daemon.stop()
         try await task.value
-        #expect(replayed.outcomes.map(\.outcome) == ["routed"], "only the new record was read after the restart")
+        #expect(replayed.outcomes.map(\.outcome) == [.routed], "only the new record was read after the restart")
         #expect(try harness.count("consumer_positions") >= positionsBefore)
     }
 }

@@ -101,6 +101,6 @@ struct BankAnswerTests {
         let bank = world.policy.bank(forResponsesTopic: "gamma.freeze.outbound")
         #expect(bank == Fixture.gamma)
         let effects = world.answer(Fixture.response(.acknowledged, at: t0.plus(minutes: 1)), from: bank)
-        #expect(effects.outcome == "acknowledged")
+        #expect(effects.outcome == .answered(.acknowledged))
     }
 }

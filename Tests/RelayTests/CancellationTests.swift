@@ -36,10 +36,10 @@ struct CancellationTests {
 
         switch state {
         case .cancelled:
-            #expect(effects.outcome == "duplicate")
+            #expect(effects.outcome == .duplicate)
             #expect(effects.isEmpty)
         case .rejected, .accountNotFound, .fundsMoved, .released, .refused:
-            #expect(effects.outcome == "cancel_refused")
+            #expect(effects.outcome == .cancelRefused)
             #expect(effects.requests.isEmpty && effects.cancelDeadlines.isEmpty && effects.resolved.isEmpty)
             #expect(effects.routedCancels.isEmpty)
             let status = try #require(effects.statuses.first)
@@ -49,7 +49,7 @@ struct CancellationTests {
             if state == .fundsMoved { #expect(status.detail.contains("follow-up")) }
             #expect(effects.audit.count == 1)
         case .unroutable, .held, .routed, .acknowledged, .frozen, .partiallyFrozen:
-            #expect(effects.outcome == "cancelled")
+            #expect(effects.outcome == .cancelled)
             let cancelled = try #require(effects.record(request))
             #expect(cancelled.state == .cancelled)
             #expect(cancelled.closedAt == now)
@@ -92,7 +92,7 @@ struct CancellationTests {
         let effects = engine.cancel(cancel, context: .init(record: record, openEscalations: [overdue] + security),
                                     case: CaseContext(caseID: Fixture.caseID, requests: [record]),
                                     cause: .record(topic: "freeze.requests", partition: 0, offset: 6, eventID: cancel.id), now: now)
-        #expect(effects.outcome == "cancelled")
+        #expect(effects.outcome == .cancelled)
         #expect(effects.resolved.map(\.escalationID) == [overdue.escalationID])
     }
 
@@ -100,7 +100,7 @@ struct CancellationTests {
     func unknownRequest() throws {
         let world = RelayWorld()
         let withCase = world.cancel(Fixture.cancel(Fixture.uuid(50), caseID: "KUI-2026-000050"))
-        #expect(withCase.outcome == "cancel_unknown")
+        #expect(withCase.outcome == .cancelUnknown)
         #expect(withCase.refusal?.code == .unknownRequest)
         #expect(withCase.refusal?.path == "request_id")
         let status = try #require(withCase.statuses.first)
@@ -118,9 +118,9 @@ struct CancellationTests {
     func cancelTwice() {
         let world = RelayWorld()
         world.receive(Fixture.request())
-        #expect(world.cancel(Fixture.cancel(at: t0.plus(minutes: 1))).outcome == "cancelled")
+        #expect(world.cancel(Fixture.cancel(at: t0.plus(minutes: 1))).outcome == .cancelled)
         let again = world.cancel(Fixture.cancel(at: t0.plus(minutes: 2)))
-        #expect(again.outcome == "duplicate" && again.isEmpty)
+        #expect(again.outcome == .duplicate && again.isEmpty)
     }
 
     @Test("after a cancel the clocks are stopped and the escalation ladder is closed, end to end")
@@ -143,11 +143,11 @@ struct CancellationTests {
         let cancelled = world.cancel(Fixture.cancel(at: t0.plus(hours: 1)))
         #expect(cancelled.statuses(.cancelled).first?.caseTotals?.frozen == Fixture.kzt("0"))
         let ack = world.answer(Fixture.response(.acknowledged, id: "ack-after-cancel", at: t0.plus(hours: 1, minutes: 1)))
-        #expect(ack.outcome == "ignored")
+        #expect(ack.outcome == .ignored)
         let frozen = world.answer(Fixture.response(.frozen, id: "again", frozen: Fixture.kzt("1000000"), at: t0.plus(hours: 1, minutes: 2)))
-        #expect(frozen.outcome == "invalid_transition")
+        #expect(frozen.outcome == .invalidTransition)
         let released = world.answer(Fixture.response(.released, at: t0.plus(hours: 2)))
-        #expect(released.outcome == "released")
+        #expect(released.outcome == .answered(.released))
         #expect(world.record(request)?.state == .released)
         #expect(world.record(request)?.closedAt == t0.plus(hours: 1), "closed when cancelled")
     }

@@ -44,7 +44,7 @@ struct ChainExampleTests {
         guard case .request(let original) = try EventDecoder.decodePoliceMessage(try bytes("freeze_request/urgent-card-fraud-kaspi.json")) else {
             throw ExampleMismatch(what: "urgent-card-fraud-kaspi.json is not a freeze_request")
         }
-        #expect(world.receive(original).outcome == "routed")
+        #expect(world.receive(original).outcome == .routed)
         let answer = try EventDecoder.decodeBankResponse(try bytes("bank_response/partially-frozen-with-transfers.json"))
         return (world, world.answer(answer, from: kaspi, at: answeredAt))
     }

@@ -29,7 +29,7 @@ struct ChainFollowingTests {
         let toBeta = Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("600000"), ref: "TRX-A-1", at: t0.plus(minutes: -40))
         let toDelta = Fixture.toAccount(Fixture.deltaAccount(1), Fixture.kzt("400000"), ref: "TRX-A-2", at: t0.plus(minutes: -35), holder: "Second Mule")
         let effects = world.answer(Fixture.response(.fundsMoved, transfers: [toBeta, toDelta], at: answeredAt))
-        #expect(effects.outcome == "funds_moved")
+        #expect(effects.outcome == .answered(.fundsMoved))
 
         let betaChild = child(of: root, "TRX-A-1"), deltaChild = child(of: root, "TRX-A-2")
         #expect(effects.requests.map(\.requestID) == [root, betaChild, deltaChild])
@@ -85,7 +85,7 @@ struct ChainFollowingTests {
             time = time.plus(minutes: 7)
             let reference = "HOP-\(hop + 1)"
             let effects = world.answer(Fixture.response(.fundsMoved, for: parent, transfers: [Fixture.toAccount(account, Fixture.kzt("1000000"), ref: reference, at: time.plus(minutes: -1))], at: time))
-            #expect(effects.outcome == "funds_moved")
+            #expect(effects.outcome == .answered(.fundsMoved))
             let id = child(of: parent, reference)
             let record = try #require(world.record(id), "hop \(hop + 1)")
             #expect(record.hop == hop + 1 && record.parentRequestID == parent && record.bankID == banks[hop])
@@ -96,7 +96,7 @@ struct ChainFollowingTests {
         }
         // The last bank freezes everything.
         let frozen = world.answer(Fixture.response(.frozen, for: parent, frozen: Fixture.kzt("1000000"), at: time.plus(minutes: 3)))
-        #expect(frozen.outcome == "frozen")
+        #expect(frozen.outcome == .answered(.frozen))
         #expect(world.caseContext(Fixture.caseID).requests.count == 6)
         #expect(world.edges.count == 5)
         #expect(world.caseContext(Fixture.caseID).requests.map(\.hop).sorted() == [0, 1, 2, 3, 4, 5])
@@ -247,7 +247,7 @@ struct ChainFollowingTests {
         // The same content under a new response id: every transfer is already in the case, so it
         // repeats what the bank said — a no-op, like any repeated identical answer.
         let again = world.answer(Fixture.response(.fundsMoved, id: "fm-2", transfers: transfers, at: t0.plus(minutes: 9)))
-        #expect(again.outcome == "repeated")
+        #expect(again.outcome == .repeated)
         #expect(again.edges.isEmpty && again.requests.isEmpty && again.events.isEmpty && again.audit.isEmpty)
         #expect(again.schedule.isEmpty && again.cancelDeadlines.isEmpty && again.escalations.isEmpty)
         #expect(again.responses.map(\.responseID) == ["fm-2"])
@@ -257,7 +257,7 @@ struct ChainFollowingTests {
         var corrected = transfers
         corrected[0].amount = Fixture.kzt("650000")
         let correction = world.answer(Fixture.response(.fundsMoved, id: "fm-2b", transfers: corrected, at: t0.plus(minutes: 10)))
-        #expect(correction.outcome == "funds_moved")
+        #expect(correction.outcome == .answered(.fundsMoved))
         #expect(correction.edges.isEmpty && correction.routedRequests.isEmpty)
         #expect(world.caseContext(Fixture.caseID).requests.count == 2)
 
@@ -277,13 +277,13 @@ struct ChainFollowingTests {
         resent.responseID = "pf-2"
         resent.id = Fixture.uuid(321)
         let again = world.answer(resent, at: t0.plus(minutes: 15))
-        #expect(again.outcome == "repeated")
+        #expect(again.outcome == .repeated)
         #expect(again.events.isEmpty && again.requests.isEmpty)
         // A new amount is news, though the transfers are known.
         var more = response
         more.responseID = "pf-3"
         more.frozenAmount = Fixture.kzt("450000")
-        #expect(world.answer(more, at: t0.plus(minutes: 25)).outcome == "partially_frozen")
+        #expect(world.answer(more, at: t0.plus(minutes: 25)).outcome == .answered(.partiallyFrozen))
     }
 
     @Test("child ids are a function of parent and transfer reference, whatever the cause")
@@ -329,7 +329,7 @@ struct ChainFollowingTests {
         let world = world()
         let effects = world.answer(Fixture.response(.partiallyFrozen, frozen: Fixture.kzt("400000"), holdUntil: t0.plus(hours: 720),
                                                     transfers: [Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("600000"), ref: "PF-1")], at: t0.plus(minutes: 5)))
-        #expect(effects.outcome == "partially_frozen")
+        #expect(effects.outcome == .answered(.partiallyFrozen))
         #expect(effects.edges.map(\.outcome) == [.child(child(of: root, "PF-1"))])
         let status = try #require(effects.statuses(.partiallyFrozen).first)
         #expect(status.frozenAmount == Fixture.kzt("400000"))

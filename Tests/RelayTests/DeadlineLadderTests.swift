@@ -57,7 +57,7 @@ struct DeadlineLadderTests {
         let level1 = try #require(world.timer(request, .acknowledge))
         #expect(level1.level == 1 && level1.dueAt == deadline)
         let first = world.fire(level1)
-        #expect(first.outcome == "escalated")
+        #expect(first.outcome == .escalated)
         let e1 = try #require(first.escalationEvents.first)
         #expect(e1.kind == .ackOverdue && e1.level == 1 && e1.escalationID == escalationID)
         #expect(e1.deadline == deadline && e1.overdueSeconds == 0 && e1.raisedAt == deadline)
@@ -125,7 +125,7 @@ struct DeadlineLadderTests {
         // The runtime may still fire a timer it had already picked up.
         for deadline in [ack, freeze] {
             let effects = world.fire(deadline)
-            #expect(effects.outcome == "deadline_met")
+            #expect(effects.outcome == .deadlineMet)
             #expect(effects.isEmpty)
         }
     }
@@ -137,13 +137,13 @@ struct DeadlineLadderTests {
         world.cancel(Fixture.cancel(at: t0.plus(minutes: 1)))
         let cancelled = world.fire(ack)
         #expect(cancelled.isEmpty)
-        #expect(cancelled.outcome == "deadline_moot", "the bank did not meet it: police withdrew the request")
+        #expect(cancelled.outcome == .deadlineMoot, "the bank did not meet it: police withdrew the request")
 
         let engine = Fixture.engine()
         let unknown = engine.fire(ack, context: .init(record: nil), now: ack.dueAt)
-        #expect(unknown.outcome == "deadline_moot" && unknown.isEmpty)
+        #expect(unknown.outcome == .deadlineMoot && unknown.isEmpty)
         let unroutable = engine.fire(ack, context: .init(record: Fixture.record(.unroutable)), now: ack.dueAt)
-        #expect(unroutable.outcome == "deadline_moot" && unroutable.isEmpty)
+        #expect(unroutable.outcome == .deadlineMoot && unroutable.isEmpty)
         checkContracts(unknown, policy: engine.policy)
         checkContracts(unroutable, policy: engine.policy)
     }
@@ -153,27 +153,27 @@ struct DeadlineLadderTests {
         let engine = Fixture.engine()
         let ack = Deadline(requestID: request, kind: .acknowledge, level: 1, deadline: t0.plus(minutes: 5), dueAt: t0.plus(minutes: 5))
         let freeze = Deadline(requestID: request, kind: .freeze, level: 1, deadline: t0.plus(minutes: 30), dueAt: t0.plus(minutes: 30))
-        func outcome(_ deadline: Deadline, _ record: RequestRecord) -> String {
+        func outcome(_ deadline: Deadline, _ record: RequestRecord) -> Outcome {
             let effects = engine.fire(deadline, context: .init(record: record), now: deadline.dueAt)
             #expect(effects.isEmpty)
             return effects.outcome
         }
         var acknowledged = Fixture.record(.acknowledged)
         acknowledged.acknowledgedAt = t0.plus(minutes: 1)
-        #expect(outcome(ack, acknowledged) == "deadline_met")
+        #expect(outcome(ack, acknowledged) == .deadlineMet)
         var frozen = Fixture.record(.frozen)
         frozen.acknowledgedAt = t0.plus(minutes: 2)
         frozen.answeredAt = t0.plus(minutes: 2)
-        #expect(outcome(ack, frozen) == "deadline_met")
-        #expect(outcome(freeze, frozen) == "deadline_met")
+        #expect(outcome(ack, frozen) == .deadlineMet)
+        #expect(outcome(freeze, frozen) == .deadlineMet)
         // Cancelled before the bank said anything: nothing was met.
-        #expect(outcome(ack, Fixture.record(.cancelled)) == "deadline_moot")
-        #expect(outcome(freeze, Fixture.record(.cancelled)) == "deadline_moot")
+        #expect(outcome(ack, Fixture.record(.cancelled)) == .deadlineMoot)
+        #expect(outcome(freeze, Fixture.record(.cancelled)) == .deadlineMoot)
         // Acknowledged, then cancelled: the acknowledgement was met, the freeze is moot.
         var ackThenCancelled = Fixture.record(.cancelled)
         ackThenCancelled.acknowledgedAt = t0.plus(minutes: 1)
-        #expect(outcome(ack, ackThenCancelled) == "deadline_met")
-        #expect(outcome(freeze, ackThenCancelled) == "deadline_moot")
+        #expect(outcome(ack, ackThenCancelled) == .deadlineMet)
+        #expect(outcome(freeze, ackThenCancelled) == .deadlineMoot)
     }
 
     @Test("a late answer resolves the open overdue escalations as answered and stops the clocks")
@@ -251,7 +251,7 @@ struct DeadlineLadderTests {
         let timer = try #require(world.timer(request, .holdExpiry))
 
         let effects = world.fire(timer)
-        #expect(effects.outcome == "escalated")
+        #expect(effects.outcome == .escalated)
         let escalation = try #require(effects.escalationEvents.first)
         #expect(escalation.kind == .holdExpiring && escalation.level == 1)
         #expect(escalation.deadline == holdUntil)
@@ -312,7 +312,7 @@ struct DeadlineLadderTests {
         let extended = holdUntil.plus(hours: 24 * 30)
         let at = holdUntil.plus(hours: -2)
         let effects = world.answer(Fixture.response(.frozen, id: "extension", frozen: Fixture.kzt("1000000"), holdUntil: extended, at: at))
-        #expect(effects.outcome == "frozen")
+        #expect(effects.outcome == .answered(.frozen))
         #expect(effects.resolved.map(\.resolution) == [.superseded])
         let resolved = try #require(effects.resolvedEvents.first)
         #expect(resolved.resolution == .superseded)
@@ -325,7 +325,7 @@ struct DeadlineLadderTests {
         #expect(world.record(request)?.holdUntil == extended)
 
         // The old warning, if it fired now, is spent: the hold it was about is gone.
-        #expect(world.fire(oldTimer, at: at.plus(minutes: 1)).outcome == "deadline_moot")
+        #expect(world.fire(oldTimer, at: at.plus(minutes: 1)).outcome == .deadlineMoot)
     }
 
     @Test("released closes the hold warning and stops its timer")
@@ -335,7 +335,7 @@ struct DeadlineLadderTests {
         world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
         world.fire(try #require(world.timer(request, .holdExpiry)))
         let effects = world.answer(Fixture.response(.released, at: holdUntil.plus(hours: -1)))
-        #expect(effects.outcome == "released")
+        #expect(effects.outcome == .answered(.released))
         #expect(effects.resolved.map(\.resolution) == [.closed])
         #expect(effects.resolvedEvents.first?.detail?.contains("released") == true)
         #expect(effects.cancelDeadlines.first?.kinds.contains(.holdExpiry) == true)

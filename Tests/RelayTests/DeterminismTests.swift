@@ -87,7 +87,7 @@ struct DeterminismTests {
         let command = Cause.command("retry-unroutable", nonce: "a")
         let unroutable = Fixture.record(.unroutable)
         let retried = twice { engine.retryUnroutable(.init(record: unroutable), case: empty, cause: command, now: t0) }
-        #expect(retried.outcome == "routed")
+        #expect(retried.outcome == .routed)
         #expect(Cause.command("retry-unroutable", nonce: "a").eventID != Cause.command("retry-unroutable", nonce: "b").eventID)
     }
 

@@ -9,7 +9,7 @@ struct ForeignResponseTests {
     let t0 = Fixture.t0
 
     func expectForeign(_ effects: Effects, bank: BankID, requestID: UUID, caseID: String?, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(effects.outcome == "foreign_response", sourceLocation: sourceLocation)
+        #expect(effects.outcome == .foreignResponse, sourceLocation: sourceLocation)
         let refusal = try #require(effects.refusal, sourceLocation: sourceLocation)
         #expect(refusal.code == .foreignResponse && refusal.path == "request_id", sourceLocation: sourceLocation)
         #expect(effects.requests.isEmpty && effects.responses.isEmpty && effects.schedule.isEmpty, sourceLocation: sourceLocation)
@@ -32,7 +32,7 @@ struct ForeignResponseTests {
     func unknownRequest() throws {
         let world = RelayWorld()
         let effects = world.answer(Fixture.response(.frozen, for: Fixture.uuid(404), frozen: Fixture.kzt("5")), from: Fixture.alpha)
-        #expect(effects.outcome == "answer_unknown")
+        #expect(effects.outcome == .answerUnknown)
         let refusal = try #require(effects.refusal)
         #expect(refusal.code == .unknownRequest && refusal.path == "request_id")
         let id = CanonicalUUID.string(Fixture.uuid(404))
@@ -61,7 +61,7 @@ struct ForeignResponseTests {
 
         // Alpha's own answer under the same response id is still accepted: beta's never counted.
         let own = world.answer(Fixture.response(.acknowledged, id: "resp-released-\(t0.plus(minutes: 1).secondsSinceEpoch)", at: t0.plus(minutes: 2)), from: Fixture.alpha)
-        #expect(own.outcome == "acknowledged")
+        #expect(own.outcome == .answered(.acknowledged))
     }
 
     @Test("an answer from a bank not in the routing table")
@@ -92,7 +92,7 @@ struct ForeignResponseTests {
         let second = world.answer(response, from: Fixture.beta)
         #expect(first.escalations.count == 1 && second.escalations.count == 1)
         #expect(Set(first.escalations.map(\.escalationID)).isDisjoint(with: second.escalations.map(\.escalationID)))
-        #expect(second.outcome == "foreign_response")
+        #expect(second.outcome == .foreignResponse)
     }
 
     @Test("an unknown request answered again is refused again the same way, still without an escalation")
@@ -101,7 +101,7 @@ struct ForeignResponseTests {
         let response = Fixture.response(.acknowledged, for: Fixture.uuid(404))
         let first = world.answer(response, from: Fixture.beta)
         let second = world.answer(response, from: Fixture.beta)
-        #expect([first.outcome, second.outcome] == ["answer_unknown", "answer_unknown"])
+        #expect([first.outcome, second.outcome] == [.answerUnknown, .answerUnknown])
         #expect(first.refusal == second.refusal)
         #expect(first.escalations.isEmpty && second.escalations.isEmpty)
     }

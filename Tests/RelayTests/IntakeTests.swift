@@ -14,7 +14,7 @@ struct IntakeTests {
         let world = RelayWorld()
         let request = Fixture.request()
         let effects = world.receive(request, at: t0.plus(seconds: 3))
-        #expect(effects.outcome == "routed")
+        #expect(effects.outcome == .routed)
         let record = try #require(effects.requests.first)
         #expect(effects.requests.count == 1)
         #expect(record.request == request)
@@ -45,7 +45,7 @@ struct IntakeTests {
                                      case: CaseContext(caseID: Fixture.caseID, requests: [record]),
                                      cause: .record(topic: "freeze.requests", partition: 0, offset: 9, eventID: resent.id), now: t0.plus(minutes: 5))
         checkContracts(effects, policy: engine.policy)
-        #expect(effects.outcome == "duplicate")
+        #expect(effects.outcome == .duplicate)
         #expect(effects.isEmpty)
     }
 
@@ -56,7 +56,7 @@ struct IntakeTests {
         let before = world.record(Fixture.uuid(1))
         let changed = Fixture.request(amount: Fixture.kzt("2000000"), eventID: Fixture.uuid(778))
         let effects = world.receive(changed, at: t0.plus(minutes: 1))
-        #expect(effects.outcome == "conflicting_duplicate")
+        #expect(effects.outcome == .conflictingDuplicate)
         let refusal = try #require(effects.refusal)
         #expect(refusal.code == .conflictingDuplicate)
         #expect(refusal.path == "request_id")
@@ -83,7 +83,7 @@ struct IntakeTests {
         case 4: changed.legalBasis = "another decision"
         default: changed.issuedAt = t0.plus(seconds: 1)
         }
-        #expect(world.receive(changed).outcome == "conflicting_duplicate")
+        #expect(world.receive(changed).outcome == .conflictingDuplicate)
     }
 
     @Test("an unroutable request is kept and escalated, and its re-send is a duplicate too")
@@ -91,13 +91,13 @@ struct IntakeTests {
         let world = RelayWorld()
         let request = Fixture.request(iban: Fixture.unknownAccount(1))
         let first = world.receive(request)
-        #expect(first.outcome == "unroutable")
+        #expect(first.outcome == .unroutable)
         #expect(first.requests.map(\.state) == [.unroutable])
         #expect(first.statuses.first?.caseTotals?.moving == Fixture.kzt("1000000"))
         #expect(first.audit.first?.newState == .unroutable)
         var resent = request
         resent.id = Fixture.uuid(4)
-        #expect(world.receive(resent).outcome == "duplicate")
+        #expect(world.receive(resent).outcome == .duplicate)
     }
 
     @Test("a bank answer re-sent under the same response id: duplicate if identical, refused if not")
@@ -112,12 +112,12 @@ struct IntakeTests {
         resent.id = Fixture.uuid(901)
         resent.createdAt = t0.plus(minutes: 8)
         let duplicate = world.answer(resent, at: t0.plus(minutes: 8))
-        #expect(duplicate.outcome == "duplicate")
+        #expect(duplicate.outcome == .duplicate)
         #expect(duplicate.isEmpty)
 
         let conflicting = Fixture.response(.frozen, id: "ALPHA-77", frozen: Fixture.kzt("500000"), at: t0.plus(minutes: 9))
         let refused = world.answer(conflicting)
-        #expect(refused.outcome == "conflicting_duplicate")
+        #expect(refused.outcome == .conflictingDuplicate)
         #expect(refused.refusal?.code == .conflictingDuplicate)
         #expect(refused.refusal?.path == "response_id")
         #expect(refused.refusal?.message.contains("ALPHA-77") == true)
@@ -133,7 +133,7 @@ struct IntakeTests {
         world.receive(Fixture.request(Fixture.uuid(2), iban: Fixture.betaAccount(1)))
         world.answer(Fixture.response(.acknowledged, for: Fixture.uuid(1), id: "R-1"))
         let other = world.answer(Fixture.response(.acknowledged, for: Fixture.uuid(2), id: "R-1"))
-        #expect(other.outcome == "acknowledged")
+        #expect(other.outcome == .answered(.acknowledged))
     }
 
     @Test("a contract error is dead-lettered with its code and path, nothing else")
@@ -144,7 +144,7 @@ struct IntakeTests {
             Issue.record("should not decode")
         } catch {
             let effects = engine.refuse(error)
-            #expect(effects.outcome == "dead_lettered")
+            #expect(effects.outcome == .deadLettered)
             #expect(effects.refusal?.code == DeadLetterCode(error.code))
             #expect(effects.refusal?.path == error.path)
             #expect(effects.events.isEmpty && effects.requests.isEmpty)

@@ -37,13 +37,13 @@ struct PendingJudgementTests {
     func routedLateAsIfRoutedAtOnce(judgement: PoliceJudgement) throws {
         let request = Fixture.request(iban: Fixture.offlineAccount(5))
         let unroutable = receive(request, judgement: judgement)
-        #expect(unroutable.outcome == "unroutable")
+        #expect(unroutable.outcome == .unroutable)
         #expect(unroutable.pendingJudgements == [PendingJudgement(requestID: request.requestID, judgement: judgement)])
         #expect(unroutable.settledJudgements.isEmpty)
 
         let late = retry(try #require(unroutable.record(request.requestID)), kept: judgement)
         checkContracts(late, policy: Self.fixedEngine.policy)
-        #expect(late.outcome == "routed")
+        #expect(late.outcome == .routed)
         #expect(late.pendingJudgements.isEmpty, "a routed request's judgement travels on the event, not in the ledger")
         #expect(late.settledJudgements == [request.requestID])
         let routedLate = try #require(late.routedRequests.first)
@@ -78,7 +78,7 @@ struct PendingJudgementTests {
                                               case: CaseContext(caseID: Fixture.caseID, requests: [record]),
                                               cause: .record(topic: "freeze.requests", partition: 0, offset: 2, eventID: cancel.id), now: Fixture.t0.plus(minutes: 5))
         effects.carry(.unchecked, for: cancel.requestID)
-        #expect(effects.outcome == "cancelled")
+        #expect(effects.outcome == .cancelled)
         #expect(effects.settledJudgements == (state == .unroutable ? [record.requestID] : []))
         #expect(effects.pendingJudgements.isEmpty)
     }

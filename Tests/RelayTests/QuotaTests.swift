@@ -75,7 +75,7 @@ struct QuotaTests {
     func overQuotaIsHeld() throws {
         let world = RelayWorld(Fixture.engine(quotas: Self.limits))
         let effects = world.receive(Fixture.request(), at: t0, quota: QuotaUsage(issuer: Self.agency, accountOpen: 3))
-        #expect(effects.outcome == "held")
+        #expect(effects.outcome == .held)
         let record = try #require(world.record(Fixture.uuid(1)))
         #expect(record.state == .held && record.bankID == nil && record.routedAt == nil)
         #expect(record.reason?.contains("account_open_requests") == true)
@@ -97,13 +97,13 @@ struct QuotaTests {
     func withinQuotaIsCharged() {
         let world = RelayWorld(Fixture.engine(quotas: Self.limits))
         let routed = world.receive(Fixture.request(), at: t0, quota: QuotaUsage(issuer: Self.agency, issuerThisMinute: 4, accountOpen: 2))
-        #expect(routed.outcome == "routed")
+        #expect(routed.outcome == .routed)
         #expect(routed.quotaCharges == [QuotaCharge(issuerKey: Self.agency.key, at: t0)])
         let unroutable = world.receive(Fixture.request(Fixture.uuid(2), iban: Fixture.unknownAccount(1)), at: t0, quota: QuotaUsage(issuer: Self.agency))
-        #expect(unroutable.outcome == "unroutable")
+        #expect(unroutable.outcome == .unroutable)
         #expect(unroutable.quotaCharges.count == 1, "an admitted request counts whether or not a bank takes it")
         let unchecked = world.receive(Fixture.request(Fixture.uuid(3)), at: t0)
-        #expect(unchecked.outcome == "routed" && unchecked.quotaCharges.isEmpty)
+        #expect(unchecked.outcome == .routed && unchecked.quotaCharges.isEmpty)
     }
 
     @Test("a held request sent again is a duplicate: not judged again, not charged")
@@ -113,7 +113,7 @@ struct QuotaTests {
         var again = Fixture.request()
         again.id = Fixture.uuid(900)
         let effects = world.receive(again, at: t0.plus(seconds: 5), quota: QuotaUsage(issuer: Self.agency))
-        #expect(effects.outcome == "duplicate" && effects.isEmpty)
+        #expect(effects.outcome == .duplicate && effects.isEmpty)
         #expect(world.record(Fixture.uuid(1))?.state == .held)
     }
 
@@ -125,7 +125,7 @@ struct QuotaTests {
         let held = world.receive(Fixture.request(), at: t0, quota: QuotaUsage(issuer: Self.agency, issuerToday: 100))
         let escalationID = try #require(held.escalations.first?.escalationID)
         let effects = world.release(Fixture.uuid(1), at: t0.plus(minutes: 10))
-        #expect(effects.outcome == "released")
+        #expect(effects.outcome == .released)
         let record = try #require(world.record(Fixture.uuid(1)))
         #expect(record.state == .routed && record.bankID == Fixture.alpha && record.routedAt == t0.plus(minutes: 10))
         #expect(record.acknowledgeBy! > t0.plus(minutes: 10), "the clocks start at the release, not at receipt")
@@ -136,7 +136,7 @@ struct QuotaTests {
         #expect(effects.audit.first?.detail.contains("ops-duty-7") == true && effects.audit.first?.detail.contains("confirmed with the issuing unit") == true)
         #expect(effects.quotaCharges.isEmpty, "an operator's release is not charged to the issuer")
         let again = world.release(Fixture.uuid(1), at: t0.plus(minutes: 11))
-        #expect(again.outcome == "not_held" && again.isEmpty)
+        #expect(again.outcome == .notHeld && again.isEmpty)
     }
 
     @Test("a released request whose bank is no longer in the table becomes unroutable, with its own escalation")
@@ -144,7 +144,7 @@ struct QuotaTests {
         let world = RelayWorld(Fixture.engine(quotas: Self.limits))
         world.receive(Fixture.request(iban: Fixture.unknownAccount(4)), at: t0, quota: QuotaUsage(issuer: Self.agency, issuerThisMinute: 5))
         let effects = world.release(Fixture.uuid(1), at: t0.plus(minutes: 1))
-        #expect(effects.outcome == "released_unroutable")
+        #expect(effects.outcome == .releasedUnroutable)
         #expect(world.record(Fixture.uuid(1))?.state == .unroutable)
         #expect(effects.escalationEvents.map(\.kind) == [.unroutable])
         #expect(world.openEscalations(of: Fixture.uuid(1)).map(\.kind) == [.unroutable])
@@ -156,14 +156,14 @@ struct QuotaTests {
         let world = RelayWorld(Fixture.engine(quotas: Self.limits))
         world.receive(Fixture.request(), at: t0, quota: QuotaUsage(issuer: Self.agency, accountRecent: 4))
         let effects = world.refuseHeld(Fixture.uuid(1), at: t0.plus(minutes: 2))
-        #expect(effects.outcome == "refused")
+        #expect(effects.outcome == .refused)
         let record = try #require(world.record(Fixture.uuid(1)))
         #expect(record.state == .refused && record.state.isFinal && record.closedAt == t0.plus(minutes: 2))
         #expect(effects.routedRequests.isEmpty && effects.schedule.isEmpty)
         #expect(effects.statuses.map(\.status) == [.refused])
         #expect(effects.statuses.first?.caseTotals?.moving == Fixture.kzt("0"))
         #expect(world.openEscalations(of: Fixture.uuid(1)).isEmpty)
-        #expect(world.release(Fixture.uuid(1), at: t0.plus(minutes: 3)).outcome == "not_held", "a refusal is final")
+        #expect(world.release(Fixture.uuid(1), at: t0.plus(minutes: 3)).outcome == .notHeld, "a refusal is final")
         let answer = world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000")), from: Fixture.alpha, at: t0.plus(minutes: 4))
         #expect(answer.refusal != nil)
         #expect(world.record(Fixture.uuid(1))?.state == .refused)
@@ -174,7 +174,7 @@ struct QuotaTests {
         let world = RelayWorld(Fixture.engine(quotas: Self.limits))
         let held = world.receive(Fixture.request(), at: t0, quota: QuotaUsage(issuer: Self.agency, issuerThisMinute: 9))
         let effects = world.cancel(Fixture.cancel(at: t0.plus(minutes: 1)))
-        #expect(effects.outcome == "cancelled")
+        #expect(effects.outcome == .cancelled)
         #expect(effects.events.allSatisfy { $0.event.type != .routedCancel })
         #expect(effects.statuses.first?.detail.contains("had not been routed") == true)
         #expect(world.escalation(try #require(held.escalations.first?.escalationID))?.resolution == .cancelled)
@@ -206,7 +206,7 @@ struct CloseEscalationTests {
         let effects = engine.closeEscalation(Self.escalation(kind), isOpen: true, decision: Fixture.operatorDecision,
                                              cause: .command("close_escalation", nonce: "n"), now: Fixture.t0.plus(minutes: 5))
         checkContracts(effects, policy: engine.policy)
-        #expect(effects.outcome == "closed")
+        #expect(effects.outcome == .closed)
         #expect(effects.resolved == [EscalationClosure(escalationID: Fixture.uuid(70), resolution: .closed, resolvedAt: Fixture.t0.plus(minutes: 5))])
         let resolved = try #require(effects.resolvedEvents.first)
         #expect(resolved.resolution == .closed && resolved.detail?.contains("ops-duty-7") == true)
@@ -220,8 +220,8 @@ struct CloseEscalationTests {
         let engine = Fixture.engine()
         let cause = Cause.command("close_escalation", nonce: "n")
         let resolved = engine.closeEscalation(Self.escalation(.chainExit), isOpen: false, decision: Fixture.operatorDecision, cause: cause, now: Fixture.t0)
-        #expect(resolved.outcome == "not_open" && resolved.isEmpty)
+        #expect(resolved.outcome == .notOpen && resolved.isEmpty)
         let unknown = engine.closeEscalation(nil, isOpen: true, decision: Fixture.operatorDecision, cause: cause, now: Fixture.t0)
-        #expect(unknown.outcome == "unknown" && unknown.isEmpty)
+        #expect(unknown.outcome == .unknown && unknown.isEmpty)
     }
 }

@@ -11,7 +11,7 @@ struct RoutingTests {
     func routesByBankCode(code: String, bank: String) {
         let world = RelayWorld()
         let effects = world.receive(Fixture.request(iban: Fixture.iban(code, 123_456)))
-        #expect(effects.outcome == "routed")
+        #expect(effects.outcome == .routed)
         let record = world.record(Fixture.uuid(1))
         #expect(record?.state == .routed)
         #expect(record?.bankID == Fixture.bank(bank))
@@ -75,7 +75,7 @@ struct RoutingTests {
     func disabledBank() throws {
         let world = RelayWorld()
         let effects = world.receive(Fixture.request(iban: Fixture.offlineAccount(5)))
-        #expect(effects.outcome == "unroutable")
+        #expect(effects.outcome == .unroutable)
         let record = try #require(world.record(Fixture.uuid(1)))
         #expect(record.state == .unroutable)
         #expect(record.bankID == nil)
@@ -100,7 +100,7 @@ struct RoutingTests {
     func unknownBankCode() throws {
         let world = RelayWorld()
         let effects = world.receive(Fixture.request(iban: Fixture.unknownAccount(5)))
-        #expect(effects.outcome == "unroutable")
+        #expect(effects.outcome == .unroutable)
         let record = try #require(world.record(Fixture.uuid(1)))
         #expect(record.state == .unroutable)
         #expect(record.reason?.contains("KZ999") == true)
@@ -114,7 +114,7 @@ struct RoutingTests {
         let world = RelayWorld()
         let german = try IBAN("DE89370400440532013000")
         let effects = world.receive(Fixture.request(iban: german))
-        #expect(effects.outcome == "unroutable")
+        #expect(effects.outcome == .unroutable)
         #expect(world.record(Fixture.uuid(1))?.reason?.contains("DE37040044") == true)
     }
 
@@ -123,7 +123,7 @@ struct RoutingTests {
         let stale = RelayWorld()
         stale.receive(Fixture.request(iban: Fixture.offlineAccount(5)))
         let still = stale.retryUnroutable(Fixture.uuid(1), at: Fixture.t0.plus(minutes: 5))
-        #expect(still.outcome == "still_unroutable" && still.isEmpty)
+        #expect(still.outcome == .stillUnroutable && still.isEmpty)
 
         // The routing table is fixed (the offline bank is enabled again) and the command is run.
         var banks = Fixture.profiles
@@ -134,7 +134,7 @@ struct RoutingTests {
         let effects = fixedEngine.retryUnroutable(context, case: stale.caseContext(Fixture.caseID),
                                                   cause: .command("retry-unroutable", nonce: "1"), now: later)
         checkContracts(effects, policy: fixedEngine.policy)
-        #expect(effects.outcome == "routed")
+        #expect(effects.outcome == .routed)
         let record = try #require(effects.record(Fixture.uuid(1)))
         #expect(record.state == .routed && record.bankID == Fixture.offline && record.reason == nil)
         #expect(record.acknowledgeBy == later.plus(minutes: 5))
@@ -146,7 +146,7 @@ struct RoutingTests {
         // Not unroutable: nothing to retry.
         let routed = fixedEngine.retryUnroutable(.init(record: record), case: CaseContext(caseID: Fixture.caseID),
                                                  cause: .command("retry-unroutable", nonce: "2"), now: later)
-        #expect(routed.outcome == "not_unroutable" && routed.isEmpty)
+        #expect(routed.outcome == .notUnroutable && routed.isEmpty)
     }
 
     @Test("topic overrides: requests go to the bank's own topic")

@@ -49,7 +49,7 @@ struct SecurityEscalationFloodTests {
             let effects = world.refuse(Self.order(n), Self.missing, at: Fixture.t0.plus(minutes: Int64(n)))
             #expect(effects.refusal?.code == .signatureMissing)
             #expect(effects.audit.count == 1 && effects.audit.first?.isSecurityEvent == true && effects.audit.first?.requestID == Fixture.uuid(n))
-            #expect(effects.outcome == "unauthenticated")
+            #expect(effects.outcome == .unauthenticated)
             #expect(effects.tallies.map(\.refusals) == [n])
             escalationIDs.formUnion(effects.tallies.map(\.escalationID))
             sent += effects.escalationEvents.map { (n, $0) }

@@ -105,32 +105,32 @@ struct TransitionRulesTests {
                                 fingerprint: ContentFingerprint(response))
         if state.awaitsRouting || state == .refused {
             // Never routed: no bank may answer it (see ForeignResponseTests).
-            #expect(effects.outcome == "foreign_response")
+            #expect(effects.outcome == .foreignResponse)
             #expect(effects.refusal?.code == .foreignResponse)
             #expect(effects.requests.isEmpty)
             return
         }
         switch Self.expected(state, status) {
         case .advance(let target):
-            #expect(effects.outcome == target.rawValue)
+            #expect(effects.outcome == .answered(target))
             #expect(effects.record(record.requestID)?.state == target)
             #expect(effects.statuses.first { $0.requestID == record.requestID }?.status == target.statusKind)
             #expect(effects.responses.contains(seen))
             #expect(effects.refusal == nil)
             #expect(effects.audit.contains { $0.oldState == state && $0.newState == target })
         case .repeated:
-            #expect(effects.outcome == "repeated")
+            #expect(effects.outcome == .repeated)
             #expect(effects.responses == [seen])
             #expect(effects.events.isEmpty && effects.requests.isEmpty && effects.audit.isEmpty && effects.refusal == nil)
             #expect(effects.schedule.isEmpty && effects.cancelDeadlines.isEmpty && effects.resolved.isEmpty)
         case .ignore:
-            #expect(effects.outcome == "ignored")
+            #expect(effects.outcome == .ignored)
             #expect(effects.responses == [seen])
             #expect(effects.events.isEmpty && effects.requests.isEmpty && effects.refusal == nil)
             #expect(effects.audit.count == 1)
             #expect(effects.audit.first?.oldState == state && effects.audit.first?.newState == state)
         case .refuse:
-            #expect(effects.outcome == "invalid_transition")
+            #expect(effects.outcome == .invalidTransition)
             #expect(effects.refusal?.code == .invalidTransition)
             #expect(effects.refusal?.path == "status")
             #expect(effects.refusal?.message.contains(state.rawValue) == true)
@@ -156,7 +156,7 @@ struct TransitionRulesTests {
         world.receive(Fixture.request())
         world.answer(Self.answer(.frozen, at: Fixture.t0.plus(minutes: 2)))
         let effects = world.answer(Fixture.response(.acknowledged, id: "late-ack", at: Fixture.t0.plus(minutes: 4)))
-        #expect(effects.outcome == "ignored")
+        #expect(effects.outcome == .ignored)
         #expect(world.record(Fixture.uuid(1))?.state == .frozen)
         #expect(effects.events.isEmpty)
         #expect(effects.audit.first?.detail.contains("stale") == true)
@@ -175,12 +175,12 @@ struct TransitionRulesTests {
         resent.responseID = "resp-frozen-again"
         resent.id = Fixture.uuid(4242)
         let viaRules = world.answer(resent, at: Fixture.t0.plus(minutes: 9))
-        #expect(viaRules.outcome == "repeated")
+        #expect(viaRules.outcome == .repeated)
         #expect(viaRules.events.isEmpty && viaRules.requests.isEmpty && viaRules.audit.isEmpty)
 
         // The very same message again (same response id, same content): a duplicate, nothing at all.
         let viaDedupe = world.answer(first, at: Fixture.t0.plus(minutes: 10))
-        #expect(viaDedupe.outcome == "duplicate")
+        #expect(viaDedupe.outcome == .duplicate)
         #expect(viaDedupe.isEmpty)
         #expect(world.record(Fixture.uuid(1)) == before)
     }
@@ -212,7 +212,7 @@ struct TransitionRulesTests {
         let totals = world.totals()
         let effects = world.answer(Fixture.response(.fundsMoved, transfers: [Fixture.toAccount(Fixture.deltaAccount(1), Fixture.kzt("400000"), ref: "PF-2")],
                                                     at: Fixture.t0.plus(minutes: 30)))
-        #expect(effects.outcome == "invalid_transition")
+        #expect(effects.outcome == .invalidTransition)
         #expect(effects.refusal?.message.contains("cannot have moved on") == true)
         #expect(world.record(Fixture.uuid(1))?.state == .partiallyFrozen)
         #expect(world.timer(Fixture.uuid(1), .holdExpiry) != nil)

@@ -80,7 +80,7 @@ struct OperatorOrderRunner {
         guard !outcomes.isEmpty else { return "\(how)\nno held requests matched; nothing changed" }
         var table = TextTable([.init(closing ? "ESCALATION" : "REQUEST"), .init("CASE"), .init("OUTCOME"), .init(closing ? "KIND" : "STATE"), .init("BANK")])
         for outcome in outcomes {
-            table.append([CanonicalUUID.string(outcome.id), outcome.caseID ?? "-", outcome.outcome, outcome.state ?? "-", outcome.bankID ?? "-"])
+            table.append([CanonicalUUID.string(outcome.id), outcome.caseID ?? "-", outcome.outcome.name, outcome.state ?? "-", outcome.bankID ?? "-"])
         }
         let undecided = outcomes.filter { !$0.decided }.count
         let (noun, done, missed) = switch order.action {
