@@ -44,7 +44,7 @@ struct BrokerCommand: AsyncParsableCommand {
         do {
             broker = try EmbeddedBroker(brokers: brokers, port: port, topics: specs, logger: logger)
         } catch {
-            throw CLIFailure("cannot start the embedded broker: \(error)")
+            throw CLIFailure("cannot start the embedded broker: \(error)", underlying: error)
         }
         // The first stdout line is the bootstrap address, written unbuffered so scripts can read it at once.
         FileHandle.standardOutput.write(Data((broker.bootstrapServers + "\n").utf8))

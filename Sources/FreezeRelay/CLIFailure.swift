@@ -4,10 +4,18 @@ import ArgumentParser
 struct CLIFailure: Error, CustomStringConvertible {
     let message: String
     let exitCode: Int32
+    /// The error the message reports, when it reports one: kept typed for callers and tests.
+    let underlying: (any Error)?
 
-    init(_ message: String, exitCode: Int32 = ExitCodes.failure) {
+    init(_ message: String, exitCode: Int32 = ExitCodes.failure, underlying: (any Error)? = nil) {
         self.message = message
         self.exitCode = exitCode
+        self.underlying = underlying
+    }
+
+    /// Reports `error` as it describes itself.
+    init(wrapping error: any Error, exitCode: Int32 = ExitCodes.failure) {
+        self.init("\(error)", exitCode: exitCode, underlying: error)
     }
 
     var description: String { message }

@@ -34,13 +34,13 @@ struct RunCommand: AsyncParsableCommand {
                 try configuration.validateForRun()
                 try configuration.validateRelaySigning()
             } catch {
-                throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
+                throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration)
             }
             bootstrapLogging(configuration.logging)
             let logger = Logger(label: "freeze-relay")
             let settings: RelaySettings
             do { settings = try RelaySettings(configuration: configuration) } catch {
-                throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
+                throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration)
             }
             if settings.signer == nil {
                 // Only under warn or off: validateRelaySigning refused to start under require.
@@ -51,19 +51,19 @@ struct RunCommand: AsyncParsableCommand {
             }
             let daemon: RelayDaemon
             do { daemon = try RelayDaemon(settings: settings, logger: logger) } catch {
-                throw CLIFailure("cannot start: \(error)")
+                throw CLIFailure("cannot start: \(error)", underlying: error)
             }
             var server: HealthServer?
             if case .address(let host, let port) = configuration.http.listen {
                 do { server = try daemon.serveHTTP(host: host, port: UInt16(port)) } catch {
-                    throw CLIFailure("cannot serve /healthz, /readyz, /metrics: \(error)")
+                    throw CLIFailure("cannot serve /healthz, /readyz, /metrics: \(error)", underlying: error)
                 }
                 logger.info("health and metrics listener", metadata: ["addresses": "\(server!.boundAddresses.joined(separator: ", "))"])
             }
             defer { server?.close() }
             for number in target.attach(DaemonAndLogger(daemon: daemon, logger: logger)) { handle(number, daemon: daemon, logger: logger) }
             do { try await daemon.run(serving: server) } catch {
-                throw CLIFailure("stopped: \(error)")
+                throw CLIFailure("stopped: \(error)", underlying: error)
             }
         }
     }
@@ -120,10 +120,10 @@ struct CheckConfigCommand: AsyncParsableCommand {
     func output() throws -> String {
         let configuration = try loadConfiguration(file: file)
         if forRun {
-            do { try configuration.validateForRun() } catch { throw CLIFailure("\(error)", exitCode: ExitCodes.configuration) }
+            do { try configuration.validateForRun() } catch { throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration) }
         }
         do { _ = try RelaySettings(configuration: configuration) } catch {
-            throw CLIFailure("\(file): \(error)", exitCode: ExitCodes.configuration)
+            throw CLIFailure("\(file): \(error)", exitCode: ExitCodes.configuration, underlying: error)
         }
         if print { return configuration.redactedDump() }
         let valid = "\(file): valid (\(configuration.banks.count) banks, \(configuration.enabledBanks.count) enabled)"

@@ -55,8 +55,7 @@ final class DeadlineScheduler: Sendable {
                     // The relay's own bug here (an event its contract refuses, an id already queued
                     // for another event) stays fatal, unlike in intake: there is no record to
                     // dead-letter in its place, and a timer must not be marked fired unheard.
-                    let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: engine.policy, cause: .timer(deadline), now: now)
-                    try tx.apply(effects, outbox: outbox, at: now)
+                    try tx.commit(effects, cause: .timer(deadline), policy: engine.policy, at: now)
                     try tx.markFired(deadline, at: now)
                     fired.append(FiredDeadline(deadline: deadline, outcome: effects.outcome, lateness: deadline.dueAt.duration(until: now)))
                 }

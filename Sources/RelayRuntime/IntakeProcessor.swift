@@ -91,8 +91,7 @@ struct IntakeProcessor: Sendable {
                                     requestID: subject.requestID, caseID: subject.caseID, bankID: subject.bankID, deadLetterCode: effects.refusal?.code,
                                     unverified: subject.unverified)
         do {
-            let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: record, policy: policy, cause: cause, now: now)
-            try tx.apply(effects, outbox: outbox, at: now)
+            try tx.commit(effects, cause: cause, policy: policy, refusedRecord: record, at: now)
         } catch {
             guard let failure = Self.internalFailure(error) else { throw error }
             let message = "the relay failed on this record and dropped its decision (\(effects.outcome)): \(failure). "

@@ -17,7 +17,7 @@ final class IntakeSupervisor: Sendable {
         /// Halts decided but not yet written to the ledger.
         var pendingHalts: [PartitionHalt] = []
         /// Why planning an assignment failed (the ledger could not be read).
-        var planFailure: String?
+        var planFailure: (any Error)?
         var assigned: Set<TopicPartition> = []
         /// When the assignment last changed, and when intake last applied something or found
         /// nothing waiting.
@@ -56,7 +56,7 @@ final class IntakeSupervisor: Sendable {
             // Without the ledger the relay cannot tell which partitions are halted, nor check
             // anything: the partitions are paused (see `rebalanced`) and intake stops.
             logger.critical("cannot read the ledger's partition positions; pausing the assigned partitions", metadata: ["error": "\(error)"])
-            state.withLock { $0.planFailure = "cannot read the ledger's partition positions: \(error)" }
+            state.withLock { $0.planFailure = error }
             return [:]
         }
         let known = Dictionary(positions.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0) }, uniquingKeysWith: { a, _ in a })
@@ -99,7 +99,7 @@ final class IntakeSupervisor: Sendable {
     }
 
     /// Set when planning an assignment failed; intake must stop.
-    var planFailure: String? { state.withLock { $0.planFailure } }
+    var planFailure: (any Error)? { state.withLock { $0.planFailure } }
 
     /// Follows the assignment; pauses halted partitions as soon as they are assigned.
     func rebalanced(_ event: RebalanceEvent, consumer: KafkaConsumer) {

@@ -32,8 +32,7 @@ extension RelayMaintenance {
                     ? try closing(id, engine: engine, decision: order.decision, cause: cause, tx: tx, now: now)
                     : try deciding(id, action: order.action, engine: engine, decision: order.decision, cause: cause, tx: tx, now: now)
                 if outcome.decided {
-                    let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: engine.policy, cause: cause, now: now)
-                    try tx.apply(effects, outbox: outbox, at: now)
+                    try tx.commit(effects, cause: cause, policy: engine.policy, at: now)
                 }
                 outcomes.append(outcome)
             }

@@ -64,37 +64,61 @@ enum OutboxEncoding {
     private static func position(of record: KafkaMessage) -> String { "\(record.topic)/\(record.partition)/\(record.offset)" }
 }
 
-/// Failures that stop the daemon's intake, with the reason an operator needs.
+/// Failures that stop the daemon's intake, with the reason an operator needs. Each keeps the
+/// error it stands for, typed, so callers and tests can tell what happened without parsing text.
 public enum RuntimeFailure: Error, CustomStringConvertible, Sendable {
     /// The ledger cannot be written (disk full, I/O error, read-only): nothing further is consumed
     /// and no offset is committed, so nothing is lost.
-    case ledgerUnwritable(String)
+    case ledgerUnwritable(LedgerError)
+    /// The ledger's partition positions could not be read when partitions were assigned, so the
+    /// relay cannot tell where each partition continues: they stay paused and intake stops.
+    case positionsUnreadable(any Error)
     /// The relay produced an event that violates its own contract (a bug).
     case invalidOutgoingEvent(String)
     /// The relay derived an id the outbox already holds for a different event (a bug).
-    case outboxConflict(String)
+    case outboxConflict(OutboxConflict)
     /// Kafka reported an error the client cannot recover from.
-    case kafkaFatal(String)
+    case kafkaFatal(KafkaError)
     /// The daemon's services did not stop in the order they must (a bug).
     case servicesOutOfOrder(String)
+    /// An error of no kind the relay expects where it stopped, kept as it is (a bug, or a
+    /// failure of the platform): not reported as anything it is not.
+    case unexpected(any Error)
 
-    /// Keeps a runtime failure as it is; an outbox conflict is the relay's own bug; any other
-    /// error means the ledger could not be written.
+    /// Keeps a runtime failure as it is and every other error typed: an outbox conflict is the
+    /// relay's own bug, a ledger error means the ledger could not be used, a fatal Kafka error is
+    /// Kafka's; anything else is unexpected.
     init(wrapping error: any Error) {
-        if let conflict = error as? OutboxConflict {
-            self = .outboxConflict("\(conflict)")
-        } else {
-            self = (error as? RuntimeFailure) ?? .ledgerUnwritable("\(error)")
+        switch error {
+        case let failure as RuntimeFailure: self = failure
+        case let conflict as OutboxConflict: self = .outboxConflict(conflict)
+        case let ledger as LedgerError: self = .ledgerUnwritable(ledger)
+        case let kafka as KafkaError where kafka.isFatal: self = .kafkaFatal(kafka)
+        default: self = .unexpected(error)
         }
     }
 
     public var description: String {
         switch self {
         case .ledgerUnwritable(let why): "the ledger cannot be written: \(why). Intake stopped; no offset was committed past the last durable change."
+        case .positionsUnreadable(let why): "cannot read the ledger's partition positions: \(why). Intake stopped; no offset was committed past the last durable change."
         case .invalidOutgoingEvent(let what): "internal error: an outgoing event violates the contract (\(what)); nothing of the decision was written. Intake stopped; please report this"
-        case .outboxConflict(let what): "internal error: \(what). Stopped; please report this"
+        case .outboxConflict(let conflict): "internal error: \(conflict). Stopped; please report this"
         case .kafkaFatal(let why): "fatal Kafka client error: \(why)"
         case .servicesOutOfOrder(let what): "internal error: the relay's services stopped out of order (\(what)); please report this"
+        case .unexpected(let error): "unexpected error: \(error). Intake stopped; no offset was committed past the last durable change; please report this"
         }
+    }
+}
+
+extension RelayTransaction {
+    /// Writes a decision: its events encoded for the outbox (with a dead letter for `refusedRecord`
+    /// when the decision refused it) and its state changes, in this transaction. The one path from
+    /// a decision to the ledger, for intake, the deadline scheduler, maintenance and operator
+    /// orders alike. Throws ``RuntimeFailure/invalidOutgoingEvent(_:)`` or ``OutboxConflict``
+    /// (the relay's own bugs) with nothing of the decision written.
+    func commit(_ effects: Effects, cause: Cause, policy: RelayPolicy, refusedRecord: KafkaMessage? = nil, at now: Timestamp) throws {
+        let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: refusedRecord, policy: policy, cause: cause, now: now)
+        try apply(effects, outbox: outbox, at: now)
     }
 }

@@ -32,7 +32,7 @@ extension RelayDaemon {
         var nextRebaseCheck = ContinuousClock.now
         while !stopping && !Task.isCancelled {
             if let failure = supervisor.planFailure {
-                fail(.ledgerUnwritable(failure))
+                fail(.positionsUnreadable(failure))
                 return
             }
             // Before polling: records already polled from a partition must never be judged against
@@ -50,7 +50,7 @@ extension RelayDaemon {
                 batch = try await consumer.nextConsumedBatch(maxMessages: settings.intakeBatchSize, timeout: .milliseconds(inFlight == nil ? 250 : 10))
             } catch {
                 if error.isFatal {
-                    fail(.kafkaFatal("\(error)"))
+                    fail(.kafkaFatal(error))
                     return
                 }
                 logger.warning("poll failed; retrying", metadata: ["error": "\(error)"])

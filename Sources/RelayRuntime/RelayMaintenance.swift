@@ -40,8 +40,7 @@ public enum RelayMaintenance {
                                                          pendingJudgement: try tx.pendingJudgement(of: record.requestID))
                 let effects = engine.retryUnroutable(context, case: try tx.caseContext(record.caseID), cause: cause, now: now)
                 guard effects.outcome == .routed, let bank = effects.requests.first?.bankID else { continue }
-                let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: engine.policy, cause: cause, now: now)
-                try tx.apply(effects, outbox: outbox, at: now)
+                try tx.commit(effects, cause: cause, policy: engine.policy, at: now)
                 routed.append(RetriedRequest(requestID: record.requestID, caseID: record.caseID, bankID: bank))
             }
             return routed

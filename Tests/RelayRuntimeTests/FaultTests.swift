@@ -43,6 +43,12 @@ struct FaultTests {
         try await harness.publishRequest(big)
         await #expect(throws: RuntimeFailure.self) { try await harness.stop(waitingForFailure: true) }
         #expect("\(daemon.failure.map { "\($0)" } ?? "")".contains("cannot grow"))
+        // The ledger's own error, kept typed: not a string to parse.
+        guard case .ledgerUnwritable(let ledgerError)? = daemon.failure else {
+            Issue.record("expected the ledger's error, got \(String(describing: daemon.failure))")
+            return
+        }
+        #expect("\(ledgerError)".contains("cannot grow"))
 
         // Restarted on a ledger with room again, the relay reads the record again: not lost.
         try harness.start()

@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func runDemo() async throws {
         let limit: Duration? = try duration.map { text in
-            do { return try DurationText.parse(text) } catch { throw CLIFailure("--duration \(text): \(error)", exitCode: ExitCodes.configuration) }
+            do { return try DurationText.parse(text) } catch { throw CLIFailure("--duration \(text): \(error)", exitCode: ExitCodes.configuration, underlying: error) }
         }
         let level = logLevel
         LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: .logfmt, level: level) }
@@ -88,7 +88,7 @@ struct DemoCommand: AsyncParsableCommand {
         observer.add(published: { _, sent in tally.record(sent) })
         let daemon: RelayDaemon
         do { daemon = try RelayDaemon(settings: settings, logger: logger, observer: observer) } catch {
-            throw CLIFailure("cannot start the relay: \(error)")
+            throw CLIFailure("cannot start the relay: \(error)", underlying: error)
         }
         let relay = Task { try await daemon.run() }
 

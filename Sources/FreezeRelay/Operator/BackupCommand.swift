@@ -31,7 +31,7 @@ struct BackupCommand: AsyncParsableCommand {
         let target = URL(fileURLWithPath: to).standardizedFileURL.path
         do { try reader.backup(to: target) } catch {
             // Includes `.backupTargetExists`: a failure (1) with the ledger's own sentence.
-            throw CLIFailure(error.description)
+            throw CLIFailure(error.description, underlying: error)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: target))?[.size] as? Int
         return "backup of \(reader.path) written to \(target)" + (size.map { " (\($0) bytes)" } ?? "")

@@ -35,12 +35,12 @@ enum OperatorLedger {
     static func failure(_ error: LedgerError) -> CLIFailure {
         switch error {
         case .noLedger:
-            CLIFailure(error.description, exitCode: ExitCodes.notFound)
+            CLIFailure(error.description, exitCode: ExitCodes.notFound, underlying: error)
         case .inUse(let path, let pid):
             CLIFailure("the ledger \(path) is in use by the freeze-relay daemon\(pid.map { " (pid \($0))" } ?? ""): stop the daemon first",
-                       exitCode: ExitCodes.busy)
+                       exitCode: ExitCodes.busy, underlying: error)
         default:
-            CLIFailure(error.description)
+            CLIFailure(error.description, underlying: error)
         }
     }
 
@@ -48,7 +48,7 @@ enum OperatorLedger {
     static func failure(reading error: any Error) -> CLIFailure {
         if let failure = error as? CLIFailure { return failure }
         if let ledgerError = error as? LedgerError { return failure(ledgerError) }
-        return CLIFailure("cannot read the ledger: \(error)")
+        return CLIFailure("cannot read the ledger: \(error)", underlying: error)
     }
 }
 

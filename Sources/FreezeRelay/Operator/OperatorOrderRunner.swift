@@ -42,7 +42,7 @@ struct OperatorOrderRunner {
         defer { ledger.close() }
         let policy: RelayPolicy
         do { policy = try RelayPolicy(configuration: configuration) } catch {
-            throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
+            throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration)
         }
         let clock: any RelayClock = nowText == nil ? SystemClock() : ManualClock(order.requestedAt)
         let outcomes: [OperatorOrderOutcome]

@@ -76,7 +76,7 @@ struct RebaseCommand: AsyncParsableCommand {
         }
         defer { ledger.close() }
         let topics: TopicNames
-        do { topics = try TopicNames(configuration: configuration) } catch { throw CLIFailure("\(error)", exitCode: ExitCodes.configuration) }
+        do { topics = try TopicNames(configuration: configuration) } catch { throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration) }
         let result: RebaseResult
         do {
             result = try PartitionRebase.apply(topic: topic, partition: partition, to: target, note: note, by: who, ledger: ledger, topics: topics, at: now)

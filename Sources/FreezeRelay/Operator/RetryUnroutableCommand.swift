@@ -47,7 +47,7 @@ struct RetryUnroutableCommand: AsyncParsableCommand {
         defer { ledger.close() }
         let policy: RelayPolicy
         do { policy = try RelayPolicy(configuration: configuration) } catch {
-            throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
+            throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration)
         }
         let clock: any RelayClock = nowText == nil ? SystemClock() : ManualClock(now)
         let routed: [RetriedRequest]

@@ -86,7 +86,7 @@ struct WatchCommand: AsyncParsableCommand {
         }
         let topic: String
         do { topic = try TopicNames(configuration: configuration).escalations } catch {
-            throw CLIFailure("\(error)", exitCode: ExitCodes.configuration)
+            throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration)
         }
         var logger = Logger(label: "freeze-relay.watch")
         // librdkafka's transient complaints would scribble over the table.
@@ -95,7 +95,7 @@ struct WatchCommand: AsyncParsableCommand {
             return try EscalationFollower(kafka: KafkaConfiguration(configuration.kafka.clientProperties()), topic: topic,
                                           fromBeginning: fromBeginning, logger: logger)
         } catch {
-            throw CLIFailure("cannot follow \(topic): \(error)")
+            throw CLIFailure("cannot follow \(topic): \(error)", underlying: error)
         }
     }
 

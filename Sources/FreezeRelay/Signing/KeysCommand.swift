@@ -105,7 +105,7 @@ struct JWKSCommand: AsyncParsableCommand {
             }
             let signer: RelaySigner?
             do { signer = try configuration.authenticity.relaySigner() } catch {
-                throw CLIFailure("authenticity.relay_key: \(error)", exitCode: ExitCodes.configuration)
+                throw CLIFailure("authenticity.relay_key: \(error)", exitCode: ExitCodes.configuration, underlying: error)
             }
             guard let signer else {
                 throw CLIFailure("no authenticity.relay_key in the configuration: the relay does not sign, there is no key set to publish",

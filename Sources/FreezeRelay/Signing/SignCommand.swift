@@ -35,7 +35,7 @@ struct SignCommand: AsyncParsableCommand {
             } catch let failure as CLIFailure {
                 throw failure
             } catch {
-                throw CLIFailure("\(key): \(error)", exitCode: ExitCodes.configuration)
+                throw CLIFailure("\(key): \(error)", exitCode: ExitCodes.configuration, underlying: error)
             }
             let message = try SigningInput.bytes(file)
             print(try DetachedJWS.sign(message, with: signer, keyID: kid, encodesPayload: !unencodedPayload))

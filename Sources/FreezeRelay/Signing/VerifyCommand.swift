@@ -48,10 +48,10 @@ struct VerifyCommand: AsyncParsableCommand {
                 do { key = try VerificationKey(parsing: try SigningInput.text(publicKey, what: "public key")) } catch let failure as CLIFailure {
                     throw failure
                 } catch {
-                    throw CLIFailure("\(publicKey): \(error)", exitCode: ExitCodes.configuration)
+                    throw CLIFailure("\(publicKey): \(error)", exitCode: ExitCodes.configuration, underlying: error)
                 }
                 let jws: DetachedJWS
-                do { jws = try DetachedJWS(parsing: header ?? []) } catch { throw CLIFailure("signature_invalid: \(error)") }
+                do { jws = try DetachedJWS(parsing: header ?? []) } catch { throw CLIFailure("signature_invalid: \(error)", underlying: error) }
                 guard jws.verifies(message, with: key) else { throw CLIFailure("signature_invalid: the signature (kid \"\(jws.keyID)\") does not verify over the message with this key") }
                 print("valid: \(jws.algorithm.rawValue) signature by kid \"\(jws.keyID)\" over \(message.count) bytes")
                 return
@@ -59,12 +59,12 @@ struct VerifyCommand: AsyncParsableCommand {
             let configuration: RelayConfiguration
             switch RelayConfiguration.load(file: config!) {
             case .success(let loaded): configuration = loaded.configuration
-            case .failure(let errors): throw CLIFailure("\(errors)", exitCode: ExitCodes.configuration)
+            case .failure(let errors): throw CLIFailure(wrapping: errors, exitCode: ExitCodes.configuration)
             }
             let registry: IssuerRegistry
-            do { registry = try configuration.authenticity.registry() } catch { throw CLIFailure("authenticity: \(error)", exitCode: ExitCodes.configuration) }
+            do { registry = try configuration.authenticity.registry() } catch { throw CLIFailure("authenticity: \(error)", exitCode: ExitCodes.configuration, underlying: error) }
             let order: PoliceMessage
-            do { order = try EventDecoder.decodePoliceMessage(message) } catch { throw CLIFailure("not a valid freeze_request or freeze_cancel: \(error)") }
+            do { order = try EventDecoder.decodePoliceMessage(message) } catch { throw CLIFailure("not a valid freeze_request or freeze_cancel: \(error)", underlying: error) }
             let (agency, issuedAt) = order.agencyAndIssuedAt
             switch registry.judge(signatures: header.map { [$0] } ?? [], payload: message, agency: agency, issuedAt: issuedAt, now: Timestamp(Date())) {
             case .verified(let issuer, let keyID): print("verified: issuer \"\(issuer)\", key \"\(keyID)\"")
