@@ -100,7 +100,8 @@ let package = Package(
         .executableTarget(
             name: "FreezeRelay",
             dependencies: [
-                "RelayKafka", "EmbeddedKafka", "RelayDemo", "Ledger", "Contracts", "Relay", "RelayRuntime", "ConfigurationFile", "Authenticity",
+                "RelayKafka", "EmbeddedKafka", "RelayDemo", "Ledger", "Contracts", "Relay", "RelayRuntime",
+                "ConfigurationFile", "Authenticity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -117,16 +118,29 @@ let package = Package(
         // What several test targets share: seeded randomness, waiting for child processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "EmbeddedKafka"]),
-        .testTarget(name: "LogThrottleTests", dependencies: ["LogThrottle", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "LogThrottleTests", dependencies: ["LogThrottle", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts"]),
         // Fuzz/ holds libFuzzer entry points: LibFuzzerTests compiles them with the Contracts sources itself.
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "TestSupport"], exclude: ["validate_examples.py", "Fuzz", "Golden"]),
+        .testTarget(
+            name: "ContractsTests", dependencies: ["Contracts", "TestSupport"],
+            exclude: ["validate_examples.py", "Fuzz", "Golden"]),
         .testTarget(name: "ConfigurationFileTests", dependencies: ["ConfigurationFile", "Authenticity", "Contracts"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts", "Authenticity"]),
         .testTarget(name: "AuthenticityTests", dependencies: ["Authenticity", "Contracts", "TestSupport"]),
-        .testTarget(name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "RelayKafka", "EmbeddedKafka", "Ledger", "Contracts", "Relay", "LogThrottle", "TestSupport", "Authenticity"]),
+        .testTarget(
+            name: "RelayRuntimeTests",
+            dependencies: [
+                "RelayRuntime", "RelayKafka", "EmbeddedKafka", "Ledger", "Contracts", "Relay", "LogThrottle",
+                "TestSupport", "Authenticity",
+            ]),
         // The operator commands, driven in-process against fixture ledgers (tests may import an executable target).
-        .testTarget(name: "FreezeRelayTests", dependencies: ["FreezeRelay", "RelayDemo", "Ledger", "Relay", "Contracts", "RelayRuntime", "RelayKafka", "EmbeddedKafka", "TestSupport", "Authenticity"]),
+        .testTarget(
+            name: "FreezeRelayTests",
+            dependencies: [
+                "FreezeRelay", "RelayDemo", "Ledger", "Relay", "Contracts", "RelayRuntime", "RelayKafka",
+                "EmbeddedKafka", "TestSupport", "Authenticity",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,31 +23,50 @@ public struct DetachedJWS: Sendable, Hashable {
 
     /// Reads the compact form. Total: any bytes give a JWS or a precise error.
     public init(parsing compact: [UInt8]) throws(JWSFormatError) {
-        guard compact.count <= Self.maxLength else { throw JWSFormatError("the signature is \(compact.count) bytes long; at most \(Self.maxLength) are read") }
+        guard compact.count <= Self.maxLength else {
+            throw JWSFormatError("the signature is \(compact.count) bytes long; at most \(Self.maxLength) are read")
+        }
         let parts = compact.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw JWSFormatError("not a compact JWS: expected three parts separated by \".\", found \(parts.count)") }
-        guard parts[1].isEmpty else { throw JWSFormatError("the payload part must be empty (detached): the payload is the record's value") }
-        guard let headerBytes = Base64URL.decode(parts[0]) else { throw JWSFormatError("the protected header is not unpadded base64url") }
-        guard let signature = Base64URL.decode(parts[2]) else { throw JWSFormatError("the signature part is not unpadded base64url") }
+        guard parts.count == 3 else {
+            throw JWSFormatError("not a compact JWS: expected three parts separated by \".\", found \(parts.count)")
+        }
+        guard parts[1].isEmpty else {
+            throw JWSFormatError("the payload part must be empty (detached): the payload is the record's value")
+        }
+        guard let headerBytes = Base64URL.decode(parts[0]) else {
+            throw JWSFormatError("the protected header is not unpadded base64url")
+        }
+        guard let signature = Base64URL.decode(parts[2]) else {
+            throw JWSFormatError("the signature part is not unpadded base64url")
+        }
         let header: JSONObject
         do {
-            guard case .object(let members) = try JSONValue.parse(headerBytes, maxDepth: 4) else { throw JWSFormatError("the protected header is not a JSON object") }
+            guard case .object(let members) = try JSONValue.parse(headerBytes, maxDepth: 4) else {
+                throw JWSFormatError("the protected header is not a JSON object")
+            }
             header = members
         } catch let error as JWSFormatError {
             throw error
         } catch {
             throw JWSFormatError("the protected header is not valid JSON")
         }
-        guard case .string(let alg)? = header["alg"] else { throw JWSFormatError("the protected header has no string \"alg\"") }
-        guard let algorithm = SignatureAlgorithm(rawValue: alg) else {
-            throw JWSFormatError("algorithm \"\(ContractText.fittedName(alg, limit: 32))\" is not accepted (EdDSA or ES256)")
+        guard case .string(let alg)? = header["alg"] else {
+            throw JWSFormatError("the protected header has no string \"alg\"")
         }
-        guard case .string(let kid)? = header["kid"] else { throw JWSFormatError("the protected header has no string \"kid\"") }
+        guard let algorithm = SignatureAlgorithm(rawValue: alg) else {
+            throw JWSFormatError(
+                "algorithm \"\(ContractText.fittedName(alg, limit: 32))\" is not accepted (EdDSA or ES256)")
+        }
+        guard case .string(let kid)? = header["kid"] else {
+            throw JWSFormatError("the protected header has no string \"kid\"")
+        }
         guard Self.isKeyID(kid) else { throw JWSFormatError("the key id must be 1 to 128 printable ASCII characters") }
         var encodesPayload = true
         var critical: [String] = []
         if let crit = header["crit"] {
-            guard case .array(let names) = crit, !names.isEmpty else { throw JWSFormatError("\"crit\" must be a non-empty array of names") }
+            guard case .array(let names) = crit, !names.isEmpty else {
+                throw JWSFormatError("\"crit\" must be a non-empty array of names")
+            }
             for name in names {
                 guard case .string(let text) = name, text == "b64", header[text] != nil, !critical.contains(text) else {
                     throw JWSFormatError("\"crit\" may list only \"b64\", once, and only when the header has it")
@@ -57,11 +76,17 @@ public struct DetachedJWS: Sendable, Hashable {
         }
         if let b64 = header["b64"] {
             guard case .bool(let value) = b64 else { throw JWSFormatError("\"b64\" must be true or false") }
-            guard critical.contains("b64") else { throw JWSFormatError("a header with \"b64\" must list it in \"crit\" (RFC 7797 §6)") }
+            guard critical.contains("b64") else {
+                throw JWSFormatError("a header with \"b64\" must list it in \"crit\" (RFC 7797 §6)")
+            }
             encodesPayload = value
         }
-        guard signature.count == 64 else { throw JWSFormatError("a \(alg) signature is 64 bytes; this one is \(signature.count)") }
-        (self.algorithm, self.keyID, self.encodesPayload, self.signature, self.encodedHeader) = (algorithm, kid, encodesPayload, signature, Array(parts[0]))
+        guard signature.count == 64 else {
+            throw JWSFormatError("a \(alg) signature is 64 bytes; this one is \(signature.count)")
+        }
+        (self.algorithm, self.keyID, self.encodesPayload, self.signature, self.encodedHeader) = (
+            algorithm, kid, encodesPayload, signature, Array(parts[0])
+        )
     }
 
     /// What the signature covers, for `payload`.
@@ -76,11 +101,14 @@ public struct DetachedJWS: Sendable, Hashable {
     }
 
     /// Signs `payload` with `key` under `keyID`: the header value to send with the record.
-    public static func sign(_ payload: [UInt8], with key: SigningKey, keyID: String, encodesPayload: Bool = true) throws -> String {
+    public static func sign(_ payload: [UInt8], with key: SigningKey, keyID: String, encodesPayload: Bool = true) throws
+        -> String
+    {
         var header: JSONObject = ["alg": .string(key.algorithm.rawValue), "kid": .string(keyID)]
         if !encodesPayload { (header["b64"], header["crit"]) = (.bool(false), .array([.string("b64")])) }
         let encodedHeader = Array(Base64URL.encode(JSONValue.object(header).canonicalBytes).utf8)
-        let signature = try key.signature(for: signingInput(encodedHeader: encodedHeader, payload: payload, encodesPayload: encodesPayload))
+        let signature = try key.signature(
+            for: signingInput(encodedHeader: encodedHeader, payload: payload, encodesPayload: encodesPayload))
         return String(decoding: encodedHeader, as: UTF8.self) + ".." + Base64URL.encode(signature)
     }
 

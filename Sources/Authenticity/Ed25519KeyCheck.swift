@@ -31,7 +31,8 @@ enum Ed25519KeyCheck {
         var y = raw
         y[31] &= 0x7f
         if smallOrderY.contains(y) {
-            return "the Ed25519 public key is a point of small order (the identity or a point of order 2, 4 or 8, in some encoding): "
+            return
+                "the Ed25519 public key is a point of small order (the identity or a point of order 2, 4 or 8, in some encoding): "
                 + "anyone could forge signatures that verify with it. Register the issuer's real public key"
         }
         if isAtLeastP(y) {

@@ -59,25 +59,45 @@ public struct IssuerRegistry: Sendable, Hashable {
         var agencies: [String: Int] = [:]
         var ids: Set<String> = []
         for (index, issuer) in issuers.enumerated() {
-            guard ids.insert(issuer.id).inserted else { throw RegistryError("issuer id \"\(issuer.id)\" is registered twice") }
+            guard ids.insert(issuer.id).inserted else {
+                throw RegistryError("issuer id \"\(issuer.id)\" is registered twice")
+            }
             for agency in issuer.agencies {
-                if let other = agencies[agency] { throw RegistryError("agency \"\(agency)\" is listed by issuers \"\(issuers[other].id)\" and \"\(issuer.id)\"; an agency belongs to one issuer") }
+                if let other = agencies[agency] {
+                    throw RegistryError(
+                        "agency \"\(agency)\" is listed by issuers \"\(issuers[other].id)\" and \"\(issuer.id)\"; an agency belongs to one issuer"
+                    )
+                }
                 agencies[agency] = index
             }
             for key in issuer.keys {
-                if let other = keys[key.keyID] { throw RegistryError("key id \"\(key.keyID)\" is registered for \"\(issuers[other.issuer].id)\" and \"\(issuer.id)\"; key ids must be unique") }
-                if let from = key.notBefore, let to = key.notAfter, to < from { throw RegistryError("key \"\(key.keyID)\" of \"\(issuer.id)\": not_after is before not_before") }
+                if let other = keys[key.keyID] {
+                    throw RegistryError(
+                        "key id \"\(key.keyID)\" is registered for \"\(issuers[other.issuer].id)\" and \"\(issuer.id)\"; key ids must be unique"
+                    )
+                }
+                if let from = key.notBefore, let to = key.notAfter, to < from {
+                    throw RegistryError("key \"\(key.keyID)\" of \"\(issuer.id)\": not_after is before not_before")
+                }
                 keys[key.keyID] = (index, key)
             }
         }
-        if let maxOrderAge, maxOrderAge <= .zero { throw RegistryError("the maximum order age must be longer than zero") }
-        (self.policy, self.issuers, self.keysByID, self.issuerByAgency, self.maxOrderAge) = (policy, issuers, keys, agencies, maxOrderAge)
+        if let maxOrderAge, maxOrderAge <= .zero {
+            throw RegistryError("the maximum order age must be longer than zero")
+        }
+        (self.policy, self.issuers, self.keysByID, self.issuerByAgency, self.maxOrderAge) = (
+            policy, issuers, keys, agencies, maxOrderAge
+        )
     }
 
     public static func == (lhs: IssuerRegistry, rhs: IssuerRegistry) -> Bool {
         lhs.policy == rhs.policy && lhs.issuers == rhs.issuers && lhs.maxOrderAge == rhs.maxOrderAge
     }
-    public func hash(into hasher: inout Hasher) { hasher.combine(policy); hasher.combine(issuers); hasher.combine(maxOrderAge) }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(policy)
+        hasher.combine(issuers)
+        hasher.combine(maxOrderAge)
+    }
 
     /// The id of the registered issuer that lists `agency`, if one does.
     public func issuerID(forAgency agency: String) -> String? {
@@ -96,14 +116,18 @@ public struct IssuerRegistry: Sendable, Hashable {
 
     /// Judges one order: `signature` is the `fr-signature` header's value (nil when absent),
     /// `payload` the record's value, `agency` and `issuedAt` read from the order. Pure and total.
-    public func judge(signature: [UInt8]?, payload: [UInt8], agency: String, issuedAt: Timestamp, now: Timestamp? = nil) -> AuthenticityVerdict {
+    public func judge(signature: [UInt8]?, payload: [UInt8], agency: String, issuedAt: Timestamp, now: Timestamp? = nil)
+        -> AuthenticityVerdict
+    {
         judge(signatures: signature.map { [$0] } ?? [], payload: payload, agency: agency, issuedAt: issuedAt, now: now)
     }
 
     /// Judges one order given every `fr-signature` header value the record carries: exactly one
     /// is accepted (two could say two different things about who signed). `now`: when the order
     /// is read, for the maximum order age (nil: not checked).
-    public func judge(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp, now: Timestamp? = nil) -> AuthenticityVerdict {
+    public func judge(
+        signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp, now: Timestamp? = nil
+    ) -> AuthenticityVerdict {
         let applicable = policy(forAgency: agency)
         if applicable == .off { return .unchecked }
         switch check(signatures: signatures, payload: payload, agency: agency, issuedAt: issuedAt, now: now) {
@@ -112,43 +136,71 @@ public struct IssuerRegistry: Sendable, Hashable {
         }
     }
 
-    private func check(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp, now: Timestamp?) -> Result<AuthenticityVerdict, AuthenticityProblem> {
+    private func check(signatures: [[UInt8]], payload: [UInt8], agency: String, issuedAt: Timestamp, now: Timestamp?)
+        -> Result<AuthenticityVerdict, AuthenticityProblem>
+    {
         guard let signature = signatures.first else {
-            return .failure(AuthenticityProblem(.signatureMissing, "the record has no \(DetachedJWS.headerName) header; it must be signed with its sender's registered key"))
+            return .failure(
+                AuthenticityProblem(
+                    .signatureMissing,
+                    "the record has no \(DetachedJWS.headerName) header; it must be signed with its sender's registered key"
+                ))
         }
         guard signatures.count == 1 else {
-            return .failure(AuthenticityProblem(.signatureInvalid, "the record has \(signatures.count) \(DetachedJWS.headerName) headers; exactly one is accepted"))
+            return .failure(
+                AuthenticityProblem(
+                    .signatureInvalid,
+                    "the record has \(signatures.count) \(DetachedJWS.headerName) headers; exactly one is accepted"))
         }
         let jws: DetachedJWS
         do {
             jws = try DetachedJWS(parsing: signature)
         } catch {
-            return .failure(AuthenticityProblem(.signatureInvalid, "the \(DetachedJWS.headerName) header is not a detached JWS: \(error.reason)"))
+            return .failure(
+                AuthenticityProblem(
+                    .signatureInvalid, "the \(DetachedJWS.headerName) header is not a detached JWS: \(error.reason)"))
         }
         guard let entry = keysByID[jws.keyID] else {
-            return .failure(AuthenticityProblem(.unknownKey, "key id \"\(jws.keyID)\" is not in the issuer registry", keyID: jws.keyID))
+            return .failure(
+                AuthenticityProblem(
+                    .unknownKey, "key id \"\(jws.keyID)\" is not in the issuer registry", keyID: jws.keyID))
         }
         let (index, key) = entry
         let issuer = issuers[index]
         guard jws.algorithm == key.key.algorithm else {
-            return .failure(AuthenticityProblem(.signatureInvalid, "the signature says \(jws.algorithm.rawValue) but key \"\(key.keyID)\" is \(key.key.algorithm.rawValue)",
-                                                issuerID: issuer.id, keyID: key.keyID))
+            return .failure(
+                AuthenticityProblem(
+                    .signatureInvalid,
+                    "the signature says \(jws.algorithm.rawValue) but key \"\(key.keyID)\" is \(key.key.algorithm.rawValue)",
+                    issuerID: issuer.id, keyID: key.keyID))
         }
         guard jws.verifies(payload, with: key.key) else {
-            return .failure(AuthenticityProblem(.signatureInvalid, "the signature by key \"\(key.keyID)\" of issuer \"\(issuer.id)\" does not match the record's value (altered, or signed over other bytes)",
-                                                issuerID: issuer.id, keyID: key.keyID))
+            return .failure(
+                AuthenticityProblem(
+                    .signatureInvalid,
+                    "the signature by key \"\(key.keyID)\" of issuer \"\(issuer.id)\" does not match the record's value (altered, or signed over other bytes)",
+                    issuerID: issuer.id, keyID: key.keyID))
         }
         if let from = key.notBefore, issuedAt < from {
-            return .failure(AuthenticityProblem(.keyExpired, "key \"\(key.keyID)\" of issuer \"\(issuer.id)\" is valid from \(from.rfc3339); the order was issued at \(issuedAt.rfc3339)",
-                                                issuerID: issuer.id, keyID: key.keyID))
+            return .failure(
+                AuthenticityProblem(
+                    .keyExpired,
+                    "key \"\(key.keyID)\" of issuer \"\(issuer.id)\" is valid from \(from.rfc3339); the order was issued at \(issuedAt.rfc3339)",
+                    issuerID: issuer.id, keyID: key.keyID))
         }
         if let to = key.notAfter, to < issuedAt {
-            return .failure(AuthenticityProblem(.keyExpired, "key \"\(key.keyID)\" of issuer \"\(issuer.id)\" expired at \(to.rfc3339); the order was issued at \(issuedAt.rfc3339)",
-                                                issuerID: issuer.id, keyID: key.keyID))
+            return .failure(
+                AuthenticityProblem(
+                    .keyExpired,
+                    "key \"\(key.keyID)\" of issuer \"\(issuer.id)\" expired at \(to.rfc3339); the order was issued at \(issuedAt.rfc3339)",
+                    issuerID: issuer.id, keyID: key.keyID))
         }
         guard issuer.agencies.contains(agency) else {
-            return .failure(AuthenticityProblem(.issuerNotAllowed, "issuer \"\(issuer.id)\" (key \"\(key.keyID)\") may not sign orders of agency \"\(ContractText.fittedName(agency, limit: 64))\"",
-                                                issuerID: issuer.id, keyID: key.keyID))
+            return .failure(
+                AuthenticityProblem(
+                    .issuerNotAllowed,
+                    "issuer \"\(issuer.id)\" (key \"\(key.keyID)\") may not sign orders of agency \"\(ContractText.fittedName(agency, limit: 64))\"",
+                    issuerID: issuer.id, keyID: key.keyID))
         }
         if let now, let problem = freshness(issuedAt: issuedAt, now: now) {
             return .failure(AuthenticityProblem(.orderExpired, problem, issuerID: issuer.id, keyID: key.keyID))
@@ -159,10 +211,12 @@ public struct IssuerRegistry: Sendable, Hashable {
     /// Why an order issued at `issuedAt` is not fresh at `now`, or nil when it is.
     private func freshness(issuedAt: Timestamp, now: Timestamp) -> String? {
         if issuedAt > now.adding(seconds: Self.clockSkew.components.seconds) {
-            return "the order was issued at \(issuedAt.rfc3339), in the future (read at \(now.rfc3339)); check the issuer's clock"
+            return
+                "the order was issued at \(issuedAt.rfc3339), in the future (read at \(now.rfc3339)); check the issuer's clock"
         }
         if let maxOrderAge, issuedAt < now.adding(seconds: -maxOrderAge.components.seconds) {
-            return "the order was issued at \(issuedAt.rfc3339), more than the maximum order age before it was read (\(now.rfc3339)); "
+            return
+                "the order was issued at \(issuedAt.rfc3339), more than the maximum order age before it was read (\(now.rfc3339)); "
                 + "an old order is not honoured again (re-issue it if it still stands)"
         }
         return nil

@@ -5,7 +5,8 @@ import Foundation
 enum KeyText {
     /// The DER bytes of the one PEM block labelled `label` in `text`, or nil when `text` is not PEM.
     static func pem(_ text: String, label: String) throws(KeyFormatError) -> [UInt8]? {
-        let begin = "-----BEGIN \(label)-----", end = "-----END \(label)-----"
+        let begin = "-----BEGIN \(label)-----"
+        let end = "-----END \(label)-----"
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.hasPrefix("-----BEGIN ") else { return nil }
         guard trimmed.hasPrefix(begin), trimmed.hasSuffix(end) else {
@@ -36,7 +37,9 @@ enum KeyText {
     }
 
     static func string(_ members: JSONObject, _ name: String) throws(KeyFormatError) -> String {
-        guard case .string(let value)? = members[name] else { throw KeyFormatError("the JWK has no string member \"\(name)\"") }
+        guard case .string(let value)? = members[name] else {
+            throw KeyFormatError("the JWK has no string member \"\(name)\"")
+        }
         return value
     }
 
@@ -45,7 +48,9 @@ enum KeyText {
         guard let bytes = Base64URL.decode(try string(members, name)) else {
             throw KeyFormatError("the JWK member \"\(name)\" is not unpadded base64url")
         }
-        guard bytes.count == count else { throw KeyFormatError("the JWK member \"\(name)\" holds \(bytes.count) bytes; \(count) expected") }
+        guard bytes.count == count else {
+            throw KeyFormatError("the JWK member \"\(name)\" holds \(bytes.count) bytes; \(count) expected")
+        }
         return bytes
     }
 
@@ -57,7 +62,9 @@ enum KeyText {
         switch (kty, crv) {
         case ("OKP", "Ed25519"): algorithm = .edDSA
         case ("EC", "P-256"): algorithm = .es256
-        default: throw KeyFormatError("unsupported JWK (kty \"\(kty.prefix(16))\", crv \"\(crv.prefix(16))\"): use OKP/Ed25519 or EC/P-256")
+        default:
+            throw KeyFormatError(
+                "unsupported JWK (kty \"\(kty.prefix(16))\", crv \"\(crv.prefix(16))\"): use OKP/Ed25519 or EC/P-256")
         }
         if let alg = members["alg"] {
             guard case .string(let name) = alg, name == algorithm.rawValue else {
@@ -70,7 +77,9 @@ enum KeyText {
     /// The DER prefixes of Ed25519 keys (RFC 8410): an Ed25519 key has a fixed encoding, so its
     /// SubjectPublicKeyInfo and PKCS #8 forms are these bytes followed by the 32 key bytes.
     static let ed25519PublicPrefix: [UInt8] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]
-    static let ed25519PrivatePrefix: [UInt8] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+    static let ed25519PrivatePrefix: [UInt8] = [
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+    ]
 
     static func pemBlock(_ der: [UInt8], label: String) -> String {
         let body = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])

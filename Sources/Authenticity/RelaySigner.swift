@@ -15,10 +15,20 @@ public struct RelaySigner: Sendable {
     /// Public keys still to publish besides the active one (kid → key).
     public let previous: [(keyID: String, key: VerificationKey)]
 
-    public init(keyID: String, key: SigningKey, previous: [(keyID: String, key: VerificationKey)] = []) throws(KeyFormatError) {
-        guard key.algorithm == .edDSA else { throw KeyFormatError("the relay signs with Ed25519 (EdDSA) keys only: their signatures are deterministic, so a re-sent event carries the same bytes") }
-        guard DetachedJWS.isKeyID(keyID) else { throw KeyFormatError("a key id is 1 to 128 printable ASCII characters without spaces") }
-        if let duplicate = previous.first(where: { $0.keyID == keyID }) { throw KeyFormatError("key id \"\(duplicate.keyID)\" is both the active and a previous relay key") }
+    public init(keyID: String, key: SigningKey, previous: [(keyID: String, key: VerificationKey)] = [])
+        throws(KeyFormatError)
+    {
+        guard key.algorithm == .edDSA else {
+            throw KeyFormatError(
+                "the relay signs with Ed25519 (EdDSA) keys only: their signatures are deterministic, so a re-sent event carries the same bytes"
+            )
+        }
+        guard DetachedJWS.isKeyID(keyID) else {
+            throw KeyFormatError("a key id is 1 to 128 printable ASCII characters without spaces")
+        }
+        if let duplicate = previous.first(where: { $0.keyID == keyID }) {
+            throw KeyFormatError("key id \"\(duplicate.keyID)\" is both the active and a previous relay key")
+        }
         (self.keyID, self.key, self.previous) = (keyID, key, previous)
     }
 

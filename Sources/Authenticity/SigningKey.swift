@@ -4,7 +4,8 @@ import Foundation
 
 /// A private key that signs JWS: for the `sign` and `keys` commands, the demo's simulated
 /// police and the tests. The daemon itself holds none yet.
-public struct SigningKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct SigningKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable
+{
     public let algorithm: SignatureAlgorithm
     /// The private scalar (P-256) or seed (Ed25519), 32 bytes. Crypto's key types are not
     /// `Sendable`, so the bytes are kept and the key made when it signs.
@@ -20,7 +21,9 @@ public struct SigningKey: Sendable, Equatable, CustomStringConvertible, CustomDe
 
     /// An Ed25519 key from its 32-byte seed (test vectors).
     public init(ed25519Seed seed: [UInt8]) throws(KeyFormatError) {
-        guard seed.count == 32, (try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)) != nil else { throw KeyFormatError("an Ed25519 private key is a 32-byte seed") }
+        guard seed.count == 32, (try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)) != nil else {
+            throw KeyFormatError("an Ed25519 private key is a 32-byte seed")
+        }
         self.init(algorithm: .edDSA, secret: seed)
     }
 
@@ -29,7 +32,9 @@ public struct SigningKey: Sendable, Equatable, CustomStringConvertible, CustomDe
     /// Reads a private key written as PEM (PKCS #8 `-----BEGIN PRIVATE KEY-----`, as
     /// `openssl genpkey` writes it; or `-----BEGIN EC PRIVATE KEY-----` for P-256) or as a JWK with `d`.
     public init(parsing text: String) throws(KeyFormatError) {
-        if let der = try KeyText.pem(text, label: text.contains("BEGIN EC PRIVATE KEY") ? "EC PRIVATE KEY" : "PRIVATE KEY") {
+        if let der = try KeyText.pem(
+            text, label: text.contains("BEGIN EC PRIVATE KEY") ? "EC PRIVATE KEY" : "PRIVATE KEY")
+        {
             if der.count == 48, der.starts(with: KeyText.ed25519PrivatePrefix) {
                 try self.init(ed25519Seed: Array(der.dropFirst(KeyText.ed25519PrivatePrefix.count)))
                 return
@@ -44,7 +49,9 @@ public struct SigningKey: Sendable, Equatable, CustomStringConvertible, CustomDe
             switch try KeyText.algorithm(members) {
             case .edDSA:
                 try self.init(ed25519Seed: try KeyText.bytes(members, "d", count: 32))
-                guard publicKey.jwk()["x"] == members["x"] else { throw KeyFormatError("the JWK's \"x\" is not the public half of its \"d\"") }
+                guard publicKey.jwk()["x"] == members["x"] else {
+                    throw KeyFormatError("the JWK's \"x\" is not the public half of its \"d\"")
+                }
             case .es256:
                 let scalar = try KeyText.bytes(members, "d", count: 32)
                 guard (try? P256.Signing.PrivateKey(rawRepresentation: scalar)) != nil else {
@@ -52,11 +59,14 @@ public struct SigningKey: Sendable, Equatable, CustomStringConvertible, CustomDe
                 }
                 self.init(algorithm: .es256, secret: scalar)
                 let own = publicKey.jwk()
-                guard own["x"] == members["x"], own["y"] == members["y"] else { throw KeyFormatError("the JWK's \"x\"/\"y\" are not the public half of its \"d\"") }
+                guard own["x"] == members["x"], own["y"] == members["y"] else {
+                    throw KeyFormatError("the JWK's \"x\"/\"y\" are not the public half of its \"d\"")
+                }
             }
             return
         }
-        throw KeyFormatError("not a private key: expected a PEM block (-----BEGIN PRIVATE KEY-----) or a JWK JSON object with \"d\"")
+        throw KeyFormatError(
+            "not a private key: expected a PEM block (-----BEGIN PRIVATE KEY-----) or a JWK JSON object with \"d\"")
     }
 
     // The secret was checked when the key was made, so making the Crypto key again cannot fail.
@@ -95,7 +105,9 @@ public struct SigningKey: Sendable, Equatable, CustomStringConvertible, CustomDe
     }
 
     // A private key never shows in logs, dumps or test failure messages: only what it is.
-    public var description: String { "SigningKey(\(algorithm.rawValue), public \(publicKey.jwk()["x"].map { "\($0)" } ?? "?"), private [redacted])" }
+    public var description: String {
+        "SigningKey(\(algorithm.rawValue), public \(publicKey.jwk()["x"].map { "\($0)" } ?? "?"), private [redacted])"
+    }
     public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: ["redacted": description]) }
 }

@@ -33,7 +33,9 @@ public struct VerificationKey: Sendable, Hashable {
     /// `{"kty":"EC","crv":"P-256","x":…,"y":…}`). A private key is refused: it does not belong in
     /// the relay's registry.
     public init(parsing text: String) throws(KeyFormatError) {
-        if text.contains("PRIVATE KEY") { throw KeyFormatError("this is a private key; the registry takes public keys only (openssl pkey -pubout)") }
+        if text.contains("PRIVATE KEY") {
+            throw KeyFormatError("this is a private key; the registry takes public keys only (openssl pkey -pubout)")
+        }
         if let der = try KeyText.pem(text, label: "PUBLIC KEY") {
             if der.count == 44, der.starts(with: KeyText.ed25519PublicPrefix) {
                 try self.init(ed25519: Array(der.dropFirst(KeyText.ed25519PublicPrefix.count)))
@@ -46,10 +48,13 @@ public struct VerificationKey: Sendable, Hashable {
             return
         }
         if let members = try KeyText.jwk(text) {
-            if members["d"] != nil { throw KeyFormatError("this JWK holds a private key (\"d\"); the registry takes public keys only") }
+            if members["d"] != nil {
+                throw KeyFormatError("this JWK holds a private key (\"d\"); the registry takes public keys only")
+            }
             switch try KeyText.algorithm(members) {
             case .edDSA: try self.init(ed25519: try KeyText.bytes(members, "x", count: 32))
-            case .es256: try self.init(p256: try KeyText.bytes(members, "x", count: 32) + KeyText.bytes(members, "y", count: 32))
+            case .es256:
+                try self.init(p256: try KeyText.bytes(members, "x", count: 32) + KeyText.bytes(members, "y", count: 32))
             }
             return
         }
@@ -64,7 +69,8 @@ public struct VerificationKey: Sendable, Hashable {
             return key.isValidSignature(signature, for: data)
         case .es256:
             guard let key = try? P256.Signing.PublicKey(rawRepresentation: raw),
-                  let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+                let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
+            else { return false }
             return key.isValidSignature(parsed, for: data)
         }
     }
@@ -75,8 +81,10 @@ public struct VerificationKey: Sendable, Hashable {
         switch algorithm {
         case .edDSA: members = ["kty": .string("OKP"), "crv": .string("Ed25519"), "x": .string(Base64URL.encode(raw))]
         case .es256:
-            members = ["kty": .string("EC"), "crv": .string("P-256"),
-                       "x": .string(Base64URL.encode(raw.prefix(32))), "y": .string(Base64URL.encode(raw.suffix(32)))]
+            members = [
+                "kty": .string("EC"), "crv": .string("P-256"),
+                "x": .string(Base64URL.encode(raw.prefix(32))), "y": .string(Base64URL.encode(raw.suffix(32))),
+            ]
         }
         members["alg"] = .string(algorithm.rawValue)
         if let keyID { (members["kid"], members["use"]) = (.string(keyID), .string("sig")) }

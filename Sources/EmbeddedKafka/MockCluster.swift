@@ -22,14 +22,25 @@ public final class MockCluster: @unchecked Sendable {
 
     /// Kafka protocol request types, for injecting errors into specific requests.
     public enum RequestType: Int16, Sendable {
-        case produce = 0, fetch = 1, listOffsets = 2, metadata = 3, offsetCommit = 8, offsetFetch = 9
-        case findCoordinator = 10, joinGroup = 11, heartbeat = 12, leaveGroup = 13, syncGroup = 14
+        case produce = 0
+        case fetch = 1
+        case listOffsets = 2
+        case metadata = 3
+        case offsetCommit = 8
+        case offsetFetch = 9
+        case findCoordinator = 10
+        case joinGroup = 11
+        case heartbeat = 12
+        case leaveGroup = 13
+        case syncGroup = 14
         case initProducerID = 22
     }
 
     /// Starts `brokers` mock brokers on 127.0.0.1 with ports chosen by the system.
     public init(brokers: Int = 3, logger: Logger) throws(KafkaError) {
-        guard (1...32).contains(brokers) else { throw KafkaError.usage("a mock cluster needs 1 to 32 brokers, not \(brokers)") }
+        guard (1...32).contains(brokers) else {
+            throw KafkaError.usage("a mock cluster needs 1 to 32 brokers, not \(brokers)")
+        }
         let conf = try KafkaConfiguration(["log.connection.close": "false"]).makeNativeConfiguration()
         let context = ClientContext(logger: logger, clientName: "mock cluster").install(on: conf)
         var errstr = [CChar](repeating: 0, count: 512)
@@ -61,9 +72,12 @@ public final class MockCluster: @unchecked Sendable {
     public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32 = 1) throws(KafkaError) {
         guard partitions > 0 else { throw KafkaError.usage("topic \(name) needs at least one partition") }
         guard replicationFactor > 0, Int(replicationFactor) <= brokerIDs.count else {
-            throw KafkaError.usage("topic \(name): replication factor \(replicationFactor) needs as many brokers (have \(brokerIDs.count))")
+            throw KafkaError.usage(
+                "topic \(name): replication factor \(replicationFactor) needs as many brokers (have \(brokerIDs.count))"
+            )
         }
-        try KafkaError.check(rd_kafka_mock_topic_create(cluster, name, partitions, replicationFactor), "create mock topic \(name)")
+        try KafkaError.check(
+            rd_kafka_mock_topic_create(cluster, name, partitions, replicationFactor), "create mock topic \(name)")
     }
 
     /// Takes a broker down: its connections are closed and new ones refused until `setBrokerUp`.
@@ -78,7 +92,9 @@ public final class MockCluster: @unchecked Sendable {
 
     /// Adds a round-trip delay to every response of a broker.
     public func setRoundTripTime(broker: Int32, _ delay: Duration) throws(KafkaError) {
-        try KafkaError.check(rd_kafka_mock_broker_set_rtt(cluster, broker, Int32(clamping: delay.milliseconds)), "set round-trip time of mock broker \(broker)")
+        try KafkaError.check(
+            rd_kafka_mock_broker_set_rtt(cluster, broker, Int32(clamping: delay.milliseconds)),
+            "set round-trip time of mock broker \(broker)")
     }
 
     /// Makes the next requests of `type` (on any broker) fail with `errors`, one error per request, in order.
@@ -96,17 +112,23 @@ public final class MockCluster: @unchecked Sendable {
 
     /// Moves the coordinator of a consumer group to `broker`.
     public func setGroupCoordinator(group: String, broker: Int32) throws(KafkaError) {
-        try KafkaError.check(rd_kafka_mock_coordinator_set(cluster, "group", group, broker), "set coordinator of group \(group)")
+        try KafkaError.check(
+            rd_kafka_mock_coordinator_set(cluster, "group", group, broker), "set coordinator of group \(group)")
     }
 
     /// Moves the leader of a partition to `broker`.
     public func setPartitionLeader(topic: String, partition: Int32, broker: Int32) throws(KafkaError) {
-        try KafkaError.check(rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker), "set leader of \(topic)[\(partition)]")
+        try KafkaError.check(
+            rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker),
+            "set leader of \(topic)[\(partition)]")
     }
 
     /// Stops every broker; clients connected to it will see the cluster as down.
     public func close() {
-        let wasClosed = closed.withLock { value in defer { value = true }; return value }
+        let wasClosed = closed.withLock { value in
+            defer { value = true }
+            return value
+        }
         guard !wasClosed else { return }
         rd_kafka_mock_cluster_destroy(cluster)
         rd_kafka_destroy(client)

@@ -35,7 +35,9 @@ public final class PortForwarder: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = loopbackAddress(port: port)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 64) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -56,7 +58,10 @@ public final class PortForwarder: @unchecked Sendable {
 
     /// Stops accepting; relayed connections already open finish on their own.
     public func close() {
-        let wasClosed = state.withLock { value in defer { value = true }; return value }
+        let wasClosed = state.withLock { value in
+            defer { value = true }
+            return value
+        }
         guard !wasClosed else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         Glibc.close(listener)
@@ -92,7 +97,9 @@ public final class PortForwarder: @unchecked Sendable {
                 continue
             }
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             if connected == 0 { return fd }
             Glibc.close(fd)
@@ -126,7 +133,9 @@ private final class SocketPair: Sendable {
             if count <= 0 { break }
             var sent = 0
             while sent < count {
-                let n = buffer.withUnsafeBytes { send(destination, $0.baseAddress! + sent, count - sent, Int32(MSG_NOSIGNAL)) }
+                let n = buffer.withUnsafeBytes {
+                    send(destination, $0.baseAddress! + sent, count - sent, Int32(MSG_NOSIGNAL))
+                }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break outer }
                 sent += n
@@ -135,7 +144,10 @@ private final class SocketPair: Sendable {
         // Tell the other side no more data comes this way; the reverse pump ends on its own.
         shutdown(destination, Int32(SHUT_WR))
         shutdown(source, Int32(SHUT_RD))
-        let done = finished.withLock { value in value += 1; return value }
+        let done = finished.withLock { value in
+            value += 1
+            return value
+        }
         if done == 2 {
             Glibc.close(client)
             Glibc.close(upstream)

@@ -22,16 +22,21 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Fixed bootstrap port on 127.0.0.1 (for example 9092), forwarded to the mock brokers.")
     var port: UInt16?
 
-    @Option(name: .customLong("topic"), help: ArgumentHelp("Topic to create, as NAME:PARTITIONS. Repeatable.", valueName: "name:partitions"))
+    @Option(
+        name: .customLong("topic"),
+        help: ArgumentHelp("Topic to create, as NAME:PARTITIONS. Repeatable.", valueName: "name:partitions"))
     var topics: [String] = []
 
     @Option(help: "Log level for the broker's own messages (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .warning
 
     func validate() throws {
-        guard (1...32).contains(brokers) else { throw ValidationError("--brokers must be between 1 and 32, not \(brokers)") }
+        guard (1...32).contains(brokers) else {
+            throw ValidationError("--brokers must be between 1 and 32, not \(brokers)")
+        }
         for topic in topics where EmbeddedBroker.TopicSpec(parsing: topic) == nil {
-            throw ValidationError("--topic \(topic): expected NAME:PARTITIONS with PARTITIONS ≥ 1, for example freeze.requests:3")
+            throw ValidationError(
+                "--topic \(topic): expected NAME:PARTITIONS with PARTITIONS ≥ 1, for example freeze.requests:3")
         }
     }
 
@@ -48,14 +53,20 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         // The first stdout line is the bootstrap address, written unbuffered so scripts can read it at once.
         FileHandle.standardOutput.write(Data((broker.bootstrapServers + "\n").utf8))
-        printError("""
+        printError(
+            """
             freeze-relay broker: \(brokers) in-memory broker(s) at \(broker.bootstrapServers) (mock ports \(broker.cluster.bootstrapServers)); \
             topics: \(specs.isEmpty ? "none (auto-created on first use)" : specs.map(\.description).joined(separator: ", ")). \
             For trials and tests only: data lives in memory. Stop with Ctrl-C.
             """)
         let signal = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
             let once = Mutex<CheckedContinuation<Int32, Never>?>(continuation)
-            watcher.on([SIGINT, SIGTERM]) { number in once.withLock { c in defer { c = nil }; return c }?.resume(returning: number) }
+            watcher.on([SIGINT, SIGTERM]) { number in
+                once.withLock { c in
+                    defer { c = nil }
+                    return c
+                }?.resume(returning: number)
+            }
         }
         logger.notice("stopping on \(SignalWatcher.name(signal))")
         broker.close()

@@ -24,7 +24,9 @@ struct ConfigurationOptions: ParsableArguments {
     var logFormat: String?
 
     var overrides: ConfigurationOverrides {
-        ConfigurationOverrides(bootstrapServers: bootstrapServers, ledgerPath: database, httpListen: httpListen, logLevel: logLevel, logFormat: logFormat)
+        ConfigurationOverrides(
+            bootstrapServers: bootstrapServers, ledgerPath: database, httpListen: httpListen, logLevel: logLevel,
+            logFormat: logFormat)
     }
 
     /// Loads file + environment + flags, printing warnings; exits with status 2 and every
@@ -35,7 +37,9 @@ struct ConfigurationOptions: ParsableArguments {
 }
 
 /// Loads a configuration file (or none) with the environment and `overrides` applied.
-func loadConfiguration(file: String?, overrides: ConfigurationOverrides = ConfigurationOverrides()) throws -> RelayConfiguration {
+func loadConfiguration(file: String?, overrides: ConfigurationOverrides = ConfigurationOverrides()) throws
+    -> RelayConfiguration
+{
     switch RelayConfiguration.load(file: file, environment: ProcessInfo.processInfo.environment, overrides: overrides) {
     case .success(let loaded):
         for warning in loaded.warnings { printError("warning: \(warning)") }

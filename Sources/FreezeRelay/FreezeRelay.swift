@@ -6,11 +6,13 @@ struct FreezeRelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "freeze-relay",
         abstract: "Moves account-freeze requests from police to banks over Kafka and holds banks to their deadlines.",
-        discussion: "Exit status: 0 ok, 1 runtime failure, 2 invalid configuration or command line, 3 not found, 4 ledger in use.",
+        discussion:
+            "Exit status: 0 ok, 1 runtime failure, 2 invalid configuration or command line, 3 not found, 4 ledger in use.",
         subcommands: [
             RunCommand.self, DemoCommand.self, CheckConfigCommand.self, BrokerCommand.self,
             CasesCommand.self, CaseCommand.self, BanksCommand.self, WatchCommand.self,
-            BackupCommand.self, PurgeCommand.self, RetryUnroutableCommand.self, HeldCommand.self, ReleaseCommand.self, RefuseCommand.self, CloseEscalationCommand.self, PartitionsCommand.self, RebaseCommand.self,
+            BackupCommand.self, PurgeCommand.self, RetryUnroutableCommand.self, HeldCommand.self, ReleaseCommand.self,
+            RefuseCommand.self, CloseEscalationCommand.self, PartitionsCommand.self, RebaseCommand.self,
             KeysCommand.self, SignCommand.self, VerifyCommand.self,
         ]
     )

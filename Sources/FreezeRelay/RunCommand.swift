@@ -27,7 +27,9 @@ struct RunCommand: AsyncParsableCommand {
             defer { withExtendedLifetime(signals) {} }
             let target = SignalTarget<DaemonAndLogger>()
             signals.on([SIGTERM, SIGINT, SIGHUP, SIGUSR1]) { number in
-                if let running = target.arrived(number) { handle(number, daemon: running.daemon, logger: running.logger) }
+                if let running = target.arrived(number) {
+                    handle(number, daemon: running.daemon, logger: running.logger)
+                }
             }
             let configuration = try options.load()
             do {
@@ -44,10 +46,14 @@ struct RunCommand: AsyncParsableCommand {
             }
             if settings.signer == nil {
                 // Only under warn or off: validateRelaySigning refused to start under require.
-                logger.warning("routed requests and cancels go out unsigned: no authenticity.relay_key, so banks cannot verify that orders came through the relay")
+                logger.warning(
+                    "routed requests and cancels go out unsigned: no authenticity.relay_key, so banks cannot verify that orders came through the relay"
+                )
             }
             if settings.policy.issuers.policy == .off {
-                logger.warning("signature policy off: orders are accepted from anyone who can write to the requests topic (authenticity.policy)")
+                logger.warning(
+                    "signature policy off: orders are accepted from anyone who can write to the requests topic (authenticity.policy)"
+                )
             }
             let daemon: RelayDaemon
             do { daemon = try RelayDaemon(settings: settings, logger: logger) } catch {
@@ -58,10 +64,14 @@ struct RunCommand: AsyncParsableCommand {
                 do { server = try daemon.serveHTTP(host: host, port: UInt16(port)) } catch {
                     throw CLIFailure("cannot serve /healthz, /readyz, /metrics: \(error)", underlying: error)
                 }
-                logger.info("health and metrics listener", metadata: ["addresses": "\(server!.boundAddresses.joined(separator: ", "))"])
+                logger.info(
+                    "health and metrics listener",
+                    metadata: ["addresses": "\(server!.boundAddresses.joined(separator: ", "))"])
             }
             defer { server?.close() }
-            for number in target.attach(DaemonAndLogger(daemon: daemon, logger: logger)) { handle(number, daemon: daemon, logger: logger) }
+            for number in target.attach(DaemonAndLogger(daemon: daemon, logger: logger)) {
+                handle(number, daemon: daemon, logger: logger)
+            }
             do { try await daemon.run(serving: server) } catch {
                 throw CLIFailure("stopped: \(error)", underlying: error)
             }
@@ -78,7 +88,9 @@ struct RunCommand: AsyncParsableCommand {
         case SIGHUP:
             reload(daemon, logger: logger)
         default:
-            do { try daemon.retryUnroutable() } catch { logger.error("retry of unroutable requests failed", metadata: ["error": "\(error)"]) }
+            do { try daemon.retryUnroutable() } catch {
+                logger.error("retry of unroutable requests failed", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -90,7 +102,9 @@ struct RunCommand: AsyncParsableCommand {
             try configuration.validateRelaySigning()
             try daemon.reload(policy: try RelayPolicy(configuration: configuration))
         } catch {
-            logger.error("reload refused; the previous routing table, SLA settings and issuer registry stay in force", metadata: ["error": "\(error)"])
+            logger.error(
+                "reload refused; the previous routing table, SLA settings and issuer registry stay in force",
+                metadata: ["error": "\(error)"])
         }
     }
 }
@@ -109,7 +123,11 @@ struct CheckConfigCommand: AsyncParsableCommand {
     @Flag(help: "Print the effective configuration, secrets redacted.")
     var print = false
 
-    @Flag(name: .customLong("for-run"), help: "Also require what `run` needs (bootstrap servers, at least one enabled bank, registered issuers), and note a missing relay key, which `run` needs where orders must be signed.")
+    @Flag(
+        name: .customLong("for-run"),
+        help:
+            "Also require what `run` needs (bootstrap servers, at least one enabled bank, registered issuers), and note a missing relay key, which `run` needs where orders must be signed."
+    )
     var forRun = false
 
     func run() async throws {
@@ -120,7 +138,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
     func output() throws -> String {
         let configuration = try loadConfiguration(file: file)
         if forRun {
-            do { try configuration.validateForRun() } catch { throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration) }
+            do { try configuration.validateForRun() } catch {
+                throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration)
+            }
         }
         do { _ = try RelaySettings(configuration: configuration) } catch {
             throw CLIFailure("\(file): \(error)", exitCode: ExitCodes.configuration, underlying: error)
@@ -130,7 +150,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
         // A file without its relay key yet is valid (the key is made on the relay host), but run
         // would refuse it: say so rather than let --for-run promise a start that fails.
         guard forRun else { return valid }
-        do { try configuration.validateRelaySigning() } catch { return valid + "\nnote: run refuses to start until this is set: \(error)" }
+        do { try configuration.validateRelaySigning() } catch {
+            return valid + "\nnote: run refuses to start until this is set: \(error)"
+        }
         return valid
     }
 }

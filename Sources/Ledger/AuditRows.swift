@@ -17,11 +17,16 @@ public struct AuditRecord: Sendable, Hashable {
 /// Row mapping for `audit`.
 enum AuditRows {
     static func insert(_ entry: AuditEntry, db: borrowing Database) throws {
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO audit (at, request_id, case_id, bank_id, cause, old_state, new_state, detail, security)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [Stored.millis(entry.at), entry.requestID.map(Stored.text), entry.caseID, entry.bankID?.rawValue, entry.cause,
-                  entry.oldState?.rawValue, entry.newState?.rawValue, entry.detail, entry.isSecurityEvent])
+            """,
+            [
+                Stored.millis(entry.at), entry.requestID.map(Stored.text), entry.caseID, entry.bankID?.rawValue,
+                entry.cause,
+                entry.oldState?.rawValue, entry.newState?.rawValue, entry.detail, entry.isSecurityEvent,
+            ])
     }
 
     static func record(_ row: Row) throws -> AuditRecord {
@@ -29,15 +34,23 @@ enum AuditRows {
         let bank: String? = try row["bank_id"]
         let old: String? = try row["old_state"]
         let new: String? = try row["new_state"]
-        return AuditRecord(sequence: try row["seq"], entry: AuditEntry(
-            at: Stored.timestamp(try row["at"] as Int64),
-            requestID: try request.map { text throws(LedgerError) in try Stored.uuid(text, column: "audit.request_id") },
-            caseID: try row["case_id"],
-            bankID: try bank.map { text throws(LedgerError) in try Stored.bank(text, column: "audit.bank_id") },
-            cause: try row["cause"],
-            oldState: try old.map { text throws(LedgerError) in try Stored.enumeration(RequestState.self, text, column: "audit.old_state") },
-            newState: try new.map { text throws(LedgerError) in try Stored.enumeration(RequestState.self, text, column: "audit.new_state") },
-            detail: try row["detail"],
-            isSecurityEvent: try row["security"]))
+        return AuditRecord(
+            sequence: try row["seq"],
+            entry: AuditEntry(
+                at: Stored.timestamp(try row["at"] as Int64),
+                requestID: try request.map { text throws(LedgerError) in
+                    try Stored.uuid(text, column: "audit.request_id")
+                },
+                caseID: try row["case_id"],
+                bankID: try bank.map { text throws(LedgerError) in try Stored.bank(text, column: "audit.bank_id") },
+                cause: try row["cause"],
+                oldState: try old.map { text throws(LedgerError) in
+                    try Stored.enumeration(RequestState.self, text, column: "audit.old_state")
+                },
+                newState: try new.map { text throws(LedgerError) in
+                    try Stored.enumeration(RequestState.self, text, column: "audit.new_state")
+                },
+                detail: try row["detail"],
+                isSecurityEvent: try row["security"]))
     }
 }

@@ -1,9 +1,10 @@
 import CSQLite
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Online backup with SQLite's backup API.
@@ -23,7 +24,7 @@ enum Backup {
         let directory = FileSystem.parent(of: target)
         try FileSystem.createDirectories(directory, for: target)
         let partial = target + ".partial"
-        unlink(partial) // left over from an interrupted earlier backup, if any
+        unlink(partial)  // left over from an interrupted earlier backup, if any
         // Created owner-only before SQLite opens it: SQLite would create it 0644, and the backup
         // is the whole ledger, personal data included. The rename keeps the mode.
         try FileSystem.createOwnerOnlyFile(partial, for: target)
@@ -40,14 +41,16 @@ enum Backup {
         do throws(LedgerError) {
             try source.withHandle { sourceHandle throws(LedgerError) in
                 guard let backup = sqlite3_backup_init(destination, "main", sourceHandle, "main") else {
-                    throw SQLiteResultCode.error(code: sqlite3_extended_errcode(destination), db: destination, path: target)
+                    throw SQLiteResultCode.error(
+                        code: sqlite3_extended_errcode(destination), db: destination, path: target)
                 }
                 let stepCode = sqlite3_backup_step(backup, -1)
                 let finishCode = sqlite3_backup_finish(backup)
                 if stepCode != SQLITE_DONE {
                     // Failures while reading the source (BUSY, IOERR) are reported on the source connection.
                     let sourceFailed = [SQLITE_BUSY, SQLITE_LOCKED].contains(stepCode & 0xFF)
-                    throw sourceFailed ? source.error(stepCode)
+                    throw sourceFailed
+                        ? source.error(stepCode)
                         : SQLiteResultCode.error(code: stepCode, db: destination, path: target)
                 }
                 if finishCode != SQLITE_OK {
@@ -62,7 +65,8 @@ enum Backup {
         let closeCode = sqlite3_close_v2(destination)
         guard closeCode == SQLITE_OK else {
             unlink(partial)
-            throw SQLiteResultCode.error(code: closeCode, message: String(cString: sqlite3_errstr(closeCode)), path: target)
+            throw SQLiteResultCode.error(
+                code: closeCode, message: String(cString: sqlite3_errstr(closeCode)), path: target)
         }
         guard rename(partial, target) == 0 else {
             let reason = FileSystem.describe(errno: errno)

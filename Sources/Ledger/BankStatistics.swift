@@ -26,9 +26,11 @@ public struct BankStatistics: Sendable, Hashable {
     /// Unresolved escalations about this bank, by kind (kinds with none are absent).
     public var openEscalations: [EscalationKind: Int]
 
-    public init(bankID: BankID, routed: Int = 0, answeredInTime: Int = 0, answeredLate: Int = 0, openOverdue: Int = 0,
-                openWithinDeadline: Int = 0, slaCompliance: Double? = nil, timeToAcknowledge: LatencySummary? = nil,
-                timeToFreeze: LatencySummary? = nil, openEscalations: [EscalationKind: Int] = [:]) {
+    public init(
+        bankID: BankID, routed: Int = 0, answeredInTime: Int = 0, answeredLate: Int = 0, openOverdue: Int = 0,
+        openWithinDeadline: Int = 0, slaCompliance: Double? = nil, timeToAcknowledge: LatencySummary? = nil,
+        timeToFreeze: LatencySummary? = nil, openEscalations: [EscalationKind: Int] = [:]
+    ) {
         self.bankID = bankID
         self.routed = routed
         self.answeredInTime = answeredInTime
@@ -54,7 +56,8 @@ extension LedgerReader {
             var banks: [BankID: BankStatistics] = [:]
             var acknowledge: [BankID: [Double]] = [:]
             var freeze: [BankID: [Double]] = [:]
-            let rows = try db.query("""
+            let rows = try db.query(
+                """
                 SELECT bank_id, routed_at, acknowledged_at, answered_at, frozen_at, closed_at, freeze_by
                 FROM requests WHERE bank_id IS NOT NULL AND routed_at IS NOT NULL
                 """)
@@ -65,15 +68,28 @@ extension LedgerReader {
                 let freezeBy: Int64? = try row["freeze_by"]
                 stats.routed += 1
                 if let answeredAt: Int64 = try row["answered_at"] {
-                    if freezeBy.map({ answeredAt <= $0 }) ?? true { stats.answeredInTime += 1 } else { stats.answeredLate += 1 }
+                    if freezeBy.map({ answeredAt <= $0 }) ?? true {
+                        stats.answeredInTime += 1
+                    } else {
+                        stats.answeredLate += 1
+                    }
                 } else if (try row["closed_at"] as Int64?) == nil {
-                    if let freezeBy, nowMillis > freezeBy { stats.openOverdue += 1 } else { stats.openWithinDeadline += 1 }
+                    if let freezeBy, nowMillis > freezeBy {
+                        stats.openOverdue += 1
+                    } else {
+                        stats.openWithinDeadline += 1
+                    }
                 }
-                if let at: Int64 = try row["acknowledged_at"] { acknowledge[bank, default: []].append(Stored.seconds(from: routedAt, to: at)) }
-                if let at: Int64 = try row["frozen_at"] { freeze[bank, default: []].append(Stored.seconds(from: routedAt, to: at)) }
+                if let at: Int64 = try row["acknowledged_at"] {
+                    acknowledge[bank, default: []].append(Stored.seconds(from: routedAt, to: at))
+                }
+                if let at: Int64 = try row["frozen_at"] {
+                    freeze[bank, default: []].append(Stored.seconds(from: routedAt, to: at))
+                }
                 banks[bank] = stats
             }
-            let open = try db.query("""
+            let open = try db.query(
+                """
                 SELECT bank_id, kind, count(*) AS n FROM escalations
                 WHERE resolved_at IS NULL AND bank_id IS NOT NULL GROUP BY bank_id, kind
                 """)

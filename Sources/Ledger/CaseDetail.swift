@@ -14,7 +14,10 @@ public struct CaseDetail: Sendable, Hashable {
     /// The case's audit trail, in order.
     public var audit: [AuditRecord]
 
-    public init(caseID: String, requests: [RequestRecord], edges: [ChainEdge], escalations: [StoredEscalation], audit: [AuditRecord]) {
+    public init(
+        caseID: String, requests: [RequestRecord], edges: [ChainEdge], escalations: [StoredEscalation],
+        audit: [AuditRecord]
+    ) {
         self.caseID = caseID
         self.requests = requests
         self.edges = edges
@@ -28,13 +31,17 @@ extension LedgerReader {
     /// no request, escalation or audit row names this case.
     public func caseDetail(_ caseID: String) throws -> CaseDetail? {
         try read { db in
-            let requests = try db.query("SELECT * FROM requests WHERE case_id = ? ORDER BY hop, received_at, request_id",
-                                        [caseID], map: RequestRows.record)
-            let edges = try db.query("SELECT * FROM chain_edges WHERE case_id = ? ORDER BY recorded_at, from_request_id, transfer_reference",
-                                     [caseID], map: EdgeRows.edge)
-            let escalations = try db.query("SELECT * FROM escalations WHERE case_id = ? ORDER BY raised_at, escalation_id",
-                                           [caseID], map: EscalationRows.stored)
-            let audit = try db.query("SELECT * FROM audit WHERE case_id = ? ORDER BY seq", [caseID], map: AuditRows.record)
+            let requests = try db.query(
+                "SELECT * FROM requests WHERE case_id = ? ORDER BY hop, received_at, request_id",
+                [caseID], map: RequestRows.record)
+            let edges = try db.query(
+                "SELECT * FROM chain_edges WHERE case_id = ? ORDER BY recorded_at, from_request_id, transfer_reference",
+                [caseID], map: EdgeRows.edge)
+            let escalations = try db.query(
+                "SELECT * FROM escalations WHERE case_id = ? ORDER BY raised_at, escalation_id",
+                [caseID], map: EscalationRows.stored)
+            let audit = try db.query(
+                "SELECT * FROM audit WHERE case_id = ? ORDER BY seq", [caseID], map: AuditRows.record)
             if requests.isEmpty && escalations.isEmpty && audit.isEmpty { return nil }
             return CaseDetail(caseID: caseID, requests: requests, edges: edges, escalations: escalations, audit: audit)
         }
@@ -43,7 +50,9 @@ extension LedgerReader {
     /// The audit trail of one request, in order (empty when the request has none).
     public func requestAudit(_ requestID: UUID) throws -> [AuditRecord] {
         try read { db in
-            try db.query("SELECT * FROM audit WHERE request_id = ? ORDER BY seq", [Stored.text(requestID)], map: AuditRows.record)
+            try db.query(
+                "SELECT * FROM audit WHERE request_id = ? ORDER BY seq", [Stored.text(requestID)], map: AuditRows.record
+            )
         }
     }
 }

@@ -18,8 +18,10 @@ public struct CaseFilter: Sendable, Hashable {
     /// The time "overdue" is judged at.
     public var now: Timestamp
 
-    public init(overdueOnly: Bool = false, bank: BankID? = nil, state: RequestState? = nil, since: Timestamp? = nil,
-                limit: Int = 100, now: Timestamp = .now()) {
+    public init(
+        overdueOnly: Bool = false, bank: BankID? = nil, state: RequestState? = nil, since: Timestamp? = nil,
+        limit: Int = 100, now: Timestamp = .now()
+    ) {
         self.overdueOnly = overdueOnly
         self.bank = bank
         self.state = state
@@ -55,9 +57,11 @@ public struct CaseSummary: Sendable, Hashable {
     /// one sum per currency.
     public var frozenAmounts: [Money]
 
-    public init(caseID: String, requestCount: Int, maxHop: Int, banks: [BankID], stateCounts: [RequestState: Int],
-                firstReceivedAt: Timestamp, lastUpdatedAt: Timestamp, openEscalations: Int, isOverdue: Bool,
-                reportedAmounts: [Money], frozenAmounts: [Money]) {
+    public init(
+        caseID: String, requestCount: Int, maxHop: Int, banks: [BankID], stateCounts: [RequestState: Int],
+        firstReceivedAt: Timestamp, lastUpdatedAt: Timestamp, openEscalations: Int, isOverdue: Bool,
+        reportedAmounts: [Money], frozenAmounts: [Money]
+    ) {
         self.caseID = caseID
         self.requestCount = requestCount
         self.maxHop = maxHop
@@ -91,7 +95,8 @@ extension LedgerReader {
 
 enum CaseListQuery {
     static let overdueKinds = "'\(DeadlineKind.acknowledge.rawValue)', '\(DeadlineKind.freeze.rawValue)'"
-    static let overdueEscalationKinds = "'\(EscalationKind.ackOverdue.rawValue)', '\(EscalationKind.freezeOverdue.rawValue)'"
+    static let overdueEscalationKinds =
+        "'\(EscalationKind.ackOverdue.rawValue)', '\(EscalationKind.freezeOverdue.rawValue)'"
 
     /// The ids of the cases to list, in listing order.
     static func caseIDs(_ filter: CaseFilter, db: borrowing Database) throws -> [String] {
@@ -117,7 +122,8 @@ enum CaseListQuery {
             arguments.append(Stored.millis(since))
         }
         if filter.overdueOnly {
-            conditions.append("""
+            conditions.append(
+                """
                 case_id IN (
                     SELECT r.case_id FROM deadlines AS d JOIN requests AS r ON r.request_id = d.request_id
                     WHERE d.status = 'open' AND d.kind IN (\(overdueKinds)) AND d.due_at <= ?
@@ -139,7 +145,8 @@ enum CaseListQuery {
     }
 
     static func summary(_ caseID: String, now: Int64, db: borrowing Database) throws -> CaseSummary {
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT bank_id, state, hop, received_at, updated_at, amount, currency, frozen_amount, frozen_currency
             FROM requests WHERE case_id = ?
             """, [caseID])
@@ -165,20 +172,24 @@ enum CaseListQuery {
                 frozen.append(try Stored.money(amount, frozenCurrency ?? currency, column: "requests.frozen_amount"))
             }
         }
-        let openEscalations: Int = try db.scalar(
-            "SELECT count(*) FROM escalations WHERE case_id = ? AND resolved_at IS NULL", [caseID]) ?? 0
-        let overdue: Bool = try db.scalar("""
-            SELECT EXISTS (
-                SELECT 1 FROM deadlines
-                WHERE status = 'open' AND kind IN (\(overdueKinds)) AND due_at <= ?
-                  AND request_id IN (SELECT request_id FROM requests WHERE case_id = ?))
-            OR EXISTS (
-                SELECT 1 FROM escalations
-                WHERE case_id = ? AND resolved_at IS NULL AND kind IN (\(overdueEscalationKinds)))
-            """, [now, caseID, caseID]) ?? false
+        let openEscalations: Int =
+            try db.scalar(
+                "SELECT count(*) FROM escalations WHERE case_id = ? AND resolved_at IS NULL", [caseID]) ?? 0
+        let overdue: Bool =
+            try db.scalar(
+                """
+                SELECT EXISTS (
+                    SELECT 1 FROM deadlines
+                    WHERE status = 'open' AND kind IN (\(overdueKinds)) AND due_at <= ?
+                      AND request_id IN (SELECT request_id FROM requests WHERE case_id = ?))
+                OR EXISTS (
+                    SELECT 1 FROM escalations
+                    WHERE case_id = ? AND resolved_at IS NULL AND kind IN (\(overdueEscalationKinds)))
+                """, [now, caseID, caseID]) ?? false
         return CaseSummary(
             caseID: caseID, requestCount: rows.count, maxHop: maxHop, banks: banks.sorted(), stateCounts: states,
-            firstReceivedAt: Stored.timestamp(rows.isEmpty ? 0 : first), lastUpdatedAt: Stored.timestamp(rows.isEmpty ? 0 : last),
+            firstReceivedAt: Stored.timestamp(rows.isEmpty ? 0 : first),
+            lastUpdatedAt: Stored.timestamp(rows.isEmpty ? 0 : last),
             openEscalations: openEscalations, isOverdue: overdue,
             reportedAmounts: try MoneyTotals.byCurrency(reported), frozenAmounts: try MoneyTotals.byCurrency(frozen))
     }

@@ -29,7 +29,9 @@ final class Checkpointer: @unchecked Sendable {
     private var completed = 0
 
     /// Opens the checkpointer's own connection and starts its thread.
-    static func start(path: String, configuration: LedgerConfiguration, interval: Duration = .milliseconds(250)) throws(LedgerError) -> Checkpointer {
+    static func start(path: String, configuration: LedgerConfiguration, interval: Duration = .milliseconds(250))
+        throws(LedgerError) -> Checkpointer
+    {
         let connection = try Connection.open(path: path, mode: .checkpointer, busyTimeout: configuration.busyTimeout)
         // A checkpoint syncs the WAL before copying and the ledger file after, per `synchronous`.
         try connection.runScript("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")

@@ -11,22 +11,24 @@
 /// `deadlines_open_by_due` stays: the scheduler reads open timers by due time through it (in a
 /// table without rowid, its entries end with the primary key instead of a rowid).
 enum ClusteredDeadlinesSchema {
-    static let migration = Migration(version: 8, name: "deadlines clustered by request (without rowid)", sql: """
-        CREATE TABLE deadlines_clustered (
-            request_id  TEXT NOT NULL,
-            deadline_id TEXT NOT NULL,
-            kind        TEXT NOT NULL,
-            level       INTEGER NOT NULL,
-            deadline_at INTEGER NOT NULL,
-            due_at      INTEGER NOT NULL,
-            status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'fired', 'cancelled')),
-            settled_at  INTEGER,
-            PRIMARY KEY (request_id, deadline_id)
-        ) STRICT, WITHOUT ROWID;
-        INSERT INTO deadlines_clustered (request_id, deadline_id, kind, level, deadline_at, due_at, status, settled_at)
-            SELECT request_id, deadline_id, kind, level, deadline_at, due_at, status, settled_at FROM deadlines;
-        DROP TABLE deadlines;
-        ALTER TABLE deadlines_clustered RENAME TO deadlines;
-        CREATE INDEX deadlines_open_by_due ON deadlines (due_at, deadline_id) WHERE status = 'open';
-        """)
+    static let migration = Migration(
+        version: 8, name: "deadlines clustered by request (without rowid)",
+        sql: """
+            CREATE TABLE deadlines_clustered (
+                request_id  TEXT NOT NULL,
+                deadline_id TEXT NOT NULL,
+                kind        TEXT NOT NULL,
+                level       INTEGER NOT NULL,
+                deadline_at INTEGER NOT NULL,
+                due_at      INTEGER NOT NULL,
+                status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'fired', 'cancelled')),
+                settled_at  INTEGER,
+                PRIMARY KEY (request_id, deadline_id)
+            ) STRICT, WITHOUT ROWID;
+            INSERT INTO deadlines_clustered (request_id, deadline_id, kind, level, deadline_at, due_at, status, settled_at)
+                SELECT request_id, deadline_id, kind, level, deadline_at, due_at, status, settled_at FROM deadlines;
+            DROP TABLE deadlines;
+            ALTER TABLE deadlines_clustered RENAME TO deadlines;
+            CREATE INDEX deadlines_open_by_due ON deadlines (due_at, deadline_id) WHERE status = 'open';
+            """)
 }

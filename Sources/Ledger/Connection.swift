@@ -44,7 +44,8 @@ final class Connection: @unchecked Sendable {
     /// a first statement to find out whether the file is a database at all.
     static func open(path: String, mode: Mode, busyTimeout: Duration) throws(LedgerError) -> Connection {
         guard sqlite3_threadsafe() != 0 else {
-            throw .cannotOpen(path: path, reason: "the system libsqlite3 was built without thread safety (SQLITE_THREADSAFE=0)")
+            throw .cannotOpen(
+                path: path, reason: "the system libsqlite3 was built without thread safety (SQLITE_THREADSAFE=0)")
         }
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {
@@ -70,7 +71,8 @@ final class Connection: @unchecked Sendable {
         }
         // SQLite's own message ("unable to open database file") hides the cause; the errno does not.
         let errno = db.map { sqlite3_system_errno($0) } ?? 0
-        let reason = errno != 0 ? FileSystem.describe(errno: errno) : "SQLite could not open the file (SQLite code \(code))"
+        let reason =
+            errno != 0 ? FileSystem.describe(errno: errno) : "SQLite could not open the file (SQLite code \(code))"
         return mode == .writer ? .cannotCreate(path: path, reason: reason) : .cannotOpen(path: path, reason: reason)
     }
 

@@ -30,7 +30,9 @@ struct Database: ~Copyable {
 
     /// Runs one statement and maps each row. The statement is already finished when `transform`
     /// runs, so `transform` may itself run queries on this handle.
-    func query<Value>(_ sql: String, _ arguments: SQLArguments = [], map transform: (Row) throws -> Value) throws -> [Value] {
+    func query<Value>(_ sql: String, _ arguments: SQLArguments = [], map transform: (Row) throws -> Value) throws
+        -> [Value]
+    {
         try connection.run(sql, arguments).map(transform)
     }
 
@@ -40,7 +42,9 @@ struct Database: ~Copyable {
     }
 
     /// The first column of the first row, or `nil` when there is no row.
-    func scalar<Value: SQLValueConvertible>(_ sql: String, _ arguments: SQLArguments = [], as type: Value.Type = Value.self) throws(LedgerError) -> Value? {
+    func scalar<Value: SQLValueConvertible>(
+        _ sql: String, _ arguments: SQLArguments = [], as type: Value.Type = Value.self
+    ) throws(LedgerError) -> Value? {
         guard let row = try queryFirst(sql, arguments) else { return nil }
         return try row[0] as Value
     }

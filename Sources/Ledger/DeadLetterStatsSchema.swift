@@ -16,48 +16,50 @@
 ///   in queue order (whose content goes first).
 /// - `outbox_sent_dead_letters_by_created`: sent dead letters by age, for `purge`'s retention.
 enum DeadLetterStatsSchema {
-    static let migration = Migration(version: 6, name: "dead letters: running size, dropped content, retention index", sql: """
-        ALTER TABLE outbox ADD COLUMN content_dropped_at INTEGER;
+    static let migration = Migration(
+        version: 6, name: "dead letters: running size, dropped content, retention index",
+        sql: """
+            ALTER TABLE outbox ADD COLUMN content_dropped_at INTEGER;
 
-        CREATE TABLE dead_letter_stats (
-            id              INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
-            stored          INTEGER NOT NULL,
-            payload_bytes   INTEGER NOT NULL,
-            content_dropped INTEGER NOT NULL
-        ) STRICT;
-        INSERT INTO dead_letter_stats (id, stored, payload_bytes, content_dropped)
-            SELECT 1, count(*), coalesce(sum(length(payload)), 0), 0 FROM outbox WHERE event_type = 'dead_letter';
+            CREATE TABLE dead_letter_stats (
+                id              INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                stored          INTEGER NOT NULL,
+                payload_bytes   INTEGER NOT NULL,
+                content_dropped INTEGER NOT NULL
+            ) STRICT;
+            INSERT INTO dead_letter_stats (id, stored, payload_bytes, content_dropped)
+                SELECT 1, count(*), coalesce(sum(length(payload)), 0), 0 FROM outbox WHERE event_type = 'dead_letter';
 
-        -- payload is a STRICT BLOB column, so length() counts bytes.
-        CREATE TRIGGER dead_letter_stats_on_insert AFTER INSERT ON outbox WHEN NEW.event_type = 'dead_letter'
-        BEGIN
-            UPDATE dead_letter_stats SET stored = stored + 1, payload_bytes = payload_bytes + length(NEW.payload),
-                content_dropped = content_dropped + (NEW.content_dropped_at IS NOT NULL)
-            WHERE id = 1;
-        END;
-        CREATE TRIGGER dead_letter_stats_on_delete AFTER DELETE ON outbox WHEN OLD.event_type = 'dead_letter'
-        BEGIN
-            UPDATE dead_letter_stats SET stored = stored - 1, payload_bytes = payload_bytes - length(OLD.payload),
-                content_dropped = content_dropped - (OLD.content_dropped_at IS NOT NULL)
-            WHERE id = 1;
-        END;
-        CREATE TRIGGER dead_letter_stats_on_update AFTER UPDATE OF event_type, payload, content_dropped_at ON outbox
-            WHEN OLD.event_type = 'dead_letter' OR NEW.event_type = 'dead_letter'
-        BEGIN
-            UPDATE dead_letter_stats SET
-                stored = stored + (NEW.event_type = 'dead_letter') - (OLD.event_type = 'dead_letter'),
-                payload_bytes = payload_bytes
-                    + (CASE WHEN NEW.event_type = 'dead_letter' THEN length(NEW.payload) ELSE 0 END)
-                    - (CASE WHEN OLD.event_type = 'dead_letter' THEN length(OLD.payload) ELSE 0 END),
-                content_dropped = content_dropped
-                    + (NEW.event_type = 'dead_letter' AND NEW.content_dropped_at IS NOT NULL)
-                    - (OLD.event_type = 'dead_letter' AND OLD.content_dropped_at IS NOT NULL)
-            WHERE id = 1;
-        END;
+            -- payload is a STRICT BLOB column, so length() counts bytes.
+            CREATE TRIGGER dead_letter_stats_on_insert AFTER INSERT ON outbox WHEN NEW.event_type = 'dead_letter'
+            BEGIN
+                UPDATE dead_letter_stats SET stored = stored + 1, payload_bytes = payload_bytes + length(NEW.payload),
+                    content_dropped = content_dropped + (NEW.content_dropped_at IS NOT NULL)
+                WHERE id = 1;
+            END;
+            CREATE TRIGGER dead_letter_stats_on_delete AFTER DELETE ON outbox WHEN OLD.event_type = 'dead_letter'
+            BEGIN
+                UPDATE dead_letter_stats SET stored = stored - 1, payload_bytes = payload_bytes - length(OLD.payload),
+                    content_dropped = content_dropped - (OLD.content_dropped_at IS NOT NULL)
+                WHERE id = 1;
+            END;
+            CREATE TRIGGER dead_letter_stats_on_update AFTER UPDATE OF event_type, payload, content_dropped_at ON outbox
+                WHEN OLD.event_type = 'dead_letter' OR NEW.event_type = 'dead_letter'
+            BEGIN
+                UPDATE dead_letter_stats SET
+                    stored = stored + (NEW.event_type = 'dead_letter') - (OLD.event_type = 'dead_letter'),
+                    payload_bytes = payload_bytes
+                        + (CASE WHEN NEW.event_type = 'dead_letter' THEN length(NEW.payload) ELSE 0 END)
+                        - (CASE WHEN OLD.event_type = 'dead_letter' THEN length(OLD.payload) ELSE 0 END),
+                    content_dropped = content_dropped
+                        + (NEW.event_type = 'dead_letter' AND NEW.content_dropped_at IS NOT NULL)
+                        - (OLD.event_type = 'dead_letter' AND OLD.content_dropped_at IS NOT NULL)
+                WHERE id = 1;
+            END;
 
-        CREATE INDEX outbox_dead_letters_with_content ON outbox (seq)
-            WHERE event_type = 'dead_letter' AND content_dropped_at IS NULL;
-        CREATE INDEX outbox_sent_dead_letters_by_created ON outbox (created_at)
-            WHERE event_type = 'dead_letter' AND sent_at IS NOT NULL;
-        """)
+            CREATE INDEX outbox_dead_letters_with_content ON outbox (seq)
+                WHERE event_type = 'dead_letter' AND content_dropped_at IS NULL;
+            CREATE INDEX outbox_sent_dead_letters_by_created ON outbox (created_at)
+                WHERE event_type = 'dead_letter' AND sent_at IS NOT NULL;
+            """)
 }

@@ -60,27 +60,31 @@ enum DeadLetterRows {
     /// the relay writes is JSON; one that is not would count under `"unreadable"` rather than
     /// fail the purge.
     static func sentCountsByReason(before cutoff: Timestamp, db: borrowing Database) throws -> [String: Int] {
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT CASE WHEN json_valid(CAST(payload AS TEXT))
                         THEN json_extract(CAST(payload AS TEXT), '$.reason.code') END AS code,
                    count(*) AS n
             FROM outbox WHERE \(sentBeforeCondition)
             GROUP BY 1
-            """, [typeName, Stored.millis(cutoff)]) { row in ((try row["code"] as String?) ?? "unreadable", try row["n"] as Int) }
+            """, [typeName, Stored.millis(cutoff)]
+        ) { row in ((try row["code"] as String?) ?? "unreadable", try row["n"] as Int) }
         return Dictionary(rows, uniquingKeysWith: +)
     }
 
     /// Deletes what `sentCountsByReason` counts; returns how many rows went.
     static func deleteSent(before cutoff: Timestamp, db: borrowing Database) throws -> Int {
-        try db.execute("DELETE FROM outbox WHERE \(sentBeforeCondition)",
-                       [typeName, Stored.millis(cutoff)])
+        try db.execute(
+            "DELETE FROM outbox WHERE \(sentBeforeCondition)",
+            [typeName, Stored.millis(cutoff)])
         return db.changes
     }
 
     static func stats(db: borrowing Database) throws -> DeadLetterStats {
         let row = try db.queryFirst("SELECT stored, payload_bytes, content_dropped FROM dead_letter_stats WHERE id = 1")
-        return DeadLetterStats(stored: try row?["stored"] ?? 0, payloadBytes: try row?["payload_bytes"] ?? 0,
-                               contentDropped: try row?["content_dropped"] ?? 0)
+        return DeadLetterStats(
+            stored: try row?["stored"] ?? 0, payloadBytes: try row?["payload_bytes"] ?? 0,
+            contentDropped: try row?["content_dropped"] ?? 0)
     }
 }
 
@@ -113,15 +117,19 @@ extension Ledger {
     ///
     /// Cost: one row read when within budget; otherwise the dropped rows only, oldest first
     /// through a partial index.
-    public func dropDeadLetterContent(toFit budget: Int64, at time: Timestamp,
-                                      minimalForm: ([UInt8]) -> MinimalDeadLetter?) throws -> DeadLetterTrim {
+    public func dropDeadLetterContent(
+        toFit budget: Int64, at time: Timestamp,
+        minimalForm: ([UInt8]) -> MinimalDeadLetter?
+    ) throws -> DeadLetterTrim {
         try transaction { db in
             let before = try DeadLetterRows.stats(db: db).payloadBytes
             var trim = DeadLetterTrim(dropped: 0, unreadable: 0, bytesBefore: before, bytesAfter: before)
             for sent in [true, false] {
                 var after = Int64(0)
                 while trim.bytesAfter > budget {
-                    let rows = try db.query(DeadLetterRows.withContentSQL(sent: sent), [DeadLetterRows.typeName, after]) { row in
+                    let rows = try db.query(
+                        DeadLetterRows.withContentSQL(sent: sent), [DeadLetterRows.typeName, after]
+                    ) { row in
                         (try row["seq"] as Int64, [UInt8](try row["payload"] as Data))
                     }
                     guard !rows.isEmpty else { break }
@@ -132,11 +140,13 @@ extension Ledger {
                             continue
                         }
                         if sent {
-                            try db.execute("UPDATE outbox SET payload = ?, message_key = ?, content_dropped_at = ? WHERE seq = ?",
-                                           [Data(minimal.payload), minimal.key.map { Data($0) }, Stored.millis(time), sequence])
+                            try db.execute(
+                                "UPDATE outbox SET payload = ?, message_key = ?, content_dropped_at = ? WHERE seq = ?",
+                                [Data(minimal.payload), minimal.key.map { Data($0) }, Stored.millis(time), sequence])
                         } else {
-                            try db.execute("UPDATE outbox SET payload = ?, content_dropped_at = ? WHERE seq = ?",
-                                           [Data(minimal.payload), Stored.millis(time), sequence])
+                            try db.execute(
+                                "UPDATE outbox SET payload = ?, content_dropped_at = ? WHERE seq = ?",
+                                [Data(minimal.payload), Stored.millis(time), sequence])
                         }
                         trim.dropped += 1
                         trim.bytesAfter -= Int64(payload.count - minimal.payload.count)

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The few POSIX file operations the ledger needs, with errors that carry the OS's reason.
@@ -56,7 +57,8 @@ enum FileSystem {
                 let code = errno
                 // Someone else may have created it in the meantime; that is fine.
                 if code == EEXIST, kind(of: directory) == .directory { return }
-                throw .cannotCreate(path: ledgerPath, reason: "cannot create directory \(directory): \(describe(errno: code))")
+                throw .cannotCreate(
+                    path: ledgerPath, reason: "cannot create directory \(directory): \(describe(errno: code))")
             }
             // mkdir applies the umask, which may have taken the owner's own bits away.
             chmod(directory, ownerOnlyDirectoryMode)
@@ -85,7 +87,8 @@ enum FileSystem {
         let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, ownerOnlyFileMode)
         guard descriptor >= 0 else {
             let code = errno
-            if code == EEXIST { return } // created meanwhile by someone else: tightened once it is known to be a ledger
+            // Created meanwhile by someone else: tightened once it is known to be a ledger.
+            if code == EEXIST { return }
             throw .cannotCreate(path: ledgerPath, reason: describe(errno: code))
         }
         fchmod(descriptor, ownerOnlyFileMode)

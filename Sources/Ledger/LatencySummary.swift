@@ -19,7 +19,9 @@ public struct LatencySummary: Sendable, Hashable {
     public init?(seconds: [Double]) {
         guard !seconds.isEmpty else { return nil }
         let sorted = seconds.sorted()
-        self.init(count: sorted.count, median: Self.percentile(0.5, ofSorted: sorted), p95: Self.percentile(0.95, ofSorted: sorted))
+        self.init(
+            count: sorted.count, median: Self.percentile(0.5, ofSorted: sorted),
+            p95: Self.percentile(0.95, ofSorted: sorted))
     }
 
     /// The `p`-quantile (0…1) of values sorted ascending, which must not be empty.

@@ -10,9 +10,11 @@
 ///   still finds the bank's requests through it (and reads their case from the row), but a new
 ///   request now appends to its bank's run instead of landing at a random case id within it.
 enum LeanIndexesSchema {
-    static let migration = Migration(version: 7, name: "leaner indexes: requests by bank alone, one index for a request's timers", sql: """
-        DROP INDEX deadlines_open_by_request;
-        DROP INDEX requests_by_bank;
-        CREATE INDEX requests_by_bank ON requests (bank_id);
-        """)
+    static let migration = Migration(
+        version: 7, name: "leaner indexes: requests by bank alone, one index for a request's timers",
+        sql: """
+            DROP INDEX deadlines_open_by_request;
+            DROP INDEX requests_by_bank;
+            CREATE INDEX requests_by_bank ON requests (bank_id);
+            """)
 }

@@ -29,7 +29,10 @@ public final class Ledger: Sendable {
     /// Nil when `LedgerConfiguration.backgroundCheckpoints` is off.
     let checkpointer: Checkpointer?
 
-    private init(path: String, schemaVersion: Int, durability: Durability, reader: LedgerReader, writer: WriterSlot, checkpointer: Checkpointer?) {
+    private init(
+        path: String, schemaVersion: Int, durability: Durability, reader: LedgerReader, writer: WriterSlot,
+        checkpointer: Checkpointer?
+    ) {
         self.path = path
         self.schemaVersion = schemaVersion
         self.durability = durability
@@ -85,8 +88,11 @@ public final class Ledger: Sendable {
                 throw .schemaTooNew(path: path, fileVersion: state.userVersion, knownVersion: known)
             }
             try configure(connection, configuration)
-            version = try Migrator.migrate(connection, migrations: migrations, from: state, appliedBy: configuration.softwareVersion)
-            checkpointer = configuration.backgroundCheckpoints ? try Checkpointer.start(path: path, configuration: configuration) : nil
+            version = try Migrator.migrate(
+                connection, migrations: migrations, from: state, appliedBy: configuration.softwareVersion)
+            checkpointer =
+                configuration.backgroundCheckpoints
+                ? try Checkpointer.start(path: path, configuration: configuration) : nil
         } catch {
             connection.close()
             lockFile.release()
@@ -97,7 +103,9 @@ public final class Ledger: Sendable {
             schemaVersion: version,
             durability: configuration.durability,
             reader: LedgerReader(pool: ReaderPool(path: path, configuration: configuration)),
-            writer: WriterSlot(path: path, connection: connection, lockFile: lockFile, requestCacheCapacity: configuration.requestCacheCapacity),
+            writer: WriterSlot(
+                path: path, connection: connection, lockFile: lockFile,
+                requestCacheCapacity: configuration.requestCacheCapacity),
             checkpointer: checkpointer
         )
     }
@@ -108,10 +116,12 @@ public final class Ledger: Sendable {
         guard journalMode?.lowercased() == "wal" else {
             throw .cannotOpen(
                 path: connection.path,
-                reason: "cannot switch to WAL mode (journal_mode stays \(journalMode ?? "unknown")); the filesystem may not support shared memory"
+                reason:
+                    "cannot switch to WAL mode (journal_mode stays \(journalMode ?? "unknown")); the filesystem may not support shared memory"
             )
         }
-        try connection.runScript("""
+        try connection.runScript(
+            """
             PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL");
             PRAGMA foreign_keys = ON;
             PRAGMA journal_size_limit = \(64 * 1024 * 1024);
@@ -129,7 +139,11 @@ public final class Ledger: Sendable {
         // Durability is the point of the ledger, so make sure the setting really took.
         let synchronous = try Migrator.scalarInt(connection, "PRAGMA synchronous")
         guard synchronous == durability.pragmaValue else {
-            throw .cannotOpen(path: connection.path, reason: "PRAGMA synchronous is \(synchronous) instead of \(durability.pragmaValue) (\(durability.rawValue))")
+            throw .cannotOpen(
+                path: connection.path,
+                reason:
+                    "PRAGMA synchronous is \(synchronous) instead of \(durability.pragmaValue) (\(durability.rawValue))"
+            )
         }
     }
 
@@ -143,7 +157,9 @@ public final class Ledger: Sendable {
     /// keeps its order, so the next syncing commit makes them durable along with itself.
     func transaction<Value>(syncing: Bool = true, _ body: (borrowing Database) throws -> Value) throws -> Value {
         try writer.withConnection { connection, requests in
-            guard !syncing && durability == .full else { return try Self.run(body, on: connection, requests: requests, checkpointer: checkpointer) }
+            guard !syncing && durability == .full else {
+                return try Self.run(body, on: connection, requests: requests, checkpointer: checkpointer)
+            }
             try connection.runScript("PRAGMA synchronous = NORMAL")
             let result: Value
             do {
@@ -159,8 +175,10 @@ public final class Ledger: Sendable {
         }
     }
 
-    private static func run<Value>(_ body: (borrowing Database) throws -> Value, on connection: Connection, requests: RequestCache,
-                                   checkpointer: Checkpointer?) throws -> Value {
+    private static func run<Value>(
+        _ body: (borrowing Database) throws -> Value, on connection: Connection, requests: RequestCache,
+        checkpointer: Checkpointer?
+    ) throws -> Value {
         try connection.runScript("BEGIN IMMEDIATE")
         do {
             // Bound to a local first: passing the temporary straight in crashes the 6.3

@@ -70,8 +70,8 @@ public enum LedgerError: Error, Equatable, Sendable {
     public var sqliteCode: Int32? {
         switch self {
         case .busy(_, let code, _), .diskFull(_, let code, _), .ioError(_, let code, _),
-             .readOnly(_, let code, _), .corrupt(_, let code, _), .constraint(_, _, let code, _),
-             .sqlite(_, let code, _):
+            .readOnly(_, let code, _), .corrupt(_, let code, _), .constraint(_, _, let code, _),
+            .sqlite(_, let code, _):
             return code
         default:
             return nil
@@ -82,60 +82,70 @@ public enum LedgerError: Error, Equatable, Sendable {
 extension LedgerError: CustomStringConvertible, LocalizedError {
     public var description: String {
         switch self {
-        case let .inUse(path, pid):
+        case .inUse(let path, let pid):
             let holder = pid.map { "another freeze-relay process (pid \($0))" } ?? "another freeze-relay process"
             return "The ledger \(path) is in use by \(holder). Only one daemon may write a ledger; "
                 + "stop the other one or use a different ledger path. (Lock file: \(path).lock)"
-        case let .cannotCreate(path, reason):
+        case .cannotCreate(let path, let reason):
             return "Cannot create the ledger at \(path): \(reason)."
-        case let .cannotOpen(path, reason):
+        case .cannotOpen(let path, let reason):
             return "Cannot open the ledger at \(path): \(reason)."
-        case let .noLedger(path):
-            return "No ledger at \(path): the file does not exist. Check the path, or start the daemon once to create it."
-        case let .notADatabase(path):
-            return "\(path) is not a database: the file exists but is not an SQLite file, so it cannot be a freeze-relay ledger. "
+        case .noLedger(let path):
+            return
+                "No ledger at \(path): the file does not exist. Check the path, or start the daemon once to create it."
+        case .notADatabase(let path):
+            return
+                "\(path) is not a database: the file exists but is not an SQLite file, so it cannot be a freeze-relay ledger. "
                 + "Check the path; the file was left untouched."
-        case let .notALedger(path, reason):
-            return "\(path) is an SQLite database but not a freeze-relay ledger (\(reason)). Check the path; the file was left untouched."
-        case let .schemaTooNew(path, fileVersion, knownVersion):
+        case .notALedger(let path, let reason):
+            return
+                "\(path) is an SQLite database but not a freeze-relay ledger (\(reason)). Check the path; the file was left untouched."
+        case .schemaTooNew(let path, let fileVersion, let knownVersion):
             return "The ledger \(path) has schema version \(fileVersion), but this freeze-relay knows schema versions "
                 + "only up to \(knownVersion): it was written by a newer freeze-relay. Refusing to open it; "
                 + "run the newer freeze-relay, or restore a backup taken before the upgrade."
-        case let .schemaOutdated(path, fileVersion, expectedVersion):
-            return "The ledger \(path) has schema version \(fileVersion), but this freeze-relay expects version \(expectedVersion). "
+        case .schemaOutdated(let path, let fileVersion, let expectedVersion):
+            return
+                "The ledger \(path) has schema version \(fileVersion), but this freeze-relay expects version \(expectedVersion). "
                 + "Read-only tools do not migrate; start the freeze-relay daemon once to upgrade the ledger, then retry."
-        case let .migrationFailed(path, version, name, reason):
+        case .migrationFailed(let path, let version, let name, let reason):
             return "Migrating the ledger \(path) to schema version \(version) (\(name)) failed: \(reason). "
                 + "The migration was rolled back; the ledger is unchanged at the previous version."
-        case let .invalidMigrations(reason):
+        case .invalidMigrations(let reason):
             return "Invalid ledger migration list: \(reason)."
-        case let .busy(path, code, message):
-            return "The ledger \(path) stayed locked by another connection for longer than the busy timeout: \(message) (SQLite code \(code))."
-        case let .diskFull(path, code, message):
-            return "The ledger \(path) cannot grow: the disk is full (or the page limit was reached): \(message) (SQLite code \(code))."
-        case let .ioError(path, code, message):
-            return "I/O error on the ledger \(path): \(message) (SQLite code \(code)). Check the disk and the kernel log."
-        case let .readOnly(path, code, message):
-            return "The ledger \(path) cannot be written (read-only file, directory or filesystem, or a read-only connection): "
+        case .busy(let path, let code, let message):
+            return
+                "The ledger \(path) stayed locked by another connection for longer than the busy timeout: \(message) (SQLite code \(code))."
+        case .diskFull(let path, let code, let message):
+            return
+                "The ledger \(path) cannot grow: the disk is full (or the page limit was reached): \(message) (SQLite code \(code))."
+        case .ioError(let path, let code, let message):
+            return
+                "I/O error on the ledger \(path): \(message) (SQLite code \(code)). Check the disk and the kernel log."
+        case .readOnly(let path, let code, let message):
+            return
+                "The ledger \(path) cannot be written (read-only file, directory or filesystem, or a read-only connection): "
                 + "\(message) (SQLite code \(code))."
-        case let .corrupt(path, code, message):
-            return "The ledger \(path) is corrupt: \(message) (SQLite code \(code)). Stop the daemon and restore from a backup."
-        case let .constraint(kind, path, code, message):
+        case .corrupt(let path, let code, let message):
+            return
+                "The ledger \(path) is corrupt: \(message) (SQLite code \(code)). Stop the daemon and restore from a backup."
+        case .constraint(let kind, let path, let code, let message):
             return "A \(kind.rawValue) constraint was violated in the ledger \(path): \(message) (SQLite code \(code))."
-        case let .sqlite(path, code, message):
+        case .sqlite(let path, let code, let message):
             return "SQLite error on the ledger \(path): \(message) (SQLite code \(code))."
-        case let .typeMismatch(column, expected, found):
+        case .typeMismatch(let column, let expected, let found):
             return "Ledger column \(column) holds \(found), which cannot be read as \(expected)."
-        case let .noSuchColumn(column):
+        case .noSuchColumn(let column):
             return "The ledger query result has no column \(column)."
-        case let .closed(path):
+        case .closed(let path):
             return "The ledger \(path) has been closed."
-        case let .misuse(message):
+        case .misuse(let message):
             return "Ledger API misuse: \(message)."
-        case let .backupTargetExists(path):
+        case .backupTargetExists(let path):
             return "Not writing a ledger backup to \(path): a file already exists there. Choose a new file name."
-        case let .corruptValue(column, value):
-            return "The ledger column \(column) holds \"\(value.prefix(80))\", which is not a valid value for it; was the ledger edited by hand?"
+        case .corruptValue(let column, let value):
+            return
+                "The ledger column \(column) holds \"\(value.prefix(80))\", which is not a valid value for it; was the ledger edited by hand?"
         }
     }
 

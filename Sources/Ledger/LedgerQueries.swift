@@ -24,5 +24,7 @@ extension Ledger {
     public func metricsSnapshot(now: Timestamp) throws -> MetricsSnapshot { try reader.metricsSnapshot(now: now) }
 
     /// See `LedgerReader.recentLatencies(since:until:)`.
-    public func recentLatencies(since: Timestamp, until: Timestamp? = nil) throws -> [BankLatencies] { try reader.recentLatencies(since: since, until: until) }
+    public func recentLatencies(since: Timestamp, until: Timestamp? = nil) throws -> [BankLatencies] {
+        try reader.recentLatencies(since: since, until: until)
+    }
 }

@@ -3,7 +3,8 @@
 public enum LedgerSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "create ledger_meta") { db, environment in
-            try db.executeScript("""
+            try db.executeScript(
+                """
                 CREATE TABLE ledger_meta (
                     key   TEXT PRIMARY KEY NOT NULL,
                     value ANY NOT NULL

@@ -66,8 +66,10 @@ public struct MetricsSnapshot: Sendable, Hashable {
     /// Sorted by bank. These only grow, except when `purge` removes old cases.
     public var answers: [Answers]
 
-    public init(takenAt: Timestamp, openRequests: [OpenRequests], openDeadlines: Int, escalations: [Escalations],
-                outboxUnsent: Int, outboxParked: Int = 0, outboxOldestAgeSeconds: Double?, answers: [Answers]) {
+    public init(
+        takenAt: Timestamp, openRequests: [OpenRequests], openDeadlines: Int, escalations: [Escalations],
+        outboxUnsent: Int, outboxParked: Int = 0, outboxOldestAgeSeconds: Double?, answers: [Answers]
+    ) {
         self.takenAt = takenAt
         self.openRequests = openRequests
         self.openDeadlines = openDeadlines
@@ -111,22 +113,28 @@ extension LedgerReader {
             let escalations = try db.query(MetricsCounts.escalationsSQL) { row in
                 MetricsSnapshot.Escalations(
                     bankID: try MetricsCounts.bank(try row["bank"], column: "escalation_counts.bank"),
-                    kind: try Stored.enumeration(EscalationKind.self, try row["kind"], column: "escalation_counts.kind"),
+                    kind: try Stored.enumeration(
+                        EscalationKind.self, try row["kind"], column: "escalation_counts.kind"),
                     level: try row["level"], open: try row["open"], total: try row["total"])
             }
             let outbox = try db.queryFirst(MetricsCounts.outboxUnsentSQL)
             let parked: Int = try db.scalar(MetricsCounts.outboxParkedSQL) ?? 0
             let oldest: Int64? = try outbox?["oldest"]
             let answers = try db.query(MetricsCounts.answersSQL) { row in
-                MetricsSnapshot.Answers(bankID: try Stored.bank(try row["bank"], column: "answer_counts.bank"),
-                                        inTime: try row["in_time"], late: try row["late"])
+                MetricsSnapshot.Answers(
+                    bankID: try Stored.bank(try row["bank"], column: "answer_counts.bank"),
+                    inTime: try row["in_time"], late: try row["late"])
             }
             return MetricsSnapshot(
                 takenAt: now,
-                openRequests: openRequests.sorted { ($0.bankID?.rawValue ?? "", $0.state.rawValue) < ($1.bankID?.rawValue ?? "", $1.state.rawValue) },
+                openRequests: openRequests.sorted {
+                    ($0.bankID?.rawValue ?? "", $0.state.rawValue) < ($1.bankID?.rawValue ?? "", $1.state.rawValue)
+                },
                 openDeadlines: openDeadlines,
                 escalations: escalations.sorted {
-                    ($0.bankID?.rawValue ?? "", $0.kind.rawValue, $0.level) < ($1.bankID?.rawValue ?? "", $1.kind.rawValue, $1.level)
+                    ($0.bankID?.rawValue ?? "", $0.kind.rawValue, $0.level) < (
+                        $1.bankID?.rawValue ?? "", $1.kind.rawValue, $1.level
+                    )
                 },
                 outboxUnsent: try outbox?["n"] ?? 0,
                 outboxParked: parked,
@@ -144,7 +152,8 @@ extension LedgerReader {
     /// back, a ledger written ahead of time) are left for the window they fall in, not read on
     /// every call.
     public func recentLatencies(since: Timestamp, until: Timestamp? = nil) throws -> [BankLatencies] {
-        let start = Stored.millis(since), end = until.map(Stored.millis) ?? Int64.max
+        let start = Stored.millis(since)
+        let end = until.map(Stored.millis) ?? Int64.max
         return try read { db in
             var banks: [BankID: BankLatencies] = [:]
             let rows = try db.query(MetricsCounts.recentLatenciesSQL, [start, end])
@@ -152,10 +161,12 @@ extension LedgerReader {
                 let bank = try Stored.bank(try row["bank_id"], column: "requests.bank_id")
                 let routedAt: Int64 = try row["routed_at"]
                 if let at: Int64 = try row["acknowledged_at"], at >= start, at < end {
-                    banks[bank, default: BankLatencies(bankID: bank)].acknowledgeSeconds.append(Stored.seconds(from: routedAt, to: at))
+                    banks[bank, default: BankLatencies(bankID: bank)].acknowledgeSeconds.append(
+                        Stored.seconds(from: routedAt, to: at))
                 }
                 if let at: Int64 = try row["frozen_at"], at >= start, at < end {
-                    banks[bank, default: BankLatencies(bankID: bank)].freezeSeconds.append(Stored.seconds(from: routedAt, to: at))
+                    banks[bank, default: BankLatencies(bankID: bank)].freezeSeconds.append(
+                        Stored.seconds(from: routedAt, to: at))
                 }
             }
             return banks.keys.sorted().map { banks[$0]! }
@@ -167,14 +178,17 @@ extension LedgerReader {
 /// store what they count.
 enum MetricsCounts {
     /// The states the open-request gauge reports, as an SQL list.
-    private static let openStates = RequestState.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    private static let openStates = RequestState.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(
+        separator: ", ")
 
-    static let openRequestsSQL = "SELECT bank, state, requests FROM request_counts WHERE requests > 0 AND state IN (\(openStates))"
+    static let openRequestsSQL =
+        "SELECT bank, state, requests FROM request_counts WHERE requests > 0 AND state IN (\(openStates))"
     static let openDeadlinesSQL = "SELECT open FROM deadline_counts WHERE id = 1"
     static let escalationsSQL = "SELECT bank, kind, level, open, total FROM escalation_counts WHERE total > 0"
     static let answersSQL = "SELECT bank, in_time, late FROM answer_counts WHERE in_time + late > 0"
     // Both read through the outbox's partial indexes (unsent, parked), never the sent rows.
-    static let outboxUnsentSQL = "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL"
+    static let outboxUnsentSQL =
+        "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL"
     static let outboxParkedSQL = "SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL"
 
     /// `recentLatencies(since:until:)`: through `requests_by_updated`, only the requests changed in the window.
@@ -184,7 +198,9 @@ enum MetricsCounts {
         """
 
     /// Every statement `metricsSnapshot` runs (for query-plan tests).
-    static let snapshotStatements = [openRequestsSQL, openDeadlinesSQL, escalationsSQL, answersSQL, outboxUnsentSQL, outboxParkedSQL]
+    static let snapshotStatements = [
+        openRequestsSQL, openDeadlinesSQL, escalationsSQL, answersSQL, outboxUnsentSQL, outboxParkedSQL,
+    ]
 
     /// A count table's bank: `''` stands for none (an unroutable request, an escalation without a bank).
     static func bank(_ text: String, column: String) throws -> BankID? {

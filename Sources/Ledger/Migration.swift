@@ -22,7 +22,9 @@ public struct Migration: Sendable {
     }
 
     /// A migration given as code, for steps that need data transformations or arguments.
-    init(version: Int, name: String, apply: @escaping @Sendable (borrowing Database, MigrationEnvironment) throws -> Void) {
+    init(
+        version: Int, name: String, apply: @escaping @Sendable (borrowing Database, MigrationEnvironment) throws -> Void
+    ) {
         self.version = version
         self.name = name
         self.body = .closure(apply)

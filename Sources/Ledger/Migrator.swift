@@ -22,7 +22,8 @@ enum Migrator {
     static func validate(_ migrations: [Migration]) throws(LedgerError) {
         for (offset, migration) in migrations.enumerated() where migration.version != offset + 1 {
             throw .invalidMigrations(
-                reason: "versions must be 1, 2, 3… without gaps, but entry \(offset + 1) (\(migration.name)) has version \(migration.version)"
+                reason:
+                    "versions must be 1, 2, 3… without gaps, but entry \(offset + 1) (\(migration.name)) has version \(migration.version)"
             )
         }
     }
@@ -51,7 +52,9 @@ enum Migrator {
 
     /// Applies the migrations newer than `state`, one transaction each. The caller has already
     /// checked `state` (identity, not too new). Returns the schema version afterwards.
-    static func migrate(_ connection: Connection, migrations: [Migration], from state: FileState, appliedBy: String) throws(LedgerError) -> Int {
+    static func migrate(_ connection: Connection, migrations: [Migration], from state: FileState, appliedBy: String)
+        throws(LedgerError) -> Int
+    {
         let known = migrations.last?.version ?? 0
         let environment = MigrationEnvironment(appliedBy: appliedBy, now: Date())
         for migration in migrations where migration.version > state.userVersion {
@@ -60,7 +63,9 @@ enum Migrator {
         return max(state.userVersion, known)
     }
 
-    private static func apply(_ migration: Migration, on connection: Connection, environment: MigrationEnvironment) throws(LedgerError) {
+    private static func apply(_ migration: Migration, on connection: Connection, environment: MigrationEnvironment)
+        throws(LedgerError)
+    {
         do {
             try connection.runScript("BEGIN IMMEDIATE")
             // Re-read inside the write transaction: the version cannot move under us from here on.
@@ -68,7 +73,8 @@ enum Migrator {
                 try connection.runScript("COMMIT")
                 return
             }
-            try connection.runScript("""
+            try connection.runScript(
+                """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version    INTEGER PRIMARY KEY NOT NULL,
                     name       TEXT NOT NULL,
@@ -85,7 +91,8 @@ enum Migrator {
                 try body(database, environment)
             }
             guard connection.isInTransaction else {
-                throw LedgerError.misuse("the migration ended the transaction itself; migrations must not contain BEGIN, COMMIT or ROLLBACK")
+                throw LedgerError.misuse(
+                    "the migration ended the transaction itself; migrations must not contain BEGIN, COMMIT or ROLLBACK")
             }
             _ = try connection.run(
                 "INSERT INTO schema_migrations (version, name, applied_at, applied_by) VALUES (?, ?, ?, ?)",
@@ -96,15 +103,19 @@ enum Migrator {
         } catch {
             connection.rollbackIfInTransaction()
             let reason = (error as? LedgerError)?.description ?? String(describing: error)
-            throw .migrationFailed(path: connection.path, version: migration.version, name: migration.name, reason: reason)
+            throw .migrationFailed(
+                path: connection.path, version: migration.version, name: migration.name, reason: reason)
         }
     }
 
     /// Reads the migration history; empty for a ledger that has none yet.
     static func appliedMigrations(_ connection: Connection) throws(LedgerError) -> [AppliedMigration] {
-        let exists = try scalarInt(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")
+        let exists = try scalarInt(
+            connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")
         guard exists > 0 else { return [] }
-        return try connection.run("SELECT version, name, applied_at, applied_by FROM schema_migrations ORDER BY version").map { row throws(LedgerError) in
+        return try connection.run(
+            "SELECT version, name, applied_at, applied_by FROM schema_migrations ORDER BY version"
+        ).map { row throws(LedgerError) in
             AppliedMigration(version: try row[0], name: try row[1], appliedAt: try row[2], appliedBy: try row[3])
         }
     }

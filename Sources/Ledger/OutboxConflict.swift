@@ -24,7 +24,9 @@ public struct OutboxConflict: Error, Sendable, Hashable, CustomStringConvertible
         if queued.topic != refused.topic { differences.append("topic") }
         if queued.key != refused.key { differences.append("key") }
         if queued.payload != refused.payload { differences.append("payload") }
-        if queued.headers.map(\.name) != refused.headers.map(\.name) || queued.headers.map(\.value) != refused.headers.map(\.value) {
+        if queued.headers.map(\.name) != refused.headers.map(\.name)
+            || queued.headers.map(\.value) != refused.headers.map(\.value)
+        {
             differences.append("headers")
         }
         guard !differences.isEmpty else { return nil }

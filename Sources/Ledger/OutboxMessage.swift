@@ -12,7 +12,10 @@ public struct OutboxMessage: Sendable, Hashable {
     public var payload: [UInt8]
     public var headers: [(name: String, value: [UInt8])]
 
-    public init(eventID: UUID, eventType: String, topic: String, key: [UInt8]?, payload: [UInt8], headers: [(name: String, value: [UInt8])]) {
+    public init(
+        eventID: UUID, eventType: String, topic: String, key: [UInt8]?, payload: [UInt8],
+        headers: [(name: String, value: [UInt8])]
+    ) {
         self.eventID = eventID
         self.eventType = eventType
         self.topic = topic
@@ -48,7 +51,9 @@ enum HeaderBlob {
         bytes.reserveCapacity(headers.reduce(0) { $0 + 8 + $1.name.utf8.count + $1.value.count })
         func append<Bytes: Collection<UInt8>>(_ part: Bytes) {
             let length = UInt32(part.count)
-            for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+            for shift in stride(from: 24, through: 0, by: -8) {
+                bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift)))
+            }
             bytes.append(contentsOf: part)
         }
         for header in headers {
@@ -63,10 +68,16 @@ enum HeaderBlob {
         var index = 0
         var headers: [(name: String, value: [UInt8])] = []
         func take() throws(LedgerError) -> [UInt8] {
-            guard index + 4 <= bytes.count else { throw LedgerError.corruptValue(column: "outbox.headers", value: "truncated") }
-            let length = Int(bytes[index]) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+            guard index + 4 <= bytes.count else {
+                throw LedgerError.corruptValue(column: "outbox.headers", value: "truncated")
+            }
+            let length =
+                Int(bytes[index]) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8
+                | Int(bytes[index + 3])
             index += 4
-            guard index + length <= bytes.count else { throw LedgerError.corruptValue(column: "outbox.headers", value: "truncated") }
+            guard index + length <= bytes.count else {
+                throw LedgerError.corruptValue(column: "outbox.headers", value: "truncated")
+            }
             defer { index += length }
             return Array(bytes[index..<index + length])
         }

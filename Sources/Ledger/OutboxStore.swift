@@ -52,8 +52,9 @@ extension Ledger {
     /// Unsent events queued after sequence number `sequence`, in queue order, up to `limit`.
     public func pendingOutbox(after sequence: Int64, limit: Int) throws -> [PendingMessage] {
         try read { db in
-            try db.query("SELECT * FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
-                         [sequence, limit], map: OutboxRows.pending)
+            try db.query(
+                "SELECT * FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+                [sequence, limit], map: OutboxRows.pending)
         }
     }
 
@@ -78,7 +79,9 @@ extension Ledger {
     public func record(_ outcome: PublishingOutcome, at time: Timestamp) throws {
         guard !outcome.sent.isEmpty || !outcome.failed.isEmpty || !outcome.parked.isEmpty else { return }
         try transaction(syncing: false) { db in
-            let sent = Dictionary(outcome.sent.map { ($0.sequence, (partition: $0.partition, offset: $0.offset)) }, uniquingKeysWith: { first, _ in first })
+            let sent = Dictionary(
+                outcome.sent.map { ($0.sequence, (partition: $0.partition, offset: $0.offset)) },
+                uniquingKeysWith: { first, _ in first })
             for run in OutboxRuns.of(sent.keys) {
                 // One range delete per run of consecutive acknowledgements (every row in it was
                 // acknowledged in this round), through the rowid.
@@ -87,24 +90,28 @@ extension Ledger {
                 // Some rows of the run stayed: dead letters (or rows already gone). Mark each sent.
                 for sequence in run {
                     guard let place = sent[sequence] else { continue }
-                    try db.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, partition = ?, offset = ?, last_error = NULL WHERE seq = ? AND sent_at IS NULL",
-                                   [Stored.millis(time), Int(place.partition), place.offset, sequence])
+                    try db.execute(
+                        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, partition = ?, offset = ?, last_error = NULL WHERE seq = ? AND sent_at IS NULL",
+                        [Stored.millis(time), Int(place.partition), place.offset, sequence])
                 }
             }
             // A late failure report for an event already acknowledged must not pin an error on it.
             for failure in outcome.failed {
-                try db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL",
-                               [String(failure.error.prefix(500)), failure.sequence])
+                try db.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL",
+                    [String(failure.error.prefix(500)), failure.sequence])
             }
             for parked in outcome.parked {
-                try db.execute("UPDATE outbox SET parked_at = ?, attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL",
-                               [Stored.millis(time), String(parked.error.prefix(500)), parked.sequence])
+                try db.execute(
+                    "UPDATE outbox SET parked_at = ?, attempts = attempts + 1, last_error = ? WHERE seq = ? AND sent_at IS NULL",
+                    [Stored.millis(time), String(parked.error.prefix(500)), parked.sequence])
             }
         }
     }
 
     /// Records broker acknowledgements: each event is marked sent with where it was stored.
-    public func markSent(_ deliveries: [(sequence: Int64, partition: Int32, offset: Int64)], at time: Timestamp) throws {
+    public func markSent(_ deliveries: [(sequence: Int64, partition: Int32, offset: Int64)], at time: Timestamp) throws
+    {
         var outcome = PublishingOutcome()
         outcome.sent = deliveries
         try record(outcome, at: time)
@@ -127,7 +134,10 @@ extension Ledger {
 
     /// How many events are parked.
     public func parkedCount() throws -> Int {
-        try read { db in try db.scalar("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL", as: Int.self) ?? 0 }
+        try read { db in
+            try db.scalar("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL", as: Int.self)
+                ?? 0
+        }
     }
 
     /// Offers every parked event to the publisher again (at start: a limit may have been raised).
@@ -143,15 +153,20 @@ extension Ledger {
     /// Unsent events and the age of the oldest.
     public func outboxBacklog() throws -> OutboxBacklog {
         try read { db in
-            let row = try db.queryFirst("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL")
-            return OutboxBacklog(unsent: try row?["n"] ?? 0, oldestCreatedAt: Stored.timestamp(try row?["oldest"] as Int64?))
+            let row = try db.queryFirst(
+                "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL"
+            )
+            return OutboxBacklog(
+                unsent: try row?["n"] ?? 0, oldestCreatedAt: Stored.timestamp(try row?["oldest"] as Int64?))
         }
     }
 
     /// When the earliest open timer is due, if any.
     public func nextDeadlineDue() throws -> Timestamp? {
         try read { db in
-            Stored.timestamp(try db.scalar("SELECT due_at FROM deadlines WHERE status = 'open' ORDER BY due_at LIMIT 1", as: Int64.self))
+            Stored.timestamp(
+                try db.scalar(
+                    "SELECT due_at FROM deadlines WHERE status = 'open' ORDER BY due_at LIMIT 1", as: Int64.self))
         }
     }
 }

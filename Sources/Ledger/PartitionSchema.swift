@@ -14,34 +14,36 @@
 /// - `rebase_requests`: re-bases asked for by an operator while the daemon runs (the command
 ///   cannot take the writer lock then); the daemon applies them and fills in `done_at`/`outcome`.
 enum PartitionSchema {
-    static let migration = Migration(version: 5, name: "partition continuity: record digests, epochs, halts, re-base requests", sql: """
-        ALTER TABLE consumer_positions ADD COLUMN last_digest BLOB;
-        ALTER TABLE consumer_positions ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+    static let migration = Migration(
+        version: 5, name: "partition continuity: record digests, epochs, halts, re-base requests",
+        sql: """
+            ALTER TABLE consumer_positions ADD COLUMN last_digest BLOB;
+            ALTER TABLE consumer_positions ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
 
-        CREATE TABLE partition_halts (
-            topic       TEXT NOT NULL,
-            partition   INTEGER NOT NULL,
-            halted_at   INTEGER NOT NULL,
-            code        TEXT NOT NULL,
-            detail      TEXT NOT NULL,
-            position    INTEGER,
-            offset      INTEGER,
-            low         INTEGER,
-            high        INTEGER,
-            PRIMARY KEY (topic, partition)
-        ) STRICT;
+            CREATE TABLE partition_halts (
+                topic       TEXT NOT NULL,
+                partition   INTEGER NOT NULL,
+                halted_at   INTEGER NOT NULL,
+                code        TEXT NOT NULL,
+                detail      TEXT NOT NULL,
+                position    INTEGER,
+                offset      INTEGER,
+                low         INTEGER,
+                high        INTEGER,
+                PRIMARY KEY (topic, partition)
+            ) STRICT;
 
-        CREATE TABLE rebase_requests (
-            seq          INTEGER PRIMARY KEY,
-            topic        TEXT NOT NULL,
-            partition    INTEGER NOT NULL,
-            target       INTEGER NOT NULL,
-            note         TEXT NOT NULL,
-            requested_at INTEGER NOT NULL,
-            requested_by TEXT NOT NULL,
-            done_at      INTEGER,
-            outcome      TEXT
-        ) STRICT;
-        CREATE INDEX rebase_requests_pending ON rebase_requests (seq) WHERE done_at IS NULL;
-        """)
+            CREATE TABLE rebase_requests (
+                seq          INTEGER PRIMARY KEY,
+                topic        TEXT NOT NULL,
+                partition    INTEGER NOT NULL,
+                target       INTEGER NOT NULL,
+                note         TEXT NOT NULL,
+                requested_at INTEGER NOT NULL,
+                requested_by TEXT NOT NULL,
+                done_at      INTEGER,
+                outcome      TEXT
+            ) STRICT;
+            CREATE INDEX rebase_requests_pending ON rebase_requests (seq) WHERE done_at IS NULL;
+            """)
 }

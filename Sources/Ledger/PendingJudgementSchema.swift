@@ -12,18 +12,20 @@
 /// twice in their life, so that large orders spill to overflow pages costs nothing that matters.
 /// The CHECK constraints are the consistency rules of the routed request's fields.
 enum PendingJudgementSchema {
-    static let migration = Migration(version: 10, name: "pending police judgements of requests not yet routed", sql: """
-        CREATE TABLE pending_judgements (
-            request_id   TEXT PRIMARY KEY NOT NULL,
-            verification TEXT NOT NULL CHECK (verification IN ('verified', 'unverified', 'unchecked')),
-            reason       TEXT CHECK ((reason IS NOT NULL) = (verification = 'unverified')),
-            issuer_id    TEXT,
-            key_id       TEXT,
-            signature    TEXT,
-            order_bytes  BLOB,
-            kept_at      INTEGER NOT NULL,
-            CHECK ((verification = 'verified') = (issuer_id IS NOT NULL AND key_id IS NOT NULL AND signature IS NOT NULL AND order_bytes IS NOT NULL)),
-            CHECK (verification = 'verified' OR coalesce(issuer_id, key_id, signature, order_bytes) IS NULL)
-        ) STRICT, WITHOUT ROWID;
-        """)
+    static let migration = Migration(
+        version: 10, name: "pending police judgements of requests not yet routed",
+        sql: """
+            CREATE TABLE pending_judgements (
+                request_id   TEXT PRIMARY KEY NOT NULL,
+                verification TEXT NOT NULL CHECK (verification IN ('verified', 'unverified', 'unchecked')),
+                reason       TEXT CHECK ((reason IS NOT NULL) = (verification = 'unverified')),
+                issuer_id    TEXT,
+                key_id       TEXT,
+                signature    TEXT,
+                order_bytes  BLOB,
+                kept_at      INTEGER NOT NULL,
+                CHECK ((verification = 'verified') = (issuer_id IS NOT NULL AND key_id IS NOT NULL AND signature IS NOT NULL AND order_bytes IS NOT NULL)),
+                CHECK (verification = 'verified' OR coalesce(issuer_id, key_id, signature, order_bytes) IS NULL)
+            ) STRICT, WITHOUT ROWID;
+            """)
 }

@@ -25,9 +25,11 @@ public struct PurgeResult: Sendable, Hashable {
     /// All dead letters removed.
     public var deadLetterCount: Int { deadLetters.values.reduce(0, +) }
 
-    public init(caseIDs: [String], requests: Int, deadlines: Int, escalations: Int, responses: Int, edges: Int,
-                auditRows: Int, outboxRows: Int, deadLetters: [String: Int] = [:], deadLetterCutoff: Timestamp? = nil,
-                auditSequence: Int64) {
+    public init(
+        caseIDs: [String], requests: Int, deadlines: Int, escalations: Int, responses: Int, edges: Int,
+        auditRows: Int, outboxRows: Int, deadLetters: [String: Int] = [:], deadLetterCutoff: Timestamp? = nil,
+        auditSequence: Int64
+    ) {
         self.caseIDs = caseIDs
         self.requests = requests
         self.deadlines = deadlines
@@ -56,19 +58,24 @@ extension Ledger {
     /// Cost: finding the cases reads the whole `requests` table (a maintenance command, run
     /// rarely); every delete goes through an index. Counting dead letters per reason reads the
     /// payloads of those purged.
-    public func purge(closedBefore cutoff: Timestamp, deadLettersBefore deadLetterCutoff: Timestamp? = nil,
-                      note: String, at time: Timestamp) throws -> PurgeResult {
+    public func purge(
+        closedBefore cutoff: Timestamp, deadLettersBefore deadLetterCutoff: Timestamp? = nil,
+        note: String, at time: Timestamp
+    ) throws -> PurgeResult {
         try transaction { db in
             // The writer's cached requests would outlive their rows; whether or not the purge
             // commits, forgetting them is always right (they are read again on demand).
             db.requests?.removeAll()
-            let caseIDs = try db.query("""
+            let caseIDs = try db.query(
+                """
                 SELECT case_id FROM requests GROUP BY case_id
                 HAVING count(closed_at) = count(*) AND max(closed_at) < ?
                 ORDER BY case_id
-                """, [Stored.millis(cutoff)]) { row in try row["case_id"] as String }
-            var result = PurgeResult(caseIDs: caseIDs, requests: 0, deadlines: 0, escalations: 0, responses: 0, edges: 0,
-                                     auditRows: 0, outboxRows: 0, auditSequence: 0)
+                """, [Stored.millis(cutoff)]
+            ) { row in try row["case_id"] as String }
+            var result = PurgeResult(
+                caseIDs: caseIDs, requests: 0, deadlines: 0, escalations: 0, responses: 0, edges: 0,
+                auditRows: 0, outboxRows: 0, auditSequence: 0)
             // Dead letters first: those past their retention are counted as dead letters (as the
             // dry run counts them) even when a purged case's request id is their key.
             if let deadLetterCutoff {
@@ -76,20 +83,25 @@ extension Ledger {
                 result.deadLetters = try DeadLetterRows.sentCountsByReason(before: deadLetterCutoff, db: db)
                 let deleted = try DeadLetterRows.deleteSent(before: deadLetterCutoff, db: db)
                 guard deleted == result.deadLetterCount else {
-                    throw LedgerError.misuse("purge counted \(result.deadLetterCount) dead letter(s) but deleted \(deleted)")
+                    throw LedgerError.misuse(
+                        "purge counted \(result.deadLetterCount) dead letter(s) but deleted \(deleted)")
                 }
             }
             for caseID in caseIDs { try PurgeCase.delete(caseID, db: db, into: &result) }
-            var detail = "purged \(result.cases) case(s) with \(result.requests) request(s), all closed before \(cutoff.rfc3339)"
+            var detail =
+                "purged \(result.cases) case(s) with \(result.requests) request(s), all closed before \(cutoff.rfc3339)"
                 + " (\(result.deadlines) timer(s), \(result.escalations) escalation(s), \(result.responses) answer(s),"
                 + " \(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) sent dead letter(s) keyed by them)"
             if let deadLetterCutoff {
-                detail += "; \(result.deadLetterCount) sent dead letter(s) created before \(deadLetterCutoff.rfc3339)"
+                detail +=
+                    "; \(result.deadLetterCount) sent dead letter(s) created before \(deadLetterCutoff.rfc3339)"
                     + PurgeResult.reasonList(result.deadLetters)
             }
             detail += "; note: \(note)"
-            try AuditRows.insert(AuditEntry(at: time, requestID: nil, caseID: nil, bankID: nil, cause: "purge",
-                                            oldState: nil, newState: nil, detail: detail), db: db)
+            try AuditRows.insert(
+                AuditEntry(
+                    at: time, requestID: nil, caseID: nil, bankID: nil, cause: "purge",
+                    oldState: nil, newState: nil, detail: detail), db: db)
             result.auditSequence = db.lastInsertRowID
             return result
         }
@@ -99,13 +111,17 @@ extension Ledger {
 extension PurgeResult {
     /// ` (invalid_json 3, too_large 1)`, by code; empty when there are none.
     public static func reasonList(_ counts: [String: Int]) -> String {
-        counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        counts.isEmpty
+            ? ""
+            : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
     }
 }
 
 enum PurgeCase {
     static func delete(_ caseID: String, db: borrowing Database, into result: inout PurgeResult) throws {
-        let requestIDs = try db.query("SELECT request_id FROM requests WHERE case_id = ?", [caseID]) { row in try row["request_id"] as String }
+        let requestIDs = try db.query("SELECT request_id FROM requests WHERE case_id = ?", [caseID]) { row in
+            try row["request_id"] as String
+        }
         for requestID in requestIDs {
             try db.execute("DELETE FROM deadlines WHERE request_id = ?", [requestID])
             result.deadlines += db.changes

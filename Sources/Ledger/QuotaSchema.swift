@@ -11,28 +11,32 @@
 ///   `rebase` does, and the daemon carries it out and records the outcome in the same transaction
 ///   as its decisions. `targets` holds request or escalation ids.
 enum QuotaSchema {
-    static let migration = Migration(version: 11, name: "intake quotas: admitted requests per issuer window, requests by account, operator orders (held requests, escalations)", sql: """
-        CREATE TABLE issuer_intake (
-            issuer       TEXT NOT NULL,
-            window       TEXT NOT NULL CHECK (window IN ('minute', 'day')),
-            window_index INTEGER NOT NULL,
-            admitted     INTEGER NOT NULL,
-            PRIMARY KEY (issuer, window, window_index)
-        ) STRICT, WITHOUT ROWID;
-        CREATE INDEX requests_by_iban ON requests (iban, received_at);
-        CREATE TABLE operator_orders (
-            seq          INTEGER PRIMARY KEY,
-            order_id     TEXT NOT NULL UNIQUE,
-            action       TEXT NOT NULL CHECK (action IN ('release', 'refuse', 'close_escalation')),
-            targets      TEXT,
-            agency       TEXT,
-            operator     TEXT NOT NULL,
-            reason       TEXT NOT NULL,
-            requested_at INTEGER NOT NULL,
-            done_at      INTEGER,
-            outcome      TEXT,
-            CHECK (targets IS NULL OR agency IS NULL)
-        ) STRICT;
-        CREATE INDEX operator_orders_pending ON operator_orders (seq) WHERE done_at IS NULL;
-        """)
+    static let migration = Migration(
+        version: 11,
+        name:
+            "intake quotas: admitted requests per issuer window, requests by account, operator orders (held requests, escalations)",
+        sql: """
+            CREATE TABLE issuer_intake (
+                issuer       TEXT NOT NULL,
+                window       TEXT NOT NULL CHECK (window IN ('minute', 'day')),
+                window_index INTEGER NOT NULL,
+                admitted     INTEGER NOT NULL,
+                PRIMARY KEY (issuer, window, window_index)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX requests_by_iban ON requests (iban, received_at);
+            CREATE TABLE operator_orders (
+                seq          INTEGER PRIMARY KEY,
+                order_id     TEXT NOT NULL UNIQUE,
+                action       TEXT NOT NULL CHECK (action IN ('release', 'refuse', 'close_escalation')),
+                targets      TEXT,
+                agency       TEXT,
+                operator     TEXT NOT NULL,
+                reason       TEXT NOT NULL,
+                requested_at INTEGER NOT NULL,
+                done_at      INTEGER,
+                outcome      TEXT,
+                CHECK (targets IS NULL OR agency IS NULL)
+            ) STRICT;
+            CREATE INDEX operator_orders_pending ON operator_orders (seq) WHERE done_at IS NULL;
+            """)
 }

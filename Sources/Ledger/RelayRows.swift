@@ -31,15 +31,21 @@ enum RequestRows {
     /// request that differs from the stored one.
     private static func insert(_ record: RequestRecord, db: borrowing Database, now: Int64) throws {
         let json: [UInt8]
-        do { json = try EventEncoder.encodeTrusted(record.request.asEvent) } catch { throw LedgerError.misuse("request \(record.requestID) cannot be encoded: \(error)") }
+        do { json = try EventEncoder.encodeTrusted(record.request.asEvent) } catch {
+            throw LedgerError.misuse("request \(record.requestID) cannot be encoded: \(error)")
+        }
         // The cache hands out the request as given here instead of decoding this JSON later:
         // the two must be the same (checked in debug builds, that is, by every test).
-        assert((try? EventDecoder.decode(FreezeRequest.self, from: json)) == record.request,
-               "request \(record.requestID) does not read back as written")
-        try db.execute(insertSQL, [
+        assert(
+            (try? EventDecoder.decode(FreezeRequest.self, from: json)) == record.request,
+            "request \(record.requestID) does not read back as written")
+        try db.execute(
+            insertSQL,
+            [
                 Stored.text(record.requestID), record.caseID, record.request.priority.rawValue, record.hop,
                 record.parentRequestID.map(Stored.text), record.iban.electronicFormat, record.request.amount.value,
-                record.request.amount.currency, Stored.millis(record.receivedAt), Data(record.fingerprint.canonicalBytes), Data(json),
+                record.request.amount.currency, Stored.millis(record.receivedAt),
+                Data(record.fingerprint.canonicalBytes), Data(json),
             ] + stateValues(record, now: now))
         db.requests?.stage(record.request)
     }
@@ -50,7 +56,8 @@ enum RequestRows {
         "freeze_by", "frozen_amount", "hold_until", "reason", "updated_at", "frozen_currency",
     ]
 
-    private static let updateSQL = "UPDATE requests SET \(updatedColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE request_id = ?"
+    private static let updateSQL =
+        "UPDATE requests SET \(updatedColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE request_id = ?"
 
     private static let insertSQL = """
         INSERT INTO requests (request_id, case_id, priority, hop, parent_request_id, iban, amount, currency, received_at,
@@ -60,7 +67,8 @@ enum RequestRows {
 
     private static func stateValues(_ record: RequestRecord, now: Int64) -> SQLArguments {
         [
-            record.bankID?.rawValue, record.state.rawValue, Stored.millis(record.routedAt), Stored.millis(record.acknowledgedAt),
+            record.bankID?.rawValue, record.state.rawValue, Stored.millis(record.routedAt),
+            Stored.millis(record.acknowledgedAt),
             Stored.millis(record.answeredAt), Stored.millis(record.frozenAt), Stored.millis(record.closedAt),
             Stored.millis(record.acknowledgeBy), Stored.millis(record.freezeBy), record.frozenAmount?.value,
             Stored.millis(record.holdUntil), record.reason, now, record.frozenAmount?.currency,
@@ -82,7 +90,8 @@ enum RequestRows {
             if let cached = db.requests?.request(id) {
                 request = cached
             } else {
-                let json: Data? = try db.scalar("SELECT request_json FROM requests WHERE request_id = ?", [Stored.text(id)])
+                let json: Data? = try db.scalar(
+                    "SELECT request_json FROM requests WHERE request_id = ?", [Stored.text(id)])
                 request = try decode(json ?? Data())
                 db.requests?.stage(request)
             }
@@ -116,7 +125,9 @@ enum RequestRows {
             closedAt: Stored.timestamp(try row["closed_at"] as Int64?),
             acknowledgeBy: Stored.timestamp(try row["acknowledge_by"] as Int64?),
             freezeBy: Stored.timestamp(try row["freeze_by"] as Int64?),
-            frozenAmount: try frozen.map { value throws(LedgerError) in try Stored.money(value, currency, column: "requests.frozen_amount") },
+            frozenAmount: try frozen.map { value throws(LedgerError) in
+                try Stored.money(value, currency, column: "requests.frozen_amount")
+            },
             holdUntil: Stored.timestamp(try row["hold_until"] as Int64?),
             reason: try row["reason"])
     }
@@ -130,7 +141,8 @@ enum RequestRows {
 /// new record's raise time, level and deadline rather than the old episode's.
 enum EscalationRows {
     static func upsert(_ escalation: EscalationRecord, db: borrowing Database) throws {
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO escalations (escalation_id, kind, level, request_id, case_id, bank_id, raised_at, level_raised_at, deadline_at, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (escalation_id) DO UPDATE SET
@@ -141,9 +153,13 @@ enum EscalationRows {
                 detail = CASE WHEN resolved_at IS NOT NULL OR excluded.level >= level THEN excluded.detail ELSE detail END,
                 case_id = coalesce(excluded.case_id, case_id), bank_id = coalesce(excluded.bank_id, bank_id),
                 resolved_at = NULL, resolution = NULL
-            """, [Stored.text(escalation.escalationID), escalation.kind.rawValue, escalation.level, Stored.text(escalation.requestID),
-                  escalation.caseID, escalation.bankID?.rawValue, Stored.millis(escalation.raisedAt),
-                  Stored.millis(escalation.levelRaisedAt), Stored.millis(escalation.deadline), escalation.detail])
+            """,
+            [
+                Stored.text(escalation.escalationID), escalation.kind.rawValue, escalation.level,
+                Stored.text(escalation.requestID),
+                escalation.caseID, escalation.bankID?.rawValue, Stored.millis(escalation.raisedAt),
+                Stored.millis(escalation.levelRaisedAt), Stored.millis(escalation.deadline), escalation.detail,
+            ])
     }
 
     static func record(_ row: Row) throws -> EscalationRecord {
@@ -184,13 +200,19 @@ enum EdgeRows {
         case .child(let id), .join(let id): target = id
         case .exit, .limit: target = nil
         }
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO chain_edges (from_request_id, transfer_reference, case_id, reported_by, outcome, target_request_id,
                 amount, currency, occurred_at, transfer_json, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-            """, [Stored.text(edge.fromRequestID), edge.transfer.reference, edge.caseID, edge.reportedBy.rawValue, edge.outcome.name,
-                  target.map(Stored.text), edge.transfer.amount.value, edge.transfer.amount.currency,
-                  Stored.millis(edge.transfer.occurredAt), Data(try TransferJSON.encode(edge.transfer)), Stored.millis(edge.recordedAt)])
+            """,
+            [
+                Stored.text(edge.fromRequestID), edge.transfer.reference, edge.caseID, edge.reportedBy.rawValue,
+                edge.outcome.name,
+                target.map(Stored.text), edge.transfer.amount.value, edge.transfer.amount.currency,
+                Stored.millis(edge.transfer.occurredAt), Data(try TransferJSON.encode(edge.transfer)),
+                Stored.millis(edge.recordedAt),
+            ])
     }
 
     static func edge(_ row: Row) throws -> ChainEdge {
@@ -203,7 +225,9 @@ enum EdgeRows {
         default:
             if outcomeText.hasPrefix("exit:"), let reason = ExitReason(rawValue: String(outcomeText.dropFirst(5))) {
                 outcome = .exit(reason)
-            } else if outcomeText.hasPrefix("limit:"), let reason = LimitReason(rawValue: String(outcomeText.dropFirst(6))) {
+            } else if outcomeText.hasPrefix("limit:"),
+                let reason = LimitReason(rawValue: String(outcomeText.dropFirst(6)))
+            {
                 outcome = .limit(reason)
             } else {
                 throw LedgerError.corruptValue(column: "chain_edges.outcome", value: outcomeText)
@@ -225,9 +249,12 @@ enum TransferJSON {
     private static let carrierID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
 
     static func encode(_ transfer: OnwardTransfer) throws -> [UInt8] {
-        let carrier = BankResponse(id: carrierID, createdAt: transfer.occurredAt, responseID: "stored-transfer", requestID: carrierID,
-                                   status: .fundsMoved, respondedAt: transfer.occurredAt, onwardTransfers: [transfer])
-        do { return try EventEncoder.encode(carrier) } catch { throw LedgerError.misuse("transfer cannot be encoded: \(error)") }
+        let carrier = BankResponse(
+            id: carrierID, createdAt: transfer.occurredAt, responseID: "stored-transfer", requestID: carrierID,
+            status: .fundsMoved, respondedAt: transfer.occurredAt, onwardTransfers: [transfer])
+        do { return try EventEncoder.encode(carrier) } catch {
+            throw LedgerError.misuse("transfer cannot be encoded: \(error)")
+        }
     }
 
     static func decode(_ bytes: [UInt8]) throws -> OnwardTransfer {

@@ -1,8 +1,10 @@
 /// Version 2: the relay's own tables. Times are INTEGER milliseconds since the Unix epoch;
 /// ids are canonical lower-case UUID text; amounts are decimal strings, never floats.
 enum RelaySchema {
-    static let migration = Migration(version: 2, name: "relay tables: requests, deadlines, escalations, outbox, audit") { db, _ in
-        try db.executeScript("""
+    static let migration = Migration(version: 2, name: "relay tables: requests, deadlines, escalations, outbox, audit")
+    { db, _ in
+        try db.executeScript(
+            """
             -- One row per freeze request (from police or created by chain following).
             CREATE TABLE requests (
                 request_id        TEXT PRIMARY KEY NOT NULL,

@@ -18,20 +18,22 @@
 ///   remembered answers without scanning those tables.
 /// - `outbox_sent_by_key`: deleting a purged case's sent events by message key.
 enum RelaySchemaV3 {
-    static let migration = Migration(version: 3, name: "operator query indexes; frozen amount currency", sql: """
-        ALTER TABLE requests ADD COLUMN frozen_currency TEXT;
+    static let migration = Migration(
+        version: 3, name: "operator query indexes; frozen amount currency",
+        sql: """
+            ALTER TABLE requests ADD COLUMN frozen_currency TEXT;
 
-        CREATE INDEX requests_by_bank ON requests (bank_id, case_id);
-        CREATE INDEX requests_by_updated ON requests (updated_at);
-        CREATE INDEX requests_answered_by_bank ON requests (bank_id, answered_at, freeze_by) WHERE answered_at IS NOT NULL;
+            CREATE INDEX requests_by_bank ON requests (bank_id, case_id);
+            CREATE INDEX requests_by_updated ON requests (updated_at);
+            CREATE INDEX requests_answered_by_bank ON requests (bank_id, answered_at, freeze_by) WHERE answered_at IS NOT NULL;
 
-        CREATE INDEX escalations_by_case ON escalations (case_id, raised_at);
-        CREATE INDEX escalations_open_by_raised ON escalations (raised_at, escalation_id) WHERE resolved_at IS NULL;
-        CREATE INDEX escalations_by_bank_kind_level ON escalations (bank_id, kind, level, resolved_at);
-        DROP INDEX escalations_by_bank;
+            CREATE INDEX escalations_by_case ON escalations (case_id, raised_at);
+            CREATE INDEX escalations_open_by_raised ON escalations (raised_at, escalation_id) WHERE resolved_at IS NULL;
+            CREATE INDEX escalations_by_bank_kind_level ON escalations (bank_id, kind, level, resolved_at);
+            DROP INDEX escalations_by_bank;
 
-        CREATE INDEX deadlines_by_request ON deadlines (request_id);
-        CREATE INDEX responses_by_request ON responses (request_id);
-        CREATE INDEX outbox_sent_by_key ON outbox (message_key) WHERE sent_at IS NOT NULL;
-        """)
+            CREATE INDEX deadlines_by_request ON deadlines (request_id);
+            CREATE INDEX responses_by_request ON responses (request_id);
+            CREATE INDEX outbox_sent_by_key ON outbox (message_key) WHERE sent_at IS NOT NULL;
+            """)
 }

@@ -11,10 +11,12 @@
 /// Security escalations open before the upgrade have no group: the first refusal after it opens
 /// a grouped one.
 enum SecurityTallySchema {
-    static let migration = Migration(version: 12, name: "security escalations count their refusals by group", sql: """
-        ALTER TABLE escalations ADD COLUMN security_group TEXT;
-        ALTER TABLE escalations ADD COLUMN refusals INTEGER;
-        CREATE INDEX escalations_open_by_security_group ON escalations (security_group)
-            WHERE resolved_at IS NULL AND security_group IS NOT NULL;
-        """)
+    static let migration = Migration(
+        version: 12, name: "security escalations count their refusals by group",
+        sql: """
+            ALTER TABLE escalations ADD COLUMN security_group TEXT;
+            ALTER TABLE escalations ADD COLUMN refusals INTEGER;
+            CREATE INDEX escalations_open_by_security_group ON escalations (security_group)
+                WHERE resolved_at IS NULL AND security_group IS NOT NULL;
+            """)
 }

@@ -21,7 +21,9 @@
 /// This migration deletes the sent rows of an older ledger. SQLite reuses the freed pages for new
 /// rows; `VACUUM` (while the daemon is stopped) gives the space back to the file system.
 enum SentEventsLeaveSchema {
-    static let migration = Migration(version: 13, name: "sent events leave the outbox (dead letters stay)", sql: """
-        DELETE FROM outbox WHERE sent_at IS NOT NULL AND event_type <> 'dead_letter';
-        """)
+    static let migration = Migration(
+        version: 13, name: "sent events leave the outbox (dead letters stay)",
+        sql: """
+            DELETE FROM outbox WHERE sent_at IS NOT NULL AND event_type <> 'dead_letter';
+            """)
 }

@@ -43,7 +43,8 @@ final class Statement {
                     return sqlite3_bind_text(handle, index, "", 0, nil)
                 }
                 return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { text in
-                    sqlite3_bind_text64(handle, index, text, UInt64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
+                    sqlite3_bind_text64(
+                        handle, index, text, UInt64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
                 }
             }
         case .blob(let data):
@@ -61,9 +62,10 @@ final class Statement {
         let compilations = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_REPREPARE, 0)
         if let layout, layoutCompilations == compilations { return layout }
         let count = sqlite3_column_count(handle)
-        let built = ColumnLayout(names: (0..<count).map { column in
-            sqlite3_column_name(handle, column).map { String(cString: $0) } ?? "#\(column)"
-        })
+        let built = ColumnLayout(
+            names: (0..<count).map { column in
+                sqlite3_column_name(handle, column).map { String(cString: $0) } ?? "#\(column)"
+            })
         (layout, layoutCompilations) = (built, compilations)
         return built
     }

@@ -36,10 +36,14 @@ enum Stored {
     }
 
     static func money(_ value: String, _ currency: String, column: String) throws(LedgerError) -> Money {
-        do { return try Money(value: value, currency: currency) } catch { throw LedgerError.corruptValue(column: column, value: "\(value) \(currency)") }
+        do { return try Money(value: value, currency: currency) } catch {
+            throw LedgerError.corruptValue(column: column, value: "\(value) \(currency)")
+        }
     }
 
-    static func enumeration<E: RawRepresentable>(_ type: E.Type, _ text: String, column: String) throws(LedgerError) -> E where E.RawValue == String {
+    static func enumeration<E: RawRepresentable>(_ type: E.Type, _ text: String, column: String) throws(LedgerError)
+        -> E where E.RawValue == String
+    {
         guard let value = E(rawValue: text) else { throw LedgerError.corruptValue(column: column, value: text) }
         return value
     }

@@ -28,7 +28,9 @@ final class WriterSlot: @unchecked Sendable {
         defer { lock.unlock() }
         guard let connection else { throw LedgerError.closed(path: path) }
         guard !isBusy else {
-            throw LedgerError.misuse("a ledger transaction was started inside another transaction on the same ledger; nest the work in the outer transaction instead")
+            throw LedgerError.misuse(
+                "a ledger transaction was started inside another transaction on the same ledger; nest the work in the outer transaction instead"
+            )
         }
         isBusy = true
         defer {

@@ -56,7 +56,9 @@ public struct LogFloodGate<Tag: Sendable>: Sendable {
 
     /// Where lines of new kinds go once `maxKeys` kinds are being counted, so that the gate's
     /// memory stays bounded whatever the callers pass as keys.
-    public static var overflowKey: LogLineKey { LogLineKey(message: "log lines of other kinds", code: "too_many_kinds") }
+    public static var overflowKey: LogLineKey {
+        LogLineKey(message: "log lines of other kinds", code: "too_many_kinds")
+    }
 
     private var windows: [LogLineKey: Window] = [:]
     /// The most kinds of lines counted at once.
@@ -68,7 +70,9 @@ public struct LogFloodGate<Tag: Sendable>: Sendable {
 
     /// Whether the line of `key` seen at `now` is written, and the summaries of every window that
     /// had ended by `now` (which the caller writes first).
-    public mutating func admit(_ key: LogLineKey, tag: Tag, allowance: LogAllowance = .standard, at now: Duration) -> (write: Bool, ended: [Summary]) {
+    public mutating func admit(_ key: LogLineKey, tag: Tag, allowance: LogAllowance = .standard, at now: Duration) -> (
+        write: Bool, ended: [Summary]
+    ) {
         let ended = close(endedBy: now)
         var key = key
         if windows[key] == nil, windows.count >= maxKeys { key = Self.overflowKey }
@@ -102,6 +106,10 @@ public struct LogFloodGate<Tag: Sendable>: Sendable {
     private static func summaries(_ windows: [LogLineKey: Window]) -> [Summary] {
         windows.filter { $0.value.suppressed > 0 }
             .sorted { ($0.value.end, $0.key.message, $0.key.code) < ($1.value.end, $1.key.message, $1.key.code) }
-            .map { Summary(key: $0.key, tag: $0.value.tag, suppressed: $0.value.suppressed, written: $0.value.written, window: $0.value.allowance.window) }
+            .map {
+                Summary(
+                    key: $0.key, tag: $0.value.tag, suppressed: $0.value.suppressed, written: $0.value.written,
+                    window: $0.value.allowance.window)
+            }
     }
 }

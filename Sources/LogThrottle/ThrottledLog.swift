@@ -31,24 +31,31 @@ public final class ThrottledLog: Sendable {
 
     /// Logs `message` unless lines with the same message and `code` already used their
     /// allowance in the current window.
-    public func log(level: Logger.Level, _ message: String, code: String, allowance: LogAllowance = .standard,
-                    metadata: @autoclosure () -> Logger.Metadata = [:]) {
+    public func log(
+        level: Logger.Level, _ message: String, code: String, allowance: LogAllowance = .standard,
+        metadata: @autoclosure () -> Logger.Metadata = [:]
+    ) {
         // Below the logger's level nothing would be written: do not count it either.
         guard level >= logger.logLevel else { return }
         let key = LogLineKey(message: message, code: code)
         let time = now()
-        let (write, ended) = state.withLock { state in state.gate.admit(key, tag: level, allowance: allowance, at: time) }
+        let (write, ended) = state.withLock { state in state.gate.admit(key, tag: level, allowance: allowance, at: time)
+        }
         writeSummaries(ended)
         if write { logger.log(level: level, "\(message)", metadata: metadata()) }
     }
 
-    public func warning(_ message: String, code: String, allowance: LogAllowance = .standard,
-                        metadata: @autoclosure () -> Logger.Metadata = [:]) {
+    public func warning(
+        _ message: String, code: String, allowance: LogAllowance = .standard,
+        metadata: @autoclosure () -> Logger.Metadata = [:]
+    ) {
         log(level: .warning, message, code: code, allowance: allowance, metadata: metadata())
     }
 
-    public func error(_ message: String, code: String, allowance: LogAllowance = .standard,
-                      metadata: @autoclosure () -> Logger.Metadata = [:]) {
+    public func error(
+        _ message: String, code: String, allowance: LogAllowance = .standard,
+        metadata: @autoclosure () -> Logger.Metadata = [:]
+    ) {
         log(level: .error, message, code: code, allowance: allowance, metadata: metadata())
     }
 
@@ -66,10 +73,12 @@ public final class ThrottledLog: Sendable {
     private func writeSummaries(_ summaries: [LogFloodGate<Logger.Level>.Summary]) {
         for summary in summaries {
             let seconds = summary.window.components.seconds
-            logger.log(level: summary.tag, "suppressed \(summary.suppressed) similar lines in the last \(seconds) s", metadata: [
-                "repeated": "\(summary.key.message)", "code": "\(summary.key.code)",
-                "suppressed": "\(summary.suppressed)", "written": "\(summary.written)", "window_s": "\(seconds)",
-            ])
+            logger.log(
+                level: summary.tag, "suppressed \(summary.suppressed) similar lines in the last \(seconds) s",
+                metadata: [
+                    "repeated": "\(summary.key.message)", "code": "\(summary.key.code)",
+                    "suppressed": "\(summary.suppressed)", "written": "\(summary.written)", "window_s": "\(seconds)",
+                ])
         }
     }
 }

@@ -28,28 +28,34 @@ public struct Cause: Sendable, Hashable, CustomStringConvertible {
     /// from the record come from its position (topic, partition, offset), so two records never
     /// share them whatever their senders wrote. `epoch` tells apart records at a re-used position
     /// (a partition re-based after its offsets went backwards); epoch 0 derives the ids it always did.
-    public static func record(topic: String, partition: Int32, offset: Int64, eventID: UUID?, epoch: Int64 = 0) -> Cause {
+    public static func record(topic: String, partition: Int32, offset: Int64, eventID: UUID?, epoch: Int64 = 0) -> Cause
+    {
         let position = "record:\(topic):\(partition):\(offset)" + (epoch == 0 ? "" : ":epoch:\(epoch)")
         let seed = DeterministicIDs.eventID(cause: DeterministicIDs.namespace, kind: position)
-        return Cause(origin: .record(topic: topic, partition: partition, offset: offset), eventID: eventID ?? seed, derivationSeed: seed)
+        return Cause(
+            origin: .record(topic: topic, partition: partition, offset: offset), eventID: eventID ?? seed,
+            derivationSeed: seed)
     }
 
     /// A deadline firing.
     public static func timer(_ deadline: Deadline) -> Cause {
-        Cause(origin: .timer(deadlineID: deadline.id),
-              eventID: DeterministicIDs.eventID(cause: deadline.requestID, kind: "deadline:\(deadline.id)"))
+        Cause(
+            origin: .timer(deadlineID: deadline.id),
+            eventID: DeterministicIDs.eventID(cause: deadline.requestID, kind: "deadline:\(deadline.id)"))
     }
 
     /// An operator command, such as `retry-unroutable`; `nonce` keeps separate invocations apart.
     public static func command(_ name: String, nonce: String) -> Cause {
-        Cause(origin: .command(name), eventID: DeterministicIDs.eventID(cause: DeterministicIDs.namespace, kind: "command:\(name):\(nonce)"))
+        Cause(
+            origin: .command(name),
+            eventID: DeterministicIDs.eventID(cause: DeterministicIDs.namespace, kind: "command:\(name):\(nonce)"))
     }
 
     public var description: String {
         switch origin {
-        case let .record(topic, partition, offset): "\(topic)/\(partition)@\(offset)"
-        case let .timer(id): "timer \(id)"
-        case let .command(name): "command \(name)"
+        case .record(let topic, let partition, let offset): "\(topic)/\(partition)@\(offset)"
+        case .timer(let id): "timer \(id)"
+        case .command(let name): "command \(name)"
         }
     }
 

@@ -50,7 +50,10 @@ public struct ChainEdge: Sendable, Hashable {
     public var outcome: EdgeOutcome
     public var recordedAt: Timestamp
 
-    public init(caseID: String, fromRequestID: UUID, reportedBy: BankID, transfer: OnwardTransfer, outcome: EdgeOutcome, recordedAt: Timestamp) {
+    public init(
+        caseID: String, fromRequestID: UUID, reportedBy: BankID, transfer: OnwardTransfer, outcome: EdgeOutcome,
+        recordedAt: Timestamp
+    ) {
         self.caseID = caseID
         self.fromRequestID = fromRequestID
         self.reportedBy = reportedBy
@@ -91,7 +94,10 @@ public struct CaseContext: Sendable, Hashable {
 
     func with(edges more: [ChainEdge]) -> CaseContext {
         var copy = self
-        for edge in more where !copy.edges.contains(where: { $0.fromRequestID == edge.fromRequestID && $0.transfer.reference == edge.transfer.reference }) {
+        for edge in more
+        where !copy.edges.contains(where: {
+            $0.fromRequestID == edge.fromRequestID && $0.transfer.reference == edge.transfer.reference
+        }) {
             copy.edges.append(edge)
         }
         return copy

@@ -44,7 +44,8 @@ extension RelayEngine {
     /// participating bank, an exit for money that left, a join where the account is already under
     /// a request in the case, and a reported limit where following stops.
     func follow(
-        _ transfers: [OnwardTransfer], from parent: RequestRecord, reportedBy bank: BankID, case caseContext: CaseContext,
+        _ transfers: [OnwardTransfer], from parent: RequestRecord, reportedBy bank: BankID,
+        case caseContext: CaseContext,
         factory: EventFactory
     ) -> ChainOutcome {
         var outcome = ChainOutcome()
@@ -53,10 +54,14 @@ extension RelayEngine {
         let now = factory.now
 
         for transfer in transfers {
-            let alreadyFollowed = current.edges.contains { $0.fromRequestID == parent.requestID && $0.transfer.reference == transfer.reference }
+            let alreadyFollowed = current.edges.contains {
+                $0.fromRequestID == parent.requestID && $0.transfer.reference == transfer.reference
+            }
             if alreadyFollowed { continue }
             func edge(_ result: EdgeOutcome) -> ChainEdge {
-                ChainEdge(caseID: parent.caseID, fromRequestID: parent.requestID, reportedBy: bank, transfer: transfer, outcome: result, recordedAt: now)
+                ChainEdge(
+                    caseID: parent.caseID, fromRequestID: parent.requestID, reportedBy: bank, transfer: transfer,
+                    outcome: result, recordedAt: now)
             }
             let result: EdgeOutcome
             switch transfer.destination {
@@ -64,39 +69,52 @@ extension RelayEngine {
             case .cashWithdrawal: result = .exit(.cashWithdrawal)
             case .card: result = .exit(.card)
             case .iban(let destination):
-                let childID = DeterministicIDs.childRequestID(parent: parent.requestID, transferReference: transfer.reference)
+                let childID = DeterministicIDs.childRequestID(
+                    parent: parent.requestID, transferReference: transfer.reference)
                 let lookup = policy.routing.route(destination)
                 switch lookup {
                 case .unknown: result = .exit(.nonParticipatingBank)
                 case .disabled: result = .exit(.disabledBank)
                 case .bank:
-                    if let existing = current.request(for: destination.iban) ?? current.requests.first(where: { $0.requestID == childID }) {
+                    if let existing = current.request(for: destination.iban)
+                        ?? current.requests.first(where: { $0.requestID == childID })
+                    {
                         result = .join(existing.requestID)
                     } else if parent.hop + 1 > limits.effectiveMaxHops {
                         result = .limit(.maxHops)
                     } else if let minimum = limits.minimumAmount,
-                              minimum.currency == transfer.amount.currency || minimum.currency == ChainLimits.anyCurrency,
-                              transfer.amount.decimal < minimum.decimal {
+                        minimum.currency == transfer.amount.currency || minimum.currency == ChainLimits.anyCurrency,
+                        transfer.amount.decimal < minimum.decimal
+                    {
                         result = .limit(.minimumAmount)
                     } else if outcome.children.count >= limits.maxChildrenPerAnswer {
                         result = .limit(.maxChildrenPerAnswer)
                     } else {
-                        let child = makeChild(id: childID, parent: parent, transfer: transfer, destination: destination, reportedBy: bank, now: now)
+                        let child = makeChild(
+                            id: childID, parent: parent, transfer: transfer, destination: destination, reportedBy: bank,
+                            now: now)
                         let fingerprint = ContentFingerprint(child)
                         // Routed where the destination was found: by IBAN, or by BIC when the IBAN's bank code is not in the table.
                         // Case totals are filled in once the whole answer is followed (ChainOutcome.effects(totals:)).
-                        var (record, effects) = route(child, fingerprint: fingerprint, receivedAt: now, factory: factory, lookup: lookup) { _ in nil }
+                        var (record, effects) = route(
+                            child, fingerprint: fingerprint, receivedAt: now, factory: factory, lookup: lookup
+                        ) { _ in nil }
                         effects.requests = []
                         effects.audit = effects.audit.map { entry in
                             var entry = entry
-                            entry.detail = "created from \(bank)'s onward transfer \(transfer.reference) of request \(CanonicalUUID.string(parent.requestID)) (hop \(record.hop)); " + entry.detail
+                            entry.detail =
+                                "created from \(bank)'s onward transfer \(transfer.reference) of request \(CanonicalUUID.string(parent.requestID)) (hop \(record.hop)); "
+                                + entry.detail
                             return entry
                         }
                         current = current.with(record)
-                        outcome.children.append(CreatedChild(
-                            record: record,
-                            summary: ChildRequest(requestID: record.requestID, bankID: record.bankID, iban: destination.iban, amount: transfer.amount),
-                            effects: effects))
+                        outcome.children.append(
+                            CreatedChild(
+                                record: record,
+                                summary: ChildRequest(
+                                    requestID: record.requestID, bankID: record.bankID, iban: destination.iban,
+                                    amount: transfer.amount),
+                                effects: effects))
                         result = .child(record.requestID)
                     }
                 }
@@ -108,7 +126,9 @@ extension RelayEngine {
             case .exit(let reason):
                 let exit = ChainExit(reportedBy: bank, transfer: transfer)
                 outcome.exits.append(exit)
-                outcome.deferred.append { _ in self.exitEscalation(exit, reason: reason, parent: parent, factory: factory) }
+                outcome.deferred.append { _ in
+                    self.exitEscalation(exit, reason: reason, parent: parent, factory: factory)
+                }
             case .limit(let reason):
                 outcome.limits.append((recorded, reason))
             case .child, .join:
@@ -119,19 +139,28 @@ extension RelayEngine {
             let exits = outcome.exits
             outcome.deferred.append { totals in
                 var effects = Effects()
-                let where_ = exits.map { describe($0.transfer) }.joined(separator: "; ")
-                effects.events = [factory.status(parent, .chainExit, detail: "money left the participating banks: \(where_)", exits: exits, totals: totals)]
+                let destinations = exits.map { describe($0.transfer) }.joined(separator: "; ")
+                effects.events = [
+                    factory.status(
+                        parent, .chainExit, detail: "money left the participating banks: \(destinations)", exits: exits,
+                        totals: totals)
+                ]
                 return effects
             }
         }
         if !outcome.limits.isEmpty {
             let hits = outcome.limits
-            outcome.deferred.append { totals in self.limitEffects(hits, parent: parent, factory: factory, totals: totals) }
+            outcome.deferred.append { totals in
+                self.limitEffects(hits, parent: parent, factory: factory, totals: totals)
+            }
         }
         return outcome
     }
 
-    private func makeChild(id: UUID, parent: RequestRecord, transfer: OnwardTransfer, destination: IBANDestination, reportedBy bank: BankID, now: Timestamp) -> FreezeRequest {
+    private func makeChild(
+        id: UUID, parent: RequestRecord, transfer: OnwardTransfer, destination: IBANDestination,
+        reportedBy bank: BankID, now: Timestamp
+    ) -> FreezeRequest {
         let request = parent.request
         return FreezeRequest(
             id: DeterministicIDs.eventID(cause: id, kind: "freeze_request"), createdAt: now, requestID: id,
@@ -141,30 +170,43 @@ extension RelayEngine {
             amount: transfer.amount,
             fraudTransaction: FraudTransaction(
                 occurredAt: transfer.occurredAt, reference: transfer.reference,
-                description: "onward transfer reported by \(bank) under request \(CanonicalUUID.string(parent.requestID))"),
+                description:
+                    "onward transfer reported by \(bank) under request \(CanonicalUUID.string(parent.requestID))"),
             chain: ChainPosition(parentRequestID: parent.requestID, hop: parent.hop + 1),
             requestedHoldHours: request.requestedHoldHours)
     }
 
-    private func exitEscalation(_ exit: ChainExit, reason: ExitReason, parent: RequestRecord, factory: EventFactory) -> Effects {
+    private func exitEscalation(_ exit: ChainExit, reason: ExitReason, parent: RequestRecord, factory: EventFactory)
+        -> Effects
+    {
         let escalation = EscalationRecord(
-            escalationID: DeterministicIDs.eventID(cause: parent.requestID, kind: "escalation:chain_exit:\(exit.transfer.reference)"),
+            escalationID: DeterministicIDs.eventID(
+                cause: parent.requestID, kind: "escalation:chain_exit:\(exit.transfer.reference)"),
             kind: .chainExit, level: 1, requestID: parent.requestID, caseID: parent.caseID, bankID: exit.reportedBy,
             raisedAt: factory.now, levelRaisedAt: factory.now, deadline: nil,
-            detail: "chain ends (\(reason.rawValue)): \(describe(exit.transfer)), reported by \(exit.reportedBy) under request \(CanonicalUUID.string(parent.requestID))")
+            detail:
+                "chain ends (\(reason.rawValue)): \(describe(exit.transfer)), reported by \(exit.reportedBy) under request \(CanonicalUUID.string(parent.requestID))"
+        )
         var effects = Effects()
         effects.escalations = [escalation]
         effects.events = [factory.escalation(escalation, overdueSeconds: nil, exit: exit)]
-        effects.audit = [factory.audit(parent, from: parent.state, to: parent.state, "chain exit (\(reason.rawValue)) via transfer \(exit.transfer.reference)")]
+        effects.audit = [
+            factory.audit(
+                parent, from: parent.state, to: parent.state,
+                "chain exit (\(reason.rawValue)) via transfer \(exit.transfer.reference)")
+        ]
         return effects
     }
 
-    private func limitEffects(_ hits: [(ChainEdge, LimitReason)], parent: RequestRecord, factory: EventFactory, totals: CaseTotals?) -> Effects {
+    private func limitEffects(
+        _ hits: [(ChainEdge, LimitReason)], parent: RequestRecord, factory: EventFactory, totals: CaseTotals?
+    ) -> Effects {
         let text = hits.map { edge, reason in
             let limit: String
             switch reason {
             case .maxHops: limit = "hop limit \(policy.chain.effectiveMaxHops)"
-            case .maxChildrenPerAnswer: limit = "at most \(policy.chain.maxChildrenPerAnswer) follow-up requests per answer"
+            case .maxChildrenPerAnswer:
+                limit = "at most \(policy.chain.maxChildrenPerAnswer) follow-up requests per answer"
             case .minimumAmount: limit = "minimum amount \(policy.chain.minimumAmount?.description ?? "0")"
             }
             return "transfer \(edge.transfer.reference) (\(edge.transfer.amount)) not followed: \(limit)"
@@ -188,8 +230,11 @@ extension RelayEngine {
 func describe(_ transfer: OnwardTransfer) -> String {
     let target: String
     switch transfer.destination {
-    case .iban(let destination): target = "account \(destination.iban) (\(destination.bankName ?? destination.bic?.description ?? "bank not in the routing table"))"
-    case .cryptoWallet(let wallet): target = "crypto wallet \(wallet.address) on \(wallet.network)" + (wallet.exchange.map { " at \($0)" } ?? "")
+    case .iban(let destination):
+        target =
+            "account \(destination.iban) (\(destination.bankName ?? destination.bic?.description ?? "bank not in the routing table"))"
+    case .cryptoWallet(let wallet):
+        target = "crypto wallet \(wallet.address) on \(wallet.network)" + (wallet.exchange.map { " at \($0)" } ?? "")
     case .cashWithdrawal(let cash): target = "cash withdrawal" + (cash.location.map { " at \($0)" } ?? "")
     case .card(let card): target = "card" + (card.maskedPAN.map { " \($0)" } ?? "")
     }

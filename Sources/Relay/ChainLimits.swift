@@ -40,8 +40,10 @@ public struct RelayPolicy: Sendable, Hashable {
     /// limited unless asked; the configuration file has defaults.
     public var quotas: IntakeQuotas
 
-    public init(routing: RoutingTable, sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), topics: TopicNames,
-                issuers: IssuerRegistry = .unchecked, quotas: IntakeQuotas = .unlimited) {
+    public init(
+        routing: RoutingTable, sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), topics: TopicNames,
+        issuers: IssuerRegistry = .unchecked, quotas: IntakeQuotas = .unlimited
+    ) {
         self.routing = routing
         self.sla = sla
         self.chain = chain

@@ -34,29 +34,52 @@ extension RelayEngine {
         let overdue = Int(clamping: deadline.deadline.seconds(until: now))
         let detail: String
         switch deadline.kind {
-        case .acknowledge: detail = "\(bank) has not acknowledged request \(CanonicalUUID.string(record.requestID)) (deadline \(deadline.deadline), \(max(0, overdue))s overdue)"
-        case .freeze: detail = "\(bank) has not confirmed a freeze for request \(CanonicalUUID.string(record.requestID)) (deadline \(deadline.deadline), \(max(0, overdue))s overdue)"
-        case .holdExpiry: detail = "\(bank)'s hold on request \(CanonicalUUID.string(record.requestID)) lapses at \(deadline.deadline); extend it by a formal decision before then"
+        case .acknowledge:
+            detail =
+                "\(bank) has not acknowledged request \(CanonicalUUID.string(record.requestID)) (deadline \(deadline.deadline), \(max(0, overdue))s overdue)"
+        case .freeze:
+            detail =
+                "\(bank) has not confirmed a freeze for request \(CanonicalUUID.string(record.requestID)) (deadline \(deadline.deadline), \(max(0, overdue))s overdue)"
+        case .holdExpiry:
+            detail =
+                "\(bank)'s hold on request \(CanonicalUUID.string(record.requestID)) lapses at \(deadline.deadline); extend it by a formal decision before then"
         }
         let escalation = EscalationRecord(
             escalationID: existing?.escalationID ?? EscalationRecord.id(requestID: record.requestID, kind: kind),
-            kind: kind, level: max(deadline.level, existing?.level ?? 0), requestID: record.requestID, caseID: record.caseID,
-            bankID: bank, raisedAt: existing?.raisedAt ?? now, levelRaisedAt: now, deadline: deadline.deadline, detail: detail)
+            kind: kind, level: max(deadline.level, existing?.level ?? 0), requestID: record.requestID,
+            caseID: record.caseID,
+            bankID: bank, raisedAt: existing?.raisedAt ?? now, levelRaisedAt: now, deadline: deadline.deadline,
+            detail: detail)
         effects.escalations = [escalation]
         let summary = EscalationSummary(escalationID: escalation.escalationID, kind: kind, level: escalation.level)
-        effects.events = [factory.escalation(escalation, overdueSeconds: deadline.kind == .holdExpiry ? nil : max(0, overdue))]
+        effects.events = [
+            factory.escalation(escalation, overdueSeconds: deadline.kind == .holdExpiry ? nil : max(0, overdue))
+        ]
         if deadline.kind == .holdExpiry {
             // The contract allows an escalation summary only on `escalated` statuses; the
             // escalation event itself carries the id and level.
-            effects.events.append(factory.status(record, .holdExpiring, detail: detail, frozenAmount: record.frozenAmount,
-                                                 holdUntil: record.holdUntil))
+            effects.events.append(
+                factory.status(
+                    record, .holdExpiring, detail: detail, frozenAmount: record.frozenAmount,
+                    holdUntil: record.holdUntil))
         } else {
-            effects.events.append(factory.status(record, .escalated, detail: "escalated to level \(escalation.level): \(detail)", escalation: summary))
+            effects.events.append(
+                factory.status(
+                    record, .escalated, detail: "escalated to level \(escalation.level): \(detail)", escalation: summary
+                ))
             if let due = policy.sla.dueDate(ofLevel: deadline.level + 1, after: deadline.deadline) {
-                effects.schedule = [Deadline(requestID: record.requestID, kind: deadline.kind, level: deadline.level + 1, deadline: deadline.deadline, dueAt: due)]
+                effects.schedule = [
+                    Deadline(
+                        requestID: record.requestID, kind: deadline.kind, level: deadline.level + 1,
+                        deadline: deadline.deadline, dueAt: due)
+                ]
             }
         }
-        effects.audit = [factory.audit(record, from: record.state, to: record.state, "\(kind.rawValue) escalation level \(escalation.level): \(detail)")]
+        effects.audit = [
+            factory.audit(
+                record, from: record.state, to: record.state,
+                "\(kind.rawValue) escalation level \(escalation.level): \(detail)")
+        ]
         effects.outcome = .escalated
         return effects
     }

@@ -31,8 +31,10 @@ public struct AuditEntry: Sendable, Hashable {
     /// Marks events operators must review (answers from the wrong bank).
     public var isSecurityEvent: Bool
 
-    public init(at: Timestamp, requestID: UUID?, caseID: String?, bankID: BankID?, cause: String,
-                oldState: RequestState?, newState: RequestState?, detail: String, isSecurityEvent: Bool = false) {
+    public init(
+        at: Timestamp, requestID: UUID?, caseID: String?, bankID: BankID?, cause: String,
+        oldState: RequestState?, newState: RequestState?, detail: String, isSecurityEvent: Bool = false
+    ) {
         self.at = at
         self.requestID = requestID
         self.caseID = caseID
@@ -109,8 +111,10 @@ public struct Effects: Sendable, Hashable {
 
     /// Nothing changes.
     public var isEmpty: Bool {
-        requests.isEmpty && schedule.isEmpty && cancelDeadlines.isEmpty && escalations.isEmpty && resolved.isEmpty && tallies.isEmpty
-            && events.isEmpty && audit.isEmpty && refusal == nil && responses.isEmpty && edges.isEmpty && quotaCharges.isEmpty
+        requests.isEmpty && schedule.isEmpty && cancelDeadlines.isEmpty && escalations.isEmpty && resolved.isEmpty
+            && tallies.isEmpty
+            && events.isEmpty && audit.isEmpty && refusal == nil && responses.isEmpty && edges.isEmpty
+            && quotaCharges.isEmpty
             && pendingJudgements.isEmpty && settledJudgements.isEmpty
     }
 

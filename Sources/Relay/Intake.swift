@@ -9,7 +9,8 @@ extension RelayEngine {
     /// request over an intake quota (judged on `quota`, what the ledger counted; nil: not
     /// limited) is held; one within every quota is charged to its issuer.
     public func receive(
-        _ request: FreezeRequest, fingerprint: ContentFingerprint, context: RequestContext, case caseContext: CaseContext,
+        _ request: FreezeRequest, fingerprint: ContentFingerprint, context: RequestContext,
+        case caseContext: CaseContext,
         quota: QuotaUsage? = nil, cause: Cause, now: Timestamp
     ) -> Effects {
         let factory = EventFactory(policy: policy, cause: cause, now: now)
@@ -19,10 +20,20 @@ extension RelayEngine {
                 effects.outcome = .duplicate
                 return effects
             }
-            let detail = "request id \(CanonicalUUID.string(request.requestID)) was already received (case \(existing.caseID), \(existing.state.rawValue)) with different content; this version was refused, the original stands"
+            let detail =
+                "request id \(CanonicalUUID.string(request.requestID)) was already received (case \(existing.caseID), \(existing.state.rawValue)) with different content; this version was refused, the original stands"
             effects.refusal = Refusal(code: .conflictingDuplicate, path: "request_id", message: detail)
-            effects.events = [factory.status(requestID: request.requestID, caseID: request.caseID, chain: request.chain, .duplicateConflict, detail: detail)]
-            effects.audit = [factory.audit(existing, from: existing.state, to: existing.state, "conflicting re-send refused (fingerprint \(fingerprint.sha1Hex.prefix(12)) vs \(existing.fingerprint.sha1Hex.prefix(12)))")]
+            effects.events = [
+                factory.status(
+                    requestID: request.requestID, caseID: request.caseID, chain: request.chain, .duplicateConflict,
+                    detail: detail)
+            ]
+            effects.audit = [
+                factory.audit(
+                    existing, from: existing.state, to: existing.state,
+                    "conflicting re-send refused (fingerprint \(fingerprint.sha1Hex.prefix(12)) vs \(existing.fingerprint.sha1Hex.prefix(12)))"
+                )
+            ]
             effects.outcome = .conflictingDuplicate
             return effects
         }
@@ -37,16 +48,22 @@ extension RelayEngine {
 
     /// A cancel from police: stop the clocks, tell the bank, report it. Cancelling an unknown
     /// or finished request is answered with a `cancel_refused` status, not silence.
-    public func cancel(_ cancel: FreezeCancel, context: RequestContext, case caseContext: CaseContext, cause: Cause, now: Timestamp) -> Effects {
+    public func cancel(
+        _ cancel: FreezeCancel, context: RequestContext, case caseContext: CaseContext, cause: Cause, now: Timestamp
+    ) -> Effects {
         let factory = EventFactory(policy: policy, cause: cause, now: now)
         var effects = Effects()
         guard var record = context.record else {
             let message = "cancel for request \(CanonicalUUID.string(cancel.requestID)), which the relay never received"
             effects.refusal = Refusal(code: .unknownRequest, path: "request_id", message: message)
             if let caseID = cancel.caseID {
-                effects.events = [factory.status(requestID: cancel.requestID, caseID: caseID, .cancelRefused, detail: message)]
+                effects.events = [
+                    factory.status(requestID: cancel.requestID, caseID: caseID, .cancelRefused, detail: message)
+                ]
             }
-            effects.audit = [factory.audit(nil, from: nil, to: nil, message, requestID: cancel.requestID, caseID: cancel.caseID)]
+            effects.audit = [
+                factory.audit(nil, from: nil, to: nil, message, requestID: cancel.requestID, caseID: cancel.caseID)
+            ]
             effects.outcome = .cancelUnknown
             return effects
         }
@@ -56,7 +73,9 @@ extension RelayEngine {
             return effects
         }
         if old.isFinal {
-            let detail = "request is already \(old.rawValue); nothing to cancel" + (old == .fundsMoved ? " (cancel its follow-up requests individually)" : "")
+            let detail =
+                "request is already \(old.rawValue); nothing to cancel"
+                + (old == .fundsMoved ? " (cancel its follow-up requests individually)" : "")
             effects.events = [factory.status(record, .cancelRefused, detail: detail)]
             effects.audit = [factory.audit(record, from: old, to: old, "cancel refused: \(detail)")]
             effects.outcome = .cancelRefused
@@ -71,15 +90,21 @@ extension RelayEngine {
         // Security escalations (a forged order or answer about this request, an answer from the
         // wrong bank) stay open: operators close them once explained, not the next cancel.
         for escalation in context.openEscalations where !escalation.kind.isSecurityEvent {
-            effects.resolved.append(EscalationClosure(escalationID: escalation.escalationID, resolution: .cancelled, resolvedAt: now))
+            effects.resolved.append(
+                EscalationClosure(escalationID: escalation.escalationID, resolution: .cancelled, resolvedAt: now))
             effects.events.append(factory.resolved(escalation, .cancelled, detail: "request cancelled by police"))
         }
         if let bank = record.bankID, !old.awaitsRouting {
             effects.events.append(factory.routedCancel(record, bank: bank, cancel: cancel))
         }
-        let told = old.awaitsRouting ? "it had not been routed to a bank" : "bank \(record.bankID?.rawValue ?? "?") told to cancel" + (old.holdsFunds ? " and release the hold" : "")
-        effects.events.append(factory.status(record, .cancelled, detail: "cancelled: \(cancel.reason); \(told)",
-                                             totals: totals(caseContext, applying: [record])))
+        let told =
+            old.awaitsRouting
+            ? "it had not been routed to a bank"
+            : "bank \(record.bankID?.rawValue ?? "?") told to cancel" + (old.holdsFunds ? " and release the hold" : "")
+        effects.events.append(
+            factory.status(
+                record, .cancelled, detail: "cancelled: \(cancel.reason); \(told)",
+                totals: totals(caseContext, applying: [record])))
         effects.audit = [factory.audit(record, from: old, to: .cancelled, "cancelled by police; \(told)")]
         effects.outcome = .cancelled
         return effects

@@ -41,7 +41,10 @@ public struct IntakeQuotas: Sendable, Hashable {
     public var issuerOverrides: [String: IssuerLimits]
     public var account: AccountLimits
 
-    public init(issuer: IssuerLimits = IssuerLimits(), issuerOverrides: [String: IssuerLimits] = [:], account: AccountLimits = AccountLimits()) {
+    public init(
+        issuer: IssuerLimits = IssuerLimits(), issuerOverrides: [String: IssuerLimits] = [:],
+        account: AccountLimits = AccountLimits()
+    ) {
         (self.issuer, self.issuerOverrides, self.account) = (issuer, issuerOverrides, account)
     }
 
@@ -65,20 +68,27 @@ public struct IntakeQuotas: Sendable, Hashable {
     public func breach(_ usage: QuotaUsage) -> QuotaBreach? {
         let limits = limits(for: usage.issuer)
         if let limit = limits.perMinute, usage.issuerThisMinute >= limit {
-            return QuotaBreach(.issuerPerMinute, limit: limit, counted: usage.issuerThisMinute,
-                               "\(usage.issuer) already had \(usage.issuerThisMinute) request(s) admitted this minute (UTC); its limit is \(limit) per minute")
+            return QuotaBreach(
+                .issuerPerMinute, limit: limit, counted: usage.issuerThisMinute,
+                "\(usage.issuer) already had \(usage.issuerThisMinute) request(s) admitted this minute (UTC); its limit is \(limit) per minute"
+            )
         }
         if let limit = limits.perDay, usage.issuerToday >= limit {
-            return QuotaBreach(.issuerPerDay, limit: limit, counted: usage.issuerToday,
-                               "\(usage.issuer) already had \(usage.issuerToday) request(s) admitted today (UTC); its limit is \(limit) per day")
+            return QuotaBreach(
+                .issuerPerDay, limit: limit, counted: usage.issuerToday,
+                "\(usage.issuer) already had \(usage.issuerToday) request(s) admitted today (UTC); its limit is \(limit) per day"
+            )
         }
         if let limit = account.openRequests, usage.accountOpen >= limit {
-            return QuotaBreach(.accountOpenRequests, limit: limit, counted: usage.accountOpen,
-                               "the account already has \(usage.accountOpen) open request(s) across cases; the limit is \(limit)")
+            return QuotaBreach(
+                .accountOpenRequests, limit: limit, counted: usage.accountOpen,
+                "the account already has \(usage.accountOpen) open request(s) across cases; the limit is \(limit)")
         }
         if let limit = account.repeats, usage.accountRecent >= limit {
-            return QuotaBreach(.accountRepeats, limit: limit, counted: usage.accountRecent,
-                               "the account was already named in \(usage.accountRecent) request(s) within \(Self.describe(account.repeatWindow)); the limit is \(limit)")
+            return QuotaBreach(
+                .accountRepeats, limit: limit, counted: usage.accountRecent,
+                "the account was already named in \(usage.accountRecent) request(s) within \(Self.describe(account.repeatWindow)); the limit is \(limit)"
+            )
         }
         return nil
     }
@@ -141,9 +151,13 @@ public struct QuotaUsage: Sendable, Hashable {
     /// Requests for the account received within the repeat window.
     public var accountRecent: Int
 
-    public init(issuer: QuotaIssuer, issuerThisMinute: Int = 0, issuerToday: Int = 0, accountOpen: Int = 0, accountRecent: Int = 0) {
-        (self.issuer, self.issuerThisMinute, self.issuerToday, self.accountOpen, self.accountRecent)
-            = (issuer, issuerThisMinute, issuerToday, accountOpen, accountRecent)
+    public init(
+        issuer: QuotaIssuer, issuerThisMinute: Int = 0, issuerToday: Int = 0, accountOpen: Int = 0,
+        accountRecent: Int = 0
+    ) {
+        (self.issuer, self.issuerThisMinute, self.issuerToday, self.accountOpen, self.accountRecent) = (
+            issuer, issuerThisMinute, issuerToday, accountOpen, accountRecent
+        )
     }
 }
 

@@ -27,8 +27,12 @@ public struct OperatorOrder: Sendable, Hashable {
     public var decision: OperatorDecision
     public var requestedAt: Timestamp
 
-    public init(orderID: UUID = UUID(), action: Action, selection: Selection, decision: OperatorDecision, requestedAt: Timestamp) {
-        (self.orderID, self.action, self.selection, self.decision, self.requestedAt) = (orderID, action, selection, decision, requestedAt)
+    public init(
+        orderID: UUID = UUID(), action: Action, selection: Selection, decision: OperatorDecision, requestedAt: Timestamp
+    ) {
+        (self.orderID, self.action, self.selection, self.decision, self.requestedAt) = (
+            orderID, action, selection, decision, requestedAt
+        )
     }
 }
 
@@ -57,7 +61,9 @@ extension RelayEngine {
     /// An operator closes an escalation once explained (a security event, a chain exit, a chain
     /// limit: nothing else closes those). `escalation` is the stored one and whether it is still
     /// open; one already resolved is left alone (`not_open`), so closing twice is harmless.
-    public func closeEscalation(_ escalation: EscalationRecord?, isOpen: Bool, decision: OperatorDecision, cause: Cause, now: Timestamp) -> Effects {
+    public func closeEscalation(
+        _ escalation: EscalationRecord?, isOpen: Bool, decision: OperatorDecision, cause: Cause, now: Timestamp
+    ) -> Effects {
         var effects = Effects()
         guard let escalation else {
             effects.outcome = .unknown
@@ -68,11 +74,17 @@ extension RelayEngine {
             return effects
         }
         let factory = EventFactory(policy: policy, cause: cause, now: now)
-        effects.resolved = [EscalationClosure(escalationID: escalation.escalationID, resolution: .closed, resolvedAt: now)]
+        effects.resolved = [
+            EscalationClosure(escalationID: escalation.escalationID, resolution: .closed, resolvedAt: now)
+        ]
         effects.events = [factory.resolved(escalation, .closed, detail: "closed by \(decision.described)")]
-        effects.audit = [factory.audit(nil, from: nil, to: nil, "\(escalation.kind.rawValue) escalation \(CanonicalUUID.string(escalation.escalationID)) closed by \(decision.described)",
-                                       security: escalation.kind.isSecurityEvent, requestID: escalation.requestID, caseID: escalation.caseID,
-                                       bankID: escalation.bankID)]
+        effects.audit = [
+            factory.audit(
+                nil, from: nil, to: nil,
+                "\(escalation.kind.rawValue) escalation \(CanonicalUUID.string(escalation.escalationID)) closed by \(decision.described)",
+                security: escalation.kind.isSecurityEvent, requestID: escalation.requestID, caseID: escalation.caseID,
+                bankID: escalation.bankID)
+        ]
         effects.outcome = .closed
         return effects
     }

@@ -102,9 +102,12 @@ public enum Outcome: Sendable, Hashable, CustomStringConvertible, Codable {
 
     /// Every outcome without an associated state.
     public static let plain: [Outcome] = [
-        .routed, .unroutable, .held, .duplicate, .conflictingDuplicate, .unauthenticated, .cancelled, .cancelUnknown, .cancelRefused,
-        .repeated, .ignored, .invalidTransition, .answerUnknown, .foreignResponse, .unauthenticatedAnswer, .escalated, .deadlineMet,
-        .deadlineMoot, .released, .releasedUnroutable, .refused, .notHeld, .closed, .notOpen, .unknown, .notUnroutable, .stillUnroutable,
+        .routed, .unroutable, .held, .duplicate, .conflictingDuplicate, .unauthenticated, .cancelled, .cancelUnknown,
+        .cancelRefused,
+        .repeated, .ignored, .invalidTransition, .answerUnknown, .foreignResponse, .unauthenticatedAnswer, .escalated,
+        .deadlineMet,
+        .deadlineMoot, .released, .releasedUnroutable, .refused, .notHeld, .closed, .notOpen, .unknown, .notUnroutable,
+        .stillUnroutable,
         .deadLettered, .alreadyApplied, .internalError,
     ]
 

@@ -25,7 +25,9 @@ public struct RelayEngine: Sendable {
         /// may route a waiting request.
         public var pendingJudgement: PoliceJudgement?
 
-        public init(record: RequestRecord?, openEscalations: [EscalationRecord] = [], pendingJudgement: PoliceJudgement? = nil) {
+        public init(
+            record: RequestRecord?, openEscalations: [EscalationRecord] = [], pendingJudgement: PoliceJudgement? = nil
+        ) {
             self.record = record
             self.openEscalations = openEscalations
             self.pendingJudgement = pendingJudgement
@@ -50,15 +52,18 @@ public struct RelayEngine: Sendable {
         _ request: FreezeRequest, fingerprint: ContentFingerprint, receivedAt: Timestamp, factory: EventFactory,
         lookup: RouteLookup? = nil, totals: (RequestRecord) -> CaseTotals?
     ) -> (RequestRecord, Effects) {
-        var record = RequestRecord(request: request, fingerprint: fingerprint, state: .unroutable, bankID: nil, receivedAt: receivedAt)
+        var record = RequestRecord(
+            request: request, fingerprint: fingerprint, state: .unroutable, bankID: nil, receivedAt: receivedAt)
         let effects = routeOrKeep(&record, lookup: lookup, factory: factory, totals: totals, previous: nil)
         return (record, effects)
     }
 
     /// Sends `record` to the bank `lookup` names (by default the one its IBAN names), or keeps it
     /// as unroutable with the reason. `previous`: the state it leaves (nil for a new request).
-    func routeOrKeep(_ record: inout RequestRecord, lookup: RouteLookup? = nil, factory: EventFactory,
-                     totals: (RequestRecord) -> CaseTotals?, previous: RequestState?) -> Effects {
+    func routeOrKeep(
+        _ record: inout RequestRecord, lookup: RouteLookup? = nil, factory: EventFactory,
+        totals: (RequestRecord) -> CaseTotals?, previous: RequestState?
+    ) -> Effects {
         switch lookup ?? policy.routing.route(record.iban) {
         case .bank(let bank):
             return routeEffects(&record, to: bank, factory: factory, totals: totals, previous: previous)
@@ -67,7 +72,8 @@ public struct RelayEngine: Sendable {
             record.reason = "bank \(bank.id) (\(bank.name)) is disabled in the routing table"
         case .unknown(let code):
             record.state = .unroutable
-            record.reason = "no bank in the routing table has IBAN bank code \(code ?? "(none: \(record.iban.countryCode) IBANs carry no bank code the relay knows)")"
+            record.reason =
+                "no bank in the routing table has IBAN bank code \(code ?? "(none: \(record.iban.countryCode) IBANs carry no bank code the relay knows)")"
         }
         return unroutableEffects(record, factory: factory, totals: totals, previous: previous)
     }
@@ -83,7 +89,8 @@ public struct RelayEngine: Sendable {
 
     /// Sends the request to `bank` and starts its clocks.
     func routeEffects(
-        _ record: inout RequestRecord, to bank: BankProfile, factory: EventFactory, totals: (RequestRecord) -> CaseTotals?,
+        _ record: inout RequestRecord, to bank: BankProfile, factory: EventFactory,
+        totals: (RequestRecord) -> CaseTotals?,
         previous: RequestState?
     ) -> Effects {
         let now = factory.now
@@ -100,32 +107,48 @@ public struct RelayEngine: Sendable {
         var effects = Effects()
         effects.requests = [record]
         effects.schedule = [
-            Deadline(requestID: record.requestID, kind: .acknowledge, level: 1, deadline: acknowledgeBy, dueAt: acknowledgeBy),
+            Deadline(
+                requestID: record.requestID, kind: .acknowledge, level: 1, deadline: acknowledgeBy, dueAt: acknowledgeBy
+            ),
             Deadline(requestID: record.requestID, kind: .freeze, level: 1, deadline: freezeBy, dueAt: freezeBy),
         ]
         effects.events = [
             factory.routed(record, to: bank, acknowledgeBy: acknowledgeBy, freezeBy: freezeBy),
-            factory.status(record, .routed, detail: "routed to \(bank.id) (\(bank.name)); acknowledge by \(acknowledgeBy), freeze by \(freezeBy)",
-                           totals: totals(record)),
+            factory.status(
+                record, .routed,
+                detail: "routed to \(bank.id) (\(bank.name)); acknowledge by \(acknowledgeBy), freeze by \(freezeBy)",
+                totals: totals(record)),
         ]
-        effects.audit = [factory.audit(record, from: previous, to: .routed, "routed to \(bank.id); acknowledge by \(acknowledgeBy), freeze by \(freezeBy)")]
+        effects.audit = [
+            factory.audit(
+                record, from: previous, to: .routed,
+                "routed to \(bank.id); acknowledge by \(acknowledgeBy), freeze by \(freezeBy)")
+        ]
         effects.outcome = .routed
         return effects
     }
 
-    func unroutableEffects(_ record: RequestRecord, factory: EventFactory, totals: (RequestRecord) -> CaseTotals?,
-                           previous: RequestState? = nil) -> Effects {
+    func unroutableEffects(
+        _ record: RequestRecord, factory: EventFactory, totals: (RequestRecord) -> CaseTotals?,
+        previous: RequestState? = nil
+    ) -> Effects {
         let reason = record.reason ?? "no bank for this account"
         let escalation = EscalationRecord(
-            escalationID: EscalationRecord.id(requestID: record.requestID, kind: .unroutable), kind: .unroutable, level: 1,
-            requestID: record.requestID, caseID: record.caseID, bankID: nil, raisedAt: factory.now, levelRaisedAt: factory.now,
-            deadline: nil, detail: "request kept but not routed: \(reason); fix the routing table, then run retry-unroutable")
+            escalationID: EscalationRecord.id(requestID: record.requestID, kind: .unroutable), kind: .unroutable,
+            level: 1,
+            requestID: record.requestID, caseID: record.caseID, bankID: nil, raisedAt: factory.now,
+            levelRaisedAt: factory.now,
+            deadline: nil,
+            detail: "request kept but not routed: \(reason); fix the routing table, then run retry-unroutable")
         var effects = Effects()
         effects.requests = [record]
         effects.escalations = [escalation]
         effects.events = [
-            factory.status(record, .unroutable, detail: "not routed: \(reason); the request is kept and will be routed once the routing table covers it",
-                           totals: totals(record)),
+            factory.status(
+                record, .unroutable,
+                detail:
+                    "not routed: \(reason); the request is kept and will be routed once the routing table covers it",
+                totals: totals(record)),
             factory.escalation(escalation, overdueSeconds: nil),
         ]
         effects.audit = [factory.audit(record, from: previous, to: .unroutable, "unroutable: \(reason)")]
@@ -136,7 +159,9 @@ public struct RelayEngine: Sendable {
     /// Tries again to route a request kept as unroutable (after the routing table was fixed). The
     /// routed request says what the relay judged of the police order when it read it
     /// (`context.pendingJudgement`), as it would have had the request been routed at once.
-    public func retryUnroutable(_ context: RequestContext, case caseContext: CaseContext, cause: Cause, now: Timestamp) -> Effects {
+    public func retryUnroutable(_ context: RequestContext, case caseContext: CaseContext, cause: Cause, now: Timestamp)
+        -> Effects
+    {
         guard var record = context.record, record.state == .unroutable else {
             var effects = Effects()
             effects.outcome = .notUnroutable
@@ -148,11 +173,14 @@ public struct RelayEngine: Sendable {
             effects.outcome = .stillUnroutable
             return effects
         }
-        var effects = routeEffects(&record, to: bank, factory: factory, totals: runningTotals(caseContext), previous: .unroutable)
+        var effects = routeEffects(
+            &record, to: bank, factory: factory, totals: runningTotals(caseContext), previous: .unroutable)
         effects.routeKept(context.pendingJudgement, for: record.requestID)
         if let open = context.openEscalation(.unroutable) {
-            effects.resolved.append(EscalationClosure(escalationID: open.escalationID, resolution: .closed, resolvedAt: now))
-            effects.events.append(factory.resolved(open, .closed, detail: "routed to \(bank.id) after the routing table changed"))
+            effects.resolved.append(
+                EscalationClosure(escalationID: open.escalationID, resolution: .closed, resolvedAt: now))
+            effects.events.append(
+                factory.resolved(open, .closed, detail: "routed to \(bank.id) after the routing table changed"))
         }
         return effects
     }

@@ -55,9 +55,10 @@ public struct RoutingTable: Sendable, Hashable {
 
     /// Builds the table; fails when two banks claim the same IBAN bank code or BIC.
     public init(banks: [BankProfile]) throws(RoutingDirectoryError) {
-        directory = try RoutingDirectory(entries: banks.map {
-            RoutingDirectory.Entry(bankID: $0.id, ibanBankCodes: $0.ibanBankCodes, bics: $0.bics)
-        })
+        directory = try RoutingDirectory(
+            entries: banks.map {
+                RoutingDirectory.Entry(bankID: $0.id, ibanBankCodes: $0.ibanBankCodes, bics: $0.bics)
+            })
         self.banks = Dictionary(banks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

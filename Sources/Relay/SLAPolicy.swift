@@ -56,7 +56,9 @@ public struct SLAPolicy: Sendable, Hashable {
     public var maxLevel: Int { 1 + escalationSteps.count }
 
     /// Response times for a request of `priority` at a bank with `overrides`.
-    public func responseTimes(for priority: Priority, overrides: [Priority: ResponseTimeOverrides] = [:]) -> ResponseTimes {
+    public func responseTimes(for priority: Priority, overrides: [Priority: ResponseTimeOverrides] = [:])
+        -> ResponseTimes
+    {
         var times = defaults[priority] ?? SLAPolicy.standard.defaults[priority]!
         if let override = overrides[priority] {
             if let acknowledge = override.acknowledge { times.acknowledge = acknowledge }
@@ -80,8 +82,14 @@ extension Timestamp {
         let nanos = attoseconds / 1_000_000_000
         var total = Int64(nanoseconds) + nanos
         var wholeSeconds = secondsSinceEpoch + seconds
-        while total >= 1_000_000_000 { total -= 1_000_000_000; wholeSeconds += 1 }
-        while total < 0 { total += 1_000_000_000; wholeSeconds -= 1 }
+        while total >= 1_000_000_000 {
+            total -= 1_000_000_000
+            wholeSeconds += 1
+        }
+        while total < 0 {
+            total += 1_000_000_000
+            wholeSeconds -= 1
+        }
         return Timestamp(secondsSinceEpoch: wholeSeconds, nanoseconds: Int32(total))
     }
 
@@ -95,6 +103,7 @@ extension Timestamp {
 
     /// The duration from this instant to `later` (negative when `later` is earlier).
     public func duration(until later: Timestamp) -> Duration {
-        .seconds(later.secondsSinceEpoch - secondsSinceEpoch) + .nanoseconds(Int64(later.nanoseconds) - Int64(nanoseconds))
+        .seconds(later.secondsSinceEpoch - secondsSinceEpoch)
+            + .nanoseconds(Int64(later.nanoseconds) - Int64(nanoseconds))
     }
 }

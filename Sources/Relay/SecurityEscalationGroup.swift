@@ -67,7 +67,8 @@ extension RelayEngine {
     /// The group a refused order's escalation belongs to.
     public func securityGroup(of order: PoliceMessage, problem: AuthenticityProblem) -> SecurityEscalationGroup {
         let agency = order.agencyAndIssuedAt.agency
-        let sender = policy.issuers.listsAgency(agency) ? "agency \(agency)" : SecurityEscalationGroup.unregisteredAgency
+        let sender =
+            policy.issuers.listsAgency(agency) ? "agency \(agency)" : SecurityEscalationGroup.unregisteredAgency
         return SecurityEscalationGroup(kind: .unauthenticatedOrder, failure: problem.failure, sender: sender)
     }
 

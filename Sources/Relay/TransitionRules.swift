@@ -19,10 +19,12 @@ public enum TransitionRules {
         let state = record.state
         let status = answer.status
         let target = RequestState(status)
-        let sameDetails = record.frozenAmount == answer.frozenAmount && record.holdUntil == answer.holdUntil?.truncatedToMilliseconds
+        let sameDetails =
+            record.frozenAmount == answer.frozenAmount && record.holdUntil == answer.holdUntil?.truncatedToMilliseconds
 
         // A bank's acknowledgement after it has already answered is stale, never a regression.
-        let staleAcknowledgement = Transition.ignore("acknowledgement after \(state.rawValue) is stale; the request stays \(state.rawValue)")
+        let staleAcknowledgement = Transition.ignore(
+            "acknowledgement after \(state.rawValue) is stale; the request stays \(state.rawValue)")
 
         switch state {
         case .unroutable, .held:
@@ -37,9 +39,14 @@ public enum TransitionRules {
             switch status {
             case .frozen: return sameDetails ? .repeated : .advance(.frozen)
             case .released: return .advance(.released)
-            case .partiallyFrozen: return .refuse("partially_frozen after frozen would lower the blocked amount; report released or frozen with the new amount")
+            case .partiallyFrozen:
+                return .refuse(
+                    "partially_frozen after frozen would lower the blocked amount; report released or frozen with the new amount"
+                )
             case .fundsMoved: return .refuse("funds_moved after frozen: money reported blocked cannot have moved on")
-            case .rejected: return .refuse("rejected after frozen: the request was already executed; report released to lift the hold")
+            case .rejected:
+                return .refuse(
+                    "rejected after frozen: the request was already executed; report released to lift the hold")
             case .accountNotFound: return .refuse("account_not_found after frozen contradicts the earlier freeze")
             case .acknowledged: return staleAcknowledgement
             }
@@ -48,9 +55,13 @@ public enum TransitionRules {
             case .partiallyFrozen:
                 return sameDetails && answer.onwardTransfers.isEmpty ? .repeated : .advance(.partiallyFrozen)
             case .frozen, .released: return .advance(target)
-            case .fundsMoved: return .refuse("funds_moved after partially_frozen: money reported blocked cannot have moved on; report further transfers with partially_frozen, or released to lift the hold")
+            case .fundsMoved:
+                return .refuse(
+                    "funds_moved after partially_frozen: money reported blocked cannot have moved on; report further transfers with partially_frozen, or released to lift the hold"
+                )
             case .rejected: return .refuse("rejected after partially_frozen: report released to lift the hold")
-            case .accountNotFound: return .refuse("account_not_found after partially_frozen contradicts the earlier freeze")
+            case .accountNotFound:
+                return .refuse("account_not_found after partially_frozen contradicts the earlier freeze")
             case .acknowledged: return staleAcknowledgement
             }
         case .fundsMoved:
@@ -72,7 +83,8 @@ public enum TransitionRules {
         case .cancelled:
             if status == .acknowledged { return staleAcknowledgement }
             if status == .released { return .advance(.released) }
-            return .refuse("\(status.rawValue) after the request was cancelled by police; release any hold and report released")
+            return .refuse(
+                "\(status.rawValue) after the request was cancelled by police; release any hold and report released")
         }
     }
 }

@@ -13,8 +13,9 @@ enum Bench {
 
     static func policy() throws -> RelayPolicy {
         let banks = codes.enumerated().map { index, code in
-            BankProfile(id: try! BankID("bank\(index)"), name: "Bank \(index)", ibanBankCodes: ["KZ\(code)"],
-                        escalationContact: Contact(email: "desk@bank\(index).example"))
+            BankProfile(
+                id: try! BankID("bank\(index)"), name: "Bank \(index)", ibanBankCodes: ["KZ\(code)"],
+                escalationContact: Contact(email: "desk@bank\(index).example"))
         }
         return RelayPolicy(routing: try RoutingTable(banks: banks), topics: try TopicNames())
     }
@@ -24,15 +25,18 @@ enum Bench {
         let iban = try! IBAN(countryCode: "KZ", bban: code + String(format: "%013d", index))
         let id = UUIDv5.make(namespace: UUIDv5.dnsNamespace, name: "bench-request-\(index)")
         return FreezeRequest(
-            id: UUIDv5.make(namespace: id, name: "event"), createdAt: time, requestID: id, caseID: "BENCH-\(index / 3)", issuedAt: time,
+            id: UUIDv5.make(namespace: id, name: "event"), createdAt: time, requestID: id, caseID: "BENCH-\(index / 3)",
+            issuedAt: time,
             priority: index % 2 == 0 ? .urgent : .normal, issuer: Issuer(agency: "Bench Police", officerID: "B-1"),
-            legalBasis: "Benchmark decision", account: TargetAccount(iban: iban), amount: try! Money(value: "150000.00", currency: "KZT"),
+            legalBasis: "Benchmark decision", account: TargetAccount(iban: iban),
+            amount: try! Money(value: "150000.00", currency: "KZT"),
             fraudTransaction: FraudTransaction(occurredAt: time, reference: "TX-\(index)"))
     }
 
     static func frozen(_ request: UUID, at time: Timestamp) -> BankResponse {
-        BankResponse(id: UUID(), createdAt: time, responseID: "r-\(request)", requestID: request, status: .frozen,
-                     frozenAmount: try! Money(value: "150000.00", currency: "KZT"), respondedAt: time)
+        BankResponse(
+            id: UUID(), createdAt: time, responseID: "r-\(request)", requestID: request, status: .frozen,
+            frozenAmount: try! Money(value: "150000.00", currency: "KZT"), respondedAt: time)
     }
 
     static func seconds(_ duration: Duration) -> Double {
@@ -41,8 +45,10 @@ enum Bench {
     }
 
     /// Hands a record to the producer; false when its queue is full (the caller lets it drain).
-    static func enqueue(_ message: OutgoingMessage, on producer: KafkaProducer,
-                        onDelivery: @escaping @Sendable (Result<DeliveryReport, KafkaError>) -> Void = { _ in }) throws -> Bool {
+    static func enqueue(
+        _ message: OutgoingMessage, on producer: KafkaProducer,
+        onDelivery: @escaping @Sendable (Result<DeliveryReport, KafkaError>) -> Void = { _ in }
+    ) throws -> Bool {
         do {
             try producer.enqueue(message, onDelivery: onDelivery)
             return true
@@ -54,10 +60,14 @@ enum Bench {
 
     /// A consumer of `topics` that reads with a short fetch wait (5 ms), so that what it measures is
     /// the relay rather than its own polling; returns once it holds partitions (or after 30 s).
-    static func watcher(_ topics: [String], group: String, bootstrap: String, logger: Logger) async throws -> KafkaConsumer {
-        let watcher = try KafkaConsumer(configuration: KafkaConfiguration([
-            "bootstrap.servers": bootstrap, "fetch.wait.max.ms": "5", "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
-        ]), groupID: group, logger: logger)
+    static func watcher(_ topics: [String], group: String, bootstrap: String, logger: Logger) async throws
+        -> KafkaConsumer
+    {
+        let watcher = try KafkaConsumer(
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": bootstrap, "fetch.wait.max.ms": "5", "session.timeout.ms": "6000",
+                "heartbeat.interval.ms": "500",
+            ]), groupID: group, logger: logger)
         try watcher.subscribe(topics)
         let joinedBy = ContinuousClock.now + .seconds(30)
         while (try? watcher.assignment())?.isEmpty ?? true, ContinuousClock.now < joinedBy {
@@ -74,22 +84,38 @@ enum Bench {
 
     /// Publishes `count` requests as fast as the producer takes them and waits until every routed
     /// request appeared on the bank topics; latency is from publishing to seeing the routed event.
-    static func pipeline(count: Int, policy: RelayPolicy, logger: Logger, pacing: Duration? = nil) async throws -> PipelineResult {
-        let broker = try EmbeddedBroker(brokers: 1, topics: [
-            .init(name: "freeze.requests", partitions: 8), .init(name: "freeze.status", partitions: 8),
-            .init(name: "freeze.escalations", partitions: 2), .init(name: "freeze.deadletter", partitions: 2),
-        ] + policy.routing.banks.keys.flatMap { [EmbeddedBroker.TopicSpec(name: policy.topics.bankRequests($0), partitions: 8),
-                                                 EmbeddedBroker.TopicSpec(name: policy.topics.bankResponses($0), partitions: 2)] },
-                                        logger: logger)
+    static func pipeline(count: Int, policy: RelayPolicy, logger: Logger, pacing: Duration? = nil) async throws
+        -> PipelineResult
+    {
+        let broker = try EmbeddedBroker(
+            brokers: 1,
+            topics: [
+                .init(name: "freeze.requests", partitions: 8), .init(name: "freeze.status", partitions: 8),
+                .init(name: "freeze.escalations", partitions: 2), .init(name: "freeze.deadletter", partitions: 2),
+            ]
+                + policy.routing.banks.keys.flatMap {
+                    [
+                        EmbeddedBroker.TopicSpec(name: policy.topics.bankRequests($0), partitions: 8),
+                        EmbeddedBroker.TopicSpec(name: policy.topics.bankResponses($0), partitions: 2),
+                    ]
+                },
+            logger: logger)
         defer { broker.close() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-pipe-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let base = ["bootstrap.servers": broker.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500", "fetch.wait.max.ms": "10"]
-        let settings = RelaySettings(kafka: KafkaConfiguration(base), policy: policy,
-                                     ledgerPath: directory.appendingPathComponent("ledger.sqlite").path, intakeBatchSize: 1000, publishBatchSize: 2000)
+        let base = [
+            "bootstrap.servers": broker.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
+            "fetch.wait.max.ms": "10",
+        ]
+        let settings = RelaySettings(
+            kafka: KafkaConfiguration(base), policy: policy,
+            ledgerPath: directory.appendingPathComponent("ledger.sqlite").path, intakeBatchSize: 1000,
+            publishBatchSize: 2000)
         let observer = RelayObserver()
         let assigned = Mutex(false)
-        observer.add(rebalanced: { event in if case .assigned(let partitions) = event, !partitions.isEmpty { assigned.withLock { $0 = true } } })
+        observer.add(rebalanced: { event in
+            if case .assigned(let partitions) = event, !partitions.isEmpty { assigned.withLock { $0 = true } }
+        })
         let daemon = try RelayDaemon(settings: settings, logger: logger, observer: observer)
         let relay = Task { try await daemon.run() }
 
@@ -101,7 +127,9 @@ enum Bench {
             _ = try await watcher.nextBatch(maxMessages: 1, timeout: .milliseconds(200))
         }
 
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "linger.ms": "5"]), logger: logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "linger.ms": "5"]),
+            logger: logger)
         let now = Timestamp(Date())
         let sentAt = Mutex<[UUID: ContinuousClock.Instant]>([:])
         let began = ContinuousClock.now
@@ -109,7 +137,8 @@ enum Bench {
         for index in 0..<count {
             let request = request(index: index, at: now)
             let bytes = try EventEncoder.encode(request)
-            let message = OutgoingMessage(topic: "freeze.requests", key: Array(CanonicalUUID.string(request.requestID).utf8), value: bytes)
+            let message = OutgoingMessage(
+                topic: "freeze.requests", key: Array(CanonicalUUID.string(request.requestID).utf8), value: bytes)
             while !(try enqueue(message, on: producer)) {
                 producer.flush(timeout: .milliseconds(50))
             }
@@ -119,7 +148,8 @@ enum Bench {
                 producer.flush(timeout: .seconds(1))
                 for message in try await watcher.nextBatch(maxMessages: 100, timeout: pacing) {
                     guard case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []),
-                          let sent = sentAt.withLock({ $0.removeValue(forKey: routed.requestID) }) else { continue }
+                        let sent = sentAt.withLock({ $0.removeValue(forKey: routed.requestID) })
+                    else { continue }
                     latencies.append(seconds(ContinuousClock.now - sent))
                 }
             }
@@ -128,7 +158,8 @@ enum Bench {
         while latencies.count < count, ContinuousClock.now < deadline {
             for message in try await watcher.nextBatch(maxMessages: 5000, timeout: .milliseconds(200)) {
                 guard case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []),
-                      let sent = sentAt.withLock({ $0.removeValue(forKey: routed.requestID) }) else { continue }
+                    let sent = sentAt.withLock({ $0.removeValue(forKey: routed.requestID) })
+                else { continue }
                 latencies.append(seconds(ContinuousClock.now - sent))
             }
         }
@@ -137,14 +168,18 @@ enum Bench {
         try? watcher.close()
         daemon.stop()
         _ = try? await relay.value
-        if ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil { print("in order:", latencies.map { Int($0 * 1000) }) }
+        if ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil {
+            print("in order:", latencies.map { Int($0 * 1000) })
+        }
         if pacing != nil {
             // The first seconds after start-up include the consumers' group joins and first
             // metadata fetches; the paced figure is about the steady state.
             latencies.removeFirst(min(latencies.count / 2, 60))
         }
         latencies.sort()
-        func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        func percentile(_ p: Double) -> Double {
+            latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+        }
         return PipelineResult(throughput: Double(count) / elapsed, p50: percentile(0.5), p99: percentile(0.99))
     }
 }

@@ -41,49 +41,70 @@ enum LatencyBench {
     /// embedded broker holds a fetch for that long when it found nothing new, even if records
     /// arrive meanwhile (a real broker answers as soon as they do); a few milliseconds here stand
     /// for a real broker's behaviour.
-    static func run(rate: Int, seconds: Int, warmup: Int, partitions: Int32, relayFetchWait: Int? = nil, policy: RelayPolicy,
-                    logger: Logger) async throws -> Result {
-        let broker = try EmbeddedBroker(brokers: 1, topics: ThroughputBench.topics(policy: policy, partitions: partitions), logger: logger)
+    static func run(
+        rate: Int, seconds: Int, warmup: Int, partitions: Int32, relayFetchWait: Int? = nil, policy: RelayPolicy,
+        logger: Logger
+    ) async throws -> Result {
+        let broker = try EmbeddedBroker(
+            brokers: 1, topics: ThroughputBench.topics(policy: policy, partitions: partitions), logger: logger)
         defer { broker.close() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-latency-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bench-latency-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         // The daemon as shipped: nothing but the broker's address is set (and the fetch wait, if asked).
         var kafka = ["bootstrap.servers": broker.bootstrapServers]
         if let relayFetchWait { kafka["fetch.wait.max.ms"] = "\(relayFetchWait)" }
-        let settings = RelaySettings(kafka: KafkaConfiguration(kafka), policy: policy, ledgerPath: directory.appendingPathComponent("ledger.sqlite").path)
+        let settings = RelaySettings(
+            kafka: KafkaConfiguration(kafka), policy: policy,
+            ledgerPath: directory.appendingPathComponent("ledger.sqlite").path)
         let assigned = Mutex(false)
         let observer = RelayObserver()
-        observer.add(rebalanced: { event in if case .assigned(let partitions) = event, !partitions.isEmpty { assigned.withLock { $0 = true } } })
+        observer.add(rebalanced: { event in
+            if case .assigned(let partitions) = event, !partitions.isEmpty { assigned.withLock { $0 = true } }
+        })
         let daemon = try RelayDaemon(settings: settings, logger: logger, observer: observer)
         let relay = Task { try await daemon.run() }
         defer { daemon.stop() }
 
-        let watcher = try await Bench.watcher(policy.routing.banks.keys.map { policy.topics.bankRequests($0) }, group: "bench-latency-watch",
-                                              bootstrap: broker.bootstrapServers, logger: logger)
+        let watcher = try await Bench.watcher(
+            policy.routing.banks.keys.map { policy.topics.bankRequests($0) }, group: "bench-latency-watch",
+            bootstrap: broker.bootstrapServers, logger: logger)
         let joinedBy = ContinuousClock.now + .seconds(60)
-        while !assigned.withLock({ $0 }), ContinuousClock.now < joinedBy { try await Task.sleep(for: .milliseconds(50)) }
-        guard assigned.withLock({ $0 }) else { throw BenchError("the relay was not assigned its partitions within 60 s") }
+        while !assigned.withLock({ $0 }), ContinuousClock.now < joinedBy {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard assigned.withLock({ $0 }) else {
+            throw BenchError("the relay was not assigned its partitions within 60 s")
+        }
 
         // Intended publication instants by request id; the watcher takes them out as routed requests arrive.
         let due = Mutex<[UUID: ContinuousClock.Instant]>([:])
-        let histogram = Mutex(Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three))
-        let legs = Mutex((Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three),
-                          Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)))
+        let histogram = Mutex(
+            Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three))
+        let legs = Mutex(
+            (
+                Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three),
+                Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+            ))
         let measuredFrom = Mutex<ContinuousClock.Instant?>(nil)
         let seen = Mutex(0)
         let watching = Task {
             while !Task.isCancelled {
-                guard let batch = try? await watcher.nextBatch(maxMessages: 5_000, timeout: .milliseconds(50)) else { continue }
+                guard let batch = try? await watcher.nextBatch(maxMessages: 5_000, timeout: .milliseconds(50)) else {
+                    continue
+                }
                 let arrived = ContinuousClock.now
                 let arrivedWall = Date()
                 for message in batch {
                     guard case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []),
-                          let intended = due.withLock({ $0.removeValue(forKey: routed.requestID) }) else { continue }
+                        let intended = due.withLock({ $0.removeValue(forKey: routed.requestID) })
+                    else { continue }
                     seen.withLock { $0 += 1 }
                     guard let from = measuredFrom.withLock({ $0 }), intended >= from else { continue }
                     let micros = UInt64(max(0, Bench.seconds(arrived - intended) * 1e6))
                     _ = histogram.withLock { $0.record(micros) }
-                    let afterDecision = UInt64(min(Double(micros), max(0, arrivedWall.timeIntervalSince(routed.createdAt.date) * 1e6)))
+                    let afterDecision = UInt64(
+                        min(Double(micros), max(0, arrivedWall.timeIntervalSince(routed.createdAt.date) * 1e6)))
                     legs.withLock { legs in
                         _ = legs.0.record(micros - afterDecision)
                         _ = legs.1.record(afterDecision)
@@ -92,7 +113,9 @@ enum LatencyBench {
             }
         }
 
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "linger.ms": "1"]), logger: logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "linger.ms": "1"]),
+            logger: logger)
         let total = rate * (warmup + seconds)
         let interval = 1.0 / Double(rate)
         let now = Timestamp(Date())
@@ -109,8 +132,9 @@ enum LatencyBench {
                     cpuBefore = ThroughputBench.cpuTime()
                 }
                 let request = Bench.request(index: published, at: now)
-                let message = OutgoingMessage(topic: "freeze.requests", key: Array(CanonicalUUID.string(request.requestID).utf8),
-                                              value: try EventEncoder.encode(request))
+                let message = OutgoingMessage(
+                    topic: "freeze.requests", key: Array(CanonicalUUID.string(request.requestID).utf8),
+                    value: try EventEncoder.encode(request))
                 due.withLock { $0[request.requestID] = began + .seconds(Double(published) * interval) }
                 while !(try Bench.enqueue(message, on: producer)) { producer.flush(timeout: .milliseconds(5)) }
                 published += 1
@@ -131,7 +155,9 @@ enum LatencyBench {
         let recorded = histogram.withLock { $0 }
         let missing = total - seen.withLock { $0 }
         // CPU of the whole process (relay, generator and watcher) per measured request.
-        return Result(offered: rate, seconds: seconds, published: published, measured: Int(recorded.totalCount), missing: missing,
-                      histogram: recorded, toDecision: legs.withLock { $0.0 }, fromDecision: legs.withLock { $0.1 }, cpuMicrosecondsPerRequest: cpu / Double(max(rate * seconds, 1)) * 1e6)
+        return Result(
+            offered: rate, seconds: seconds, published: published, measured: Int(recorded.totalCount), missing: missing,
+            histogram: recorded, toDecision: legs.withLock { $0.0 }, fromDecision: legs.withLock { $0.1 },
+            cpuMicrosecondsPerRequest: cpu / Double(max(rate * seconds, 1)) * 1e6)
     }
 }

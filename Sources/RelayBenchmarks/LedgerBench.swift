@@ -45,9 +45,12 @@ enum LedgerBench {
     }
 
     /// `preload` requests are applied first (untimed) so the indexes start at that size.
-    static func run(count: Int, batch: Int, preload: Int, policy: RelayPolicy, configuration: LedgerConfiguration,
-                    schemaVersion: Int = LedgerSchema.currentVersion, walPages: Bool = false) throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-ledger-\(UUID().uuidString)")
+    static func run(
+        count: Int, batch: Int, preload: Int, policy: RelayPolicy, configuration: LedgerConfiguration,
+        schemaVersion: Int = LedgerSchema.currentVersion, walPages: Bool = false
+    ) throws -> Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bench-ledger-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("ledger.sqlite").path
         let migrations = Array(LedgerSchema.migrations.prefix { $0.version <= schemaVersion })
@@ -73,18 +76,21 @@ enum LedgerBench {
         let began = ContinuousClock.now
         let cpuBefore = threadCPUSeconds()
         for first in stride(from: preload, to: preload + count, by: batch) {
-            try apply(first..<min(first + batch, preload + count), engine: engine, ledger: ledger, now: now, pure: &pure)
+            try apply(
+                first..<min(first + batch, preload + count), engine: engine, ledger: ledger, now: now, pure: &pure)
         }
         let seconds = Bench.seconds(ContinuousClock.now - began)
         let writerCPU = threadCPUSeconds() - cpuBefore
-        let pages = walPages ? try walFrames(path + "-wal", from: walStart, owners: ledger.reader.pageOwners() ?? [:]) : nil
+        let pages =
+            walPages ? try walFrames(path + "-wal", from: walStart, owners: ledger.reader.pageOwners() ?? [:]) : nil
         // Closing folds the WAL back into the file, so its size is what the ledger keeps; the
         // writes counted include that last checkpoint.
         ledger.close()
         let written = writtenBytes().flatMap { after in writtenBefore.map { after - $0 } }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64 ?? 0) ?? 0
-        return Result(count: count, seconds: seconds, pureSeconds: Bench.seconds(pure), ledgerBytes: size, bytesWritten: written,
-                      writerCPUSeconds: writerCPU, walPages: pages)
+        return Result(
+            count: count, seconds: seconds, pureSeconds: Bench.seconds(pure), ledgerBytes: size, bytesWritten: written,
+            writerCPUSeconds: writerCPU, walPages: pages)
     }
 
     private static func fileSize(_ path: String) -> Int {
@@ -129,23 +135,30 @@ enum LedgerBench {
     }
 
     /// One write transaction: the reads, decision and writes intake makes for each request.
-    private static func apply(_ indexes: Range<Int>, engine: RelayEngine, ledger: Ledger, now: Timestamp, pure: inout Duration) throws {
+    private static func apply(
+        _ indexes: Range<Int>, engine: RelayEngine, ledger: Ledger, now: Timestamp, pure: inout Duration
+    ) throws {
         let queued = try ledger.write { tx in
             for index in indexes {
                 let now = Timestamp(now.date.addingTimeInterval(Double(index) * 0.002))
                 let request = request(index: index, at: now)
-                let cause = Cause.record(topic: "freeze.requests", partition: 0, offset: Int64(index), eventID: request.id)
-                let context = RelayEngine.RequestContext(record: try tx.request(request.requestID),
-                                                         openEscalations: try tx.openEscalations(of: request.requestID))
+                let cause = Cause.record(
+                    topic: "freeze.requests", partition: 0, offset: Int64(index), eventID: request.id)
+                let context = RelayEngine.RequestContext(
+                    record: try tx.request(request.requestID),
+                    openEscalations: try tx.openEscalations(of: request.requestID))
                 let caseContext = try tx.caseContext(request.caseID)
                 let decided = ContinuousClock.now
-                let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: context,
-                                             case: caseContext, cause: cause, now: now)
+                let effects = engine.receive(
+                    request, fingerprint: ContentFingerprint(request), context: context,
+                    case: caseContext, cause: cause, now: now)
                 let outbox = try effects.events.map(encode)
                 pure += ContinuousClock.now - decided
                 try tx.apply(effects, outbox: outbox, at: now)
             }
-            try tx.recordPosition(topic: "freeze.requests", partition: 0, nextOffset: Int64(indexes.upperBound), lastDigest: Array(repeating: 7, count: 32), at: now)
+            try tx.recordPosition(
+                topic: "freeze.requests", partition: 0, nextOffset: Int64(indexes.upperBound),
+                lastDigest: Array(repeating: 7, count: 32), at: now)
             return tx.queuedEvents
         }
         try ledger.markSent(queued.map { ($0.sequence, Int32(0), $0.sequence) }, at: now)
@@ -160,8 +173,11 @@ enum LedgerBench {
 
     /// As the runtime's outbox encoding does it: trusted JSON, the standard headers.
     private static func encode(_ outgoing: OutgoingEvent) throws -> OutboxMessage {
-        OutboxMessage(eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
-                      key: Array(outgoing.key.utf8), payload: try EventEncoder.encodeTrusted(outgoing.event),
-                      headers: MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map { ($0.name, $0.value) })
+        OutboxMessage(
+            eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
+            key: Array(outgoing.key.utf8), payload: try EventEncoder.encodeTrusted(outgoing.event),
+            headers: MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map {
+                ($0.name, $0.value)
+            })
     }
 }

@@ -28,7 +28,8 @@ enum RestartBench {
     }
 
     static func run(size: Int, policy: RelayPolicy, logger: Logger) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-restart-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bench-restart-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let ledgerPath = directory.appendingPathComponent("ledger.sqlite").path
@@ -39,18 +40,26 @@ enum RestartBench {
         let fillSeconds = Bench.seconds(ContinuousClock.now - filling)
         let ledgerBytes = (try? FileManager.default.attributesOfItem(atPath: ledgerPath)[.size] as? Int) ?? 0
 
-        let broker = try EmbeddedBroker(brokers: 1, topics: ThroughputBench.topics(policy: policy, partitions: 8), logger: logger)
+        let broker = try EmbeddedBroker(
+            brokers: 1, topics: ThroughputBench.topics(policy: policy, partitions: 8), logger: logger)
         defer { broker.close() }
-        let watcher = try await Bench.watcher(policy.routing.banks.keys.map { policy.topics.bankRequests($0) }, group: "bench-restart-watch",
-                                              bootstrap: broker.bootstrapServers, logger: logger)
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "linger.ms": "1"]), logger: logger)
+        let watcher = try await Bench.watcher(
+            policy.routing.banks.keys.map { policy.topics.bankRequests($0) }, group: "bench-restart-watch",
+            bootstrap: broker.bootstrapServers, logger: logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "linger.ms": "1"]),
+            logger: logger)
         defer { producer.close(timeout: .seconds(5)) }
-        let settings = RelaySettings(kafka: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]), policy: policy, ledgerPath: ledgerPath)
+        let settings = RelaySettings(
+            kafka: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]), policy: policy,
+            ledgerPath: ledgerPath)
 
         func start(fresh index: Int) async throws -> Start {
             let request = Bench.request(index: index, at: Timestamp(Date()))
-            _ = try await producer.send(OutgoingMessage(topic: policy.topics.requests, key: Array(CanonicalUUID.string(request.requestID).utf8),
-                                                        value: try EventEncoder.encode(request)))
+            _ = try await producer.send(
+                OutgoingMessage(
+                    topic: policy.topics.requests, key: Array(CanonicalUUID.string(request.requestID).utf8),
+                    value: try EventEncoder.encode(request)))
             let began = ContinuousClock.now
             let daemon = try RelayDaemon(settings: settings, logger: logger)
             let opened = ContinuousClock.now
@@ -61,14 +70,18 @@ enum RestartBench {
             let giveUp = ContinuousClock.now + .seconds(120)
             while routedAfter == nil, ContinuousClock.now < giveUp {
                 for message in try await watcher.nextBatch(maxMessages: 100, timeout: .milliseconds(50)) {
-                    if case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []), routed.requestID == request.requestID {
+                    if case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []),
+                        routed.requestID == request.requestID
+                    {
                         routedAfter = Bench.seconds(ContinuousClock.now - began)
                     }
                 }
             }
             daemon.stop()
             _ = try? await relay.value
-            return Start(openSeconds: Bench.seconds(opened - began), firstScrapeSeconds: Bench.seconds(scraped - opened), toRoutedSeconds: routedAfter)
+            return Start(
+                openSeconds: Bench.seconds(opened - began), firstScrapeSeconds: Bench.seconds(scraped - opened),
+                toRoutedSeconds: routedAfter)
         }
         let first = try await start(fresh: size + 1)
         let restart = try await start(fresh: size + 2)

@@ -24,7 +24,8 @@ enum TimerBench {
     }
 
     static func run(open: Int, due: Int, policy: RelayPolicy, logger: Logger) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-timers-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bench-timers-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let ledgerPath = directory.appendingPathComponent("ledger.sqlite").path
@@ -50,13 +51,18 @@ enum TimerBench {
         }
         ledger.close()
 
-        let broker = try EmbeddedBroker(brokers: 1, topics: ThroughputBench.topics(policy: policy, partitions: 4), logger: logger)
+        let broker = try EmbeddedBroker(
+            brokers: 1, topics: ThroughputBench.topics(policy: policy, partitions: 4), logger: logger)
         defer { broker.close() }
-        let settings = RelaySettings(kafka: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]), policy: policy, ledgerPath: ledgerPath)
+        let settings = RelaySettings(
+            kafka: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]), policy: policy,
+            ledgerPath: ledgerPath)
         let daemon = try RelayDaemon(settings: settings, logger: logger)
         let relay = Task { try await daemon.run() }
         defer { daemon.stop() }
-        let watcher = try await Bench.watcher([policy.topics.escalations], group: "bench-timers-watch", bootstrap: broker.bootstrapServers, logger: logger)
+        let watcher = try await Bench.watcher(
+            [policy.topics.escalations], group: "bench-timers-watch", bootstrap: broker.bootstrapServers, logger: logger
+        )
 
         var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var seen = 0
@@ -66,7 +72,8 @@ enum TimerBench {
             let arrived = Date()
             for message in batch {
                 guard case .escalation(let escalation)? = try? EventDecoder.decodeEvent(message.value ?? []),
-                      dueRequests.remove(escalation.requestID) != nil else { continue }
+                    dueRequests.remove(escalation.requestID) != nil
+                else { continue }
                 seen += 1
                 _ = histogram.record(UInt64(max(0, arrived.timeIntervalSince(dueAt.date) * 1e6)))
             }
@@ -86,17 +93,22 @@ enum TimerBench {
         while index < count {
             let end = min(count, index + 10_000)
             try ledger.write { tx in
-                for item in index..<end { try receive(Bench.request(index: item, at: now), engine: engine, tx: tx, now: now, offset: item) }
+                for item in index..<end {
+                    try receive(Bench.request(index: item, at: now), engine: engine, tx: tx, now: now, offset: item)
+                }
             }
             index = end
         }
     }
 
     /// Routes `request` at `now` straight into the ledger, as intake would (no outgoing events).
-    static func receive(_ request: FreezeRequest, engine: RelayEngine, tx: borrowing RelayTransaction, now: Timestamp, offset: Int) throws {
+    static func receive(
+        _ request: FreezeRequest, engine: RelayEngine, tx: borrowing RelayTransaction, now: Timestamp, offset: Int
+    ) throws {
         let cause = Cause.record(topic: "bench", partition: 0, offset: Int64(offset), eventID: request.id)
-        let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
-                                     case: CaseContext(caseID: request.caseID), cause: cause, now: now)
+        let effects = engine.receive(
+            request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
+            case: CaseContext(caseID: request.caseID), cause: cause, now: now)
         try tx.apply(effects, outbox: [], at: now)
     }
 }

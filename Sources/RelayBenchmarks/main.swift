@@ -14,13 +14,19 @@ import RelayRuntime
 let quick = CommandLine.arguments.contains("--quick")
 /// The value after `flag` on the command line.
 func option(_ flag: String) -> String? {
-    guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
+    guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else {
+        return nil
+    }
     return CommandLine.arguments[index + 1]
 }
 /// The parts, in the order they run.
-let parts = ["codec", "signatures", "decisions", "ledger", "deadlines", "pipeline", "chain", "throughput", "latency", "timers", "restart"]
+let parts = [
+    "codec", "signatures", "decisions", "ledger", "deadlines", "pipeline", "chain", "throughput", "latency", "timers",
+    "restart",
+]
 if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
-    print("""
+    print(
+        """
         usage: freeze-relay-bench [--quick] [--only PART,...] [options]
           parts (all by default): \(parts.joined(separator: ", "))
           codec:      --codec-case NAME --codec-iterations N
@@ -38,7 +44,10 @@ if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-
 /// `--only a,b` runs only those parts (see `parts`).
 let only = option("--only").map { Set($0.split(separator: ",").map(String.init)) }
 if let unknown = only?.subtracting(parts), !unknown.isEmpty {
-    FileHandle.standardError.write(Data("freeze-relay-bench: unknown part(s) \(unknown.sorted().joined(separator: ", ")); parts are \(parts.joined(separator: ", "))\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "freeze-relay-bench: unknown part(s) \(unknown.sorted().joined(separator: ", ")); parts are \(parts.joined(separator: ", "))\n"
+                .utf8))
     exit(2)
 }
 func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
@@ -81,16 +90,20 @@ if runs("decisions") {
     var routed = 0
     for request in requests {
         let cause = Cause.record(topic: "freeze.requests", partition: 0, offset: Int64(routed), eventID: request.id)
-        let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
-                                     case: CaseContext(caseID: request.caseID), cause: cause, now: start)
+        let effects = engine.receive(
+            request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
+            case: CaseContext(caseID: request.caseID), cause: cause, now: start)
         guard let record = effects.requests.first, let bank = record.bankID else { continue }
         let response = Bench.frozen(request.requestID, at: start)
-        _ = engine.answer(response, fingerprint: ContentFingerprint(response), from: bank, context: .init(record: record), previous: nil,
-                          case: CaseContext(caseID: request.caseID, requests: [record]), cause: cause, now: start)
+        _ = engine.answer(
+            response, fingerprint: ContentFingerprint(response), from: bank, context: .init(record: record),
+            previous: nil,
+            case: CaseContext(caseID: request.caseID, requests: [record]), cause: cause, now: start)
         routed += 1
     }
     let seconds = Bench.seconds(ContinuousClock.now - began)
-    report("decisions: route + freeze answer (pure, no I/O)", String(format: "%.0f requests/s", Double(routed) / seconds))
+    report(
+        "decisions: route + freeze answer (pure, no I/O)", String(format: "%.0f requests/s", Double(routed) / seconds))
 }
 
 // 1b. The ledger's cost per applied request: intake's reads, decision and writes, no Kafka.
@@ -100,25 +113,40 @@ if runs("ledger") {
     var configuration = LedgerConfiguration()
     // A/B switches: `--cache-mib N` (the writer's page cache), `--checkpoint-in-commit`.
     if let mebibytes = option("--cache-mib").flatMap({ Int($0) }) { configuration.writerCacheBytes = mebibytes << 20 }
-    if CommandLine.arguments.contains("--checkpoint-in-commit") { configuration.backgroundCheckpoints = false; configuration.walCheckpointPages = 1_000 }
+    if CommandLine.arguments.contains("--checkpoint-in-commit") {
+        configuration.backgroundCheckpoints = false
+        configuration.walCheckpointPages = 1_000
+    }
     // `--schema V`: an older schema version, to compare a migration; `--wal-pages`: which tables
     // and indexes the WAL frames of the timed part belong to (checkpoints off meanwhile).
     let schema = option("--schema").flatMap { Int($0) } ?? LedgerSchema.currentVersion
     let walPages = CommandLine.arguments.contains("--wal-pages")
     // `--batch N`: requests per transaction (default 2,000, the daemon's intake batch).
     let batch = option("--batch").flatMap { Int($0) }.map { max($0, 1) } ?? 2_000
-    let result = try LedgerBench.run(count: count, batch: batch, preload: preload, policy: policy, configuration: configuration,
-                                     schemaVersion: schema, walPages: walPages)
-    let label = "ledger: apply \(count) new requests, \(batch) per transaction, FULL" + (preload > 0 ? ", \(preload) before" : "")
+    let result = try LedgerBench.run(
+        count: count, batch: batch, preload: preload, policy: policy, configuration: configuration,
+        schemaVersion: schema, walPages: walPages)
+    let label =
+        "ledger: apply \(count) new requests, \(batch) per transaction, FULL"
+        + (preload > 0 ? ", \(preload) before" : "")
         + (schema != LedgerSchema.currentVersion ? ", schema \(schema)" : "")
-    let written = result.bytesWritten.map { String(format: ", %.1f KiB written per request", Double($0) / Double(count) / 1024) } ?? ""
-    report(label, String(format: "%.1f µs per request (ledger %.1f µs, writer thread CPU %.1f µs), %.0f ledger bytes per request",
-                         result.microsecondsPerRequest, result.ledgerMicrosecondsPerRequest, result.writerCPUMicrosecondsPerRequest,
-                         Double(result.ledgerBytes) / Double(count + preload)) + written)
+    let written =
+        result.bytesWritten.map { String(format: ", %.1f KiB written per request", Double($0) / Double(count) / 1024) }
+        ?? ""
+    report(
+        label,
+        String(
+            format: "%.1f µs per request (ledger %.1f µs, writer thread CPU %.1f µs), %.0f ledger bytes per request",
+            result.microsecondsPerRequest, result.ledgerMicrosecondsPerRequest, result.writerCPUMicrosecondsPerRequest,
+            Double(result.ledgerBytes) / Double(count + preload)) + written)
     if let pages = result.walPages {
         let total = pages.values.reduce(0, +)
-        report("ledger: WAL pages per request (checkpoints off)", String(format: "%.2f: ", Double(total) / Double(count))
-            + pages.sorted { $0.value > $1.value }.prefix(12).map { String(format: "%@ %.2f", $0.key, Double($0.value) / Double(count)) }.joined(separator: ", "))
+        report(
+            "ledger: WAL pages per request (checkpoints off)",
+            String(format: "%.2f: ", Double(total) / Double(count))
+                + pages.sorted { $0.value > $1.value }.prefix(12).map {
+                    String(format: "%@ %.2f", $0.key, Double($0.value) / Double(count))
+                }.joined(separator: ", "))
     }
 }
 
@@ -133,8 +161,10 @@ for open in !runs("deadlines") ? [] : quick ? [1_000, 10_000] : [1_000, 10_000, 
         for index in 0..<open {
             let request = Bench.request(index: index, at: start)
             let now = start.adding(seconds: Int64(index % 86_400))
-            let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
-                                         case: CaseContext(caseID: request.caseID), cause: .record(topic: "t", partition: 0, offset: Int64(index), eventID: request.id), now: now)
+            let effects = engine.receive(
+                request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
+                case: CaseContext(caseID: request.caseID),
+                cause: .record(topic: "t", partition: 0, offset: Int64(index), eventID: request.id), now: now)
             try tx.apply(effects, outbox: [], at: now)
         }
     }
@@ -146,7 +176,9 @@ for open in !runs("deadlines") ? [] : quick ? [1_000, 10_000] : [1_000, 10_000, 
         let due = try ledger.write { tx in try tx.dueDeadlines(at: start.adding(seconds: 86_400 * 2), limit: 1) }
         guard let deadline = due.first else { break }
         try ledger.write { tx in
-            let context = RelayEngine.RequestContext(record: try tx.request(deadline.requestID), openEscalations: try tx.openEscalations(of: deadline.requestID))
+            let context = RelayEngine.RequestContext(
+                record: try tx.request(deadline.requestID),
+                openEscalations: try tx.openEscalations(of: deadline.requestID))
             let effects = engine.fire(deadline, context: context, now: deadline.dueAt)
             try tx.apply(effects, outbox: [], at: deadline.dueAt)
             try tx.markFired(deadline, at: deadline.dueAt)
@@ -154,7 +186,9 @@ for open in !runs("deadlines") ? [] : quick ? [1_000, 10_000] : [1_000, 10_000, 
         fired += 1
     }
     let perFiring = Bench.seconds(ContinuousClock.now - began) / Double(fired) * 1000
-    report("deadlines: fire one (find next + decide + commit), \(open * 2) open", String(format: "%.3f ms per timer", perFiring))
+    report(
+        "deadlines: fire one (find next + decide + commit), \(open * 2) open",
+        String(format: "%.3f ms per timer", perFiring))
     ledger.close()
 }
 
@@ -162,20 +196,28 @@ for open in !runs("deadlines") ? [] : quick ? [1_000, 10_000] : [1_000, 10_000, 
 if runs("pipeline") {
     let count = quick ? 2_000 : 20_000
     let result = try await Bench.pipeline(count: count, policy: policy, logger: logger)
-    report("pipeline: requests routed end to end (\(count), FULL sync)", String(format: "%.0f requests/s", result.throughput))
-    report("pipeline: produce → routed_request seen, p50 / p99", String(format: "%.0f ms / %.0f ms", result.p50 * 1000, result.p99 * 1000))
+    report(
+        "pipeline: requests routed end to end (\(count), FULL sync)",
+        String(format: "%.0f requests/s", result.throughput))
+    report(
+        "pipeline: produce → routed_request seen, p50 / p99",
+        String(format: "%.0f ms / %.0f ms", result.p50 * 1000, result.p99 * 1000))
 }
 if runs("pipeline") {
     let count = quick ? 100 : 300
     let result = try await Bench.pipeline(count: count, policy: policy, logger: logger, pacing: .milliseconds(50))
-    report("pipeline at ~20/s, steady: produce → routed, p50 / p99", String(format: "%.0f ms / %.0f ms", result.p50 * 1000, result.p99 * 1000))
+    report(
+        "pipeline at ~20/s, steady: produce → routed, p50 / p99",
+        String(format: "%.0f ms / %.0f ms", result.p50 * 1000, result.p99 * 1000))
 }
 if runs("chain") {
-    let hops = 5, chains = quick ? 5 : 20
+    let hops = 5
+    let chains = quick ? 5 : 20
     let durations = try await ChainBench.run(hops: hops, chains: chains, policy: policy, logger: logger)
     let median = durations.isEmpty ? .nan : durations[durations.count / 2]
-    report("chain: police request → freeze at hop \(hops), median (\(durations.count)/\(chains))",
-           String(format: "%.0f ms (%.0f ms per hop)", median * 1000, median * 1000 / Double(hops + 1)))
+    report(
+        "chain: police request → freeze at hop \(hops), median (\(durations.count)/\(chains))",
+        String(format: "%.0f ms (%.0f ms per hop)", median * 1000, median * 1000 / Double(hops + 1)))
 }
 // 4. Draining a backlog, beside the raw pipe as the ceiling.
 if runs("throughput") {
@@ -186,11 +228,15 @@ if runs("throughput") {
     // what counting costs.
     var counted = policy
     if CommandLine.arguments.contains("--quotas") {
-        counted.quotas = IntakeQuotas(issuer: .init(perMinute: 100_000_000, perDay: 100_000_000), account: .init(openRequests: 20, repeats: 10))
-        print("intake quotas on: every request counted (issuer minute and day, account open and recent); no limit is reached")
+        counted.quotas = IntakeQuotas(
+            issuer: .init(perMinute: 100_000_000, perDay: 100_000_000), account: .init(openRequests: 20, repeats: 10))
+        print(
+            "intake quotas on: every request counted (issuer minute and day, account open and recent); no limit is reached"
+        )
     }
-    try await ThroughputBench.run(count: count, partitions: partitions, policy: counted, logger: logger,
-                                  signed: CommandLine.arguments.contains("--signed"), intakeBatch: option("--intake-batch").flatMap { Int($0) })
+    try await ThroughputBench.run(
+        count: count, partitions: partitions, policy: counted, logger: logger,
+        signed: CommandLine.arguments.contains("--signed"), intakeBatch: option("--intake-batch").flatMap { Int($0) })
 }
 // 5. Latency under a steady offered load: the daemon's default settings, then with a 5 ms fetch
 // wait, which is what a real broker's early answer to a fetch amounts to (see LatencyBench).
@@ -199,20 +245,27 @@ if runs("latency") {
     let seconds = option("--seconds").flatMap { Int($0) } ?? (quick ? 5 : 30)
     let partitions = option("--partitions").flatMap { Int32($0) } ?? 32
     for fetchWait in [nil, 5] as [Int?] {
-        let result = try await LatencyBench.run(rate: rate, seconds: seconds, warmup: 2, partitions: partitions, relayFetchWait: fetchWait,
-                                                policy: policy, logger: logger)
+        let result = try await LatencyBench.run(
+            rate: rate, seconds: seconds, warmup: 2, partitions: partitions, relayFetchWait: fetchWait,
+            policy: policy, logger: logger)
         func ms(_ percentile: Double) -> String { String(format: "%.1f", Double(result.micros(percentile)) / 1000) }
         let setting = fetchWait.map { "relay fetch wait \($0) ms" } ?? "relay defaults"
-        report("latency (\(setting)): \(rate)/s for \(seconds) s, \(partitions) partitions",
-               "\(result.measured) measured, \(result.missing) not routed within 30 s")
-        report("latency (\(setting)): publish → read from bank topic",
-               "p50 \(ms(50)) ms, p99 \(ms(99)) ms, p99.9 \(ms(99.9)) ms, max \(ms(100)) ms")
+        report(
+            "latency (\(setting)): \(rate)/s for \(seconds) s, \(partitions) partitions",
+            "\(result.measured) measured, \(result.missing) not routed within 30 s")
+        report(
+            "latency (\(setting)): publish → read from bank topic",
+            "p50 \(ms(50)) ms, p99 \(ms(99)) ms, p99.9 \(ms(99.9)) ms, max \(ms(100)) ms")
         func legMs(_ histogram: Histogram<UInt64>, _ percentile: Double) -> String {
             String(format: "%.1f", Double(histogram.valueAtPercentile(percentile)) / 1000)
         }
-        report("latency (\(setting)): due → relay decision | decision → read",
-               "p50 \(legMs(result.toDecision, 50)) | \(legMs(result.fromDecision, 50)) ms, p99 \(legMs(result.toDecision, 99)) | \(legMs(result.fromDecision, 99)) ms")
-        report("latency (\(setting)): process CPU per request", String(format: "%.0f µs (relay, generator and watcher)", result.cpuMicrosecondsPerRequest))
+        report(
+            "latency (\(setting)): due → relay decision | decision → read",
+            "p50 \(legMs(result.toDecision, 50)) | \(legMs(result.fromDecision, 50)) ms, p99 \(legMs(result.toDecision, 99)) | \(legMs(result.fromDecision, 99)) ms"
+        )
+        report(
+            "latency (\(setting)): process CPU per request",
+            String(format: "%.0f µs (relay, generator and watcher)", result.cpuMicrosecondsPerRequest))
     }
 }
 // 6. Deadlines falling due together, among many open ones.
@@ -220,18 +273,29 @@ if runs("timers") {
     let open = option("--timers").flatMap { Int($0) } ?? (quick ? 10_000 : 100_000)
     let due = option("--due").flatMap { Int($0) } ?? 2_000
     let result = try await TimerBench.run(open: open, due: due, policy: policy, logger: logger)
-    func ms(_ percentile: Double) -> String { String(format: "%.0f", Double(result.histogram.valueAtPercentile(percentile)) / 1000) }
-    report("timers: \(due) due at once among \(open) open requests", String(format: "ledger filled in %.0f s; %d of %d escalations seen", result.fillSeconds, result.seen, due))
-    report("timers: lateness as read from the escalations topic", "p50 \(ms(50)) ms, p99 \(ms(99)) ms, max \(ms(100)) ms")
+    func ms(_ percentile: Double) -> String {
+        String(format: "%.0f", Double(result.histogram.valueAtPercentile(percentile)) / 1000)
+    }
+    report(
+        "timers: \(due) due at once among \(open) open requests",
+        String(format: "ledger filled in %.0f s; %d of %d escalations seen", result.fillSeconds, result.seen, due))
+    report(
+        "timers: lateness as read from the escalations topic", "p50 \(ms(50)) ms, p99 \(ms(99)) ms, max \(ms(100)) ms")
 }
 // 7. Starting on a large ledger.
 if runs("restart") {
     let size = option("--ledger-requests").flatMap { Int($0) } ?? (quick ? 10_000 : 100_000)
     let result = try await RestartBench.run(size: size, policy: policy, logger: logger)
-    report("restart: ledger of \(size) requests", String(format: "filled in %.0f s, %.0f bytes per request", result.fillSeconds, Double(result.ledgerBytes) / Double(max(size, 1))))
+    report(
+        "restart: ledger of \(size) requests",
+        String(
+            format: "filled in %.0f s, %.0f bytes per request", result.fillSeconds,
+            Double(result.ledgerBytes) / Double(max(size, 1))))
     for (name, start) in [("first start", result.first), ("after a graceful stop", result.restart)] {
-        report("restart: \(name): open, first /metrics, fresh request routed",
-               String(format: "%.2f s, %.3f s, ", start.openSeconds, start.firstScrapeSeconds) + (start.toRoutedSeconds.map { String(format: "%.1f s", $0) } ?? "not within 120 s"))
+        report(
+            "restart: \(name): open, first /metrics, fresh request routed",
+            String(format: "%.2f s, %.3f s, ", start.openSeconds, start.firstScrapeSeconds)
+                + (start.toRoutedSeconds.map { String(format: "%.1f s", $0) } ?? "not within 120 s"))
     }
 }
 report("max resident memory", String(format: "%.0f MiB", maxResidentMiB()))

@@ -35,29 +35,40 @@ package final class BankSimulator: Sendable {
     /// Routed requests whose relay signature did not verify (a real bank would refuse them).
     package let unverified = Mutex(0)
 
-    package init(bank: BankID, behaviour: BankBehaviour, trail: MoneyTrail, bootstrap: String, topics: TopicNames, timeScale: Double,
-         relayKey: VerificationKey, logger: Logger) throws {
+    package init(
+        bank: BankID, behaviour: BankBehaviour, trail: MoneyTrail, bootstrap: String, topics: TopicNames,
+        timeScale: Double,
+        relayKey: VerificationKey, logger: Logger
+    ) throws {
         self.relayKey = relayKey
         self.bank = bank
         self.behaviour = behaviour
         self.trail = trail
         self.timeScale = timeScale
         let base = ["bootstrap.servers": bootstrap, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
-        consumer = try KafkaConsumer(configuration: KafkaConfiguration(base), groupID: "demo-bank-\(bank)", logger: logger)
+        consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(base), groupID: "demo-bank-\(bank)", logger: logger)
         try consumer.subscribe([topics.bankRequests(bank)])
-        producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger, clientName: "demo bank \(bank)")
+        producer = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger,
+            clientName: "demo bank \(bank)")
         responsesTopic = topics.bankResponses(bank)
     }
 
     /// Answers requests until the task is cancelled.
     package func run() async {
         while !Task.isCancelled {
-            guard let batch = try? await consumer.nextBatch(maxMessages: 100, timeout: .milliseconds(200)) else { continue }
+            guard let batch = try? await consumer.nextBatch(maxMessages: 100, timeout: .milliseconds(200)) else {
+                continue
+            }
             for message in batch {
-                guard case .routedRequest(let request)? = try? EventDecoder.decodeEvent(message.value ?? []) else { continue }
+                guard case .routedRequest(let request)? = try? EventDecoder.decodeEvent(message.value ?? []) else {
+                    continue
+                }
                 // As a bank's integration should: act only on what the relay signed.
                 let signature = message.header(DetachedJWS.headerName)?.value ?? []
-                guard let jws = try? DetachedJWS(parsing: signature), jws.verifies(message.value ?? [], with: relayKey) else {
+                guard let jws = try? DetachedJWS(parsing: signature), jws.verifies(message.value ?? [], with: relayKey)
+                else {
                     unverified.withLock { $0 += 1 }
                     continue
                 }
@@ -96,14 +107,15 @@ package final class BankSimulator: Sendable {
         let now = Timestamp(Date())
         let holds = status == .frozen || status == .partiallyFrozen
         let response = BankResponse(
-            id: UUID(), createdAt: now, responseID: responseID ?? "\(bank)-\(status.rawValue)-\(request.requestID.uuidString.prefix(8))",
+            id: UUID(), createdAt: now,
+            responseID: responseID ?? "\(bank)-\(status.rawValue)-\(request.requestID.uuidString.prefix(8))",
             requestID: request.requestID, status: status, frozenAmount: holds ? request.amount : nil, respondedAt: now,
             holdUntil: holds ? now.adding(seconds: Int64(45 * timeScale)) : nil,
             onwardTransfers: status == .fundsMoved ? trail[request.account.iban] ?? [] : [])
         guard let bytes = try? EventEncoder.encode(response) else { return }
-        _ = try? await producer.send(OutgoingMessage(
-            topic: responsesTopic, key: Array(CanonicalUUID.string(request.requestID).utf8), value: bytes,
-            headers: MessageHeaders.headers(for: response).map { KafkaHeader(name: $0.name, value: $0.value) }))
+        _ = try? await producer.send(
+            OutgoingMessage(
+                topic: responsesTopic, key: Array(CanonicalUUID.string(request.requestID).utf8), value: bytes,
+                headers: MessageHeaders.headers(for: response).map { KafkaHeader(name: $0.name, value: $0.value) }))
     }
 }
-

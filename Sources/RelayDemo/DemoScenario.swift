@@ -35,22 +35,28 @@ package enum DemoScenario {
     /// Orders are judged as the shipped configuration does (`require`): the simulated police
     /// sign with `policeKey`, generated for this run; nothing else can order a freeze.
     package static func issuers(policeKey: VerificationKey) throws -> IssuerRegistry {
-        try IssuerRegistry(policy: .require, issuers: [
-            .init(id: "almaty-police-demo", agencies: [agency], keys: [.init(keyID: policeKeyID, key: policeKey)]),
-        ])
+        try IssuerRegistry(
+            policy: .require,
+            issuers: [
+                .init(id: "almaty-police-demo", agencies: [agency], keys: [.init(keyID: policeKeyID, key: policeKey)])
+            ])
     }
 
     package static func policy(timeScale: Double, policeKey: VerificationKey) throws -> RelayPolicy {
         func seconds(_ value: Double) -> Duration { .milliseconds(Int64(value * timeScale * 1000)) }
         let profiles = banks.map { bank in
-            BankProfile(id: try! BankID(bank.id), name: bank.name, ibanBankCodes: ["KZ\(bank.code)"],
-                        escalationContact: Contact(name: "\(bank.id) fraud desk (demo)", email: "fraud-desk@\(bank.id).example"))
+            BankProfile(
+                id: try! BankID(bank.id), name: bank.name, ibanBankCodes: ["KZ\(bank.code)"],
+                escalationContact: Contact(name: "\(bank.id) fraud desk (demo)", email: "fraud-desk@\(bank.id).example")
+            )
         }
         return RelayPolicy(
             routing: try RoutingTable(banks: profiles),
             sla: SLAPolicy(
-                defaults: [.urgent: ResponseTimes(acknowledge: seconds(5), freeze: seconds(15)),
-                           .normal: ResponseTimes(acknowledge: seconds(10), freeze: seconds(30))],
+                defaults: [
+                    .urgent: ResponseTimes(acknowledge: seconds(5), freeze: seconds(15)),
+                    .normal: ResponseTimes(acknowledge: seconds(10), freeze: seconds(30)),
+                ],
                 escalationSteps: [seconds(10), seconds(20)], holdWarning: seconds(30)),
             chain: ChainLimits(maxHops: 4, maxChildrenPerAnswer: 10),
             topics: try TopicNames(),
@@ -65,15 +71,24 @@ package enum DemoScenario {
         let time = Timestamp(Date())
         func money(_ value: String) -> Money { try! Money(value: value, currency: "KZT") }
         func toAccount(_ iban: IBAN, _ value: String, _ reference: String) -> OnwardTransfer {
-            OnwardTransfer(destination: .iban(IBANDestination(iban: iban)), amount: money(value), occurredAt: time, reference: reference)
+            OnwardTransfer(
+                destination: .iban(IBANDestination(iban: iban)), amount: money(value), occurredAt: time,
+                reference: reference)
         }
-        let kaspiMule = account("722", 2002), jusanMule = account("998", 3003), halykMule = account("601", 4004)
+        let kaspiMule = account("722", 2002)
+        let jusanMule = account("998", 3003)
+        let halykMule = account("601", 4004)
         return [
-            chainStart: [toAccount(kaspiMule, "700000.00", "JSN-TX-1"), toAccount(jusanMule, "1100000.00", "JSN-TX-2")],
+            chainStart: [
+                toAccount(kaspiMule, "700000.00", "JSN-TX-1"), toAccount(jusanMule, "1100000.00", "JSN-TX-2"),
+            ],
             jusanMule: [
                 toAccount(halykMule, "400000.00", "JSN-TX-3"),
-                OnwardTransfer(destination: .cryptoWallet(CryptoWalletDestination(network: "TRON", address: "TXq8demoWalletAddressForTheDemo01", exchange: "ExampleEx")),
-                               amount: money("500000.00"), occurredAt: time, reference: "JSN-TX-4"),
+                OnwardTransfer(
+                    destination: .cryptoWallet(
+                        CryptoWalletDestination(
+                            network: "TRON", address: "TXq8demoWalletAddressForTheDemo01", exchange: "ExampleEx")),
+                    amount: money("500000.00"), occurredAt: time, reference: "JSN-TX-4"),
                 toAccount(account(outsiderCode, 5005), "150000.00", "JSN-TX-5"),
                 toAccount(kaspiMule, "50000.00", "JSN-TX-6"),
             ],
@@ -91,12 +106,15 @@ package enum DemoScenario {
                 issuer: Issuer(agency: agency, unit: "Cybercrime", officerID: "DEMO-7"),
                 legalBasis: "Demo decision No. \(caseID)", account: TargetAccount(iban: iban),
                 amount: try! Money(value: amount, currency: "KZT"),
-                fraudTransaction: FraudTransaction(occurredAt: now.adding(seconds: -1800), reference: "VICTIM-\(caseID)"))
+                fraudTransaction: FraudTransaction(
+                    occurredAt: now.adding(seconds: -1800), reference: "VICTIM-\(caseID)"))
         }
         requests.append(request(chainStart, case: "DEMO-CHAIN", amount: "1800000.00"))
         for (index, bank) in banks.enumerated() where bank.behaviour != .movesMoney {
-            requests.append(request(account(bank.code, 100 + index), case: "DEMO-\(100 + index)", amount: "\(200 + index * 50)000.00",
-                                    priority: index % 2 == 0 ? .urgent : .normal))
+            requests.append(
+                request(
+                    account(bank.code, 100 + index), case: "DEMO-\(100 + index)", amount: "\(200 + index * 50)000.00",
+                    priority: index % 2 == 0 ? .urgent : .normal))
         }
         requests.append(request(account(outsiderCode, 9009), case: "DEMO-UNROUTABLE", amount: "90000.00"))
         return requests

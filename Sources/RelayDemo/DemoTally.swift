@@ -45,7 +45,8 @@ package final class DemoTally: Sendable {
                     if escalation.kind == .unauthenticatedOrder { state.unauthenticated += 1 }
                     guard let bank = escalation.bankID?.rawValue else { continue }
                     state.banks[bank, default: BankRow()].escalations += 1
-                    state.banks[bank, default: BankRow()].highestLevel = max(state.banks[bank, default: BankRow()].highestLevel, escalation.level)
+                    state.banks[bank, default: BankRow()].highestLevel = max(
+                        state.banks[bank, default: BankRow()].highestLevel, escalation.level)
                 case .escalationResolved(let resolved):
                     if let bank = resolved.bankID?.rawValue { state.banks[bank, default: BankRow()].resolved += 1 }
                 case .deadLetter(let letter):
@@ -59,17 +60,24 @@ package final class DemoTally: Sendable {
     /// A fixed-width table of the counts so far.
     package func render(elapsed: Duration) -> String {
         state.withLock { state in
-            var lines = ["— after \(elapsed.components.seconds)s: \(state.published) events published —",
-                         "bank       routed   acked  frozen   moved  escalations  max level  resolved"]
+            var lines = [
+                "— after \(elapsed.components.seconds)s: \(state.published) events published —",
+                "bank       routed   acked  frozen   moved  escalations  max level  resolved",
+            ]
             for bank in state.banks.keys.sorted() where bank != "-" {
                 let row = state.banks[bank]!
-                let cells = [row.routed, row.acknowledged, row.frozen, row.moved].map { String(format: "%8d", $0) }.joined()
+                let cells =
+                    [row.routed, row.acknowledged, row.frozen, row.moved].map { String(format: "%8d", $0) }.joined()
                     + String(format: "%13d%11d%10d", row.escalations, row.highestLevel, row.resolved)
                 lines.append(bank.padding(toLength: 8, withPad: " ", startingAt: 0) + cells)
             }
-            let letters = state.deadLetters.isEmpty ? "none" : state.deadLetters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            lines.append("follow-up requests: \(state.children), chain exits: \(state.chainExits), unroutable: \(state.unroutable), foreign answers refused: \(state.foreign), "
-                + "unsigned or forged orders refused: \(state.unauthenticated)")
+            let letters =
+                state.deadLetters.isEmpty
+                ? "none"
+                : state.deadLetters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            lines.append(
+                "follow-up requests: \(state.children), chain exits: \(state.chainExits), unroutable: \(state.unroutable), foreign answers refused: \(state.foreign), "
+                    + "unsigned or forged orders refused: \(state.unauthenticated)")
             lines.append("dead letters: \(letters)")
             return lines.joined(separator: "\n")
         }

@@ -13,7 +13,9 @@ package final class PoliceSimulator: Sendable {
     private let keyID: String
 
     package init(bootstrap: String, topics: TopicNames, key: SigningKey, keyID: String, logger: Logger) throws {
-        producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger, clientName: "demo police")
+        producer = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger,
+            clientName: "demo police")
         (self.topics, self.key, self.keyID) = (topics, key, keyID)
     }
 
@@ -25,20 +27,32 @@ package final class PoliceSimulator: Sendable {
             try? await Task.sleep(for: .milliseconds(Int64(1200 * timeScale)))
         }
         // Broken input: not JSON; a float amount; keyed by case instead of request id.
-        await send(OutgoingMessage(topic: topics.requests, key: Array("garbage".utf8), value: Array("{\"type\": \"freeze_request\", ".utf8)))
+        await send(
+            OutgoingMessage(
+                topic: topics.requests, key: Array("garbage".utf8), value: Array("{\"type\": \"freeze_request\", ".utf8)
+            ))
         if let sample = requests.last, let json = try? EventEncoder.encode(sample) {
             let broken = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"90000.00\"", with: "9.0e4")
             var copy = sample
             copy.requestID = UUID()
-            await send(OutgoingMessage(topic: topics.requests, key: Array(CanonicalUUID.string(sample.requestID).utf8), value: Array(broken.utf8)))
-            await send(OutgoingMessage(topic: topics.requests, key: Array(copy.caseID.utf8), value: (try? EventEncoder.encode(copy)) ?? []))
+            await send(
+                OutgoingMessage(
+                    topic: topics.requests, key: Array(CanonicalUUID.string(sample.requestID).utf8),
+                    value: Array(broken.utf8)))
+            await send(
+                OutgoingMessage(
+                    topic: topics.requests, key: Array(copy.caseID.utf8), value: (try? EventEncoder.encode(copy)) ?? [])
+            )
             await sendForgeries(like: sample)
         }
         // kaspi answers about a request that went to halyk: refused as a foreign answer.
         if let halykRequest = requests.first(where: { $0.account.iban.bankIdentifier == "601" }),
-           let kaspi = simulators.first(where: { $0.bank.rawValue == "kaspi" }) {
+            let kaspi = simulators.first(where: { $0.bank.rawValue == "kaspi" })
+        {
             let now = Timestamp(Date())
-            let routed = RoutedRequest(routing: halykRequest, id: UUID(), createdAt: now, bankID: try! BankID("halyk"), acknowledgeBy: now, freezeBy: now)
+            let routed = RoutedRequest(
+                routing: halykRequest, id: UUID(), createdAt: now, bankID: try! BankID("halyk"), acknowledgeBy: now,
+                freezeBy: now)
             await kaspi.send(.frozen, for: routed, responseID: "kaspi-impostor-1")
         }
     }
@@ -52,10 +66,16 @@ package final class PoliceSimulator: Sendable {
         await publish(invented, signed: false)
         var tampered = sample
         (tampered.id, tampered.requestID, tampered.caseID) = (UUID(), UUID(), "DEMO-TAMPERED")
-        guard let original = try? EventEncoder.encode(tampered), let signature = try? DetachedJWS.sign(original, with: key, keyID: keyID) else { return }
-        let altered = String(decoding: original, as: UTF8.self).replacingOccurrences(of: "\"\(sample.amount.value)\"", with: "\"1.00\"")
-        await send(OutgoingMessage(topic: topics.requests, key: Array(CanonicalUUID.string(tampered.requestID).utf8), value: Array(altered.utf8),
-                                   headers: [KafkaHeader(name: DetachedJWS.headerName, value: Array(signature.utf8))]))
+        guard let original = try? EventEncoder.encode(tampered),
+            let signature = try? DetachedJWS.sign(original, with: key, keyID: keyID)
+        else { return }
+        let altered = String(decoding: original, as: UTF8.self).replacingOccurrences(
+            of: "\"\(sample.amount.value)\"", with: "\"1.00\"")
+        await send(
+            OutgoingMessage(
+                topic: topics.requests, key: Array(CanonicalUUID.string(tampered.requestID).utf8),
+                value: Array(altered.utf8),
+                headers: [KafkaHeader(name: DetachedJWS.headerName, value: Array(signature.utf8))]))
     }
 
     package func stop() { producer.close(timeout: .seconds(1)) }
@@ -66,7 +86,10 @@ package final class PoliceSimulator: Sendable {
         if signed, let signature = try? DetachedJWS.sign(bytes, with: key, keyID: keyID) {
             headers.append(KafkaHeader(name: DetachedJWS.headerName, value: Array(signature.utf8)))
         }
-        await send(OutgoingMessage(topic: topics.requests, key: Array(CanonicalUUID.string(request.requestID).utf8), value: bytes, headers: headers))
+        await send(
+            OutgoingMessage(
+                topic: topics.requests, key: Array(CanonicalUUID.string(request.requestID).utf8), value: bytes,
+                headers: headers))
     }
 
     private func send(_ message: OutgoingMessage) async {

@@ -31,7 +31,6 @@ package final class ClientContext: Sendable {
     /// The fatal error raised on this client, if any.
     var fatalError: KafkaError? { fatal.withLock { $0 } }
 
-
     func recordFatal(_ error: KafkaError) {
         fatal.withLock { if $0 == nil { $0 = error } }
     }
@@ -59,7 +58,6 @@ package final class ClientContext: Sendable {
 
     var rememberedStarts: [TopicPartition: Int64] { starts.withLock { $0 } }
 
-
     /// Installs the log and error callbacks and the opaque pointer on a configuration.
     /// Returns the retained pointer, which the owner must release after `rd_kafka_destroy`.
     package func install(on conf: OpaquePointer) -> Unmanaged<ClientContext> {
@@ -78,7 +76,9 @@ package final class ClientContext: Sendable {
 }
 
 /// librdkafka log lines (syslog levels 0–7) go to swift-log with the facility as metadata.
-private func clientContextLogCallback(_ rk: OpaquePointer?, _ level: Int32, _ facility: UnsafePointer<CChar>?, _ buffer: UnsafePointer<CChar>?) {
+private func clientContextLogCallback(
+    _ rk: OpaquePointer?, _ level: Int32, _ facility: UnsafePointer<CChar>?, _ buffer: UnsafePointer<CChar>?
+) {
     guard let context = ClientContext.from(rk) else { return }
     let message = buffer.map { String(cString: $0) } ?? ""
     let fac = facility.map { String(cString: $0) } ?? ""
@@ -91,13 +91,17 @@ private func clientContextLogCallback(_ rk: OpaquePointer?, _ level: Int32, _ fa
     case 6: swiftLevel = .info
     default: swiftLevel = .debug
     }
-    context.logger.log(level: swiftLevel, "\(message)", metadata: ["rdkafka.facility": "\(fac)", "kafka.client": "\(context.clientName)"])
+    context.logger.log(
+        level: swiftLevel, "\(message)",
+        metadata: ["rdkafka.facility": "\(fac)", "kafka.client": "\(context.clientName)"])
 }
 
 /// Client-level errors (broker down, authentication failed, fatal idempotence errors).
 /// Most are transient: librdkafka keeps retrying on its own, so they are logged; a fatal error
 /// is recorded so the owner can stop using the client.
-private func clientContextErrorCallback(_ rk: OpaquePointer?, _ err: Int32, _ reason: UnsafePointer<CChar>?, _ opaque: UnsafeMutableRawPointer?) {
+private func clientContextErrorCallback(
+    _ rk: OpaquePointer?, _ err: Int32, _ reason: UnsafePointer<CChar>?, _ opaque: UnsafeMutableRawPointer?
+) {
     guard let context = ClientContext.from(rk) else { return }
     let code = KafkaError.Code(rawValue: err)
     let text = reason.map { String(cString: $0) } ?? code.text
@@ -107,11 +111,14 @@ private func clientContextErrorCallback(_ rk: OpaquePointer?, _ err: Int32, _ re
         let why = string(fromErrorBuffer: errstr)
         let error = KafkaError(code: KafkaError.Code(original), message: why, isFatal: true, isRetriable: false)
         context.recordFatal(error)
-        context.logger.critical("fatal Kafka client error; the client must be recreated", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
+        context.logger.critical(
+            "fatal Kafka client error; the client must be recreated",
+            metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
         return
     }
     let error = KafkaError(code: code, message: text)
-    context.logger.warning("Kafka client error", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
+    context.logger.warning(
+        "Kafka client error", metadata: ["error": "\(error)", "kafka.client": "\(context.clientName)"])
 }
 
 /// Reads a C string buffer filled by librdkafka.

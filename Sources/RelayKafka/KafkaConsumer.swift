@@ -81,7 +81,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.retainedContext = retained
         self.groupID = groupID
         self.queue = DispatchQueue(label: "kafka.consumer.\(groupID)")
-        context.setRebalanceTarget(RebalanceCallbackTarget(handler: rebalanceHandler, startOffsets: startOffsets, consumer: self))
+        context.setRebalanceTarget(
+            RebalanceCallbackTarget(handler: rebalanceHandler, startOffsets: startOffsets, consumer: self))
     }
 
     deinit {
@@ -89,7 +90,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         context.setRebalanceTarget(nil)
         switch lifecycle.withLock({ $0 }) {
         case .abandoned:
-            rd_kafka_destroy_flags(handle, 0x8 /* RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE */)
+            // 0x8 is RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE, a macro Swift does not import.
+            rd_kafka_destroy_flags(handle, 0x8)
         case .open:
             rd_kafka_consumer_close(handle)
             rd_kafka_destroy(handle)
@@ -101,7 +103,9 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     private func ensureOpen() throws(KafkaError) {
         // Still usable while closing: the final revoke hook runs then and must be able to commit.
-        if [.closed, .abandoned].contains(lifecycle.withLock({ $0 })) { throw KafkaError(code: .destroyed, message: "the consumer is closed", isFatal: false, isRetriable: false) }
+        if [.closed, .abandoned].contains(lifecycle.withLock({ $0 })) {
+            throw KafkaError(code: .destroyed, message: "the consumer is closed", isFatal: false, isRetriable: false)
+        }
         if let fatal = context.fatalError { throw fatal }
     }
 
@@ -123,7 +127,9 @@ public final class KafkaConsumer: @unchecked Sendable {
         // Consumer errors such as a subscribed topic that does not exist yet are informational:
         // librdkafka recovers by itself. They repeat every poll, so they are rate-limited.
         for problem in batch.partitionErrors {
-            consumeErrors.warning("consumer error", code: "\(problem.error.code)", metadata: ["error": "\(problem.error)", "kafka.client": "\(context.clientName)"])
+            consumeErrors.warning(
+                "consumer error", code: "\(problem.error.code)",
+                metadata: ["error": "\(problem.error)", "kafka.client": "\(context.clientName)"])
         }
         return batch.messages
     }
@@ -162,7 +168,9 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Runs blocking consumer work on this consumer's serial queue, off Swift's cooperative pool
     /// and never at the same time as a poll (whose rebalance callbacks may be running).
-    public func onQueue<T: Sendable>(_ work: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+    public func onQueue<T: Sendable>(_ work: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError)
+        -> T
+    {
         let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
             queue.async {
                 do throws(KafkaError) {
@@ -183,7 +191,9 @@ public final class KafkaConsumer: @unchecked Sendable {
         let text = rd_kafka_message_errstr(raw).map { String(cString: $0) } ?? code.text
         if let fatal = context.fatalError { throw fatal }
         if code == .fatal { throw KafkaError(code: code, message: text, isFatal: true, isRetriable: false) }
-        let topicPartition = raw.pointee.rkt.map { TopicPartition(topic: String(cString: rd_kafka_topic_name($0)), partition: raw.pointee.partition) }
+        let topicPartition = raw.pointee.rkt.map {
+            TopicPartition(topic: String(cString: rd_kafka_topic_name($0)), partition: raw.pointee.partition)
+        }
         let offset = raw.pointee.offset >= 0 ? raw.pointee.offset : nil
         var kind = PartitionError.Kind.other
         if code == KafkaError.Code(RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
@@ -191,8 +201,10 @@ public final class KafkaConsumer: @unchecked Sendable {
             // offset to start from; a real one means the broker refused it as out of range.
             kind = offset == nil ? .noStartOffset : .offsetOutOfRange
         }
-        let where_ = topicPartition.map { " on \($0)" } ?? ""
-        return PartitionError(topicPartition: topicPartition, offset: offset, kind: kind, error: KafkaError(code: code, message: text + where_))
+        let location = topicPartition.map { " on \($0)" } ?? ""
+        return PartitionError(
+            topicPartition: topicPartition, offset: offset, kind: kind,
+            error: KafkaError(code: code, message: text + location))
     }
 
     /// Marks records as processed: the next committed offset of each partition becomes the
@@ -214,9 +226,17 @@ public final class KafkaConsumer: @unchecked Sendable {
             let err = rd_kafka_offsets_store(handle, list)
             let failures = PartitionList.read(list).filter { $0.error != .noError }
             if let first = failures.first {
-                return .failure(KafkaError(code: first.error, message: "cannot store offset for \(first.topicPartition): \(first.error.text) (not assigned to this consumer?)"))
+                return .failure(
+                    KafkaError(
+                        code: first.error,
+                        message:
+                            "cannot store offset for \(first.topicPartition): \(first.error.text) (not assigned to this consumer?)"
+                    ))
             }
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { return .failure(KafkaError(code: KafkaError.Code(err), message: "store offsets: \(KafkaError.Code(err).text)")) }
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                return .failure(
+                    KafkaError(code: KafkaError.Code(err), message: "store offsets: \(KafkaError.Code(err).text)"))
+            }
             return .success(())
         }
         try result.get()
@@ -232,11 +252,17 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// The offsets committed for the group on the broker (nil where none is committed).
-    public func committed(_ partitions: [TopicPartition], timeout: Duration) throws(KafkaError) -> [TopicPartition: Int64?] {
+    public func committed(_ partitions: [TopicPartition], timeout: Duration) throws(KafkaError) -> [TopicPartition:
+        Int64?]
+    {
         try ensureOpen()
         let result: Result<[TopicPartition: Int64?], KafkaError> = PartitionList.with(partitions) { list in
             let err = rd_kafka_committed(handle, list, Int32(clamping: timeout.milliseconds))
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { return .failure(KafkaError(code: KafkaError.Code(err), message: "read committed offsets: \(KafkaError.Code(err).text)")) }
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                return .failure(
+                    KafkaError(
+                        code: KafkaError.Code(err), message: "read committed offsets: \(KafkaError.Code(err).text)"))
+            }
             var out: [TopicPartition: Int64?] = [:]
             for entry in PartitionList.read(list) { out[entry.topicPartition] = entry.offset < 0 ? nil : entry.offset }
             return .success(out)
@@ -264,12 +290,15 @@ public final class KafkaConsumer: @unchecked Sendable {
         return PartitionList.with(owned) { list in
             _ = rd_kafka_position(handle, list)
             return PartitionList.read(list).map { entry in
-                var low: Int64 = 0, high: Int64 = 0
-                let err = rd_kafka_get_watermark_offsets(handle, entry.topicPartition.topic, entry.topicPartition.partition, &low, &high)
+                var low: Int64 = 0
+                var high: Int64 = 0
+                let err = rd_kafka_get_watermark_offsets(
+                    handle, entry.topicPartition.topic, entry.topicPartition.partition, &low, &high)
                 return PartitionLag(
                     topicPartition: entry.topicPartition,
                     position: entry.offset >= 0 ? entry.offset : nil,
-                    highWatermark: fresh[entry.topicPartition]?.high ?? (err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil)
+                    highWatermark: fresh[entry.topicPartition]?.high
+                        ?? (err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil)
                 )
             }
         }
@@ -289,14 +318,21 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Runs a call that reports per partition, and fails on the first partition it failed for.
-    private func perPartition(_ what: String, _ partitions: [TopicPartition],
-                              _ call: (PartitionList.Pointer) -> rd_kafka_resp_err_t) throws(KafkaError) {
+    private func perPartition(
+        _ what: String, _ partitions: [TopicPartition],
+        _ call: (PartitionList.Pointer) -> rd_kafka_resp_err_t
+    ) throws(KafkaError) {
         guard !partitions.isEmpty else { return }
         let result: Result<Void, KafkaError> = PartitionList.with(partitions) { list in
             let err = call(list)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { return .failure(KafkaError(code: KafkaError.Code(err), message: "\(what) \(partitions): \(KafkaError.Code(err).text)")) }
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                return .failure(
+                    KafkaError(
+                        code: KafkaError.Code(err), message: "\(what) \(partitions): \(KafkaError.Code(err).text)"))
+            }
             if let failed = PartitionList.read(list).first(where: { $0.error != .noError }) {
-                return .failure(KafkaError(code: failed.error, message: "\(what) \(failed.topicPartition): \(failed.error.text)"))
+                return .failure(
+                    KafkaError(code: failed.error, message: "\(what) \(failed.topicPartition): \(failed.error.text)"))
             }
             return .success(())
         }
@@ -316,11 +352,15 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard !changes.isEmpty else { return }
         let owned = try assignment()
         if let stranger = changes.keys.first(where: { !owned.contains($0) }) {
-            throw KafkaError(code: KafkaError.Code(RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION), message: "cannot move \(stranger): not assigned to this consumer")
+            throw KafkaError(
+                code: KafkaError.Code(RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION),
+                message: "cannot move \(stranger): not assigned to this consumer")
         }
         if rd_kafka_rebalance_protocol(handle).map({ String(cString: $0) }) == "COOPERATIVE" {
             let moved = changes.sorted { $0.key < $1.key }.map { ($0.key, Optional($0.value)) }
-            let unassign: OpaquePointer? = PartitionList.with(moved.map(\.0)) { rd_kafka_incremental_unassign(handle, $0) }
+            let unassign: OpaquePointer? = PartitionList.with(moved.map(\.0)) {
+                rd_kafka_incremental_unassign(handle, $0)
+            }
             if let unassign { throw KafkaError(consuming: unassign) }
             let assign: OpaquePointer? = PartitionList.with(moved) { rd_kafka_incremental_assign(handle, $0) }
             if let assign { throw KafkaError(consuming: assign) }
@@ -337,16 +377,21 @@ public final class KafkaConsumer: @unchecked Sendable {
             if let position = current[partition], position >= 0 { return (partition, position) }
             return (partition, starts[partition])
         }
-        try KafkaError.check(PartitionList.with(entries) { rd_kafka_assign(handle, $0) }, "re-assign \(owned.count) partition(s) to move \(changes.keys.sorted())")
+        try KafkaError.check(
+            PartitionList.with(entries) { rd_kafka_assign(handle, $0) },
+            "re-assign \(owned.count) partition(s) to move \(changes.keys.sorted())")
         // A moved partition that nothing is read from before the next move must start here then.
         context.rememberStarts(changes)
     }
 
     /// Asks the partition's leader for its first retained offset (`low`) and the offset after its
     /// last record (`high`). Blocks up to `timeout`.
-    public func watermarks(of partition: TopicPartition, timeout: Duration) throws(KafkaError) -> (low: Int64, high: Int64) {
+    public func watermarks(of partition: TopicPartition, timeout: Duration) throws(KafkaError) -> (
+        low: Int64, high: Int64
+    ) {
         guard let marks = try watermarks(of: [partition], timeout: timeout)[partition] else {
-            throw KafkaError(code: KafkaError.Code(RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION), message: "no watermarks for \(partition)")
+            throw KafkaError(
+                code: KafkaError.Code(RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION), message: "no watermarks for \(partition)")
         }
         return marks
     }
@@ -354,19 +399,30 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The watermarks of many partitions in two broker round trips (ListOffsets for the earliest
     /// and the latest offsets, grouped by leader), within `timeout` overall. Partitions the broker
     /// reported an error for are left out.
-    public func watermarks(of partitions: [TopicPartition], timeout: Duration) throws(KafkaError) -> [TopicPartition: (low: Int64, high: Int64)] {
+    public func watermarks(of partitions: [TopicPartition], timeout: Duration) throws(KafkaError) -> [TopicPartition: (
+        low: Int64, high: Int64
+    )] {
         try ensureOpen()
         guard !partitions.isEmpty else { return [:] }
         let deadline = ContinuousClock.now + timeout
         func offsets(at logical: Int64) throws(KafkaError) -> [TopicPartition: Int64] {
             let remaining = max(Duration.milliseconds(1), deadline - ContinuousClock.now)
-            let result: Result<[TopicPartition: Int64], KafkaError> = PartitionList.with(partitions.map { ($0, Optional(logical)) }) { list in
+            let result: Result<[TopicPartition: Int64], KafkaError> = PartitionList.with(
+                partitions.map { ($0, Optional(logical)) }
+            ) { list in
                 let err = rd_kafka_offsets_for_times(handle, list, Int32(clamping: remaining.milliseconds))
                 if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    return .failure(KafkaError(code: KafkaError.Code(err), message: "query the watermarks of \(partitions.count) partition(s): \(KafkaError.Code(err).text)"))
+                    return .failure(
+                        KafkaError(
+                            code: KafkaError.Code(err),
+                            message:
+                                "query the watermarks of \(partitions.count) partition(s): \(KafkaError.Code(err).text)"
+                        ))
                 }
                 var found: [TopicPartition: Int64] = [:]
-                for entry in PartitionList.read(list) where entry.error == .noError && entry.offset >= 0 { found[entry.topicPartition] = entry.offset }
+                for entry in PartitionList.read(list) where entry.error == .noError && entry.offset >= 0 {
+                    found[entry.topicPartition] = entry.offset
+                }
                 return .success(found)
             }
             return try result.get()
@@ -413,7 +469,9 @@ public final class KafkaConsumer: @unchecked Sendable {
             if let list { rd_kafka_topic_partition_list_destroy(list) }
             if err != RD_KAFKA_RESP_ERR_NO_ERROR || owned == 0 { return }
         }
-        context.logger.warning("partitions still assigned after unsubscribing; closing anyway", metadata: ["kafka.client": "\(context.clientName)"])
+        context.logger.warning(
+            "partitions still assigned after unsubscribing; closing anyway",
+            metadata: ["kafka.client": "\(context.clientName)"])
     }
 
     /// Drops the consumer the way a crash would: no final revoke, no final commit. Offsets stored

@@ -66,8 +66,10 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The broker (or the client's own limits) will refuse this message however often it is sent:
     /// too large, or not a valid record. Retrying cannot help; only a change of limits can.
     public var rejectsMessageForGood: Bool {
-        [Code.messageTooLarge, Code(RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE), Code(RD_KAFKA_RESP_ERR_INVALID_RECORD),
-         Code(RD_KAFKA_RESP_ERR_INVALID_MSG)].contains(code)
+        [
+            Code.messageTooLarge, Code(RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE), Code(RD_KAFKA_RESP_ERR_INVALID_RECORD),
+            Code(RD_KAFKA_RESP_ERR_INVALID_MSG),
+        ].contains(code)
     }
     /// What went wrong, as librdkafka or this layer described it.
     public let message: String

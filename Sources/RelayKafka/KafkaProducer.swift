@@ -79,7 +79,8 @@ public final class KafkaProducer: @unchecked Sendable {
         let waiter = Unmanaged.passRetained(DeliveryWaiter(onDelivery))
         let failure: KafkaError? = state.withLock { state in
             guard !state.closed else {
-                return KafkaError(code: .destroyed, message: "the producer is closed", isFatal: false, isRetriable: false)
+                return KafkaError(
+                    code: .destroyed, message: "the producer is closed", isFatal: false, isRetriable: false)
             }
             if let fatal = context.fatalError { return fatal }
             return produce(message, opaque: waiter.toOpaque())
@@ -92,11 +93,14 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Sends a record and waits for the broker's acknowledgement. When librdkafka's local queue is
     /// full, waits for room (bounded by `queueFullTimeout`) instead of failing.
-    public func send(_ message: OutgoingMessage, queueFullTimeout: Duration = .seconds(30)) async throws(KafkaError) -> DeliveryReport {
+    public func send(_ message: OutgoingMessage, queueFullTimeout: Duration = .seconds(30)) async throws(KafkaError)
+        -> DeliveryReport
+    {
         let deadline = ContinuousClock.now + queueFullTimeout
         while true {
             do {
-                let result: Result<DeliveryReport, KafkaError> = try await withCheckedThrowingContinuation { continuation in
+                let result: Result<DeliveryReport, KafkaError> = try await withCheckedThrowingContinuation {
+                    continuation in
                     do throws(KafkaError) {
                         try enqueue(message) { continuation.resume(returning: $0) }
                     } catch {
@@ -130,8 +134,18 @@ public final class KafkaProducer: @unchecked Sendable {
                     }
                     field(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topic }
                     if let partition = message.partition { field(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition } }
-                    if let key { field(RD_KAFKA_VTYPE_KEY) { $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress); $0.u.mem.size = key.count } }
-                    if let value { field(RD_KAFKA_VTYPE_VALUE) { $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress); $0.u.mem.size = value.count } }
+                    if let key {
+                        field(RD_KAFKA_VTYPE_KEY) {
+                            $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                            $0.u.mem.size = key.count
+                        }
+                    }
+                    if let value {
+                        field(RD_KAFKA_VTYPE_VALUE) {
+                            $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                            $0.u.mem.size = value.count
+                        }
+                    }
                     if let headers { field(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headers } }
                     // Copy the payload: Swift's buffers are only valid during this call.
                     field(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
@@ -144,7 +158,9 @@ public final class KafkaProducer: @unchecked Sendable {
         // librdkafka owns the headers only when produce succeeded.
         if let headers { rd_kafka_headers_destroy(headers) }
         let failure = KafkaError(consuming: error)
-        return KafkaError(code: failure.code, message: "produce to \(message.topic): \(failure.message)", isFatal: failure.isFatal, isRetriable: failure.isRetriable)
+        return KafkaError(
+            code: failure.code, message: "produce to \(message.topic): \(failure.message)", isFatal: failure.isFatal,
+            isRetriable: failure.isRetriable)
     }
 
     private func makeHeaders(_ headers: [KafkaHeader]) -> OpaquePointer {
@@ -184,7 +200,10 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Returns how many records were not delivered.
     @discardableResult
     public func close(timeout: Duration) -> Int {
-        let alreadyClosed = state.withLock { state in defer { state.closed = true }; return state.closed }
+        let alreadyClosed = state.withLock { state in
+            defer { state.closed = true }
+            return state.closed
+        }
         guard !alreadyClosed else { return 0 }
         pollerDone.wait()
         rd_kafka_flush(handle, Int32(clamping: timeout.milliseconds))
@@ -211,18 +230,23 @@ private final class DeliveryWaiter: Sendable {
 
 /// Delivery reports arrive on the thread serving `rd_kafka_poll`/`flush`; each message's opaque
 /// is the retained `DeliveryWaiter` from `enqueue`, released here exactly once.
-private func producerDeliveryCallback(_ rk: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?) {
+private func producerDeliveryCallback(
+    _ rk: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?
+) {
     guard let message, let waiterPointer = message.pointee._private else { return }
     let waiter = Unmanaged<DeliveryWaiter>.fromOpaque(waiterPointer).takeRetainedValue()
     let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
     if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-        waiter.completion(.success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+        waiter.completion(
+            .success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
+        )
     } else {
         let code = KafkaError.Code(message.pointee.err)
         var fatal = false
         if code == .fatal { fatal = true }
         let text = String(cString: rd_kafka_err2str(message.pointee.err))
-        waiter.completion(.failure(KafkaError(code: code, message: "delivery to \(topic) failed: \(text)", isFatal: fatal)))
+        waiter.completion(
+            .failure(KafkaError(code: code, message: "delivery to \(topic) failed: \(text)", isFatal: fatal)))
     }
 }
 

@@ -58,7 +58,8 @@ func rebalanceCallback(
     }
     func reportCode(_ code: rd_kafka_resp_err_t, _ what: String) {
         guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
-        context?.logger.error("rebalance \(what) failed", metadata: ["error": "\(KafkaError(code: KafkaError.Code(code)))"])
+        context?.logger.error(
+            "rebalance \(what) failed", metadata: ["error": "\(KafkaError(code: KafkaError.Code(code)))"])
     }
 
     switch err {
@@ -67,12 +68,16 @@ func rebalanceCallback(
             let starts = provider(owned, target.consumer)
             context?.rememberStarts(starts, assigned: owned)
             for index in 0..<Int(partitions.pointee.cnt) {
-                let tp = TopicPartition(topic: String(cString: elements[index].topic), partition: elements[index].partition)
+                let tp = TopicPartition(
+                    topic: String(cString: elements[index].topic), partition: elements[index].partition)
                 if let offset = starts[tp] { elements[index].offset = offset }
             }
             if !starts.isEmpty {
-                context?.logger.info("starting assigned partitions at the application's own positions", metadata: [
-                    "positions": "\(starts.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" })"])
+                context?.logger.info(
+                    "starting assigned partitions at the application's own positions",
+                    metadata: [
+                        "positions": "\(starts.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" })"
+                    ])
             }
         }
         if cooperative {
@@ -80,11 +85,14 @@ func rebalanceCallback(
         } else {
             reportCode(rd_kafka_assign(rk, partitions), "assign")
         }
-        context?.logger.info("partitions assigned", metadata: ["partitions": "\(owned)", "kafka.client": "\(context?.clientName ?? "")"])
+        context?.logger.info(
+            "partitions assigned", metadata: ["partitions": "\(owned)", "kafka.client": "\(context?.clientName ?? "")"])
         if let target { target.handler?(.assigned(owned), target.consumer) }
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         let lost = rd_kafka_assignment_lost(rk) != 0
-        context?.logger.info("partitions revoked", metadata: ["partitions": "\(owned)", "lost": "\(lost)", "kafka.client": "\(context?.clientName ?? "")"])
+        context?.logger.info(
+            "partitions revoked",
+            metadata: ["partitions": "\(owned)", "lost": "\(lost)", "kafka.client": "\(context?.clientName ?? "")"])
         // The handler runs first: the partitions are still ours until the unassign below.
         if let target { target.handler?(.revoked(owned, lost: lost), target.consumer) }
         if cooperative {
@@ -93,7 +101,9 @@ func rebalanceCallback(
             reportCode(rd_kafka_assign(rk, nil), "unassign")
         }
     default:
-        context?.logger.error("rebalance error; dropping the assignment", metadata: ["error": "\(KafkaError(code: KafkaError.Code(err)))"])
+        context?.logger.error(
+            "rebalance error; dropping the assignment", metadata: ["error": "\(KafkaError(code: KafkaError.Code(err)))"]
+        )
         // The handler must hear that the partitions are gone, as for a lost assignment.
         var current: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         if rd_kafka_assignment(rk, &current) == RD_KAFKA_RESP_ERR_NO_ERROR, let current {

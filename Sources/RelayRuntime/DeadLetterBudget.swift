@@ -1,8 +1,8 @@
 import Contracts
 import Foundation
 import Ledger
-import Logging
 import LogThrottle
+import Logging
 import Relay
 
 /// Keeps the dead letters the ledger stores within `RelaySettings.maxDeadLetterBytes`
@@ -25,20 +25,28 @@ struct DeadLetterBudget: Sendable {
             let stats = try ledger.deadLetterStats()
             metrics.deadLetterStats(stats)
             guard stats.payloadBytes > maxBytes else { return }
-            let trim = try ledger.dropDeadLetterContent(toFit: maxBytes, at: clock.now(), minimalForm: MinimalDeadLetterForm.make)
+            let trim = try ledger.dropDeadLetterContent(
+                toFit: maxBytes, at: clock.now(), minimalForm: MinimalDeadLetterForm.make)
             metrics.deadLetterContentDropped(trim.dropped)
             metrics.deadLetterStats(try ledger.deadLetterStats())
             var metadata: Logger.Metadata = [
-                "dropped": "\(trim.dropped)", "bytes_before": "\(trim.bytesBefore)", "bytes_after": "\(trim.bytesAfter)", "budget": "\(maxBytes)"]
+                "dropped": "\(trim.dropped)", "bytes_before": "\(trim.bytesBefore)",
+                "bytes_after": "\(trim.bytesAfter)", "budget": "\(maxBytes)",
+            ]
             if trim.unreadable > 0 { metadata["unreadable"] = "\(trim.unreadable)" }
-            log.log(level: .notice, "dropped the content of the oldest dead letters to keep them within ledger.max_dead_letter_bytes",
-                    code: "dead_letter_budget", metadata: metadata)
+            log.log(
+                level: .notice,
+                "dropped the content of the oldest dead letters to keep them within ledger.max_dead_letter_bytes",
+                code: "dead_letter_budget", metadata: metadata)
             if trim.bytesAfter > maxBytes {
-                log.warning("dead letters exceed ledger.max_dead_letter_bytes even in their minimal form; purge old ones (freeze-relay purge)",
-                            code: "dead_letter_budget", metadata: ["bytes": "\(trim.bytesAfter)", "budget": "\(maxBytes)"])
+                log.warning(
+                    "dead letters exceed ledger.max_dead_letter_bytes even in their minimal form; purge old ones (freeze-relay purge)",
+                    code: "dead_letter_budget", metadata: ["bytes": "\(trim.bytesAfter)", "budget": "\(maxBytes)"])
             }
         } catch {
-            log.error("could not keep dead letters within ledger.max_dead_letter_bytes", code: "dead_letter_budget", metadata: ["error": "\(error)"])
+            log.error(
+                "could not keep dead letters within ledger.max_dead_letter_bytes", code: "dead_letter_budget",
+                metadata: ["error": "\(error)"])
         }
     }
 }
@@ -47,7 +55,8 @@ struct DeadLetterBudget: Sendable {
 /// no key, value or headers, and the reason's message saying so.
 enum MinimalDeadLetterForm {
     /// Appended to the reason's message: `content_omitted` says that the content is gone, this says why.
-    static let statement = " [content dropped: the relay removed this dead letter's key, value and headers to keep its ledger within ledger.max_dead_letter_bytes]"
+    static let statement =
+        " [content dropped: the relay removed this dead letter's key, value and headers to keep its ledger within ledger.max_dead_letter_bytes]"
 
     /// The minimal form of a stored dead letter's payload, with the Kafka key it is then
     /// published under; nil when the payload is not a dead letter this relay can read.
@@ -56,12 +65,14 @@ enum MinimalDeadLetterForm {
         // Built afresh from what is kept, so that no field describing the content survives.
         var reason = full.reason
         reason.message = ContractText.fitted(reason.message, limit: ContractLimits.detail - statement.count) + statement
-        var letter = DeadLetter(id: full.id, createdAt: full.createdAt, source: full.source, key: nil, value: nil, headers: [],
-                                reason: reason, deadLetteredAt: full.deadLetteredAt)
+        var letter = DeadLetter(
+            id: full.id, createdAt: full.createdAt, source: full.source, key: nil, value: nil, headers: [],
+            reason: reason, deadLetteredAt: full.deadLetteredAt)
         letter.contentOmitted = true
         guard let encoded = try? EventEncoder.encode(letter) else { return nil }
         // The original key is part of the content; the position names the record instead.
         let source = letter.source
-        return MinimalDeadLetter(payload: encoded, key: Array("\(source.topic)/\(source.partition)/\(source.offset)".utf8))
+        return MinimalDeadLetter(
+            payload: encoded, key: Array("\(source.topic)/\(source.partition)/\(source.offset)".utf8))
     }
 }

@@ -26,8 +26,11 @@ final class DeadlineScheduler: Sendable {
     /// Timers fired per transaction.
     private let batchSize = 200
 
-    init(ledger: Ledger, policies: PolicyHolder, clock: any RelayClock, lane: BlockingLane = BlockingLane(label: "freeze-relay.deadlines"),
-         onFired: @escaping @Sendable ([FiredDeadline]) -> Void) {
+    init(
+        ledger: Ledger, policies: PolicyHolder, clock: any RelayClock,
+        lane: BlockingLane = BlockingLane(label: "freeze-relay.deadlines"),
+        onFired: @escaping @Sendable ([FiredDeadline]) -> Void
+    ) {
         self.lane = lane
         self.ledger = ledger
         self.policies = policies
@@ -49,15 +52,19 @@ final class DeadlineScheduler: Sendable {
             let (fired, queued): ([FiredDeadline], [PendingMessage]) = try ledger.write { tx in
                 var fired: [FiredDeadline] = []
                 for deadline in try tx.dueDeadlines(at: now, limit: batchSize) {
-                    let context = RelayEngine.RequestContext(record: try tx.request(deadline.requestID),
-                                                             openEscalations: try tx.openEscalations(of: deadline.requestID))
+                    let context = RelayEngine.RequestContext(
+                        record: try tx.request(deadline.requestID),
+                        openEscalations: try tx.openEscalations(of: deadline.requestID))
                     let effects = engine.fire(deadline, context: context, now: now)
                     // The relay's own bug here (an event its contract refuses, an id already queued
                     // for another event) stays fatal, unlike in intake: there is no record to
                     // dead-letter in its place, and a timer must not be marked fired unheard.
                     try tx.commit(effects, cause: .timer(deadline), policy: engine.policy, at: now)
                     try tx.markFired(deadline, at: now)
-                    fired.append(FiredDeadline(deadline: deadline, outcome: effects.outcome, lateness: deadline.dueAt.duration(until: now)))
+                    fired.append(
+                        FiredDeadline(
+                            deadline: deadline, outcome: effects.outcome, lateness: deadline.dueAt.duration(until: now))
+                    )
                 }
                 return (fired, tx.queuedEvents)
             }
@@ -72,7 +79,9 @@ final class DeadlineScheduler: Sendable {
     }
 
     /// Runs until the task is cancelled.
-    func run(afterFiring: @escaping @Sendable ([PendingMessage]) -> Void, onFailure: @Sendable (any Error) -> Void) async {
+    func run(afterFiring: @escaping @Sendable ([PendingMessage]) -> Void, onFailure: @Sendable (any Error) -> Void)
+        async
+    {
         while !Task.isCancelled {
             do {
                 // Asked first through a read: intake nudges the scheduler after every batch, and an

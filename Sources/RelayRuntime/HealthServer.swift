@@ -67,7 +67,10 @@ public final class HealthServer: @unchecked Sendable {
             throw error
         }
         guard !fds.isEmpty else {
-            throw HealthServerError(message: "http.listen: none of the addresses of \(host) can be used on this machine (\(addresses.map { $0.text }.joined(separator: ", ")))")
+            throw HealthServerError(
+                message:
+                    "http.listen: none of the addresses of \(host) can be used on this machine (\(addresses.map { $0.text }.joined(separator: ", ")))"
+            )
         }
         self.port = actualPort
         self.listeners = fds
@@ -80,7 +83,10 @@ public final class HealthServer: @unchecked Sendable {
     }
 
     public func close() {
-        let wasClosed = closed.withLock { value in defer { value = true }; return value }
+        let wasClosed = closed.withLock { value in
+            defer { value = true }
+            return value
+        }
         guard !wasClosed else { return }
         for listener in listeners {
             shutdown(listener, Int32(SHUT_RDWR))
@@ -126,7 +132,8 @@ public final class HealthServer: @unchecked Sendable {
     /// the accepting thread (non-blocking send; whatever does not fit is dropped).
     private func refuse(_ client: Int32) {
         let body = "too many connections; try again\n"
-        let text = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
+        let text =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
             + "Connection: close\r\nRetry-After: 1\r\n\r\n" + body
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
@@ -153,15 +160,19 @@ public final class HealthServer: @unchecked Sendable {
             response = HTTPResponse(status: 405, body: "only GET\n")
         } else {
             let path = String(line[1].split(separator: "?", maxSplits: 1).first ?? "")
-            response = routes[path]?() ?? HTTPResponse(status: 404, body: "not found: try /healthz, /readyz, /metrics\n")
+            response =
+                routes[path]?() ?? HTTPResponse(status: 404, body: "not found: try /healthz, /readyz, /metrics\n")
         }
         let body = Array(response.body.utf8)
-        let head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\nContent-Type: \(response.contentType)\r\n"
+        let head =
+            "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\nContent-Type: \(response.contentType)\r\n"
             + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         let bytes = Array(head.utf8) + (line.first == "HEAD" ? [] : body)
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { send(client, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                send(client, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             sent += n
         }
@@ -184,6 +195,8 @@ public struct HealthServerError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-private extension Array where Element == UInt8 {
-    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+extension Array where Element == UInt8 {
+    fileprivate func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+    }
 }

@@ -70,7 +70,9 @@ enum IntakePreparation {
 
     static func prepare(_ record: KafkaMessage, engine: RelayEngine, now: Timestamp? = nil) -> PreparedRecord {
         let policy = engine.policy
-        func refused(_ effects: Effects, eventID: UUID? = nil, _ subject: IntakeSubject = IntakeSubject()) -> PreparedRecord {
+        func refused(_ effects: Effects, eventID: UUID? = nil, _ subject: IntakeSubject = IntakeSubject())
+            -> PreparedRecord
+        {
             PreparedRecord(record: record, content: .refused(effects, eventID: eventID, subject: subject))
         }
         if record.topic == policy.topics.requests {
@@ -86,27 +88,39 @@ enum IntakePreparation {
             var judgement = OrderJudgement.unchecked
             let signatures = signatures(in: record)
             let (agency, issuedAt) = message.agencyAndIssuedAt
-            switch policy.issuers.judge(signatures: signatures, payload: record.value ?? [], agency: agency, issuedAt: issuedAt, now: now) {
+            switch policy.issuers.judge(
+                signatures: signatures, payload: record.value ?? [], agency: agency, issuedAt: issuedAt, now: now)
+            {
             case .unchecked: break
             case .verified where (record.value?.count ?? 0) > OrderAuthorization.maxOrderBytes:
-                let refusal = Refusal(code: .tooLarge, path: nil, message: "a signed order of \(record.value?.count ?? 0) bytes cannot travel to the bank with its "
-                    + "signature (at most \(OrderAuthorization.maxOrderBytes) bytes); send the order without attachments")
+                let refusal = Refusal(
+                    code: .tooLarge, path: nil,
+                    message: "a signed order of \(record.value?.count ?? 0) bytes cannot travel to the bank with its "
+                        + "signature (at most \(OrderAuthorization.maxOrderBytes) bytes); send the order without attachments"
+                )
                 return refused(.refused(refusal), eventID: message.eventID, IntakeSubject(requestID: message.requestID))
             case .verified(let issuerID, let keyID):
                 // Verified means exactly one signature header, which is what travels on.
-                judgement.authorization = OrderAuthorization(issuerID: issuerID, keyID: keyID, signature: String(decoding: signatures[0], as: UTF8.self),
-                                                             order: record.value ?? [])
+                judgement.authorization = OrderAuthorization(
+                    issuerID: issuerID, keyID: keyID, signature: String(decoding: signatures[0], as: UTF8.self),
+                    order: record.value ?? [])
             case .flagged(let problem): judgement.unverified = problem
-            case .refused(let problem): return PreparedRecord(record: record, content: .unauthenticated(message, problem))
+            case .refused(let problem):
+                return PreparedRecord(record: record, content: .unauthenticated(message, problem))
             }
             switch message {
             case .request(let request):
-                return PreparedRecord(record: record, content: .request(request, ContentFingerprint(request), judgement))
+                return PreparedRecord(
+                    record: record, content: .request(request, ContentFingerprint(request), judgement))
             case .cancel(let cancel): return PreparedRecord(record: record, content: .cancel(cancel, judgement))
             }
         }
         guard let bank = policy.bank(forResponsesTopic: record.topic) else {
-            let error = ContractError(code: .wrongTopic, path: nil, reason: "records on \(record.topic) are not expected by the relay (neither the requests topic nor a bank's responses topic)")
+            let error = ContractError(
+                code: .wrongTopic, path: nil,
+                reason:
+                    "records on \(record.topic) are not expected by the relay (neither the requests topic nor a bank's responses topic)"
+            )
             return refused(engine.refuse(error))
         }
         let response: BankResponse
@@ -116,16 +130,23 @@ enum IntakePreparation {
             return refused(engine.refuse(error), IntakeSubject(bankID: bank))
         }
         if let refusal = keyRefusal(record, requestID: response.requestID) {
-            return refused(.refused(refusal), eventID: response.id, IntakeSubject(requestID: response.requestID, bankID: bank))
+            return refused(
+                .refused(refusal), eventID: response.id, IntakeSubject(requestID: response.requestID, bankID: bank))
         }
         var unverified: AuthenticityProblem?
         let keys = policy.routing.profile(bank)?.answerSigning ?? .unchecked
-        switch keys.judge(signatures: signatures(in: record), payload: record.value ?? [], agency: bank.rawValue, issuedAt: response.respondedAt) {
+        switch keys.judge(
+            signatures: signatures(in: record), payload: record.value ?? [], agency: bank.rawValue,
+            issuedAt: response.respondedAt)
+        {
         case .verified, .unchecked: break
         case .flagged(let problem): unverified = problem
-        case .refused(let problem): return PreparedRecord(record: record, content: .unauthenticatedAnswer(response, from: bank, problem))
+        case .refused(let problem):
+            return PreparedRecord(record: record, content: .unauthenticatedAnswer(response, from: bank, problem))
         }
-        return PreparedRecord(record: record, content: .answer(response, from: bank, ContentFingerprint(response), unverified: unverified))
+        return PreparedRecord(
+            record: record, content: .answer(response, from: bank, ContentFingerprint(response), unverified: unverified)
+        )
     }
 
     /// Every `fr-signature` header value of a record (a name compared byte for byte).
@@ -142,13 +163,20 @@ enum IntakePreparation {
     static func keyRefusal(_ record: KafkaMessage, requestID: UUID) -> Refusal? {
         let expected = CanonicalUUID.string(requestID)
         guard let key = record.key else {
-            return Refusal(code: .missingKey, path: nil, message: "the Kafka record has no key; it must be keyed by request_id (\(expected)) so that records about one request stay in order")
+            return Refusal(
+                code: .missingKey, path: nil,
+                message:
+                    "the Kafka record has no key; it must be keyed by request_id (\(expected)) so that records about one request stay in order"
+            )
         }
         guard key.elementsEqual(expected.utf8) else {
             // Quoted on one line, control characters escaped: the key is whatever the sender wrote.
             let quoted = ContractText.fittedName(String(decoding: key.prefix(64), as: UTF8.self), limit: 128)
-            return Refusal(code: .keyMismatch, path: "request_id", message: "the Kafka key \"\(quoted)\"\(key.count > 64 ? " (first 64 of \(key.count) bytes)" : "") "
-                + "is not the request_id in canonical form: expected \"\(expected)\" (lower case), byte for byte; records about a request must be keyed by it so that they share a partition")
+            return Refusal(
+                code: .keyMismatch, path: "request_id",
+                message: "the Kafka key \"\(quoted)\"\(key.count > 64 ? " (first 64 of \(key.count) bytes)" : "") "
+                    + "is not the request_id in canonical form: expected \"\(expected)\" (lower case), byte for byte; records about a request must be keyed by it so that they share a partition"
+            )
         }
         return nil
     }

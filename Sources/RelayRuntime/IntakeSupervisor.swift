@@ -55,44 +55,60 @@ final class IntakeSupervisor: Sendable {
         } catch {
             // Without the ledger the relay cannot tell which partitions are halted, nor check
             // anything: the partitions are paused (see `rebalanced`) and intake stops.
-            logger.critical("cannot read the ledger's partition positions; pausing the assigned partitions", metadata: ["error": "\(error)"])
+            logger.critical(
+                "cannot read the ledger's partition positions; pausing the assigned partitions",
+                metadata: ["error": "\(error)"])
             state.withLock { $0.planFailure = error }
             return [:]
         }
-        let known = Dictionary(positions.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0) }, uniquingKeysWith: { a, _ in a })
-        let halted = Dictionary(halts.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0) }, uniquingKeysWith: { a, _ in a })
+        let known = Dictionary(
+            positions.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0) },
+            uniquingKeysWith: { a, _ in a })
+        let halted = Dictionary(
+            halts.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0) },
+            uniquingKeysWith: { a, _ in a })
         let knownTopics = Set(positions.map(\.topic))
         let checked = partitions.filter { known[$0] != nil && halted[$0] == nil }
         var marks: [TopicPartition: (low: Int64, high: Int64)] = [:]
         if !checked.isEmpty {
             do { marks = try consumer.watermarks(of: checked, timeout: .seconds(5)) } catch {
-                logger.warning("cannot ask the broker for the partitions' watermarks; the record at each ledger position is checked when it arrives",
-                               metadata: ["error": "\(error)"])
+                logger.warning(
+                    "cannot ask the broker for the partitions' watermarks; the record at each ledger position is checked when it arrives",
+                    metadata: ["error": "\(error)"])
             }
         }
         let unread = partitions.filter { known[$0] == nil && !knownTopics.contains($0.topic) }
         var committed: [TopicPartition: Int64?]?
         if !unread.isEmpty {
             do { committed = try consumer.committed(unread, timeout: .seconds(5)) } catch {
-                logger.warning("cannot read the group's committed offsets; librdkafka looks them up itself", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "cannot read the group's committed offsets; librdkafka looks them up itself",
+                    metadata: ["error": "\(error)"])
             }
         }
         let now = clock.now()
         var starts: [TopicPartition: Int64] = [:]
         for partition in partitions {
             let ledgerPosition = known[partition]
-            let assigned = AssignedPartition(partition: partition, ledger: ledgerPosition, topicKnown: knownTopics.contains(partition.topic),
-                                             halt: halted[partition], watermarks: marks[partition],
-                                             groupCommitted: committed.map { $0[partition] ?? nil })
+            let assigned = AssignedPartition(
+                partition: partition, ledger: ledgerPosition, topicKnown: knownTopics.contains(partition.topic),
+                halt: halted[partition], watermarks: marks[partition],
+                groupCommitted: committed.map { $0[partition] ?? nil })
             let (plan, halt) = state.withLock { $0.continuity.assign(assigned, now: now) }
-            logger.debug("planned where an assigned partition starts", metadata: [
-                "partition": "\(partition)", "plan": "\(plan)", "ledger": "\(ledgerPosition.map { "\($0.nextOffset) digest=\($0.lastDigest != nil) epoch=\($0.epoch)" } ?? "none")",
-                "watermarks": "\(marks[partition].map { "\($0.low)..<\($0.high)" } ?? "unknown")"])
+            logger.debug(
+                "planned where an assigned partition starts",
+                metadata: [
+                    "partition": "\(partition)", "plan": "\(plan)",
+                    "ledger":
+                        "\(ledgerPosition.map { "\($0.nextOffset) digest=\($0.lastDigest != nil) epoch=\($0.epoch)" } ?? "none")",
+                    "watermarks": "\(marks[partition].map { "\($0.low)..<\($0.high)" } ?? "unknown")",
+                ])
             if let halt { state.withLock { $0.pendingHalts.append(halt) } }
             switch plan {
             case .at(let offset): starts[partition] = offset
             case .followGroup: break
-            case .halted: starts[partition] = max(ledgerPosition?.nextOffset ?? KafkaConsumer.beginning, KafkaConsumer.beginning)
+            case .halted:
+                starts[partition] = max(ledgerPosition?.nextOffset ?? KafkaConsumer.beginning, KafkaConsumer.beginning)
             }
         }
         return starts
@@ -126,7 +142,9 @@ final class IntakeSupervisor: Sendable {
     func pause(_ partitions: [TopicPartition], consumer: KafkaConsumer) {
         guard !partitions.isEmpty else { return }
         do { try consumer.pause(partitions) } catch {
-            logger.warning("cannot pause halted partitions; their records are dropped unapplied", metadata: ["partitions": "\(partitions)", "error": "\(error)"])
+            logger.warning(
+                "cannot pause halted partitions; their records are dropped unapplied",
+                metadata: ["partitions": "\(partitions)", "error": "\(error)"])
         }
     }
 
@@ -175,28 +193,36 @@ final class IntakeSupervisor: Sendable {
         var refused: [(TopicPartition, Int64?)] = []
         for problem in errors {
             guard let partition = problem.topicPartition else {
-                consumerErrors.warning("consumer error", code: "\(problem.error.code)", metadata: ["error": "\(problem.error)"])
+                consumerErrors.warning(
+                    "consumer error", code: "\(problem.error.code)", metadata: ["error": "\(problem.error)"])
                 continue
             }
             switch problem.kind {
             case .noStartOffset:
-                logger.notice("partition new to the relay and its group; reading it from the beginning", metadata: ["partition": "\(partition)"])
+                logger.notice(
+                    "partition new to the relay and its group; reading it from the beginning",
+                    metadata: ["partition": "\(partition)"])
                 moves[partition] = KafkaConsumer.beginning
             case .offsetOutOfRange:
                 refused.append((partition, problem.offset))
             case .other:
-                consumerErrors.warning("consumer error", code: "\(problem.error.code)", metadata: ["partition": "\(partition)", "error": "\(problem.error)"])
+                consumerErrors.warning(
+                    "consumer error", code: "\(problem.error.code)",
+                    metadata: ["partition": "\(partition)", "error": "\(problem.error)"])
             }
         }
         guard !refused.isEmpty else { return moves }
         let marks = (try? consumer.watermarks(of: refused.map(\.0), timeout: .seconds(5))) ?? [:]
         let now = clock.now()
         for (partition, offset) in refused {
-            switch state.withLock({ $0.continuity.positionRefused(partition, offset: offset, watermarks: marks[partition], now: now) }) {
+            switch state.withLock({
+                $0.continuity.positionRefused(partition, offset: offset, watermarks: marks[partition], now: now)
+            }) {
             case .halt(let halt): state.withLock { $0.pendingHalts.append(halt) }
             case .move(let target):
-                logger.notice("the last applied record is gone (retention) but the position is still in the log; continuing there",
-                              metadata: ["partition": "\(partition)", "position": "\(target)"])
+                logger.notice(
+                    "the last applied record is gone (retention) but the position is still in the log; continuing there",
+                    metadata: ["partition": "\(partition)", "position": "\(target)"])
                 moves[partition] = target
             case .ignore: break
             }
@@ -209,7 +235,10 @@ final class IntakeSupervisor: Sendable {
     var hasPendingHalts: Bool { state.withLock { !$0.pendingHalts.isEmpty } }
 
     func takePendingHalts() -> [PartitionHalt] {
-        state.withLock { state in defer { state.pendingHalts = [] }; return state.pendingHalts }
+        state.withLock { state in
+            defer { state.pendingHalts = [] }
+            return state.pendingHalts
+        }
     }
 
     /// An operator re-based a partition: read it from `target`, no longer halted.
@@ -242,15 +271,21 @@ final class IntakeSupervisor: Sendable {
             // means to read from then is known here.
             let waiting = lag.filter { !halted.contains($0.topicPartition) }.reduce(Int64(0)) { sum, entry in
                 var position = entry.position
-                if position == nil, case .reading(let next?) = state.continuity.tracking[entry.topicPartition] { position = next }
-                if position == nil, case .verifying(_, _, let next) = state.continuity.tracking[entry.topicPartition] { position = next }
+                if position == nil, case .reading(let next?) = state.continuity.tracking[entry.topicPartition] {
+                    position = next
+                }
+                if position == nil, case .verifying(_, _, let next) = state.continuity.tracking[entry.topicPartition] {
+                    position = next
+                }
                 guard let position, let high = entry.highWatermark else { return sum }
                 return sum + max(0, high - position)
             }
             // Nothing waiting is as good as progress: an idle relay is keeping up.
             if waiting == 0 { state.lastProgressAt = now }
-            return IntakeProgress(assigned: state.assigned.count, assignmentChangedAt: state.assignmentChangedAt,
-                                  lastProgressAt: state.lastProgressAt, waiting: waiting).stallReason(now: now, timeout: timeout)
+            return IntakeProgress(
+                assigned: state.assigned.count, assignmentChangedAt: state.assignmentChangedAt,
+                lastProgressAt: state.lastProgressAt, waiting: waiting
+            ).stallReason(now: now, timeout: timeout)
         }
     }
 }
@@ -266,7 +301,8 @@ struct IntakeProgress: Sendable, Equatable {
     func stallReason(now: Timestamp, timeout: Duration) -> String? {
         let sinceAssignment = assignmentChangedAt.duration(until: now)
         if assigned == 0 && sinceAssignment > timeout {
-            return "intake stalled: no partition assigned for \(sinceAssignment.wholeSeconds) s (the consumer lost its group membership or cannot reach the coordinator)"
+            return
+                "intake stalled: no partition assigned for \(sinceAssignment.wholeSeconds) s (the consumer lost its group membership or cannot reach the coordinator)"
         }
         let sinceProgress = lastProgressAt.duration(until: now)
         if assigned > 0 && waiting > 0 && sinceProgress > timeout {

@@ -43,7 +43,9 @@ struct ListenAddress: Equatable {
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
             if siblings && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT) { return nil }
-            throw HealthServerError(message: "http.listen: cannot open a socket for \(display(port: port)): \(String(cString: strerror(errno)))")
+            throw HealthServerError(
+                message:
+                    "http.listen: cannot open a socket for \(display(port: port)): \(String(cString: strerror(errno)))")
         }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -58,7 +60,8 @@ struct ListenAddress: Equatable {
             let code = errno
             Glibc.close(fd)
             if siblings && (code == EADDRNOTAVAIL || code == EAFNOSUPPORT) { return nil }
-            throw HealthServerError(message: "cannot listen on \(display(port: port)): \(String(cString: strerror(code)))")
+            throw HealthServerError(
+                message: "cannot listen on \(display(port: port)): \(String(cString: strerror(code)))")
         }
         return fd
     }
@@ -82,14 +85,20 @@ struct ListenAddress: Equatable {
     static func localPort(of fd: Int32) -> UInt16 {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return withUnsafeBytes(of: &storage) { UInt16(bigEndian: $0.load(fromByteOffset: MemoryLayout<sa_family_t>.size, as: UInt16.self)) }
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return withUnsafeBytes(of: &storage) {
+            UInt16(bigEndian: $0.load(fromByteOffset: MemoryLayout<sa_family_t>.size, as: UInt16.self))
+        }
     }
 
     private static func numeric(_ bytes: [UInt8], family: Int32) -> String {
         var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
         let code = bytes.withUnsafeBytes { raw in
-            getnameinfo(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count), &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST)
+            getnameinfo(
+                raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count), &text,
+                socklen_t(text.count), nil, 0, NI_NUMERICHOST)
         }
         guard code == 0 else { return "?" }
         return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

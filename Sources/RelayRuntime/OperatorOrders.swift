@@ -12,8 +12,10 @@ extension RelayMaintenance {
     /// nothing the second time. `sequence`: the order's number in the ledger's `operator_orders`
     /// when the daemon carries out an order left there; its outcome is recorded in the same
     /// transaction.
-    public static func carryOut(_ order: OperatorOrder, sequence: Int64? = nil, ledger: Ledger, policy: RelayPolicy,
-                                clock: any RelayClock) throws -> [OperatorOrderOutcome] {
+    public static func carryOut(
+        _ order: OperatorOrder, sequence: Int64? = nil, ledger: Ledger, policy: RelayPolicy,
+        clock: any RelayClock
+    ) throws -> [OperatorOrderOutcome] {
         let engine = RelayEngine(policy: policy)
         let now = clock.now()
         return try ledger.write { tx in
@@ -23,14 +25,19 @@ extension RelayMaintenance {
                 var seen: Set<UUID> = []
                 targets = ids.filter { seen.insert($0).inserted }
             case .allHeld(let agency):
-                targets = try tx.heldRequests().filter { agency == nil || $0.request.issuer.agency == agency }.map(\.requestID)
+                targets = try tx.heldRequests().filter { agency == nil || $0.request.issuer.agency == agency }.map(
+                    \.requestID)
             }
             var outcomes: [OperatorOrderOutcome] = []
             for id in targets {
-                let cause = Cause.command(order.action.rawValue, nonce: "\(CanonicalUUID.string(order.orderID)):\(CanonicalUUID.string(id))")
-                let (effects, outcome) = order.action == .closeEscalation
+                let cause = Cause.command(
+                    order.action.rawValue, nonce: "\(CanonicalUUID.string(order.orderID)):\(CanonicalUUID.string(id))")
+                let (effects, outcome) =
+                    order.action == .closeEscalation
                     ? try closing(id, engine: engine, decision: order.decision, cause: cause, tx: tx, now: now)
-                    : try deciding(id, action: order.action, engine: engine, decision: order.decision, cause: cause, tx: tx, now: now)
+                    : try deciding(
+                        id, action: order.action, engine: engine, decision: order.decision, cause: cause, tx: tx,
+                        now: now)
                 if outcome.decided {
                     try tx.commit(effects, cause: cause, policy: engine.policy, at: now)
                 }
@@ -42,29 +49,44 @@ extension RelayMaintenance {
     }
 
     /// Release or refuse one held request.
-    private static func deciding(_ id: UUID, action: OperatorOrder.Action, engine: RelayEngine, decision: OperatorDecision, cause: Cause,
-                                 tx: borrowing RelayTransaction, now: Timestamp) throws -> (Effects, OperatorOrderOutcome) {
+    private static func deciding(
+        _ id: UUID, action: OperatorOrder.Action, engine: RelayEngine, decision: OperatorDecision, cause: Cause,
+        tx: borrowing RelayTransaction, now: Timestamp
+    ) throws -> (Effects, OperatorOrderOutcome) {
         guard let record = try tx.request(id) else {
             return (Effects(), OperatorOrderOutcome(id: id, caseID: nil, outcome: .unknown, bankID: nil, state: nil))
         }
-        let context = RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: id),
-                                                 pendingJudgement: try tx.pendingJudgement(of: id))
+        let context = RelayEngine.RequestContext(
+            record: record, openEscalations: try tx.openEscalations(of: id),
+            pendingJudgement: try tx.pendingJudgement(of: id))
         let caseContext = try tx.caseContext(record.caseID)
-        let effects = action == .release
+        let effects =
+            action == .release
             ? engine.release(context, case: caseContext, decision: decision, cause: cause, now: now)
             : engine.refuseHeld(context, case: caseContext, decision: decision, cause: cause, now: now)
         let after = effects.requests.first ?? record
-        return (effects, OperatorOrderOutcome(id: id, caseID: record.caseID, outcome: effects.outcome, bankID: after.bankID?.rawValue,
-                                              state: after.state.rawValue))
+        return (
+            effects,
+            OperatorOrderOutcome(
+                id: id, caseID: record.caseID, outcome: effects.outcome, bankID: after.bankID?.rawValue,
+                state: after.state.rawValue)
+        )
     }
 
     /// Close one escalation.
-    private static func closing(_ id: UUID, engine: RelayEngine, decision: OperatorDecision, cause: Cause, tx: borrowing RelayTransaction,
-                                now: Timestamp) throws -> (Effects, OperatorOrderOutcome) {
+    private static func closing(
+        _ id: UUID, engine: RelayEngine, decision: OperatorDecision, cause: Cause, tx: borrowing RelayTransaction,
+        now: Timestamp
+    ) throws -> (Effects, OperatorOrderOutcome) {
         let stored = try tx.escalation(id)
-        let effects = engine.closeEscalation(stored?.record, isOpen: stored?.resolvedAt == nil, decision: decision, cause: cause, now: now)
-        return (effects, OperatorOrderOutcome(id: id, caseID: stored?.record.caseID, outcome: effects.outcome,
-                                              bankID: stored?.record.bankID?.rawValue, state: stored?.record.kind.rawValue))
+        let effects = engine.closeEscalation(
+            stored?.record, isOpen: stored?.resolvedAt == nil, decision: decision, cause: cause, now: now)
+        return (
+            effects,
+            OperatorOrderOutcome(
+                id: id, caseID: stored?.record.caseID, outcome: effects.outcome,
+                bankID: stored?.record.bankID?.rawValue, state: stored?.record.kind.rawValue)
+        )
     }
 }
 
@@ -82,13 +104,16 @@ extension RelayMaintenance {
     /// Carries out the orders operators left in the ledger while the daemon runs, oldest first,
     /// each in one transaction with its outcome. A stored row that is not an order is answered
     /// with why and changes nothing else.
-    public static func carryOutOperatorOrders(ledger: Ledger, policy: RelayPolicy, clock: any RelayClock) throws -> [CarriedOutOperatorOrder] {
+    public static func carryOutOperatorOrders(ledger: Ledger, policy: RelayPolicy, clock: any RelayClock) throws
+        -> [CarriedOutOperatorOrder]
+    {
         try ledger.pendingOperatorOrders().map { stored in
             var error: String
             switch stored.order {
             case .success(let order):
                 do {
-                    let outcomes = try carryOut(order, sequence: stored.sequence, ledger: ledger, policy: policy, clock: clock)
+                    let outcomes = try carryOut(
+                        order, sequence: stored.sequence, ledger: ledger, policy: policy, clock: clock)
                     return CarriedOutOperatorOrder(sequence: stored.sequence, action: order.action, outcomes: outcomes)
                 } catch let failure {
                     // The relay's own failure on a decision costs that order, not the daemon; a
@@ -99,8 +124,11 @@ extension RelayMaintenance {
             case .failure(let problem):
                 error = "the stored order cannot be read: \(problem)"
             }
-            try ledger.write { tx in try tx.finishOperatorOrder(stored.sequence, outcomes: [], error: error, at: clock.now()) }
-            return CarriedOutOperatorOrder(sequence: stored.sequence, action: try? stored.order.get().action, outcomes: [], error: error)
+            try ledger.write { tx in
+                try tx.finishOperatorOrder(stored.sequence, outcomes: [], error: error, at: clock.now())
+            }
+            return CarriedOutOperatorOrder(
+                sequence: stored.sequence, action: try? stored.order.get().action, outcomes: [], error: error)
         }
     }
 }

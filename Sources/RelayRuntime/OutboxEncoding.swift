@@ -7,7 +7,9 @@ import RelayKafka
 /// Turns decided events into outbox rows: canonical JSON, the standard headers, the key.
 enum OutboxEncoding {
     /// Encodes every event of a decision, plus a dead letter when the input was refused.
-    static func messages(for effects: Effects, refusedRecord record: KafkaMessage?, policy: RelayPolicy, cause: Cause, now: Timestamp) throws -> [OutboxMessage] {
+    static func messages(
+        for effects: Effects, refusedRecord record: KafkaMessage?, policy: RelayPolicy, cause: Cause, now: Timestamp
+    ) throws -> [OutboxMessage] {
         var messages = try effects.events.map(encode)
         if let refusal = effects.refusal, let record {
             messages.append(try encode(deadLetter(record, refusal: refusal, policy: policy, cause: cause, now: now)))
@@ -20,32 +22,47 @@ enum OutboxEncoding {
         do {
             // Dead letters quote hostile bytes: always checked. Everything else is built from
             // values that already passed the contract, and is checked in debug builds (tests).
-            payload = outgoing.event.type == .deadLetter ? try EventEncoder.encode(outgoing.event) : try EventEncoder.encodeTrusted(outgoing.event)
+            payload =
+                outgoing.event.type == .deadLetter
+                ? try EventEncoder.encode(outgoing.event) : try EventEncoder.encodeTrusted(outgoing.event)
         } catch {
             // The relay built an event its own contract refuses: a bug, never to be published.
             throw RuntimeFailure.invalidOutgoingEvent("\(outgoing.event.type.rawValue) \(outgoing.event.id): \(error)")
         }
-        let headers = MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map { (name: $0.name, value: $0.value) }
-        return OutboxMessage(eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
-                             key: Array(outgoing.key.utf8), payload: payload, headers: headers)
+        let headers = MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map {
+            (name: $0.name, value: $0.value)
+        }
+        return OutboxMessage(
+            eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
+            key: Array(outgoing.key.utf8), payload: payload, headers: headers)
     }
 
     /// The dead letter for a refused record: where it came from, its bytes, and why — cut to fit
     /// ``DeadLetterLimits``, with every cut stated, so that it can always be published.
-    static func deadLetter(_ record: KafkaMessage, refusal: Refusal, policy: RelayPolicy, cause: Cause, now: Timestamp) -> OutgoingEvent {
+    static func deadLetter(_ record: KafkaMessage, refusal: Refusal, policy: RelayPolicy, cause: Cause, now: Timestamp)
+        -> OutgoingEvent
+    {
         let event = DeadLetter.fitting(
-            id: cause.derivedID("dead_letter"), createdAt: now, source: source(of: record), key: record.key, value: record.value,
+            id: cause.derivedID("dead_letter"), createdAt: now, source: source(of: record), key: record.key,
+            value: record.value,
             headers: record.headers.map { DeadLetter.Header(name: $0.name, value: $0.value, nameBytes: $0.rawName) },
             reason: refusal, deadLetteredAt: now)
-        return OutgoingEvent(topic: policy.topics.deadletter, key: deadLetterKey(record), event: .deadLetter(event), causationID: cause.eventID)
+        return OutgoingEvent(
+            topic: policy.topics.deadletter, key: deadLetterKey(record), event: .deadLetter(event),
+            causationID: cause.eventID)
     }
 
     /// The minimal dead letter for a record the relay failed on (`internal_error`): where it is and
     /// what failed, nothing of its content, so that writing it cannot fail the same way.
-    static func minimalDeadLetter(_ record: KafkaMessage, failure: String, policy: RelayPolicy, cause: Cause, now: Timestamp) -> OutgoingEvent {
-        let event = DeadLetter.minimal(id: cause.derivedID("dead_letter:internal_error"), createdAt: now, source: source(of: record),
-                                       failure: failure, deadLetteredAt: now)
-        return OutgoingEvent(topic: policy.topics.deadletter, key: position(of: record), event: .deadLetter(event), causationID: cause.eventID)
+    static func minimalDeadLetter(
+        _ record: KafkaMessage, failure: String, policy: RelayPolicy, cause: Cause, now: Timestamp
+    ) -> OutgoingEvent {
+        let event = DeadLetter.minimal(
+            id: cause.derivedID("dead_letter:internal_error"), createdAt: now, source: source(of: record),
+            failure: failure, deadLetteredAt: now)
+        return OutgoingEvent(
+            topic: policy.topics.deadletter, key: position(of: record), event: .deadLetter(event),
+            causationID: cause.eventID)
     }
 
     private static func source(of record: KafkaMessage) -> DeadLetter.Source {
@@ -55,13 +72,17 @@ enum OutboxEncoding {
     /// Keyed like the original, so a dead letter sits next to its neighbours when replayed; by the
     /// record's position when the original key is missing, too long to repeat, or not UTF-8 text.
     private static func deadLetterKey(_ record: KafkaMessage) -> String {
-        guard let key = record.key, key.count <= DeadLetterLimits.kafkaKey, let text = String(validating: key, as: UTF8.self) else {
+        guard let key = record.key, key.count <= DeadLetterLimits.kafkaKey,
+            let text = String(validating: key, as: UTF8.self)
+        else {
             return position(of: record)
         }
         return text
     }
 
-    private static func position(of record: KafkaMessage) -> String { "\(record.topic)/\(record.partition)/\(record.offset)" }
+    private static func position(of record: KafkaMessage) -> String {
+        "\(record.topic)/\(record.partition)/\(record.offset)"
+    }
 }
 
 /// Failures that stop the daemon's intake, with the reason an operator needs. Each keeps the
@@ -100,13 +121,18 @@ public enum RuntimeFailure: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .ledgerUnwritable(let why): "the ledger cannot be written: \(why). Intake stopped; no offset was committed past the last durable change."
-        case .positionsUnreadable(let why): "cannot read the ledger's partition positions: \(why). Intake stopped; no offset was committed past the last durable change."
-        case .invalidOutgoingEvent(let what): "internal error: an outgoing event violates the contract (\(what)); nothing of the decision was written. Intake stopped; please report this"
+        case .ledgerUnwritable(let why):
+            "the ledger cannot be written: \(why). Intake stopped; no offset was committed past the last durable change."
+        case .positionsUnreadable(let why):
+            "cannot read the ledger's partition positions: \(why). Intake stopped; no offset was committed past the last durable change."
+        case .invalidOutgoingEvent(let what):
+            "internal error: an outgoing event violates the contract (\(what)); nothing of the decision was written. Intake stopped; please report this"
         case .outboxConflict(let conflict): "internal error: \(conflict). Stopped; please report this"
         case .kafkaFatal(let why): "fatal Kafka client error: \(why)"
-        case .servicesOutOfOrder(let what): "internal error: the relay's services stopped out of order (\(what)); please report this"
-        case .unexpected(let error): "unexpected error: \(error). Intake stopped; no offset was committed past the last durable change; please report this"
+        case .servicesOutOfOrder(let what):
+            "internal error: the relay's services stopped out of order (\(what)); please report this"
+        case .unexpected(let error):
+            "unexpected error: \(error). Intake stopped; no offset was committed past the last durable change; please report this"
         }
     }
 }
@@ -117,8 +143,11 @@ extension RelayTransaction {
     /// a decision to the ledger, for intake, the deadline scheduler, maintenance and operator
     /// orders alike. Throws ``RuntimeFailure/invalidOutgoingEvent(_:)`` or ``OutboxConflict``
     /// (the relay's own bugs) with nothing of the decision written.
-    func commit(_ effects: Effects, cause: Cause, policy: RelayPolicy, refusedRecord: KafkaMessage? = nil, at now: Timestamp) throws {
-        let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: refusedRecord, policy: policy, cause: cause, now: now)
+    func commit(
+        _ effects: Effects, cause: Cause, policy: RelayPolicy, refusedRecord: KafkaMessage? = nil, at now: Timestamp
+    ) throws {
+        let outbox = try OutboxEncoding.messages(
+            for: effects, refusedRecord: refusedRecord, policy: policy, cause: cause, now: now)
         try apply(effects, outbox: outbox, at: now)
     }
 }

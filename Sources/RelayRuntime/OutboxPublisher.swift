@@ -73,9 +73,12 @@ final class OutboxPublisher: Sendable {
         case parked(KafkaError)
     }
 
-    init(ledger: Ledger, producer: KafkaProducer, clock: any RelayClock, logger: Logger, batchSize: Int, maxInFlight: Int = 5_000,
-         ledgerLane: BlockingLane = BlockingLane(label: "freeze-relay.ledger"), signer: RelaySigner? = nil,
-         onRound: @escaping @Sendable (PublishRound, [OutboxMessage]) -> Void) {
+    init(
+        ledger: Ledger, producer: KafkaProducer, clock: any RelayClock, logger: Logger, batchSize: Int,
+        maxInFlight: Int = 5_000,
+        ledgerLane: BlockingLane = BlockingLane(label: "freeze-relay.ledger"), signer: RelaySigner? = nil,
+        onRound: @escaping @Sendable (PublishRound, [OutboxMessage]) -> Void
+    ) {
         self.signer = signer
         self.ledgerLane = ledgerLane
         self.ledger = ledger
@@ -128,7 +131,9 @@ final class OutboxPublisher: Sendable {
             state.offered.removeFirst(stale)
             guard let first = state.offered.first, first.sequence == cursor + 1 else { return nil }
             var run = 1
-            while run < min(limit, state.offered.count), state.offered[run].sequence == state.offered[run - 1].sequence + 1 { run += 1 }
+            while run < min(limit, state.offered.count),
+                state.offered[run].sequence == state.offered[run - 1].sequence + 1
+            { run += 1 }
             return Array(state.offered.prefix(run))
         }
     }
@@ -159,7 +164,8 @@ final class OutboxPublisher: Sendable {
             if alreadyInFlight { continue }
             let message = OutgoingMessage(
                 topic: item.message.topic, key: item.message.key, value: item.message.payload,
-                headers: item.message.headers.map { KafkaHeader(name: $0.name, value: $0.value) } + signature(of: item.message))
+                headers: item.message.headers.map { KafkaHeader(name: $0.name, value: $0.value) }
+                    + signature(of: item.message))
             state.withLock { state in
                 state.inFlight[item.sequence] = item.message
                 state.cursor = max(state.cursor, item.sequence)
@@ -173,10 +179,10 @@ final class OutboxPublisher: Sendable {
                     }
                 }
                 handed += 1
-            } catch where error.rejectsMessageForGood {
+            } catch  where error.rejectsMessageForGood {
                 // Never publishable as it is: set it aside so it does not block every later event.
                 arrive(item.sequence, .parked(error))
-            } catch where error.code == .queueFull {
+            } catch  where error.code == .queueFull {
                 // librdkafka's queue is full: take it back and wait for acknowledgements.
                 state.withLock { state in
                     state.inFlight[item.sequence] = nil
@@ -184,8 +190,12 @@ final class OutboxPublisher: Sendable {
                 }
                 break
             } catch {
-                logger.warning("event not handed to the producer; retried later", metadata: [
-                    "outbox.seq": "\(item.sequence)", "topic": "\(item.message.topic)", "error": "\(error.code.name)"])
+                logger.warning(
+                    "event not handed to the producer; retried later",
+                    metadata: [
+                        "outbox.seq": "\(item.sequence)", "topic": "\(item.message.topic)",
+                        "error": "\(error.code.name)",
+                    ])
                 arrive(item.sequence, .failed(error))
                 break
             }
@@ -227,10 +237,15 @@ final class OutboxPublisher: Sendable {
     /// Writes down every fate that arrived, in one transaction; returns what it wrote.
     @discardableResult
     private func recordArrived() throws -> PublishRound {
-        let arrived = state.withLock { state in defer { state.arrived = [] }; return state.arrived }
+        let arrived = state.withLock { state in
+            defer { state.arrived = [] }
+            return state.arrived
+        }
         guard !arrived.isEmpty else { return PublishRound() }
         let bySequence = state.withLock { state in
-            Dictionary(arrived.compactMap { item in state.inFlight[item.sequence].map { (item.sequence, $0) } }, uniquingKeysWith: { first, _ in first })
+            Dictionary(
+                arrived.compactMap { item in state.inFlight[item.sequence].map { (item.sequence, $0) } },
+                uniquingKeysWith: { first, _ in first })
         }
         var outcome = Ledger.PublishingOutcome()
         var sent: [OutboxMessage] = []
@@ -242,15 +257,24 @@ final class OutboxPublisher: Sendable {
                 if let message = bySequence[sequence] { sent.append(message) }
             case .parked(let error):
                 outcome.parked.append((sequence, "\(error)"))
-                logger.error("event can never be published as it is; parked in the outbox (raise the broker's and producer's message.max.bytes and restart to publish it)", metadata: [
-                    "outbox.seq": "\(sequence)", "event_id": "\(bySequence[sequence].map { CanonicalUUID.string($0.eventID) } ?? "-")",
-                    "topic": "\(bySequence[sequence]?.topic ?? "-")", "bytes": "\(bySequence[sequence]?.payload.count ?? 0)", "error": "\(error.code.name)"])
+                logger.error(
+                    "event can never be published as it is; parked in the outbox (raise the broker's and producer's message.max.bytes and restart to publish it)",
+                    metadata: [
+                        "outbox.seq": "\(sequence)",
+                        "event_id": "\(bySequence[sequence].map { CanonicalUUID.string($0.eventID) } ?? "-")",
+                        "topic": "\(bySequence[sequence]?.topic ?? "-")",
+                        "bytes": "\(bySequence[sequence]?.payload.count ?? 0)", "error": "\(error.code.name)",
+                    ])
             case .failed(let error):
                 outcome.failed.append((sequence, "\(error)"))
                 firstFailure = min(firstFailure ?? sequence, sequence)
-                logger.warning("event not delivered; it stays in the outbox and will be retried", metadata: [
-                    "outbox.seq": "\(sequence)", "event_id": "\(bySequence[sequence].map { CanonicalUUID.string($0.eventID) } ?? "-")",
-                    "error": "\(error.code.name)"])
+                logger.warning(
+                    "event not delivered; it stays in the outbox and will be retried",
+                    metadata: [
+                        "outbox.seq": "\(sequence)",
+                        "event_id": "\(bySequence[sequence].map { CanonicalUUID.string($0.eventID) } ?? "-")",
+                        "error": "\(error.code.name)",
+                    ])
             }
         }
         try ledger.record(outcome, at: clock.now())
@@ -268,7 +292,9 @@ final class OutboxPublisher: Sendable {
                 state.backoff = .seconds(1)
             }
         }
-        let round = PublishRound(sent: outcome.sent.count, failed: outcome.failed.count, parked: outcome.parked.count, attempted: arrived.count)
+        let round = PublishRound(
+            sent: outcome.sent.count, failed: outcome.failed.count, parked: outcome.parked.count,
+            attempted: arrived.count)
         onRound(round, sent)
         // Room under `maxInFlight`, or a back-off to start.
         senderWaker.signal()

@@ -1,7 +1,7 @@
 import Authenticity
 import Contracts
-import Logging
 import LogThrottle
+import Logging
 
 /// The intake's log lines about consumed records: one `records applied` line per batch at info
 /// (with how many of each outcome), `record applied` per record at debug, a warning per
@@ -37,40 +37,55 @@ struct OutcomeLog: Sendable {
             if !refused { counts[outcome.outcome.name, default: 0] += 1 }
             guard perRecord || refused else { continue }
             var metadata: Logger.Metadata = [
-                "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)"]
+                "source": "\(outcome.topic)/\(outcome.partition)@\(outcome.offset)", "outcome": "\(outcome.outcome)",
+            ]
             if let id = outcome.requestID { metadata["request_id"] = "\(CanonicalUUID.string(id))" }
             if let caseID = outcome.caseID { metadata["case_id"] = "\(caseID)" }
             if let bank = outcome.bankID { metadata["bank"] = "\(bank)" }
             if let code = outcome.deadLetterCode { metadata["dead_letter"] = "\(code.rawValue)" }
             if let unverified = outcome.unverified {
                 metadata["unverified"] = "\(unverified.rawValue)"
-                refusals.warning("SECURITY: record accepted without a valid signature (policy warn)", code: "unverified/\(outcome.topic)/\(unverified.rawValue)",
-                                 allowance: Self.securityAllowance, metadata: metadata)
+                refusals.warning(
+                    "SECURITY: record accepted without a valid signature (policy warn)",
+                    code: "unverified/\(outcome.topic)/\(unverified.rawValue)",
+                    allowance: Self.securityAllowance, metadata: metadata)
             }
             if let failure = outcome.failure {
                 // A bug of the relay's own: loud, but bounded like the rest.
                 metadata["error"] = "\(failure)"
-                refusals.error("internal error on a record: its decision was dropped and the record dead-lettered in minimal form (internal_error); intake goes on. Please report this",
-                               code: "internal_error", allowance: Self.securityAllowance, metadata: metadata)
+                refusals.error(
+                    "internal error on a record: its decision was dropped and the record dead-lettered in minimal form (internal_error); intake goes on. Please report this",
+                    code: "internal_error", allowance: Self.securityAllowance, metadata: metadata)
             } else if outcome.outcome == .unauthenticatedAnswer, let code = outcome.deadLetterCode {
-                refusals.error("SECURITY: bank answer refused: not signed with the bank's registered key; dead-lettered and escalated",
-                               code: "unauthenticated_answer/\(outcome.bankID?.rawValue ?? "none")/\(code.rawValue)", allowance: Self.securityAllowance, metadata: metadata)
+                refusals.error(
+                    "SECURITY: bank answer refused: not signed with the bank's registered key; dead-lettered and escalated",
+                    code: "unauthenticated_answer/\(outcome.bankID?.rawValue ?? "none")/\(code.rawValue)",
+                    allowance: Self.securityAllowance, metadata: metadata)
             } else if outcome.outcome == .unauthenticated, let code = outcome.deadLetterCode {
-                refusals.error("SECURITY: order refused: not signed by a registered issuer; dead-lettered and escalated",
-                               code: "unauthenticated/\(code.rawValue)", allowance: Self.securityAllowance, metadata: metadata)
+                refusals.error(
+                    "SECURITY: order refused: not signed by a registered issuer; dead-lettered and escalated",
+                    code: "unauthenticated/\(code.rawValue)", allowance: Self.securityAllowance, metadata: metadata)
             } else if outcome.outcome == .foreignResponse {
-                refusals.error("SECURITY: answer about a request not routed to this bank; refused and dead-lettered",
-                               code: "foreign_response/\(outcome.bankID?.rawValue ?? "none")", allowance: Self.securityAllowance, metadata: metadata)
+                refusals.error(
+                    "SECURITY: answer about a request not routed to this bank; refused and dead-lettered",
+                    code: "foreign_response/\(outcome.bankID?.rawValue ?? "none")", allowance: Self.securityAllowance,
+                    metadata: metadata)
             } else if let code = outcome.deadLetterCode {
-                refusals.warning("record dead-lettered", code: code.rawValue, allowance: Self.deadLetterAllowance, metadata: metadata)
+                refusals.warning(
+                    "record dead-lettered", code: code.rawValue, allowance: Self.deadLetterAllowance, metadata: metadata
+                )
             } else {
                 logger.debug("record applied", metadata: metadata)
             }
         }
         guard !counts.isEmpty else { return }
-        logger.info("records applied", metadata: [
-            "count": "\(counts.values.reduce(0, +))",
-            "outcomes": "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"])
+        logger.info(
+            "records applied",
+            metadata: [
+                "count": "\(counts.values.reduce(0, +))",
+                "outcomes":
+                    "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))",
+            ])
     }
 
     /// Writes the summaries of windows that have ended; called on every turn of the intake loop.

@@ -10,7 +10,10 @@ enum RecordDigest {
         var bytes: [UInt8] = []
         bytes.reserveCapacity((record.key?.count ?? 0) + (record.value?.count ?? 0) + 64)
         func frame(_ part: [UInt8]?) {
-            guard let part else { bytes.append(0); return }
+            guard let part else {
+                bytes.append(0)
+                return
+            }
             bytes.append(1)
             withUnsafeBytes(of: UInt64(part.count).bigEndian) { bytes.append(contentsOf: $0) }
             bytes.append(contentsOf: part)
@@ -127,14 +130,22 @@ struct PartitionContinuity: Sendable {
         let position = ledger.nextOffset
         if let (low, high) = assigned.watermarks {
             if high < position {
-                return haltAtStart(partition, HaltFacts(
-                    code: .logEndsBeforePosition, position: position, logStart: low, logEnd: high,
-                    detail: "\(partition) ends at offset \(high), but the ledger has applied it up to \(position): the topic was re-created, the broker lost data, or the ledger belongs to another cluster"), now: now)
+                return haltAtStart(
+                    partition,
+                    HaltFacts(
+                        code: .logEndsBeforePosition, position: position, logStart: low, logEnd: high,
+                        detail:
+                            "\(partition) ends at offset \(high), but the ledger has applied it up to \(position): the topic was re-created, the broker lost data, or the ledger belongs to another cluster"
+                    ), now: now)
             }
             if low > position {
-                return haltAtStart(partition, HaltFacts(
-                    code: .recordsDeletedUnread, position: position, logStart: low, logEnd: high,
-                    detail: "the first record \(partition) still holds is at offset \(low), but the ledger has applied it only up to \(position): offsets \(position)..<\(low) were deleted (retention) before the relay read them"), now: now)
+                return haltAtStart(
+                    partition,
+                    HaltFacts(
+                        code: .recordsDeletedUnread, position: position, logStart: low, logEnd: high,
+                        detail:
+                            "the first record \(partition) still holds is at offset \(low), but the ledger has applied it only up to \(position): offsets \(position)..<\(low) were deleted (retention) before the relay read them"
+                    ), now: now)
             }
         }
         if let digest = ledger.lastDigest, position > 0, (assigned.watermarks?.low ?? 0) <= position - 1 {
@@ -163,9 +174,13 @@ struct PartitionContinuity: Sendable {
                     tracking[partition] = .reading(next: next)
                     return .verified
                 }
-                return halt(partition, HaltFacts(
-                    code: .recordMismatch, position: next, offset: offset,
-                    detail: "the record at \(partition)@\(offset) is not the record the relay applied there: the topic was re-created or the ledger belongs to another cluster"), now: now)
+                return halt(
+                    partition,
+                    HaltFacts(
+                        code: .recordMismatch, position: next, offset: offset,
+                        detail:
+                            "the record at \(partition)@\(offset) is not the record the relay applied there: the topic was re-created or the ledger belongs to another cluster"
+                    ), now: now)
             }
             if offset > expected {
                 // The last applied record is gone (retention reached it); what follows it is new.
@@ -183,7 +198,9 @@ struct PartitionContinuity: Sendable {
     }
 
     /// The broker refused the position of a partition being read (out of range).
-    mutating func positionRefused(_ partition: TopicPartition, offset: Int64?, watermarks: (low: Int64, high: Int64)?, now: Timestamp) -> RefusedPositionVerdict {
+    mutating func positionRefused(
+        _ partition: TopicPartition, offset: Int64?, watermarks: (low: Int64, high: Int64)?, now: Timestamp
+    ) -> RefusedPositionVerdict {
         let position: Int64?
         switch tracking[partition] {
         case .halted: return .ignore
@@ -204,12 +221,24 @@ struct PartitionContinuity: Sendable {
         var code = IntakeNotice.HaltCode.offsetOutOfRange
         var why = "the topic was re-created, truncated or emptied while the relay read it"
         if let position, let (low, high) = watermarks {
-            if high < position { (code, why) = (.logEndsBeforePosition, "the log now ends before the position: the topic was re-created or the broker lost data") }
-            else if low > position { (code, why) = (.recordsDeletedUnread, "offsets \(position)..<\(low) were deleted (retention) before the relay read them") }
+            if high < position {
+                (code, why) = (
+                    .logEndsBeforePosition,
+                    "the log now ends before the position: the topic was re-created or the broker lost data"
+                )
+            } else if low > position {
+                (code, why) = (
+                    .recordsDeletedUnread,
+                    "offsets \(position)..<\(low) were deleted (retention) before the relay read them"
+                )
+            }
         }
-        guard case .halt(let halt) = halt(partition, HaltFacts(
-            code: code, position: position, offset: offset, logStart: watermarks?.low, logEnd: watermarks?.high,
-            detail: "the broker refused \(at) of \(partition) as out of range\(range): \(why)"), now: now)
+        guard
+            case .halt(let halt) = halt(
+                partition,
+                HaltFacts(
+                    code: code, position: position, offset: offset, logStart: watermarks?.low, logEnd: watermarks?.high,
+                    detail: "the broker refused \(at) of \(partition) as out of range\(range): \(why)"), now: now)
         else { return .ignore }
         return .halt(halt)
     }
@@ -230,19 +259,30 @@ struct PartitionContinuity: Sendable {
 
     private mutating func halt(_ partition: TopicPartition, _ facts: HaltFacts, now: Timestamp) -> RecordVerdict {
         tracking[partition] = .halted
-        return .halt(PartitionHalt(topic: partition.topic, partition: partition.partition, haltedAt: now, code: facts.code,
-                                   detail: facts.detail + ". Intake stopped reading this partition and applies nothing more from it; decide where it continues with `freeze-relay rebase`.",
-                                   position: facts.position, offset: facts.offset, logStart: facts.logStart, logEnd: facts.logEnd))
+        return .halt(
+            PartitionHalt(
+                topic: partition.topic, partition: partition.partition, haltedAt: now, code: facts.code,
+                detail: facts.detail
+                    + ". Intake stopped reading this partition and applies nothing more from it; decide where it continues with `freeze-relay rebase`.",
+                position: facts.position, offset: facts.offset, logStart: facts.logStart, logEnd: facts.logEnd))
     }
 
-    private mutating func haltAtStart(_ partition: TopicPartition, _ facts: HaltFacts, now: Timestamp) -> (StartPlan, PartitionHalt?) {
+    private mutating func haltAtStart(_ partition: TopicPartition, _ facts: HaltFacts, now: Timestamp) -> (
+        StartPlan, PartitionHalt?
+    ) {
         guard case .halt(let halt) = halt(partition, facts, now: now) else { return (.halted, nil) }
         return (.halted, halt)
     }
 
-    private mutating func wentBackwards(_ partition: TopicPartition, offset: Int64, position: Int64, now: Timestamp) -> RecordVerdict {
-        halt(partition, HaltFacts(
-            code: .offsetWentBackwards, position: position, offset: offset,
-            detail: "the consumer delivered \(partition)@\(offset), below the position \(position) it was reading from: the broker's offsets were reset"), now: now)
+    private mutating func wentBackwards(_ partition: TopicPartition, offset: Int64, position: Int64, now: Timestamp)
+        -> RecordVerdict
+    {
+        halt(
+            partition,
+            HaltFacts(
+                code: .offsetWentBackwards, position: position, offset: offset,
+                detail:
+                    "the consumer delivered \(partition)@\(offset), below the position \(position) it was reading from: the broker's offsets were reset"
+            ), now: now)
     }
 }

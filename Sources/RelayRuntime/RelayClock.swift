@@ -31,9 +31,11 @@ public struct SystemClock: RelayClock {
 
     /// A system clock with its parts replaced, for tests: `wallTime` reads the time and
     /// `pause` waits (`Task.sleep` by default).
-    public init(recheckInterval: Duration,
-                wallTime: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
-                pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+    public init(
+        recheckInterval: Duration,
+        wallTime: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
+        pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
         self.recheckInterval = max(recheckInterval, .milliseconds(1))
         self.wallTime = wallTime
         self.pause = pause

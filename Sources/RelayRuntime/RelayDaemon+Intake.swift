@@ -47,7 +47,8 @@ extension RelayDaemon {
             do {
                 // While a batch is in flight, wait only briefly for more: if nothing comes, the batch
                 // lands (offsets stored, outcomes reported) at once rather than after a long poll.
-                batch = try await consumer.nextConsumedBatch(maxMessages: settings.intakeBatchSize, timeout: .milliseconds(inFlight == nil ? 250 : 10))
+                batch = try await consumer.nextConsumedBatch(
+                    maxMessages: settings.intakeBatchSize, timeout: .milliseconds(inFlight == nil ? 250 : 10))
             } catch {
                 if error.isFatal {
                     fail(.kafkaFatal(error))
@@ -73,20 +74,25 @@ extension RelayDaemon {
             }
             var prepared: PreparedBatch?
             if !sorted.apply.isEmpty {
-                let engine = policies.engine, records = sorted.apply
+                let engine = policies.engine
+                let records = sorted.apply
                 let readAt = clock.now()
                 prepared = await preparationLane.run { IntakePreparation.prepare(records, engine: engine, now: readAt) }
             }
             guard await land(&inFlight) else { return }
-            let processor = self.processor, lane = ledgerLane, publisher = self.publisher
-            inFlight = BatchInFlight(sorted: sorted, applying: prepared.map { batch in
-                Task {
-                    let applied = try await lane.run { try processor.apply(batch) }
-                    // Committed: its events can go out now, before the offsets are stored.
-                    publisher.offer(applied.queued)
-                    return applied.outcomes
-                }
-            })
+            let processor = self.processor
+            let lane = ledgerLane
+            let publisher = self.publisher
+            inFlight = BatchInFlight(
+                sorted: sorted,
+                applying: prepared.map { batch in
+                    Task {
+                        let applied = try await lane.run { try processor.apply(batch) }
+                        // Committed: its events can go out now, before the offsets are stored.
+                        publisher.offer(applied.queued)
+                        return applied.outcomes
+                    }
+                })
         }
         _ = await land(&inFlight)
     }
@@ -123,7 +129,11 @@ extension RelayDaemon {
             }
         }
         if !sorted.apply.isEmpty { supervisor.progressed() }
-        logSkipped(sorted.verified.map { ($0.topicPartition, $0.offset) } + outcomes.filter { $0.outcome == .alreadyApplied }.map { (TopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) })
+        logSkipped(
+            sorted.verified.map { ($0.topicPartition, $0.offset) }
+                + outcomes.filter { $0.outcome == .alreadyApplied }.map {
+                    (TopicPartition(topic: $0.topic, partition: $0.partition), $0.offset)
+                })
         guard !outcomes.isEmpty else { return true }
         observer.applied(outcomes)
         if outcomes.contains(where: { $0.deadLetterCode != nil }) { deadLetterBudget.enforce() }
@@ -138,8 +148,10 @@ extension RelayDaemon {
     /// may wait for the broker).
     private func partitionMoves(for errors: [PartitionError]) async -> [TopicPartition: Int64] {
         guard !errors.isEmpty else { return supervisor.handle([], consumer: consumer) }
-        let supervisor = self.supervisor, consumer = self.consumer
-        return (try? await consumer.onQueue { () throws(KafkaError) in supervisor.handle(errors, consumer: consumer) }) ?? [:]
+        let supervisor = self.supervisor
+        let consumer = self.consumer
+        return (try? await consumer.onQueue { () throws(KafkaError) in supervisor.handle(errors, consumer: consumer) })
+            ?? [:]
     }
 
     /// Makes the halts the supervisor decided durable, reports them, and pauses the partitions.
@@ -155,11 +167,15 @@ extension RelayDaemon {
             return false
         }
         for halt in recorded {
-            var metadata: Logger.Metadata = ["partition": "\(halt.topic)[\(halt.partition)]", "code": "\(halt.code.rawValue)"]
+            var metadata: Logger.Metadata = [
+                "partition": "\(halt.topic)[\(halt.partition)]", "code": "\(halt.code.rawValue)",
+            ]
             if let position = halt.position { metadata["ledger_position"] = "\(position)" }
             if let offset = halt.offset { metadata["offset"] = "\(offset)" }
             if let low = halt.logStart, let high = halt.logEnd { metadata["log"] = "\(low)..<\(high)" }
-            logger.error("intake halted on a partition whose offsets no longer match the ledger: \(halt.detail)", metadata: metadata)
+            logger.error(
+                "intake halted on a partition whose offsets no longer match the ledger: \(halt.detail)",
+                metadata: metadata)
             metrics.partitionHalted(halt)
         }
         supervisor.pause(halts.map { TopicPartition(topic: $0.topic, partition: $0.partition) }, consumer: consumer)
@@ -177,7 +193,8 @@ extension RelayDaemon {
                 try consumer.resume(Array(positions.keys))
             }
         } catch {
-            logger.error("cannot move partitions", metadata: ["partitions": "\(positions.keys.sorted())", "error": "\(error)"])
+            logger.error(
+                "cannot move partitions", metadata: ["partitions": "\(positions.keys.sorted())", "error": "\(error)"])
         }
         supervisor.pause(supervisor.haltedPartitions, consumer: consumer)
     }
@@ -194,17 +211,27 @@ extension RelayDaemon {
             let partition = TopicPartition(topic: request.topic, partition: request.partition)
             let now = clock.now()
             do {
-                if let problem = RebaseTarget.problem(topic: request.topic, partition: request.partition, target: request.target) {
-                    try ledger.write { tx in try tx.finishRebaseRequest(request.sequence, outcome: "refused: \(problem)", at: now) }
-                    logger.warning("re-base request refused", metadata: ["request": "\(request.sequence)", "why": "\(problem)"])
+                if let problem = RebaseTarget.problem(
+                    topic: request.topic, partition: request.partition, target: request.target)
+                {
+                    try ledger.write { tx in
+                        try tx.finishRebaseRequest(request.sequence, outcome: "refused: \(problem)", at: now)
+                    }
+                    logger.warning(
+                        "re-base request refused", metadata: ["request": "\(request.sequence)", "why": "\(problem)"])
                     continue
                 }
-                let result = try PartitionNotices.rebase(topic: request.topic, partition: request.partition, to: request.target, note: request.note,
-                                                         by: request.requestedBy, request: request.sequence, ledger: ledger,
-                                                         topics: policies.policy.topics, at: now)
-                logger.notice("partition re-based by an operator", metadata: [
-                    "partition": "\(partition)", "from": "\(result.previousPosition.map { "\($0)" } ?? "none")", "to": "\(result.newPosition)",
-                    "epoch": "\(result.epoch)", "by": "\(request.requestedBy)"])
+                let result = try PartitionNotices.rebase(
+                    topic: request.topic, partition: request.partition, to: request.target, note: request.note,
+                    by: request.requestedBy, request: request.sequence, ledger: ledger,
+                    topics: policies.policy.topics, at: now)
+                logger.notice(
+                    "partition re-based by an operator",
+                    metadata: [
+                        "partition": "\(partition)", "from": "\(result.previousPosition.map { "\($0)" } ?? "none")",
+                        "to": "\(result.newPosition)",
+                        "epoch": "\(result.epoch)", "by": "\(request.requestedBy)",
+                    ])
                 supervisor.rebased(partition, to: request.target)
                 if supervisor.isAssigned(partition) { await move([partition: request.target]) }
                 publisher.nudge()
@@ -224,8 +251,12 @@ extension RelayDaemon {
         guard logger.logLevel <= .debug else { return }
         for (partition, offsets) in Dictionary(grouping: skipped, by: \.0) {
             let sorted = offsets.map(\.1).sorted()
-            logger.debug("skipped records applied before", metadata: [
-                "partition": "\(partition)", "offsets": "\(sorted.first!)...\(sorted.last!)", "count": "\(sorted.count)"])
+            logger.debug(
+                "skipped records applied before",
+                metadata: [
+                    "partition": "\(partition)", "offsets": "\(sorted.first!)...\(sorted.last!)",
+                    "count": "\(sorted.count)",
+                ])
         }
     }
 }
@@ -236,7 +267,9 @@ public enum RebaseTarget {
     public static func problem(topic: String, partition: Int32, target: Int64) -> String? {
         if !TopicNames.isLegalTopicName(topic) { return "\"\(topic.prefix(64))\" is not a Kafka topic name" }
         if partition < 0 { return "partition \(partition) is negative" }
-        if target < 0 && target != KafkaConsumer.beginning { return "target \(target) is neither an offset (0 or more) nor the beginning" }
+        if target < 0 && target != KafkaConsumer.beginning {
+            return "target \(target) is neither an offset (0 or more) nor the beginning"
+        }
         return nil
     }
 }

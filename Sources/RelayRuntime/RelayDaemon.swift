@@ -53,15 +53,21 @@ public final class RelayDaemon: Sendable {
 
     /// Opens the ledger and the Kafka clients. Fails with a clear error when the ledger is locked
     /// by another daemon, unreadable, or from a newer version, or when a Kafka property is invalid.
-    public init(settings: RelaySettings, clock: any RelayClock = SystemClock(), logger: Logger, observer: RelayObserver = RelayObserver()) throws {
+    public init(
+        settings: RelaySettings, clock: any RelayClock = SystemClock(), logger: Logger,
+        observer: RelayObserver = RelayObserver()
+    ) throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
         self.observer = observer
         let metrics = RelayMetrics(countingFrom: clock.now())
         self.metrics = metrics
-        observer.add(applied: { metrics.consumed($0) }, deadlinesFired: { metrics.deadlinesFired($0) }, published: { _, sent in metrics.published(sent) })
-        let ledger = try Ledger.open(at: settings.ledgerPath, configuration: LedgerConfiguration(durability: settings.durability))
+        observer.add(
+            applied: { metrics.consumed($0) }, deadlinesFired: { metrics.deadlinesFired($0) },
+            published: { _, sent in metrics.published(sent) })
+        let ledger = try Ledger.open(
+            at: settings.ledgerPath, configuration: LedgerConfiguration(durability: settings.durability))
         self.ledger = ledger
         let policies = PolicyHolder(settings.policy)
         self.policies = policies
@@ -71,7 +77,8 @@ public final class RelayDaemon: Sendable {
             // Give up on a delivery after a minute rather than librdkafka's five: the event stays in
             // the outbox and is retried, while the publisher's round does not block for long.
             if producerConfig["message.timeout.ms"] == nil { producerConfig["message.timeout.ms"] = "60000" }
-            self.producer = try KafkaProducer(configuration: producerConfig, logger: logger, clientName: "relay producer")
+            self.producer = try KafkaProducer(
+                configuration: producerConfig, logger: logger, clientName: "relay producer")
             var consumerConfig = settings.kafka
             // A request should reach its bank in milliseconds: do not let an idle fetch sit for
             // librdkafka's default 500 ms (the embedded mock broker holds fetches that long).
@@ -90,7 +97,9 @@ public final class RelayDaemon: Sendable {
             // means the partition's offsets went backwards, which the relay halts on instead of
             // silently re-reading from the start or skipping to the end.
             if let reset = consumerConfig["auto.offset.reset"], reset != "error" {
-                logger.notice("ignoring kafka property auto.offset.reset; the relay decides where partitions start", metadata: ["configured": "\(reset)"])
+                logger.notice(
+                    "ignoring kafka property auto.offset.reset; the relay decides where partitions start",
+                    metadata: ["configured": "\(reset)"])
             }
             consumerConfig["auto.offset.reset"] = "error"
             // The ledger, not the group's committed offsets, says where to resume: it records each
@@ -98,36 +107,50 @@ public final class RelayDaemon: Sendable {
             // restored from a backup re-reads exactly what it is missing (see IntakeSupervisor).
             let supervisor = IntakeSupervisor(ledger: ledger, clock: clock, logger: logger)
             self.supervisor = supervisor
-            self.consumer = try KafkaConsumer(configuration: consumerConfig, groupID: settings.groupID, logger: logger,
-                                              startOffsets: { partitions, consumer in supervisor.plan(partitions, consumer: consumer) }) { event, consumer in
-                // Offsets of applied records are stored right after each batch; committing here makes
-                // sure the next owner of a revoked partition starts after them.
-                if case .revoked(_, let lost) = event, !lost {
-                    do { try consumer.commit() } catch {
-                        logger.warning("commit on revoke failed; the next owner re-reads applied records, which the ledger skips", metadata: ["error": "\(error)"])
+            self.consumer = try KafkaConsumer(
+                configuration: consumerConfig, groupID: settings.groupID, logger: logger,
+                startOffsets: { partitions, consumer in supervisor.plan(partitions, consumer: consumer) },
+                rebalanceHandler: { event, consumer in
+                    // Offsets of applied records are stored right after each batch; committing here makes
+                    // sure the next owner of a revoked partition starts after them.
+                    if case .revoked(_, let lost) = event, !lost {
+                        do { try consumer.commit() } catch {
+                            logger.warning(
+                                "commit on revoke failed; the next owner re-reads applied records, which the ledger skips",
+                                metadata: ["error": "\(error)"])
+                        }
                     }
-                }
-                supervisor.rebalanced(event, consumer: consumer)
-                observer.rebalanced(event)
-            }
+                    supervisor.rebalanced(event, consumer: consumer)
+                    observer.rebalanced(event)
+                })
         } catch {
             ledger.close()
             throw error
         }
         self.processor = IntakeProcessor(ledger: ledger, clock: clock)
-        self.scheduler = DeadlineScheduler(ledger: ledger, policies: policies, clock: clock, lane: ledgerLane) { fired in
+        self.scheduler = DeadlineScheduler(ledger: ledger, policies: policies, clock: clock, lane: ledgerLane) {
+            fired in
             observer.deadlinesFired(fired)
             for item in fired where item.outcome == .escalated {
-                logger.notice("deadline missed; escalated", metadata: [
-                    "request_id": "\(CanonicalUUID.string(item.deadline.requestID))", "deadline": "\(item.deadline.kind.rawValue)",
-                    "level": "\(item.deadline.level)", "late_ms": "\(item.lateness.components.seconds * 1000 + item.lateness.components.attoseconds / 1_000_000_000_000_000)"])
+                logger.notice(
+                    "deadline missed; escalated",
+                    metadata: [
+                        "request_id": "\(CanonicalUUID.string(item.deadline.requestID))",
+                        "deadline": "\(item.deadline.kind.rawValue)",
+                        "level": "\(item.deadline.level)",
+                        "late_ms":
+                            "\(item.lateness.components.seconds * 1000 + item.lateness.components.attoseconds / 1_000_000_000_000_000)",
+                    ])
             }
         }
         self.outcomeLog = OutcomeLog(logger: logger)
-        self.deadLetterBudget = DeadLetterBudget(ledger: ledger, maxBytes: settings.maxDeadLetterBytes, clock: clock, metrics: metrics,
-                                                 log: outcomeLog.refusals)
-        self.publisher = OutboxPublisher(ledger: ledger, producer: producer, clock: clock, logger: logger, batchSize: settings.publishBatchSize,
-                                         ledgerLane: ledgerLane, signer: settings.signer) { round, sent in
+        self.deadLetterBudget = DeadLetterBudget(
+            ledger: ledger, maxBytes: settings.maxDeadLetterBytes, clock: clock, metrics: metrics,
+            log: outcomeLog.refusals)
+        self.publisher = OutboxPublisher(
+            ledger: ledger, producer: producer, clock: clock, logger: logger, batchSize: settings.publishBatchSize,
+            ledgerLane: ledgerLane, signer: settings.signer
+        ) { round, sent in
             observer.published(round, sent)
         }
     }
@@ -143,13 +166,19 @@ public final class RelayDaemon: Sendable {
     /// Committed ledger transactions stay; everything else is done again after the next start.
     public func run(serving httpServer: HealthServer? = nil) async throws {
         try consumer.subscribe(settings.subscriptions)
-        logger.info("freeze-relay running", metadata: [
-            "ledger": "\(ledger.path)", "group": "\(settings.groupID)", "subscriptions": "\(settings.subscriptions)",
-            "banks": "\(settings.policy.routing.banks.count)"])
+        logger.info(
+            "freeze-relay running",
+            metadata: [
+                "ledger": "\(ledger.path)", "group": "\(settings.groupID)",
+                "subscriptions": "\(settings.subscriptions)",
+                "banks": "\(settings.policy.routing.banks.count)",
+            ])
         // Events parked as unpublishable get one more chance: a limit may have been raised.
         let unparked = try ledger.unparkOutbox()
-        if unparked > 0 { logger.notice("offering parked events to the broker again", metadata: ["count": "\(unparked)"]) }
-        deadLetterBudget.enforce() // the budget may have been lowered while the relay was stopped
+        if unparked > 0 {
+            logger.notice("offering parked events to the broker again", metadata: ["count": "\(unparked)"])
+        }
+        deadLetterBudget.enforce()  // the budget may have been lowered while the relay was stopped
         // Deadlines that came due while the relay was down fire now, in due order.
         try scheduler.fireDue()
         publisher.nudge()
@@ -160,13 +189,19 @@ public final class RelayDaemon: Sendable {
             LoopService(description: "health check") { await self.healthLoop() },
             OutboxService(daemon: self),
             LoopService(description: "deadlines") {
-                await self.scheduler.run(afterFiring: { self.publisher.offer($0) }, onFailure: { self.fail(RuntimeFailure(wrapping: $0)) })
+                await self.scheduler.run(
+                    afterFiring: { self.publisher.offer($0) }, onFailure: { self.fail(RuntimeFailure(wrapping: $0)) })
             },
             IntakeService(daemon: self),
         ]
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map {
+                    .init(
+                        service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
+                logger: logger))
         do { try await group.run() } catch {
             // The services throw nothing; what the group reports is its own trouble.
             fail(.servicesOutOfOrder("\(error)"))
@@ -180,8 +215,14 @@ public final class RelayDaemon: Sendable {
             return
         }
         let undelivered = producer.close(timeout: .seconds(5))
-        if undelivered > 0 { logger.warning("producer closed with undelivered records; they stay in the outbox", metadata: ["count": "\(undelivered)"]) }
-        do { try consumer.close() } catch { logger.warning("closing the consumer failed", metadata: ["error": "\(error)"]) }
+        if undelivered > 0 {
+            logger.warning(
+                "producer closed with undelivered records; they stay in the outbox",
+                metadata: ["count": "\(undelivered)"])
+        }
+        do { try consumer.close() } catch {
+            logger.warning("closing the consumer failed", metadata: ["error": "\(error)"])
+        }
         ledger.close()
         outcomeLog.flushAll()
         if let failure = state.withLock({ $0.failure }) {
@@ -205,15 +246,19 @@ public final class RelayDaemon: Sendable {
         policies.replace(with: policy)
         let after = RelaySettings.subscriptions(for: policy)
         if after != before { try consumer.subscribe(after) }
-        logger.notice("routing table, SLA settings and issuer registry reloaded",
-                      metadata: ["banks": "\(policy.routing.banks.count)", "issuers": "\(policy.issuers.issuers.count)",
-                                 "signature_policy": "\(policy.issuers.policy.rawValue)"])
+        logger.notice(
+            "routing table, SLA settings and issuer registry reloaded",
+            metadata: [
+                "banks": "\(policy.routing.banks.count)", "issuers": "\(policy.issuers.issuers.count)",
+                "signature_policy": "\(policy.issuers.policy.rawValue)",
+            ])
     }
 
     /// Routes every request kept as unroutable that the current routing table now covers.
     @discardableResult
     public func retryUnroutable() throws -> [UUID] {
-        let routed = try RelayMaintenance.retryUnroutable(ledger: ledger, policy: policies.policy, clock: clock).map(\.requestID)
+        let routed = try RelayMaintenance.retryUnroutable(ledger: ledger, policy: policies.policy, clock: clock).map(
+            \.requestID)
         logger.notice("retried unroutable requests", metadata: ["routed": "\(routed.count)"])
         scheduler.nudge()
         publisher.nudge()
@@ -238,18 +283,22 @@ public final class RelayDaemon: Sendable {
     /// `healthCheckInterval`, and by `health(brokerTimeout:)`. Remembered for `lastHealth()`.
     private func checkHealth(brokerTimeout: Duration) -> HealthFindings {
         let writable = (try? ledger.write { tx in try tx.recordHeartbeat(at: clock.now()) }) != nil
-        let findings = HealthFindings(brokerReachable: producer.brokerReachable(timeout: brokerTimeout), ledgerWritable: writable,
-                                      lag: (try? consumer.lag(askingBrokerWithin: brokerTimeout)) ?? [])
+        let findings = HealthFindings(
+            brokerReachable: producer.brokerReachable(timeout: brokerTimeout), ledgerWritable: writable,
+            lag: (try? consumer.lag(askingBrokerWithin: brokerTimeout)) ?? [])
         healthFindings.withLock { $0 = findings }
         return findings
     }
 
     private func report(from findings: HealthFindings?, halts: [PartitionHalt]) -> HealthReport {
         HealthReport(
-            checked: findings != nil, brokerReachable: findings?.brokerReachable ?? false, ledgerWritable: findings?.ledgerWritable ?? false,
+            checked: findings != nil, brokerReachable: findings?.brokerReachable ?? false,
+            ledgerWritable: findings?.ledgerWritable ?? false,
             outboxBacklog: try? ledger.outboxBacklog().unsent, maxOutboxBacklog: settings.maxOutboxBacklog,
             failure: failure.map { "\($0)" },
-            haltedPartitions: halts.map { "\($0.topic)[\($0.partition)] (\($0.code.rawValue) since \($0.haltedAt.rfc3339))" },
+            haltedPartitions: halts.map {
+                "\($0.topic)[\($0.partition)] (\($0.code.rawValue) since \($0.haltedAt.rfc3339))"
+            },
             intakeStall: supervisor.stallReason(lag: findings?.lag ?? [], timeout: settings.intakeStallTimeout))
     }
 
@@ -266,25 +315,30 @@ public final class RelayDaemon: Sendable {
     /// background check: a scrape never waits for the broker).
     public func metricsText() -> String {
         let halts = (try? ledger.partitionHalts()) ?? []
-        metrics.refresh(from: ledger, lag: (try? consumer.lag()) ?? [], health: report(from: healthFindings.withLock { $0 }, halts: halts),
-                        halts: halts, now: clock.now())
+        metrics.refresh(
+            from: ledger, lag: (try? consumer.lag()) ?? [],
+            health: report(from: healthFindings.withLock { $0 }, halts: halts),
+            halts: halts, now: clock.now())
         return metrics.render()
     }
 
     /// Serves `/healthz`, `/readyz` and `/metrics` on `host:port` until the returned server is closed.
     public func serveHTTP(host: String, port: UInt16) throws -> HealthServer {
-        try HealthServer(host: host, port: port, routes: [
-            "/healthz": { HTTPResponse(status: 200, body: "alive\n") },
-            "/readyz": { [self] in
-                let report = lastHealth()
-                return report.isReady
-                    ? HTTPResponse(status: 200, body: "ready\n")
-                    : HTTPResponse(status: 503, body: "not ready: " + report.reasons.joined(separator: "; ") + "\n")
-            },
-            "/metrics": { [self] in
-                HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metricsText())
-            },
-        ])
+        try HealthServer(
+            host: host, port: port,
+            routes: [
+                "/healthz": { HTTPResponse(status: 200, body: "alive\n") },
+                "/readyz": { [self] in
+                    let report = lastHealth()
+                    return report.isReady
+                        ? HTTPResponse(status: 200, body: "ready\n")
+                        : HTTPResponse(status: 503, body: "not ready: " + report.reasons.joined(separator: "; ") + "\n")
+                },
+                "/metrics": { [self] in
+                    HTTPResponse(
+                        status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metricsText())
+                },
+            ])
     }
 
     /// Why the relay stopped by itself, if it did (readiness and the demo watch this).

@@ -28,6 +28,8 @@ public final class RelayObserver: Sendable {
 
     func applied(_ outcomes: [IntakeOutcome]) { for hook in hooks.withLock({ $0 }) { hook.applied(outcomes) } }
     func deadlinesFired(_ fired: [FiredDeadline]) { for hook in hooks.withLock({ $0 }) { hook.deadlinesFired(fired) } }
-    func published(_ round: PublishRound, _ sent: [OutboxMessage]) { for hook in hooks.withLock({ $0 }) { hook.published(round, sent) } }
+    func published(_ round: PublishRound, _ sent: [OutboxMessage]) {
+        for hook in hooks.withLock({ $0 }) { hook.published(round, sent) }
+    }
     func rebalanced(_ event: RebalanceEvent) { for hook in hooks.withLock({ $0 }) { hook.rebalanced(event) } }
 }

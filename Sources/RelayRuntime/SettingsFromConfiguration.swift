@@ -23,21 +23,29 @@ extension RelayPolicy {
             for priority in SLAPriority.allCases {
                 let override = settings.sla.overrides(for: priority)
                 if !override.isEmpty {
-                    overrides[Priority(rawValue: priority.rawValue)!] = ResponseTimeOverrides(acknowledge: override.acknowledge, freeze: override.freeze)
+                    overrides[Priority(rawValue: priority.rawValue)!] = ResponseTimeOverrides(
+                        acknowledge: override.acknowledge, freeze: override.freeze)
                 }
             }
             let answerSigning: IssuerRegistry
             do { answerSigning = try settings.answerSigning?.registry(bankID: id.rawValue) ?? .unchecked } catch {
                 throw SettingsError(message: "banks: \(id): answer_signing: \(error)")
             }
-            banks.append(BankProfile(
-                id: id, name: settings.name, ibanBankCodes: settings.ibanBankCodes, bics: settings.bics, enabled: settings.enabled,
-                escalationContact: settings.escalationContact.map { Contact(name: $0.name, email: $0.email, phone: $0.phone) },
-                slaOverrides: overrides, requestsTopic: settings.topics.requests, responsesTopic: settings.topics.responses,
-                answerSigning: answerSigning))
+            banks.append(
+                BankProfile(
+                    id: id, name: settings.name, ibanBankCodes: settings.ibanBankCodes, bics: settings.bics,
+                    enabled: settings.enabled,
+                    escalationContact: settings.escalationContact.map {
+                        Contact(name: $0.name, email: $0.email, phone: $0.phone)
+                    },
+                    slaOverrides: overrides, requestsTopic: settings.topics.requests,
+                    responsesTopic: settings.topics.responses,
+                    answerSigning: answerSigning))
         }
         let routing: RoutingTable
-        do { routing = try RoutingTable(banks: banks) } catch { throw SettingsError(message: "routing table: \(error)") }
+        do { routing = try RoutingTable(banks: banks) } catch {
+            throw SettingsError(message: "routing table: \(error)")
+        }
         let sla = configuration.sla
         let policy = SLAPolicy(
             defaults: [
@@ -49,22 +57,31 @@ extension RelayPolicy {
         let chain = configuration.chain
         let minimum = try? Money(value: chain.minAmount, currency: ChainLimits.anyCurrency)
         let issuers: IssuerRegistry
-        do { issuers = try configuration.authenticity.registry() } catch { throw SettingsError(message: "authenticity.issuers: \(error)") }
-        self.init(routing: routing, sla: policy,
-                  chain: ChainLimits(maxHops: chain.maxHops, maxChildrenPerAnswer: chain.maxChildrenPerAnswer,
-                                     minimumAmount: (minimum?.isZero ?? true) ? nil : minimum),
-                  topics: topics, issuers: issuers, quotas: IntakeQuotas(configuration.quotas))
+        do { issuers = try configuration.authenticity.registry() } catch {
+            throw SettingsError(message: "authenticity.issuers: \(error)")
+        }
+        self.init(
+            routing: routing, sla: policy,
+            chain: ChainLimits(
+                maxHops: chain.maxHops, maxChildrenPerAnswer: chain.maxChildrenPerAnswer,
+                minimumAmount: (minimum?.isZero ?? true) ? nil : minimum),
+            topics: topics, issuers: issuers, quotas: IntakeQuotas(configuration.quotas))
     }
 }
 
 extension IntakeQuotas {
     /// The limits of a configuration's `quotas` section.
     public init(_ settings: QuotaSettings) {
-        func limits(_ limits: QuotaSettings.IssuerLimits) -> IssuerLimits { IssuerLimits(perMinute: limits.perMinute, perDay: limits.perDay) }
-        self.init(issuer: limits(settings.issuer),
-                  issuerOverrides: Dictionary(settings.issuers.map { ($0.id, limits($0.limits)) }, uniquingKeysWith: { first, _ in first }),
-                  account: AccountLimits(openRequests: settings.accountOpenRequests, repeats: settings.accountRepeats,
-                                         repeatWindow: settings.accountRepeatWindow))
+        func limits(_ limits: QuotaSettings.IssuerLimits) -> IssuerLimits {
+            IssuerLimits(perMinute: limits.perMinute, perDay: limits.perDay)
+        }
+        self.init(
+            issuer: limits(settings.issuer),
+            issuerOverrides: Dictionary(
+                settings.issuers.map { ($0.id, limits($0.limits)) }, uniquingKeysWith: { first, _ in first }),
+            account: AccountLimits(
+                openRequests: settings.accountOpenRequests, repeats: settings.accountRepeats,
+                repeatWindow: settings.accountRepeatWindow))
     }
 }
 
@@ -77,7 +94,9 @@ extension TopicNames {
         if let name = settings.status { overrides[.status] = name }
         if let name = settings.escalations { overrides[.escalations] = name }
         if let name = settings.deadletter { overrides[.deadletter] = name }
-        do { try self.init(prefix: settings.prefix, overrides: overrides) } catch { throw SettingsError(message: "topics: \(error)") }
+        do { try self.init(prefix: settings.prefix, overrides: overrides) } catch {
+            throw SettingsError(message: "topics: \(error)")
+        }
     }
 }
 
@@ -87,7 +106,8 @@ extension RelaySettings {
         let kafka = KafkaConfiguration(configuration.kafka.clientProperties())
         self.init(
             kafka: kafka, groupID: configuration.kafka.groupID, policy: try RelayPolicy(configuration: configuration),
-            ledgerPath: configuration.ledger.path, durability: configuration.ledger.durability == .full ? .full : .normal,
+            ledgerPath: configuration.ledger.path,
+            durability: configuration.ledger.durability == .full ? .full : .normal,
             intakeBatchSize: configuration.intake.batchSize, publishBatchSize: configuration.outbox.publishBatch,
             maxOutboxBacklog: configuration.outbox.maxBacklog, intakeStallTimeout: configuration.intake.stallTimeout,
             maxDeadLetterBytes: configuration.ledger.maxDeadLetterBytes,

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
-import Relay
 import Logging
+import Relay
 
 /// One log line per event, as logfmt (`ts=… level=info msg="…" request_id=…`) or JSON, on stderr.
 ///
@@ -18,7 +18,10 @@ public struct StructuredLogHandler: LogHandler {
     let format: Format
     let output: @Sendable (String) -> Void
 
-    public init(label: String, format: Format, level: Logger.Level, output: @escaping @Sendable (String) -> Void = StructuredLogHandler.standardError) {
+    public init(
+        label: String, format: Format, level: Logger.Level,
+        output: @escaping @Sendable (String) -> Void = StructuredLogHandler.standardError
+    ) {
         self.label = label
         self.format = format
         self.logLevel = level
@@ -45,10 +48,13 @@ public struct StructuredLogHandler: LogHandler {
 
     static func logfmt(_ fields: [(String, String)]) -> String {
         fields.map { key, value in
-            let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.isNewline }
+            let needsQuotes =
+                value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.isNewline }
             guard needsQuotes else { return "\(key)=\(value)" }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\""
+            )
+            .replacingOccurrences(of: "\n", with: "\\n")
             return "\(key)=\"\(escaped)\""
         }.joined(separator: " ")
     }

@@ -59,7 +59,10 @@ final class Waker: Sendable {
     }
 
     private func releaseWaiter() {
-        let waiter = state.withLock { state in defer { state.waiter = nil }; return state.waiter }
+        let waiter = state.withLock { state in
+            defer { state.waiter = nil }
+            return state.waiter
+        }
         waiter?.resume()
     }
 }

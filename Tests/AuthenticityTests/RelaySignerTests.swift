@@ -15,7 +15,9 @@ import Testing
     @Test func onlyEd25519AndDistinctKeyIDs() throws {
         #expect(throws: KeyFormatError.self) { try RelaySigner(keyID: "relay-1", key: SigningKey.generate(.es256)) }
         let old = SigningKey.generate().publicKey
-        #expect(throws: KeyFormatError.self) { try RelaySigner(keyID: "relay-1", key: SigningKey.generate(), previous: [("relay-1", old)]) }
+        #expect(throws: KeyFormatError.self) {
+            try RelaySigner(keyID: "relay-1", key: SigningKey.generate(), previous: [("relay-1", old)])
+        }
     }
 
     @Test func theKeySetListsTheActiveAndThePreviousKeys() throws {

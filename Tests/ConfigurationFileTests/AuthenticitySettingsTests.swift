@@ -54,11 +54,15 @@ import Testing
     }
 
     @Test func theMaximumOrderAgeDefaultsToAWeek() throws {
-        #expect(try #require(loaded("authenticity:\n  policy: require\n")).configuration.authenticity.maxOrderAge == .seconds(7 * 86_400))
+        #expect(
+            try #require(loaded("authenticity:\n  policy: require\n")).configuration.authenticity.maxOrderAge
+                == .seconds(7 * 86_400))
         let configuration = try #require(loaded("authenticity:\n  max_order_age: 36h\n")).configuration
         #expect(configuration.authenticity.maxOrderAge == .seconds(36 * 3600))
         #expect(try configuration.authenticity.registry().maxOrderAge == .seconds(36 * 3600))
-        #expect(try #require(loaded(configuration.redactedDump())).configuration.authenticity.maxOrderAge == .seconds(36 * 3600))
+        #expect(
+            try #require(loaded(configuration.redactedDump())).configuration.authenticity.maxOrderAge
+                == .seconds(36 * 3600))
         #expect(error(at: "authenticity.max_order_age", in: failures("authenticity:\n  max_order_age: 0s\n")) != nil)
     }
 
@@ -83,27 +87,51 @@ import Testing
         #expect(settings.issuers[0].keys[0].key == north.publicKey)
         #expect(settings.issuers[0].keys[0].file == file)
         let missing = failures(text.replacingOccurrences(of: file, with: file + ".gone"))
-        #expect(error(at: "authenticity.issuers[0].keys[0].public_key_file", in: missing)?.message.contains("does not exist") == true)
+        #expect(
+            error(at: "authenticity.issuers[0].keys[0].public_key_file", in: missing)?.message.contains(
+                "does not exist") == true)
     }
 
     @Test func everyMistakeIsNamedWhereItIs() throws {
         let privateKey = indented(north.pem, by: 14)
         let cases: [(String, String, String)] = [
             ("authenticity:\n  policy: strict\n", "authenticity.policy", "not one of"),
-            ("authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: k1 }] }\n", "authenticity.issuers[0].keys[0]", "public_key"),
-            ("authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: k1, public_key: nonsense }] }\n",
-             "authenticity.issuers[0].keys[0].public_key", "not a key"),
-            ("authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: 'a b', public_key: x }] }\n",
-             "authenticity.issuers[0].keys[0].kid", "printable ASCII"),
-            ("authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [] }\n", "authenticity.issuers[0].keys", "at least one"),
-            ("authenticity:\n  issuers:\n    - { id: a, keys: [{ kid: k, public_key: x }] }\n", "authenticity.issuers[0].agencies", "required"),
-            ("authenticity:\n  issuers:\n    - { id: 'a b', agencies: [A], keys: [{ kid: k, public_key: x }] }\n", "authenticity.issuers[0].id", "letters, digits"),
-            ("authenticity:\n  issuers:\n    - id: a\n      agencies: [A]\n      keys:\n        - kid: k\n          public_key: |\n\(privateKey)\n",
-             "authenticity.issuers[0].keys[0].public_key", "private key"),
-            ("authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: k, public_key: x, public_key_file: /x }] }\n",
-             "authenticity.issuers[0].keys[0].public_key_file", "not both"),
-            ("authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: k, public_key: x, not_before: yesterday }] }\n",
-             "authenticity.issuers[0].keys[0].not_before", "RFC 3339"),
+            (
+                "authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: k1 }] }\n",
+                "authenticity.issuers[0].keys[0]", "public_key"
+            ),
+            (
+                "authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: k1, public_key: nonsense }] }\n",
+                "authenticity.issuers[0].keys[0].public_key", "not a key"
+            ),
+            (
+                "authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: 'a b', public_key: x }] }\n",
+                "authenticity.issuers[0].keys[0].kid", "printable ASCII"
+            ),
+            (
+                "authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [] }\n", "authenticity.issuers[0].keys",
+                "at least one"
+            ),
+            (
+                "authenticity:\n  issuers:\n    - { id: a, keys: [{ kid: k, public_key: x }] }\n",
+                "authenticity.issuers[0].agencies", "required"
+            ),
+            (
+                "authenticity:\n  issuers:\n    - { id: 'a b', agencies: [A], keys: [{ kid: k, public_key: x }] }\n",
+                "authenticity.issuers[0].id", "letters, digits"
+            ),
+            (
+                "authenticity:\n  issuers:\n    - id: a\n      agencies: [A]\n      keys:\n        - kid: k\n          public_key: |\n\(privateKey)\n",
+                "authenticity.issuers[0].keys[0].public_key", "private key"
+            ),
+            (
+                "authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: k, public_key: x, public_key_file: /x }] }\n",
+                "authenticity.issuers[0].keys[0].public_key_file", "not both"
+            ),
+            (
+                "authenticity:\n  issuers:\n    - { id: a, agencies: [A], keys: [{ kid: k, public_key: x, not_before: yesterday }] }\n",
+                "authenticity.issuers[0].keys[0].not_before", "RFC 3339"
+            ),
             ("authenticity:\n  trust: all\n", "authenticity.trust", "unknown key"),
         ]
         for (text, path, expected) in cases {
@@ -122,14 +150,17 @@ import Testing
                 - { id: b, agencies: [B], keys: [{ kid: shared, public_key: '\(key)' }] }
             """
         #expect(error(at: "authenticity.issuers", in: failures(sameKid))?.message.contains("key id \"shared\"") == true)
-        let sameAgency = sameKid.replacingOccurrences(of: "agencies: [B], keys: [{ kid: shared", with: "agencies: [A], keys: [{ kid: other")
+        let sameAgency = sameKid.replacingOccurrences(
+            of: "agencies: [B], keys: [{ kid: shared", with: "agencies: [A], keys: [{ kid: other")
         #expect(error(at: "authenticity.issuers", in: failures(sameAgency))?.message.contains("agency \"A\"") == true)
         let backwards = """
             authenticity:
               issuers:
                 - { id: a, agencies: [A], keys: [{ kid: k, public_key: '\(key)', not_before: "2026-02-01T00:00:00Z", not_after: "2026-01-01T00:00:00Z" }] }
             """
-        #expect(error(at: "authenticity.issuers[0].keys[0].not_after", in: failures(backwards))?.message.contains("before not_before") == true)
+        #expect(
+            error(at: "authenticity.issuers[0].keys[0].not_after", in: failures(backwards))?.message.contains(
+                "before not_before") == true)
     }
 
     @Test func runNeedsIssuersUnlessSignaturesAreOff() throws {
@@ -171,19 +202,24 @@ import Testing
         let refused = failures("authenticity:\n  relay_key: { kid: r, private_key_file: \"\(es256)\" }\n")
         #expect(error(at: "authenticity.relay_key.private_key_file", in: refused)?.message.contains("Ed25519") == true)
         let missing = failures("authenticity:\n  relay_key: { kid: r, private_key_file: \"\(file).gone\" }\n")
-        #expect(error(at: "authenticity.relay_key.private_key_file", in: missing)?.message.contains("does not exist") == true)
+        #expect(
+            error(at: "authenticity.relay_key.private_key_file", in: missing)?.message.contains("does not exist")
+                == true)
         let clash = failures(text.replacingOccurrences(of: "kid: relay-2026", with: "kid: relay-2027"))
-        #expect(error(at: "authenticity.relay_previous_keys[0].kid", in: clash)?.message.contains("active relay key") == true)
+        #expect(
+            error(at: "authenticity.relay_previous_keys[0].kid", in: clash)?.message.contains("active relay key")
+                == true)
     }
 
     @Test func aBanksAnswerKeysAreReadAndDumped() throws {
         let key = String(decoding: JSONValue.object(north.publicKey.jwk()).canonicalBytes, as: UTF8.self)
-        let text = oneBank + """
+        let text =
+            oneBank + """
 
-                answer_signing:
-                  policy: warn
-                  keys: [{ kid: halyk-1, public_key: '\(key)' }]
-            """
+                    answer_signing:
+                      policy: warn
+                      keys: [{ kid: halyk-1, public_key: '\(key)' }]
+                """
         let configuration = try #require(loaded(text)).configuration
         let signing = try #require(configuration.banks.first?.answerSigning)
         #expect(signing.policy == .warn && signing.keys.map(\.keyID) == ["halyk-1"])
@@ -198,7 +234,9 @@ import Testing
     @Test func smallOrderKeysAreRefusedNamingTheirOwnerAndKid() throws {
         let identity = Base64URL.encode([0x01] + [UInt8](repeating: 0, count: 31))
         let jwk = #"{"kty":"OKP","crv":"Ed25519","x":"\#(identity)"}"#
-        let issuer = failures("authenticity:\n  issuers:\n    - { id: north-police, agencies: [North], keys: [{ kid: north-1, public_key: '\(jwk)' }] }\n")
+        let issuer = failures(
+            "authenticity:\n  issuers:\n    - { id: north-police, agencies: [North], keys: [{ kid: north-1, public_key: '\(jwk)' }] }\n"
+        )
         let issuerError = try #require(error(at: "authenticity.issuers[0].keys[0].public_key", in: issuer))
         #expect(issuerError.message.hasPrefix("key \"north-1\" of issuer \"north-police\": "), "\(issuerError.message)")
         #expect(issuerError.message.contains("small order") && !issuerError.message.contains(identity))
@@ -207,11 +245,17 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("halyk.pem").path
-        let der = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00] + [0x01] + [UInt8](repeating: 0, count: 31)
-        try ("-----BEGIN PUBLIC KEY-----\n" + Data(der).base64EncodedString() + "\n-----END PUBLIC KEY-----\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let bank = failures(oneBank + "\n    answer_signing: { keys: [{ kid: halyk-1, public_key_file: \"\(file)\" }] }\n")
+        let der =
+            [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00] + [0x01]
+            + [UInt8](repeating: 0, count: 31)
+        try ("-----BEGIN PUBLIC KEY-----\n" + Data(der).base64EncodedString() + "\n-----END PUBLIC KEY-----\n").write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let bank = failures(
+            oneBank + "\n    answer_signing: { keys: [{ kid: halyk-1, public_key_file: \"\(file)\" }] }\n")
         let bankError = try #require(error(at: "banks[0].answer_signing.keys[0].public_key_file", in: bank))
-        #expect(bankError.message.hasPrefix("key \"halyk-1\" of bank \"halyk\": key file \(file): "), "\(bankError.message)")
+        #expect(
+            bankError.message.hasPrefix("key \"halyk-1\" of bank \"halyk\": key file \(file): "), "\(bankError.message)"
+        )
         #expect(bankError.message.contains("small order"))
     }
 }

@@ -40,14 +40,15 @@ import Testing
         do {
             try RelayConfiguration().validateForRun()
         } catch {
-            #expect(error.errors.map(\.description) == [
-                "kafka.bootstrap_servers: required to run: set it in the file, with FREEZE_RELAY_KAFKA__BOOTSTRAP_SERVERS "
-                    + "or with --bootstrap-servers",
-                "banks: no banks configured: run needs at least one enabled bank to route requests to",
-                "authenticity: no issuers registered, so every order would be refused (policy require): register the issuers whose "
-                    + "orders the relay accepts under authenticity.issuers, or set authenticity.policy: off to accept unsigned orders "
-                    + "from anyone who can write to the requests topic",
-            ])
+            #expect(
+                error.errors.map(\.description) == [
+                    "kafka.bootstrap_servers: required to run: set it in the file, with FREEZE_RELAY_KAFKA__BOOTSTRAP_SERVERS "
+                        + "or with --bootstrap-servers",
+                    "banks: no banks configured: run needs at least one enabled bank to route requests to",
+                    "authenticity: no issuers registered, so every order would be refused (policy require): register the issuers whose "
+                        + "orders the relay accepts under authenticity.issuers, or set authenticity.policy: off to accept unsigned orders "
+                        + "from anyone who can write to the requests topic",
+                ])
         }
         let disabled = """
             kafka: { bootstrap_servers: "localhost:9092" }
@@ -60,11 +61,15 @@ import Testing
             try config.validateForRun()
             Issue.record("expected validateForRun to refuse")
         } catch {
-            #expect(error.errors.map(\.description) == [
-                "banks: all 1 banks are disabled: run needs at least one enabled bank to route requests to",
-            ])
+            #expect(
+                error.errors.map(\.description) == [
+                    "banks: all 1 banks are disabled: run needs at least one enabled bank to route requests to"
+                ])
         }
-        let ready = try #require(loaded(oneBank + "\nauthenticity: { policy: \"off\" }\n", overrides: ConfigurationOverrides(bootstrapServers: "localhost:9092")))
+        let ready = try #require(
+            loaded(
+                oneBank + "\nauthenticity: { policy: \"off\" }\n",
+                overrides: ConfigurationOverrides(bootstrapServers: "localhost:9092")))
         try ready.configuration.validateForRun()
     }
 }

@@ -82,18 +82,20 @@ import Testing
             "FREEZE_RELAY_SLA__ESCALATION_STEPS": "15m,,1h",
         ]
         let errors = failures(Self.file, environment: environment)
-        #expect(errors.errors.map(\.description).sorted() == [
-            "env FREEZE_RELAY_CHAIN__MAX_HOPS: chain.max_hops: expected a whole number, found \"eight\"",
-            "env FREEZE_RELAY_LOGGING__LEVEL: logging.level: \"loud\" is not one of trace, debug, info, notice, warning, error, critical",
-            "env FREEZE_RELAY_SLA__ESCALATION_STEPS: sla.escalation_steps[1]: invalid duration \"\": is empty",
-        ])
+        #expect(
+            errors.errors.map(\.description).sorted() == [
+                "env FREEZE_RELAY_CHAIN__MAX_HOPS: chain.max_hops: expected a whole number, found \"eight\"",
+                "env FREEZE_RELAY_LOGGING__LEVEL: logging.level: \"loud\" is not one of trace, debug, info, notice, warning, error, critical",
+                "env FREEZE_RELAY_SLA__ESCALATION_STEPS: sla.escalation_steps[1]: invalid duration \"\": is empty",
+            ])
     }
 
     @Test func badFlagValuesNameTheFlag() throws {
         let errors = failures(Self.file, overrides: ConfigurationOverrides(logFormat: "xml"))
-        #expect(errors.errors.map(\.description) == [
-            "flag --log-format: logging.format: \"xml\" is not one of logfmt, json",
-        ])
+        #expect(
+            errors.errors.map(\.description) == [
+                "flag --log-format: logging.format: \"xml\" is not one of logfmt, json"
+            ])
     }
 
     @Test func environmentCanBreakTheDeadlineOrderAndIsBlamedForIt() throws {
@@ -134,24 +136,31 @@ import Testing
               secret_env:
                 ssl.key.password: FREEZE_RELAY_SSL_KEY_PASSWORD
             """
-        let result = RelayConfiguration.load(yaml: yaml, sourceName: fileName, environment: environment,
+        let result = RelayConfiguration.load(
+            yaml: yaml, sourceName: fileName, environment: environment,
             otherVariables: ["FREEZE_RELAY_CONFIG"])
         let warnings = try result.get().warnings.map(\.description)
-        #expect(warnings == [
-            "env FREEZE_RELAY_LEDGER__DURABILITY: ledger.durability: is set but empty, so it is ignored",
-            "env FREEZE_RELAY_BANKS__0__ID: banks cannot be configured from the environment; edit the file; variable ignored",
-            "env FREEZE_RELAY_LEDGER__PTH: no configuration key matches this variable "
-                + "(did you mean \"FREEZE_RELAY_LEDGER__PATH\"?); variable ignored",
-            "env FREEZE_RELAY_LOGGING_LEVEL: no configuration key matches this variable "
-                + "(did you mean \"FREEZE_RELAY_LOGGING__LEVEL\"?); variable ignored",
-            "env FREEZE_RELAY_SOMETHING: no configuration key matches this variable; variable ignored",
-        ])
+        #expect(
+            warnings == [
+                "env FREEZE_RELAY_LEDGER__DURABILITY: ledger.durability: is set but empty, so it is ignored",
+                "env FREEZE_RELAY_BANKS__0__ID: banks cannot be configured from the environment; edit the file; variable ignored",
+                "env FREEZE_RELAY_LEDGER__PTH: no configuration key matches this variable "
+                    + "(did you mean \"FREEZE_RELAY_LEDGER__PATH\"?); variable ignored",
+                "env FREEZE_RELAY_LOGGING_LEVEL: no configuration key matches this variable "
+                    + "(did you mean \"FREEZE_RELAY_LOGGING__LEVEL\"?); variable ignored",
+                "env FREEZE_RELAY_SOMETHING: no configuration key matches this variable; variable ignored",
+            ])
     }
 
     @Test func variableNames() {
-        #expect(EnvironmentOverrides.variableName(for: "kafka.bootstrap_servers") == "FREEZE_RELAY_KAFKA__BOOTSTRAP_SERVERS")
-        #expect(EnvironmentOverrides.variableName(for: "sla.urgent.acknowledge") == "FREEZE_RELAY_SLA__URGENT__ACKNOWLEDGE")
-        #expect(EnvironmentOverrides.variableName(forProperty: "sasl.username") == "FREEZE_RELAY_KAFKA__PROPERTIES__SASL_USERNAME")
+        #expect(
+            EnvironmentOverrides.variableName(for: "kafka.bootstrap_servers") == "FREEZE_RELAY_KAFKA__BOOTSTRAP_SERVERS"
+        )
+        #expect(
+            EnvironmentOverrides.variableName(for: "sla.urgent.acknowledge") == "FREEZE_RELAY_SLA__URGENT__ACKNOWLEDGE")
+        #expect(
+            EnvironmentOverrides.variableName(forProperty: "sasl.username")
+                == "FREEZE_RELAY_KAFKA__PROPERTIES__SASL_USERNAME")
         #expect(EnvironmentOverrides.variableName(forProperty: "ssl.endpoint.identification_algorithm") == nil)
         #expect(EnvironmentOverrides.knownVariableNames.count == 28)
     }
@@ -173,7 +182,8 @@ import Testing
             if name.hasSuffix("LOGGING__FORMAT") { return "json" }
             return "value-7"
         }
-        let environment = Dictionary(uniqueKeysWithValues: EnvironmentOverrides.knownVariableNames.map { ($0, value(for: $0)) })
+        let environment = Dictionary(
+            uniqueKeysWithValues: EnvironmentOverrides.knownVariableNames.map { ($0, value(for: $0)) })
         let result = try #require(loaded("", environment: environment))
         #expect(result.warnings.isEmpty, "\(result.warnings)")
         let config = result.configuration
@@ -182,6 +192,7 @@ import Testing
         #expect(config.outbox.publishBatch == 7)
         #expect(config.intake.stallTimeout == .seconds(90))
         #expect(config.sla.holdWarning == .seconds(7200))
-        #expect(config.ledger.deadLetterRetention == .seconds(7 * 86_400) && config.ledger.maxDeadLetterBytes == 7 << 20)
+        #expect(
+            config.ledger.deadLetterRetention == .seconds(7 * 86_400) && config.ledger.maxDeadLetterBytes == 7 << 20)
     }
 }

@@ -38,9 +38,10 @@ import Testing
 
     @Test func descriptionsCarryFileLineColumnPathAndWhy() throws {
         let errors = failures("logging:\n  format: jsno\n")
-        #expect(errors.errors.map(\.description) == [
-            "freeze-relay.yaml:2:11: logging.format: \"jsno\" is not one of logfmt, json (did you mean \"json\"?)",
-        ])
+        #expect(
+            errors.errors.map(\.description) == [
+                "freeze-relay.yaml:2:11: logging.format: \"jsno\" is not one of logfmt, json (did you mean \"json\"?)"
+            ])
     }
 
     @Test func typeErrorsNameThePathAndLine() throws {
@@ -112,21 +113,26 @@ import Testing
         let errors = failures(yaml)
         #expect(errors.errors.count == 4, "\(errors)")
         let code = try #require(error(at: "banks[1].iban_bank_codes[1]", in: errors))
-        #expect(code.description == "freeze-relay.yaml:9:30: banks[1].iban_bank_codes[1]: \"KZ601\" is claimed by both "
-            + "\"halyk\" (banks[0].iban_bank_codes[0] at freeze-relay.yaml:4:23) and \"kaspi\"; "
-            + "each IBAN bank code must route to one bank")
+        #expect(
+            code.description == "freeze-relay.yaml:9:30: banks[1].iban_bank_codes[1]: \"KZ601\" is claimed by both "
+                + "\"halyk\" (banks[0].iban_bank_codes[0] at freeze-relay.yaml:4:23) and \"kaspi\"; "
+                + "each IBAN bank code must route to one bank")
         let branch = try #require(error(at: "banks[1].bics[0]", in: errors))
         #expect(branch.line == 10)
-        #expect(branch.message == "\"HSBKKZKXXXX\" overlaps \"HSBKKZKX\" and is claimed by both \"halyk\" "
-            + "(banks[0].bics[0] at freeze-relay.yaml:5:12) and \"kaspi\"; each BIC must route to one bank")
+        #expect(
+            branch.message == "\"HSBKKZKXXXX\" overlaps \"HSBKKZKX\" and is claimed by both \"halyk\" "
+                + "(banks[0].bics[0] at freeze-relay.yaml:5:12) and \"kaspi\"; each BIC must route to one bank")
         let id = try #require(error(at: "banks[2].id", in: errors))
         #expect(id.line == 12)
         #expect(id.column == 9)
-        #expect(id.message == "bank id \"halyk\" is already used by banks[0].id at freeze-relay.yaml:2:9; "
-            + "bank ids must be unique")
+        #expect(
+            id.message == "bank id \"halyk\" is already used by banks[0].id at freeze-relay.yaml:2:9; "
+                + "bank ids must be unique")
         let bic = try #require(error(at: "banks[2].bics[0]", in: errors))
         #expect(bic.line == 15)
-        #expect(bic.message.hasPrefix("\"HSBKKZKX\" is claimed by both \"halyk\" (banks[0].bics[0] at freeze-relay.yaml:5:12) and \"halyk\""))
+        #expect(
+            bic.message.hasPrefix(
+                "\"HSBKKZKX\" is claimed by both \"halyk\" (banks[0].bics[0] at freeze-relay.yaml:5:12) and \"halyk\""))
     }
 
     @Test func aCodeListedTwiceByOneBankIsOnlyAWarning() throws {
@@ -138,9 +144,10 @@ import Testing
                 escalation_contact: { phone: "+7 727 000 00 00" }
             """
         let result = try #require(loaded(yaml))
-        #expect(result.warnings.map(\.description) == [
-            "freeze-relay.yaml:4:30: banks[0].iban_bank_codes[1]: \"KZ601\" is listed twice for this bank",
-        ])
+        #expect(
+            result.warnings.map(\.description) == [
+                "freeze-relay.yaml:4:30: banks[0].iban_bank_codes[1]: \"KZ601\" is listed twice for this bank"
+            ])
     }
 
     @Test func bankRequirementsAndFormats() throws {
@@ -166,17 +173,24 @@ import Testing
         #expect(missingID.line == 2)
         #expect(missingID.column == 5)
         #expect(missingID.message.hasPrefix("required"))
-        #expect(error(at: "banks[1].id", in: errors)?.message.hasPrefix("\"Kaspi Bank\" is not a valid bank id") == true)
-        #expect(error(at: "banks[1].iban_bank_codes[0]", in: errors)?.message.contains("exactly the 3 characters") == true)
-        #expect(error(at: "banks[1].iban_bank_codes[1]", in: errors)?.message == "\"kz722\" must be written in upper case: \"KZ722\"")
-        #expect(!errors.errors.contains { $0.path == "banks[1].iban_bank_codes[2]" }, "DE1 is a well-formed non-KZ code")
+        #expect(
+            error(at: "banks[1].id", in: errors)?.message.hasPrefix("\"Kaspi Bank\" is not a valid bank id") == true)
+        #expect(
+            error(at: "banks[1].iban_bank_codes[0]", in: errors)?.message.contains("exactly the 3 characters") == true)
+        #expect(
+            error(at: "banks[1].iban_bank_codes[1]", in: errors)?.message
+                == "\"kz722\" must be written in upper case: \"KZ722\"")
+        #expect(
+            !errors.errors.contains { $0.path == "banks[1].iban_bank_codes[2]" }, "DE1 is a well-formed non-KZ code")
         #expect(error(at: "banks[1].bics[0]", in: errors)?.message.contains("8 or 11 characters") == true)
         #expect(error(at: "banks[1].bics[1]", in: errors)?.message.contains("upper case") == true)
         #expect(error(at: "banks[1].escalation_contact.email", in: errors)?.line == 9)
         #expect(error(at: "banks[1].escalation_contact.phone", in: errors)?.line == 9)
         let noCodes = try #require(error(at: "banks[2]", in: errors))
         #expect(noCodes.line == 10)
-        #expect(noCodes.message == "bank \"forte\" has neither iban_bank_codes nor bics, so no request could ever be routed to it")
+        #expect(
+            noCodes.message
+                == "bank \"forte\" has neither iban_bank_codes nor bics, so no request could ever be routed to it")
         let contact = try #require(error(at: "banks[2].escalation_contact", in: errors))
         #expect(contact.line == 12)
         #expect(contact.message == "needs an email or a phone (or both)")
@@ -225,17 +239,23 @@ import Testing
         let acknowledge = try #require(error(at: "sla.urgent.acknowledge", in: errors))
         #expect(acknowledge.line == 3)
         #expect(acknowledge.column == 18)
-        #expect(acknowledge.message == "invalid duration \"300\": a number lacks its unit (ms, s, m, h or d), e.g. 300s rather than 300")
+        #expect(
+            acknowledge.message
+                == "invalid duration \"300\": a number lacks its unit (ms, s, m, h or d), e.g. 300s rather than 300")
         #expect(error(at: "sla.urgent.freeze", in: errors)?.message == "must be longer than zero")
         let order = try #require(error(at: "sla.normal.freeze", in: errors))
         #expect(order.line == 5)
-        #expect(order.message == "normal priority: the freeze deadline (10m) is shorter than the acknowledge deadline (20m); "
-            + "a bank cannot be required to freeze before it must acknowledge")
+        #expect(
+            order.message
+                == "normal priority: the freeze deadline (10m) is shorter than the acknowledge deadline (20m); "
+                + "a bank cannot be required to freeze before it must acknowledge")
         let repeated = try #require(error(at: "sla.escalation_steps[1]", in: errors))
         #expect(repeated.line == 6)
         #expect(repeated.column == 27)
         #expect(repeated.message.hasPrefix("15m must be later than the step before it (15m)"))
-        #expect(error(at: "sla.escalation_steps[3]", in: errors)?.message.hasPrefix("30m must be later than the step before it (1h)") == true)
+        #expect(
+            error(at: "sla.escalation_steps[3]", in: errors)?.message.hasPrefix(
+                "30m must be later than the step before it (1h)") == true)
         #expect(error(at: "sla.hold_warning", in: errors)?.message.contains("fractions are not supported") == true)
         // The urgent pair failed to decode, so it is not compared (no spurious order error).
         #expect(errors.errors.count == 6, "\(errors)")
@@ -245,8 +265,10 @@ import Testing
         let errors = failures("sla:\n  urgent:\n    acknowledge: 1h\n")
         let problem = try #require(error(at: "sla.urgent.acknowledge", in: errors))
         #expect(problem.line == 3)
-        #expect(problem.message.hasPrefix("urgent priority: the freeze deadline (30m, the default) is shorter than "
-            + "the acknowledge deadline (1h)"))
+        #expect(
+            problem.message.hasPrefix(
+                "urgent priority: the freeze deadline (30m, the default) is shorter than "
+                    + "the acknowledge deadline (1h)"))
     }
 
     @Test func bankOverridesAreCheckedAgainstTheGlobalDeadlines() throws {
@@ -267,8 +289,10 @@ import Testing
         let order = try #require(error(at: "banks[0].sla.urgent.acknowledge", in: errors))
         #expect(order.line == 10)
         #expect(order.column == 22)
-        #expect(order.message == "bank \"halyk\", urgent priority: the freeze deadline (30m, from sla.urgent) is shorter than "
-            + "the acknowledge deadline (45m); a bank cannot be required to freeze before it must acknowledge")
+        #expect(
+            order.message
+                == "bank \"halyk\", urgent priority: the freeze deadline (30m, from sla.urgent) is shorter than "
+                + "the acknowledge deadline (45m); a bank cannot be required to freeze before it must acknowledge")
         #expect(error(at: "banks[0].sla.normal.acknowledge", in: errors)?.message == "must be longer than zero")
         #expect(errors.errors.count == 2)
     }
@@ -288,12 +312,18 @@ import Testing
               listen: localhost
             """
         let errors = failures(yaml)
-        #expect(error(at: "kafka.bootstrap_servers", in: errors)?.message == "\"localhost:99999\" has no valid port (1...65535)")
+        #expect(
+            error(at: "kafka.bootstrap_servers", in: errors)?.message
+                == "\"localhost:99999\" has no valid port (1...65535)")
         #expect(error(at: "kafka.group_id", in: errors)?.message == "must not be empty")
-        #expect(error(at: "topics.prefix", in: errors)?.message.hasPrefix("\"freeze relay\" is not a valid Kafka topic name") == true)
+        #expect(
+            error(at: "topics.prefix", in: errors)?.message.hasPrefix(
+                "\"freeze relay\" is not a valid Kafka topic name") == true)
         #expect(error(at: "ledger.durability", in: errors)?.message == "\"fsync\" is not one of full, normal")
         #expect(error(at: "chain.min_amount", in: errors)?.message == "\"-5\" must not be negative")
-        #expect(error(at: "http.listen", in: errors)?.message == "\"localhost\" is not host:port, e.g. 127.0.0.1:9464, or \"off\"")
+        #expect(
+            error(at: "http.listen", in: errors)?.message
+                == "\"localhost\" is not host:port, e.g. 127.0.0.1:9464, or \"off\"")
         #expect(errors.errors.count == 6)
     }
 
@@ -310,9 +340,10 @@ import Testing
                 name: Halyk
             """
         let errors = failures(yaml)
-        #expect(errors.errors.map(\.path) == [
-            "kafka.group_idd", "ledger.durability", "logging.level", "banks[0]", "banks[0].escalation_contact",
-        ])
+        #expect(
+            errors.errors.map(\.path) == [
+                "kafka.group_idd", "ledger.durability", "logging.level", "banks[0]", "banks[0].escalation_contact",
+            ])
         #expect(errors.errors.map { $0.line ?? 0 } == [2, 4, 6, 8, 8])
     }
 
@@ -340,6 +371,8 @@ import Testing
                 <<: *fast
             """
         let errors = failures(yaml)
-        #expect(error(at: "sla.normal.<<", in: errors)?.message == "YAML merge keys (<<) are not supported; write the keys out")
+        #expect(
+            error(at: "sla.normal.<<", in: errors)?.message
+                == "YAML merge keys (<<) are not supported; write the keys out")
     }
 }

@@ -63,9 +63,10 @@ import Testing
         #expect(config.kafka.bootstrapServers == "broker-1:9093,broker-2:9093")
         #expect(config.kafka.groupID == "relay-prod")
         #expect(config.kafka.clientID == "relay-1")
-        #expect(config.kafka.properties == [
-            "security.protocol": "SASL_SSL", "socket.timeout.ms": "30000", "enable.idempotence": "true",
-        ])
+        #expect(
+            config.kafka.properties == [
+                "security.protocol": "SASL_SSL", "socket.timeout.ms": "30000", "enable.idempotence": "true",
+            ])
         #expect(config.topics == TopicSettings(prefix: "prod", requests: "police.requests", deadletter: "prod.dlq"))
         #expect(config.ledger == LedgerSettings(path: "/var/lib/freeze-relay/ledger.sqlite", durability: .normal))
         #expect(config.sla.urgent == SLAWindows(acknowledge: .seconds(180), freeze: .seconds(1200)))
@@ -85,12 +86,16 @@ import Testing
         #expect(halyk.ibanBankCodes == ["KZ601"])
         #expect(halyk.bics == ["HSBKKZKX"])
         #expect(halyk.enabled)
-        #expect(halyk.escalationContact == EscalationContact(
-            name: "Halyk fraud desk", email: "fraud-desk@halyk.example", phone: "+7 727 000 00 00"))
+        #expect(
+            halyk.escalationContact
+                == EscalationContact(
+                    name: "Halyk fraud desk", email: "fraud-desk@halyk.example", phone: "+7 727 000 00 00"))
         #expect(halyk.topics == BankTopicOverrides(requests: "halyk.in", responses: "halyk.out"))
         #expect(halyk.sla.urgent == SLAWindowOverrides(acknowledge: .seconds(120)))
         #expect(halyk.sla.normal.isEmpty)
-        #expect(config.slaWindows(for: halyk, priority: .urgent) == SLAWindows(acknowledge: .seconds(120), freeze: .seconds(1200)))
+        #expect(
+            config.slaWindows(for: halyk, priority: .urgent)
+                == SLAWindows(acknowledge: .seconds(120), freeze: .seconds(1200)))
         #expect(config.slaWindows(for: halyk, priority: .normal) == config.sla.normal)
 
         let kaspi = config.banks[1]
@@ -157,11 +162,12 @@ import Testing
 
     @Test func missingFileIsAnError() {
         let result = RelayConfiguration.load(file: "/nonexistent/freeze-relay.yaml")
-        guard case let .failure(errors) = result else {
+        guard case .failure(let errors) = result else {
             Issue.record("expected failure")
             return
         }
-        #expect(errors.errors.map(\.description) == ["configuration file /nonexistent/freeze-relay.yaml does not exist"])
+        #expect(
+            errors.errors.map(\.description) == ["configuration file /nonexistent/freeze-relay.yaml does not exist"])
     }
 
     @Test func loadingFromAFileNamesItInProblems() throws {
@@ -169,11 +175,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("relay.yaml").path
         try "logging:\n  level: loud\n".write(toFile: file, atomically: true, encoding: .utf8)
-        guard case let .failure(errors) = RelayConfiguration.load(file: file) else {
+        guard case .failure(let errors) = RelayConfiguration.load(file: file) else {
             Issue.record("expected failure")
             return
         }
-        #expect(errors.errors.first?.description.hasPrefix("\(file):2:10: logging.level: \"loud\" is not one of") == true)
+        #expect(
+            errors.errors.first?.description.hasPrefix("\(file):2:10: logging.level: \"loud\" is not one of") == true)
     }
 
     @Test func theShippedSampleIsValid() throws {

@@ -25,18 +25,21 @@ import Testing
     }
 
     @Test func limitsOverridesAndOffAreRead() throws {
-        let quotas = try #require(loaded(Self.registry + """
+        let quotas = try #require(
+            loaded(
+                Self.registry + """
 
-            quotas:
-              issuer: {per_minute: 30, per_day: "off"}
-              issuers:
-                - id: north-police
-                  per_minute: 1_000
-              account:
-                open_requests: off
-                repeats: 3
-                repeat_window: 6h
-            """)).configuration.quotas
+                    quotas:
+                      issuer: {per_minute: 30, per_day: "off"}
+                      issuers:
+                        - id: north-police
+                          per_minute: 1_000
+                      account:
+                        open_requests: off
+                        repeats: 3
+                        repeat_window: 6h
+                    """)
+        ).configuration.quotas
         #expect(quotas.issuer == .init(perMinute: 30, perDay: nil))
         // An override's unwritten limit is the section's own issuer limit, not the built-in default.
         #expect(quotas.issuers == [.init(id: "north-police", limits: .init(perMinute: 1000, perDay: nil))])
@@ -50,20 +53,23 @@ import Testing
     }
 
     @Test func mistakesNameTheKeyAndWhy() {
-        let errors = failures(Self.registry + """
+        let errors = failures(
+            Self.registry + """
 
-            quotas:
-              issuer: {per_minute: 0, per_hour: 5}
-              issuers:
-                - id: south-police
-                - {id: north-police}
-                - {id: north-police}
-              account:
-                repeats: many
-            """)
+                quotas:
+                  issuer: {per_minute: 0, per_hour: 5}
+                  issuers:
+                    - id: south-police
+                    - {id: north-police}
+                    - {id: north-police}
+                  account:
+                    repeats: many
+                """)
         #expect(error(at: "quotas.issuer.per_minute", in: errors)?.message.contains("between 1 and") == true)
         #expect(error(at: "quotas.issuer.per_hour", in: errors)?.message.contains("unknown key") == true)
-        #expect(error(at: "quotas.issuers[0].id", in: errors)?.message.contains("not an issuer in authenticity.issuers") == true)
+        #expect(
+            error(at: "quotas.issuers[0].id", in: errors)?.message.contains("not an issuer in authenticity.issuers")
+                == true)
         #expect(error(at: "quotas.issuers[2].id", in: errors)?.message.contains("limits twice") == true)
         #expect(error(at: "quotas.account.repeats", in: errors)?.message.contains("whole number") == true)
     }

@@ -12,7 +12,7 @@ import Testing
     /// Everything that could be printed about a load result.
     static func printedForms(_ result: Result<LoadedConfiguration, ConfigurationErrors>) -> [String] {
         switch result {
-        case let .success(loaded):
+        case .success(let loaded):
             var dumped = ""
             dump(loaded.configuration, to: &dumped)
             var dumpedKafka = ""
@@ -21,10 +21,11 @@ import Testing
                 loaded.configuration.redactedDump(), loaded.configuration.description,
                 String(describing: loaded.configuration), String(reflecting: loaded.configuration),
                 String(describing: loaded.configuration.kafka), String(reflecting: loaded.configuration.kafka),
-                String(describing: loaded.configuration.kafka.secrets), String(describing: loaded.configuration.kafka.properties),
+                String(describing: loaded.configuration.kafka.secrets),
+                String(describing: loaded.configuration.kafka.properties),
                 dumped, dumpedKafka,
             ] + loaded.warnings.map(\.description)
-        case let .failure(errors):
+        case .failure(let errors):
             return [errors.description, String(describing: errors), String(reflecting: errors)]
         }
     }
@@ -65,17 +66,20 @@ import Testing
         #expect(kafka.secrets["sasl.oauthbearer.client.secret"]?.revealed == Self.inlineToken)
         #expect(kafka.secrets["ssl.keystore.password"]?.revealed == Self.envProperty)
         #expect(kafka.properties == ["security.protocol": "SASL_SSL"])
-        #expect(kafka.clientProperties() == [
-            "bootstrap.servers": "localhost:9092", "client.id": "freeze-relay", "security.protocol": "SASL_SSL",
-            "sasl.password": Self.filePassword, "ssl.key.password": Self.envPassword,
-            "sasl.oauthbearer.client.secret": Self.inlineToken, "ssl.keystore.password": Self.envProperty,
-        ])
+        #expect(
+            kafka.clientProperties() == [
+                "bootstrap.servers": "localhost:9092", "client.id": "freeze-relay", "security.protocol": "SASL_SSL",
+                "sasl.password": Self.filePassword, "ssl.key.password": Self.envPassword,
+                "sasl.oauthbearer.client.secret": Self.inlineToken, "ssl.keystore.password": Self.envProperty,
+            ])
         // The inline secret draws a warning that names the key, not the value.
         #expect(loaded.warnings.map(\.path) == ["kafka.properties.sasl.oauthbearer.client.secret"])
         Self.expectNoSecret(Self.printedForms(result))
 
         let dump = loaded.configuration.redactedDump()
-        #expect(dump.contains("sasl.oauthbearer.client.secret: '[redacted]'") || dump.contains("sasl.oauthbearer.client.secret: \"[redacted]\""))
+        #expect(
+            dump.contains("sasl.oauthbearer.client.secret: '[redacted]'")
+                || dump.contains("sasl.oauthbearer.client.secret: \"[redacted]\""))
         #expect(dump.contains("ssl.keystore.password:"))
         #expect(dump.contains("sasl.password: \(passwordFile)"))
         #expect(dump.contains("ssl.key.password: RELAY_KEY_PASSWORD"))
@@ -94,18 +98,21 @@ import Testing
                 sasl.password: \(Self.filePassword)
             """
         let result = load(yaml, environment: ["SOME_VAR": Self.envPassword])
-        guard case let .failure(errors) = result else {
+        guard case .failure(let errors) = result else {
             Issue.record("expected failure")
             return
         }
-        #expect(errors.errors.contains { $0.path == "kafka.secret_env.sasl.password" && $0.message.contains("also set in kafka.properties") })
+        #expect(
+            errors.errors.contains {
+                $0.path == "kafka.secret_env.sasl.password" && $0.message.contains("also set in kafka.properties")
+            })
         Self.expectNoSecret(Self.printedForms(result))
     }
 
     @Test func yamlSyntaxErrorsDoNotQuoteTheLine() {
         let yaml = "kafka:\n  properties:\n    sasl.password: \(Self.inlineToken): oops\n"
         let result = load(yaml)
-        guard case let .failure(errors) = result else {
+        guard case .failure(let errors) = result else {
             Issue.record("expected failure")
             return
         }
@@ -130,15 +137,16 @@ import Testing
                 some.token: "not a name"
             """
         let errors = failures(yaml, environment: ["EMPTY_VARIABLE": ""])
-        #expect(errors.errors.map(\.description) == [
-            "freeze-relay.yaml:3:20: kafka.secret_files.sasl.password: secret file /run/secrets/does-not-exist does not exist",
-            "freeze-relay.yaml:4:23: kafka.secret_files.ssl.key.password: secret file \(emptyFile) is empty",
-            "freeze-relay.yaml:5:28: kafka.secret_files.ssl.keystore.password: secret file \(directory.path) is a directory",
-            "freeze-relay.yaml:7:37: kafka.secret_env.sasl.oauthbearer.client.secret: environment variable UNSET_VARIABLE is not set",
-            "freeze-relay.yaml:8:30: kafka.secret_env.ssl.truststore.password: environment variable EMPTY_VARIABLE is set but empty",
-            "freeze-relay.yaml:9:17: kafka.secret_env.some.token: is not a valid environment variable name "
-                + "(letters, digits and '_', not starting with a digit)",
-        ])
+        #expect(
+            errors.errors.map(\.description) == [
+                "freeze-relay.yaml:3:20: kafka.secret_files.sasl.password: secret file /run/secrets/does-not-exist does not exist",
+                "freeze-relay.yaml:4:23: kafka.secret_files.ssl.key.password: secret file \(emptyFile) is empty",
+                "freeze-relay.yaml:5:28: kafka.secret_files.ssl.keystore.password: secret file \(directory.path) is a directory",
+                "freeze-relay.yaml:7:37: kafka.secret_env.sasl.oauthbearer.client.secret: environment variable UNSET_VARIABLE is not set",
+                "freeze-relay.yaml:8:30: kafka.secret_env.ssl.truststore.password: environment variable EMPTY_VARIABLE is set but empty",
+                "freeze-relay.yaml:9:17: kafka.secret_env.some.token: is not a valid environment variable name "
+                    + "(letters, digits and '_', not starting with a digit)",
+            ])
     }
 
     @Test func secretValueNeverPrintsItself() {
@@ -150,8 +158,11 @@ import Testing
     }
 
     @Test func secretLookingNames() {
-        for name in ["sasl.password", "ssl.key.password", "sasl.oauthbearer.client.secret", "sasl.oauthbearer.token.endpoint.url",
-                     "ssl.key.pem", "ssl.certificate.pem", "sasl.jaas.config", "sasl.oauthbearer.config"] {
+        for name in [
+            "sasl.password", "ssl.key.password", "sasl.oauthbearer.client.secret",
+            "sasl.oauthbearer.token.endpoint.url",
+            "ssl.key.pem", "ssl.certificate.pem", "sasl.jaas.config", "sasl.oauthbearer.config",
+        ] {
             #expect(KafkaSettings.isSecretProperty(name), "\(name)")
         }
         for name in ["sasl.username", "security.protocol", "ssl.ca.location", "socket.timeout.ms"] {

@@ -18,8 +18,8 @@ func loaded(
     sourceLocation: SourceLocation = #_sourceLocation
 ) -> LoadedConfiguration? {
     switch load(yaml, environment: environment, overrides: overrides) {
-    case let .success(result): return result
-    case let .failure(errors):
+    case .success(let result): return result
+    case .failure(let errors):
         Issue.record("expected the configuration to load, got:\n\(errors)", sourceLocation: sourceLocation)
         return nil
     }
@@ -34,7 +34,7 @@ func failures(
     case .success:
         Issue.record("expected the configuration to be refused", sourceLocation: sourceLocation)
         return ConfigurationErrors(errors: [])
-    case let .failure(errors): return errors
+    case .failure(let errors): return errors
     }
 }
 
@@ -44,7 +44,8 @@ func error(
 ) -> ConfigurationProblem? {
     let matching = errors.errors.filter { $0.path == path }
     guard matching.count == 1 else {
-        Issue.record("expected one error at \(path), got \(matching.count) among:\n\(errors)",
+        Issue.record(
+            "expected one error at \(path), got \(matching.count) among:\n\(errors)",
             sourceLocation: sourceLocation)
         return nil
     }

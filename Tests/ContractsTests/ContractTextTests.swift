@@ -17,20 +17,27 @@ struct ContractTextTests {
 
         for raw in ["\u{01}", "a\u{85}b", String(repeating: "é\u{0B}", count: 1500), " \u{00}  "] {
             let letter = DeadLetter(
-                id: UUID(), createdAt: Timestamp(secondsSinceEpoch: 0), source: .init(topic: "freeze.requests", partition: 0, offset: 1),
+                id: UUID(), createdAt: Timestamp(secondsSinceEpoch: 0),
+                source: .init(topic: "freeze.requests", partition: 0, offset: 1),
                 key: nil, value: nil,
-                reason: .init(code: .invalidJSON, path: ContractText.fittedLabel(raw, limit: 512), message: ContractText.fitted(raw)),
+                reason: .init(
+                    code: .invalidJSON, path: ContractText.fittedLabel(raw, limit: 512),
+                    message: ContractText.fitted(raw)),
                 deadLetteredAt: Timestamp(secondsSinceEpoch: 0))
             #expect(throws: Never.self) { _ = try EventEncoder.encode(letter) }
         }
     }
 
-    @Test("names keep spaces and emptiness, escape every control, and are cut with a note counting the original characters left out")
+    @Test(
+        "names keep spaces and emptiness, escape every control, and are cut with a note counting the original characters left out"
+    )
     func fittedName() {
         #expect(ContractText.fittedName("", limit: 256) == "")
         #expect(ContractText.fittedName(" x-trace id ", limit: 256) == " x-trace id ")
         #expect(ContractText.fittedName("a\u{0}b\nc\u{9F}", limit: 256) == "a\\u{0}b\\u{a}c\\u{9f}")
-        #expect(ContractText.fittedName(String(repeating: "n", count: 256), limit: 256) == String(repeating: "n", count: 256))
+        #expect(
+            ContractText.fittedName(String(repeating: "n", count: 256), limit: 256)
+                == String(repeating: "n", count: 256))
         let cut = ContractText.fittedName(String(repeating: "n", count: 2000), limit: 256)
         #expect(cut == String(repeating: "n", count: 216) + " … [cut: 1784 more characters]")
         // Escapes count against the limit; the note counts characters of the original.

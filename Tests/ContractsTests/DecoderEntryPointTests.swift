@@ -16,11 +16,16 @@ struct DecoderEntryPointTests {
 
     @Test("The police topic accepts requests and cancels only")
     func policeTopic() throws {
-        guard case .request = try EventDecoder.decodePoliceMessage(example("freeze_request/urgent-card-fraud-kaspi.json")) else {
-            Issue.record("not a request"); return
+        guard
+            case .request = try EventDecoder.decodePoliceMessage(example("freeze_request/urgent-card-fraud-kaspi.json"))
+        else {
+            Issue.record("not a request")
+            return
         }
-        guard case .cancel = try EventDecoder.decodePoliceMessage(Data(example("freeze_cancel/funds-recovered.json"))) else {
-            Issue.record("not a cancel"); return
+        guard case .cancel = try EventDecoder.decodePoliceMessage(Data(example("freeze_cancel/funds-recovered.json")))
+        else {
+            Issue.record("not a cancel")
+            return
         }
         do {
             _ = try EventDecoder.decodePoliceMessage(example("bank_response/acknowledged.json"))
@@ -28,16 +33,25 @@ struct DecoderEntryPointTests {
         } catch {
             #expect(error.code == .wrongTopic)
             #expect(error.path == "type")
-            #expect(error.description == "type: event type bank_response does not belong on the police requests topic; expected freeze_request or freeze_cancel")
+            #expect(
+                error.description
+                    == "type: event type bank_response does not belong on the police requests topic; expected freeze_request or freeze_cancel"
+            )
         }
     }
 
     @Test("The bank responses topic accepts bank responses only")
     func bankTopic() throws {
         #expect(try EventDecoder.decodeBankResponse(example("bank_response/frozen-full-amount.json")).status == .frozen)
-        #expect(throws: ContractError.self) { try EventDecoder.decodeBankResponse(example("routed_request/original-request-to-kaspi.json")) }
-        #expect(throws: ContractError.self) { try EventDecoder.decode(Escalation.self, from: example("routed_request/original-request-to-kaspi.json")) }
-        #expect(try EventDecoder.decode(RoutedRequest.self, from: example("routed_request/original-request-to-kaspi.json")).bankID.rawValue == "kaspi")
+        #expect(throws: ContractError.self) {
+            try EventDecoder.decodeBankResponse(example("routed_request/original-request-to-kaspi.json"))
+        }
+        #expect(throws: ContractError.self) {
+            try EventDecoder.decode(Escalation.self, from: example("routed_request/original-request-to-kaspi.json"))
+        }
+        #expect(
+            try EventDecoder.decode(RoutedRequest.self, from: example("routed_request/original-request-to-kaspi.json"))
+                .bankID.rawValue == "kaspi")
     }
 
     @Test("Unknown type and version are refused with clear reasons")
@@ -45,7 +59,8 @@ struct DecoderEntryPointTests {
         let unknown = edit("freeze_request/normal-minimal-fields.json") { $0["type"] = "freeze_order" }
         do { _ = try EventDecoder.decodeEvent(unknown) } catch {
             #expect(error.code == .unknownType)
-            #expect(error.description.hasPrefix("type: unknown event type \"freeze_order\"; known types: freeze_request, "))
+            #expect(
+                error.description.hasPrefix("type: unknown event type \"freeze_order\"; known types: freeze_request, "))
         }
         let future = edit("freeze_request/normal-minimal-fields.json") { $0["version"] = 2 }
         do { _ = try EventDecoder.decodePoliceMessage(future) } catch {
@@ -68,16 +83,26 @@ struct DecoderEntryPointTests {
             object["account"] = account
         }
         let message = try EventDecoder.decodePoliceMessage(bytes)
-        guard case .request(let request) = message else { Issue.record("not a request"); return }
+        guard case .request(let request) = message else {
+            Issue.record("not a request")
+            return
+        }
         let encoded = String(decoding: try EventEncoder.encode(request), as: UTF8.self)
         #expect(!encoded.contains("added_in_v1_1") && !encoded.contains("bank_hint"))
-        #expect(request.contentFingerprint == (try EventDecoder.decode(FreezeRequest.self, from: example("freeze_request/normal-minimal-fields.json"))).contentFingerprint)
+        #expect(
+            request.contentFingerprint
+                == (try EventDecoder.decode(
+                    FreezeRequest.self, from: example("freeze_request/normal-minimal-fields.json"))).contentFingerprint)
     }
 
     @Test("Explicit null for an optional field is refused: the schema does not allow it either")
     func nullOptional() {
         let bytes = edit("freeze_request/urgent-card-fraud-kaspi.json") { $0["requested_hold_hours"] = NSNull() }
-        #expect(throws: ContractError(code: .schemaViolation, path: "requested_hold_hours", reason: "must not be null; leave the field out instead")) {
+        #expect(
+            throws: ContractError(
+                code: .schemaViolation, path: "requested_hold_hours",
+                reason: "must not be null; leave the field out instead")
+        ) {
             try EventDecoder.decodePoliceMessage(bytes)
         }
     }
@@ -85,19 +110,29 @@ struct DecoderEntryPointTests {
     @Test("Whole-document failures carry no path")
     func documentLevel() {
         for text in ["[]", "null", "\"freeze_request\"", "{\"type\":"] {
-            do { _ = try EventDecoder.decodeEvent(Array(text.utf8)); Issue.record("accepted \(text)") } catch {
+            do {
+                _ = try EventDecoder.decodeEvent(Array(text.utf8))
+                Issue.record("accepted \(text)")
+            } catch {
                 #expect(error.path == nil, "\(text): \(error)")
             }
         }
         let huge = [UInt8](repeating: 0x20, count: EventDecoder.maxInputBytes + 1)
-        #expect(throws: ContractError(code: .tooLarge, path: nil, reason: "message has \(huge.count) bytes; the limit is \(EventDecoder.maxInputBytes)")) {
+        #expect(
+            throws: ContractError(
+                code: .tooLarge, path: nil,
+                reason: "message has \(huge.count) bytes; the limit is \(EventDecoder.maxInputBytes)")
+        ) {
             try EventDecoder.decodeEvent(huge)
         }
     }
 
     @Test("Integers: 1.0 counts as 1 (as in JSON Schema); 1.5, huge and boolean values do not")
     func integers() throws {
-        #expect(throws: Never.self) { try EventDecoder.decodePoliceMessage(edit("freeze_request/normal-minimal-fields.json") { $0["version"] = 1.0 }) }
+        #expect(throws: Never.self) {
+            try EventDecoder.decodePoliceMessage(
+                edit("freeze_request/normal-minimal-fields.json") { $0["version"] = 1.0 })
+        }
         for value: Any in [1.5, true, "1", Double(1e30)] {
             let bytes = edit("freeze_request/normal-minimal-fields.json") { $0["version"] = value }
             #expect(throws: ContractError.self, "\(value)") { try EventDecoder.decodePoliceMessage(bytes) }

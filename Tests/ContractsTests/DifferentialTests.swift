@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// "Accept exactly what the schemas accept": structured mutations of the valid examples are judged by
 /// the Swift decoder and by Python `jsonschema`, and the two must agree on every one — accept or refuse,
@@ -12,13 +12,20 @@ struct DifferentialTests {
 
     /// Replacement values that probe the rules: types, bounds, formats, text rules.
     static let probes: [JSONValue] = [
-        .null, .bool(true), .number(JSONNumber(0)), .number(JSONNumber(-1)), .number(JSONNumber(1)), .number(JSONNumber(65)),
-        .number(JSONNumber(Int64.max)), .string(""), .string(" "), .string("x"), .string(" padded "), .string("line\nbreak"),
-        .string(String(repeating: "y", count: 65)), .string(String(repeating: "z", count: 129)), .string("0"), .string("0.00"),
-        .string("12.5"), .string("1e3"), .string("KZT"), .string("kzt"), .string("urgent"), .string("frozen"), .string("iban"),
-        .string("crypto_wallet"), .string("kaspi"), .string("Kaspi"), .string("2024-05-14T09:11:40Z"), .string("2024-05-14T09:11:40+05:00"),
-        .string("2024-02-30T00:00:00Z"), .string("KZ86125KZT5004100100"), .string("KZ87125KZT5004100100"), .string("DE89370400440532013000"),
-        .string("5e1f8b5a-0d8c-4f5e-9a52-2c0f4b1d7a10"), .string("5E1F8B5A-0D8C-4F5E-9A52-2C0F4B1D7A10"), .string("CASPKZKA"),
+        .null, .bool(true), .number(JSONNumber(0)), .number(JSONNumber(-1)), .number(JSONNumber(1)),
+        .number(JSONNumber(65)),
+        .number(JSONNumber(Int64.max)), .string(""), .string(" "), .string("x"), .string(" padded "),
+        .string("line\nbreak"),
+        .string(String(repeating: "y", count: 65)), .string(String(repeating: "z", count: 129)), .string("0"),
+        .string("0.00"),
+        .string("12.5"), .string("1e3"), .string("KZT"), .string("kzt"), .string("urgent"), .string("frozen"),
+        .string("iban"),
+        .string("crypto_wallet"), .string("kaspi"), .string("Kaspi"), .string("2024-05-14T09:11:40Z"),
+        .string("2024-05-14T09:11:40+05:00"),
+        .string("2024-02-30T00:00:00Z"), .string("KZ86125KZT5004100100"), .string("KZ87125KZT5004100100"),
+        .string("DE89370400440532013000"),
+        .string("5e1f8b5a-0d8c-4f5e-9a52-2c0f4b1d7a10"), .string("5E1F8B5A-0D8C-4F5E-9A52-2C0F4B1D7A10"),
+        .string("CASPKZKA"),
         .string("QUJD"), .string("QUJ"), .string("************1234"), .string("a@b"), .string("+7 727 244 55 55"),
         .array([]), .object([:]), .object(["value": .string("1.00"), "currency": .string("KZT")]),
     ]
@@ -35,7 +42,10 @@ struct DifferentialTests {
         return result
     }
 
-    enum PathStep: Hashable { case key(String), index(Int) }
+    enum PathStep: Hashable {
+        case key(String)
+        case index(Int)
+    }
 
     /// Replaces (or, with `nil`, removes) the value at `path`.
     static func setting(_ value: JSONValue, _ path: ArraySlice<PathStep>, to replacement: JSONValue?) -> JSONValue? {
@@ -78,10 +88,13 @@ struct DifferentialTests {
             let seed = seeds[round % seeds.count]
             let candidates = Self.paths(in: seed).filter { !$0.isEmpty }
             let path = candidates.randomElement(using: &random)!
-            let replacement: JSONValue? = Int.random(in: 0..<5, using: &random) == 0 ? nil : Self.probes.randomElement(using: &random)!
+            let replacement: JSONValue? =
+                Int.random(in: 0..<5, using: &random) == 0 ? nil : Self.probes.randomElement(using: &random)!
             guard let mutated = Self.setting(seed, path[...], to: replacement) else { continue }
             documents.append(mutated.canonicalBytes)
-            labels.append("\(Self.describe(path)) := \(replacement.map { String(decoding: $0.canonicalBytes, as: UTF8.self) } ?? "(removed)")")
+            labels.append(
+                "\(Self.describe(path)) := \(replacement.map { String(decoding: $0.canonicalBytes, as: UTF8.self) } ?? "(removed)")"
+            )
         }
         let verdicts = try PythonValidator.validate(documents: documents)
         #expect(verdicts.count == documents.count)
@@ -95,7 +108,9 @@ struct DifferentialTests {
             case .failure(let error):
                 #expect(!verdict.valid, "Swift refused (\(error)), jsonschema accepted \(labels[index])")
                 if !verdict.valid {
-                    #expect(verdict.paths.contains(error.path ?? ""), "\(labels[index]): Swift \(error), jsonschema \(verdict.paths)")
+                    #expect(
+                        verdict.paths.contains(error.path ?? ""),
+                        "\(labels[index]): Swift \(error), jsonschema \(verdict.paths)")
                 }
             }
         }

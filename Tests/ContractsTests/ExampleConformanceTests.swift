@@ -13,7 +13,9 @@ struct ExampleConformanceTests {
     func examplesExistForEveryType() {
         for type in EventType.allCases {
             #expect(Self.valid.filter { $0.type == type.rawValue }.count >= 2, "no valid example for \(type.rawValue)")
-            #expect(Self.invalid.filter { $0.type == type.rawValue }.count >= 2, "too few invalid examples for \(type.rawValue)")
+            #expect(
+                Self.invalid.filter { $0.type == type.rawValue }.count >= 2,
+                "too few invalid examples for \(type.rawValue)")
         }
         #expect(Self.valid.count >= 30)
         #expect(Self.invalid.count >= 60)
@@ -57,13 +59,18 @@ struct ExampleConformanceTests {
         let report = try PythonValidator.exampleReport.get()
         let result = try #require(report["invalid/\(example.key)"], "jsonschema did not report on \(example.key)")
         #expect(!result.valid, "jsonschema accepted \(example.key)")
-        #expect(result.paths.contains(expectedPath), "jsonschema refused at \(result.paths), expected \(expectedPath): \(result.messages)")
+        #expect(
+            result.paths.contains(expectedPath),
+            "jsonschema refused at \(result.paths), expected \(expectedPath): \(result.messages)")
     }
 
     @Test("Error messages read like 'account.iban: check digits do not match'")
     func preciseMessage() throws {
-        let example = try #require(Self.invalid.first { $0.key == "freeze_request/iban-check-digits-do-not-match.json" })
-        #expect(throws: ContractError(code: .schemaViolation, path: "account.iban", reason: "check digits do not match")) {
+        let example = try #require(
+            Self.invalid.first { $0.key == "freeze_request/iban-check-digits-do-not-match.json" })
+        #expect(
+            throws: ContractError(code: .schemaViolation, path: "account.iban", reason: "check digits do not match")
+        ) {
             try EventDecoder.decodePoliceMessage(example.bytes)
         }
         let money = try #require(Self.invalid.first { $0.key == "bank_response/transfer-amount-negative.json" })

@@ -26,12 +26,17 @@ struct FingerprintTests {
     @Test("Spelling differences that mean the same value do not matter")
     func canonicalValues() throws {
         func decode(_ amount: String, _ time: String) throws -> FreezeRequest {
-            var object = try JSONSerialization.jsonObject(with: Data(try EventEncoder.encode(SampleEvents.request))) as! [String: Any]
+            var object =
+                try JSONSerialization.jsonObject(with: Data(try EventEncoder.encode(SampleEvents.request)))
+                as! [String: Any]
             object["amount"] = ["value": amount, "currency": "KZT"]
             object["issued_at"] = time
-            return try EventDecoder.decode(FreezeRequest.self, from: [UInt8](try JSONSerialization.data(withJSONObject: object)))
+            return try EventDecoder.decode(
+                FreezeRequest.self, from: [UInt8](try JSONSerialization.data(withJSONObject: object)))
         }
-        #expect(try decode("1250000", "2024-05-14T09:11:40Z").contentFingerprint == decode("1250000.0000", "2024-05-14T09:11:40.000Z").contentFingerprint)
+        #expect(
+            try decode("1250000", "2024-05-14T09:11:40Z").contentFingerprint
+                == decode("1250000.0000", "2024-05-14T09:11:40.000Z").contentFingerprint)
     }
 
     @Test("The fingerprint excludes exactly id and created_at")

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Decoding must return or throw for any bytes — never trap, hang or recurse without bound — and
 /// anything it accepts must re-encode and decode back to the same value.
@@ -10,8 +10,11 @@ struct FuzzTests {
     typealias SplitMix64 = TestSupport.SplitMix64
 
     /// Bytes that tend to hit parser edges.
-    static let interesting: [[UInt8]] = ["{", "}", "[", "]", "\"", "\\", ":", ",", "\\u", "\\ud800", "null", "true", "-", "0", "1e999",
-                                         "NaN", "\u{00A0}", " ", "\n", "é", "😀", "\"type\"", "\"version\"", "1.0", "-0", "e"]
+    static let interesting: [[UInt8]] =
+        [
+            "{", "}", "[", "]", "\"", "\\", ":", ",", "\\u", "\\ud800", "null", "true", "-", "0", "1e999",
+            "NaN", "\u{00A0}", " ", "\n", "é", "😀", "\"type\"", "\"version\"", "1.0", "-0", "e",
+        ]
         .map { Array($0.utf8) } + [[0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x00], [0xEF, 0xBB, 0xBF]]
 
     /// Accepts or refuses; if it accepts, the event must survive a round trip.

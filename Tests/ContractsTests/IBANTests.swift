@@ -52,8 +52,12 @@ struct IBANTests {
 
     @Test("Wrong length per country")
     func wrongLength() {
-        #expect(throws: IBANError.wrongLength(country: "KZ", expected: 20, actual: 19)) { try IBAN("KZ86125KZT500410010") }
-        #expect(throws: IBANError.wrongLength(country: "DE", expected: 22, actual: 23)) { try IBAN("DE893704004405320130000") }
+        #expect(throws: IBANError.wrongLength(country: "KZ", expected: 20, actual: 19)) {
+            try IBAN("KZ86125KZT500410010")
+        }
+        #expect(throws: IBANError.wrongLength(country: "DE", expected: 22, actual: 23)) {
+            try IBAN("DE893704004405320130000")
+        }
     }
 
     @Test("BBAN structure: a KZ bank code must be digits")
@@ -90,7 +94,10 @@ struct IBANTests {
             var bban = ""
             var count = 0
             for character in country.bbanFormat {
-                if let digit = character.wholeNumberValue { count = count * 10 + digit; continue }
+                if let digit = character.wholeNumberValue {
+                    count = count * 10 + digit
+                    continue
+                }
                 if character == "!" { continue }
                 bban += String(repeating: character == "a" ? "B" : "7", count: count)
                 count = 0

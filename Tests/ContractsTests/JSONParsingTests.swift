@@ -20,11 +20,14 @@ struct JSONParsingTests {
         #expect(throws: ContractError.self) { try parse(#"{"a":1,"a":1}"#) }
     }
 
-    @Test("Not JSON", arguments: [
-        "", " ", "{", "}", "[1,]", "{\"a\":1,}", "NaN", "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":-Infinity}",
-        "01", "1.", ".1", "-", "1e", "+1", "'a'", "{a:1}", "{\"a\" 1}", "[1 2]", "tru", "nul", "\"\\x\"", "\"\\u12\"",
-        "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "{\"a\":1} {}", "\"\t\"", "/* c */ {}", "[1]]",
-    ])
+    @Test(
+        "Not JSON",
+        arguments: [
+            "", " ", "{", "}", "[1,]", "{\"a\":1,}", "NaN", "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":-Infinity}",
+            "01", "1.", ".1", "-", "1e", "+1", "'a'", "{a:1}", "{\"a\" 1}", "[1 2]", "tru", "nul", "\"\\x\"",
+            "\"\\u12\"",
+            "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "{\"a\":1} {}", "\"\t\"", "/* c */ {}", "[1]]",
+        ])
     func notJSON(_ text: String) {
         #expect(throws: ContractError.self) { try parse(text) }
     }
@@ -32,7 +35,8 @@ struct JSONParsingTests {
     @Test("Invalid UTF-8, overlong forms, encoded surrogates and a BOM are refused")
     func bytes() throws {
         let cases: [[UInt8]] = [
-            [0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],
+            [0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22],
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],
             [0x22, 0xE2, 0x82, 0x22], [0xEF, 0xBB, 0xBF, 0x7B, 0x7D], [0x22, 0xC3],
         ]
         for bytes in cases {
@@ -58,12 +62,19 @@ struct JSONParsingTests {
 
     @Test("Numbers keep their literal; integer reading is exact")
     func numbers() throws {
-        #expect(try parse("123456789012345678901234567890") == .number(JSONNumber(validatedLiteralForTests: "123456789012345678901234567890")))
-        let cases: [(String, Int64?)] = [("1", 1), ("1.0", 1), ("1e2", 100), ("-0", 0), ("1.5", nil), ("1e400", nil),
-                                         ("9223372036854775807", Int64.max), ("9223372036854775808", nil),
-                                         ("-9223372036854775808", Int64.min), ("0e-5", 0), ("10e-1", 1), ("1e-400", nil)]
+        #expect(
+            try parse("123456789012345678901234567890")
+                == .number(JSONNumber(validatedLiteralForTests: "123456789012345678901234567890")))
+        let cases: [(String, Int64?)] = [
+            ("1", 1), ("1.0", 1), ("1e2", 100), ("-0", 0), ("1.5", nil), ("1e400", nil),
+            ("9223372036854775807", Int64.max), ("9223372036854775808", nil),
+            ("-9223372036854775808", Int64.min), ("0e-5", 0), ("10e-1", 1), ("1e-400", nil),
+        ]
         for (literal, expected) in cases {
-            guard case .number(let number) = try parse(literal) else { Issue.record("\(literal)"); continue }
+            guard case .number(let number) = try parse(literal) else {
+                Issue.record("\(literal)")
+                continue
+            }
             #expect(number.int64Value == expected, "\(literal)")
         }
     }
@@ -71,7 +82,9 @@ struct JSONParsingTests {
     @Test("Canonical bytes: sorted keys by code point, minimal escaping")
     func canonical() throws {
         let value = try parse(#"{"b":[1,true,null],"a":"x/y","é":"\u0001","A":{}}"#)
-        #expect(String(decoding: value.canonicalBytes, as: UTF8.self) == #"{"A":{},"a":"x/y","b":[1,true,null],"é":"\u0001"}"#)
+        #expect(
+            String(decoding: value.canonicalBytes, as: UTF8.self)
+                == #"{"A":{},"a":"x/y","b":[1,true,null],"é":"\u0001"}"#)
     }
 }
 

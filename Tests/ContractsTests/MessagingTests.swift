@@ -16,7 +16,10 @@ struct MessagingTests {
         #expect(topics.bankResponses(kaspi) == "freeze.bank.kaspi.responses")
         #expect(topics.bankResponsesPattern == #"^freeze\.bank\.[^.]+\.responses$"#)
         #expect(topics.bankID(fromResponsesTopic: "freeze.bank.kaspi.responses") == kaspi)
-        for other in ["freeze.bank.kaspi.requests", "freeze.bank..responses", "freeze.bank.Kaspi.responses", "other.bank.kaspi.responses", "freeze.bank.a.b.responses"] {
+        for other in [
+            "freeze.bank.kaspi.requests", "freeze.bank..responses", "freeze.bank.Kaspi.responses",
+            "other.bank.kaspi.responses", "freeze.bank.a.b.responses",
+        ] {
             #expect(topics.bankID(fromResponsesTopic: other) == nil, "\(other)")
         }
     }
@@ -37,11 +40,15 @@ struct MessagingTests {
     @Test("Headers on a routed request: ids, correlation = case id, causation = the police event")
     func headersForRoutedRequest() throws {
         let request = SampleEvents.request
-        let routed = RoutedRequest(routing: request, id: DeterministicIDs.eventID(cause: request.id, kind: "routed_request"),
-                                   createdAt: .now(), bankID: SampleEvents.kaspi, acknowledgeBy: .now(), freezeBy: .now())
+        let routed = RoutedRequest(
+            routing: request, id: DeterministicIDs.eventID(cause: request.id, kind: "routed_request"),
+            createdAt: .now(), bankID: SampleEvents.kaspi, acknowledgeBy: .now(), freezeBy: .now())
         let headers = MessageHeaders.headers(for: routed, causationID: request.id)
-        #expect(headers.map(\.name) == ["content-type", "fr-event-type", "fr-schema-version", "fr-event-id", "fr-request-id",
-                                        "fr-case-id", "fr-correlation-id", "fr-causation-id"])
+        #expect(
+            headers.map(\.name) == [
+                "content-type", "fr-event-type", "fr-schema-version", "fr-event-id", "fr-request-id",
+                "fr-case-id", "fr-correlation-id", "fr-causation-id",
+            ])
         #expect(MessageHeaders.value(named: "content-type", in: headers) == "application/json")
         #expect(MessageHeaders.value(named: "fr-event-type", in: headers) == "routed_request")
         #expect(MessageHeaders.value(named: "fr-schema-version", in: headers) == "1")
@@ -57,11 +64,17 @@ struct MessagingTests {
         let response = SampleEvents.response(.acknowledged)
         let headers = MessageHeaders.headers(for: response)
         #expect(MessageHeaders.value(named: "fr-case-id", in: headers) == nil)
-        #expect(MessageHeaders.value(named: "fr-correlation-id", in: headers) == CanonicalUUID.string(response.requestID))
+        #expect(
+            MessageHeaders.value(named: "fr-correlation-id", in: headers) == CanonicalUUID.string(response.requestID))
         #expect(MessageHeaders.value(named: "fr-causation-id", in: headers) == nil)
         let status = SampleEvents.status(.routed)
-        #expect(MessageHeaders.value(named: "fr-causation-id", in: MessageHeaders.headers(for: status)) == status.causedBy.map(CanonicalUUID.string))
-        guard case .deadLetter(let letter) = SampleEvents.all.first(where: { $0.type == .deadLetter }) else { Issue.record("no dead letter"); return }
+        #expect(
+            MessageHeaders.value(named: "fr-causation-id", in: MessageHeaders.headers(for: status))
+                == status.causedBy.map(CanonicalUUID.string))
+        guard case .deadLetter(let letter) = SampleEvents.all.first(where: { $0.type == .deadLetter }) else {
+            Issue.record("no dead letter")
+            return
+        }
         let letterHeaders = MessageHeaders.headers(for: letter)
         #expect(MessageHeaders.value(named: "fr-request-id", in: letterHeaders) == nil)
         #expect(MessageHeaders.value(named: "fr-correlation-id", in: letterHeaders) == CanonicalUUID.string(letter.id))

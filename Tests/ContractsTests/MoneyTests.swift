@@ -4,16 +4,23 @@ import Testing
 
 @Suite("Money")
 struct MoneyTests {
-    @Test("Canonical string: at least two decimals, no further trailing zeros", arguments: [
-        ("1250000", "1250000.00"), ("1250000.00", "1250000.00"), ("12.5", "12.50"), ("12.5000", "12.50"),
-        ("0.125", "0.125"), ("0.0001", "0.0001"), ("0", "0.00"), ("999999999999999999.9999", "999999999999999999.9999"),
-    ])
+    @Test(
+        "Canonical string: at least two decimals, no further trailing zeros",
+        arguments: [
+            ("1250000", "1250000.00"), ("1250000.00", "1250000.00"), ("12.5", "12.50"), ("12.5000", "12.50"),
+            ("0.125", "0.125"), ("0.0001", "0.0001"), ("0", "0.00"),
+            ("999999999999999999.9999", "999999999999999999.9999"),
+        ])
     func canonical(_ input: String, _ expected: String) throws {
         #expect(try Money(value: input, currency: "KZT").value == expected)
     }
 
-    @Test("Contract form only", arguments: ["", "1.", ".5", "01", "-1", "+1", "1e3", "1.00000", "1 000", "1,5", "0x10",
-                                            "1000000000000000000", "١٢٣", "１２"])
+    @Test(
+        "Contract form only",
+        arguments: [
+            "", "1.", ".5", "01", "-1", "+1", "1e3", "1.00000", "1 000", "1,5", "0x10",
+            "1000000000000000000", "١٢٣", "１２",
+        ])
     func refusesOtherForms(_ input: String) {
         #expect(throws: MoneyError.invalidValue(input)) { try Money(value: input, currency: "KZT") }
     }
@@ -30,7 +37,9 @@ struct MoneyTests {
         let a = try Money(value: "0.1", currency: "KZT")
         let b = try Money(value: "0.2", currency: "KZT")
         #expect(try a.adding(b).value == "0.30")
-        #expect(try Money(value: "100.0001", currency: "KZT").subtracting(Money(value: "0.0002", currency: "KZT")).value == "99.9999")
+        #expect(
+            try Money(value: "100.0001", currency: "KZT").subtracting(Money(value: "0.0002", currency: "KZT")).value
+                == "99.9999")
         #expect(try Money.sum([a, b, a], currency: "KZT").value == "0.40")
         #expect(try Money.sum([], currency: "KZT").isZero)
         #expect(try a.compare(to: b) == .orderedAscending)

@@ -16,7 +16,9 @@ struct RoundTripTests {
         }
         // All statuses and kinds are covered.
         #expect(Set(events.map(\.type)) == Set(EventType.allCases))
-        #expect(events.count >= 10 + BankResponseStatus.allCases.count + StatusKind.allCases.count + EscalationKind.allCases.count - 3)
+        #expect(
+            events.count >= 10 + BankResponseStatus.allCases.count + StatusKind.allCases.count
+                + EscalationKind.allCases.count - 3)
     }
 
     @Test("Every re-encoded valid example is accepted by jsonschema")
@@ -49,7 +51,10 @@ struct RoundTripTests {
     @Test("Encoding is canonical: sorted keys, no whitespace, unescaped slash, canonical money and time")
     func canonicalForm() throws {
         let text = String(decoding: try EventEncoder.encode(SampleEvents.request), as: UTF8.self)
-        #expect(text.hasPrefix(#"{"account":{"holder_name":"Ержан Сапаров","iban":"KZ84722C000012345678","national_id":"900101300123"},"amount":{"currency":"KZT","value":"1250000.00"},"case_id":"#))
+        #expect(
+            text.hasPrefix(
+                #"{"account":{"holder_name":"Ержан Сапаров","iban":"KZ84722C000012345678","national_id":"900101300123"},"amount":{"currency":"KZT","value":"1250000.00"},"case_id":"#
+            ))
         #expect(text.contains(#""created_at":"2024-05-14T09:12:03.500Z""#))
         #expect(text.contains(#""description":"call \"bank security\"\n/ slash""#))
         #expect(!text.contains(" \"") && !text.contains("\\/"))
@@ -65,12 +70,18 @@ struct RoundTripTests {
 
         var response = SampleEvents.response(.acknowledged)
         response.frozenAmount = SampleEvents.kzt("1")
-        do { _ = try EventEncoder.encode(response); Issue.record("accepted") } catch { #expect(error.path == "frozen_amount") }
+        do {
+            _ = try EventEncoder.encode(response)
+            Issue.record("accepted")
+        } catch { #expect(error.path == "frozen_amount") }
 
         let zero = try Money.zero("KZT")
         var transfer = SampleEvents.response(.fundsMoved)
         transfer.onwardTransfers[1].amount = zero
-        do { _ = try EventEncoder.encode(transfer); Issue.record("accepted") } catch { #expect(error.path == "onward_transfers[1].amount.value") }
+        do {
+            _ = try EventEncoder.encode(transfer)
+            Issue.record("accepted")
+        } catch { #expect(error.path == "onward_transfers[1].amount.value") }
     }
 
     @Test("Models also work through Foundation's JSONEncoder and JSONDecoder")

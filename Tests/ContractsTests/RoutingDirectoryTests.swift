@@ -40,15 +40,24 @@ struct RoutingDirectoryTests {
 
     @Test("Duplicate codes are refused, naming both banks")
     func duplicates() {
-        #expect(throws: RoutingDirectoryError.duplicateIBANBankCode("KZ722", first: bank("kaspi"), second: bank("other"))) {
-            try RoutingDirectory(entries: [.init(bankID: bank("kaspi"), ibanBankCodes: ["KZ722"]), .init(bankID: bank("other"), ibanBankCodes: ["KZ722"])])
+        #expect(
+            throws: RoutingDirectoryError.duplicateIBANBankCode("KZ722", first: bank("kaspi"), second: bank("other"))
+        ) {
+            try RoutingDirectory(entries: [
+                .init(bankID: bank("kaspi"), ibanBankCodes: ["KZ722"]),
+                .init(bankID: bank("other"), ibanBankCodes: ["KZ722"]),
+            ])
         }
         #expect(throws: RoutingDirectoryError.duplicateBIC("CASPKZKA", first: bank("kaspi"), second: bank("other"))) {
-            try RoutingDirectory(entries: [.init(bankID: bank("kaspi"), ibanBankCodes: [], bics: ["CASPKZKA"]),
-                                           .init(bankID: bank("other"), ibanBankCodes: [], bics: ["CASPKZKAXXX"])])
+            try RoutingDirectory(entries: [
+                .init(bankID: bank("kaspi"), ibanBankCodes: [], bics: ["CASPKZKA"]),
+                .init(bankID: bank("other"), ibanBankCodes: [], bics: ["CASPKZKAXXX"]),
+            ])
         }
         #expect(throws: RoutingDirectoryError.duplicateBank(bank("kaspi"))) {
-            try RoutingDirectory(entries: [.init(bankID: bank("kaspi"), ibanBankCodes: []), .init(bankID: bank("kaspi"), ibanBankCodes: [])])
+            try RoutingDirectory(entries: [
+                .init(bankID: bank("kaspi"), ibanBankCodes: []), .init(bankID: bank("kaspi"), ibanBankCodes: []),
+            ])
         }
         let error = RoutingDirectoryError.duplicateIBANBankCode("KZ722", first: bank("kaspi"), second: bank("other"))
         #expect(error.description == "IBAN bank code KZ722 is claimed by both kaspi and other")

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Testing
+
 @testable import FreezeRelay
 
 @Suite("freeze-relay backup")
@@ -34,7 +35,8 @@ struct BackupCommandTests {
     func whileWriting() throws {
         let writer = try Ledger.open(at: fixture.path)
         defer { writer.close() }
-        let output = try BackupCommand.parse(["--database", fixture.path, "--to", fixture.file("online.sqlite")]).output()
+        let output = try BackupCommand.parse(["--database", fixture.path, "--to", fixture.file("online.sqlite")])
+            .output()
         #expect(output.contains("written to"))
     }
 
@@ -47,6 +49,9 @@ struct BackupCommandTests {
         let refused = await failure { try command.output() }
         #expect(refused?.message.contains("a file already exists there") == true)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "precious")
-        #expect(await exitStatus(try BackupCommand.parse(["--database", fixture.file("none.sqlite"), "--to", fixture.file("x.sqlite")])) == 3)
+        #expect(
+            await exitStatus(
+                try BackupCommand.parse(["--database", fixture.file("none.sqlite"), "--to", fixture.file("x.sqlite")]))
+                == 3)
     }
 }

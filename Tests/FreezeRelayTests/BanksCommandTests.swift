@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FreezeRelay
 
 @Suite("freeze-relay banks")
@@ -16,15 +17,27 @@ struct BanksCommandTests {
     func table() throws {
         let output = try banks().output()
         let header = output.split(separator: "\n")[0].split(separator: " ").joined(separator: " ")
-        #expect(header == "BANK ROUTED IN TIME LATE OPEN OVERDUE SLA ACK MEDIAN ACK P95 FREEZE MEDIAN FREEZE P95 OPEN ESCALATIONS")
+        #expect(
+            header
+                == "BANK ROUTED IN TIME LATE OPEN OVERDUE SLA ACK MEDIAN ACK P95 FREEZE MEDIAN FREEZE P95 OPEN ESCALATIONS"
+        )
         #expect(firstColumn(output).filter { !$0.hasPrefix("SLA") } == ["alpha", "beta", "gamma"])
         // alpha: 4 routed, 3 final answers in time, the old case open past its freeze deadline.
         let alphaRow = try #require(row(output, "alpha")).split(separator: " ").map(String.init)
-        #expect(alphaRow == ["alpha", "4", "3", "0", "1", "75.0%", "3m30s", "11m48s", "10m00s", "10m00s", "freeze_overdue:1", "chain_exit:1"])
+        #expect(
+            alphaRow == [
+                "alpha", "4", "3", "0", "1", "75.0%", "3m30s", "11m48s", "10m00s", "10m00s", "freeze_overdue:1",
+                "chain_exit:1",
+            ])
         let betaRow = try #require(row(output, "beta")).split(separator: " ").map(String.init)
-        #expect(betaRow == ["beta", "3", "1", "0", "1", "50.0%", "5m00s", "5m00s", "5m00s", "5m00s", "ack_overdue:1", "freeze_overdue:1"])
+        #expect(
+            betaRow == [
+                "beta", "3", "1", "0", "1", "50.0%", "5m00s", "5m00s", "5m00s", "5m00s", "ack_overdue:1",
+                "freeze_overdue:1",
+            ])
         let gammaRow = try #require(row(output, "gamma")).split(separator: " ").map(String.init)
-        #expect(gammaRow == ["gamma", "2", "2", "0", "0", "100.0%", "15m00s", "19m30s", "25m00s", "25m00s", "rejected:1"])
+        #expect(
+            gammaRow == ["gamma", "2", "2", "0", "0", "100.0%", "15m00s", "19m30s", "25m00s", "25m00s", "rejected:1"])
     }
 
     @Test("JSON: the same numbers, in seconds and shares")

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import FreezeRelay
 
 @Suite("freeze-relay case")
@@ -23,9 +24,12 @@ struct CaseCommandTests {
         #expect(tree.contains("EXIT (crypto_wallet): crypto wallet TXwallet1 on TRON"))
         #expect(tree.contains("joins the request already at alpha ****0004"))
         #expect(output.contains("escalations (1 open, 0 resolved):"))
-        let escalations = try #require(output.components(separatedBy: "escalations (1 open, 0 resolved):\n").last?.components(separatedBy: "\n\n").first)
-        #expect(escalations.split(separator: "\n").first?.split(separator: " ").joined(separator: " ")
-            == "ESCALATION KIND LEVEL BANK REQUEST RAISED DEADLINE STATUS")
+        let escalations = try #require(
+            output.components(separatedBy: "escalations (1 open, 0 resolved):\n").last?.components(separatedBy: "\n\n")
+                .first)
+        #expect(
+            escalations.split(separator: "\n").first?.split(separator: " ").joined(separator: " ")
+                == "ESCALATION KIND LEVEL BANK REQUEST RAISED DEADLINE STATUS")
         #expect(escalations.contains("chain_exit"))
         #expect(escalations.contains("OPEN"))
         let audit = try #require(output.components(separatedBy: "audit trail (").last)
@@ -81,9 +85,9 @@ struct CaseCommandTests {
         let output = try show(Cases.chain, ["--format", "dot"]).output()
         #expect(output.hasPrefix("digraph \"case CASE-CHAIN\" {"))
         #expect(output.hasSuffix("}"))
-        #expect(output.contains("style=dashed")) // the join
-        #expect(output.contains("shape=octagon")) // the exit
-        #expect(output.components(separatedBy: " -> ").count == 4) // child, join, exit
+        #expect(output.contains("style=dashed"))  // the join
+        #expect(output.contains("shape=octagon"))  // the exit
+        #expect(output.components(separatedBy: " -> ").count == 4)  // child, join, exit
     }
 
     @Test("an unknown case exits 3; a bad format exits 2")

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Ledger
 import Testing
+
 @testable import FreezeRelay
 
 @Suite("freeze-relay cases")
@@ -22,8 +23,9 @@ struct CasesCommandTests {
     func table() throws {
         let output = try cases([]).output()
         let lines = output.split(separator: "\n").map(String.init)
-        #expect(lines[0].split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-            == "CASE REQUESTS MAX HOP BANKS STATES FIRST RECEIVED OPEN ESC OVERDUE REPORTED FROZEN")
+        #expect(
+            lines[0].split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+                == "CASE REQUESTS MAX HOP BANKS STATES FIRST RECEIVED OPEN ESC OVERDUE REPORTED FROZEN")
         #expect(firstColumn(output).filter { $0.hasPrefix("CASE-") } == Cases.all)
         let chain = try #require(row(output, Cases.chain))
         #expect(chain.contains("alpha,beta"))
@@ -48,7 +50,7 @@ struct CasesCommandTests {
         #expect(chain["banks"] as? [String] == ["alpha", "beta"])
         #expect(chain["states"] as? [String: Int] == ["funds_moved": 1, "frozen": 1])
         #expect(chain["overdue"] as? Bool == false)
-        #expect(chain["open_escalations"] as? Int == 1) // the crypto exit
+        #expect(chain["open_escalations"] as? Int == 1)  // the crypto exit
         #expect(chain["first_received_at"] as? String == "2026-03-02T09:02:00Z")
         #expect(chain["reported"] as? [[String: String]] == [["value": "900000.00", "currency": "KZT"]])
         #expect(chain["frozen"] as? [[String: String]] == [["value": "400000.00", "currency": "KZT"]])

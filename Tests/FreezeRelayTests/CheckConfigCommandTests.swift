@@ -1,11 +1,15 @@
 import ArgumentParser
 import Foundation
 import Testing
+
 @testable import FreezeRelay
 
 @Suite("check-config")
 struct CheckConfigCommandTests {
-    static var packageRoot: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
 
     func write(_ yaml: String) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).yaml")
@@ -18,7 +22,8 @@ struct CheckConfigCommandTests {
         let sample = Self.packageRoot.appendingPathComponent("deploy/freeze-relay.example.yaml").path
         let output = try CheckConfigCommand.parse([sample, "--for-run"]).output()
         #expect(output.contains("valid (5 banks, 4 enabled)"))
-        let withSecret = try write("""
+        let withSecret = try write(
+            """
             kafka:
               bootstrap_servers: localhost:9092
               properties:
@@ -36,7 +41,8 @@ struct CheckConfigCommandTests {
 
     @Test("a bad file fails with exit 2 and every problem with its line")
     func badFile() async throws {
-        let path = try write("""
+        let path = try write(
+            """
             kafka:
               bootstrap_servers: localhost:9092
             sla:
@@ -55,7 +61,8 @@ struct CheckConfigCommandTests {
         let message = try #require(failure).message
         #expect(failure?.exitCode == 2)
         #expect(message.contains("4:") && message.contains("sla.urgent.acknowledge"))
-        #expect(message.contains("banks[1].iban_bank_codes[0]") && message.contains("halyk") && message.contains("kaspi"))
+        #expect(
+            message.contains("banks[1].iban_bank_codes[0]") && message.contains("halyk") && message.contains("kaspi"))
         #expect(message.contains("banks[1].colour"))
         #expect(message.contains("banks[1]") && message.contains("escalation"))
         #expect(await exitStatus(try CheckConfigCommand.parse([path])) == 2)

@@ -7,16 +7,21 @@ import RelayKafka
 enum DaemonProcess {
     /// `freeze-relay`, built next to the test bundle.
     static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("freeze-relay")
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "freeze-relay")
     }
 
     /// A configuration for `run`: the given banks (id, 3-digit KZ bank code), the HTTP endpoint
     /// off, short group timeouts so that rebalances on the mock broker take seconds, and any
     /// further librdkafka `properties`. `authenticity` is the section as YAML; by default
     /// signatures are off (these runs are about other things; `SignedOrderTests` checks them).
-    static func config(bootstrap: String, ledger: String, banks: [(String, String)], properties: [String: String] = [:],
-                       authenticity: String = "authenticity:\n  policy: \"off\"\n") -> String {
-        let defaults = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "1000"]
+    static func config(
+        bootstrap: String, ledger: String, banks: [(String, String)], properties: [String: String] = [:],
+        authenticity: String = "authenticity:\n  policy: \"off\"\n"
+    ) -> String {
+        let defaults = [
+            "session.timeout.ms": "6000", "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "1000",
+        ]
         let lines = defaults.merging(properties) { _, given in given }.sorted { $0.key < $1.key }
             .map { "    \($0.key): \"\($0.value)\"" }.joined(separator: "\n")
         var yaml = """
@@ -60,7 +65,9 @@ enum DaemonProcess {
         process.arguments = ["run", "--config", configPath]
         process.standardOutput = FileHandle.nullDevice
         if let log {
-            if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: log.path) {
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            }
             let handle = try FileHandle(forWritingTo: log)
             handle.seekToEndOfFile()
             process.standardError = handle

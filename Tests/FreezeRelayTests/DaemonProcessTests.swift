@@ -4,6 +4,7 @@ import Logging
 import RelayKafka
 import TestSupport
 import Testing
+
 @testable import Ledger
 
 /// The real `freeze-relay run` process: killed with SIGKILL mid-stream, reloaded with SIGHUP,
@@ -11,10 +12,14 @@ import Testing
 @Suite("The daemon as a process", .serialized)
 struct DaemonProcessTests {
     /// Reads routed requests from the bank topics until `done` holds.
-    func routed(_ consumer: KafkaConsumer, into seen: inout [UUID: Set<UUID>], until done: ([UUID: Set<UUID>]) -> Bool) async throws {
+    func routed(_ consumer: KafkaConsumer, into seen: inout [UUID: Set<UUID>], until done: ([UUID: Set<UUID>]) -> Bool)
+        async throws
+    {
         let deadline = ContinuousClock.now + .seconds(90)
         while !done(seen) {
-            guard ContinuousClock.now < deadline else { throw CommandTimeout(what: "routed requests (have \(seen.count))") }
+            guard ContinuousClock.now < deadline else {
+                throw CommandTimeout(what: "routed requests (have \(seen.count))")
+            }
             for message in try await consumer.nextBatch(maxMessages: 500, timeout: .milliseconds(200)) {
                 if case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []) {
                     seen[routed.requestID, default: []].insert(routed.id)
@@ -23,12 +28,17 @@ struct DaemonProcessTests {
         }
     }
 
-    @Test("SIGKILL mid-stream loses nothing; SIGHUP reloads the table; SIGUSR1 routes what was unroutable; SIGTERM exits 0")
+    @Test(
+        "SIGKILL mid-stream loses nothing; SIGHUP reloads the table; SIGUSR1 routes what was unroutable; SIGTERM exits 0"
+    )
     func processLifecycle() async throws {
         let (cluster, logger) = try DaemonProcess.quietCluster("process-test")
         defer { cluster.close() }
-        for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter",
-                      "freeze.bank.alpha.requests", "freeze.bank.alpha.responses", "freeze.bank.beta.requests", "freeze.bank.beta.responses"] {
+        for topic in [
+            "freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter",
+            "freeze.bank.alpha.requests", "freeze.bank.alpha.responses", "freeze.bank.beta.requests",
+            "freeze.bank.beta.responses",
+        ] {
             try cluster.createTopic(topic, partitions: 2)
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("process-\(UUID().uuidString)")
@@ -38,28 +48,38 @@ struct DaemonProcessTests {
         let configPath = directory.appendingPathComponent("relay.yaml").path
         // At info, each process logs "freeze-relay running" once its signal handlers are installed.
         func config(_ banks: [(String, String)]) -> String {
-            DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: banks).replacingOccurrences(of: "level: warning", with: "level: info")
+            DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: ledgerPath, banks: banks)
+                .replacingOccurrences(of: "level: warning", with: "level: info")
         }
         try config([("alpha", "125")]).write(toFile: configPath, atomically: true, encoding: .utf8)
 
-        let police = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
+        let police = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
         defer { police.close(timeout: .seconds(2)) }
-        let watcher = try KafkaConsumer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000",
-                                                                           "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "1000"]),
-                                        groupID: "process-watch", logger: logger)
+        let watcher = try KafkaConsumer(
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000",
+                "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "1000",
+            ]),
+            groupID: "process-watch", logger: logger)
         defer { try? watcher.close() }
         try watcher.subscribe(["^freeze\\.bank\\..*\\.requests$"])
 
         func request(_ index: Int, code: String) -> FreezeRequest {
             let now = Timestamp(Date())
-            return FreezeRequest(id: UUID(), createdAt: now, requestID: UUID(), caseID: "PROC-\(index)", issuedAt: now, priority: .urgent,
-                                 issuer: Issuer(agency: "Test Police", officerID: "T-1"), legalBasis: "Test decision",
-                                 account: TargetAccount(iban: kzIBAN(bank: code, account: 7000 + index)), amount: try! Money(value: "1000.00", currency: "KZT"),
-                                 fraudTransaction: FraudTransaction(occurredAt: now, reference: "TX-\(index)"))
+            return FreezeRequest(
+                id: UUID(), createdAt: now, requestID: UUID(), caseID: "PROC-\(index)", issuedAt: now,
+                priority: .urgent,
+                issuer: Issuer(agency: "Test Police", officerID: "T-1"), legalBasis: "Test decision",
+                account: TargetAccount(iban: kzIBAN(bank: code, account: 7000 + index)),
+                amount: try! Money(value: "1000.00", currency: "KZT"),
+                fraudTransaction: FraudTransaction(occurredAt: now, reference: "TX-\(index)"))
         }
         func publish(_ request: FreezeRequest) async throws {
-            _ = try await police.send(OutgoingMessage(topic: "freeze.requests", key: Array(CanonicalUUID.string(request.requestID).utf8),
-                                                      value: try EventEncoder.encode(request)))
+            _ = try await police.send(
+                OutgoingMessage(
+                    topic: "freeze.requests", key: Array(CanonicalUUID.string(request.requestID).utf8),
+                    value: try EventEncoder.encode(request)))
         }
 
         // Both processes' logs, shown when an expectation about the process fails.
@@ -84,11 +104,14 @@ struct DaemonProcessTests {
         // before the new one installed its handlers would kill it (SIGHUP's default action): wait
         // until it says it runs.
         let upBy = ContinuousClock.now + .seconds(60)
-        while process.isRunning, logText().components(separatedBy: "freeze-relay running").count - 1 < 2, ContinuousClock.now < upBy {
+        while process.isRunning, logText().components(separatedBy: "freeze-relay running").count - 1 < 2,
+            ContinuousClock.now < upBy
+        {
             try await Task.sleep(for: .milliseconds(100))
         }
         try await routed(watcher, into: &seen) { seen in requests.allSatisfy { seen[$0.requestID] != nil } }
-        #expect(requests.allSatisfy { seen[$0.requestID]?.count == 1 }, "every re-emission carried the first emission's id")
+        #expect(
+            requests.allSatisfy { seen[$0.requestID]?.count == 1 }, "every re-emission carried the first emission's id")
 
         // The request for beta's account is kept as unroutable (it may be applied in a later batch
         // than the last of alpha's): wait for that before beta joins the table.
@@ -96,7 +119,9 @@ struct DaemonProcessTests {
         while ContinuousClock.now < keptBy {
             let reader = try LedgerReader.open(at: ledgerPath)
             let state = try reader.read { db in
-                try db.scalar("SELECT state FROM requests WHERE request_id = ?", [CanonicalUUID.string(stranger.requestID)], as: String.self)
+                try db.scalar(
+                    "SELECT state FROM requests WHERE request_id = ?", [CanonicalUUID.string(stranger.requestID)],
+                    as: String.self)
             }
             reader.close()
             if state == "unroutable" { break }
@@ -112,22 +137,31 @@ struct DaemonProcessTests {
             kill(process.processIdentifier, SIGUSR1)
             try await routed(watcher, into: &seen) { _ in true }
             for message in try await watcher.nextBatch(maxMessages: 100, timeout: .milliseconds(500)) {
-                if case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []) { seen[routed.requestID, default: []].insert(routed.id) }
+                if case .routedRequest(let routed)? = try? EventDecoder.decodeEvent(message.value ?? []) {
+                    seen[routed.requestID, default: []].insert(routed.id)
+                }
             }
         }
-        #expect(seen[stranger.requestID] != nil, "the unroutable request was routed after reload and retry; log:\n\(logTail())")
+        #expect(
+            seen[stranger.requestID] != nil,
+            "the unroutable request was routed after reload and retry; log:\n\(logTail())")
 
         kill(process.processIdentifier, SIGTERM)
         await process.exited()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0,
-                "terminated by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus); log:\n\(logTail())")
+        #expect(
+            process.terminationReason == .exit && process.terminationStatus == 0,
+            "terminated by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus); log:\n\(logTail())"
+        )
 
         let reader = try LedgerReader.open(at: ledgerPath)
         defer { reader.close() }
         let (requestsStored, routedOnce, unsent) = try reader.read { db in
-            (try db.scalar("SELECT count(*) FROM requests", as: Int.self) ?? 0,
-             try db.scalar("SELECT count(*) FROM audit WHERE new_state = 'routed' AND old_state IS NULL", as: Int.self) ?? 0,
-             try db.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL", as: Int.self) ?? 0)
+            (
+                try db.scalar("SELECT count(*) FROM requests", as: Int.self) ?? 0,
+                try db.scalar(
+                    "SELECT count(*) FROM audit WHERE new_state = 'routed' AND old_state IS NULL", as: Int.self) ?? 0,
+                try db.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL", as: Int.self) ?? 0
+            )
         }
         #expect(requestsStored == 41)
         #expect(routedOnce == 40, "40 routed on arrival; the 41st was first unroutable, then routed")

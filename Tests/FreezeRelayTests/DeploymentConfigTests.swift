@@ -1,6 +1,7 @@
 import Authenticity
 import Foundation
 import Testing
+
 @testable import FreezeRelay
 
 /// The configurations shipped for Docker Compose and Kubernetes must let `run` start: they
@@ -13,10 +14,13 @@ struct DeploymentConfigTests {
     /// A directory holding a fresh relay key, a fresh issuer public key and a Kafka password,
     /// under the file names the deployments mount.
     func throwawayKeys() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-keys-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "deploy-keys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try SigningKey.generate().pem.write(to: directory.appendingPathComponent("relay-2026.key"), atomically: true, encoding: .utf8)
-        try SigningKey.generate().publicKey.pem.write(to: directory.appendingPathComponent("almaty-police-2026.pub.pem"), atomically: true, encoding: .utf8)
+        try SigningKey.generate().pem.write(
+            to: directory.appendingPathComponent("relay-2026.key"), atomically: true, encoding: .utf8)
+        try SigningKey.generate().publicKey.pem.write(
+            to: directory.appendingPathComponent("almaty-police-2026.pub.pem"), atomically: true, encoding: .utf8)
         try "placeholder".write(to: directory.appendingPathComponent("password"), atomically: true, encoding: .utf8)
         return directory
     }
@@ -41,7 +45,8 @@ struct DeploymentConfigTests {
     func compose() throws {
         let keys = try throwawayKeys()
         defer { try? FileManager.default.removeItem(at: keys) }
-        let yaml = try String(contentsOf: Self.deploy.appendingPathComponent("docker/freeze-relay.compose.yaml"), encoding: .utf8)
+        let yaml = try String(
+            contentsOf: Self.deploy.appendingPathComponent("docker/freeze-relay.compose.yaml"), encoding: .utf8)
         try expectStartable(try pointed(yaml, from: ["/etc/freeze-relay/keys/"], to: keys))
     }
 
@@ -49,9 +54,11 @@ struct DeploymentConfigTests {
     func kubernetes() throws {
         let keys = try throwawayKeys()
         defer { try? FileManager.default.removeItem(at: keys) }
-        let configMap = try String(contentsOf: Self.deploy.appendingPathComponent("kubernetes/configmap.yaml"), encoding: .utf8)
+        let configMap = try String(
+            contentsOf: Self.deploy.appendingPathComponent("kubernetes/configmap.yaml"), encoding: .utf8)
         let yaml = try #require(Self.embeddedFile("freeze-relay.yaml", in: configMap))
-        try expectStartable(try pointed(yaml, from: ["/var/run/secrets/freeze-relay-signing/", "/var/run/secrets/kafka/"], to: keys))
+        try expectStartable(
+            try pointed(yaml, from: ["/var/run/secrets/freeze-relay-signing/", "/var/run/secrets/kafka/"], to: keys))
     }
 
     /// The literal block `  name: |` of a ConfigMap's `data`, its four-space indentation removed.

@@ -1,22 +1,29 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import FreezeRelay
 
 /// The pure state behind `watch`.
 @Suite("EscalationBoard")
 struct EscalationBoardTests {
-    static func escalation(_ escalationID: UUID, _ kind: EscalationKind = .ackOverdue, level: Int = 1, raisedAt: Timestamp = at(minutes: 10),
-                           deadline: Timestamp? = at(minutes: 5)) -> Event {
-        .escalation(Escalation(
-            id: UUID(), createdAt: raisedAt, escalationID: escalationID, kind: kind, level: level,
-            bankID: kind == .unroutable ? nil : beta, requestID: id(2), caseID: Cases.late, deadline: deadline,
-            overdueSeconds: deadline.map { Int($0.seconds(until: raisedAt)) }, raisedAt: raisedAt, detail: "test"))
+    static func escalation(
+        _ escalationID: UUID, _ kind: EscalationKind = .ackOverdue, level: Int = 1,
+        raisedAt: Timestamp = at(minutes: 10),
+        deadline: Timestamp? = at(minutes: 5)
+    ) -> Event {
+        .escalation(
+            Escalation(
+                id: UUID(), createdAt: raisedAt, escalationID: escalationID, kind: kind, level: level,
+                bankID: kind == .unroutable ? nil : beta, requestID: id(2), caseID: Cases.late, deadline: deadline,
+                overdueSeconds: deadline.map { Int($0.seconds(until: raisedAt)) }, raisedAt: raisedAt, detail: "test"))
     }
 
     static func resolved(_ escalationID: UUID, at time: Timestamp = at(minutes: 30)) -> Event {
-        .escalationResolved(EscalationResolved(id: UUID(), createdAt: time, escalationID: escalationID, resolution: .answered,
-                                               resolvedAt: time, requestID: id(2), caseID: Cases.late, bankID: beta))
+        .escalationResolved(
+            EscalationResolved(
+                id: UUID(), createdAt: time, escalationID: escalationID, resolution: .answered,
+                resolvedAt: time, requestID: id(2), caseID: Cases.late, bankID: beta))
     }
 
     @Test("an escalation raises a row")
@@ -69,23 +76,30 @@ struct EscalationBoardTests {
     @Test("other events change nothing")
     func otherEvents() {
         var board = EscalationBoard()
-        let status = Event.requestStatus(RequestStatus(id: UUID(), createdAt: t0, requestID: id(2), caseID: Cases.late, status: .routed,
-                                                       detail: "routed", causedBy: UUID()))
+        let status = Event.requestStatus(
+            RequestStatus(
+                id: UUID(), createdAt: t0, requestID: id(2), caseID: Cases.late, status: .routed,
+                detail: "routed", causedBy: UUID()))
         #expect(board.apply(status).isEmpty)
     }
 
     @Test("the table: oldest deadline first, overdue measured from the deadline, or from the raise without one")
     func table() {
         var board = EscalationBoard()
-        board.apply(Self.escalation(id(101), .freezeOverdue, level: 2, raisedAt: at(minutes: 50), deadline: at(minutes: 35)))
-        board.apply(Self.escalation(id(100), .ackOverdue, level: 2, raisedAt: at(minutes: 25), deadline: at(minutes: 10)))
+        board.apply(
+            Self.escalation(id(101), .freezeOverdue, level: 2, raisedAt: at(minutes: 50), deadline: at(minutes: 35)))
+        board.apply(
+            Self.escalation(id(100), .ackOverdue, level: 2, raisedAt: at(minutes: 25), deadline: at(minutes: 10)))
         board.apply(Self.escalation(id(102), .unroutable, raisedAt: at(minutes: 30), deadline: nil))
         board.apply(Self.escalation(id(103), .holdExpiring, raisedAt: at(minutes: 60), deadline: at(minutes: 180)))
         let table = board.table(now: reportNow)
         let lines = table.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(lines[0] == ["ESCALATION", "KIND", "LEVEL", "BANK", "CASE", "REQUEST", "DEADLINE", "OVERDUE"])
         #expect(lines.count == 6)
-        #expect(lines[2] == ["00000000", "ack_overdue", "2", "beta", Cases.late, "00000000", "2026-03-02T09:10:00Z", "1h50m"])
+        #expect(
+            lines[2] == [
+                "00000000", "ack_overdue", "2", "beta", Cases.late, "00000000", "2026-03-02T09:10:00Z", "1h50m",
+            ])
         #expect(lines[3] == ["00000000", "unroutable", "1", "-", Cases.late, "00000000", "-", "open", "1h30m"])
         #expect(lines[4].suffix(2) == ["2026-03-02T09:35:00Z", "1h25m"])
         #expect(lines[5].suffix(4) == ["2026-03-02T12:00:00Z", "due", "in", "1h00m"])
@@ -93,10 +107,12 @@ struct EscalationBoardTests {
     }
 
     static func notice(_ kind: IntakeNotice.Kind, partition: Int, at time: Timestamp) -> Event {
-        .intakeNotice(IntakeNotice(id: UUID(), createdAt: time, kind: kind, topic: "freeze.requests", partition: partition,
-                                   code: kind == .partitionHalted ? .recordMismatch : nil, ledgerPosition: 60,
-                                   newPosition: kind == .partitionRebased ? 0 : nil, epoch: kind == .partitionRebased ? 1 : nil,
-                                   note: kind == .partitionRebased ? "n" : nil, detail: "d"))
+        .intakeNotice(
+            IntakeNotice(
+                id: UUID(), createdAt: time, kind: kind, topic: "freeze.requests", partition: partition,
+                code: kind == .partitionHalted ? .recordMismatch : nil, ledgerPosition: 60,
+                newPosition: kind == .partitionRebased ? 0 : nil, epoch: kind == .partitionRebased ? 1 : nil,
+                note: kind == .partitionRebased ? "n" : nil, detail: "d"))
     }
 
     @Test("a halted partition is shown until it is re-based; a stale re-base does not hide a later halt")
@@ -105,7 +121,9 @@ struct EscalationBoardTests {
         board.apply(Self.notice(.partitionHalted, partition: 2, at: at(minutes: 10)))
         board.apply(Self.notice(.partitionHalted, partition: 0, at: at(minutes: 11)))
         #expect(board.haltedPartitions.map(\.partition) == [0, 2])
-        #expect(board.table(now: at(minutes: 20)).contains("INTAKE HALTED on freeze.requests[2] (record_mismatch) since 2026-03-02T09:10:00Z"))
+        #expect(
+            board.table(now: at(minutes: 20)).contains(
+                "INTAKE HALTED on freeze.requests[2] (record_mismatch) since 2026-03-02T09:10:00Z"))
         board.apply(Self.notice(.partitionRebased, partition: 2, at: at(minutes: 15)))
         #expect(board.haltedPartitions.map(\.partition) == [0])
         board.apply(Self.notice(.partitionRebased, partition: 0, at: at(minutes: 5)))

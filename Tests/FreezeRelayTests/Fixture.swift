@@ -4,6 +4,7 @@ import Ledger
 import Logging
 import Relay
 import RelayKafka
+
 @testable import RelayRuntime
 
 /// Times of the fixture: everything happens around 2026-03-02T09:00:00Z, and reports are
@@ -34,15 +35,21 @@ func kzIBAN(bank: String, account: Int) -> IBAN {
 func id(_ n: Int) -> UUID { UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", n))! }
 func kzt(_ value: String) -> Money { try! Money(value: value, currency: "KZT") }
 
-let alpha = try! BankID("alpha"), beta = try! BankID("beta"), gamma = try! BankID("gamma")
-let alphaCode = "125", betaCode = "601", gammaCode = "722", unknownCode = "999"
+let alpha = try! BankID("alpha")
+let beta = try! BankID("beta")
+let gamma = try! BankID("gamma")
+let alphaCode = "125"
+let betaCode = "601"
+let gammaCode = "722"
+let unknownCode = "999"
 
 /// Alpha, beta and gamma, with the standard SLA (urgent: acknowledge 5 min, freeze 30 min;
 /// escalate again 15 and 60 min after a missed deadline).
 let fixturePolicy: RelayPolicy = {
     func bank(_ id: BankID, _ code: String) -> BankProfile {
-        BankProfile(id: id, name: "\(id.rawValue.capitalized) Bank", ibanBankCodes: ["KZ\(code)"],
-                    escalationContact: Contact(name: "\(id.rawValue) fraud desk", email: "fraud@\(id.rawValue).example"))
+        BankProfile(
+            id: id, name: "\(id.rawValue.capitalized) Bank", ibanBankCodes: ["KZ\(code)"],
+            escalationContact: Contact(name: "\(id.rawValue) fraud desk", email: "fraud@\(id.rawValue).example"))
     }
     let table = try! RoutingTable(banks: [bank(alpha, alphaCode), bank(beta, betaCode), bank(gamma, gammaCode)])
     return RelayPolicy(routing: table, sla: .standard, chain: ChainLimits(), topics: try! TopicNames())
@@ -90,8 +97,9 @@ final class FixtureLedger {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("operator-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let ledger = try Ledger.open(at: directory.appendingPathComponent("ledger.sqlite").path,
-                                     configuration: LedgerConfiguration(durability: .normal))
+        let ledger = try Ledger.open(
+            at: directory.appendingPathComponent("ledger.sqlite").path,
+            configuration: LedgerConfiguration(durability: .normal))
         defer { ledger.close() }
         try FixtureStory.tell(FixtureDriver(ledger: ledger, policy: fixturePolicy))
     }
@@ -107,13 +115,22 @@ final class FixtureLedger {
 enum FixtureStory {
     static func tell(_ relay: FixtureDriver) throws {
         // Forty to one days before: cases that are closed, or old and still open.
-        try relay.receive(request(Requests.oldRejected, Cases.oldRejected, bank: gammaCode, account: 6, at: at(minutes: 0, days: -40)))
-        try relay.answer(Requests.oldRejected, .rejected, from: gamma, reason: "no legal basis attached", at: at(minutes: 10, days: -40))
-        try relay.receive(request(Requests.oldOpen, Cases.oldOpen, bank: alphaCode, account: 9, at: at(minutes: 1, days: -40)))
+        try relay.receive(
+            request(Requests.oldRejected, Cases.oldRejected, bank: gammaCode, account: 6, at: at(minutes: 0, days: -40))
+        )
+        try relay.answer(
+            Requests.oldRejected, .rejected, from: gamma, reason: "no legal basis attached",
+            at: at(minutes: 10, days: -40))
+        try relay.receive(
+            request(Requests.oldOpen, Cases.oldOpen, bank: alphaCode, account: 9, at: at(minutes: 1, days: -40)))
         try relay.answer(Requests.oldOpen, .acknowledged, from: alpha, at: at(minutes: 3, days: -40))
-        try relay.receive(request(Requests.oldCancelled, Cases.oldCancelled, bank: betaCode, account: 7, at: at(minutes: 0, days: -35)))
+        try relay.receive(
+            request(
+                Requests.oldCancelled, Cases.oldCancelled, bank: betaCode, account: 7, at: at(minutes: 0, days: -35)))
         try relay.cancel(Requests.oldCancelled, caseID: Cases.oldCancelled, at: at(minutes: 3, days: -35))
-        try relay.receive(request(Requests.recentClosed, Cases.recentClosed, bank: alphaCode, account: 8, at: at(minutes: 0, days: -1)))
+        try relay.receive(
+            request(
+                Requests.recentClosed, Cases.recentClosed, bank: alphaCode, account: 8, at: at(minutes: 0, days: -1)))
         try relay.answer(Requests.recentClosed, .accountNotFound, from: alpha, at: at(minutes: 5, days: -1))
         // The old open case's freeze deadline fires, with every level of the ladder.
         try relay.fireDue(at: at(minutes: 10, days: -1))
@@ -121,34 +138,49 @@ enum FixtureStory {
         // Today.
         try relay.receive(request(Requests.frozen, Cases.frozen, bank: alphaCode, account: 1, at: t0))
         try relay.receive(request(Requests.resolved, Cases.resolved, bank: gammaCode, account: 3, at: t0))
-        try relay.receive(request(Requests.chainRoot, Cases.chain, bank: alphaCode, account: 4, amount: "900000.00", at: at(minutes: 2)))
+        try relay.receive(
+            request(
+                Requests.chainRoot, Cases.chain, bank: alphaCode, account: 4, amount: "900000.00", at: at(minutes: 2)))
         try relay.answer(Requests.frozen, .acknowledged, from: alpha, at: at(minutes: 2))
         try relay.receive(request(Requests.late, Cases.late, bank: betaCode, account: 2, at: at(minutes: 5)))
-        try relay.fireDue(at: at(minutes: 6)) // gamma's acknowledge deadline (09:05) is missed
+        try relay.fireDue(at: at(minutes: 6))  // gamma's acknowledge deadline (09:05) is missed
         try relay.answer(Requests.frozen, .frozen, from: alpha, frozen: "250000.00", at: at(minutes: 10))
         let chainRootIBAN = kzIBAN(bank: alphaCode, account: 4)
-        try relay.answer(Requests.chainRoot, .fundsMoved, from: alpha, transfers: [
-            OnwardTransfer(destination: .iban(IBANDestination(iban: kzIBAN(bank: betaCode, account: 41))), amount: kzt("400000.00"),
-                           occurredAt: at(minutes: 1), reference: "T1"),
-            OnwardTransfer(destination: .cryptoWallet(CryptoWalletDestination(network: "TRON", address: "TXwallet1", exchange: "Binance")),
-                           amount: kzt("300000.00"), occurredAt: at(minutes: 1), reference: "T2"),
-            OnwardTransfer(destination: .iban(IBANDestination(iban: chainRootIBAN)), amount: kzt("100000.00"), occurredAt: at(minutes: 1), reference: "T3"),
-        ], at: at(minutes: 15))
-        try relay.answer(Requests.resolved, .acknowledged, from: gamma, at: at(minutes: 20)) // resolves ack_overdue
+        try relay.answer(
+            Requests.chainRoot, .fundsMoved, from: alpha,
+            transfers: [
+                OnwardTransfer(
+                    destination: .iban(IBANDestination(iban: kzIBAN(bank: betaCode, account: 41))),
+                    amount: kzt("400000.00"),
+                    occurredAt: at(minutes: 1), reference: "T1"),
+                OnwardTransfer(
+                    destination: .cryptoWallet(
+                        CryptoWalletDestination(network: "TRON", address: "TXwallet1", exchange: "Binance")),
+                    amount: kzt("300000.00"), occurredAt: at(minutes: 1), reference: "T2"),
+                OnwardTransfer(
+                    destination: .iban(IBANDestination(iban: chainRootIBAN)), amount: kzt("100000.00"),
+                    occurredAt: at(minutes: 1), reference: "T3"),
+            ], at: at(minutes: 15))
+        try relay.answer(Requests.resolved, .acknowledged, from: gamma, at: at(minutes: 20))  // resolves ack_overdue
         try relay.answer(Requests.chainChild, .frozen, from: beta, frozen: "400000.00", at: at(minutes: 20))
         try relay.answer(Requests.resolved, .frozen, from: gamma, frozen: "250000.00", at: at(minutes: 25))
-        try relay.receive(request(Requests.unroutable, Cases.unroutable, bank: unknownCode, account: 5, at: at(minutes: 30)))
+        try relay.receive(
+            request(Requests.unroutable, Cases.unroutable, bank: unknownCode, account: 5, at: at(minutes: 30)))
         // beta's deadlines for the late case: acknowledge levels 1 and 2, freeze levels 1 and 2.
         try relay.fireDue(at: at(minutes: 60))
     }
 
-    static func request(_ requestID: UUID, _ caseID: String, bank code: String, account: Int, amount: String = "250000.00",
-                        at time: Timestamp) -> FreezeRequest {
+    static func request(
+        _ requestID: UUID, _ caseID: String, bank code: String, account: Int, amount: String = "250000.00",
+        at time: Timestamp
+    ) -> FreezeRequest {
         FreezeRequest(
             id: UUID(), createdAt: time, requestID: requestID, caseID: caseID, issuedAt: time, priority: .urgent,
             issuer: Issuer(agency: "Almaty City Police", unit: "Cybercrime", officerID: "OF-1001"),
-            legalBasis: "Decision 12-345 of the investigator", account: TargetAccount(iban: kzIBAN(bank: code, account: account), holderName: "Test Holder"),
-            amount: kzt(amount), fraudTransaction: FraudTransaction(occurredAt: time.adding(seconds: -3600), reference: "TX-\(caseID)"))
+            legalBasis: "Decision 12-345 of the investigator",
+            account: TargetAccount(iban: kzIBAN(bank: code, account: account), holderName: "Test Holder"),
+            amount: kzt(amount),
+            fraudTransaction: FraudTransaction(occurredAt: time.adding(seconds: -3600), reference: "TX-\(caseID)"))
     }
 }
 
@@ -173,35 +205,48 @@ final class FixtureDriver {
         let cause = cause(topic: "freeze.requests", eventID: request.id)
         let now = request.createdAt
         try ledger.write { tx in
-            let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
-            let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: context,
-                                         case: try tx.caseContext(request.caseID), cause: cause, now: now)
+            let context = RelayEngine.RequestContext(
+                record: try tx.request(request.requestID),
+                openEscalations: try tx.openEscalations(of: request.requestID))
+            let effects = engine.receive(
+                request, fingerprint: ContentFingerprint(request), context: context,
+                case: try tx.caseContext(request.caseID), cause: cause, now: now)
             try apply(effects, tx: tx, cause: cause, now: now)
         }
     }
 
-    func answer(_ requestID: UUID, _ status: BankResponseStatus, from bank: BankID, frozen: String? = nil, reason: String? = nil,
-                transfers: [OnwardTransfer] = [], at now: Timestamp) throws {
-        let response = BankResponse(id: UUID(), createdAt: now, responseID: UUID().uuidString, requestID: requestID, status: status,
-                                    frozenAmount: frozen.map(kzt), reason: reason, respondedAt: now, holdUntil: nil, onwardTransfers: transfers)
+    func answer(
+        _ requestID: UUID, _ status: BankResponseStatus, from bank: BankID, frozen: String? = nil,
+        reason: String? = nil,
+        transfers: [OnwardTransfer] = [], at now: Timestamp
+    ) throws {
+        let response = BankResponse(
+            id: UUID(), createdAt: now, responseID: UUID().uuidString, requestID: requestID, status: status,
+            frozenAmount: frozen.map(kzt), reason: reason, respondedAt: now, holdUntil: nil, onwardTransfers: transfers)
         let cause = cause(topic: "freeze.bank.\(bank.rawValue).responses", eventID: response.id)
         try ledger.write { tx in
             let record = try tx.request(requestID)
-            let effects = engine.answer(response, fingerprint: ContentFingerprint(response), from: bank,
-                                        context: RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: requestID)),
-                                        previous: nil, case: try tx.caseContext(record?.caseID ?? ""), cause: cause, now: now)
+            let effects = engine.answer(
+                response, fingerprint: ContentFingerprint(response), from: bank,
+                context: RelayEngine.RequestContext(
+                    record: record, openEscalations: try tx.openEscalations(of: requestID)),
+                previous: nil, case: try tx.caseContext(record?.caseID ?? ""), cause: cause, now: now)
             try apply(effects, tx: tx, cause: cause, now: now)
         }
     }
 
     func cancel(_ requestID: UUID, caseID: String, at now: Timestamp) throws {
-        let cancel = FreezeCancel(id: UUID(), createdAt: now, requestID: requestID, reason: "victim recovered the money", issuedAt: now,
-                                  issuer: Issuer(agency: "Almaty City Police", officerID: "OF-1001"), caseID: caseID)
+        let cancel = FreezeCancel(
+            id: UUID(), createdAt: now, requestID: requestID, reason: "victim recovered the money", issuedAt: now,
+            issuer: Issuer(agency: "Almaty City Police", officerID: "OF-1001"), caseID: caseID)
         let cause = cause(topic: "freeze.requests", eventID: cancel.id)
         try ledger.write { tx in
             let record = try tx.request(requestID)
-            let effects = engine.cancel(cancel, context: RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: requestID)),
-                                        case: try tx.caseContext(caseID), cause: cause, now: now)
+            let effects = engine.cancel(
+                cancel,
+                context: RelayEngine.RequestContext(
+                    record: record, openEscalations: try tx.openEscalations(of: requestID)),
+                case: try tx.caseContext(caseID), cause: cause, now: now)
             try apply(effects, tx: tx, cause: cause, now: now)
         }
     }
@@ -211,7 +256,9 @@ final class FixtureDriver {
         while try ledger.write({ tx in
             let due = try tx.dueDeadlines(at: now, limit: 100)
             for deadline in due {
-                let context = RelayEngine.RequestContext(record: try tx.request(deadline.requestID), openEscalations: try tx.openEscalations(of: deadline.requestID))
+                let context = RelayEngine.RequestContext(
+                    record: try tx.request(deadline.requestID),
+                    openEscalations: try tx.openEscalations(of: deadline.requestID))
                 try apply(engine.fire(deadline, context: context, now: now), tx: tx, cause: .timer(deadline), now: now)
                 try tx.markFired(deadline, at: now)
             }
@@ -220,7 +267,8 @@ final class FixtureDriver {
     }
 
     private func apply(_ effects: Effects, tx: borrowing RelayTransaction, cause: Cause, now: Timestamp) throws {
-        let outbox = try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: engine.policy, cause: cause, now: now)
+        let outbox = try OutboxEncoding.messages(
+            for: effects, refusedRecord: nil, policy: engine.policy, cause: cause, now: now)
         try tx.apply(effects, outbox: outbox, at: now)
     }
 }

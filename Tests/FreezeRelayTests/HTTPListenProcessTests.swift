@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+
 @testable import FreezeRelay
 
 /// A configuration `check-config` accepts must start: `http.listen` with an IPv6 address used to
@@ -12,16 +13,19 @@ struct HTTPListenProcessTests {
     func ipv6ListenStarts() async throws {
         let (cluster, _) = try DaemonProcess.quietCluster("http-listen")
         defer { cluster.close() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("http-listen-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "http-listen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let port = try Self.freeIPv6Port()
         let path = directory.appendingPathComponent("relay.yaml").path
-        try DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: directory.appendingPathComponent("ledger.sqlite").path,
-                                 banks: [("alpha", "125")])
-            .replacingOccurrences(of: "listen: \"off\"", with: "listen: \"[::1]:\(port)\"")
-            .replacingOccurrences(of: "level: warning", with: "level: info")
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        try DaemonProcess.config(
+            bootstrap: cluster.bootstrapServers, ledger: directory.appendingPathComponent("ledger.sqlite").path,
+            banks: [("alpha", "125")]
+        )
+        .replacingOccurrences(of: "listen: \"off\"", with: "listen: \"[::1]:\(port)\"")
+        .replacingOccurrences(of: "level: warning", with: "level: info")
+        .write(toFile: path, atomically: true, encoding: .utf8)
         let checked = try CheckConfigCommand.parse([path]).output()
         #expect(checked.contains(": valid ("), "\(checked)")
 
@@ -52,7 +56,9 @@ struct HTTPListenProcessTests {
         inet_pton(AF_INET6, "::1", &address.sin6_addr)
         var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw CommandTimeout(what: "a free port on ::1 (\(String(cString: strerror(errno))))") }
         return UInt16(bigEndian: address.sin6_port)
@@ -67,7 +73,9 @@ struct HTTPListenProcessTests {
         address.sin6_port = port.bigEndian
         inet_pton(AF_INET6, "::1", &address.sin6_addr)
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+            }
         }
         guard connected else { return nil }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)

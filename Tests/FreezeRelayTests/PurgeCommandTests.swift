@@ -3,6 +3,7 @@ import Foundation
 import Relay
 import RelayKafka
 import Testing
+
 @testable import FreezeRelay
 @testable import Ledger
 @testable import RelayRuntime
@@ -33,7 +34,10 @@ struct PurgeCommandTests {
     func dryRun() throws {
         let before = try (count("requests"), count("audit"), count("escalations"), count("outbox"))
         let output = try purge(["--closed-before", "30d", "--dry-run"]).output()
-        #expect(output.hasPrefix("dry run: 2 case(s) closed before 2026-01-31T11:00:00Z would be purged (2 request(s)); nothing was written"))
+        #expect(
+            output.hasPrefix(
+                "dry run: 2 case(s) closed before 2026-01-31T11:00:00Z would be purged (2 request(s)); nothing was written"
+            ))
         #expect(firstColumn(output) == [Cases.oldCancelled, Cases.oldRejected])
         let rejected = try #require(row(output, Cases.oldRejected)).split(separator: " ").map(String.init)
         #expect(rejected.prefix(4) == [Cases.oldRejected, "1", "2026-01-21T09:10:00Z", "1"])
@@ -46,9 +50,16 @@ struct PurgeCommandTests {
     func dryRunMatchesPurge() throws {
         for cutoff in ["2d", "12h", "2026-03-02T09:20:00Z", "2026-03-02T10:30:00Z"] {
             let fixture = try FixtureLedger()
-            let dry = try PurgeCommand.parse(["--database", fixture.path, "--now", reportNowText, "--closed-before", cutoff, "--dry-run"]).output()
-            let real = try PurgeCommand.parse(["--database", fixture.path, "--now", reportNowText, "--closed-before", cutoff]).output()
-            let purged = real.split(separator: "\n").first { $0.hasPrefix("cases: ") }.map { $0.dropFirst(7).components(separatedBy: ", ") } ?? []
+            let dry = try PurgeCommand.parse([
+                "--database", fixture.path, "--now", reportNowText, "--closed-before", cutoff, "--dry-run",
+            ]).output()
+            let real = try PurgeCommand.parse([
+                "--database", fixture.path, "--now", reportNowText, "--closed-before", cutoff,
+            ]).output()
+            let purged =
+                real.split(separator: "\n").first { $0.hasPrefix("cases: ") }.map {
+                    $0.dropFirst(7).components(separatedBy: ", ")
+                } ?? []
             #expect(firstColumn(dry) == purged, "cutoff \(cutoff)")
         }
     }
@@ -62,13 +73,17 @@ struct PurgeCommandTests {
         let reader = try fixture.reader()
         defer { reader.close() }
         #expect(try reader.caseDetail(Cases.oldRejected) == nil)
-        #expect(try reader.caseDetail(Cases.oldOpen) != nil) // old, but still open
-        #expect(try reader.caseDetail(Cases.recentClosed) != nil) // closed, but recently
+        #expect(try reader.caseDetail(Cases.oldOpen) != nil)  // old, but still open
+        #expect(try reader.caseDetail(Cases.recentClosed) != nil)  // closed, but recently
         let notes: [String] = try reader.read { db in
-            try db.query("SELECT detail FROM audit WHERE cause = 'purge' AND case_id IS NULL AND request_id IS NULL") { row in try row["detail"] as String }
+            try db.query("SELECT detail FROM audit WHERE cause = 'purge' AND case_id IS NULL AND request_id IS NULL") {
+                row in try row["detail"] as String
+            }
         }
         #expect(notes.count == 1)
-        #expect(notes.first?.hasPrefix("purged 2 case(s) with 2 request(s), all closed before 2026-01-31T00:00:00Z") == true)
+        #expect(
+            notes.first?.hasPrefix("purged 2 case(s) with 2 request(s), all closed before 2026-01-31T00:00:00Z") == true
+        )
         #expect(notes.first?.contains("note: retention rule R-7 (freeze-relay purge run by ") == true)
         #expect(output.contains("recorded as audit entry #"))
     }
@@ -89,7 +104,7 @@ struct PurgeCommandTests {
     @Test("bad dates exit 2; no ledger exits 3 and creates none")
     func errors() async throws {
         #expect(await exitStatus(try purge(["--closed-before", "last year"])) == 2)
-        #expect(await exitStatus(try purge(["--closed-before", "2026-04-01T00:00:00Z"])) == 2) // after --now
+        #expect(await exitStatus(try purge(["--closed-before", "2026-04-01T00:00:00Z"])) == 2)  // after --now
         let missing = fixture.file("none.sqlite")
         #expect(await exitStatus(try PurgeCommand.parse(["--database", missing, "--closed-before", "30d"])) == 3)
         #expect(!FileManager.default.fileExists(atPath: missing))
@@ -105,18 +120,22 @@ struct PurgeCommandTests {
         let ledger = try Ledger.open(at: fixture.path, configuration: LedgerConfiguration(durability: .normal))
         defer { ledger.close() }
         let letters: [(days: Int64, code: DeadLetterCode, sent: Bool)] = [
-            (-45, .invalidJSON, true), (-45, .invalidJSON, true), (-45, .tooLarge, true), (-45, .invalidJSON, false), (-5, .invalidJSON, true),
+            (-45, .invalidJSON, true), (-45, .invalidJSON, true), (-45, .tooLarge, true), (-45, .invalidJSON, false),
+            (-5, .invalidJSON, true),
         ]
         var ids: [UUID] = []
         for (offset, letter) in letters.enumerated() {
             let now = at(minutes: 0, days: letter.days)
-            let record = KafkaMessage(topic: "freeze.requests", partition: 0, offset: Int64(1000 + offset), key: Array("k\(offset)".utf8),
-                                      value: Array("{ not json, Holder Name KZ00 \(offset)".utf8))
-            let outgoing = OutboxEncoding.deadLetter(record, refusal: Refusal(code: letter.code, path: nil, message: "refused"), policy: fixturePolicy,
-                                                     cause: .record(topic: record.topic, partition: 0, offset: record.offset, eventID: nil), now: now)
+            let record = KafkaMessage(
+                topic: "freeze.requests", partition: 0, offset: Int64(1000 + offset), key: Array("k\(offset)".utf8),
+                value: Array("{ not json, Holder Name KZ00 \(offset)".utf8))
+            let outgoing = OutboxEncoding.deadLetter(
+                record, refusal: Refusal(code: letter.code, path: nil, message: "refused"), policy: fixturePolicy,
+                cause: .record(topic: record.topic, partition: 0, offset: record.offset, eventID: nil), now: now)
             let message = try OutboxEncoding.encode(outgoing)
             try ledger.write { tx in try tx.apply(Effects(), outbox: [message], at: now) }
-            let sequence = try #require(try ledger.pendingOutbox(limit: 1000).first { $0.message.eventID == message.eventID }?.sequence)
+            let sequence = try #require(
+                try ledger.pendingOutbox(limit: 1000).first { $0.message.eventID == message.eventID }?.sequence)
             if letter.sent { try ledger.markSent([(sequence, 0, sequence)], at: now) }
             ids.append(message.eventID)
         }
@@ -127,7 +146,9 @@ struct PurgeCommandTests {
         let reader = try fixture.reader()
         defer { reader.close() }
         return try reader.read { db in
-            try db.query("SELECT event_id FROM outbox WHERE event_type = 'dead_letter' ORDER BY seq") { row in UUID(uuidString: try row["event_id"])! }
+            try db.query("SELECT event_id FROM outbox WHERE event_type = 'dead_letter' ORDER BY seq") { row in
+                UUID(uuidString: try row["event_id"])!
+            }
         }
     }
 
@@ -137,16 +158,21 @@ struct PurgeCommandTests {
         let output = try purge(["--closed-before", "30d", "--note", "OPS-9"]).output()
         #expect(try deadLetterIDs() == [ids[3], ids[4]])
         #expect(output.contains("3 sent dead letter(s) created before 2026-01-31T11:00:00Z"), "\(output)")
-        let table = try #require(output.split(separator: "\n").drop { !$0.hasPrefix("DEAD LETTER REASON") }.map(String.init) as [String]?)
+        let table = try #require(
+            output.split(separator: "\n").drop { !$0.hasPrefix("DEAD LETTER REASON") }.map(String.init) as [String]?)
         #expect(table.contains { $0.hasPrefix("invalid_json") && $0.hasSuffix(" 2") }, "\(output)")
         #expect(table.contains { $0.hasPrefix("too_large") && $0.hasSuffix(" 1") }, "\(output)")
         let reader = try fixture.reader()
         defer { reader.close() }
         let note: String? = try reader.read { db in try db.scalar("SELECT detail FROM audit WHERE cause = 'purge'") }
-        #expect(note?.contains("3 sent dead letter(s) created before 2026-01-31T11:00:00Z (invalid_json 2, too_large 1)") == true, "\(note ?? "")")
+        #expect(
+            note?.contains("3 sent dead letter(s) created before 2026-01-31T11:00:00Z (invalid_json 2, too_large 1)")
+                == true, "\(note ?? "")")
     }
 
-    @Test("the dead-letter retention comes from ledger.dead_letter_retention; the dry run shows the same and writes nothing")
+    @Test(
+        "the dead-letter retention comes from ledger.dead_letter_retention; the dry run shows the same and writes nothing"
+    )
     func deadLetterRetentionIsConfigured() throws {
         let ids = try Self.addDeadLetters(to: fixture)
         let config = fixture.file("relay.yaml")
@@ -160,8 +186,12 @@ struct PurgeCommandTests {
         #expect(document["dry_run"] as? Bool == true)
         #expect(try deadLetterIDs() == ids)
 
-        let real = try jsonObject(try purge(["--config", config, "--closed-before", "30d", "--format", "json"]).output())
-        #expect((real["dead_letters"] as? [String: Any])?["by_reason"] as? [String: Int] == ["invalid_json": 3, "too_large": 1])
+        let real = try jsonObject(
+            try purge(["--config", config, "--closed-before", "30d", "--format", "json"]).output())
+        #expect(
+            (real["dead_letters"] as? [String: Any])?["by_reason"] as? [String: Int] == [
+                "invalid_json": 3, "too_large": 1,
+            ])
         #expect(real["dry_run"] as? Bool == false)
         #expect((real["cases"] as? [String]) == [Cases.oldCancelled, Cases.oldRejected])
         #expect(real["audit_entry"] as? Int != nil)

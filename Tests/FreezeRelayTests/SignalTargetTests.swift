@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FreezeRelay
 
 /// Signals that reach `run` before the daemon is built are kept, not lost and not fatal.

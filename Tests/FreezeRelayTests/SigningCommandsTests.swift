@@ -1,8 +1,8 @@
 import Authenticity
 import Contracts
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `keys generate`, `sign`, `verify` and `keys jwks`, run as an integrator would run them.
 @Suite("Signing commands")
@@ -17,14 +17,19 @@ struct SigningCommandsTests {
         let process = Process()
         process.executableURL = DaemonProcess.executable
         process.arguments = arguments
-        let output = Pipe(), errors = Pipe(), stdin = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        let stdin = Pipe()
         (process.standardOutput, process.standardError, process.standardInput) = (output, errors, stdin)
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input)) }
         try stdin.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+            errors: String(decoding: err, as: UTF8.self))
     }
 
     @Test("a key made by keys generate signs an order that verify accepts against the registry, and nothing else")
@@ -37,36 +42,45 @@ struct SigningCommandsTests {
         #expect(generated.status == 0, "\(generated.errors)")
         let mode = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        #expect(try freezeRelay(["keys", "generate", "--kid", "almaty-1", "--private-key", keyFile]).status == 2, "never overwrites a key")
+        #expect(
+            try freezeRelay(["keys", "generate", "--kid", "almaty-1", "--private-key", keyFile]).status == 2,
+            "never overwrites a key")
         // The printed configuration line registers the key.
         let keyLine = try #require(generated.output.split(separator: "\n").first { $0.contains("public_key: '") })
         let config = directory.appendingPathComponent("relay.yaml").path
         try """
-            authenticity:
-              issuers:
-                - id: almaty
-                  agencies: ["Almaty City Police"]
-                  keys:
-                    - kid: almaty-1
-            \(keyLine)
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        authenticity:
+          issuers:
+            - id: almaty
+              agencies: ["Almaty City Police"]
+              keys:
+                - kid: almaty-1
+        \(keyLine)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
 
-        let order = try EventEncoder.encode(FreezeRequest(
-            id: UUID(), createdAt: Timestamp(Date()), requestID: UUID(), caseID: "CASE-1", issuedAt: Timestamp(Date()), priority: .urgent,
-            issuer: Issuer(agency: "Almaty City Police", officerID: "OF-1"), legalBasis: "Decision 1",
-            account: TargetAccount(iban: try IBAN(countryCode: "KZ", bban: "1250000000000042")), amount: try Money(value: "100.00", currency: "KZT"),
-            fraudTransaction: FraudTransaction(occurredAt: Timestamp(Date()), reference: "TX-1")))
+        let order = try EventEncoder.encode(
+            FreezeRequest(
+                id: UUID(), createdAt: Timestamp(Date()), requestID: UUID(), caseID: "CASE-1",
+                issuedAt: Timestamp(Date()), priority: .urgent,
+                issuer: Issuer(agency: "Almaty City Police", officerID: "OF-1"), legalBasis: "Decision 1",
+                account: TargetAccount(iban: try IBAN(countryCode: "KZ", bban: "1250000000000042")),
+                amount: try Money(value: "100.00", currency: "KZT"),
+                fraudTransaction: FraudTransaction(occurredAt: Timestamp(Date()), reference: "TX-1")))
         let orderFile = directory.appendingPathComponent("order.json").path
         try Data(order).write(to: URL(fileURLWithPath: orderFile))
         let signed = try freezeRelay(["sign", "--key", keyFile, "--kid", "almaty-1", orderFile])
         #expect(signed.status == 0, "\(signed.errors)")
         let signature = signed.output.trimmingCharacters(in: .whitespacesAndNewlines)
         let fromStdin = try freezeRelay(["sign", "--key", keyFile, "--kid", "almaty-1"], input: order)
-        #expect(fromStdin.output.trimmingCharacters(in: .whitespacesAndNewlines) == signature, "Ed25519 is deterministic")
+        #expect(
+            fromStdin.output.trimmingCharacters(in: .whitespacesAndNewlines) == signature, "Ed25519 is deterministic")
 
         let verified = try freezeRelay(["verify", "--config", config, "--signature", signature, orderFile])
-        #expect(verified.status == 0 && verified.output.contains("verified: issuer \"almaty\", key \"almaty-1\""), "\(verified.output)\(verified.errors)")
-        let altered = Array(String(decoding: order, as: UTF8.self).replacingOccurrences(of: "\"100.00\"", with: "\"900.00\"").utf8)
+        #expect(
+            verified.status == 0 && verified.output.contains("verified: issuer \"almaty\", key \"almaty-1\""),
+            "\(verified.output)\(verified.errors)")
+        let altered = Array(
+            String(decoding: order, as: UTF8.self).replacingOccurrences(of: "\"100.00\"", with: "\"900.00\"").utf8)
         #expect(altered != order)
         let tampered = try freezeRelay(["verify", "--config", config, "--signature", signature], input: altered)
         #expect(tampered.status == 1 && tampered.errors.contains("refused: signature_invalid"), "\(tampered.errors)")
@@ -82,14 +96,16 @@ struct SigningCommandsTests {
     /// `run` with orders that must be signed and no relay key would send unsigned routed orders:
     /// it refuses to start (exit 2) and says how to make the key. Under `warn` it starts and warns;
     /// with a key (made by `keys generate`) it starts.
-    @Test("run refuses to start under require without authenticity.relay_key; under warn it warns; with the key it runs")
+    @Test(
+        "run refuses to start under require without authenticity.relay_key; under warn it warns; with the key it runs")
     func runNeedsTheRelayKeyWhereOrdersMustBeSigned() async throws {
         let (cluster, _) = try DaemonProcess.quietCluster("relay-key-test")
         defer { cluster.close() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-key-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let police = String(decoding: JSONValue.object(SigningKey.generate().publicKey.jwk()).canonicalBytes, as: UTF8.self)
+        let police = String(
+            decoding: JSONValue.object(SigningKey.generate().publicKey.jwk()).canonicalBytes, as: UTF8.self)
         let relayKey = directory.appendingPathComponent("relay.key").path
         #expect(try freezeRelay(["keys", "generate", "--kid", "relay-2026", "--private-key", relayKey]).status == 0)
         func config(_ name: String, policy: String, relayKeyLine: String = "") throws -> String {
@@ -101,10 +117,12 @@ struct SigningCommandsTests {
 
                 """
             let path = directory.appendingPathComponent("\(name).yaml").path
-            try DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: directory.appendingPathComponent("\(name).sqlite").path,
-                                     banks: [("alpha", "125")], authenticity: authenticity)
-                .replacingOccurrences(of: "level: warning", with: "level: info")
-                .write(toFile: path, atomically: true, encoding: .utf8)
+            try DaemonProcess.config(
+                bootstrap: cluster.bootstrapServers, ledger: directory.appendingPathComponent("\(name).sqlite").path,
+                banks: [("alpha", "125")], authenticity: authenticity
+            )
+            .replacingOccurrences(of: "level: warning", with: "level: info")
+            .write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
         /// Starts `run` and waits until it exits or says it runs (then stops it with SIGTERM).
@@ -126,15 +144,20 @@ struct SigningCommandsTests {
 
         let refused = try await run(try config("require", policy: "require"))
         #expect(!refused.ran && refused.status == 2, "\(refused.log)")
-        #expect(refused.log.contains("authenticity.relay_key: required to run while orders must be signed (policy require for issuer \"almaty\")"),
-                "\(refused.log)")
+        #expect(
+            refused.log.contains(
+                "authenticity.relay_key: required to run while orders must be signed (policy require for issuer \"almaty\")"
+            ),
+            "\(refused.log)")
         #expect(refused.log.contains("freeze-relay keys generate --kid relay-YYYY --private-key"), "\(refused.log)")
 
         let warned = try await run(try config("warn", policy: "warn"))
         #expect(warned.ran && warned.status == 0 && warned.log.contains("freeze-relay running"), "\(warned.log)")
         #expect(warned.log.contains("routed requests and cancels go out unsigned"))
-        let signing = try await run(try config("signing", policy: "require",
-                                               relayKeyLine: "  relay_key: { kid: relay-2026, private_key_file: \"\(relayKey)\" }\n"))
+        let signing = try await run(
+            try config(
+                "signing", policy: "require",
+                relayKeyLine: "  relay_key: { kid: relay-2026, private_key_file: \"\(relayKey)\" }\n"))
         #expect(signing.ran && signing.status == 0 && signing.log.contains("freeze-relay running"), "\(signing.log)")
         #expect(!signing.log.contains("go out unsigned"))
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Testing
+
 @testable import FreezeRelay
 
 /// The exit status `run()` ends with: 0 when it returns, the `ExitCode` it throws otherwise.

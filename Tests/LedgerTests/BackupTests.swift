@@ -1,20 +1,26 @@
 import Foundation
 import Testing
+
 @testable import Ledger
 
 @Suite struct BackupTests {
     /// Each transaction adds one item and bumps a counter, so a consistent snapshot always has
     /// as many items as the counter says.
-    private static let schema = TestSchema.v1 + [
-        Migration(version: 2, name: "counter", sql: """
-            CREATE TABLE counter (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
-            INSERT INTO counter VALUES (1, 0);
-            """),
-    ]
+    private static let schema =
+        TestSchema.v1 + [
+            Migration(
+                version: 2, name: "counter",
+                sql: """
+                    CREATE TABLE counter (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+                    INSERT INTO counter VALUES (1, 0);
+                    """)
+        ]
 
     @Test func backupWhileTheWriterKeepsWritingIsAConsistentSnapshot() async throws {
         try await withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.file("live.sqlite"), configuration: LedgerConfiguration(durability: .normal), migrations: Self.schema)
+            let ledger = try Ledger.open(
+                at: dir.file("live.sqlite"), configuration: LedgerConfiguration(durability: .normal),
+                migrations: Self.schema)
             defer { ledger.close() }
             let total = 3000
             let startBackupAfter = 200

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 @Suite struct CaseQueryTests {
@@ -23,9 +24,18 @@ import Testing
             #expect(try Self.ids(ledger, CaseFilter(state: .unroutable, now: now)) == ["C-UNR"])
             #expect(try Self.ids(ledger, CaseFilter(state: .accountNotFound, now: now)) == ["C-DONE"])
             // Since is about the case's first request: the chain case got requests at 600 s, but began at 0.
-            #expect(try Self.ids(ledger, CaseFilter(since: Fixture.time(100), now: now)) == ["C-UNR", "C-LATE", "C-SLOW", "C-DONE"])
-            #expect(try Self.ids(ledger, CaseFilter(since: Fixture.time(100, ms: 1), now: now)) == ["C-UNR", "C-LATE", "C-SLOW"])
-            #expect(try Self.ids(ledger, CaseFilter(bank: Fixture.jusan, state: .acknowledged, since: Fixture.time(2000), now: now)) == ["C-LATE"])
+            #expect(
+                try Self.ids(ledger, CaseFilter(since: Fixture.time(100), now: now)) == [
+                    "C-UNR", "C-LATE", "C-SLOW", "C-DONE",
+                ])
+            #expect(
+                try Self.ids(ledger, CaseFilter(since: Fixture.time(100, ms: 1), now: now)) == [
+                    "C-UNR", "C-LATE", "C-SLOW",
+                ])
+            #expect(
+                try Self.ids(
+                    ledger, CaseFilter(bank: Fixture.jusan, state: .acknowledged, since: Fixture.time(2000), now: now))
+                    == ["C-LATE"])
         }
     }
 
@@ -49,8 +59,9 @@ import Testing
             #expect(slow.isOverdue && slow.openEscalations == 2)
 
             // The bank answers: no longer overdue.
-            try dataset.driver.answer(Fixture.response(41, to: Fixture.uuid(41), .frozen, at: now, frozen: Fixture.kzt("4000")),
-                                      from: Fixture.jusan, at: now)
+            try dataset.driver.answer(
+                Fixture.response(41, to: Fixture.uuid(41), .frozen, at: now, frozen: Fixture.kzt("4000")),
+                from: Fixture.jusan, at: now)
             #expect(try Self.ids(ledger, CaseFilter(overdueOnly: true, now: now)) == ["C-LATE"])
         }
     }
@@ -85,9 +96,13 @@ import Testing
             let dataset = try QueryDataset.build(ledger)
             let detail = try #require(try ledger.caseDetail(ChainScenario.caseID))
             let chain = dataset.chain
-            #expect(detail.requests.map(\.requestID) == [chain.root] + [chain.kaspiChild, chain.jusanChild].sorted { $0.uuidString < $1.uuidString })
+            #expect(
+                detail.requests.map(\.requestID) == [chain.root]
+                    + [chain.kaspiChild, chain.jusanChild].sorted { $0.uuidString < $1.uuidString })
             #expect(detail.requests.allSatisfy { dataset.driver.written[$0.requestID] == $0 })
-            #expect(detail.edges.count == 11 && Set(detail.edges) == Set(dataset.driver.edges.filter { $0.caseID == ChainScenario.caseID }))
+            #expect(
+                detail.edges.count == 11
+                    && Set(detail.edges) == Set(dataset.driver.edges.filter { $0.caseID == ChainScenario.caseID }))
             #expect(detail.edges.map(\.recordedAt) == detail.edges.map(\.recordedAt).sorted())
             #expect(detail.escalations.count == 7 && detail.escalations.allSatisfy(\.isOpen))
             #expect(Set(detail.escalations.map(\.record.kind)) == [.chainExit, .chainLimit])
@@ -100,7 +115,9 @@ import Testing
             let late = try #require(try ledger.caseDetail("C-LATE"))
             #expect(late.escalations.isEmpty)
             while try !dataset.driver.fireDue(at: QueryDataset.now).isEmpty {}
-            try dataset.driver.answer(Fixture.response(20, to: Fixture.uuid(20), .acknowledged, at: QueryDataset.now), from: Fixture.kaspi, at: QueryDataset.now)
+            try dataset.driver.answer(
+                Fixture.response(20, to: Fixture.uuid(20), .acknowledged, at: QueryDataset.now), from: Fixture.kaspi,
+                at: QueryDataset.now)
             let escalations = try #require(try ledger.caseDetail("C-LATE")).escalations
             #expect(escalations.map(\.record.kind) == [.ackOverdue])
             #expect(escalations.first?.resolution == .answered && escalations.first?.resolvedAt == QueryDataset.now)
@@ -114,7 +131,10 @@ import Testing
             #expect(trail.map(\.entry) == dataset.driver.audit.filter { $0.requestID == Fixture.uuid(30) })
             #expect(trail.map(\.entry.newState) == [.routed, .accountNotFound])
             #expect(trail.first?.entry.oldState == nil && trail.last?.entry.oldState == .routed)
-            #expect(trail.allSatisfy { $0.entry.caseID == "C-DONE" && $0.entry.bankID == Fixture.halyk && !$0.entry.isSecurityEvent })
+            #expect(
+                trail.allSatisfy {
+                    $0.entry.caseID == "C-DONE" && $0.entry.bankID == Fixture.halyk && !$0.entry.isSecurityEvent
+                })
             #expect(trail.first?.entry.cause == "freeze.requests/0@6")
             #expect(try ledger.requestAudit(Fixture.uuid(999)).isEmpty)
             // The same through a read-only tool.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ledger
 
 /// Checkpoints happen outside the writer's commits, and the WAL still stays bounded.
@@ -12,7 +13,8 @@ import Testing
     private static func write(_ kibibytes: Int, tag: Int, to ledger: Ledger) throws {
         try ledger.sql { db in
             for n in 0..<(kibibytes / 8) {
-                try db.execute("INSERT INTO ledger_meta (key, value) VALUES (?, randomblob(8192))", ["filler-\(tag)-\(n)"])
+                try db.execute(
+                    "INSERT INTO ledger_meta (key, value) VALUES (?, randomblob(8192))", ["filler-\(tag)-\(n)"])
             }
         }
     }
@@ -27,10 +29,14 @@ import Testing
             try Self.write(2048, tag: 0, to: ledger)
             let deadline = ContinuousClock.now + .seconds(20)
             // The file grows while the checkpoint copies pages; the count goes up when it has finished.
-            while Self.size(path) < before + 2_000_000 || (ledger.checkpointer?.checkpointsRun ?? 0) == 0, ContinuousClock.now < deadline {
+            while Self.size(path) < before + 2_000_000 || (ledger.checkpointer?.checkpointsRun ?? 0) == 0,
+                ContinuousClock.now < deadline
+            {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(Self.size(path) >= before + 2_000_000, "the ledger file grew from \(before) to \(Self.size(path)) bytes")
+            #expect(
+                Self.size(path) >= before + 2_000_000, "the ledger file grew from \(before) to \(Self.size(path)) bytes"
+            )
             #expect((ledger.checkpointer?.checkpointsRun ?? 0) > 0)
         }
     }
@@ -38,7 +44,9 @@ import Testing
     @Test func withoutBackgroundCheckpointsNothingCopiesTheWALBeforeTheWritersBound() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir.file("l.sqlite")
-            let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(backgroundCheckpoints: false, walCheckpointPages: 1_000_000))
+            let ledger = try Ledger.open(
+                at: path,
+                configuration: LedgerConfiguration(backgroundCheckpoints: false, walCheckpointPages: 1_000_000))
             defer { ledger.close() }
             #expect(ledger.checkpointer == nil)
             let before = Self.size(path)
@@ -64,7 +72,9 @@ import Testing
 
     @Test func theWriterCacheAndBoundAreSetAsConfigured() async throws {
         try await withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.file("l.sqlite"), configuration: LedgerConfiguration(writerCacheBytes: 8 << 20, walCheckpointPages: 500))
+            let ledger = try Ledger.open(
+                at: dir.file("l.sqlite"),
+                configuration: LedgerConfiguration(writerCacheBytes: 8 << 20, walCheckpointPages: 500))
             defer { ledger.close() }
             #expect(try ledger.sql { db in try db.scalar("PRAGMA cache_size", as: Int.self) } == -8192)
             #expect(try ledger.sql { db in try db.scalar("PRAGMA wal_autocheckpoint", as: Int.self) } == 500)

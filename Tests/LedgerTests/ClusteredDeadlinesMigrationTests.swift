@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 /// Schema version 8 on a ledger that version 7 wrote: timers keep their rows and states, now in a
@@ -11,36 +12,51 @@ import Testing
     private static let caseID = "C-V7"
 
     private static func timers(of request: UUID, on ledger: Ledger) throws -> [String: String] {
-        Dictionary(uniqueKeysWithValues: try ledger.sql { db in
-            try db.query("SELECT deadline_id, status FROM deadlines WHERE request_id = ?", [Stored.text(request)]) { row in
-                (try row["deadline_id"] as String, try row["status"] as String)
-            }
-        })
+        Dictionary(
+            uniqueKeysWithValues: try ledger.sql { db in
+                try db.query("SELECT deadline_id, status FROM deadlines WHERE request_id = ?", [Stored.text(request)]) {
+                    row in
+                    (try row["deadline_id"] as String, try row["status"] as String)
+                }
+            })
     }
 
     @Test func aVersion7LedgerKeepsEveryTimerAndItsState() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir.file("v7.sqlite")
-            let first = Fixture.request(1, caseID: Self.caseID, iban: Fixture.iban("722", "1"), amount: "5000", at: Fixture.time(0))
-            let second = Fixture.request(2, caseID: Self.caseID, iban: Fixture.iban("722", "2"), amount: "700", at: Fixture.time(0))
+            let first = Fixture.request(
+                1, caseID: Self.caseID, iban: Fixture.iban("722", "1"), amount: "5000", at: Fixture.time(0))
+            let second = Fixture.request(
+                2, caseID: Self.caseID, iban: Fixture.iban("722", "2"), amount: "700", at: Fixture.time(0))
             var before: [UUID: [String: String]] = [:]
             do {
-                let old = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal), migrations: Array(LedgerSchema.migrations.prefix(7)))
+                let old = try Ledger.open(
+                    at: path, configuration: LedgerConfiguration(durability: .normal),
+                    migrations: Array(LedgerSchema.migrations.prefix(7)))
                 defer { old.close() }
                 let driver = RelayDriver(ledger: old)
                 try driver.receive(first, at: Fixture.time(0))
                 try driver.receive(second, at: Fixture.time(0))
-                try driver.cancel(Fixture.cancel(1, requestID: second.requestID, caseID: Self.caseID, at: Fixture.time(5)), at: Fixture.time(5))
-                before = [first.requestID: try Self.timers(of: first.requestID, on: old), second.requestID: try Self.timers(of: second.requestID, on: old)]
+                try driver.cancel(
+                    Fixture.cancel(1, requestID: second.requestID, caseID: Self.caseID, at: Fixture.time(5)),
+                    at: Fixture.time(5))
+                before = [
+                    first.requestID: try Self.timers(of: first.requestID, on: old),
+                    second.requestID: try Self.timers(of: second.requestID, on: old),
+                ]
                 #expect(before[first.requestID]?.values.allSatisfy { $0 == "open" } == true)
                 #expect(before[second.requestID]?.values.allSatisfy { $0 == "cancelled" } == true)
                 #expect(before.values.allSatisfy { $0.count == 2 })
             }
-            let ledger = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal), migrations: Array(LedgerSchema.migrations.prefix(8)))
+            let ledger = try Ledger.open(
+                at: path, configuration: LedgerConfiguration(durability: .normal),
+                migrations: Array(LedgerSchema.migrations.prefix(8)))
             defer { ledger.close() }
             #expect(ledger.schemaVersion == 8)
             #expect(try ledger.integrityCheck().isOK)
-            let sql: String? = try ledger.sql { db in try db.scalar("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'deadlines'") }
+            let sql: String? = try ledger.sql { db in
+                try db.scalar("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'deadlines'")
+            }
             #expect(sql?.contains("WITHOUT ROWID") == true)
             for (request, timers) in before { #expect(try Self.timers(of: request, on: ledger) == timers) }
 
@@ -62,16 +78,27 @@ import Testing
     @Test func aRequestsTimersAreReachedThroughTheKey() async throws {
         try await withRelayLedger { ledger, _ in
             let byKey: [(String, SQLArguments)] = [
-                ("UPDATE deadlines SET status = 'cancelled', settled_at = ? WHERE request_id = ? AND kind = ? AND status = 'open'", [1, "r", "freeze"]),
-                ("UPDATE deadlines SET status = 'fired', settled_at = ? WHERE request_id = ? AND deadline_id = ? AND status = 'open'", [1, "r", "r/freeze/1/0"]),
+                (
+                    "UPDATE deadlines SET status = 'cancelled', settled_at = ? WHERE request_id = ? AND kind = ? AND status = 'open'",
+                    [1, "r", "freeze"]
+                ),
+                (
+                    "UPDATE deadlines SET status = 'fired', settled_at = ? WHERE request_id = ? AND deadline_id = ? AND status = 'open'",
+                    [1, "r", "r/freeze/1/0"]
+                ),
                 ("DELETE FROM deadlines WHERE request_id = ?", ["r"]),
             ]
             for (sql, arguments) in byKey {
-                let plan = try ledger.sql { db in try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { row in try row["detail"] as String } }
+                let plan = try ledger.sql { db in
+                    try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { row in try row["detail"] as String }
+                }
                 #expect(plan.contains { $0.contains("USING PRIMARY KEY (request_id=?") }, "\(sql): \(plan)")
             }
             let due = try ledger.sql { db in
-                try db.query("EXPLAIN QUERY PLAN SELECT * FROM deadlines WHERE status = 'open' AND due_at <= ? ORDER BY due_at, deadline_id LIMIT ?", [1, 10]) { row in
+                try db.query(
+                    "EXPLAIN QUERY PLAN SELECT * FROM deadlines WHERE status = 'open' AND due_at <= ? ORDER BY due_at, deadline_id LIMIT ?",
+                    [1, 10]
+                ) { row in
                     try row["detail"] as String
                 }
             }

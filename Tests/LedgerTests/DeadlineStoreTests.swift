@@ -2,17 +2,24 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 @Suite struct DeadlineStoreTests {
     private static let r1 = Fixture.uuid(1)
     private static let r2 = Fixture.uuid(2)
 
-    private static func deadline(_ request: UUID, _ kind: DeadlineKind, level: Int = 1, due seconds: Int64, ms: Int32 = 0) -> Deadline {
-        Deadline(requestID: request, kind: kind, level: level, deadline: Fixture.time(seconds, ms: ms), dueAt: Fixture.time(seconds, ms: ms))
+    private static func deadline(
+        _ request: UUID, _ kind: DeadlineKind, level: Int = 1, due seconds: Int64, ms: Int32 = 0
+    ) -> Deadline {
+        Deadline(
+            requestID: request, kind: kind, level: level, deadline: Fixture.time(seconds, ms: ms),
+            dueAt: Fixture.time(seconds, ms: ms))
     }
 
-    private static func schedule(_ deadlines: [Deadline], on ledger: Ledger, at time: Timestamp = Fixture.time(0)) throws {
+    private static func schedule(_ deadlines: [Deadline], on ledger: Ledger, at time: Timestamp = Fixture.time(0))
+        throws
+    {
         var effects = Effects()
         effects.schedule = deadlines
         try ledger.write { tx in try tx.apply(effects, outbox: [], at: time) }
@@ -69,7 +76,9 @@ import Testing
             #expect(try Self.status(r1AckLevel2.id, on: ledger)!.status == "cancelled")
             #expect(try Self.status(r1Freeze.id, on: ledger)! == ("open", nil))
             #expect(try Self.status(r2Ack.id, on: ledger)! == ("open", nil))
-            #expect(try ledger.write { tx in try tx.dueDeadlines(at: Fixture.time(9999), limit: 10) }.map(\.id).sorted() == [r1Freeze.id, r2Ack.id].sorted())
+            #expect(
+                try ledger.write { tx in try tx.dueDeadlines(at: Fixture.time(9999), limit: 10) }.map(\.id).sorted()
+                    == [r1Freeze.id, r2Ack.id].sorted())
         }
     }
 
@@ -96,13 +105,20 @@ import Testing
         try await withRelayLedger { ledger, _ in
             let driver = RelayDriver(ledger: ledger, dropUnencodableEvents: true)
             let id = Fixture.uuid(5)
-            try driver.receive(Fixture.request(5, caseID: "C-HOLD", iban: Fixture.iban("722", "5"), amount: "1000", at: Fixture.time(0)), at: Fixture.time(0))
+            try driver.receive(
+                Fixture.request(
+                    5, caseID: "C-HOLD", iban: Fixture.iban("722", "5"), amount: "1000", at: Fixture.time(0)),
+                at: Fixture.time(0))
             let firstHold = Fixture.time(86_400, ms: 100)
             let movedHold = Fixture.time(86_400, ms: 600)
-            try driver.answer(Fixture.response(1, to: id, .frozen, at: Fixture.time(60), frozen: Fixture.kzt("1000"), holdUntil: firstHold),
-                              from: Fixture.kaspi, at: Fixture.time(60))
-            let moved = try driver.answer(Fixture.response(2, to: id, .frozen, at: Fixture.time(120), frozen: Fixture.kzt("1000"), holdUntil: movedHold),
-                                          from: Fixture.kaspi, at: Fixture.time(120))
+            try driver.answer(
+                Fixture.response(
+                    1, to: id, .frozen, at: Fixture.time(60), frozen: Fixture.kzt("1000"), holdUntil: firstHold),
+                from: Fixture.kaspi, at: Fixture.time(60))
+            let moved = try driver.answer(
+                Fixture.response(
+                    2, to: id, .frozen, at: Fixture.time(120), frozen: Fixture.kzt("1000"), holdUntil: movedHold),
+                from: Fixture.kaspi, at: Fixture.time(120))
             #expect(moved.cancelDeadlines.first?.kinds.contains(.holdExpiry) == true)
             let scheduled = try #require(moved.schedule.first)
             #expect(scheduled.kind == .holdExpiry)
@@ -120,15 +136,25 @@ import Testing
         try await withRelayLedger { ledger, _ in
             let driver = RelayDriver(ledger: ledger)
             let id = Fixture.uuid(6)
-            try driver.receive(Fixture.request(6, caseID: "C-CLOCK", iban: Fixture.iban("722", "6"), amount: "1000", priority: .normal, at: Fixture.time(0)), at: Fixture.time(0))
+            try driver.receive(
+                Fixture.request(
+                    6, caseID: "C-CLOCK", iban: Fixture.iban("722", "6"), amount: "1000", priority: .normal,
+                    at: Fixture.time(0)), at: Fixture.time(0))
             // Normal priority: acknowledge within 15 minutes, freeze within 2 hours.
             #expect(try ledger.nextDeadlineDue() == Fixture.time(900))
             let due = try ledger.write { tx in try tx.dueDeadlines(at: Fixture.time(7200), limit: 10) }
             #expect(due.map(\.kind) == [.acknowledge, .freeze])
             #expect(due.allSatisfy { $0.requestID == id && $0.level == 1 })
-            try driver.answer(Fixture.response(1, to: id, .acknowledged, at: Fixture.time(100)), from: Fixture.kaspi, at: Fixture.time(100))
-            #expect(try ledger.write { tx in try tx.dueDeadlines(at: Fixture.time(7200), limit: 10) }.map(\.kind) == [.freeze])
-            try driver.answer(Fixture.response(2, to: id, .accountNotFound, at: Fixture.time(200)), from: Fixture.kaspi, at: Fixture.time(200))
+            try driver.answer(
+                Fixture.response(1, to: id, .acknowledged, at: Fixture.time(100)), from: Fixture.kaspi,
+                at: Fixture.time(100))
+            #expect(
+                try ledger.write { tx in try tx.dueDeadlines(at: Fixture.time(7200), limit: 10) }.map(\.kind) == [
+                    .freeze
+                ])
+            try driver.answer(
+                Fixture.response(2, to: id, .accountNotFound, at: Fixture.time(200)), from: Fixture.kaspi,
+                at: Fixture.time(200))
             #expect(try ledger.nextDeadlineDue() == nil)
         }
     }

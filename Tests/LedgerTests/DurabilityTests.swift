@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Ledger
 
 @Suite struct DurabilityTests {
@@ -18,7 +19,8 @@ import Testing
 
     @Test func normalWhenAskedFor() async throws {
         try await withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.file("l.sqlite"), configuration: LedgerConfiguration(durability: .normal))
+            let ledger = try Ledger.open(
+                at: dir.file("l.sqlite"), configuration: LedgerConfiguration(durability: .normal))
             defer { ledger.close() }
             #expect(ledger.durability == .normal)
             #expect(try pragma("synchronous", on: ledger) == .integer(1))

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import Ledger
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The ledger holds names and account numbers: every file it or its backups consist of must be
@@ -41,16 +43,24 @@ import Darwin
                 // While the writer is open the WAL and its index exist next to the file.
                 let files = [path, path + "-wal", path + "-shm", path + ".lock"]
                 for file in files {
-                    #expect(Self.mode(file) == 0o600, "\(file): \(Self.octal(Self.mode(file))) under umask \(Self.octal(mask))")
+                    #expect(
+                        Self.mode(file) == 0o600,
+                        "\(file): \(Self.octal(Self.mode(file))) under umask \(Self.octal(mask))")
                 }
                 for directory in [created, created + "/ledger"] {
-                    #expect(Self.mode(directory) == 0o700, "\(directory): \(Self.octal(Self.mode(directory))) under umask \(Self.octal(mask))")
+                    #expect(
+                        Self.mode(directory) == 0o700,
+                        "\(directory): \(Self.octal(Self.mode(directory))) under umask \(Self.octal(mask))")
                 }
                 try ledger.backup(to: backup)
-                #expect(Self.mode(backup) == 0o600, "backup: \(Self.octal(Self.mode(backup))) under umask \(Self.octal(mask))")
+                #expect(
+                    Self.mode(backup) == 0o600,
+                    "backup: \(Self.octal(Self.mode(backup))) under umask \(Self.octal(mask))")
                 #expect(Self.mode(backup + ".partial") == nil)
                 for directory in [dir.file("backups"), dir.file("backups") + "/daily"] {
-                    #expect(Self.mode(directory) == 0o700, "\(directory): \(Self.octal(Self.mode(directory))) under umask \(Self.octal(mask))")
+                    #expect(
+                        Self.mode(directory) == 0o700,
+                        "\(directory): \(Self.octal(Self.mode(directory))) under umask \(Self.octal(mask))")
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ledger
 
 @Suite struct LockingTests {
@@ -12,7 +13,9 @@ import Testing
             // flock belongs to the open file description, so this conflicts within one process.
             let error = #expect(throws: LedgerError.self) { try Ledger.open(at: path) }
             #expect(error == .inUse(path: path, pid: getpid()))
-            #expect(error?.description.contains("\(path) is in use by another freeze-relay process (pid \(getpid()))") == true)
+            #expect(
+                error?.description.contains("\(path) is in use by another freeze-relay process (pid \(getpid()))")
+                    == true)
             #expect(try String(contentsOfFile: path + ".lock", encoding: .utf8) == "\(getpid())\n")
 
             // The refused open must not have disturbed the first writer.
@@ -27,7 +30,10 @@ import Testing
             // pid into the lock file (as a daemon would), reports it, and waits on stdin.
             let holder = Process()
             holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-            holder.arguments = ["--exclusive", "--nonblock", path + ".lock", "sh", "-c", "echo $$ > \"$0\"; echo $$; exec cat", path + ".lock"]
+            holder.arguments = [
+                "--exclusive", "--nonblock", path + ".lock", "sh", "-c", "echo $$ > \"$0\"; echo $$; exec cat",
+                path + ".lock",
+            ]
             let input = Pipe()
             let output = Pipe()
             holder.standardInput = input
@@ -44,7 +50,8 @@ import Testing
                 if chunk.isEmpty { break }
                 line.append(chunk)
             }
-            let pid = try #require(Int32(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+            let pid = try #require(
+                Int32(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
             #expect(pid != getpid())
 
             #expect(throws: LedgerError.inUse(path: path, pid: pid)) { try Ledger.open(at: path) }
@@ -80,7 +87,7 @@ import Testing
             let path = dir.file("l.sqlite")
             let first = try Ledger.open(at: path)
             first.close()
-            first.close() // idempotent
+            first.close()  // idempotent
             #expect(throws: LedgerError.closed(path: first.path)) {
                 try first.transaction { _ in }
             }
@@ -107,7 +114,7 @@ import Testing
         try await withTemporaryDirectory { dir in
             let path = dir.file("l.sqlite")
             let ledger = try Ledger.open(at: path)
-            _ = try ledger.reader.schemaVersion() // opens a reader connection too
+            _ = try ledger.reader.schemaVersion()  // opens a reader connection too
             #expect(FileSystem.kind(of: path + "-wal") == .file)
             ledger.close()
             #expect(FileSystem.kind(of: path + "-wal") == .missing)

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 /// Schema version 9 on a ledger that version 8 wrote: the count tables start from the rows
@@ -12,7 +13,9 @@ import Testing
             let path = dir.file("v8.sqlite")
             let before: MetricsOracle.Counts
             do {
-                let old = try Ledger.open(at: path, configuration: LedgerConfiguration(durability: .normal), migrations: Array(LedgerSchema.migrations.prefix(8)))
+                let old = try Ledger.open(
+                    at: path, configuration: LedgerConfiguration(durability: .normal),
+                    migrations: Array(LedgerSchema.migrations.prefix(8)))
                 defer { old.close() }
                 #expect(old.schemaVersion == 8)
                 let dataset = try QueryDataset.build(old)

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 /// The count tables of schema version 9 against the GROUP BY queries they replace
@@ -40,14 +41,21 @@ import Testing
                 coverage.steps[name, default: 0] += 1
                 let counted = try ledger.metricsSnapshot(now: run.clock).counts
                 let oracle = try MetricsOracle.counts(ledger)
-                try #require(counted == oracle, "seed \(seed), step \(step) (\(name)):\ncounted \(counted)\noracle  \(oracle)")
+                try #require(
+                    counted == oracle, "seed \(seed), step \(step) (\(name)):\ncounted \(counted)\noracle  \(oracle)")
                 coverage.sawLateAnswer = coverage.sawLateAnswer || oracle.answers.contains { $0.late > 0 }
-                coverage.sawResolvedEscalation = coverage.sawResolvedEscalation || oracle.escalations.contains { $0.open < $0.total }
-                coverage.sawClimbedEscalation = coverage.sawClimbedEscalation || oracle.escalations.contains { $0.level > 1 }
+                coverage.sawResolvedEscalation =
+                    coverage.sawResolvedEscalation || oracle.escalations.contains { $0.open < $0.total }
+                coverage.sawClimbedEscalation =
+                    coverage.sawClimbedEscalation || oracle.escalations.contains { $0.level > 1 }
             }
-            #expect(Set(coverage.steps.keys) == ["receive", "answer", "cancel", "fire", "retry", "purge"], "\(coverage.steps)")
+            #expect(
+                Set(coverage.steps.keys) == ["receive", "answer", "cancel", "fire", "retry", "purge"],
+                "\(coverage.steps)")
             #expect(coverage.purgedRequests > 0 && coverage.retried > 0, "\(coverage)")
-            #expect(coverage.sawLateAnswer && coverage.sawResolvedEscalation && coverage.sawClimbedEscalation, "\(coverage)")
+            #expect(
+                coverage.sawLateAnswer && coverage.sawResolvedEscalation && coverage.sawClimbedEscalation, "\(coverage)"
+            )
         }
     }
 
@@ -67,30 +75,63 @@ import Testing
             for step in 0..<120 {
                 let change: (sql: String, arguments: SQLArguments)
                 switch Int.random(in: 0..<9, using: &random) {
-                case 0: change = ("UPDATE requests SET bank_id = ? WHERE rowid = ?", [banks.randomElement(using: &random)!])
-                case 1: change = ("UPDATE requests SET state = ? WHERE rowid = ?", [RequestState.allCases.randomElement(using: &random)!.rawValue])
-                case 2: change = ("UPDATE requests SET answered_at = ? WHERE rowid = ?", [times.randomElement(using: &random)!])
-                case 3: change = ("UPDATE requests SET freeze_by = ? WHERE rowid = ?", [times.randomElement(using: &random)!])
-                case 4: change = ("UPDATE escalations SET bank_id = ? WHERE rowid = ?", [banks.randomElement(using: &random)!])
-                case 5: change = ("UPDATE escalations SET kind = ?, level = ?, resolved_at = ? WHERE rowid = ?",
-                                  [EscalationKind.allCases.randomElement(using: &random)!.rawValue, Int.random(in: 1...3, using: &random),
-                                   times.randomElement(using: &random)!])
-                case 6: change = ("UPDATE deadlines SET status = ? WHERE deadline_id = ?", [["open", "fired", "cancelled"].randomElement(using: &random)!])
+                case 0:
+                    change = ("UPDATE requests SET bank_id = ? WHERE rowid = ?", [banks.randomElement(using: &random)!])
+                case 1:
+                    change = (
+                        "UPDATE requests SET state = ? WHERE rowid = ?",
+                        [RequestState.allCases.randomElement(using: &random)!.rawValue]
+                    )
+                case 2:
+                    change = (
+                        "UPDATE requests SET answered_at = ? WHERE rowid = ?", [times.randomElement(using: &random)!]
+                    )
+                case 3:
+                    change = (
+                        "UPDATE requests SET freeze_by = ? WHERE rowid = ?", [times.randomElement(using: &random)!]
+                    )
+                case 4:
+                    change = (
+                        "UPDATE escalations SET bank_id = ? WHERE rowid = ?", [banks.randomElement(using: &random)!]
+                    )
+                case 5:
+                    change = (
+                        "UPDATE escalations SET kind = ?, level = ?, resolved_at = ? WHERE rowid = ?",
+                        [
+                            EscalationKind.allCases.randomElement(using: &random)!.rawValue,
+                            Int.random(in: 1...3, using: &random),
+                            times.randomElement(using: &random)!,
+                        ]
+                    )
+                case 6:
+                    change = (
+                        "UPDATE deadlines SET status = ? WHERE deadline_id = ?",
+                        [["open", "fired", "cancelled"].randomElement(using: &random)!]
+                    )
                 case 7:
                     let table = ["requests", "escalations", "deadlines"].randomElement(using: &random)!
                     change = ("DELETE FROM \(table) WHERE \(Self.rowKey(table)) = ?", [])
-                default: change = ("INSERT INTO requests SELECT \(Self.requestCopyColumns) FROM requests WHERE rowid = ?", [])
+                default:
+                    change = (
+                        "INSERT INTO requests SELECT \(Self.requestCopyColumns) FROM requests WHERE rowid = ?", []
+                    )
                 }
-                let table = change.sql.components(separatedBy: " ").first { ["requests", "escalations", "deadlines"].contains($0) }!
+                let table = change.sql.components(separatedBy: " ").first {
+                    ["requests", "escalations", "deadlines"].contains($0)
+                }!
                 try ledger.sql { db in
                     let key = Self.rowKey(table)
-                    let rows: [SQLValue] = try db.query("SELECT \(key) AS k FROM \(table) ORDER BY \(key)") { row in try row["k"] }
+                    let rows: [SQLValue] = try db.query("SELECT \(key) AS k FROM \(table) ORDER BY \(key)") { row in
+                        try row["k"]
+                    }
                     guard let picked = rows.randomElement(using: &random) else { return }
                     try db.execute(change.sql, change.arguments + [picked])
                 }
                 let counted = try ledger.metricsSnapshot(now: QueryDataset.now).counts
                 let oracle = try MetricsOracle.counts(ledger)
-                try #require(counted == oracle, "seed \(seed), step \(step) (\(change.sql)):\ncounted \(counted)\noracle  \(oracle)")
+                try #require(
+                    counted == oracle,
+                    "seed \(seed), step \(step) (\(change.sql)):\ncounted \(counted)\noracle  \(oracle)")
             }
         }
     }
@@ -118,8 +159,10 @@ struct RandomRelayRun {
     private static let fixedEngine: RelayEngine = {
         var banks = Array(Fixture.routing.banks.values)
         banks.append(BankProfile(id: try! BankID("tengri"), name: "Tengri", ibanBankCodes: ["KZ111"]))
-        return RelayEngine(policy: RelayPolicy(routing: try! RoutingTable(banks: banks), sla: .standard,
-                                               chain: Fixture.policy.chain, topics: Fixture.policy.topics))
+        return RelayEngine(
+            policy: RelayPolicy(
+                routing: try! RoutingTable(banks: banks), sla: .standard,
+                chain: Fixture.policy.chain, topics: Fixture.policy.topics))
     }()
 
     init(ledger: Ledger, seed: UInt64) {
@@ -139,7 +182,8 @@ struct RandomRelayRun {
         let ids = driver.written.keys.sorted { $0.uuidString < $1.uuidString }
         let records = try ledger.write { tx in try ids.compactMap { try tx.request($0) } }
         let open = records.filter { !$0.state.isFinal }
-        return (open.isEmpty || Int.random(in: 0..<10, using: &random) == 0 ? records : open).randomElement(using: &random)
+        return (open.isEmpty || Int.random(in: 0..<10, using: &random) == 0 ? records : open).randomElement(
+            using: &random)
     }
 
     /// Applies one random operation at a clock that moves forward; returns its name.
@@ -151,9 +195,10 @@ struct RandomRelayRun {
             let n = next()
             let code = ["601", "722", "998", "111", "555"].randomElement(using: &random)!
             // Cases come and go (a new one every few steps), so older ones finish and purges find some.
-            let request = Fixture.request(n, caseID: "C-\(n / 12 - Int.random(in: 0...1, using: &random))", iban: Fixture.iban(code, "\(n)"),
-                                          amount: ["2000", "50000", "500000"].randomElement(using: &random)!,
-                                          priority: Bool.random(using: &random) ? .urgent : .normal, at: clock)
+            let request = Fixture.request(
+                n, caseID: "C-\(n / 12 - Int.random(in: 0...1, using: &random))", iban: Fixture.iban(code, "\(n)"),
+                amount: ["2000", "50000", "500000"].randomElement(using: &random)!,
+                priority: Bool.random(using: &random) ? .urgent : .normal, at: clock)
             try driver.receive(request, at: clock)
             return "receive"
         case ..<60:
@@ -162,7 +207,8 @@ struct RandomRelayRun {
             return "answer"
         case ..<68:
             guard let record = try knownRequest() else { return "receive" }
-            try driver.cancel(Fixture.cancel(next(), requestID: record.requestID, caseID: record.caseID, at: clock), at: clock)
+            try driver.cancel(
+                Fixture.cancel(next(), requestID: record.requestID, caseID: record.caseID, at: clock), at: clock)
             return "cancel"
         case ..<88:
             clock = clock.adding(seconds: Int64([900, 3600, 4 * 3600, 86_400].randomElement(using: &random)!))
@@ -180,16 +226,20 @@ struct RandomRelayRun {
     private mutating func randomAnswer(to record: RequestRecord) -> BankResponse {
         let n = next()
         // Final answers twice as often as the others, so cases finish and purges find some.
-        let status = (BankResponseStatus.allCases + [.rejected, .accountNotFound, .fundsMoved, .released]).randomElement(using: &random)!
+        let status = (BankResponseStatus.allCases + [.rejected, .accountNotFound, .fundsMoved, .released])
+            .randomElement(using: &random)!
         let frozen: Money? = [.frozen, .partiallyFrozen].contains(status) ? Fixture.kzt("1000") : nil
         let reason: String? = [.partiallyFrozen, .rejected].contains(status) ? "balance was lower" : nil
-        let holdUntil: Timestamp? = frozen == nil ? nil : clock.adding(seconds: Int64(Int.random(in: 1...3, using: &random) * 86_400))
+        let holdUntil: Timestamp? =
+            frozen == nil ? nil : clock.adding(seconds: Int64(Int.random(in: 1...3, using: &random) * 86_400))
         var transfers: [OnwardTransfer] = []
         if [.fundsMoved, .partiallyFrozen].contains(status) {
             let code = ["601", "722", "998", "111"].randomElement(using: &random)!
             transfers = [Fixture.toIBAN(Fixture.iban(code, "\(n)"), "20000", "T\(n)", at: clock.adding(seconds: -60))]
         }
-        return Fixture.response(n, to: record.requestID, status, at: clock, frozen: frozen, reason: reason, holdUntil: holdUntil, transfers: transfers)
+        return Fixture.response(
+            n, to: record.requestID, status, at: clock, frozen: frozen, reason: reason, holdUntil: holdUntil,
+            transfers: transfers)
     }
 
     /// What `RelayMaintenance.retryUnroutable` does, with the routing table that covers code 111.
@@ -200,8 +250,10 @@ struct RandomRelayRun {
             var routed = 0
             for record in try tx.unroutableRequests() {
                 let effects = engine.retryUnroutable(
-                    RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: record.requestID)),
-                    case: try tx.caseContext(record.caseID), cause: .command("retry-unroutable", nonce: "\(record.requestID):\(now.rfc3339)"), now: now)
+                    RelayEngine.RequestContext(
+                        record: record, openEscalations: try tx.openEscalations(of: record.requestID)),
+                    case: try tx.caseContext(record.caseID),
+                    cause: .command("retry-unroutable", nonce: "\(record.requestID):\(now.rfc3339)"), now: now)
                 guard effects.outcome == .routed else { continue }
                 try tx.apply(effects, outbox: effects.events.compactMap { try? Fixture.message($0) }, at: now)
                 routed += 1

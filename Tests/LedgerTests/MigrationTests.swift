@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ledger
 
 @Suite struct MigrationTests {
@@ -81,12 +82,16 @@ import Testing
     @Test func aFailingMigrationRollsBackAndNamesItsVersion() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir.file("l.sqlite")
-            let broken = Migration(version: 2, name: "broken", sql: """
-                CREATE TABLE half_done (x INTEGER);
-                INSERT INTO no_such_table VALUES (1);
-                """)
-            let error = #expect(throws: LedgerError.self) { try Ledger.open(at: path, migrations: [TestSchema.createItems, broken]) }
-            guard case let .migrationFailed(_, version, name, reason) = error else {
+            let broken = Migration(
+                version: 2, name: "broken",
+                sql: """
+                    CREATE TABLE half_done (x INTEGER);
+                    INSERT INTO no_such_table VALUES (1);
+                    """)
+            let error = #expect(throws: LedgerError.self) {
+                try Ledger.open(at: path, migrations: [TestSchema.createItems, broken])
+            }
+            guard case .migrationFailed(_, let version, let name, let reason) = error else {
                 Issue.record("expected migrationFailed, got \(String(describing: error))")
                 return
             }
@@ -109,7 +114,7 @@ import Testing
             let error = #expect(throws: LedgerError.self) {
                 try Ledger.open(at: dir.file("l.sqlite"), migrations: [TestSchema.createItems, rogue])
             }
-            guard case let .migrationFailed(_, 2, _, reason) = error else {
+            guard case .migrationFailed(_, 2, _, let reason) = error else {
                 Issue.record("expected migrationFailed for version 2, got \(String(describing: error))")
                 return
             }

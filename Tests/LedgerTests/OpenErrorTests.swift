@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ledger
 
 @Suite struct OpenErrorTests {
@@ -24,7 +25,7 @@ import Testing
             let path = FileSystem.absolute(dir.file("ledger.sqlite"))
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
             let error = #expect(throws: LedgerError.self) { try Ledger.open(at: path) }
-            guard case let .cannotCreate(errorPath, reason) = error else {
+            guard case .cannotCreate(let errorPath, let reason) = error else {
                 Issue.record("expected cannotCreate, got \(String(describing: error))")
                 return
             }
@@ -49,9 +50,10 @@ import Testing
             // A dangling symlink whose target's directory is missing: mkdir -p of the ledger's own
             // directory succeeds, but SQLite's open fails inside the kernel.
             let path = FileSystem.absolute(dir.file("link.sqlite"))
-            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: dir.file("missing/target.sqlite"))
+            try FileManager.default.createSymbolicLink(
+                atPath: path, withDestinationPath: dir.file("missing/target.sqlite"))
             let error = #expect(throws: LedgerError.self) { try Ledger.open(at: path) }
-            guard case let .cannotCreate(errorPath, reason) = error else {
+            guard case .cannotCreate(let errorPath, let reason) = error else {
                 Issue.record("expected cannotCreate, got \(String(describing: error))")
                 return
             }

@@ -2,13 +2,16 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 /// The operator queries run while the daemon writes: they must go through indexes, not scan
 /// the big tables.
 @Suite struct QueryPlanTests {
     private static func plan(_ sql: String, _ arguments: SQLArguments, on ledger: Ledger) throws -> [String] {
-        try ledger.sql { db in try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { row in try row["detail"] as String } }
+        try ledger.sql { db in
+            try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { row in try row["detail"] as String }
+        }
     }
 
     /// A full scan of `table`: "SCAN requests" without an index (a scan of a covering index is
@@ -41,8 +44,11 @@ import Testing
     @Test func recentLatenciesReadOnlyTheRequestsChangedSince() async throws {
         try await withRelayLedger { ledger, _ in
             try QueryDataset.build(ledger)
-            let plan = try Self.plan(MetricsCounts.recentLatenciesSQL, [Stored.millis(QueryDataset.now), Stored.millis(QueryDataset.now) + 1000], on: ledger)
-            #expect(plan == ["SEARCH requests USING INDEX requests_by_updated (updated_at>? AND updated_at<?)"], "\(plan)")
+            let plan = try Self.plan(
+                MetricsCounts.recentLatenciesSQL,
+                [Stored.millis(QueryDataset.now), Stored.millis(QueryDataset.now) + 1000], on: ledger)
+            #expect(
+                plan == ["SEARCH requests USING INDEX requests_by_updated (updated_at>? AND updated_at<?)"], "\(plan)")
         }
     }
 
@@ -65,7 +71,9 @@ import Testing
                 CaseFilter(state: .routed, now: QueryDataset.now),
                 CaseFilter(since: Fixture.time(100), now: QueryDataset.now),
                 CaseFilter(overdueOnly: true, now: QueryDataset.now),
-                CaseFilter(overdueOnly: true, bank: Fixture.jusan, state: .routed, since: Fixture.time(1), now: QueryDataset.now),
+                CaseFilter(
+                    overdueOnly: true, bank: Fixture.jusan, state: .routed, since: Fixture.time(1),
+                    now: QueryDataset.now),
             ]
             for filter in filters {
                 let (sql, arguments) = CaseListQuery.caseIDQuery(filter)
@@ -90,11 +98,13 @@ import Testing
     @Test func deadLettersAreTrimmedAndPurgedThroughTheirPartialIndexes() async throws {
         try await withRelayLedger { ledger, _ in
             try QueryDataset.build(ledger)
-            let trim = try Self.plan(DeadLetterRows.withContentSQL(sent: true), [DeadLetterRows.typeName, 0], on: ledger)
+            let trim = try Self.plan(
+                DeadLetterRows.withContentSQL(sent: true), [DeadLetterRows.typeName, 0], on: ledger)
             #expect(trim.contains { $0.contains("outbox_dead_letters_with_content") }, "\(trim)")
             #expect(!trim.contains { $0.contains("TEMP B-TREE") }, "in queue order from the index itself: \(trim)")
-            let retention = try Self.plan("SELECT count(*) FROM outbox WHERE " + DeadLetterRows.sentBeforeCondition,
-                                          [DeadLetterRows.typeName, 1000], on: ledger)
+            let retention = try Self.plan(
+                "SELECT count(*) FROM outbox WHERE " + DeadLetterRows.sentBeforeCondition,
+                [DeadLetterRows.typeName, 1000], on: ledger)
             #expect(retention.contains { $0.contains("outbox_sent_dead_letters_by_created") }, "\(retention)")
             #expect(!Self.scans("outbox", in: trim + retention))
         }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 /// A transaction tells what it queued, so the publisher can send committed events from memory:

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Ledger
 
 @Suite struct ReaderTests {
@@ -32,7 +33,9 @@ import Testing
 
     @Test func manyConcurrentReadsSucceed() async throws {
         try await withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.file("l.sqlite"), configuration: LedgerConfiguration(maxIdleReaders: 1), migrations: TestSchema.v1)
+            let ledger = try Ledger.open(
+                at: dir.file("l.sqlite"), configuration: LedgerConfiguration(maxIdleReaders: 1),
+                migrations: TestSchema.v1)
             defer { ledger.close() }
             try ledger.transaction { db in try db.execute("INSERT INTO items (name) VALUES ('x')") }
             let counts = try await withThrowingTaskGroup(of: Int64.self) { group in

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 /// The publisher's deliveries are written without a sync of their own; every other commit of a
@@ -14,10 +15,13 @@ import Testing
 
     @Test func recordingDeliveriesLeavesTheWriterSyncingEveryOtherCommit() async throws {
         try await withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.file("relay.sqlite"), configuration: LedgerConfiguration(durability: .full))
+            let ledger = try Ledger.open(
+                at: dir.file("relay.sqlite"), configuration: LedgerConfiguration(durability: .full))
             defer { ledger.close() }
             #expect(try synchronous(ledger) == 2)
-            try ledger.write { tx in try tx.apply(Effects(), outbox: [DeadLetterStoreTests.other(1)], at: Fixture.time(1)) }
+            try ledger.write { tx in
+                try tx.apply(Effects(), outbox: [DeadLetterStoreTests.other(1)], at: Fixture.time(1))
+            }
             let pending = try ledger.pendingOutbox(limit: 10)
             var outcome = Ledger.PublishingOutcome()
             outcome.sent = pending.map { ($0.sequence, 0, 7) }

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+
 @testable import Ledger
 
 /// Banks, accounts, a policy and event builders for relay-store tests. Every time is built on
@@ -52,27 +53,35 @@ enum Fixture {
         UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", n))!
     }
 
-    static func request(_ n: Int, caseID: String, iban: IBAN, amount: String, priority: Priority = .urgent, at: Timestamp) -> FreezeRequest {
+    static func request(
+        _ n: Int, caseID: String, iban: IBAN, amount: String, priority: Priority = .urgent, at: Timestamp
+    ) -> FreezeRequest {
         FreezeRequest(
             id: uuid(10_000 + n), createdAt: at, requestID: uuid(n), caseID: caseID, issuedAt: at, priority: priority,
             issuer: issuer, legalBasis: "Decision 42/2024", account: TargetAccount(iban: iban, holderName: "A. B."),
-            amount: kzt(amount), fraudTransaction: FraudTransaction(occurredAt: at.adding(seconds: -600), reference: "FRAUD-\(n)"),
+            amount: kzt(amount),
+            fraudTransaction: FraudTransaction(occurredAt: at.adding(seconds: -600), reference: "FRAUD-\(n)"),
             requestedHoldHours: 72)
     }
 
-    static func response(_ n: Int, to requestID: UUID, _ status: BankResponseStatus, at: Timestamp, frozen: Money? = nil,
-                         reason: String? = nil, holdUntil: Timestamp? = nil, transfers: [OnwardTransfer] = []) -> BankResponse {
-        BankResponse(id: uuid(20_000 + n), createdAt: at, responseID: "resp-\(n)", requestID: requestID, status: status,
-                     frozenAmount: frozen, reason: reason, respondedAt: at, holdUntil: holdUntil, onwardTransfers: transfers)
+    static func response(
+        _ n: Int, to requestID: UUID, _ status: BankResponseStatus, at: Timestamp, frozen: Money? = nil,
+        reason: String? = nil, holdUntil: Timestamp? = nil, transfers: [OnwardTransfer] = []
+    ) -> BankResponse {
+        BankResponse(
+            id: uuid(20_000 + n), createdAt: at, responseID: "resp-\(n)", requestID: requestID, status: status,
+            frozenAmount: frozen, reason: reason, respondedAt: at, holdUntil: holdUntil, onwardTransfers: transfers)
     }
 
     static func cancel(_ n: Int, requestID: UUID, caseID: String, at: Timestamp) -> FreezeCancel {
-        FreezeCancel(id: uuid(30_000 + n), createdAt: at, requestID: requestID, reason: "victim recovered the money",
-                     issuedAt: at, issuer: issuer, caseID: caseID)
+        FreezeCancel(
+            id: uuid(30_000 + n), createdAt: at, requestID: requestID, reason: "victim recovered the money",
+            issuedAt: at, issuer: issuer, caseID: caseID)
     }
 
     static func toIBAN(_ iban: IBAN, _ amount: String, _ reference: String, at: Timestamp) -> OnwardTransfer {
-        OnwardTransfer(destination: .iban(IBANDestination(iban: iban)), amount: kzt(amount), occurredAt: at, reference: reference)
+        OnwardTransfer(
+            destination: .iban(IBANDestination(iban: iban)), amount: kzt(amount), occurredAt: at, reference: reference)
     }
 
     static func outbox(_ effects: Effects) throws -> [OutboxMessage] {
@@ -80,10 +89,12 @@ enum Fixture {
     }
 
     static func message(_ outgoing: OutgoingEvent) throws -> OutboxMessage {
-            OutboxMessage(
-                eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
-                key: Array(outgoing.key.utf8), payload: try EventEncoder.encode(outgoing.event),
-                headers: MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map { ($0.name, $0.value) })
+        OutboxMessage(
+            eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
+            key: Array(outgoing.key.utf8), payload: try EventEncoder.encode(outgoing.event),
+            headers: MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map {
+                ($0.name, $0.value)
+            })
     }
 }
 
@@ -138,9 +149,12 @@ final class RelayDriver {
     func receive(_ request: FreezeRequest, at now: Timestamp) throws -> Effects {
         let cause = nextCause(topic: "freeze.requests", eventID: request.id)
         let effects = try ledger.write { tx in
-            let context = RelayEngine.RequestContext(record: try tx.request(request.requestID), openEscalations: try tx.openEscalations(of: request.requestID))
-            let effects = engine.receive(request, fingerprint: ContentFingerprint(request), context: context,
-                                         case: try tx.caseContext(request.caseID), cause: cause, now: now)
+            let context = RelayEngine.RequestContext(
+                record: try tx.request(request.requestID),
+                openEscalations: try tx.openEscalations(of: request.requestID))
+            let effects = engine.receive(
+                request, fingerprint: ContentFingerprint(request), context: context,
+                case: try tx.caseContext(request.caseID), cause: cause, now: now)
             try tx.apply(effects, outbox: try outbox(effects), at: now)
             try tx.recordPosition(topic: "freeze.requests", partition: 0, nextOffset: offset + 1, at: now)
             return effects
@@ -155,10 +169,12 @@ final class RelayDriver {
         let cause = nextCause(topic: topic, eventID: response.id)
         let effects = try ledger.write { tx in
             let record = try tx.request(response.requestID)
-            let context = RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: response.requestID))
-            let effects = engine.answer(response, fingerprint: ContentFingerprint(response), from: bank, context: context,
-                                        previous: try tx.response(bank: bank, responseID: response.responseID),
-                                        case: try tx.caseContext(record?.caseID ?? ""), cause: cause, now: now)
+            let context = RelayEngine.RequestContext(
+                record: record, openEscalations: try tx.openEscalations(of: response.requestID))
+            let effects = engine.answer(
+                response, fingerprint: ContentFingerprint(response), from: bank, context: context,
+                previous: try tx.response(bank: bank, responseID: response.responseID),
+                case: try tx.caseContext(record?.caseID ?? ""), cause: cause, now: now)
             try tx.apply(effects, outbox: try outbox(effects), at: now)
             try tx.recordPosition(topic: topic, partition: 0, nextOffset: offset + 1, at: now)
             return effects
@@ -172,8 +188,10 @@ final class RelayDriver {
         let cause = nextCause(topic: "freeze.requests", eventID: cancel.id)
         let effects = try ledger.write { tx in
             let record = try tx.request(cancel.requestID)
-            let context = RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: cancel.requestID))
-            let effects = engine.cancel(cancel, context: context, case: try tx.caseContext(record?.caseID ?? ""), cause: cause, now: now)
+            let context = RelayEngine.RequestContext(
+                record: record, openEscalations: try tx.openEscalations(of: cancel.requestID))
+            let effects = engine.cancel(
+                cancel, context: context, case: try tx.caseContext(record?.caseID ?? ""), cause: cause, now: now)
             try tx.apply(effects, outbox: try outbox(effects), at: now)
             return effects
         }
@@ -187,7 +205,9 @@ final class RelayDriver {
         let all = try ledger.write { tx in
             var all: [Effects] = []
             for deadline in try tx.dueDeadlines(at: now, limit: 100) {
-                let context = RelayEngine.RequestContext(record: try tx.request(deadline.requestID), openEscalations: try tx.openEscalations(of: deadline.requestID))
+                let context = RelayEngine.RequestContext(
+                    record: try tx.request(deadline.requestID),
+                    openEscalations: try tx.openEscalations(of: deadline.requestID))
                 let effects = engine.fire(deadline, context: context, now: now)
                 try tx.apply(effects, outbox: try outbox(effects), at: now)
                 try tx.markFired(deadline, at: now)
@@ -203,7 +223,8 @@ final class RelayDriver {
 /// A ledger with the relay schema in a fresh temporary directory.
 func withRelayLedger<Result>(_ body: (Ledger, TemporaryDirectory) async throws -> Result) async throws -> Result {
     try await withTemporaryDirectory { dir in
-        let ledger = try Ledger.open(at: dir.file("relay.sqlite"), configuration: LedgerConfiguration(durability: .normal))
+        let ledger = try Ledger.open(
+            at: dir.file("relay.sqlite"), configuration: LedgerConfiguration(durability: .normal))
         defer { ledger.close() }
         return try await body(ledger, dir)
     }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 @Suite struct RelayStoreRoundTripTests {
@@ -40,9 +41,10 @@ import Testing
     @Test func columnsTheRecordTakesFromItsJSONAreStoredToo() async throws {
         try await withRelayLedger { ledger, _ in
             let scenario = try ChainScenario.run(RelayDriver(ledger: ledger))
-            let row = try #require(try ledger.sql { db in
-                try db.queryFirst("SELECT * FROM requests WHERE request_id = ?", [Stored.text(scenario.jusanChild)])
-            })
+            let row = try #require(
+                try ledger.sql { db in
+                    try db.queryFirst("SELECT * FROM requests WHERE request_id = ?", [Stored.text(scenario.jusanChild)])
+                })
             #expect(try row.string("case_id") == ChainScenario.caseID)
             #expect(try row.string("bank_id") == "jusan")
             #expect(try row.string("priority") == "urgent")
@@ -58,9 +60,10 @@ import Testing
             #expect(try row.int("freeze_by") == Stored.millis(Fixture.time(2400, ms: 500)))
             #expect(try row.int("hold_until") == Stored.millis(scenario.jusanHold))
             #expect(try row.int("updated_at") == Stored.millis(Fixture.time(1200)))
-            let edge = try #require(try ledger.sql { db in
-                try db.queryFirst("SELECT * FROM chain_edges WHERE transfer_reference = 'U1'")
-            })
+            let edge = try #require(
+                try ledger.sql { db in
+                    try db.queryFirst("SELECT * FROM chain_edges WHERE transfer_reference = 'U1'")
+                })
             #expect(try edge.string("outcome") == "join")
             #expect(try edge.string("target_request_id") == Stored.text(scenario.root))
             #expect(try edge.string("reported_by") == "kaspi")
@@ -76,7 +79,10 @@ import Testing
             #expect(root.request.amount.currency == "KZT")
             #expect(root.frozenAmount?.currency == "USD")
             // A row written before version 3 has no frozen currency and reads as the request's.
-            try ledger.sql { db in try db.execute("UPDATE requests SET frozen_currency = NULL WHERE request_id = ?", [Stored.text(scenario.root)]) }
+            try ledger.sql { db in
+                try db.execute(
+                    "UPDATE requests SET frozen_currency = NULL WHERE request_id = ?", [Stored.text(scenario.root)])
+            }
             #expect(try ledger.write { tx in try tx.request(scenario.root) }?.frozenAmount == Fixture.kzt("100"))
         }
     }
@@ -98,12 +104,16 @@ import Testing
         try await withRelayLedger { ledger, _ in
             let driver = RelayDriver(ledger: ledger)
             let scenario = try ChainScenario.run(driver)
-            let again = try driver.answer(Fixture.response(4, to: scenario.jusanChild, .frozen, at: Fixture.time(1200),
-                                                           frozen: Fixture.kzt("30000"), holdUntil: scenario.jusanHold),
-                                          from: Fixture.jusan, at: Fixture.time(1300))
+            let again = try driver.answer(
+                Fixture.response(
+                    4, to: scenario.jusanChild, .frozen, at: Fixture.time(1200),
+                    frozen: Fixture.kzt("30000"), holdUntil: scenario.jusanHold),
+                from: Fixture.jusan, at: Fixture.time(1300))
             #expect(again.outcome == .duplicate)
-            let resent = try driver.receive(Fixture.request(1, caseID: ChainScenario.caseID, iban: ChainScenario.rootIBAN,
-                                                            amount: "500000", at: Fixture.time(0)), at: Fixture.time(1400))
+            let resent = try driver.receive(
+                Fixture.request(
+                    1, caseID: ChainScenario.caseID, iban: ChainScenario.rootIBAN,
+                    amount: "500000", at: Fixture.time(0)), at: Fixture.time(1400))
             #expect(resent.outcome == .duplicate)
         }
     }
@@ -111,21 +121,33 @@ import Testing
     @Test func unroutableRequestsAreListedUntilRouted() async throws {
         try await withRelayLedger { ledger, _ in
             let driver = RelayDriver(ledger: ledger)
-            try driver.receive(Fixture.request(2, caseID: "C-U", iban: Fixture.iban("111", "1"), amount: "1000", at: Fixture.time(10)), at: Fixture.time(10))
-            try driver.receive(Fixture.request(3, caseID: "C-U", iban: Fixture.iban("555", "1"), amount: "1000", at: Fixture.time(5)), at: Fixture.time(5))
-            try driver.receive(Fixture.request(4, caseID: "C-U", iban: Fixture.iban("601", "1"), amount: "1000", at: Fixture.time(1)), at: Fixture.time(1))
+            try driver.receive(
+                Fixture.request(2, caseID: "C-U", iban: Fixture.iban("111", "1"), amount: "1000", at: Fixture.time(10)),
+                at: Fixture.time(10))
+            try driver.receive(
+                Fixture.request(3, caseID: "C-U", iban: Fixture.iban("555", "1"), amount: "1000", at: Fixture.time(5)),
+                at: Fixture.time(5))
+            try driver.receive(
+                Fixture.request(4, caseID: "C-U", iban: Fixture.iban("601", "1"), amount: "1000", at: Fixture.time(1)),
+                at: Fixture.time(1))
             let unroutable = try ledger.write { tx in try tx.unroutableRequests() }
             #expect(unroutable.map(\.requestID) == [Fixture.uuid(3), Fixture.uuid(2)])
             #expect(unroutable.allSatisfy { $0.bankID == nil && $0.state == .unroutable && $0.reason != nil })
             // The routing table learns bank code 111: retry routes it and resolves its escalation.
-            let fixed = RelayEngine(policy: RelayPolicy(
-                routing: try RoutingTable(banks: Array(Fixture.routing.banks.values) + [BankProfile(id: try BankID("newbank"), name: "New", ibanBankCodes: ["KZ111"])]),
-                chain: Fixture.policy.chain, topics: Fixture.policy.topics))
+            let fixed = RelayEngine(
+                policy: RelayPolicy(
+                    routing: try RoutingTable(
+                        banks: Array(Fixture.routing.banks.values) + [
+                            BankProfile(id: try BankID("newbank"), name: "New", ibanBankCodes: ["KZ111"])
+                        ]),
+                    chain: Fixture.policy.chain, topics: Fixture.policy.topics))
             try ledger.write { tx in
                 let record = try tx.request(Fixture.uuid(2))
                 let effects = fixed.retryUnroutable(
-                    RelayEngine.RequestContext(record: record, openEscalations: try tx.openEscalations(of: Fixture.uuid(2))),
-                    case: try tx.caseContext("C-U"), cause: .command("retry-unroutable", nonce: "1"), now: Fixture.time(20))
+                    RelayEngine.RequestContext(
+                        record: record, openEscalations: try tx.openEscalations(of: Fixture.uuid(2))),
+                    case: try tx.caseContext("C-U"), cause: .command("retry-unroutable", nonce: "1"),
+                    now: Fixture.time(20))
                 #expect(effects.outcome == .routed && effects.resolved.count == 1)
                 try tx.apply(effects, outbox: try Fixture.outbox(effects), at: Fixture.time(20))
             }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 /// The writer's cache of decoded requests must never hand out a request its row does not hold.
@@ -9,7 +10,8 @@ import Testing
 /// another binary or a restore would) after the event that must have emptied the cache.
 @Suite struct RequestCacheTests {
     private static let caseID = "C-CACHE"
-    private static let original = Fixture.request(1, caseID: caseID, iban: Fixture.iban("722", "1"), amount: "5000", at: Fixture.time(0))
+    private static let original = Fixture.request(
+        1, caseID: caseID, iban: Fixture.iban("722", "1"), amount: "5000", at: Fixture.time(0))
 
     /// The same request id with other content.
     private static var rewritten: FreezeRequest {
@@ -24,9 +26,12 @@ import Testing
             #expect(throws: Boom.self) {
                 try ledger.write { tx in
                     let request = Self.original
-                    let effects = Fixture.engine.receive(request, fingerprint: ContentFingerprint(request), context: .init(record: try tx.request(request.requestID)),
-                                                         case: try tx.caseContext(Self.caseID), cause: .record(topic: "t", partition: 0, offset: 1, eventID: request.id),
-                                                         now: Fixture.time(0))
+                    let effects = Fixture.engine.receive(
+                        request, fingerprint: ContentFingerprint(request),
+                        context: .init(record: try tx.request(request.requestID)),
+                        case: try tx.caseContext(Self.caseID),
+                        cause: .record(topic: "t", partition: 0, offset: 1, eventID: request.id),
+                        now: Fixture.time(0))
                     try tx.apply(effects, outbox: [], at: Fixture.time(0))
                     // Inside the transaction the inserted request is read back from the cache.
                     #expect(try tx.caseContext(Self.caseID).requests.map(\.request) == [request])
@@ -46,9 +51,12 @@ import Testing
         try await withRelayLedger { ledger, _ in
             let driver = RelayDriver(ledger: ledger)
             try driver.receive(Self.original, at: Fixture.time(0))
-            try driver.cancel(Fixture.cancel(1, requestID: Self.original.requestID, caseID: Self.caseID, at: Fixture.time(60)), at: Fixture.time(60))
+            try driver.cancel(
+                Fixture.cancel(1, requestID: Self.original.requestID, caseID: Self.caseID, at: Fixture.time(60)),
+                at: Fixture.time(60))
             // Read once more, so the request is certainly in the cache before the purge.
-            #expect(try ledger.write { tx in try tx.caseContext(Self.caseID) }.requests.map(\.request) == [Self.original])
+            #expect(
+                try ledger.write { tx in try tx.caseContext(Self.caseID) }.requests.map(\.request) == [Self.original])
             let purged = try ledger.purge(closedBefore: Fixture.time(3600), note: "test", at: Fixture.time(7200))
             #expect(purged.requests == 1)
             try ledger.insertRequestRow(Self.rewritten)
@@ -62,14 +70,20 @@ import Testing
     /// Without the cache (capacity 0) the ledger behaves the same, decoding every time.
     @Test func aLedgerWithoutTheCacheReadsTheSameRecords() async throws {
         try await withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.file("l.sqlite"), configuration: LedgerConfiguration(durability: .normal, requestCacheCapacity: 0))
+            let ledger = try Ledger.open(
+                at: dir.file("l.sqlite"),
+                configuration: LedgerConfiguration(durability: .normal, requestCacheCapacity: 0))
             defer { ledger.close() }
             let driver = RelayDriver(ledger: ledger)
             try driver.receive(Self.original, at: Fixture.time(0))
-            let second = Fixture.request(2, caseID: Self.caseID, iban: Fixture.iban("601", "2"), amount: "300", at: Fixture.time(5))
+            let second = Fixture.request(
+                2, caseID: Self.caseID, iban: Fixture.iban("601", "2"), amount: "300", at: Fixture.time(5))
             try driver.receive(second, at: Fixture.time(5))
             try ledger.check { (tx: borrowing RelayTransaction) throws in
-                #expect(try tx.caseContext(Self.caseID).requests == [driver.written[Self.original.requestID], driver.written[second.requestID]])
+                #expect(
+                    try tx.caseContext(Self.caseID).requests == [
+                        driver.written[Self.original.requestID], driver.written[second.requestID],
+                    ])
             }
         }
     }
@@ -136,13 +150,19 @@ extension Ledger {
     /// Writes a routed request's row with plain SQL, past the writer's request cache.
     func insertRequestRow(_ request: FreezeRequest, at time: Timestamp = Fixture.time(0)) throws {
         try sql { db in
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO requests (request_id, case_id, bank_id, state, priority, hop, iban, amount, currency, received_at,
                     routed_at, fingerprint, request_json, updated_at)
                 VALUES (?, ?, 'kaspi', 'routed', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [Stored.text(request.requestID), request.caseID, request.priority.rawValue, request.account.iban.electronicFormat,
-                      request.amount.value, request.amount.currency, Stored.millis(time), Stored.millis(time),
-                      Data(ContentFingerprint(request).canonicalBytes), Data(try EventEncoder.encode(request)), Stored.millis(time)])
+                """,
+                [
+                    Stored.text(request.requestID), request.caseID, request.priority.rawValue,
+                    request.account.iban.electronicFormat,
+                    request.amount.value, request.amount.currency, Stored.millis(time), Stored.millis(time),
+                    Data(ContentFingerprint(request).canonicalBytes), Data(try EventEncoder.encode(request)),
+                    Stored.millis(time),
+                ])
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ledger
 
 @Suite struct StatementTests {
@@ -35,21 +36,22 @@ import Testing
                     try db.execute("INSERT INTO items (name) VALUES (?)", ["dup"])
                 }
             }
-            guard case let .constraint(kind, path, code, message) = error else {
+            guard case .constraint(let kind, let path, let code, let message) = error else {
                 Issue.record("expected a constraint error, got \(String(describing: error))")
                 return
             }
             #expect(kind == .unique && path == ledger.path && code == 2067)
             #expect(message.contains("UNIQUE constraint failed: items.name"))
             #expect(error?.sqliteCode == 2067)
-            #expect(try ledger.count("items") == 1) // "other" was rolled back with it
+            #expect(try ledger.count("items") == 1)  // "other" was rolled back with it
         }
     }
 
     @Test func otherConstraintKindsAreTyped() async throws {
         try await withItems { ledger in
             try ledger.transaction { db in
-                try db.executeScript("""
+                try db.executeScript(
+                    """
                     CREATE TABLE parent (id INTEGER PRIMARY KEY);
                     CREATE TABLE child (parent INTEGER REFERENCES parent(id), n INTEGER CHECK (n > 0));
                     INSERT INTO parent VALUES (1);
@@ -78,11 +80,16 @@ import Testing
             let bytes = Data([0, 1, 2, 0, 255])
             let text = "null\u{0}inside, ünïcödé, 🧊"
             try ledger.transaction { db in
-                try db.executeScript("CREATE TABLE v (i, big, small, d, inf, s, empty_s, nul_s, b, empty_b, u8, yes, no, at, missing, raw);")
+                try db.executeScript(
+                    "CREATE TABLE v (i, big, small, d, inf, s, empty_s, nul_s, b, empty_b, u8, yes, no, at, missing, raw);"
+                )
                 try db.execute(
                     "INSERT INTO v VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [42, Int64.max, Int64.min, 3.25, -Double.infinity, "plain", "", text, bytes, Data(), [UInt8]([7, 0, 9]),
-                     true, false, date, nil as String?, SQLValue.real(0.5)]
+                    [
+                        42, Int64.max, Int64.min, 3.25, -Double.infinity, "plain", "", text, bytes, Data(),
+                        [UInt8]([7, 0, 9]),
+                        true, false, date, nil as String?, SQLValue.real(0.5),
+                    ]
                 )
             }
             try ledger.read { db in
@@ -108,7 +115,8 @@ import Testing
                 #expect(try row[7] as String == text)
 
                 // Empty values keep their storage class: no silent NULLs.
-                let classes = try #require(try db.queryFirst("SELECT typeof(empty_s), typeof(empty_b), typeof(missing), length(nul_s) FROM v"))
+                let classes = try #require(
+                    try db.queryFirst("SELECT typeof(empty_s), typeof(empty_b), typeof(missing), length(nul_s) FROM v"))
                 #expect(classes.values == [.text("text"), .text("blob"), .text("null"), .integer(4)])
             }
         }
@@ -119,8 +127,12 @@ import Testing
             try ledger.transaction { db in try db.execute("INSERT INTO items (name) VALUES ('x')") }
             try ledger.read { db in
                 let row = try #require(try db.queryFirst("SELECT id, name, note FROM items"))
-                #expect(throws: LedgerError.typeMismatch(column: "name", expected: "Int64", found: "TEXT")) { try row["name"] as Int64 }
-                #expect(throws: LedgerError.typeMismatch(column: "note", expected: "String", found: "NULL")) { try row[2] as String }
+                #expect(throws: LedgerError.typeMismatch(column: "name", expected: "Int64", found: "TEXT")) {
+                    try row["name"] as Int64
+                }
+                #expect(throws: LedgerError.typeMismatch(column: "note", expected: "String", found: "NULL")) {
+                    try row[2] as String
+                }
                 #expect(throws: LedgerError.noSuchColumn("nope")) { try row["nope"] as String }
                 #expect(throws: LedgerError.noSuchColumn("#3")) { try row[3] as String }
                 #expect(row.columnNames == ["id", "name", "note"])
@@ -164,7 +176,10 @@ import Testing
                 #expect(throws: LedgerError.self) { try db.execute("INSERT INTO items (name) VALUES (?)") }
                 #expect(throws: LedgerError.self) { try db.execute("INSERT INTO items (name) VALUES (?)", ["a", "b"]) }
                 let error = #expect(throws: LedgerError.self) { try db.execute("SELECT 1; SELECT 2") }
-                guard case .misuse = error else { Issue.record("expected misuse, got \(String(describing: error))"); return }
+                guard case .misuse = error else {
+                    Issue.record("expected misuse, got \(String(describing: error))")
+                    return
+                }
                 // Trailing comments and semicolons are not a second statement.
                 try db.execute("SELECT 1; -- done\n")
                 let syntax = #expect(throws: LedgerError.self) { try db.execute("SELEKT 1") }
@@ -173,8 +188,11 @@ import Testing
             let nested = #expect(throws: LedgerError.self) {
                 try ledger.transaction { _ in try ledger.transaction { _ in } }
             }
-            guard case .misuse = nested else { Issue.record("expected misuse, got \(String(describing: nested))"); return }
-            try ledger.transaction { _ in } // and no deadlock or leftover state
+            guard case .misuse = nested else {
+                Issue.record("expected misuse, got \(String(describing: nested))")
+                return
+            }
+            try ledger.transaction { _ in }  // and no deadlock or leftover state
         }
     }
 
@@ -186,7 +204,10 @@ import Testing
             try ledger.transaction { db in
                 try db.execute("INSERT INTO items (name) VALUES ('held')")
                 let error = #expect(throws: LedgerError.self) { try intruder.runScript("BEGIN IMMEDIATE") }
-                guard case let .busy(path, code, _) = error else { Issue.record("expected busy, got \(String(describing: error))"); return }
+                guard case .busy(let path, let code, _) = error else {
+                    Issue.record("expected busy, got \(String(describing: error))")
+                    return
+                }
                 #expect(path == ledger.path && code & 0xFF == 5)
             }
         }
@@ -202,7 +223,10 @@ import Testing
                     try db.execute("INSERT INTO items (name) VALUES (?)", [String(repeating: "x", count: 100_000)])
                 }
             }
-            guard case let .diskFull(path, code, message) = error else { Issue.record("expected diskFull, got \(String(describing: error))"); return }
+            guard case .diskFull(let path, let code, let message) = error else {
+                Issue.record("expected diskFull, got \(String(describing: error))")
+                return
+            }
             #expect(path == ledger.path && code == 13 && message.contains("full"))
         }
     }
@@ -212,7 +236,10 @@ import Testing
             let error = #expect(throws: LedgerError.self) {
                 try ledger.read { db in try db.execute("INSERT INTO items (name) VALUES ('no')") }
             }
-            guard case let .readOnly(path, code, _) = error else { Issue.record("expected readOnly, got \(String(describing: error))"); return }
+            guard case .readOnly(let path, let code, _) = error else {
+                Issue.record("expected readOnly, got \(String(describing: error))")
+                return
+            }
             #expect(path == ledger.path && code & 0xFF == 8)
         }
     }
@@ -223,7 +250,9 @@ import Testing
                 for task in 0..<4 {
                     group.addTask {
                         for n in 0..<25 {
-                            try ledger.transaction { db in try db.execute("INSERT INTO items (name) VALUES (?)", ["\(task)-\(n)"]) }
+                            try ledger.transaction { db in
+                                try db.execute("INSERT INTO items (name) VALUES (?)", ["\(task)-\(n)"])
+                            }
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Ledger
 
 /// A fresh directory for one test, removed when the test's body returns or throws.

@@ -2,10 +2,13 @@ import Contracts
 import Foundation
 import Relay
 import Testing
+
 @testable import Ledger
 
 @Suite struct TransactionTests {
-    private static let tables = ["requests", "deadlines", "escalations", "responses", "chain_edges", "audit", "outbox", "consumer_positions"]
+    private static let tables = [
+        "requests", "deadlines", "escalations", "responses", "chain_edges", "audit", "outbox", "consumer_positions",
+    ]
 
     @Test func theAuditTrailRefusesUpdates() async throws {
         try await withRelayLedger { ledger, _ in
@@ -23,11 +26,13 @@ import Testing
     @Test func aWriteThatThrowsLeavesNothingBehind() async throws {
         try await withRelayLedger { ledger, _ in
             let driver = RelayDriver(ledger: ledger)
-            let request = Fixture.request(1, caseID: "C-T", iban: Fixture.iban("601", "1"), amount: "1000", at: Fixture.time(0))
+            let request = Fixture.request(
+                1, caseID: "C-T", iban: Fixture.iban("601", "1"), amount: "1000", at: Fixture.time(0))
             #expect(throws: Boom.self) {
                 try ledger.write { tx in
-                    let effects = Fixture.engine.receive(request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
-                                                         case: CaseContext(caseID: "C-T"), cause: .command("test", nonce: "1"), now: Fixture.time(0))
+                    let effects = Fixture.engine.receive(
+                        request, fingerprint: ContentFingerprint(request), context: .init(record: nil),
+                        case: CaseContext(caseID: "C-T"), cause: .command("test", nonce: "1"), now: Fixture.time(0))
                     try tx.apply(effects, outbox: try Fixture.outbox(effects), at: Fixture.time(0))
                     try tx.recordPosition(topic: "freeze.requests", partition: 0, nextOffset: 1, at: Fixture.time(0))
                     #expect(try tx.request(request.requestID) != nil)
@@ -79,15 +84,23 @@ import Testing
                 let old = try Ledger.open(at: path, migrations: version2)
                 defer { old.close() }
                 #expect(old.schemaVersion == 2)
-                let request = Fixture.request(3, caseID: "C-OLD", iban: Fixture.iban("722", "3"), amount: "1000", at: Fixture.time(0))
+                let request = Fixture.request(
+                    3, caseID: "C-OLD", iban: Fixture.iban("722", "3"), amount: "1000", at: Fixture.time(0))
                 try old.transaction { db in
-                    try db.execute("""
+                    try db.execute(
+                        """
                         INSERT INTO requests (request_id, case_id, bank_id, state, priority, hop, iban, amount, currency, received_at,
                             routed_at, frozen_at, answered_at, acknowledged_at, frozen_amount, fingerprint, request_json, updated_at)
                         VALUES (?, 'C-OLD', 'kaspi', 'frozen', 'urgent', 0, ?, '1000.00', 'KZT', ?, ?, ?, ?, ?, '700.00', ?, ?, ?)
-                        """, [Stored.text(id), request.account.iban.electronicFormat, Stored.millis(Fixture.time(0)), Stored.millis(Fixture.time(0)),
-                              Stored.millis(Fixture.time(60)), Stored.millis(Fixture.time(60)), Stored.millis(Fixture.time(60)),
-                              Data(ContentFingerprint(request).canonicalBytes), Data(try EventEncoder.encode(request)), Stored.millis(Fixture.time(60))])
+                        """,
+                        [
+                            Stored.text(id), request.account.iban.electronicFormat, Stored.millis(Fixture.time(0)),
+                            Stored.millis(Fixture.time(0)),
+                            Stored.millis(Fixture.time(60)), Stored.millis(Fixture.time(60)),
+                            Stored.millis(Fixture.time(60)),
+                            Data(ContentFingerprint(request).canonicalBytes), Data(try EventEncoder.encode(request)),
+                            Stored.millis(Fixture.time(60)),
+                        ])
                 }
             }
             let ledger = try Ledger.open(at: path)

@@ -1,5 +1,5 @@
-import Testing
 import LogThrottle
+import Testing
 
 @Suite struct LogFloodGateTests {
     static let deadLettered = LogLineKey(message: "record dead-lettered", code: "invalid_json")
@@ -8,12 +8,16 @@ import LogThrottle
 
     @Test func theFirstLinesOfAWindowAreWrittenAndTheRestCountedIntoOneSummary() {
         var gate = LogFloodGate<String>()
-        let decisions = (0..<10).map { gate.admit(Self.deadLettered, tag: "w", allowance: Self.perMinute, at: .seconds($0)).write }
+        let decisions = (0..<10).map {
+            gate.admit(Self.deadLettered, tag: "w", allowance: Self.perMinute, at: .seconds($0)).write
+        }
         #expect(decisions == [true, true, true] + Array(repeating: false, count: 7))
-        #expect(gate.close(endedBy: .seconds(59)).isEmpty) // the window started at 0 s and lasts 60 s
+        #expect(gate.close(endedBy: .seconds(59)).isEmpty)  // the window started at 0 s and lasts 60 s
         let summaries = gate.close(endedBy: .seconds(60))
         #expect(summaries.map(\.suppressed) == [7] && summaries.map(\.written) == [3])
-        #expect(summaries.first?.key == Self.deadLettered && summaries.first?.tag == "w" && summaries.first?.window == .seconds(60))
+        #expect(
+            summaries.first?.key == Self.deadLettered && summaries.first?.tag == "w"
+                && summaries.first?.window == .seconds(60))
         #expect(gate.openWindows == 0)
         // The next line starts a new window and is written again.
         #expect(gate.admit(Self.deadLettered, tag: "w", allowance: Self.perMinute, at: .seconds(61)).write)
@@ -29,7 +33,7 @@ import LogThrottle
         let (write, ended) = gate.admit(Self.tooLarge, tag: 2, allowance: Self.perMinute, at: .seconds(75))
         #expect(write)
         #expect(ended.map(\.key) == [Self.deadLettered] && ended.map(\.suppressed) == [2])
-        #expect(gate.closeAll().isEmpty) // too_large: 2 lines, both written
+        #expect(gate.closeAll().isEmpty)  // too_large: 2 lines, both written
     }
 
     @Test func aFloodIsBoundedAndItsCountsAddUpExactly() {
@@ -54,7 +58,7 @@ import LogThrottle
         for n in 0..<50 {
             _ = gate.admit(LogLineKey(message: "m", code: "c\(n)"), tag: (), allowance: Self.perMinute, at: .seconds(1))
         }
-        #expect(gate.openWindows == 3) // two kinds and the shared overflow kind
+        #expect(gate.openWindows == 3)  // two kinds and the shared overflow kind
         let summaries = gate.closeAll()
         #expect(summaries.map(\.key) == [LogFloodGate<Void>.overflowKey] && summaries.first?.suppressed == 45)
     }

@@ -1,5 +1,5 @@
-import Logging
 import LogThrottle
+import Logging
 import Synchronization
 import Testing
 
@@ -31,8 +31,10 @@ final class CapturedLines: Sendable {
         }
 
         func log(event: LogEvent) {
-            sink.append(Line(level: event.level, message: "\(event.message)",
-                             metadata: (event.metadata ?? [:]).mapValues { "\($0)" }))
+            sink.append(
+                Line(
+                    level: event.level, message: "\(event.message)",
+                    metadata: (event.metadata ?? [:]).mapValues { "\($0)" }))
         }
     }
 }
@@ -49,7 +51,9 @@ final class TestTime: Sendable {
         let captured = CapturedLines()
         let time = TestTime()
         let log = ThrottledLog(logger: captured.logger, now: { time.now })
-        for _ in 0..<25 { log.error("SECURITY: foreign answer", code: "foreign_response/halyk", metadata: ["bank": "halyk"]) }
+        for _ in 0..<25 {
+            log.error("SECURITY: foreign answer", code: "foreign_response/halyk", metadata: ["bank": "halyk"])
+        }
         log.flush()
         #expect(captured.all.count == 10)
         time.advance(.seconds(60))
@@ -58,8 +62,11 @@ final class TestTime: Sendable {
         #expect(captured.all.count == 11)
         #expect(summary?.level == .error)
         #expect(summary?.message == "suppressed 15 similar lines in the last 60 s")
-        #expect(summary?.metadata == ["repeated": "SECURITY: foreign answer", "code": "foreign_response/halyk", "suppressed": "15",
-                                      "written": "10", "window_s": "60"])
+        #expect(
+            summary?.metadata == [
+                "repeated": "SECURITY: foreign answer", "code": "foreign_response/halyk", "suppressed": "15",
+                "written": "10", "window_s": "60",
+            ])
         #expect(captured.all.prefix(10).allSatisfy { $0.metadata == ["bank": "halyk"] })
     }
 

@@ -38,7 +38,10 @@ final class RebalanceRecorder: Sendable {
 
     private func finishPending(for partitions: [TopicPartition], on consumer: KafkaConsumer) {
         let mine = pending.withLock { held in
-            let (taken, kept) = (held.filter { partitions.contains($0.topicPartition) }, held.filter { !partitions.contains($0.topicPartition) })
+            let (taken, kept) = (
+                held.filter { partitions.contains($0.topicPartition) },
+                held.filter { !partitions.contains($0.topicPartition) }
+            )
             held = kept
             return taken
         }
@@ -61,14 +64,20 @@ struct ConsumerGroupTests {
     func groupSplitsAndRebalances() async throws {
         let cluster = try MockCluster(brokers: 1, logger: testLogger)
         try cluster.createTopic("work", partitions: 4)
-        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
         defer { producer.close(timeout: .seconds(5)) }
         let group = uniqueName("group")
         let all = Set((0..<4).map { TopicPartition(topic: "work", partition: $0) })
 
-        let recorderA = RebalanceRecorder(), recorderB = RebalanceRecorder()
-        let a = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger, rebalanceHandler: recorderA.handler)
-        let b = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger, rebalanceHandler: recorderB.handler)
+        let recorderA = RebalanceRecorder()
+        let recorderB = RebalanceRecorder()
+        let a = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
+            rebalanceHandler: recorderA.handler)
+        let b = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
+            rebalanceHandler: recorderB.handler)
         defer { try? a.close() }
         try a.subscribe(["work"])
         try await pollUntil(a, b: nil) { recorderA.owned == all }
@@ -91,7 +100,10 @@ struct ConsumerGroupTests {
         // pending and only stores/commits it from its revoke hook.
         for partition in 0..<4 {
             for index in 0..<10 {
-                _ = try await producer.send(OutgoingMessage(topic: "work", partition: Int32(partition), key: nil, value: bytes("first-\(partition)-\(index)")))
+                _ = try await producer.send(
+                    OutgoingMessage(
+                        topic: "work", partition: Int32(partition), key: nil,
+                        value: bytes("first-\(partition)-\(index)")))
             }
         }
         var seenByA: [KafkaMessage] = []
@@ -116,12 +128,14 @@ struct ConsumerGroupTests {
         #expect(recorderB.commitErrors.isEmpty)
 
         let committedAfterB = try a.committed(ownedByB.sorted(), timeout: .seconds(5))
-        #expect(committedAfterB == Dictionary(uniqueKeysWithValues: ownedByB.map { ($0, Optional<Int64>(10)) }))
+        #expect(committedAfterB == Dictionary(uniqueKeysWithValues: ownedByB.map { ($0, Int64?(10)) }))
         try await pollUntil(a, b: nil) { recorderA.owned == all }
         // A now owns B's partitions and must start exactly where B's hook committed: it sees
         // only the second round, never B's first-round records again.
         for partition in 0..<4 {
-            _ = try await producer.send(OutgoingMessage(topic: "work", partition: Int32(partition), key: nil, value: bytes("second-\(partition)")))
+            _ = try await producer.send(
+                OutgoingMessage(
+                    topic: "work", partition: Int32(partition), key: nil, value: bytes("second-\(partition)")))
         }
         let after = try await collect(from: a) { $0.count >= 4 }
         #expect(Set(after.compactMap { text($0.value) }) == Set((0..<4).map { "second-\($0)" }))
@@ -132,14 +146,16 @@ struct ConsumerGroupTests {
     func resumesAfterCommittedOffset() async throws {
         let cluster = try MockCluster(brokers: 1, logger: testLogger)
         try cluster.createTopic("ledgered", partitions: 1)
-        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
         defer { producer.close(timeout: .seconds(5)) }
         for index in 0..<10 {
             _ = try await producer.send(OutgoingMessage(topic: "ledgered", key: nil, value: bytes("\(index)")))
         }
         let group = uniqueName("resume")
 
-        let first = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
+        let first = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
         try first.subscribe(["ledgered"])
         let seen = try await collect(from: first) { $0.count >= 10 }
         #expect(seen.map(\.offset) == Array(0..<10))
@@ -150,7 +166,8 @@ struct ConsumerGroupTests {
         #expect(try first.committed([tp], timeout: .seconds(5))[tp] == 6)
         try first.close()
 
-        let second = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
+        let second = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
         defer { try? second.close() }
         try second.subscribe(["ledgered"])
         let resumed = try await collect(from: second) { $0.count >= 4 }
@@ -162,17 +179,22 @@ struct ConsumerGroupTests {
     func unstoredRecordsAreNotCommitted() async throws {
         let cluster = try MockCluster(brokers: 1, logger: testLogger)
         try cluster.createTopic("t", partitions: 1)
-        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
         defer { producer.close(timeout: .seconds(5)) }
-        for index in 0..<3 { _ = try await producer.send(OutgoingMessage(topic: "t", key: nil, value: bytes("\(index)"))) }
+        for index in 0..<3 {
+            _ = try await producer.send(OutgoingMessage(topic: "t", key: nil, value: bytes("\(index)")))
+        }
         let group = uniqueName("nostore")
-        let first = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
+        let first = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
         try first.subscribe(["t"])
         _ = try await collect(from: first) { $0.count >= 3 }
         try first.commit()
         try first.close()
 
-        let second = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
+        let second = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
         defer { try? second.close() }
         try second.subscribe(["t"])
         #expect(try await collect(from: second) { $0.count >= 3 }.map(\.offset) == [0, 1, 2])
@@ -183,20 +205,26 @@ struct ConsumerGroupTests {
         let cluster = try MockCluster(brokers: 1, logger: testLogger)
         try cluster.createTopic("freeze.bank.alpha.responses", partitions: 1)
         try cluster.createTopic("freeze.bank.alpha.requests", partitions: 1)
-        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
         defer { producer.close(timeout: .seconds(5)) }
-        let consumer = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: uniqueName("regex"), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: uniqueName("regex"),
+            logger: testLogger)
         defer { try? consumer.close() }
         try consumer.subscribe(["^freeze\\.bank\\..*\\.responses$"])
 
-        _ = try await producer.send(OutgoingMessage(topic: "freeze.bank.alpha.responses", key: nil, value: bytes("from alpha")))
-        _ = try await producer.send(OutgoingMessage(topic: "freeze.bank.alpha.requests", key: nil, value: bytes("not for us")))
+        _ = try await producer.send(
+            OutgoingMessage(topic: "freeze.bank.alpha.responses", key: nil, value: bytes("from alpha")))
+        _ = try await producer.send(
+            OutgoingMessage(topic: "freeze.bank.alpha.requests", key: nil, value: bytes("not for us")))
         let early = try await collect(from: consumer) { $0.count >= 1 }
         #expect(early.map(\.topic) == ["freeze.bank.alpha.responses"])
 
         // A bank added later: its topic appears after the subscription was made.
         try cluster.createTopic("freeze.bank.beta.responses", partitions: 2)
-        _ = try await producer.send(OutgoingMessage(topic: "freeze.bank.beta.responses", key: bytes("r1"), value: bytes("from beta")))
+        _ = try await producer.send(
+            OutgoingMessage(topic: "freeze.bank.beta.responses", key: bytes("r1"), value: bytes("from beta")))
         let later = try await collect(from: consumer) { $0.contains { $0.topic == "freeze.bank.beta.responses" } }
         #expect(later.contains { text($0.value) == "from beta" })
         #expect(!later.contains { $0.topic == "freeze.bank.alpha.requests" })
@@ -206,12 +234,19 @@ struct ConsumerGroupTests {
     func lagAndPause() async throws {
         let cluster = try MockCluster(brokers: 1, logger: testLogger)
         try cluster.createTopic("lagging", partitions: 2)
-        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
         defer { producer.close(timeout: .seconds(5)) }
-        let p0 = TopicPartition(topic: "lagging", partition: 0), p1 = TopicPartition(topic: "lagging", partition: 1)
-        for index in 0..<5 { _ = try await producer.send(OutgoingMessage(topic: "lagging", partition: 0, key: nil, value: bytes("a\(index)"))) }
+        let p0 = TopicPartition(topic: "lagging", partition: 0)
+        let p1 = TopicPartition(topic: "lagging", partition: 1)
+        for index in 0..<5 {
+            _ = try await producer.send(
+                OutgoingMessage(topic: "lagging", partition: 0, key: nil, value: bytes("a\(index)")))
+        }
 
-        let consumer = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: uniqueName("lag"), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: uniqueName("lag"),
+            logger: testLogger)
         defer { try? consumer.close() }
         try consumer.subscribe(["lagging"])
         let first = try await collect(from: consumer) { $0.count >= 5 }
@@ -220,7 +255,10 @@ struct ConsumerGroupTests {
         #expect(lag?.position == 5 && lag?.highWatermark == 5 && lag?.lag == 0)
 
         try consumer.pause([p1])
-        for index in 0..<3 { _ = try await producer.send(OutgoingMessage(topic: "lagging", partition: 1, key: nil, value: bytes("b\(index)"))) }
+        for index in 0..<3 {
+            _ = try await producer.send(
+                OutgoingMessage(topic: "lagging", partition: 1, key: nil, value: bytes("b\(index)")))
+        }
         _ = try await producer.send(OutgoingMessage(topic: "lagging", partition: 0, key: nil, value: bytes("a5")))
         // Partition 0 still flows while 1 is paused.
         let whilePaused = try await collect(from: consumer) { $0.contains { $0.partition == 0 } }
@@ -232,7 +270,9 @@ struct ConsumerGroupTests {
 }
 
 /// Polls one or two consumers (each on its own queue, concurrently) until `condition` holds.
-func pollUntil(_ a: KafkaConsumer, b: KafkaConsumer?, timeout: Duration = .seconds(60), _ condition: @Sendable () -> Bool) async throws {
+func pollUntil(
+    _ a: KafkaConsumer, b: KafkaConsumer?, timeout: Duration = .seconds(60), _ condition: @Sendable () -> Bool
+) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         guard ContinuousClock.now < deadline else { throw TimedOut(what: "rebalance") }
@@ -248,14 +288,18 @@ struct StartOffsetTests {
     func providerOverridesCommitted() async throws {
         let cluster = try MockCluster(brokers: 1, logger: testLogger)
         try cluster.createTopic("positions", partitions: 1)
-        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
         defer { producer.close(timeout: .seconds(5)) }
-        for index in 0..<10 { _ = try await producer.send(OutgoingMessage(topic: "positions", key: nil, value: bytes("\(index)"))) }
+        for index in 0..<10 {
+            _ = try await producer.send(OutgoingMessage(topic: "positions", key: nil, value: bytes("\(index)")))
+        }
         let group = uniqueName("positions")
         let tp = TopicPartition(topic: "positions", partition: 0)
 
         // The group has committed offset 8.
-        let first = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
+        let first = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger)
         try first.subscribe(["positions"])
         let all = try await collect(from: first) { $0.count >= 10 }
         try first.store(all.prefix(8))
@@ -263,15 +307,17 @@ struct StartOffsetTests {
         try first.close()
 
         // The application's own record says 3 (it was restored from an older backup): start there.
-        let behind = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
-                                       startOffsets: { partitions, _ in partitions.contains(tp) ? [tp: 3] : [:] })
+        let behind = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
+            startOffsets: { partitions, _ in partitions.contains(tp) ? [tp: 3] : [:] })
         try behind.subscribe(["positions"])
         #expect(try await collect(from: behind) { $0.count >= 7 }.map(\.offset) == Array(3..<10))
         try behind.close()
 
         // Without an opinion from the application, the committed offset applies.
-        let plain = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
-                                      startOffsets: { _, _ in [:] })
+        let plain = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: group, logger: testLogger,
+            startOffsets: { _, _ in [:] })
         defer { try? plain.close() }
         try plain.subscribe(["positions"])
         #expect(try await collect(from: plain) { $0.count >= 2 }.map(\.offset) == [8, 9])

@@ -10,13 +10,17 @@ struct IdempotentProducerTests {
         let cluster = try MockCluster(brokers: 3, logger: testLogger)
         try cluster.createTopic("payments", partitions: 6, replicationFactor: 3)
         // Each broker leads two partitions, so every outage below holds some records back.
-        for partition in Int32(0)..<6 { try cluster.setPartitionLeader(topic: "payments", partition: partition, broker: partition % 3 + 1) }
+        for partition in Int32(0)..<6 {
+            try cluster.setPartitionLeader(topic: "payments", partition: partition, broker: partition % 3 + 1)
+        }
         var configuration = producerConfiguration(cluster.bootstrapServers)
         configuration["message.timeout.ms"] = "120000"
         let producer = try KafkaProducer(configuration: configuration, logger: testLogger)
         defer { producer.close(timeout: .seconds(5)) }
 
-        let keys = 20, chunks = 7, perChunk = 500
+        let keys = 20
+        let chunks = 7
+        let perChunk = 500
         var sequence = [Int](repeating: 0, count: keys)
         let outcomes = LockedResults()
         func enqueueChunk() throws {
@@ -24,7 +28,9 @@ struct IdempotentProducerTests {
                 let key = sequence.indices.min { sequence[$0] < sequence[$1] }!
                 let value = "k\(key):\(sequence[key])"
                 sequence[key] += 1
-                try producer.enqueue(OutgoingMessage(topic: "payments", key: bytes("k\(key)"), value: bytes(value))) { outcomes.append($0) }
+                try producer.enqueue(OutgoingMessage(topic: "payments", key: bytes("k\(key)"), value: bytes(value))) {
+                    outcomes.append($0)
+                }
             }
         }
         /// Takes a broker down while a chunk is in flight; records led by it stay undelivered
@@ -39,11 +45,14 @@ struct IdempotentProducerTests {
 
         try enqueueChunk()
         #expect(producer.flush(timeout: .seconds(30)))
-        cluster.pushRequestErrors(.produce, Array(repeating: [KafkaError.Code.notLeaderForPartition, .requestTimedOut], count: 10).flatMap { $0 })
+        cluster.pushRequestErrors(
+            .produce,
+            Array(repeating: [KafkaError.Code.notLeaderForPartition, .requestTimedOut], count: 10).flatMap { $0 })
         try enqueueChunk()
         #expect(producer.flush(timeout: .seconds(60)))
         try chunkThroughOutage(of: 2)
-        cluster.pushRequestErrors(.produce, [.requestTimedOut, .requestTimedOut, .notLeaderForPartition, .requestTimedOut])
+        cluster.pushRequestErrors(
+            .produce, [.requestTimedOut, .requestTimedOut, .notLeaderForPartition, .requestTimedOut])
         try chunkThroughOutage(of: 3)
         try chunkThroughOutage(of: 1)
         // Outage and injected errors at once, with the producer mid-stream.
@@ -57,7 +66,9 @@ struct IdempotentProducerTests {
         #expect(outcomes.count == total)
         #expect(outcomes.failures.isEmpty, "no delivery failed: \(outcomes.failures.prefix(3))")
 
-        let consumer = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: uniqueName("verify"), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: uniqueName("verify"),
+            logger: testLogger)
         defer { try? consumer.close() }
         try consumer.subscribe(["payments"])
         let received = try await collect(from: consumer, timeout: .seconds(90)) { $0.count >= total }
@@ -71,7 +82,8 @@ struct IdempotentProducerTests {
         var outOfOrder: [String] = []
         for value in values {
             let parts = value.split(separator: ":")
-            let key = String(parts[0]), seq = Int(parts[1])!
+            let key = String(parts[0])
+            let seq = Int(parts[1])!
             if seq != next[key, default: 0] { outOfOrder.append(value) }
             next[key] = seq + 1
         }

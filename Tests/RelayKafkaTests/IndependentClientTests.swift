@@ -8,7 +8,9 @@ func run(_ executable: String, _ arguments: [String], stdin: String? = nil) thro
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
-    let output = Pipe(), errors = Pipe(), input = Pipe()
+    let output = Pipe()
+    let errors = Pipe()
+    let input = Pipe()
     process.standardOutput = output
     process.standardError = errors
     process.standardInput = input
@@ -19,7 +21,9 @@ func run(_ executable: String, _ arguments: [String], stdin: String? = nil) thro
     let err = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw CommandFailed(command: "\(executable) \(arguments.joined(separator: " "))", status: process.terminationStatus, stderr: String(decoding: err, as: UTF8.self))
+        throw CommandFailed(
+            command: "\(executable) \(arguments.joined(separator: " "))", status: process.terminationStatus,
+            stderr: String(decoding: err, as: UTF8.self))
     }
     return String(decoding: out, as: UTF8.self)
 }
@@ -34,7 +38,9 @@ struct IndependentClientTests {
     @Test("topic specs parse as name:partitions")
     func topicSpecs() {
         #expect(EmbeddedBroker.TopicSpec(parsing: "t:3") == EmbeddedBroker.TopicSpec(name: "t", partitions: 3))
-        #expect(EmbeddedBroker.TopicSpec(parsing: "freeze.requests") == EmbeddedBroker.TopicSpec(name: "freeze.requests", partitions: 1))
+        #expect(
+            EmbeddedBroker.TopicSpec(parsing: "freeze.requests")
+                == EmbeddedBroker.TopicSpec(name: "freeze.requests", partitions: 1))
         #expect(EmbeddedBroker.TopicSpec(parsing: "t:0") == nil)
         #expect(EmbeddedBroker.TopicSpec(parsing: ":3") == nil)
         #expect(EmbeddedBroker.TopicSpec(parsing: "t:x") == nil)
@@ -43,7 +49,8 @@ struct IndependentClientTests {
 
     @Test("kcat produces, consumes and group-consumes through the forwarded bootstrap port")
     func kcatThroughForwardedPort() async throws {
-        let broker = try EmbeddedBroker(brokers: 1, port: 0, topics: [.init(name: "t", partitions: 3)], logger: testLogger)
+        let broker = try EmbeddedBroker(
+            brokers: 1, port: 0, topics: [.init(name: "t", partitions: 3)], logger: testLogger)
         defer { broker.close() }
         let bootstrap = broker.bootstrapServers
         #expect(bootstrap.hasPrefix("127.0.0.1:"))
@@ -52,15 +59,23 @@ struct IndependentClientTests {
         let metadata = try run("kcat", ["-b", bootstrap, "-L", "-t", "t"])
         #expect(metadata.contains("topic \"t\" with 3 partitions"))
 
-        _ = try run("kcat", ["-b", bootstrap, "-P", "-t", "t", "-K", ":", "-H", "source=kcat"], stdin: "k1:one\nk2:two\nk3:three\n")
+        _ = try run(
+            "kcat", ["-b", bootstrap, "-P", "-t", "t", "-K", ":", "-H", "source=kcat"],
+            stdin: "k1:one\nk2:two\nk3:three\n")
         let consumed = try run("kcat", ["-b", bootstrap, "-C", "-t", "t", "-o", "beginning", "-e", "-f", "%k=%s\\n"])
         #expect(Set(consumed.split(separator: "\n")) == ["k1=one", "k2=two", "k3=three"])
 
-        let grouped = try run("kcat", ["-b", bootstrap, "-G", uniqueName("kcat"), "-X", "auto.offset.reset=earliest", "-c", "3", "-f", "%k=%s\\n", "t"])
+        let grouped = try run(
+            "kcat",
+            [
+                "-b", bootstrap, "-G", uniqueName("kcat"), "-X", "auto.offset.reset=earliest", "-c", "3", "-f",
+                "%k=%s\\n", "t",
+            ])
         #expect(Set(grouped.split(separator: "\n")) == ["k1=one", "k2=two", "k3=three"])
 
         // And what kcat wrote, a Swift consumer reads, headers included.
-        let consumer = try KafkaConsumer(configuration: fastGroupConfiguration(bootstrap), groupID: uniqueName("swift"), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: fastGroupConfiguration(bootstrap), groupID: uniqueName("swift"), logger: testLogger)
         defer { try? consumer.close() }
         try consumer.subscribe(["t"])
         let messages = try await collect(from: consumer) { $0.count >= 3 }

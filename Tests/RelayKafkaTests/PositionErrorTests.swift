@@ -12,9 +12,12 @@ struct PositionErrorTests {
         let cluster = try MockCluster(brokers: 1, logger: testLogger)
         let topic = uniqueName("positions")
         try cluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
         defer { producer.close(timeout: .seconds(5)) }
-        for index in 0..<count { _ = try await producer.send(OutgoingMessage(topic: topic, key: nil, value: bytes("\(index)"))) }
+        for index in 0..<count {
+            _ = try await producer.send(OutgoingMessage(topic: topic, key: nil, value: bytes("\(index)")))
+        }
         return (cluster, TopicPartition(topic: topic, partition: 0))
     }
 
@@ -33,8 +36,9 @@ struct PositionErrorTests {
     @Test("a start position beyond the end of the log is reported as out of range, not reset to the beginning")
     func outOfRangeIsReported() async throws {
         let (cluster, tp) = try await topicWithRecords(5)
-        let consumer = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers, extra: ["auto.offset.reset": "error"]),
-                                         groupID: uniqueName("g"), logger: testLogger, startOffsets: { _, _ in [tp: 10] })
+        let consumer = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers, extra: ["auto.offset.reset": "error"]),
+            groupID: uniqueName("g"), logger: testLogger, startOffsets: { _, _ in [tp: 10] })
         defer { try? consumer.close() }
         try consumer.subscribe([tp.topic])
         let (problem, records) = try await firstPartitionError(consumer)
@@ -54,8 +58,9 @@ struct PositionErrorTests {
     @Test("a partition with no committed offset and no start position is reported as such")
     func noStartOffsetIsReported() async throws {
         let (cluster, tp) = try await topicWithRecords(3)
-        let consumer = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers, extra: ["auto.offset.reset": "error"]),
-                                         groupID: uniqueName("g"), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers, extra: ["auto.offset.reset": "error"]),
+            groupID: uniqueName("g"), logger: testLogger)
         defer { try? consumer.close() }
         try consumer.subscribe([tp.topic])
         let (problem, _) = try await firstPartitionError(consumer)

@@ -10,21 +10,26 @@ struct ProduceConsumeTests {
     func roundTrip() async throws {
         let cluster = try MockCluster(brokers: 1, logger: testLogger)
         try cluster.createTopic("orders", partitions: 3)
-        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
         defer { producer.close(timeout: .seconds(5)) }
 
         var sent: [DeliveryReport] = []
         for index in 0..<30 {
             let message = OutgoingMessage(
                 topic: "orders", key: bytes("key-\(index % 5)"), value: bytes("value-\(index)"),
-                headers: [KafkaHeader(name: "fr-event-id", string: "event-\(index)"), KafkaHeader(name: "empty", value: nil)]
+                headers: [
+                    KafkaHeader(name: "fr-event-id", string: "event-\(index)"), KafkaHeader(name: "empty", value: nil),
+                ]
             )
             sent.append(try await producer.send(message))
         }
         // A record with a null value (a tombstone) and no key.
         sent.append(try await producer.send(OutgoingMessage(topic: "orders", partition: 0, key: nil, value: nil)))
 
-        let consumer = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: uniqueName("g"), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: fastGroupConfiguration(cluster.bootstrapServers), groupID: uniqueName("g"),
+            logger: testLogger)
         defer { try? consumer.close() }
         try consumer.subscribe(["orders"])
         let received = try await collect(from: consumer) { $0.count >= 31 }
@@ -41,7 +46,8 @@ struct ProduceConsumeTests {
             #expect(sent[index].partition == message.partition && sent[index].offset == message.offset)
         }
         // Same key, same partition.
-        let partitionsPerKey = Dictionary(grouping: received.filter { $0.key != nil }, by: { text($0.key)! }).mapValues { Set($0.map(\.partition)) }
+        let partitionsPerKey = Dictionary(grouping: received.filter { $0.key != nil }, by: { text($0.key)! }).mapValues
+        { Set($0.map(\.partition)) }
         #expect(partitionsPerKey.values.allSatisfy { $0.count == 1 })
         #expect(received.contains { $0.key == nil && $0.value == nil && $0.partition == 0 })
     }
@@ -74,11 +80,14 @@ struct ProduceConsumeTests {
     func closeResolvesPendingSends() async throws {
         let cluster = try MockCluster(brokers: 1, logger: testLogger)
         try cluster.createTopic("t", partitions: 1)
-        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
         try cluster.setBrokerDown(1)
         let outcomes = LockedResults()
         for index in 0..<10 {
-            try producer.enqueue(OutgoingMessage(topic: "t", key: nil, value: bytes("\(index)"))) { outcomes.append($0) }
+            try producer.enqueue(OutgoingMessage(topic: "t", key: nil, value: bytes("\(index)"))) {
+                outcomes.append($0)
+            }
         }
         let undelivered = producer.close(timeout: .milliseconds(200))
         #expect(undelivered == 10)
@@ -102,11 +111,16 @@ struct ProduceConsumeTests {
             (error as? KafkaError)?.message.contains("acks") == true
         }
         #expect {
-            _ = try KafkaProducer(configuration: KafkaConfiguration(["security.protocol": "hunter2-not-a-protocol", "sasl.password": "hunter2"]), logger: testLogger)
+            _ = try KafkaProducer(
+                configuration: KafkaConfiguration([
+                    "security.protocol": "hunter2-not-a-protocol", "sasl.password": "hunter2",
+                ]), logger: testLogger)
         } throws: { error in
             "\(error)".contains("security.protocol")
         }
-        let redacted = KafkaConfiguration(["sasl.password": "hunter2", "ssl.key.password": "x", "bootstrap.servers": "b:9092"]).redacted
+        let redacted = KafkaConfiguration([
+            "sasl.password": "hunter2", "ssl.key.password": "x", "bootstrap.servers": "b:9092",
+        ]).redacted
         #expect(redacted["sasl.password"] == "[redacted]" && redacted["ssl.key.password"] == "[redacted]")
         #expect(redacted["bootstrap.servers"] == "b:9092")
     }

@@ -3,6 +3,7 @@ import Foundation
 import Relay
 import RelayKafka
 import Testing
+
 @testable import RelayRuntime
 
 @Suite("Durability: crashes and broker outages lose nothing and do nothing twice", .serialized)
@@ -18,29 +19,39 @@ struct CrashAndOutageTests {
         }
         // The first ten are applied and published before the crash.
         for request in requests.prefix(10) { try await harness.publishRequest(request) }
-        try await harness.watcher.waitFor("first ten routed") { seen in requests.prefix(10).allSatisfy { !seen.routed($0.requestID).isEmpty } }
+        try await harness.watcher.waitFor("first ten routed") { seen in
+            requests.prefix(10).allSatisfy { !seen.routed($0.requestID).isEmpty }
+        }
         // The next twenty are in flight when the process dies.
         for request in requests.dropFirst(10) { try await harness.publishRequest(request) }
         try await harness.crash()
 
         // Restart: every request is routed, none twice (a re-emission would carry the same id).
         try harness.start()
-        try await harness.watcher.waitFor("all 30 routed") { seen in requests.allSatisfy { !seen.routed($0.requestID).isEmpty } }
+        try await harness.watcher.waitFor("all 30 routed") { seen in
+            requests.allSatisfy { !seen.routed($0.requestID).isEmpty }
+        }
         // Die again, and stay down past every acknowledgement deadline.
         try await harness.crash()
         harness.clock.advance(by: .seconds(301))
         try harness.start()
         let seen = try await harness.watcher.waitFor("30 acknowledgement escalations fired at start-up") { seen in
-            requests.allSatisfy { !seen.escalations(.ackOverdue, for: $0.requestID).isEmpty && !seen.statuses(.routed, for: $0.requestID).isEmpty }
+            requests.allSatisfy {
+                !seen.escalations(.ackOverdue, for: $0.requestID).isEmpty
+                    && !seen.statuses(.routed, for: $0.requestID).isEmpty
+            }
         }
         try await harness.stop()
 
         for request in requests {
             // Re-sent events carry the id of the first emission: one id per request, however often seen.
-            #expect(Set(seen.routed(request.requestID).map(\.id)).count == 1, "one routed_request id for \(request.caseID)")
+            #expect(
+                Set(seen.routed(request.requestID).map(\.id)).count == 1, "one routed_request id for \(request.caseID)")
             #expect(Set(seen.statuses(.routed, for: request.requestID).map(\.id)).count == 1)
             let escalations = seen.escalations(.ackOverdue, for: request.requestID)
-            #expect(Set(escalations.map(\.id)).count == 1, "the level-1 acknowledgement escalation of \(request.caseID) fired once")
+            #expect(
+                Set(escalations.map(\.id)).count == 1,
+                "the level-1 acknowledgement escalation of \(request.caseID) fired once")
             #expect(escalations.allSatisfy { $0.level == 1 && $0.overdueSeconds == 1 })
         }
         #expect(try harness.count("requests") == 30)

@@ -4,6 +4,7 @@ import Relay
 import RelayKafka
 import TestSupport
 import Testing
+
 @testable import RelayRuntime
 
 /// Building a dead letter is total: whatever a record holds, the relay can write a dead letter
@@ -18,27 +19,36 @@ struct DeadLetterTotalityTests {
             switch Int.random(in: 0..<10, using: &random) {
             case 0: return nil
             case 1: return []
-            case 2: return random.chance(20) ? random.bytes(Int.random(in: 0...(2 * max), using: &random)) : Array(random.hostileText(64).utf8)
+            case 2:
+                return random.chance(20)
+                    ? random.bytes(Int.random(in: 0...(2 * max), using: &random)) : Array(random.hostileText(64).utf8)
             default: return random.bytes(Int.random(in: 0...64, using: &random))
             }
         }
         let key = someBytes(&random, max: 1_100_000)
         let value = someBytes(&random, max: 700_000)
-        let headerCount = random.chance(40) ? Int.random(in: 990...3000, using: &random) : Int.random(in: 0...12, using: &random)
+        let headerCount =
+            random.chance(40) ? Int.random(in: 990...3000, using: &random) : Int.random(in: 0...12, using: &random)
         let headers = (0..<headerCount).map { _ in
-            let nameLength = random.chance(30) ? Int.random(in: 900...5000, using: &random) : Int.random(in: 0...40, using: &random)
-            let valueBytes = random.chance(30) ? random.bytes(Int.random(in: 4000...20_000, using: &random)) : someBytes(&random, max: 64)
+            let nameLength =
+                random.chance(30) ? Int.random(in: 900...5000, using: &random) : Int.random(in: 0...40, using: &random)
+            let valueBytes =
+                random.chance(30)
+                ? random.bytes(Int.random(in: 4000...20_000, using: &random)) : someBytes(&random, max: 64)
             return KafkaHeader(name: random.hostileText(nameLength), value: valueBytes)
         }
-        return KafkaMessage(topic: random.chance(2) ? "freeze.requests" : "freeze.bank.alpha.responses",
-                            partition: Int32.random(in: 0...Int32.max, using: &random), offset: Int64.random(in: 0...Int64.max, using: &random),
-                            key: key, value: value, headers: headers)
+        return KafkaMessage(
+            topic: random.chance(2) ? "freeze.requests" : "freeze.bank.alpha.responses",
+            partition: Int32.random(in: 0...Int32.max, using: &random),
+            offset: Int64.random(in: 0...Int64.max, using: &random),
+            key: key, value: value, headers: headers)
     }
 
     static func arbitraryRefusal(_ random: inout SeededRandom) -> Refusal {
-        Refusal(code: DeadLetterCode.allCases.randomElement(using: &random)!,
-                path: random.chance(3) ? nil : random.hostileText(random.chance(20) ? 3000 : 20),
-                message: random.hostileText(random.chance(20) ? 10_000 : Int.random(in: 0...80, using: &random)))
+        Refusal(
+            code: DeadLetterCode.allCases.randomElement(using: &random)!,
+            path: random.chance(3) ? nil : random.hostileText(random.chance(20) ? 3000 : 20),
+            message: random.hostileText(random.chance(20) ? 10_000 : Int.random(in: 0...80, using: &random)))
     }
 
     /// Encodes the dead letter the relay would queue for `record`, checks it against the contract
@@ -60,20 +70,31 @@ struct DeadLetterTotalityTests {
 
     /// What was kept is the beginning of the original, and every cut says how large the original was.
     static func expectCutsStated(_ letter: DeadLetter, _ record: KafkaMessage) {
-        func expectCut(_ kept: [UInt8]?, _ truncated: Bool, _ size: Int?, of original: [UInt8]?, limit: Int, _ what: String) {
+        func expectCut(
+            _ kept: [UInt8]?, _ truncated: Bool, _ size: Int?, of original: [UInt8]?, limit: Int, _ what: String
+        ) {
             guard let original else { return #expect(kept == nil && !truncated && size == nil, "\(what)") }
             #expect(kept == Array(original.prefix(limit)), "\(what)")
-            #expect(truncated == (original.count > limit) && size == (truncated ? original.count : nil), "\(what): \(original.count) bytes")
+            #expect(
+                truncated == (original.count > limit) && size == (truncated ? original.count : nil),
+                "\(what): \(original.count) bytes")
         }
         expectCut(letter.key, letter.keyTruncated, letter.keySize, of: record.key, limit: DeadLetterLimits.key, "key")
-        expectCut(letter.value, letter.valueTruncated, letter.valueSize, of: record.value, limit: DeadLetterLimits.value, "value")
+        expectCut(
+            letter.value, letter.valueTruncated, letter.valueSize, of: record.value, limit: DeadLetterLimits.value,
+            "value")
         #expect(letter.headers.count <= DeadLetterLimits.headers)
         let cut = letter.headers.count < record.headers.count
         #expect(letter.headersTruncated == cut && letter.headersCount == (cut ? record.headers.count : nil))
         for (kept, original) in zip(letter.headers, record.headers) {
-            expectCut(kept.value, kept.valueTruncated, kept.valueSize, of: original.value, limit: DeadLetterLimits.headerValue, "header value")
+            expectCut(
+                kept.value, kept.valueTruncated, kept.valueSize, of: original.value,
+                limit: DeadLetterLimits.headerValue, "header value")
             #expect(kept.name.unicodeScalars.count <= DeadLetterLimits.headerNameCharacters)
-            if original.name.unicodeScalars.count <= DeadLetterLimits.headerNameCharacters && !original.name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            if original.name.unicodeScalars.count <= DeadLetterLimits.headerNameCharacters
+                && !original.name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+                )
+            {
                 #expect(kept.name == original.name)
             }
         }
@@ -85,7 +106,9 @@ struct DeadLetterTotalityTests {
     func arbitraryRecords() throws {
         let seed = SeededRandom.seed(from: "FREEZE_RELAY_DEAD_LETTER_SEED", default: 0xDEAD_1E77_E2)
         let cases = Int(ProcessInfo.processInfo.environment["FREEZE_RELAY_DEAD_LETTER_CASES"] ?? "") ?? 2000
-        print("dead-letter totality: seed 0x\(String(seed, radix: 16)), \(cases) cases (FREEZE_RELAY_DEAD_LETTER_SEED / FREEZE_RELAY_DEAD_LETTER_CASES to change)")
+        print(
+            "dead-letter totality: seed 0x\(String(seed, radix: 16)), \(cases) cases (FREEZE_RELAY_DEAD_LETTER_SEED / FREEZE_RELAY_DEAD_LETTER_CASES to change)"
+        )
         var random = SeededRandom(state: seed)
         for _ in 0..<cases {
             let record = Self.arbitraryRecord(&random)
@@ -96,10 +119,16 @@ struct DeadLetterTotalityTests {
     @Test("the worst case: a 1 MB key, a 2 MB value, 10,000 headers of 1 KB names and 100 KB values")
     func worstCase() throws {
         let bigValue = [UInt8](repeating: 0xFF, count: 100_000)
-        let record = KafkaMessage(topic: "freeze.requests", partition: Int32.max, offset: Int64.max,
-                                  key: [UInt8](repeating: 0x80, count: 1_000_000), value: [UInt8](repeating: 0x22, count: 2_000_000),
-                                  headers: (0..<10_000).map { KafkaHeader(name: String(repeating: "\u{1}", count: 1024) + "\($0)", value: bigValue) })
-        try Self.checkedDeadLetter(record, refusal: Refusal(code: .tooLarge, path: String(repeating: "p", count: 5000),
-                                                            message: String(repeating: "😀\u{0}", count: 50_000)))
+        let record = KafkaMessage(
+            topic: "freeze.requests", partition: Int32.max, offset: Int64.max,
+            key: [UInt8](repeating: 0x80, count: 1_000_000), value: [UInt8](repeating: 0x22, count: 2_000_000),
+            headers: (0..<10_000).map {
+                KafkaHeader(name: String(repeating: "\u{1}", count: 1024) + "\($0)", value: bigValue)
+            })
+        try Self.checkedDeadLetter(
+            record,
+            refusal: Refusal(
+                code: .tooLarge, path: String(repeating: "p", count: 5000),
+                message: String(repeating: "😀\u{0}", count: 50_000)))
     }
 }

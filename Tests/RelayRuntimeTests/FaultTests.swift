@@ -3,6 +3,7 @@ import Foundation
 import Relay
 import RelayKafka
 import Testing
+
 @testable import Ledger
 @testable import RelayRuntime
 
@@ -68,7 +69,8 @@ struct HostileInputTests {
         let keyed = freezeRequest(caseID: "CASE-K1", iban: kzIBAN(bank: alphaCode, account: 71))
         try await harness.publish(record(keyed, topic: "freeze.requests", key: "\u{01}\u{7F}bad key\n"))
         let duplicated = #"{"type":"freeze_request","\u0002x":1,"\u0002x":2}"#
-        try await harness.publish(OutgoingMessage(topic: "freeze.requests", key: Array("dup".utf8), value: Array(duplicated.utf8)))
+        try await harness.publish(
+            OutgoingMessage(topic: "freeze.requests", key: Array("dup".utf8), value: Array(duplicated.utf8)))
         let good = freezeRequest(caseID: "CASE-K2", iban: kzIBAN(bank: alphaCode, account: 72))
         try await harness.publishRequest(good)
         let seen = try await harness.watcher.waitFor("two dead letters and the good request") {

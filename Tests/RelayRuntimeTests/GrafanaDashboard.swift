@@ -84,7 +84,9 @@ struct GrafanaDashboard: Decodable {
 
     /// Every PromQL expression: panel targets and query variables, each with where it is.
     var queries: [(place: String, expr: String)] {
-        allPanels.flatMap { panel in (panel.targets ?? []).map { ("panel \(panel.id) \"\(panel.title)\" \($0.refId)", $0.expr) } }
+        allPanels.flatMap { panel in
+            (panel.targets ?? []).map { ("panel \(panel.id) \"\(panel.title)\" \($0.refId)", $0.expr) }
+        }
             + templating.list.compactMap { variable in
                 guard variable.type == "query", let query = variable.query else { return nil }
                 return ("variable \(variable.name)", query.text)
@@ -111,16 +113,22 @@ enum PromQLNames {
     /// The labels of every `by (…)` clause in the expression (and of `label_values(…, label)`).
     static func groupingLabels(in expr: String) -> Set<String> {
         let text = unquoted(expr)
-        let clauses = text.matches(of: #/\bby\s*\(([^)]*)\)/#).map { String($0.output.1) }
+        let clauses =
+            text.matches(of: #/\bby\s*\(([^)]*)\)/#).map { String($0.output.1) }
             + text.matches(of: #/label_values\([^,]*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)/#).map { String($0.output.1) }
-        return Set(clauses.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+        return Set(
+            clauses.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter {
+                !$0.isEmpty
+            })
     }
 
     /// For each metric written with a selector (`name{label=~"…"}`), the labels it matches on.
     static func selectorLabels(in expr: String) -> [String: Set<String>] {
         var labels: [String: Set<String>] = [:]
         for match in unquoted(expr).matches(of: #/(freeze_relay_[A-Za-z0-9_]+)\s*\{([^}]*)\}/#) {
-            let names = match.output.2.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)/#).map { String($0.output.1) }
+            let names = match.output.2.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)/#).map {
+                String($0.output.1)
+            }
             labels[String(match.output.1), default: []].formUnion(names)
         }
         return labels
@@ -162,7 +170,9 @@ struct Exposition {
     func problem(with name: String) -> String? {
         let family = family(of: name)
         guard types[family] != nil else { return "\(name): no family \(family) in /metrics" }
-        guard labels[name] != nil else { return "\(name): family \(family) (\(types[family]!)) has no series of that name" }
+        guard labels[name] != nil else {
+            return "\(name): family \(family) (\(types[family]!)) has no series of that name"
+        }
         return nil
     }
 }

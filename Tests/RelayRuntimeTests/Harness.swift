@@ -7,6 +7,7 @@ import Relay
 import RelayKafka
 import Synchronization
 import Testing
+
 @testable import RelayRuntime
 
 /// A decoded event read back from one of the relay's output topics.
@@ -26,8 +27,10 @@ final class OutputWatcher: Sendable {
 
     init(bootstrap: String) throws {
         consumer = try KafkaConsumer(
-            configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
-                                               "topic.metadata.refresh.interval.ms": "1000"]),
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": bootstrap, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
+                "topic.metadata.refresh.interval.ms": "1000",
+            ]),
             groupID: "watcher-\(UUID().uuidString.prefix(8))", logger: quietLogger)
         try consumer.subscribe(["^freeze\\.(status|escalations|deadletter)$", "^freeze\\.bank\\..*\\.requests$"])
     }
@@ -36,19 +39,23 @@ final class OutputWatcher: Sendable {
 
     /// Polls until `condition` holds for what was seen, or fails after `timeout`.
     @discardableResult
-    func waitFor(_ what: String, timeout: Duration = .seconds(60), _ condition: ([Seen]) -> Bool) async throws -> [Seen] {
+    func waitFor(_ what: String, timeout: Duration = .seconds(60), _ condition: ([Seen]) -> Bool) async throws -> [Seen]
+    {
         let deadline = ContinuousClock.now + timeout
         while true {
             let current = all
             if condition(current) { return current }
             guard ContinuousClock.now < deadline else {
-                throw HarnessTimeout(what: what, seen: current.map { "\($0.topic) \($0.event.type.rawValue) \(summary($0.event))" })
+                throw HarnessTimeout(
+                    what: what, seen: current.map { "\($0.topic) \($0.event.type.rawValue) \(summary($0.event))" })
             }
             let batch = try await consumer.nextBatch(maxMessages: 500, timeout: .milliseconds(200))
             let decoded = batch.compactMap { message -> Seen? in
                 guard let event = try? EventDecoder.decodeEvent(message.value ?? []) else { return nil }
-                return Seen(topic: message.topic, key: message.key.map { String(decoding: $0, as: UTF8.self) }, event: event, headers: message.headers,
-                            value: message.value ?? [])
+                return Seen(
+                    topic: message.topic, key: message.key.map { String(decoding: $0, as: UTF8.self) }, event: event,
+                    headers: message.headers,
+                    value: message.value ?? [])
             }
             seen.withLock { $0 += decoded }
         }
@@ -87,7 +94,10 @@ final class Harness: Sendable {
     /// `partitions` is per relay topic (banks' topics get two thirds of it): the mock broker keeps
     /// only ~5 MiB per partition, so long streams need more of them. `directory`: where the ledger
     /// lives; give another harness's to move its ledger to a new cluster.
-    init(policy: RelayPolicy = testPolicy(), start: Timestamp = t0, partitions: Int32 = 3, brokers: Int = 1, directory: URL? = nil) throws {
+    init(
+        policy: RelayPolicy = testPolicy(), start: Timestamp = t0, partitions: Int32 = 3, brokers: Int = 1,
+        directory: URL? = nil
+    ) throws {
         cluster = try MockCluster(brokers: brokers, logger: quietLogger)
         for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter"] {
             try cluster.createTopic(topic, partitions: partitions)
@@ -97,8 +107,10 @@ final class Harness: Sendable {
             try cluster.createTopic(policy.topics.bankResponses(bank), partitions: max(2, partitions * 2 / 3))
         }
         clock = ManualClock(start)
-        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
-        police = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: quietLogger)
+        self.directory =
+            directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
+        police = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: quietLogger)
         watcher = try OutputWatcher(bootstrap: cluster.bootstrapServers)
         self.policy = policy
     }
@@ -108,15 +120,21 @@ final class Harness: Sendable {
     var settings: RelaySettings {
         RelaySettings(
             kafka: KafkaConfiguration([
-                "bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
-                "topic.metadata.refresh.interval.ms": "1000", "reconnect.backoff.max.ms": "500", "message.timeout.ms": "20000",
+                "bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000",
+                "heartbeat.interval.ms": "500",
+                "topic.metadata.refresh.interval.ms": "1000", "reconnect.backoff.max.ms": "500",
+                "message.timeout.ms": "20000",
             ]),
-            groupID: "relay", policy: policy, ledgerPath: ledgerPath, intakeBatchSize: 100, shutdownDrainTimeout: .seconds(10))
+            groupID: "relay", policy: policy, ledgerPath: ledgerPath, intakeBatchSize: 100,
+            shutdownDrainTimeout: .seconds(10))
     }
 
     /// Starts a relay daemon (a new one after `stop` or `crash`), with `adjust` applied to its settings.
     @discardableResult
-    func start(logger: Logger = quietLogger, observer: RelayObserver = RelayObserver(), adjust: (inout RelaySettings) -> Void = { _ in }) throws -> RelayDaemon {
+    func start(
+        logger: Logger = quietLogger, observer: RelayObserver = RelayObserver(),
+        adjust: (inout RelaySettings) -> Void = { _ in }
+    ) throws -> RelayDaemon {
         var settings = settings
         adjust(&settings)
         let daemon = try RelayDaemon(settings: settings, clock: clock, logger: logger, observer: observer)
@@ -130,7 +148,12 @@ final class Harness: Sendable {
     /// Graceful stop; rethrows what `run` threw. With `waitingForFailure`, lets the daemon stop
     /// by itself (after a fatal failure) instead of asking it to.
     func stop(waitingForFailure: Bool = false) async throws {
-        guard let (daemon, task) = running.withLock({ value in defer { value = nil }; return value }) else { return }
+        guard
+            let (daemon, task) = running.withLock({ value in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         if !waitingForFailure { daemon.stop() }
         try await task.value
     }
@@ -138,7 +161,12 @@ final class Harness: Sendable {
     /// Drops the daemon the way a kill would: cancels the task running it (no offsets stored after
     /// the batch in flight, no drain, no commit, no goodbye to the group).
     func crash() async throws {
-        guard let (_, task) = running.withLock({ value in defer { value = nil }; return value }) else { return }
+        guard
+            let (_, task) = running.withLock({ value in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         task.cancel()
         try await task.value
     }
@@ -174,11 +202,25 @@ final class Harness: Sendable {
 
 extension [Seen] {
     func statuses(_ kind: StatusKind, for request: UUID? = nil) -> [RequestStatus] {
-        compactMap { if case .requestStatus(let s) = $0.event, s.status == kind, request == nil || s.requestID == request { s } else { nil } }
+        compactMap {
+            if case .requestStatus(let s) = $0.event, s.status == kind, request == nil || s.requestID == request {
+                s
+            } else {
+                nil
+            }
+        }
     }
 
     func escalations(_ kind: EscalationKind? = nil, for request: UUID? = nil) -> [Escalation] {
-        compactMap { if case .escalation(let e) = $0.event, kind == nil || e.kind == kind, request == nil || e.requestID == request { e } else { nil } }
+        compactMap {
+            if case .escalation(let e) = $0.event, kind == nil || e.kind == kind,
+                request == nil || e.requestID == request
+            {
+                e
+            } else {
+                nil
+            }
+        }
     }
 
     var resolutions: [EscalationResolved] {
@@ -186,7 +228,9 @@ extension [Seen] {
     }
 
     func routed(_ request: UUID? = nil) -> [RoutedRequest] {
-        compactMap { if case .routedRequest(let r) = $0.event, request == nil || r.requestID == request { r } else { nil } }
+        compactMap {
+            if case .routedRequest(let r) = $0.event, request == nil || r.requestID == request { r } else { nil }
+        }
     }
 
     func intakeNotices(_ kind: IntakeNotice.Kind) -> [IntakeNotice] {

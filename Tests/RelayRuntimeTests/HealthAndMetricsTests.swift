@@ -1,13 +1,15 @@
 import Contracts
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import RelayKafka
-@testable import Ledger
 import Relay
+import RelayKafka
 import Testing
+
+@testable import Ledger
 @testable import RelayRuntime
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// One sample of a Prometheus text exposition.
 struct Sample: Hashable {
@@ -44,7 +46,8 @@ struct ParseError: Error { let line: String }
 
 extension [Sample] {
     func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
-        first { sample in sample.name == name && labels.allSatisfy { key, value in sample.labels[key] == value } }?.value
+        first { sample in sample.name == name && labels.allSatisfy { key, value in sample.labels[key] == value } }?
+            .value
     }
 }
 
@@ -66,21 +69,29 @@ struct HealthAndMetricsTests {
         let request = freezeRequest(caseID: "CASE-M1", iban: kzIBAN(bank: alphaCode, account: 77))
         try await harness.publishRequest(request)
         try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
-        try await harness.publish(OutgoingMessage(topic: "freeze.requests", key: Array("x".utf8), value: Array("nope".utf8)))
+        try await harness.publish(
+            OutgoingMessage(topic: "freeze.requests", key: Array("x".utf8), value: Array("nope".utf8)))
         try await harness.watcher.waitFor("dead letter") { !$0.deadLetters.isEmpty }
         // Deliveries are written down by the publisher's recorder shortly after they land, and
         // records are counted when their batch lands, which may be just after its events went out.
         try await eventually("deliveries recorded") { try daemon.ledger.outboxBacklog().unsent == 0 }
-        try await eventually("both records counted") { daemon.metricsText().contains(#"freeze_relay_records_consumed_total{topic="freeze.requests"} 2"#) }
+        try await eventually("both records counted") {
+            daemon.metricsText().contains(#"freeze_relay_records_consumed_total{topic="freeze.requests"} 2"#)
+        }
 
         let (status, body) = try await get(server.port, "/metrics")
         #expect(status == 200)
         let first = try parsePrometheus(body)
         #expect(first.value("freeze_relay_records_consumed_total", ["topic": "freeze.requests"]) == 2)
-        #expect(first.value("freeze_relay_records_dead_lettered_total", ["topic": "freeze.requests", "code": "invalid_json"]) == 1)
+        #expect(
+            first.value(
+                "freeze_relay_records_dead_lettered_total", ["topic": "freeze.requests", "code": "invalid_json"]) == 1)
         #expect(first.value("freeze_relay_requests_open", ["bank": "alpha", "state": "routed"]) == 1)
         #expect(first.value("freeze_relay_deadlines_open") == 2)
-        #expect((first.value("freeze_relay_events_published_total", ["topic": "freeze.bank.alpha.requests", "type": "routed_request"]) ?? 0) >= 1)
+        #expect(
+            (first.value(
+                "freeze_relay_events_published_total",
+                ["topic": "freeze.bank.alpha.requests", "type": "routed_request"]) ?? 0) >= 1)
         #expect(first.value("freeze_relay_ready") == 1)
         #expect(first.value("freeze_relay_outbox_backlog") == 0)
 
@@ -96,7 +107,8 @@ struct HealthAndMetricsTests {
         harness.clock.advance(by: .milliseconds(1))
         let second = try parsePrometheus(try await get(server.port, "/metrics").1)
         #expect(second.value("freeze_relay_requests_open", ["bank": "alpha", "state": "routed"]) == 0)
-        #expect(second.value("freeze_relay_escalations_total", ["bank": "alpha", "kind": "ack_overdue", "level": "1"]) == 1)
+        #expect(
+            second.value("freeze_relay_escalations_total", ["bank": "alpha", "kind": "ack_overdue", "level": "1"]) == 1)
         #expect(second.value("freeze_relay_deadlines_open") == 0)
         #expect(second.value("freeze_relay_sla_compliance_ratio", ["bank": "alpha"]) == 1)
         #expect(second.value("freeze_relay_time_to_freeze_seconds_count", ["bank": "alpha"]) == 1)
@@ -105,7 +117,9 @@ struct HealthAndMetricsTests {
         #expect(second.value("freeze_relay_consumer_lag") != nil)
     }
 
-    @Test("a restarted daemon counts answers from its own start: its first scrape does not read the ledger's history into the histograms")
+    @Test(
+        "a restarted daemon counts answers from its own start: its first scrape does not read the ledger's history into the histograms"
+    )
     func latenciesFromStart() async throws {
         let harness = try Harness()
         defer { Task { await harness.shutdown() } }
@@ -181,13 +195,19 @@ struct HealthAndMetricsTests {
         defer { server.close() }
         try await eventually("the first background check finished") { daemon.lastHealth().checked }
         let heartbeat = { () throws -> Int64? in
-            try harness.readLedger { reader in try reader.read { db in try db.scalar("SELECT value FROM ledger_meta WHERE key = 'heartbeat'", as: Int64.self) } }
+            try harness.readLedger { reader in
+                try reader.read { db in
+                    try db.scalar("SELECT value FROM ledger_meta WHERE key = 'heartbeat'", as: Int64.self)
+                }
+            }
         }
         let written = try heartbeat()
         #expect(written != nil)
         // The heartbeat holds the relay clock's time: had a probe or a scrape written it, it would move.
         harness.clock.advance(by: .seconds(30))
-        for path in ["/readyz", "/metrics", "/readyz", "/metrics"] { #expect(try await get(server.port, path).0 == 200) }
+        for path in ["/readyz", "/metrics", "/readyz", "/metrics"] {
+            #expect(try await get(server.port, path).0 == 200)
+        }
         #expect(try heartbeat() == written)
         // The explicit check (`health()`) does write it.
         #expect(daemon.health().isReady)
@@ -198,7 +218,8 @@ struct HealthAndMetricsTests {
 @Suite("Readiness before the first health check")
 struct FirstHealthCheckTests {
     @Test func beforeTheFirstCheckTheOnlyReasonSaysSoNotThatBrokerOrLedgerFailed() {
-        let report = HealthReport(checked: false, brokerReachable: false, ledgerWritable: false, outboxBacklog: 0, maxOutboxBacklog: 10)
+        let report = HealthReport(
+            checked: false, brokerReachable: false, ledgerWritable: false, outboxBacklog: 0, maxOutboxBacklog: 10)
         #expect(!report.isReady)
         #expect(report.reasons == ["starting: the first check of broker and ledger has not finished"])
         var checked = report

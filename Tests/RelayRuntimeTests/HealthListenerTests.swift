@@ -1,10 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Glibc
 import Testing
+
 @testable import RelayRuntime
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The HTTP listener takes every address form `http.listen` accepts (IPv4 and IPv6 literals, host
 /// names), so that a configuration `check-config` accepts also starts; and it serves a bounded
@@ -77,14 +79,20 @@ struct HealthListenerTests {
         try await waitUntil({ server.openConnections == 0 }, description: { "\(server.openConnections)" })
         // Two connections that send nothing hold both places (each waits up to 5 s for a request).
         let idle = try [connect("127.0.0.1", server.port), connect("127.0.0.1", server.port)]
-        try await waitUntil({ server.openConnections == 2 }, description: { "\(server.openConnections), last accept errno \(server.lastAcceptError), bound \(server.boundAddresses), idle peer ports \(idle.map(peerPort))" })
+        try await waitUntil(
+            { server.openConnections == 2 },
+            description: {
+                "\(server.openConnections), last accept errno \(server.lastAcceptError), bound \(server.boundAddresses), idle peer ports \(idle.map(peerPort))"
+            })
         let refused = try connect("127.0.0.1", server.port)
         let answer = readAll(refused)
         Glibc.close(refused)
         #expect(answer.hasPrefix("HTTP/1.1 503"))
         #expect(answer.contains("too many connections"))
         for fd in idle { Glibc.close(fd) }
-        try await waitUntil({ server.openConnections == 0 }, description: { "\(server.openConnections), last accept errno \(server.lastAcceptError)" })
+        try await waitUntil(
+            { server.openConnections == 0 },
+            description: { "\(server.openConnections), last accept errno \(server.lastAcceptError)" })
         #expect(try await fetch("http://127.0.0.1:\(server.port)/healthz").status == 200)
     }
 
@@ -95,9 +103,13 @@ struct HealthListenerTests {
 
     /// A TCP connection to `host` (a numeric address) and `port`.
     private func connect(_ host: String, _ port: UInt16) throws -> Int32 {
-        guard let address = try ListenAddress.resolve(host: host, port: port).first else { throw HealthServerError(message: "no address") }
+        guard let address = try ListenAddress.resolve(host: host, port: port).first else {
+            throw HealthServerError(message: "no address")
+        }
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        let code = address.socketAddress(port: port).withUnsafeBytes { Glibc.connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count)) }
+        let code = address.socketAddress(port: port).withUnsafeBytes {
+            Glibc.connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
+        }
         guard code == 0 else { throw HealthServerError(message: "connect: \(String(cString: strerror(errno)))") }
         return fd
     }
@@ -105,7 +117,9 @@ struct HealthListenerTests {
     private func peerPort(_ fd: Int32) -> String {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let code = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) } }
+        let code = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
         let port = withUnsafeBytes(of: &storage) { UInt16(bigEndian: $0.load(fromByteOffset: 2, as: UInt16.self)) }
         return "fd \(fd) code \(code) port \(port)"
     }
@@ -127,7 +141,9 @@ struct HealthListenerTests {
         // Generous: the whole suite runs in parallel on two cores, and threads start late there.
         let deadline = ContinuousClock.now + .seconds(30)
         while !condition() {
-            guard ContinuousClock.now < deadline else { throw HealthServerError(message: "condition not met within 30 s (open connections: \(description()))") }
+            guard ContinuousClock.now < deadline else {
+                throw HealthServerError(message: "condition not met within 30 s (open connections: \(description()))")
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

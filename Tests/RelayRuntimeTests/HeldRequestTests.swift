@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import Relay
 import Testing
+
 @testable import RelayRuntime
 
 /// Intake quotas end to end: a request over a quota is held (police told, operators escalated,
@@ -16,7 +17,9 @@ struct HeldRequestTests {
         return policy
     }
 
-    @Test("a second open request for one account is held; an operator releases one and refuses the other through the daemon")
+    @Test(
+        "a second open request for one account is held; an operator releases one and refuses the other through the daemon"
+    )
     func heldThenReleasedAndRefused() async throws {
         let harness = try Harness(policy: Self.quotaPolicy())
         defer { Task { await harness.shutdown() } }
@@ -32,20 +35,26 @@ struct HeldRequestTests {
         let held = try await harness.watcher.waitFor("two held and escalated") {
             $0.statuses(.held).count == 2 && $0.escalations(.quotaExceeded).count == 2
         }
-        #expect(held.routed(second.requestID).isEmpty && held.routed(third.requestID).isEmpty, "no bank hears of a held request")
+        #expect(
+            held.routed(second.requestID).isEmpty && held.routed(third.requestID).isEmpty,
+            "no bank hears of a held request")
         #expect(held.escalations(.quotaExceeded).allSatisfy { $0.bankID == nil })
         #expect(held.statuses(.held, for: second.requestID).first?.detail.contains("account_open_requests") == true)
 
         // The daemon holds the ledger's writer lock; the CLI's way in is an order left in the
         // ledger, which the daemon carries out between batches.
         let decision = OperatorDecision(operatorID: "ops-7", reason: "second victim confirmed by the unit")
-        let release = OperatorOrder(action: .release, selection: .ids([second.requestID, first.requestID]), decision: decision, requestedAt: t0)
-        let refuse = OperatorOrder(action: .refuse, selection: .allHeld(agency: "Some Other Police"), decision: decision, requestedAt: t0)
-        let released = try await Self.carriedOut(try Ledger.submitOperatorOrder(release, at: harness.ledgerPath), harness: harness)
+        let release = OperatorOrder(
+            action: .release, selection: .ids([second.requestID, first.requestID]), decision: decision, requestedAt: t0)
+        let refuse = OperatorOrder(
+            action: .refuse, selection: .allHeld(agency: "Some Other Police"), decision: decision, requestedAt: t0)
+        let released = try await Self.carriedOut(
+            try Ledger.submitOperatorOrder(release, at: harness.ledgerPath), harness: harness)
         #expect(released.error == nil)
         #expect(released.outcomes.map(\.outcome) == [.released, .notHeld])
         #expect(released.outcomes.first?.bankID == "alpha")
-        let refusedNone = try await Self.carriedOut(try Ledger.submitOperatorOrder(refuse, at: harness.ledgerPath), harness: harness)
+        let refusedNone = try await Self.carriedOut(
+            try Ledger.submitOperatorOrder(refuse, at: harness.ledgerPath), harness: harness)
         #expect(refusedNone.outcomes.isEmpty && refusedNone.error == nil, "no held request names that agency")
 
         let after = try await harness.watcher.waitFor("second routed, its escalation closed") {
@@ -57,15 +66,21 @@ struct HeldRequestTests {
 
         // An operator may also close the third's escalation by hand (close-escalation), through the daemon too.
         let thirdEscalation = try #require(held.escalations(.quotaExceeded, for: third.requestID).first).escalationID
-        let close = OperatorOrder(action: .closeEscalation, selection: .ids([thirdEscalation]), decision: decision, requestedAt: t0)
-        let closed = try await Self.carriedOut(try Ledger.submitOperatorOrder(close, at: harness.ledgerPath), harness: harness)
+        let close = OperatorOrder(
+            action: .closeEscalation, selection: .ids([thirdEscalation]), decision: decision, requestedAt: t0)
+        let closed = try await Self.carriedOut(
+            try Ledger.submitOperatorOrder(close, at: harness.ledgerPath), harness: harness)
         #expect(closed.outcomes.map(\.outcome) == [.closed] && closed.outcomes.first?.state == "quota_exceeded")
         _ = try await harness.watcher.waitFor("the escalation closed by hand") { $0.resolutions.count == 2 }
 
-        let refuseRest = OperatorOrder(action: .refuse, selection: .allHeld(agency: nil), decision: decision, requestedAt: t0)
-        let refusedRest = try await Self.carriedOut(try Ledger.submitOperatorOrder(refuseRest, at: harness.ledgerPath), harness: harness)
+        let refuseRest = OperatorOrder(
+            action: .refuse, selection: .allHeld(agency: nil), decision: decision, requestedAt: t0)
+        let refusedRest = try await Self.carriedOut(
+            try Ledger.submitOperatorOrder(refuseRest, at: harness.ledgerPath), harness: harness)
         #expect(refusedRest.outcomes.map(\.id) == [third.requestID])
-        let refused = try await harness.watcher.waitFor("third refused") { !$0.statuses(.refused, for: third.requestID).isEmpty }
+        let refused = try await harness.watcher.waitFor("third refused") {
+            !$0.statuses(.refused, for: third.requestID).isEmpty
+        }
         #expect(refused.routed(third.requestID).isEmpty)
         try await harness.stop()
         let audit = try harness.auditDetails(of: third.requestID)
@@ -80,7 +95,8 @@ struct HeldRequestTests {
         try harness.start()
         // A row damaged by hand (the command never writes one like it): the ids are not ids.
         let sequence: Int64 = 1000
-        try harness.writeLedger("""
+        try harness.writeLedger(
+            """
             INSERT INTO operator_orders (seq, order_id, action, targets, operator, reason, requested_at)
             VALUES (\(sequence), '\(CanonicalUUID.string(UUID()))', 'refuse', 'not-an-id', 'ops-7', 'test', 0)
             """)

@@ -3,6 +3,7 @@ import Foundation
 import Relay
 import RelayKafka
 import Testing
+
 @testable import Ledger
 @testable import RelayRuntime
 
@@ -14,10 +15,12 @@ extension HostileInputTests {
         let harness = try Harness()
         defer { Task { await harness.shutdown() } }
         let daemon = try harness.start()
-        let longName = OutgoingMessage(topic: "freeze.requests", partition: 0, key: Array("long-name".utf8), value: Array("not json".utf8),
-                                       headers: [KafkaHeader(name: String(repeating: "n", count: 2000), value: Array("v".utf8))])
-        let many = OutgoingMessage(topic: "freeze.requests", partition: 0, key: Array("many".utf8), value: Array("{}".utf8),
-                                   headers: (0..<1500).map { KafkaHeader(name: "h\($0)", value: [UInt8($0 % 256)]) })
+        let longName = OutgoingMessage(
+            topic: "freeze.requests", partition: 0, key: Array("long-name".utf8), value: Array("not json".utf8),
+            headers: [KafkaHeader(name: String(repeating: "n", count: 2000), value: Array("v".utf8))])
+        let many = OutgoingMessage(
+            topic: "freeze.requests", partition: 0, key: Array("many".utf8), value: Array("{}".utf8),
+            headers: (0..<1500).map { KafkaHeader(name: "h\($0)", value: [UInt8($0 % 256)]) })
         try await harness.publish(longName)
         try await harness.publish(many)
         let good = freezeRequest(caseID: "CASE-H1", iban: kzIBAN(bank: alphaCode, account: 81))
@@ -61,7 +64,11 @@ extension HostileInputTests {
         #expect(Set(letters.map(\.source.offset)).count == 2)
         // The sender's id is still named as what caused them.
         let causes = seen.filter { if case .deadLetter = $0.event { true } else { false } }
-            .compactMap { $0.headers.first { $0.name == "fr-causation-id" }.map { String(decoding: $0.value ?? [], as: UTF8.self) } }
+            .compactMap {
+                $0.headers.first { $0.name == "fr-causation-id" }.map {
+                    String(decoding: $0.value ?? [], as: UTF8.self)
+                }
+            }
         #expect(causes == [CanonicalUUID.string(envelope), CanonicalUUID.string(envelope)])
     }
 
@@ -82,7 +89,9 @@ extension HostileInputTests {
         #expect(daemon.failure == nil)
     }
 
-    @Test("the relay failing on a record costs that record its decision, not intake: minimal dead letter, ERROR line, metric")
+    @Test(
+        "the relay failing on a record costs that record its decision, not intake: minimal dead letter, ERROR line, metric"
+    )
     func internalErrorIsNotFatal() async throws {
         let lines = LogLines()
         let harness = try Harness()
@@ -113,7 +122,9 @@ extension HostileInputTests {
         #expect(letter.reason.message.contains("is already queued with a different"))
         #expect(seen.first { $0.event.id == letter.id }?.key == "freeze.requests/0/0")
         // Counted when the batch lands, which may be just after its events went out.
-        try await eventually("the internal error counted") { daemon.metricsText().contains(#"freeze_relay_internal_errors_total{topic="freeze.requests"} 1"#) }
+        try await eventually("the internal error counted") {
+            daemon.metricsText().contains(#"freeze_relay_internal_errors_total{topic="freeze.requests"} 1"#)
+        }
         try await harness.stop()
         let errors = lines.all.filter { $0.contains("level=error") && $0.contains("internal error") }
         #expect(errors.count == 1)
@@ -129,12 +140,20 @@ extension RelayDaemon {
     /// under the same id (as sent, so it is not published), so the relay's decision conflicts.
     /// Returns the id taken.
     func takeDeadLetterIDOfFirstRequestRecord() throws -> UUID {
-        let taken = Cause.record(topic: "freeze.requests", partition: 0, offset: 0, eventID: nil).derivedID("dead_letter")
+        let taken = Cause.record(topic: "freeze.requests", partition: 0, offset: 0, eventID: nil).derivedID(
+            "dead_letter")
         try ledger.write { tx in
-            try tx.apply(Effects(), outbox: [OutboxMessage(eventID: taken, eventType: "dead_letter", topic: "freeze.deadletter", key: nil,
-                                                           payload: Array("{}".utf8), headers: [])], at: t0)
+            try tx.apply(
+                Effects(),
+                outbox: [
+                    OutboxMessage(
+                        eventID: taken, eventType: "dead_letter", topic: "freeze.deadletter", key: nil,
+                        payload: Array("{}".utf8), headers: [])
+                ], at: t0)
         }
-        try ledger.transaction { db in try db.execute("UPDATE outbox SET sent_at = 0 WHERE event_id = ?", [CanonicalUUID.string(taken)]) }
+        try ledger.transaction { db in
+            try db.execute("UPDATE outbox SET sent_at = 0 WHERE event_id = ?", [CanonicalUUID.string(taken)])
+        }
         return taken
     }
 }

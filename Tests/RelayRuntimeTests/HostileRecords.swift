@@ -55,18 +55,23 @@ struct HostileRecordGenerator {
     mutating func goodRequest() -> (record: HostileRecord, bank: Bank) {
         serial += 1
         let bank = banks.randomElement(using: &random)!
-        let request = freezeRequest(requestID(), caseID: "CASE-HS\(serial)", iban: kzIBAN(bank: bank.code, account: serial))
+        let request = freezeRequest(
+            requestID(), caseID: "CASE-HS\(serial)", iban: kzIBAN(bank: bank.code, account: serial))
         var message = record(request, topic: requestsTopic)
         if random.chance(5) {
-            message.headers += [KafkaHeader(name: random.hostileText(2000), value: random.bytes(64)), KafkaHeader(name: "x-empty", value: nil)]
+            message.headers += [
+                KafkaHeader(name: random.hostileText(2000), value: random.bytes(64)),
+                KafkaHeader(name: "x-empty", value: nil),
+            ]
         }
         return (HostileRecord(kind: "good request", message: message, expectation: .routed(request.requestID)), bank)
     }
 
     /// The bank's acknowledgement of a routed request.
     func goodAnswer(to request: UUID, from bank: Bank) -> HostileRecord {
-        HostileRecord(kind: "good answer", message: record(answer(request, .acknowledged), topic: bank.responsesTopic),
-                      expectation: .acknowledged(request))
+        HostileRecord(
+            kind: "good answer", message: record(answer(request, .acknowledged), topic: bank.responsesTopic),
+            expectation: .acknowledged(request))
     }
 
     // MARK: Malformed records
@@ -78,7 +83,8 @@ struct HostileRecordGenerator {
         let onRequests = random.chance(2)
         let topic = onRequests ? requestsTopic : banks.randomElement(using: &random)!.responsesTopic
         let malformation = Malformation.allCases.randomElement(using: &random)!
-        var record = onRequests ? malformedRequest(malformation, topic: topic) : malformedAnswer(malformation, topic: topic)
+        var record =
+            onRequests ? malformedRequest(malformation, topic: topic) : malformedAnswer(malformation, topic: topic)
         record.kind = "\(malformation.rawValue) on \(onRequests ? "requests" : "responses")"
         return record
     }
@@ -89,16 +95,21 @@ struct HostileRecordGenerator {
         var bytes = random.bytes(16)
         bytes[6] = bytes[6] & 0x0F | 0x40
         bytes[8] = bytes[8] & 0x3F | 0x80
-        return (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])
+        return (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+        )
     }
 
     private mutating func validRequest() -> FreezeRequest {
         serial += 1
-        return freezeRequest(requestID(), caseID: "CASE-BAD\(serial)", iban: kzIBAN(bank: banks[0].code, account: serial))
+        return freezeRequest(
+            requestID(), caseID: "CASE-BAD\(serial)", iban: kzIBAN(bank: banks[0].code, account: serial))
     }
 
-    private mutating func validAnswer() -> BankResponse { answer(requestID(), .acknowledged, responseID: "R-\(serial)") }
+    private mutating func validAnswer() -> BankResponse {
+        answer(requestID(), .acknowledged, responseID: "R-\(serial)")
+    }
 
     /// What a malformation needs to know of the topic it is sent to.
     private struct Target {
@@ -116,17 +127,21 @@ struct HostileRecordGenerator {
     }
 
     private mutating func malformedRequest(_ malformation: Malformation, topic: String) -> HostileRecord {
-        let target = Target(base: record(validRequest(), topic: topic), type: "freeze_request",
-                            typedFields: ["amount", "case_id", "issued_at", "account", "priority"], labelField: "case_id",
-                            misplaced: record(validAnswer(), topic: topic), unknown: (record(cancel(requestID()), topic: topic), .unknownRequest))
+        let target = Target(
+            base: record(validRequest(), topic: topic), type: "freeze_request",
+            typedFields: ["amount", "case_id", "issued_at", "account", "priority"], labelField: "case_id",
+            misplaced: record(validAnswer(), topic: topic),
+            unknown: (record(cancel(requestID()), topic: topic), .unknownRequest))
         return malformed(malformation, target)
     }
 
     private mutating func malformedAnswer(_ malformation: Malformation, topic: String) -> HostileRecord {
         // Its unknown event: an answer about a request the relay never received.
         let base = record(validAnswer(), topic: topic)
-        let target = Target(base: base, type: "bank_response", typedFields: ["status", "response_id", "responded_at", "request_id"],
-                            labelField: "response_id", misplaced: record(validRequest(), topic: topic), unknown: (base, .unknownRequest))
+        let target = Target(
+            base: base, type: "bank_response", typedFields: ["status", "response_id", "responded_at", "request_id"],
+            labelField: "response_id", misplaced: record(validRequest(), topic: topic), unknown: (base, .unknownRequest)
+        )
         return malformed(malformation, target)
     }
 
@@ -134,25 +149,33 @@ struct HostileRecordGenerator {
         let base = target.base
         switch malformation {
         case .wrongType:
-            return refused(base, json: replacing(target.typedFields.randomElement(using: &random)!, in: base, with: wrongValue()), .schemaViolation)
+            return refused(
+                base, json: replacing(target.typedFields.randomElement(using: &random)!, in: base, with: wrongValue()),
+                .schemaViolation)
         case .hugeString:
             let huge = String(repeating: "x", count: Int.random(in: 10_000...50_000, using: &random))
             return refused(base, json: replacing(target.labelField, in: base, with: .string(huge)), .schemaViolation)
         case .controlCharacters:
-            return refused(base, json: replacing(target.labelField, in: base, with: .string("X-\(random.hostileText(3))\u{0}\u{1B}[31m")), .schemaViolation)
+            return refused(
+                base,
+                json: replacing(
+                    target.labelField, in: base, with: .string("X-\(random.hostileText(3))\u{0}\u{1B}[31m")),
+                .schemaViolation)
         case .wrongTopic:
             var message = target.misplaced
             message.key = base.key
             return HostileRecord(kind: "", message: message, expectation: .deadLetter([.wrongTopic]))
         case .unknownSubject:
-            return HostileRecord(kind: "", message: target.unknown.message, expectation: .deadLetter([target.unknown.code]))
+            return HostileRecord(
+                kind: "", message: target.unknown.message, expectation: .deadLetter([target.unknown.code]))
         default:
             return malformed(malformation, base: base, type: target.type)
         }
     }
 
     /// Malformations that treat requests and answers alike.
-    private mutating func malformed(_ malformation: Malformation, base: OutgoingMessage, type: String) -> HostileRecord {
+    private mutating func malformed(_ malformation: Malformation, base: OutgoingMessage, type: String) -> HostileRecord
+    {
         var message = base
         let bytes = base.value ?? []
         var expected: Set<DeadLetterCode> = [.invalidJSON]
@@ -165,20 +188,28 @@ struct HostileRecordGenerator {
             message.value = Array(bytes.prefix(Int.random(in: 1..<bytes.count, using: &random)))
         case .deepNesting:
             let depth = Int.random(in: 65...600, using: &random)
-            message.value = Array(("{\"type\":\"\(type)\",\"nested\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}").utf8)
+            message.value = Array(
+                ("{\"type\":\"\(type)\",\"nested\":" + String(repeating: "[", count: depth)
+                    + String(repeating: "]", count: depth) + "}").utf8)
         case .duplicateKeys:
             message.value = Array("{\"type\":\"\(type)\",".utf8) + bytes.dropFirst()
         case .invalidUTF8:
-            let broken: [[UInt8]] = [[0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xC0, 0xAF]]
+            let broken: [[UInt8]] = [
+                [0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xC0, 0xAF],
+            ]
             let quote = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\"") }.randomElement(using: &random)!
             message.value = Array(bytes[...quote]) + broken.randomElement(using: &random)! + bytes[(quote + 1)...]
         case .hugeHeaderName:
             message.value = Array(bytes.prefix(bytes.count / 2))
-            message.headers.append(KafkaHeader(name: random.hostileText(Int.random(in: 1100...5000, using: &random)), value: random.bytes(16)))
+            message.headers.append(
+                KafkaHeader(
+                    name: random.hostileText(Int.random(in: 1100...5000, using: &random)), value: random.bytes(16)))
         case .manyHeaders:
             message.value = Array(bytes.prefix(bytes.count / 2))
             let count = Int.random(in: 1001...2500, using: &random)
-            message.headers += (0..<count).map { KafkaHeader(name: "h\($0)", value: $0 % 7 == 0 ? nil : Array("\($0)".utf8)) }
+            message.headers += (0..<count).map {
+                KafkaHeader(name: "h\($0)", value: $0 % 7 == 0 ? nil : Array("\($0)".utf8))
+            }
         case .wrongKey:
             var key = random.hostileText(Int.random(in: 1...40, using: &random))
             if key.utf8.elementsEqual((base.key ?? []).lazy) { key += "x" }
@@ -204,11 +235,14 @@ struct HostileRecordGenerator {
         let basis = String(repeating: "L", count: Int.random(in: 600_000...800_000, using: &random))
         var message = base
         message.value = replacing("legal_basis", in: base, with: .string(basis))
-        return HostileRecord(kind: "huge value on requests", message: message, expectation: .deadLetter([.schemaViolation], valueCut: true))
+        return HostileRecord(
+            kind: "huge value on requests", message: message,
+            expectation: .deadLetter([.schemaViolation], valueCut: true))
     }
 
     private mutating func wrongValue() -> JSONValue {
-        [.number(JSONNumber(5)), .bool(true), .array([]), .object([:]), .null, .string("")].randomElement(using: &random)!
+        [.number(JSONNumber(5)), .bool(true), .array([]), .object([:]), .null, .string("")].randomElement(
+            using: &random)!
     }
 
     private func refused(_ base: OutgoingMessage, json: [UInt8], _ code: DeadLetterCode) -> HostileRecord {
@@ -218,7 +252,9 @@ struct HostileRecordGenerator {
     }
 
     private func replacing(_ field: String, in message: OutgoingMessage, with value: JSONValue) -> [UInt8] {
-        guard case .object(var fields)? = try? JSONValue.parse(message.value ?? []) else { preconditionFailure("a valid event") }
+        guard case .object(var fields)? = try? JSONValue.parse(message.value ?? []) else {
+            preconditionFailure("a valid event")
+        }
         fields[field] = value
         return JSONValue.object(fields).canonicalBytes
     }

@@ -4,6 +4,7 @@ import Relay
 import RelayKafka
 import TestSupport
 import Testing
+
 @testable import RelayRuntime
 
 /// The standing hostile-input harness: a seeded stream of malformed records on the requests topic
@@ -22,13 +23,16 @@ struct HostileStreamTests {
     func hostileStream() async throws {
         let seed = SeededRandom.seed(from: "FREEZE_RELAY_HOSTILE_SEED", default: 0x4057_11E5)
         let total = max(20, Int(ProcessInfo.processInfo.environment["FREEZE_RELAY_HOSTILE_RECORDS"] ?? "") ?? 300)
-        print("hostile stream: seed 0x\(String(seed, radix: 16)), \(total) records (FREEZE_RELAY_HOSTILE_SEED / FREEZE_RELAY_HOSTILE_RECORDS to change)")
+        print(
+            "hostile stream: seed 0x\(String(seed, radix: 16)), \(total) records (FREEZE_RELAY_HOSTILE_SEED / FREEZE_RELAY_HOSTILE_RECORDS to change)"
+        )
         let started = ContinuousClock.now
         let harness = try Harness(partitions: Int32(max(3, total / 400)))
         defer { Task { await harness.shutdown() } }
         let daemon = try harness.start()
         let banks = ["alpha": alphaCode, "beta": betaCode, "gamma": gammaCode].map { id, code in
-            HostileRecordGenerator.Bank(id: id, code: code, responsesTopic: harness.policy.topics.bankResponses(try! BankID(id)))
+            HostileRecordGenerator.Bank(
+                id: id, code: code, responsesTopic: harness.policy.topics.bankResponses(try! BankID(id)))
         }.sorted { $0.id < $1.id }
         var generator = HostileRecordGenerator(seed: seed, requestsTopic: harness.policy.topics.requests, banks: banks)
 
@@ -50,25 +54,37 @@ struct HostileStreamTests {
         #expect(daemon.failure == nil)
 
         // Phase 2: the banks' answers among more malformed records.
-        var secondPhase = zip(requestIDs, requests).map { id, request in generator.goodAnswer(to: id, from: request.bank) }
+        var secondPhase = zip(requestIDs, requests).map { id, request in
+            generator.goodAnswer(to: id, from: request.bank)
+        }
         for _ in badCount / 2..<badCount { secondPhase.append(generator.badRecord(huge: false)) }
         secondPhase.shuffle(using: &generator.random)
         sent += try await send(secondPhase, with: harness)
 
         let bad = sent.filter { $0.record.isBad }
-        let seen = try await harness.watcher.waitFor("every good answer applied and every bad record dead-lettered", timeout: .seconds(120)) { seen in
-            seen.deadLetters.count >= bad.count && requestIDs.allSatisfy { !seen.statuses(.acknowledged, for: $0).isEmpty }
+        let seen = try await harness.watcher.waitFor(
+            "every good answer applied and every bad record dead-lettered", timeout: .seconds(120)
+        ) { seen in
+            seen.deadLetters.count >= bad.count
+                && requestIDs.allSatisfy { !seen.statuses(.acknowledged, for: $0).isEmpty }
         }
         #expect(daemon.failure == nil, "the relay stopped: \(daemon.failure.map { "\($0)" } ?? "")")
 
-        let letters = Dictionary(grouping: seen.deadLetters) { Position($0.source.topic, $0.source.partition, $0.source.offset) }
+        let letters = Dictionary(grouping: seen.deadLetters) {
+            Position($0.source.topic, $0.source.partition, $0.source.offset)
+        }
         for (record, report) in sent {
             let found = letters[Position(report.topic, Int(report.partition), report.offset)] ?? []
             switch record.expectation {
             case .deadLetter(let codes, let valueCut):
-                #expect(found.count == 1, "\(record.kind) at \(report.topic)/\(report.partition)@\(report.offset): \(found.count) dead letters")
+                #expect(
+                    found.count == 1,
+                    "\(record.kind) at \(report.topic)/\(report.partition)@\(report.offset): \(found.count) dead letters"
+                )
                 if let letter = found.first {
-                    #expect(codes.contains(letter.reason.code), "\(record.kind): \(letter.reason.code.rawValue), expected \(codes.map(\.rawValue).sorted())")
+                    #expect(
+                        codes.contains(letter.reason.code),
+                        "\(record.kind): \(letter.reason.code.rawValue), expected \(codes.map(\.rawValue).sorted())")
                     #expect(letter.valueTruncated == valueCut, "\(record.kind)")
                 }
             case .routed(let id):
@@ -80,7 +96,8 @@ struct HostileStreamTests {
             }
         }
         let kinds = Dictionary(grouping: bad, by: \.record.kind).mapValues(\.count).sorted { $0.key < $1.key }
-        print("""
+        print(
+            """
             hostile stream: seed 0x\(String(seed, radix: 16)): \(sent.count) records sent, \(bad.count) bad, \(sent.count - bad.count) good \
             (\(goodCount) requests, \(goodCount) answers); \(seen.deadLetters.count) dead letters, \(requestIDs.filter { seen.routed($0).count == 1 }.count) requests \
             routed once, relay running: \(daemon.failure == nil); \(ContinuousClock.now - started)
@@ -90,11 +107,15 @@ struct HostileStreamTests {
 
     private struct Position: Hashable {
         var topic: String, partition: Int, offset: Int64
-        init(_ topic: String, _ partition: Int, _ offset: Int64) { (self.topic, self.partition, self.offset) = (topic, partition, offset) }
+        init(_ topic: String, _ partition: Int, _ offset: Int64) {
+            (self.topic, self.partition, self.offset) = (topic, partition, offset)
+        }
     }
 
     /// Sends records concurrently, 50 at a time; returns where each one was stored.
-    private func send(_ records: [HostileRecord], with harness: Harness) async throws -> [(record: HostileRecord, report: DeliveryReport)] {
+    private func send(_ records: [HostileRecord], with harness: Harness) async throws -> [(
+        record: HostileRecord, report: DeliveryReport
+    )] {
         var stored: [(record: HostileRecord, report: DeliveryReport)] = []
         for start in stride(from: 0, to: records.count, by: 50) {
             let chunk = Array(records[start..<min(start + 50, records.count)])

@@ -3,6 +3,7 @@ import Foundation
 import Relay
 import RelayKafka
 import Testing
+
 @testable import RelayRuntime
 
 /// The part of intake that runs without the ledger, beside the previous batch's transaction: it
@@ -19,8 +20,14 @@ struct IntakePreparationTests {
     @Test("a request keyed by its id is decoded, with the fingerprint of its content")
     func request() throws {
         let request = freezeRequest(iban: kzIBAN(bank: alphaCode, account: 1))
-        let prepared = IntakePreparation.prepare(record(topics.requests, key: CanonicalUUID.string(request.requestID), value: try EventEncoder.encode(request)), engine: engine)
-        guard case .request(let decoded, let fingerprint, _) = prepared.content else { Issue.record("not a request: \(prepared.content)"); return }
+        let prepared = IntakePreparation.prepare(
+            record(
+                topics.requests, key: CanonicalUUID.string(request.requestID), value: try EventEncoder.encode(request)),
+            engine: engine)
+        guard case .request(let decoded, let fingerprint, _) = prepared.content else {
+            Issue.record("not a request: \(prepared.content)")
+            return
+        }
         #expect(decoded == request)
         #expect(fingerprint == ContentFingerprint(request))
         #expect(prepared.record.offset == 7)
@@ -30,20 +37,32 @@ struct IntakePreparationTests {
     func keyMismatch() throws {
         let request = freezeRequest(iban: kzIBAN(bank: alphaCode, account: 1))
         let upper = CanonicalUUID.string(request.requestID).uppercased()
-        let prepared = IntakePreparation.prepare(record(topics.requests, key: upper, value: try EventEncoder.encode(request)), engine: engine)
-        guard case .refused(let effects, let eventID, let subject) = prepared.content else { Issue.record("not refused"); return }
+        let prepared = IntakePreparation.prepare(
+            record(topics.requests, key: upper, value: try EventEncoder.encode(request)), engine: engine)
+        guard case .refused(let effects, let eventID, let subject) = prepared.content else {
+            Issue.record("not refused")
+            return
+        }
         #expect(effects.refusal?.code == .keyMismatch)
         #expect(eventID == request.id)
         #expect(subject.requestID == request.requestID)
-        let missing = IntakePreparation.prepare(record(topics.requests, key: nil, value: try EventEncoder.encode(request)), engine: engine)
-        guard case .refused(let noKey, _, _) = missing.content else { Issue.record("not refused"); return }
+        let missing = IntakePreparation.prepare(
+            record(topics.requests, key: nil, value: try EventEncoder.encode(request)), engine: engine)
+        guard case .refused(let noKey, _, _) = missing.content else {
+            Issue.record("not refused")
+            return
+        }
         #expect(noKey.refusal?.code == .missingKey)
     }
 
     @Test("bytes that are not an event are refused without an envelope id: ids then derive from the position")
     func garbage() {
-        let prepared = IntakePreparation.prepare(record(topics.requests, key: "k", value: Array("{not json".utf8)), engine: engine)
-        guard case .refused(let effects, let eventID, _) = prepared.content else { Issue.record("not refused"); return }
+        let prepared = IntakePreparation.prepare(
+            record(topics.requests, key: "k", value: Array("{not json".utf8)), engine: engine)
+        guard case .refused(let effects, let eventID, _) = prepared.content else {
+            Issue.record("not refused")
+            return
+        }
         #expect(effects.refusal?.code == .invalidJSON)
         #expect(eventID == nil)
     }
@@ -54,21 +73,33 @@ struct IntakePreparationTests {
         let response = answer(id, .acknowledged)
         let value = try EventEncoder.encode(response)
         let alpha = try BankID("alpha")
-        let prepared = IntakePreparation.prepare(record(topics.bankResponses(alpha), key: CanonicalUUID.string(id), value: value), engine: engine)
-        guard case .answer(let decoded, let bank, let fingerprint, _) = prepared.content else { Issue.record("not an answer"); return }
+        let prepared = IntakePreparation.prepare(
+            record(topics.bankResponses(alpha), key: CanonicalUUID.string(id), value: value), engine: engine)
+        guard case .answer(let decoded, let bank, let fingerprint, _) = prepared.content else {
+            Issue.record("not an answer")
+            return
+        }
         #expect(decoded == response && bank == alpha && fingerprint == ContentFingerprint(response))
 
-        let stranger = IntakePreparation.prepare(record(topics.bankResponses(try BankID("delta")), key: CanonicalUUID.string(id), value: value), engine: engine)
-        guard case .refused(let effects, _, _) = stranger.content else { Issue.record("a stranger's topic was read as answers"); return }
+        let stranger = IntakePreparation.prepare(
+            record(topics.bankResponses(try BankID("delta")), key: CanonicalUUID.string(id), value: value),
+            engine: engine)
+        guard case .refused(let effects, _, _) = stranger.content else {
+            Issue.record("a stranger's topic was read as answers")
+            return
+        }
         #expect(effects.refusal?.code == .wrongTopic)
     }
 
     @Test("a batch is prepared record by record, in order, with the engine that will decide it")
     func batchOrder() throws {
         let requests = (0..<5).map { freezeRequest(iban: kzIBAN(bank: betaCode, account: $0)) }
-        let records = try requests.enumerated().map { index, request in
-            record(topics.requests, key: CanonicalUUID.string(request.requestID), value: try EventEncoder.encode(request), offset: Int64(index))
-        } + [record(topics.requests, key: nil, value: [0xFF, 0x00], offset: 5)]
+        let records =
+            try requests.enumerated().map { index, request in
+                record(
+                    topics.requests, key: CanonicalUUID.string(request.requestID),
+                    value: try EventEncoder.encode(request), offset: Int64(index))
+            } + [record(topics.requests, key: nil, value: [0xFF, 0x00], offset: 5)]
         let batch = IntakePreparation.prepare(records, engine: engine)
         #expect(batch.records.map(\.record.offset) == [0, 1, 2, 3, 4, 5])
         #expect(batch.engine.policy == engine.policy)

@@ -4,6 +4,7 @@ import Ledger
 import Relay
 import RelayKafka
 import Testing
+
 @testable import RelayRuntime
 
 /// Events handed to the publisher from memory after their commit are a shortcut only: whatever
@@ -18,28 +19,37 @@ struct OutboxOfferTests {
         try FileManager.default.createDirectory(at: harness.directory, withIntermediateDirectories: true)
         let ledger = try Ledger.open(at: harness.ledgerPath)
         defer { ledger.close() }
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": harness.cluster.bootstrapServers]), logger: quietLogger)
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": harness.cluster.bootstrapServers]),
+            logger: quietLogger)
         defer { producer.close(timeout: .seconds(2)) }
         let topic = harness.policy.topics.bankRequests(try BankID("alpha"))
 
         // Three transactions, A, B and C; one key, so the topic shows the publishing order.
         var requests: [FreezeRequest] = []
         func queue(_ count: Int) throws -> [PendingMessage] {
-            let batch = (0..<count).map { _ in freezeRequest(caseID: "CASE-O", iban: kzIBAN(bank: alphaCode, account: 5)) }
+            let batch = (0..<count).map { _ in
+                freezeRequest(caseID: "CASE-O", iban: kzIBAN(bank: alphaCode, account: 5))
+            }
             requests += batch
             let messages = try batch.map { request in
-                OutboxMessage(eventID: request.id, eventType: "freeze_request", topic: topic, key: Array("same-key".utf8),
-                              payload: try EventEncoder.encode(request), headers: [])
+                OutboxMessage(
+                    eventID: request.id, eventType: "freeze_request", topic: topic, key: Array("same-key".utf8),
+                    payload: try EventEncoder.encode(request), headers: [])
             }
             return try ledger.write { tx in
                 try tx.apply(Effects(), outbox: messages, at: t0)
                 return tx.queuedEvents
             }
         }
-        let a = try queue(3), b = try queue(2), c = try queue(3)
+        let a = try queue(3)
+        let b = try queue(2)
+        let c = try queue(3)
         #expect(a.count == 3 && b.count == 2 && c.count == 3)
 
-        let publisher = OutboxPublisher(ledger: ledger, producer: producer, clock: harness.clock, logger: quietLogger, batchSize: 2) { _, _ in }
+        let publisher = OutboxPublisher(
+            ledger: ledger, producer: producer, clock: harness.clock, logger: quietLogger, batchSize: 2
+        ) { _, _ in }
         // C before A, and B (another writer's) never offered.
         publisher.offer(c)
         publisher.offer(a)
@@ -47,9 +57,12 @@ struct OutboxOfferTests {
         defer { running.cancel() }
 
         let ids = requests.map(\.id)
-        let seen = try await harness.watcher.waitFor("every event published") { seen in Set(seen.map(\.event.id)).isSuperset(of: ids) }
+        let seen = try await harness.watcher.waitFor("every event published") { seen in
+            Set(seen.map(\.event.id)).isSuperset(of: ids)
+        }
         let published = seen.filter { $0.topic == topic }.map(\.event.id)
-        #expect(published == ids, "published \(published.count) events; expected \(ids.count), once each, in outbox order")
+        #expect(
+            published == ids, "published \(published.count) events; expected \(ids.count), once each, in outbox order")
         try await eventually("deliveries recorded") { try ledger.outboxBacklog().unsent == 0 }
         running.cancel()
         await running.value

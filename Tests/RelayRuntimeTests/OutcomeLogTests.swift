@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
 @testable import RelayRuntime
 
 /// The intake's logging path under a flood of bad records.
@@ -15,15 +16,19 @@ import Testing
     }
 
     static func outcome(_ n: Int, code: DeadLetterCode?, bank: String? = nil) -> IntakeOutcome {
-        IntakeOutcome(topic: bank.map { "freeze.bank.\($0).responses" } ?? "freeze.requests", partition: Int32(n % 3), offset: Int64(n),
-                      outcome: code == .foreignResponse ? .foreignResponse : code == nil ? .routed : .deadLettered,
-                      requestID: nil, caseID: nil, bankID: bank.map { try! BankID($0) }, deadLetterCode: code)
+        IntakeOutcome(
+            topic: bank.map { "freeze.bank.\($0).responses" } ?? "freeze.requests", partition: Int32(n % 3),
+            offset: Int64(n),
+            outcome: code == .foreignResponse ? .foreignResponse : code == nil ? .routed : .deadLettered,
+            requestID: nil, caseID: nil, bankID: bank.map { try! BankID($0) }, deadLetterCode: code)
     }
 
     @Test("100,000 dead-lettered records write a bounded number of lines, and the summaries account for every one")
     func floodIsBoundedAndCounted() throws {
         let lines = LogLines()
-        let logger = Logger(label: "freeze-relay") { StructuredLogHandler(label: $0, format: .json, level: .info, output: lines.append) }
+        let logger = Logger(label: "freeze-relay") {
+            StructuredLogHandler(label: $0, format: .json, level: .info, output: lines.append)
+        }
         let time = TestTime()
         let log = OutcomeLog(logger: logger, now: { time.now })
         let codes: [DeadLetterCode] = [.invalidJSON, .schemaViolation, .keyMismatch]
@@ -49,7 +54,9 @@ import Testing
         log.write([Self.outcome(1, code: nil)])
         log.flushAll()
 
-        let parsed = try lines.all.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]) }
+        let parsed = try lines.all.map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String])
+        }
         #expect(sent.values.reduce(0, +) == 100_000)
         // 3 reasons × 10 lines × 2 windows, 100 security lines at most per window, their summaries, the good record.
         #expect(parsed.count <= 3 * (10 + 1) * 3 + (100 + 1) * 3 + 1, "\(parsed.count) lines")
@@ -64,8 +71,14 @@ import Testing
         }
         #expect(accounted == sent)
         // SECURITY lines stay errors, summaries included; the rest are warnings; good records are still logged.
-        #expect(parsed.filter { $0["code"] == "foreign_response/halyk" || $0["outcome"] == "foreign_response" }.allSatisfy { $0["level"] == "error" })
-        #expect(parsed.filter { $0["code"] == "invalid_json" || $0["dead_letter"] == "invalid_json" }.allSatisfy { $0["level"] == "warning" })
+        #expect(
+            parsed.filter { $0["code"] == "foreign_response/halyk" || $0["outcome"] == "foreign_response" }.allSatisfy {
+                $0["level"] == "error"
+            })
+        #expect(
+            parsed.filter { $0["code"] == "invalid_json" || $0["dead_letter"] == "invalid_json" }.allSatisfy {
+                $0["level"] == "warning"
+            })
         // At info, good records are counted per batch: one line for the one good record.
         #expect(parsed.filter { $0["msg"] == "records applied" }.map { $0["outcomes"] } == ["routed=1"])
         #expect(parsed.filter { $0["msg"] == "record applied" }.isEmpty)

@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import RelayKafka
 import Testing
+
 @testable import RelayRuntime
 
 /// The guard in front of intake, as a pure function of (ledger position, broker watermarks,
@@ -13,19 +14,26 @@ struct PartitionContinuityTests {
     static let tp = TopicPartition(topic: "freeze.requests", partition: 2)
 
     static func record(_ offset: Int64, _ value: String = "v", partition: TopicPartition = tp) -> KafkaMessage {
-        KafkaMessage(topic: partition.topic, partition: partition.partition, offset: offset, key: Array("k\(offset)".utf8), value: Array(value.utf8),
-                     headers: [KafkaHeader(name: "h", string: "x")])
+        KafkaMessage(
+            topic: partition.topic, partition: partition.partition, offset: offset, key: Array("k\(offset)".utf8),
+            value: Array(value.utf8),
+            headers: [KafkaHeader(name: "h", string: "x")])
     }
 
     /// A ledger that applied the partition up to `next` (exclusive), the last record being `record(next - 1, lastValue)`.
     static func ledger(next: Int64, lastValue: String? = "v", epoch: Int64 = 0) -> PartitionPosition {
-        PartitionPosition(topic: tp.topic, partition: tp.partition, nextOffset: next,
-                          lastDigest: lastValue.map { RecordDigest.of(record(next - 1, $0)) }, epoch: epoch)
+        PartitionPosition(
+            topic: tp.topic, partition: tp.partition, nextOffset: next,
+            lastDigest: lastValue.map { RecordDigest.of(record(next - 1, $0)) }, epoch: epoch)
     }
 
-    static func assigned(_ ledger: PartitionPosition?, topicKnown: Bool = true, halt: PartitionHalt? = nil,
-                         watermarks: (Int64, Int64)? = (0, 100)) -> AssignedPartition {
-        AssignedPartition(partition: tp, ledger: ledger, topicKnown: topicKnown, halt: halt, watermarks: watermarks.map { (low: $0.0, high: $0.1) })
+    static func assigned(
+        _ ledger: PartitionPosition?, topicKnown: Bool = true, halt: PartitionHalt? = nil,
+        watermarks: (Int64, Int64)? = (0, 100)
+    ) -> AssignedPartition {
+        AssignedPartition(
+            partition: tp, ledger: ledger, topicKnown: topicKnown, halt: halt,
+            watermarks: watermarks.map { (low: $0.0, high: $0.1) })
     }
 
     func haltCode(_ verdict: RecordVerdict) -> IntakeNotice.HaltCode? {
@@ -90,7 +98,8 @@ struct PartitionContinuityTests {
         #expect(atEnd.assign(Self.assigned(Self.ledger(next: 60), watermarks: (0, 60)), now: t0).0 == .at(59))
         var startsAtPosition = PartitionContinuity()
         // The last applied record itself is gone: nothing to verify, start at the position.
-        #expect(startsAtPosition.assign(Self.assigned(Self.ledger(next: 60), watermarks: (60, 80)), now: t0).0 == .at(60))
+        #expect(
+            startsAtPosition.assign(Self.assigned(Self.ledger(next: 60), watermarks: (60, 80)), now: t0).0 == .at(60))
         #expect(startsAtPosition.judge(Self.record(60), now: t0) == .apply)
     }
 
@@ -109,7 +118,9 @@ struct PartitionContinuityTests {
         #expect(continuity.judge(Self.record(60), now: t0) == .apply)
     }
 
-    @Test("partitions the ledger never read: a known topic starts at the beginning, an unknown one where the group left off")
+    @Test(
+        "partitions the ledger never read: a known topic starts at the beginning, an unknown one where the group left off"
+    )
     func newPartitions() {
         var known = PartitionContinuity()
         #expect(known.assign(Self.assigned(nil, topicKnown: true), now: t0).0 == .at(KafkaConsumer.beginning))
@@ -130,7 +141,8 @@ struct PartitionContinuityTests {
     @Test("a partition halted in the ledger stays halted and is not read")
     func haltedStaysHalted() {
         var continuity = PartitionContinuity()
-        let halt = PartitionHalt(topic: Self.tp.topic, partition: Self.tp.partition, haltedAt: t0, code: .recordMismatch, detail: "d")
+        let halt = PartitionHalt(
+            topic: Self.tp.topic, partition: Self.tp.partition, haltedAt: t0, code: .recordMismatch, detail: "d")
         let (plan, new) = continuity.assign(Self.assigned(Self.ledger(next: 60), halt: halt), now: t0)
         #expect(plan == .halted && new == nil)
         #expect(continuity.judge(Self.record(59), now: t0) == .drop)
@@ -170,7 +182,8 @@ struct PartitionContinuityTests {
         var continuity = PartitionContinuity()
         _ = continuity.assign(Self.assigned(Self.ledger(next: 60)), now: t0)
         guard case .halt(let halt) = continuity.positionRefused(Self.tp, offset: 59, watermarks: (0, 2), now: t0) else {
-            Issue.record("no halt"); return
+            Issue.record("no halt")
+            return
         }
         #expect(halt.code == .logEndsBeforePosition)
         #expect(halt.position == 60 && halt.offset == 59 && halt.logEnd == 2)
@@ -178,11 +191,16 @@ struct PartitionContinuityTests {
         // Without watermarks the relay cannot tell which way the log moved.
         var unknown = PartitionContinuity()
         _ = unknown.assign(Self.assigned(Self.ledger(next: 60, lastValue: nil)), now: t0)
-        guard case .halt(let plain) = unknown.positionRefused(Self.tp, offset: 60, watermarks: nil, now: t0) else { Issue.record("no halt"); return }
+        guard case .halt(let plain) = unknown.positionRefused(Self.tp, offset: 60, watermarks: nil, now: t0) else {
+            Issue.record("no halt")
+            return
+        }
         #expect(plain.code == .offsetOutOfRange && plain.detail.contains("re-created, truncated or emptied"))
     }
 
-    @Test("when only the record checked at restart is gone (the log starts at the position), reading continues at the position")
+    @Test(
+        "when only the record checked at restart is gone (the log starts at the position), reading continues at the position"
+    )
     func verificationRecordRetained() {
         var continuity = PartitionContinuity()
         // The watermarks could not be asked at assignment, so the relay asked for offset 59.
@@ -192,7 +210,10 @@ struct PartitionContinuityTests {
         // Records before the position deleted *and* the log starting after it: that is a loss.
         var lost = PartitionContinuity()
         _ = lost.assign(Self.assigned(Self.ledger(next: 60), watermarks: nil), now: t0)
-        guard case .halt(let halt) = lost.positionRefused(Self.tp, offset: 59, watermarks: (75, 80), now: t0) else { Issue.record("no halt"); return }
+        guard case .halt(let halt) = lost.positionRefused(Self.tp, offset: 59, watermarks: (75, 80), now: t0) else {
+            Issue.record("no halt")
+            return
+        }
         #expect(halt.code == .recordsDeletedUnread && halt.logStart == 75)
     }
 
@@ -212,7 +233,8 @@ struct PartitionContinuityTests {
     @Test("a re-based ledger position (-2, from the beginning) starts at the beginning")
     func ledgerRebasedToBeginning() {
         var continuity = PartitionContinuity()
-        let ledger = PartitionPosition(topic: Self.tp.topic, partition: Self.tp.partition, nextOffset: KafkaConsumer.beginning, epoch: 1)
+        let ledger = PartitionPosition(
+            topic: Self.tp.topic, partition: Self.tp.partition, nextOffset: KafkaConsumer.beginning, epoch: 1)
         #expect(continuity.assign(Self.assigned(ledger, watermarks: (0, 3)), now: t0).0 == .at(KafkaConsumer.beginning))
         #expect(continuity.judge(Self.record(0), now: t0) == .apply)
     }
@@ -220,14 +242,21 @@ struct PartitionContinuityTests {
     @Test("the digest covers key, value and headers, and tells framing apart")
     func digestCoversEverything() {
         let base = Self.record(1)
-        var key = base; key.key = Array("other".utf8)
-        var value = base; value.value = nil
-        var header = base; header.headers = [KafkaHeader(name: "h", string: "y")]
-        var moved = base; moved.key = Array("k1v".utf8); moved.value = []
+        var key = base
+        key.key = Array("other".utf8)
+        var value = base
+        value.value = nil
+        var header = base
+        header.headers = [KafkaHeader(name: "h", string: "y")]
+        var moved = base
+        moved.key = Array("k1v".utf8)
+        moved.value = []
         let digests = [base, key, value, header, moved].map(RecordDigest.of)
         #expect(Set(digests).count == digests.count)
         // The offset and timestamp are not part of it: the same bytes elsewhere are the same record.
-        var elsewhere = base; elsewhere.offset = 99; elsewhere.timestampMilliseconds = 5
+        var elsewhere = base
+        elsewhere.offset = 99
+        elsewhere.timestampMilliseconds = 5
         #expect(RecordDigest.of(elsewhere) == RecordDigest.of(base))
     }
 }
@@ -241,14 +270,18 @@ struct IntakeProgressTests {
     func noAssignment() {
         let progress = IntakeProgress(assigned: 0, assignmentChangedAt: t0, lastProgressAt: t0, waiting: 0)
         #expect(progress.stallReason(now: t0.adding(.seconds(59)), timeout: timeout) == nil)
-        #expect(progress.stallReason(now: t0.adding(.seconds(100)), timeout: timeout)?.contains("no partition assigned for 100 s") == true)
+        #expect(
+            progress.stallReason(now: t0.adding(.seconds(100)), timeout: timeout)?.contains(
+                "no partition assigned for 100 s") == true)
     }
 
     @Test("records waiting while nothing is applied for longer than the timeout is a stall")
     func waitingWithoutProgress() {
         let progress = IntakeProgress(assigned: 4, assignmentChangedAt: t0, lastProgressAt: t0, waiting: 12)
         #expect(progress.stallReason(now: t0.adding(.seconds(30)), timeout: timeout) == nil)
-        #expect(progress.stallReason(now: t0.adding(.seconds(61)), timeout: timeout)?.contains("12 record(s) waiting") == true)
+        #expect(
+            progress.stallReason(now: t0.adding(.seconds(61)), timeout: timeout)?.contains("12 record(s) waiting")
+                == true)
     }
 
     @Test("an idle relay with nothing waiting is not stalled, however long it idles")

@@ -3,6 +3,7 @@ import Foundation
 import Relay
 import RelayKafka
 import Testing
+
 @testable import RelayRuntime
 
 @Suite("The relay end to end on the mock cluster", .serialized)
@@ -15,7 +16,9 @@ struct RelayFlowTests {
         let request = freezeRequest(caseID: "CASE-100", iban: kzIBAN(bank: alphaCode, account: 42))
         try await harness.publishRequest(request)
 
-        let routedSeen = try await harness.watcher.waitFor("routed request") { !$0.routed(request.requestID).isEmpty && !$0.statuses(.routed).isEmpty }
+        let routedSeen = try await harness.watcher.waitFor("routed request") {
+            !$0.routed(request.requestID).isEmpty && !$0.statuses(.routed).isEmpty
+        }
         let routed = try #require(routedSeen.routed(request.requestID).first)
         #expect(routed.bankID.rawValue == "alpha")
         #expect(routed.acknowledgeBy == t0.adding(.seconds(300)))
@@ -25,14 +28,20 @@ struct RelayFlowTests {
         let routedRecord = try #require(routedSeen.first { $0.event.id == routed.id })
         #expect(routedRecord.topic == "freeze.bank.alpha.requests")
         #expect(routedRecord.key == CanonicalUUID.string(request.requestID))
-        #expect(routedRecord.headers.first { $0.name == MessageHeaders.eventID }?.stringValue == CanonicalUUID.string(routed.id))
+        #expect(
+            routedRecord.headers.first { $0.name == MessageHeaders.eventID }?.stringValue
+                == CanonicalUUID.string(routed.id))
         let status = try #require(routedSeen.statuses(.routed, for: request.requestID).first)
         #expect(routedSeen.first { $0.event.id == status.id }?.key == "CASE-100")
 
         harness.clock.advance(by: .seconds(60))
         try await harness.publishAnswer(answer(request.requestID, .acknowledged), from: "alpha")
-        try await harness.publishAnswer(answer(request.requestID, .frozen, frozen: "250000.00", holdUntil: t0.adding(.seconds(72 * 3600))), from: "alpha")
-        let done = try await harness.watcher.waitFor("frozen status") { !$0.statuses(.frozen, for: request.requestID).isEmpty }
+        try await harness.publishAnswer(
+            answer(request.requestID, .frozen, frozen: "250000.00", holdUntil: t0.adding(.seconds(72 * 3600))),
+            from: "alpha")
+        let done = try await harness.watcher.waitFor("frozen status") {
+            !$0.statuses(.frozen, for: request.requestID).isEmpty
+        }
         #expect(done.statuses(.acknowledged, for: request.requestID).count == 1)
         let frozen = try #require(done.statuses(.frozen, for: request.requestID).first)
         #expect(frozen.frozenAmount?.value == "250000.00")
@@ -54,7 +63,8 @@ struct RelayFlowTests {
         harness.clock.advance(by: .seconds(299))
         harness.clock.advance(by: .seconds(1))
         let level1 = try await harness.watcher.waitFor("ack level 1, escalation and status") {
-            !$0.escalations(.ackOverdue, for: request.requestID).isEmpty && !$0.statuses(.escalated, for: request.requestID).isEmpty
+            !$0.escalations(.ackOverdue, for: request.requestID).isEmpty
+                && !$0.statuses(.escalated, for: request.requestID).isEmpty
         }
         let first = try #require(level1.escalations(.ackOverdue, for: request.requestID).first)
         #expect(first.level == 1 && first.overdueSeconds == 0 && first.bankID?.rawValue == "beta")
@@ -63,7 +73,9 @@ struct RelayFlowTests {
 
         // +15 min after the deadline: level 2, same escalation id.
         harness.clock.advance(by: .seconds(15 * 60))
-        let level2 = try await harness.watcher.waitFor("ack level 2") { $0.escalations(.ackOverdue, for: request.requestID).contains { $0.level == 2 } }
+        let level2 = try await harness.watcher.waitFor("ack level 2") {
+            $0.escalations(.ackOverdue, for: request.requestID).contains { $0.level == 2 }
+        }
         let second = try #require(level2.escalations(.ackOverdue, for: request.requestID).first { $0.level == 2 })
         #expect(second.escalationID == first.escalationID)
         #expect(second.overdueSeconds == 15 * 60)
@@ -72,9 +84,13 @@ struct RelayFlowTests {
 
         // The bank finally answers: both open escalations of the request are resolved.
         harness.clock.advance(by: .seconds(11 * 60))  // 31 min after routing: freeze deadline missed too
-        try await harness.watcher.waitFor("freeze level 1") { !$0.escalations(.freezeOverdue, for: request.requestID).isEmpty }
+        try await harness.watcher.waitFor("freeze level 1") {
+            !$0.escalations(.freezeOverdue, for: request.requestID).isEmpty
+        }
         try await harness.publishAnswer(answer(request.requestID, .frozen, frozen: "100000.00"), from: "beta")
-        let resolved = try await harness.watcher.waitFor("resolutions") { $0.resolutions.filter { $0.requestID == request.requestID }.count >= 2 }
+        let resolved = try await harness.watcher.waitFor("resolutions") {
+            $0.resolutions.filter { $0.requestID == request.requestID }.count >= 2
+        }
         let resolutions = resolved.resolutions.filter { $0.requestID == request.requestID }
         #expect(Set(resolutions.map(\.escalationID)).count == 2)
         #expect(resolutions.allSatisfy { $0.resolution == .answered })
@@ -95,18 +111,24 @@ struct RelayFlowTests {
         defer { Task { await harness.shutdown() } }
         try harness.start()
         let requests = harness.policy.topics.requests
-        try await harness.publish(OutgoingMessage(topic: requests, key: Array("k".utf8), value: [0xFF, 0xFE, 0x00, 0x7B]))
+        try await harness.publish(
+            OutgoingMessage(topic: requests, key: Array("k".utf8), value: [0xFF, 0xFE, 0x00, 0x7B]))
         var broken = freezeRequest(caseID: "CASE-300", iban: kzIBAN(bank: alphaCode, account: 1))
         let good = freezeRequest(caseID: "CASE-301", iban: kzIBAN(bank: alphaCode, account: 2))
         // Wrong key: keyed by case, not by request id.
         try await harness.publish(record(good, topic: requests, key: "CASE-301"))
         // A schema violation: amount with a float-ish exponent.
-        let json = String(decoding: try EventEncoder.encode(broken), as: UTF8.self).replacingOccurrences(of: "\"250000.00\"", with: "\"2.5e5\"")
-        try await harness.publish(OutgoingMessage(topic: requests, key: Array(CanonicalUUID.string(broken.requestID).utf8), value: Array(json.utf8)))
+        let json = String(decoding: try EventEncoder.encode(broken), as: UTF8.self).replacingOccurrences(
+            of: "\"250000.00\"", with: "\"2.5e5\"")
+        try await harness.publish(
+            OutgoingMessage(
+                topic: requests, key: Array(CanonicalUUID.string(broken.requestID).utf8), value: Array(json.utf8)))
         broken.requestID = UUID()
         try await harness.publishRequest(good)
 
-        let seen = try await harness.watcher.waitFor("3 dead letters and the good request") { $0.deadLetters.count >= 3 && !$0.routed(good.requestID).isEmpty }
+        let seen = try await harness.watcher.waitFor("3 dead letters and the good request") {
+            $0.deadLetters.count >= 3 && !$0.routed(good.requestID).isEmpty
+        }
         let codes = Set(seen.deadLetters.map(\.reason.code))
         #expect(codes == [.invalidJSON, .keyMismatch, .schemaViolation])
         let schema = try #require(seen.deadLetters.first { $0.reason.code == .schemaViolation })
@@ -127,7 +149,9 @@ struct RelayFlowTests {
         try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
         // Beta claims to have frozen alpha's account.
         try await harness.publishAnswer(answer(request.requestID, .frozen, frozen: "1.00"), from: "beta")
-        let seen = try await harness.watcher.waitFor("foreign response") { !$0.escalations(.foreignResponse).isEmpty && !$0.deadLetters.isEmpty }
+        let seen = try await harness.watcher.waitFor("foreign response") {
+            !$0.escalations(.foreignResponse).isEmpty && !$0.deadLetters.isEmpty
+        }
         #expect(seen.deadLetters.first?.reason.code == .foreignResponse)
         #expect(seen.escalations(.foreignResponse).first?.bankID?.rawValue == "beta")
         #expect(seen.statuses(.frozen).isEmpty)
@@ -135,7 +159,9 @@ struct RelayFlowTests {
         #expect(try harness.requestState(request.requestID) == .routed)
         #expect(try harness.securityAuditCount() == 1)
     }
-    @Test("an answer about a request the relay never received is unknown_request: dead-lettered, counted and logged as a warning, no escalation, no security audit")
+    @Test(
+        "an answer about a request the relay never received is unknown_request: dead-lettered, counted and logged as a warning, no escalation, no security audit"
+    )
     func unknownAnswer() async throws {
         let lines = LogLines()
         let harness = try Harness()
@@ -147,17 +173,26 @@ struct RelayFlowTests {
         let letter = try #require(seen.deadLetters.first)
         #expect(letter.reason.code == .unknownRequest && letter.reason.path == "request_id")
         #expect(letter.source.topic == "freeze.bank.alpha.responses")
-        #expect(letter.reason.message.contains("request \(CanonicalUUID.string(unknown)), which the relay does not know"))
+        #expect(
+            letter.reason.message.contains("request \(CanonicalUUID.string(unknown)), which the relay does not know"))
         try await eventually("refusal counted") {
-            daemon.metricsText().contains(#"freeze_relay_records_dead_lettered_total{code="unknown_request",topic="freeze.bank.alpha.responses"} 1"#)
-                || daemon.metricsText().contains(#"freeze_relay_records_dead_lettered_total{topic="freeze.bank.alpha.responses",code="unknown_request"} 1"#)
+            daemon.metricsText().contains(
+                #"freeze_relay_records_dead_lettered_total{code="unknown_request",topic="freeze.bank.alpha.responses"} 1"#
+            )
+                || daemon.metricsText().contains(
+                    #"freeze_relay_records_dead_lettered_total{topic="freeze.bank.alpha.responses",code="unknown_request"} 1"#
+                )
         }
         try await harness.stop()
         #expect(harness.watcher.all.escalations().isEmpty)
         #expect(try harness.securityAuditCount() == 0)
-        #expect(try harness.count("audit", where: "request_id = '\(CanonicalUUID.string(unknown))' AND bank_id = 'alpha'") == 1)
+        #expect(
+            try harness.count("audit", where: "request_id = '\(CanonicalUUID.string(unknown))' AND bank_id = 'alpha'")
+                == 1)
         let warning = lines.all.filter { $0.contains("dead_letter=unknown_request") }
-        #expect(warning.count == 1 && warning.allSatisfy { $0.contains("level=warning") && $0.contains("outcome=answer_unknown") })
+        #expect(
+            warning.count == 1
+                && warning.allSatisfy { $0.contains("level=warning") && $0.contains("outcome=answer_unknown") })
         #expect(!lines.all.contains { $0.contains("SECURITY") })
     }
 }

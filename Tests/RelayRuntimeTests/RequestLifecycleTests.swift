@@ -4,6 +4,7 @@ import Relay
 import RelayKafka
 import Synchronization
 import Testing
+
 @testable import RelayRuntime
 
 @Suite("Duplicates, unroutable requests, cancels and holds, end to end", .serialized)
@@ -24,7 +25,8 @@ struct RequestLifecycleTests {
         try await harness.publishRequest(conflicting)
 
         let seen = try await harness.watcher.waitFor("conflict reported") {
-            !$0.statuses(.duplicateConflict, for: request.requestID).isEmpty && !$0.deadLetters.isEmpty && !$0.routed(request.requestID).isEmpty
+            !$0.statuses(.duplicateConflict, for: request.requestID).isEmpty && !$0.deadLetters.isEmpty
+                && !$0.routed(request.requestID).isEmpty
         }
         #expect(seen.routed(request.requestID).count == 1)
         #expect(seen.deadLetters.map(\.reason.code) == [.conflictingDuplicate])
@@ -49,7 +51,8 @@ struct RequestLifecycleTests {
 
         // The operator adds the bank (SIGHUP reloads the table), then retries.
         try harness.cluster.createTopic("freeze.bank.delta.requests", partitions: 1)
-        try daemon.reload(policy: testPolicy(banks: [bank("alpha", code: alphaCode), bank("delta", code: outsiderCode)]))
+        try daemon.reload(
+            policy: testPolicy(banks: [bank("alpha", code: alphaCode), bank("delta", code: outsiderCode)]))
         #expect(try daemon.retryUnroutable() == [request.requestID])
         let after = try await harness.watcher.waitFor("routed to delta and escalation closed") {
             !$0.routed(request.requestID).isEmpty && !$0.resolutions.isEmpty
@@ -59,7 +62,9 @@ struct RequestLifecycleTests {
         #expect(try daemon.retryUnroutable().isEmpty, "a second retry finds nothing left")
     }
 
-    @Test("a cancel stops the clocks, reaches the bank and police; cancelling it again is ignored; cancelling an unknown request is refused")
+    @Test(
+        "a cancel stops the clocks, reaches the bank and police; cancelling it again is ignored; cancelling an unknown request is refused"
+    )
     func cancellation() async throws {
         let harness = try Harness()
         defer { Task { await harness.shutdown() } }
@@ -76,11 +81,16 @@ struct RequestLifecycleTests {
         try await harness.publishRequest(changed)
         let unknown = UUID()
         try await harness.publish(record(cancel(unknown, caseID: "CASE-X2"), topic: "freeze.requests"))
-        let seen = try await harness.watcher.waitFor("cancelled, routed cancel, refused unknown, conflict after the repeat") { seen in
-            !seen.statuses(.cancelled, for: request.requestID).isEmpty && !seen.statuses(.cancelRefused, for: unknown).isEmpty
+        let seen = try await harness.watcher.waitFor(
+            "cancelled, routed cancel, refused unknown, conflict after the repeat"
+        ) { seen in
+            !seen.statuses(.cancelled, for: request.requestID).isEmpty
+                && !seen.statuses(.cancelRefused, for: unknown).isEmpty
                 && !seen.statuses(.duplicateConflict, for: request.requestID).isEmpty
                 && seen.deadLetters.count == 2
-                && seen.contains { if case .routedCancel(let c) = $0.event { c.requestID == request.requestID } else { false } }
+                && seen.contains {
+                    if case .routedCancel(let c) = $0.event { c.requestID == request.requestID } else { false }
+                }
         }
         let routedCancels = seen.filter { if case .routedCancel = $0.event { true } else { false } }
         #expect(routedCancels.count == 1, "the repeated cancel is not sent to the bank again")
@@ -105,20 +115,25 @@ struct RequestLifecycleTests {
         try await harness.publishRequest(request)
         try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
         let holdEnd = t0.adding(.seconds(48 * 3600))
-        try await harness.publishAnswer(answer(request.requestID, .frozen, frozen: "250000.00", holdUntil: holdEnd), from: "gamma")
+        try await harness.publishAnswer(
+            answer(request.requestID, .frozen, frozen: "250000.00", holdUntil: holdEnd), from: "gamma")
         try await harness.watcher.waitFor("frozen") { !$0.statuses(.frozen, for: request.requestID).isEmpty }
 
         // 12 hours before the hold ends (the default warning), not before.
         harness.clock.set(holdEnd.subtracting(.seconds(12 * 3600)))
         let warned = try await harness.watcher.waitFor("hold expiring, escalation and status") {
-            !$0.escalations(.holdExpiring, for: request.requestID).isEmpty && !$0.statuses(.holdExpiring, for: request.requestID).isEmpty
+            !$0.escalations(.holdExpiring, for: request.requestID).isEmpty
+                && !$0.statuses(.holdExpiring, for: request.requestID).isEmpty
         }
         #expect(warned.statuses(.holdExpiring, for: request.requestID).first?.holdUntil == holdEnd)
         #expect(warned.escalations(.holdExpiring, for: request.requestID).first?.deadline == holdEnd)
 
         let extended = holdEnd.adding(.seconds(72 * 3600))
-        try await harness.publishAnswer(answer(request.requestID, .frozen, frozen: "250000.00", holdUntil: extended), from: "gamma")
-        let seen = try await harness.watcher.waitFor("superseded") { $0.resolutions.contains { $0.requestID == request.requestID } }
+        try await harness.publishAnswer(
+            answer(request.requestID, .frozen, frozen: "250000.00", holdUntil: extended), from: "gamma")
+        let seen = try await harness.watcher.waitFor("superseded") {
+            $0.resolutions.contains { $0.requestID == request.requestID }
+        }
         #expect(seen.resolutions.first { $0.requestID == request.requestID }?.resolution == .superseded)
         try await harness.stop()
         #expect(try harness.openDeadlines(of: request.requestID) == ["hold_expiry/1"])
@@ -129,9 +144,13 @@ struct RequestLifecycleTests {
         let harness = try Harness()
         defer { Task { await harness.shutdown() } }
         try harness.start()
-        let requests = (0..<5).map { freezeRequest(caseID: "CASE-G\($0)", iban: kzIBAN(bank: alphaCode, account: 900 + $0)) }
+        let requests = (0..<5).map {
+            freezeRequest(caseID: "CASE-G\($0)", iban: kzIBAN(bank: alphaCode, account: 900 + $0))
+        }
         for request in requests { try await harness.publishRequest(request) }
-        try await harness.watcher.waitFor("all routed") { seen in requests.allSatisfy { !seen.routed($0.requestID).isEmpty } }
+        try await harness.watcher.waitFor("all routed") { seen in
+            requests.allSatisfy { !seen.routed($0.requestID).isEmpty }
+        }
         try await harness.stop()
         #expect(try harness.count("outbox", where: "sent_at IS NULL") == 0)
 
@@ -139,7 +158,8 @@ struct RequestLifecycleTests {
         let observer = RelayObserver()
         let replayed = AppliedRecorder()
         observer.add(applied: { replayed.add($0) })
-        let daemon = try RelayDaemon(settings: harness.settings, clock: harness.clock, logger: quietLogger, observer: observer)
+        let daemon = try RelayDaemon(
+            settings: harness.settings, clock: harness.clock, logger: quietLogger, observer: observer)
         let task = Task { try await daemon.run() }
         // One more record proves the restarted relay is consuming; nothing before it comes back.
         let marker = freezeRequest(caseID: "CASE-G9", iban: kzIBAN(bank: alphaCode, account: 999))

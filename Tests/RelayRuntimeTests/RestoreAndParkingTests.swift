@@ -3,6 +3,7 @@ import Foundation
 import Relay
 import RelayKafka
 import Testing
+
 @testable import Ledger
 @testable import RelayRuntime
 
@@ -45,7 +46,8 @@ struct RestoreAndParkingTests {
         let daemon = try RelayDaemon(settings: small, clock: harness.clock, logger: quietLogger)
         let task = Task { try await daemon.run() }
         // 3 KB of garbage: its dead letter (base64 and all) is over the producer's 4000-byte limit.
-        try await harness.publish(OutgoingMessage(topic: "freeze.requests", key: Array("x".utf8), value: Array(repeating: 0x41, count: 3000)))
+        try await harness.publish(
+            OutgoingMessage(topic: "freeze.requests", key: Array("x".utf8), value: Array(repeating: 0x41, count: 3000)))
         let good = freezeRequest(caseID: "CASE-P1", iban: kzIBAN(bank: alphaCode, account: 63))
         try await harness.publishRequest(good)
         try await harness.watcher.waitFor("the later request's events went out") { !$0.routed(good.requestID).isEmpty }

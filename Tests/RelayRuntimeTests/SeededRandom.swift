@@ -27,8 +27,10 @@ extension SplitMix64 {
             let run = hostileText(64)
             return String(repeating: run, count: count / 64) + hostileText(count % 64)
         }
-        let alphabet: [Unicode.Scalar] = ["\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "\u{85}", "\u{9F}", "\t", "\n", "\r", "\"", "\\", " ",
-                                          "a", "Z", "0", "é", "ж", "€", "\u{FFFD}", "\u{FEFF}", "\u{200B}", "😀", "𝄞"]
+        let alphabet: [Unicode.Scalar] = [
+            "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "\u{85}", "\u{9F}", "\t", "\n", "\r", "\"", "\\", " ",
+            "a", "Z", "0", "é", "ж", "€", "\u{FFFD}", "\u{FEFF}", "\u{200B}", "😀", "𝄞",
+        ]
         var scalars = String.UnicodeScalarView()
         for _ in 0..<count { scalars.append(alphabet.randomElement(using: &self)!) }
         return String(scalars)

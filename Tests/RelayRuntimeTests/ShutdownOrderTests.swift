@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
+
 @testable import RelayRuntime
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The daemon's services stop in order: intake, deadlines, the outbox's drain, the health check,
 /// and HTTP last, so that probes and scrapes keep answering while the outbox drains.
@@ -33,10 +35,13 @@ struct ShutdownOrderTests {
         let closedAfter = ContinuousClock.now - stopAsked
         try await running.value
         // The listener closed only after the 3 s drain: HTTP stopped last.
-        #expect(closedAfter >= .seconds(3), "HTTP closed \(closedAfter) after the stop, before the drain's 3 s were over")
+        #expect(
+            closedAfter >= .seconds(3), "HTTP closed \(closedAfter) after the stop, before the drain's 3 s were over")
         #expect(answeredWhileStopping >= 1)
         #expect((try? await get(server.port, "/healthz")) == nil, "the listener is closed once run has returned")
-        #expect(try harness.count("outbox", where: "event_type = 'escalation' AND sent_at IS NULL") == 1, "the undelivered escalation stays queued")
+        #expect(
+            try harness.count("outbox", where: "event_type = 'escalation' AND sent_at IS NULL") == 1,
+            "the undelivered escalation stays queued")
     }
 
     @Test("cancelling the task running the relay stops it at once: no drain")

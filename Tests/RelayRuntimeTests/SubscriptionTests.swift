@@ -4,18 +4,22 @@ import Relay
 import RelayKafka
 import Synchronization
 import Testing
+
 @testable import RelayRuntime
 
 @Suite("Only configured banks' responses topics are read", .serialized)
 struct SubscriptionTests {
-    @Test("the subscription names the requests topic and every configured bank's responses topic, disabled banks included")
+    @Test(
+        "the subscription names the requests topic and every configured bank's responses topic, disabled banks included"
+    )
     func explicitSubscription() throws {
         var gamma = bank("gamma", code: gammaCode, enabled: false)
         gamma.responsesTopic = "gamma.freeze.outbound"
         let policy = testPolicy(banks: [bank("alpha", code: alphaCode), bank("beta", code: betaCode), gamma])
-        #expect(RelaySettings.subscriptions(for: policy) == [
-            "freeze.requests", "freeze.bank.alpha.responses", "freeze.bank.beta.responses", "gamma.freeze.outbound",
-        ])
+        #expect(
+            RelaySettings.subscriptions(for: policy) == [
+                "freeze.requests", "freeze.bank.alpha.responses", "freeze.bank.beta.responses", "gamma.freeze.outbound",
+            ])
         #expect(policy.bank(forResponsesTopic: "freeze.bank.ghost.responses") == nil)
         #expect(policy.bank(forResponsesTopic: "freeze.bank.gamma.responses") == nil)
         #expect(policy.bank(forResponsesTopic: "gamma.freeze.outbound")?.rawValue == "gamma")
@@ -39,7 +43,9 @@ struct SubscriptionTests {
         try await harness.publishRequest(request)
         try await harness.watcher.waitFor("routed") { !$0.routed(request.requestID).isEmpty }
         try await harness.publishAnswer(answer(request.requestID, .acknowledged), from: "alpha")
-        let seen = try await harness.watcher.waitFor("acknowledged") { !$0.statuses(.acknowledged, for: request.requestID).isEmpty }
+        let seen = try await harness.watcher.waitFor("acknowledged") {
+            !$0.statuses(.acknowledged, for: request.requestID).isEmpty
+        }
         #expect(!assigned.withLock { $0 }.contains(ghostTopic))
         #expect(assigned.withLock { $0 }.contains("freeze.bank.alpha.responses"))
         #expect(seen.escalations().isEmpty)

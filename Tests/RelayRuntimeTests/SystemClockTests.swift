@@ -2,6 +2,7 @@ import Contracts
 import Relay
 import Synchronization
 import Testing
+
 @testable import RelayRuntime
 
 /// `SystemClock` with an injected wall clock: a forward jump must be noticed within one re-check
@@ -14,16 +15,23 @@ import Testing
         var pauses: [Duration] { state.withLock { $0.pauses } }
         func jump(by duration: Duration) { state.withLock { $0.now = $0.now.adding(duration) } }
         /// A pause that takes no real time: the wall clock moves by the paused duration.
-        func pause(_ duration: Duration) { state.withLock { $0.pauses.append(duration); $0.now = $0.now.adding(duration) } }
+        func pause(_ duration: Duration) {
+            state.withLock {
+                $0.pauses.append(duration)
+                $0.now = $0.now.adding(duration)
+            }
+        }
     }
 
     @Test func aForwardJumpIsNoticedWithinOneRecheckInterval() async throws {
         let wall = FakeWall()
-        let clock = SystemClock(recheckInterval: .seconds(1), wallTime: { wall.now }, pause: { duration in
-            wall.pause(duration)
-            // During the third pause the wall clock is stepped forward by two hours.
-            if wall.pauses.count == 3 { wall.jump(by: .seconds(7200)) }
-        })
+        let clock = SystemClock(
+            recheckInterval: .seconds(1), wallTime: { wall.now },
+            pause: { duration in
+                wall.pause(duration)
+                // During the third pause the wall clock is stepped forward by two hours.
+                if wall.pauses.count == 3 { wall.jump(by: .seconds(7200)) }
+            })
         let deadline = t0.adding(.seconds(3600))
         try await clock.sleep(until: deadline)
         // Woken after the pause in which the jump happened, not an hour of pauses later.
@@ -47,15 +55,20 @@ import Testing
         let reads = Atomic(0)
         // The wall clock is stepped a day forward at its second reading, i.e. while the sleeper
         // is already in its first real pause.
-        let clock = SystemClock(recheckInterval: .milliseconds(20), wallTime: {
-            if reads.add(1, ordering: .relaxed).newValue == 2 { wall.jump(by: .seconds(90_000)) }
-            return wall.now
-        })
+        let clock = SystemClock(
+            recheckInterval: .milliseconds(20),
+            wallTime: {
+                if reads.add(1, ordering: .relaxed).newValue == 2 { wall.jump(by: .seconds(90_000)) }
+                return wall.now
+            })
         let woke = await withTaskGroup(of: Bool.self) { group in
             group.addTask { (try? await clock.sleep(until: t0.adding(.seconds(86_400)))) != nil }
             // Only a bound on a broken clock (which would sleep a day), not a wait for a deadline;
             // generous, because a loaded test machine can delay any wake-up by seconds.
-            group.addTask { try? await Task.sleep(for: .seconds(120)); return false }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(120))
+                return false
+            }
             let first = await group.next() ?? false
             group.cancelAll()
             return first

@@ -29,7 +29,8 @@ struct BankAnswerTests {
         world.receive(Fixture.request())
         world.answer(Fixture.response(.acknowledged, at: t0.plus(minutes: 2)))
         let hold = t0.plus(hours: 720)
-        let effects = world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: hold, at: t0.plus(minutes: 20)))
+        let effects = world.answer(
+            Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: hold, at: t0.plus(minutes: 20)))
         let record = try #require(world.record(request))
         #expect(record.state == .frozen)
         #expect(record.acknowledgedAt == t0.plus(minutes: 2), "the first answer's time is kept")
@@ -62,10 +63,14 @@ struct BankAnswerTests {
         world.receive(Fixture.request())
         let effects = world.answer(Fixture.response(.rejected, reason: "court order missing", at: t0.plus(minutes: 4)))
         let record = try #require(world.record(request))
-        #expect(record.state == .rejected && record.closedAt == t0.plus(minutes: 4) && record.reason == "court order missing")
+        #expect(
+            record.state == .rejected && record.closedAt == t0.plus(minutes: 4)
+                && record.reason == "court order missing")
         #expect(world.openTimers(of: request).isEmpty)
         let escalation = try #require(effects.escalationEvents.first)
-        #expect(escalation.kind == .rejected && escalation.bankID == Fixture.alpha && escalation.detail.contains("court order missing"))
+        #expect(
+            escalation.kind == .rejected && escalation.bankID == Fixture.alpha
+                && escalation.detail.contains("court order missing"))
         #expect(escalation.escalationID == EscalationRecord.id(requestID: request, kind: .rejected))
         #expect(effects.statuses.first?.status == .rejected)
         #expect(effects.statuses.first?.detail.contains("court order missing") == true)
@@ -86,7 +91,9 @@ struct BankAnswerTests {
     func released() throws {
         let world = RelayWorld()
         world.receive(Fixture.request())
-        world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: t0.plus(hours: 48), at: t0.plus(minutes: 4)))
+        world.answer(
+            Fixture.response(
+                .frozen, frozen: Fixture.kzt("1000000"), holdUntil: t0.plus(hours: 48), at: t0.plus(minutes: 4)))
         let effects = world.answer(Fixture.response(.released, at: t0.plus(hours: 40)))
         let record = try #require(world.record(request))
         #expect(record.state == .released && record.closedAt == t0.plus(hours: 40))

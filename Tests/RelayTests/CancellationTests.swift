@@ -15,8 +15,10 @@ struct CancellationTests {
         // Open escalations a request in this state could have.
         var open: [EscalationRecord] = []
         func escalation(_ kind: EscalationKind, bank: BankID? = Fixture.alpha) -> EscalationRecord {
-            EscalationRecord(escalationID: EscalationRecord.id(requestID: request, kind: kind), kind: kind, level: 1, requestID: request,
-                             caseID: Fixture.caseID, bankID: bank, raisedAt: t0, levelRaisedAt: t0, deadline: t0, detail: "open")
+            EscalationRecord(
+                escalationID: EscalationRecord.id(requestID: request, kind: kind), kind: kind, level: 1,
+                requestID: request,
+                caseID: Fixture.caseID, bankID: bank, raisedAt: t0, levelRaisedAt: t0, deadline: t0, detail: "open")
         }
         switch state {
         case .unroutable: open = [escalation(.unroutable, bank: nil)]
@@ -28,9 +30,10 @@ struct CancellationTests {
         }
         let now = t0.plus(hours: 1)
         let cancel = Fixture.cancel(at: now)
-        let effects = engine.cancel(cancel, context: .init(record: record, openEscalations: open),
-                                    case: CaseContext(caseID: Fixture.caseID, requests: [record]),
-                                    cause: .record(topic: "freeze.requests", partition: 0, offset: 5, eventID: cancel.id), now: now)
+        let effects = engine.cancel(
+            cancel, context: .init(record: record, openEscalations: open),
+            case: CaseContext(caseID: Fixture.caseID, requests: [record]),
+            cause: .record(topic: "freeze.requests", partition: 0, offset: 5, eventID: cancel.id), now: now)
         checkContracts(effects, policy: engine.policy)
         #expect(effects.refusal == nil, "a cancel of a known request is answered, not dead-lettered")
 
@@ -54,7 +57,9 @@ struct CancellationTests {
             #expect(cancelled.state == .cancelled)
             #expect(cancelled.closedAt == now)
             #expect(cancelled.reason == cancel.reason)
-            #expect(effects.cancelDeadlines == [DeadlineCancellation(requestID: request, kinds: Set(DeadlineKind.allCases))])
+            #expect(
+                effects.cancelDeadlines == [DeadlineCancellation(requestID: request, kinds: Set(DeadlineKind.allCases))]
+            )
             #expect(Set(effects.resolved.map(\.escalationID)) == Set(open.map(\.escalationID)))
             #expect(effects.resolved.allSatisfy { $0.resolution == .cancelled && $0.resolvedAt == now })
             #expect(effects.resolvedEvents.count == open.count)
@@ -69,8 +74,11 @@ struct CancellationTests {
             } else {
                 let routed = try #require(effects.routedCancels.first)
                 #expect(effects.routedCancels.count == 1)
-                #expect(routed.bankID == Fixture.alpha && routed.requestID == request && routed.caseID == Fixture.caseID)
-                #expect(routed.reason == cancel.reason && routed.issuer == cancel.issuer && routed.issuedAt == cancel.issuedAt)
+                #expect(
+                    routed.bankID == Fixture.alpha && routed.requestID == request && routed.caseID == Fixture.caseID)
+                #expect(
+                    routed.reason == cancel.reason && routed.issuer == cancel.issuer
+                        && routed.issuedAt == cancel.issuedAt)
                 #expect(status.detail.contains("release the hold") == state.holdsFunds)
             }
         }
@@ -81,17 +89,22 @@ struct CancellationTests {
         let engine = Fixture.engine()
         let record = Fixture.record(.routed)
         func escalation(_ kind: EscalationKind, bank: BankID?) -> EscalationRecord {
-            EscalationRecord(escalationID: EscalationRecord.id(requestID: request, kind: kind), kind: kind, level: 1, requestID: request,
-                             caseID: Fixture.caseID, bankID: bank, raisedAt: t0, levelRaisedAt: t0, deadline: nil, detail: "open")
+            EscalationRecord(
+                escalationID: EscalationRecord.id(requestID: request, kind: kind), kind: kind, level: 1,
+                requestID: request,
+                caseID: Fixture.caseID, bankID: bank, raisedAt: t0, levelRaisedAt: t0, deadline: nil, detail: "open")
         }
         let overdue = escalation(.ackOverdue, bank: Fixture.alpha)
-        let security = [escalation(.unauthenticatedOrder, bank: nil), escalation(.unauthenticatedAnswer, bank: Fixture.alpha),
-                        escalation(.foreignResponse, bank: Fixture.alpha)]
+        let security = [
+            escalation(.unauthenticatedOrder, bank: nil), escalation(.unauthenticatedAnswer, bank: Fixture.alpha),
+            escalation(.foreignResponse, bank: Fixture.alpha),
+        ]
         let now = t0.plus(hours: 1)
         let cancel = Fixture.cancel(at: now)
-        let effects = engine.cancel(cancel, context: .init(record: record, openEscalations: [overdue] + security),
-                                    case: CaseContext(caseID: Fixture.caseID, requests: [record]),
-                                    cause: .record(topic: "freeze.requests", partition: 0, offset: 6, eventID: cancel.id), now: now)
+        let effects = engine.cancel(
+            cancel, context: .init(record: record, openEscalations: [overdue] + security),
+            case: CaseContext(caseID: Fixture.caseID, requests: [record]),
+            cause: .record(topic: "freeze.requests", partition: 0, offset: 6, eventID: cancel.id), now: now)
         #expect(effects.outcome == .cancelled)
         #expect(effects.resolved.map(\.escalationID) == [overdue.escalationID])
     }
@@ -104,7 +117,9 @@ struct CancellationTests {
         #expect(withCase.refusal?.code == .unknownRequest)
         #expect(withCase.refusal?.path == "request_id")
         let status = try #require(withCase.statuses.first)
-        #expect(status.status == .cancelRefused && status.caseID == "KUI-2026-000050" && status.requestID == Fixture.uuid(50))
+        #expect(
+            status.status == .cancelRefused && status.caseID == "KUI-2026-000050"
+                && status.requestID == Fixture.uuid(50))
         #expect(withCase.requests.isEmpty)
         #expect(withCase.audit.first?.requestID == Fixture.uuid(50))
 
@@ -139,12 +154,16 @@ struct CancellationTests {
     func bankAfterCancel() {
         let world = RelayWorld()
         world.receive(Fixture.request())
-        world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: t0.plus(hours: 72), at: t0.plus(minutes: 3)))
+        world.answer(
+            Fixture.response(
+                .frozen, frozen: Fixture.kzt("1000000"), holdUntil: t0.plus(hours: 72), at: t0.plus(minutes: 3)))
         let cancelled = world.cancel(Fixture.cancel(at: t0.plus(hours: 1)))
         #expect(cancelled.statuses(.cancelled).first?.caseTotals?.frozen == Fixture.kzt("0"))
-        let ack = world.answer(Fixture.response(.acknowledged, id: "ack-after-cancel", at: t0.plus(hours: 1, minutes: 1)))
+        let ack = world.answer(
+            Fixture.response(.acknowledged, id: "ack-after-cancel", at: t0.plus(hours: 1, minutes: 1)))
         #expect(ack.outcome == .ignored)
-        let frozen = world.answer(Fixture.response(.frozen, id: "again", frozen: Fixture.kzt("1000000"), at: t0.plus(hours: 1, minutes: 2)))
+        let frozen = world.answer(
+            Fixture.response(.frozen, id: "again", frozen: Fixture.kzt("1000000"), at: t0.plus(hours: 1, minutes: 2)))
         #expect(frozen.outcome == .invalidTransition)
         let released = world.answer(Fixture.response(.released, at: t0.plus(hours: 2)))
         #expect(released.outcome == .answered(.released))
@@ -157,7 +176,9 @@ struct CancellationTests {
         let world = RelayWorld()
         world.receive(Fixture.request(iban: Fixture.gammaAccount(1)))
         let effects = world.cancel(Fixture.cancel(at: t0.plus(minutes: 1)))
-        #expect(effects.events.first { if case .routedCancel = $0.event { true } else { false } }?.topic == "gamma.freeze.inbound")
+        #expect(
+            effects.events.first { if case .routedCancel = $0.event { true } else { false } }?.topic
+                == "gamma.freeze.inbound")
     }
 }
 

@@ -19,8 +19,10 @@ struct CauseTests {
 
     @Test("a record derives the same ids whatever its envelope id says, and whether or not it could be decoded")
     func positionAloneDecides() {
-        let decoded = Cause.record(topic: "freeze.bank.alpha.responses", partition: 2, offset: 5, eventID: Fixture.uuid(701))
-        let forged = Cause.record(topic: "freeze.bank.alpha.responses", partition: 2, offset: 5, eventID: Fixture.uuid(702))
+        let decoded = Cause.record(
+            topic: "freeze.bank.alpha.responses", partition: 2, offset: 5, eventID: Fixture.uuid(701))
+        let forged = Cause.record(
+            topic: "freeze.bank.alpha.responses", partition: 2, offset: 5, eventID: Fixture.uuid(702))
         let undecodable = Cause.record(topic: "freeze.bank.alpha.responses", partition: 2, offset: 5, eventID: nil)
         #expect(decoded.derivedID("dead_letter") == forged.derivedID("dead_letter"))
         #expect(decoded.derivedID("dead_letter") == undecodable.derivedID("dead_letter"))
@@ -29,7 +31,8 @@ struct CauseTests {
     @Test("an epoch tells apart records at a re-used position; epoch 0 derives the ids of no epoch")
     func epochs() {
         let plain = Cause.record(topic: "freeze.requests", partition: 0, offset: 10, eventID: Fixture.uuid(703))
-        let zero = Cause.record(topic: "freeze.requests", partition: 0, offset: 10, eventID: Fixture.uuid(703), epoch: 0)
+        let zero = Cause.record(
+            topic: "freeze.requests", partition: 0, offset: 10, eventID: Fixture.uuid(703), epoch: 0)
         let one = Cause.record(topic: "freeze.requests", partition: 0, offset: 10, eventID: Fixture.uuid(703), epoch: 1)
         let two = Cause.record(topic: "freeze.requests", partition: 0, offset: 10, eventID: Fixture.uuid(703), epoch: 2)
         #expect(zero.derivedID("dead_letter") == plain.derivedID("dead_letter"))
@@ -37,7 +40,8 @@ struct CauseTests {
         #expect(Set([zero, one, two].map { $0.derivedID("dead_letter") }).count == 3)
         #expect(one.eventID == Fixture.uuid(703))
         // Undecodable records too (their cause id is their position's).
-        #expect(Cause.record(topic: "t", partition: 0, offset: 1, eventID: nil, epoch: 1).derivedID("dead_letter")
+        #expect(
+            Cause.record(topic: "t", partition: 0, offset: 1, eventID: nil, epoch: 1).derivedID("dead_letter")
                 != Cause.record(topic: "t", partition: 0, offset: 1, eventID: nil).derivedID("dead_letter"))
     }
 }

@@ -35,40 +35,52 @@ struct ChainExampleTests {
             object["id"] = nil
             return .object(object)
         }
-        return (withoutID(try JSONValue.parse(try bytes(example))), withoutID(try JSONValue.parse(try EventEncoder.encode(emitted))))
+        return (
+            withoutID(try JSONValue.parse(try bytes(example))),
+            withoutID(try JSONValue.parse(try EventEncoder.encode(emitted)))
+        )
     }
 
     /// The world after kaspi's answer, with the effects of that answer.
     static func afterKaspiAnswered() throws -> (RelayWorld, Effects) {
         let world = RelayWorld(Fixture.engine(banks: banks))
-        guard case .request(let original) = try EventDecoder.decodePoliceMessage(try bytes("freeze_request/urgent-card-fraud-kaspi.json")) else {
+        guard
+            case .request(let original) = try EventDecoder.decodePoliceMessage(
+                try bytes("freeze_request/urgent-card-fraud-kaspi.json"))
+        else {
             throw ExampleMismatch(what: "urgent-card-fraud-kaspi.json is not a freeze_request")
         }
         #expect(world.receive(original).outcome == .routed)
-        let answer = try EventDecoder.decodeBankResponse(try bytes("bank_response/partially-frozen-with-transfers.json"))
+        let answer = try EventDecoder.decodeBankResponse(
+            try bytes("bank_response/partially-frozen-with-transfers.json"))
         return (world, world.answer(answer, from: kaspi, at: answeredAt))
     }
 
     struct ExampleMismatch: Error { let what: String }
 
-    @Test("partially_frozen: one child at jusan; the DE account (no participating bank) and the wallet are exits, not children")
+    @Test(
+        "partially_frozen: one child at jusan; the DE account (no participating bank) and the wallet are exits, not children"
+    )
     func partiallyFrozenStatus() throws {
         let (_, effects) = try Self.afterKaspiAnswered()
         let status = try #require(effects.statuses.first { $0.status == .partiallyFrozen })
         #expect(status.children.map(\.bankID) == [Self.jusan])
         #expect(status.exits.map(\.transfer.reference) == ["KSP-TX-99120377", "KSP-P2P-5512"])
-        let (example, emitted) = try Self.comparable("request_status/partially-frozen-children-and-exits.json", .requestStatus(status))
+        let (example, emitted) = try Self.comparable(
+            "request_status/partially-frozen-children-and-exits.json", .requestStatus(status))
         #expect(example == emitted, "the relay emits \(emitted)")
     }
 
     @Test("the child routed to jusan: its request_id is the documented UUIDv5, its hop is 1")
     func routedChild() throws {
         let (_, effects) = try Self.afterKaspiAnswered()
-        let routed = try #require(effects.events.compactMap { if case .routedRequest(let r) = $0.event { r } else { nil } }.first)
+        let routed = try #require(
+            effects.events.compactMap { if case .routedRequest(let r) = $0.event { r } else { nil } }.first)
         #expect(routed.chain?.hop == 1)
         // The value written in schemas/README.md ("Chain requests").
         #expect(CanonicalUUID.string(routed.requestID) == "5f0e3943-0954-5314-b3f7-a4f7cb503b7f")
-        let (example, emitted) = try Self.comparable("routed_request/chain-request-to-jusan.json", .routedRequest(routed))
+        let (example, emitted) = try Self.comparable(
+            "routed_request/chain-request-to-jusan.json", .routedRequest(routed))
         #expect(example == emitted, "the relay emits \(emitted)")
     }
 
@@ -77,11 +89,13 @@ struct ChainExampleTests {
         let (world, effects) = try Self.afterKaspiAnswered()
         let child = try #require(effects.requests.first { $0.bankID == Self.jusan })
         let at = try Timestamp(parsing: "2024-05-14T09:23:41.250Z")
-        let ack = BankResponse(id: UUID(uuidString: "77cb915f-276a-5a7d-8b72-dd0febf65e7f")!, createdAt: at, responseID: "JSN-ACK-7731",
-                               requestID: child.requestID, status: .acknowledged, respondedAt: at)
+        let ack = BankResponse(
+            id: UUID(uuidString: "77cb915f-276a-5a7d-8b72-dd0febf65e7f")!, createdAt: at, responseID: "JSN-ACK-7731",
+            requestID: child.requestID, status: .acknowledged, respondedAt: at)
         let answered = world.answer(ack, from: Self.jusan, at: at)
         let status = try #require(answered.statuses.first)
-        let (example, emitted) = try Self.comparable("request_status/chain-request-acknowledged.json", .requestStatus(status))
+        let (example, emitted) = try Self.comparable(
+            "request_status/chain-request-acknowledged.json", .requestStatus(status))
         #expect(example == emitted, "the relay emits \(emitted)")
     }
 }

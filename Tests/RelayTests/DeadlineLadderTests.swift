@@ -31,13 +31,16 @@ struct DeadlineLadderTests {
         #expect(sla.dueDate(ofLevel: 3, after: deadline) == deadline.plus(minutes: 60))
         #expect(sla.dueDate(ofLevel: 4, after: deadline) == nil)
         // A priority missing from the configured defaults falls back to the standard one.
-        let partial = SLAPolicy(defaults: [.urgent: ResponseTimes(acknowledge: .seconds(60), freeze: .seconds(600))],
-                                escalationSteps: [], holdWarning: .seconds(3600))
+        let partial = SLAPolicy(
+            defaults: [.urgent: ResponseTimes(acknowledge: .seconds(60), freeze: .seconds(600))],
+            escalationSteps: [], holdWarning: .seconds(3600))
         #expect(partial.responseTimes(for: .normal) == sla.responseTimes(for: .normal))
         #expect(partial.maxLevel == 1)
     }
 
-    @Test("routing starts the acknowledgement and freeze clocks", arguments: [(Priority.urgent, Int64(5), Int64(30)), (Priority.normal, Int64(15), Int64(120))])
+    @Test(
+        "routing starts the acknowledgement and freeze clocks",
+        arguments: [(Priority.urgent, Int64(5), Int64(30)), (Priority.normal, Int64(15), Int64(120))])
     func clocksStart(priority: Priority, ack: Int64, freeze: Int64) {
         let world = RelayWorld()
         world.receive(Fixture.request(iban: Fixture.deltaAccount(1), priority: priority), at: t0)
@@ -66,7 +69,12 @@ struct DeadlineLadderTests {
         let status = try #require(first.statuses.first)
         #expect(status.status == .escalated)
         #expect(status.escalation == EscalationSummary(escalationID: escalationID, kind: .ackOverdue, level: 1))
-        #expect(first.schedule == [Deadline(requestID: request, kind: .acknowledge, level: 2, deadline: deadline, dueAt: deadline.plus(minutes: 15))])
+        #expect(
+            first.schedule == [
+                Deadline(
+                    requestID: request, kind: .acknowledge, level: 2, deadline: deadline,
+                    dueAt: deadline.plus(minutes: 15))
+            ])
         #expect(first.requests.isEmpty, "escalating does not change the request")
         #expect(first.audit.count == 1)
 
@@ -93,7 +101,8 @@ struct DeadlineLadderTests {
 
     @Test("custom steps: one step means two levels")
     func customSteps() throws {
-        let sla = SLAPolicy(defaults: SLAPolicy.standard.defaults, escalationSteps: [.seconds(600)], holdWarning: .seconds(3600))
+        let sla = SLAPolicy(
+            defaults: SLAPolicy.standard.defaults, escalationSteps: [.seconds(600)], holdWarning: .seconds(3600))
         let world = RelayWorld(Fixture.engine(sla: sla))
         world.receive(Fixture.request(), at: t0)
         let first = world.fire(try #require(world.timer(request, .acknowledge)))
@@ -151,8 +160,10 @@ struct DeadlineLadderTests {
     @Test("met or moot: a timer whose request the bank answered is met; one made pointless otherwise is moot")
     func metOrMoot() throws {
         let engine = Fixture.engine()
-        let ack = Deadline(requestID: request, kind: .acknowledge, level: 1, deadline: t0.plus(minutes: 5), dueAt: t0.plus(minutes: 5))
-        let freeze = Deadline(requestID: request, kind: .freeze, level: 1, deadline: t0.plus(minutes: 30), dueAt: t0.plus(minutes: 30))
+        let ack = Deadline(
+            requestID: request, kind: .acknowledge, level: 1, deadline: t0.plus(minutes: 5), dueAt: t0.plus(minutes: 5))
+        let freeze = Deadline(
+            requestID: request, kind: .freeze, level: 1, deadline: t0.plus(minutes: 30), dueAt: t0.plus(minutes: 30))
         func outcome(_ deadline: Deadline, _ record: RequestRecord) -> Outcome {
             let effects = engine.fire(deadline, context: .init(record: record), now: deadline.dueAt)
             #expect(effects.isEmpty)
@@ -179,8 +190,8 @@ struct DeadlineLadderTests {
     @Test("a late answer resolves the open overdue escalations as answered and stops the clocks")
     func lateAnswerResolves() throws {
         let world = routed()
-        world.fireDue(at: t0.plus(minutes: 20))   // ack level 1 (t0+5m) and 2 (t0+20m)
-        world.fireDue(at: t0.plus(minutes: 30))   // freeze level 1
+        world.fireDue(at: t0.plus(minutes: 20))  // ack level 1 (t0+5m) and 2 (t0+20m)
+        world.fireDue(at: t0.plus(minutes: 30))  // freeze level 1
         let ackID = EscalationRecord.id(requestID: request, kind: .ackOverdue)
         let freezeID = EscalationRecord.id(requestID: request, kind: .freezeOverdue)
         #expect(Set(world.openEscalations(of: request).map(\.escalationID)) == [ackID, freezeID])
@@ -191,12 +202,18 @@ struct DeadlineLadderTests {
         #expect(effects.resolved.allSatisfy { $0.resolution == .answered && $0.resolvedAt == late })
         let resolved = effects.resolvedEvents
         #expect(resolved.count == 2)
-        #expect(resolved.allSatisfy { $0.resolution == .answered && $0.requestID == request && $0.caseID == Fixture.caseID && $0.bankID == Fixture.alpha })
+        #expect(
+            resolved.allSatisfy {
+                $0.resolution == .answered && $0.requestID == request && $0.caseID == Fixture.caseID
+                    && $0.bankID == Fixture.alpha
+            })
         #expect(resolved.first { $0.escalationID == ackID }?.detail?.contains("2100s after the deadline") == true)
         #expect(resolved.first { $0.escalationID == freezeID }?.detail?.contains("600s after the deadline") == true)
         #expect(effects.cancelDeadlines.count == 1)
         #expect(effects.cancelDeadlines.first?.kinds.isSuperset(of: [.acknowledge, .freeze]) == true)
-        #expect(world.openTimers(of: request).isEmpty, "the level 3 acknowledgement timer and the freeze level 2 timer are gone")
+        #expect(
+            world.openTimers(of: request).isEmpty,
+            "the level 3 acknowledgement timer and the freeze level 2 timer are gone")
         #expect(world.openEscalations(of: request).isEmpty)
         let record = try #require(world.record(request))
         #expect(record.answeredInTime == false)
@@ -246,8 +263,14 @@ struct DeadlineLadderTests {
     func holdWarning() throws {
         let world = routed()
         let holdUntil = t0.plus(hours: 24 * 30)
-        let frozen = world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
-        #expect(frozen.schedule == [Deadline(requestID: request, kind: .holdExpiry, level: 1, deadline: holdUntil, dueAt: holdUntil.plus(hours: -12))])
+        let frozen = world.answer(
+            Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
+        #expect(
+            frozen.schedule == [
+                Deadline(
+                    requestID: request, kind: .holdExpiry, level: 1, deadline: holdUntil,
+                    dueAt: holdUntil.plus(hours: -12))
+            ])
         let timer = try #require(world.timer(request, .holdExpiry))
 
         let effects = world.fire(timer)
@@ -269,7 +292,8 @@ struct DeadlineLadderTests {
         let world = routed()
         let answeredAt = t0.plus(minutes: 4)
         let holdUntil = answeredAt.plus(hours: 6)
-        let frozen = world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: answeredAt))
+        let frozen = world.answer(
+            Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: answeredAt))
         #expect(frozen.schedule.first?.dueAt == holdUntil.plus(hours: -12))
         let warnings = world.fireDue(at: answeredAt)
         #expect(warnings.flatMap(\.escalationEvents).map(\.kind) == [.holdExpiring])
@@ -279,10 +303,13 @@ struct DeadlineLadderTests {
     func holdMovedWithinASecond() throws {
         let world = routed()
         let holdUntil = t0.plus(hours: 24 * 30).adding(.milliseconds(200))
-        world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
+        world.answer(
+            Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
         let first = try #require(world.timer(request, .holdExpiry))
         let moved = holdUntil.adding(.milliseconds(500))
-        let effects = world.answer(Fixture.response(.frozen, id: "moved", frozen: Fixture.kzt("1000000"), holdUntil: moved, at: t0.plus(minutes: 5)))
+        let effects = world.answer(
+            Fixture.response(
+                .frozen, id: "moved", frozen: Fixture.kzt("1000000"), holdUntil: moved, at: t0.plus(minutes: 5)))
         #expect(effects.cancelDeadlines.first?.kinds.contains(.holdExpiry) == true)
         let second = try #require(effects.schedule.first)
         #expect(second.id != first.id, "the moved hold's timer has an id of its own")
@@ -294,24 +321,28 @@ struct DeadlineLadderTests {
     @Test("deadline ids: whole seconds as before, milliseconds after a point")
     func deadlineIDs() {
         let whole = Timestamp(secondsSinceEpoch: 1_796_173_435)
-        #expect(Deadline(requestID: request, kind: .freeze, level: 2, deadline: whole, dueAt: whole).id
-            == "\(CanonicalUUID.string(request))/freeze/2/1796173435")
+        #expect(
+            Deadline(requestID: request, kind: .freeze, level: 2, deadline: whole, dueAt: whole).id
+                == "\(CanonicalUUID.string(request))/freeze/2/1796173435")
         let at = Timestamp(secondsSinceEpoch: 1_796_173_435, nanoseconds: 7_999_999)
-        #expect(Deadline(requestID: request, kind: .acknowledge, level: 1, deadline: at, dueAt: at).id
-            == "\(CanonicalUUID.string(request))/acknowledge/1/1796173435.007")
+        #expect(
+            Deadline(requestID: request, kind: .acknowledge, level: 1, deadline: at, dueAt: at).id
+                == "\(CanonicalUUID.string(request))/acknowledge/1/1796173435.007")
     }
 
     @Test("an extended hold supersedes the warning and moves the timer")
     func holdExtended() throws {
         let world = routed()
         let holdUntil = t0.plus(hours: 24 * 30)
-        world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
+        world.answer(
+            Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
         let oldTimer = try #require(world.timer(request, .holdExpiry))
         world.fire(oldTimer)
 
         let extended = holdUntil.plus(hours: 24 * 30)
         let at = holdUntil.plus(hours: -2)
-        let effects = world.answer(Fixture.response(.frozen, id: "extension", frozen: Fixture.kzt("1000000"), holdUntil: extended, at: at))
+        let effects = world.answer(
+            Fixture.response(.frozen, id: "extension", frozen: Fixture.kzt("1000000"), holdUntil: extended, at: at))
         #expect(effects.outcome == .answered(.frozen))
         #expect(effects.resolved.map(\.resolution) == [.superseded])
         let resolved = try #require(effects.resolvedEvents.first)
@@ -332,7 +363,8 @@ struct DeadlineLadderTests {
     func holdReleased() throws {
         let world = routed()
         let holdUntil = t0.plus(hours: 24 * 30)
-        world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
+        world.answer(
+            Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 4)))
         world.fire(try #require(world.timer(request, .holdExpiry)))
         let effects = world.answer(Fixture.response(.released, at: holdUntil.plus(hours: -1)))
         #expect(effects.outcome == .answered(.released))
@@ -347,12 +379,18 @@ struct DeadlineLadderTests {
     @Test("a freeze without hold_until schedules no warning; a same-hold update keeps the timer")
     func holdUnchanged() throws {
         let world = routed()
-        let noHold = world.answer(Fixture.response(.partiallyFrozen, frozen: Fixture.kzt("400000"), at: t0.plus(minutes: 4)))
+        let noHold = world.answer(
+            Fixture.response(.partiallyFrozen, frozen: Fixture.kzt("400000"), at: t0.plus(minutes: 4)))
         #expect(noHold.schedule.isEmpty)
         let holdUntil = t0.plus(hours: 24 * 10)
-        world.answer(Fixture.response(.partiallyFrozen, id: "p2", frozen: Fixture.kzt("500000"), holdUntil: holdUntil, at: t0.plus(minutes: 9)))
+        world.answer(
+            Fixture.response(
+                .partiallyFrozen, id: "p2", frozen: Fixture.kzt("500000"), holdUntil: holdUntil, at: t0.plus(minutes: 9)
+            ))
         let timer = try #require(world.timer(request, .holdExpiry))
-        let same = world.answer(Fixture.response(.frozen, id: "f3", frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 19)))
+        let same = world.answer(
+            Fixture.response(
+                .frozen, id: "f3", frozen: Fixture.kzt("1000000"), holdUntil: holdUntil, at: t0.plus(minutes: 19)))
         #expect(same.schedule.isEmpty)
         #expect(same.cancelDeadlines.first?.kinds.contains(.holdExpiry) == false)
         #expect(world.timer(request, .holdExpiry) == timer)

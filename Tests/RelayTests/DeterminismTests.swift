@@ -14,17 +14,21 @@ struct DeterminismTests {
         let world = RelayWorld()
         world.receive(Fixture.request())
         world.fireDue(at: t0.plus(minutes: 6))
-        let response = Fixture.response(.partiallyFrozen, frozen: Fixture.kzt("100000"), holdUntil: t0.plus(hours: 48), transfers: [
-            Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("500000"), ref: "D-1"),
-            Fixture.toAccount(Fixture.unknownAccount(1), Fixture.kzt("100000"), ref: "D-2"),
-            Fixture.toWallet(Fixture.kzt("300000"), ref: "D-3"),
-        ], at: t0.plus(minutes: 10))
+        let response = Fixture.response(
+            .partiallyFrozen, frozen: Fixture.kzt("100000"), holdUntil: t0.plus(hours: 48),
+            transfers: [
+                Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("500000"), ref: "D-1"),
+                Fixture.toAccount(Fixture.unknownAccount(1), Fixture.kzt("100000"), ref: "D-2"),
+                Fixture.toWallet(Fixture.kzt("300000"), ref: "D-3"),
+            ], at: t0.plus(minutes: 10))
         return (world, response)
     }
 
     func decide(_ world: RelayWorld, _ response: BankResponse, cause: Cause) -> Effects {
-        let effects = world.engine.answer(response, fingerprint: ContentFingerprint(response), from: Fixture.alpha, context: world.context(Fixture.uuid(1)),
-                                          previous: nil, case: world.caseContext(Fixture.caseID), cause: cause, now: response.respondedAt)
+        let effects = world.engine.answer(
+            response, fingerprint: ContentFingerprint(response), from: Fixture.alpha,
+            context: world.context(Fixture.uuid(1)),
+            previous: nil, case: world.caseContext(Fixture.caseID), cause: cause, now: response.respondedAt)
         checkContracts(effects, policy: world.policy)
         return effects
     }
@@ -39,22 +43,30 @@ struct DeterminismTests {
         #expect(!first.events.isEmpty)
         // Rebuilding the engine from the same policy changes nothing either.
         let fresh = RelayEngine(policy: Fixture.policy())
-        let third = fresh.answer(response, fingerprint: ContentFingerprint(response), from: Fixture.alpha, context: world.context(Fixture.uuid(1)),
-                                 previous: nil, case: world.caseContext(Fixture.caseID), cause: cause, now: response.respondedAt)
+        let third = fresh.answer(
+            response, fingerprint: ContentFingerprint(response), from: Fixture.alpha,
+            context: world.context(Fixture.uuid(1)),
+            previous: nil, case: world.caseContext(Fixture.caseID), cause: cause, now: response.respondedAt)
         #expect(third == first)
     }
 
     @Test("a different cause gives different event ids, and the same requests, edges and escalation ids")
     func differentCause() {
         let (world, response) = scenario()
-        let a = decide(world, response, cause: .record(topic: "freeze.bank.alpha.responses", partition: 0, offset: 1, eventID: Fixture.uuid(501)))
-        let b = decide(world, response, cause: .record(topic: "freeze.bank.alpha.responses", partition: 0, offset: 2, eventID: Fixture.uuid(502)))
+        let a = decide(
+            world, response,
+            cause: .record(topic: "freeze.bank.alpha.responses", partition: 0, offset: 1, eventID: Fixture.uuid(501)))
+        let b = decide(
+            world, response,
+            cause: .record(topic: "freeze.bank.alpha.responses", partition: 0, offset: 2, eventID: Fixture.uuid(502)))
         #expect(Set(a.events.map(\.event.id)).isDisjoint(with: Set(b.events.map(\.event.id))))
         #expect(a.events.map(\.event.type) == b.events.map(\.event.type))
         #expect(a.requests == b.requests)
         #expect(a.edges == b.edges)
         #expect(a.schedule == b.schedule)
-        #expect(a.escalations.filter { $0.kind != .chainLimit }.map(\.escalationID) == b.escalations.filter { $0.kind != .chainLimit }.map(\.escalationID))
+        #expect(
+            a.escalations.filter { $0.kind != .chainLimit }.map(\.escalationID)
+                == b.escalations.filter { $0.kind != .chainLimit }.map(\.escalationID))
         #expect(a.events.allSatisfy { $0.causationID == Fixture.uuid(501) })
     }
 
@@ -72,13 +84,18 @@ struct DeterminismTests {
         let cause = Cause.record(topic: "freeze.requests", partition: 0, offset: 1, eventID: request.id)
         let none = RelayEngine.RequestContext(record: nil)
         let empty = CaseContext(caseID: Fixture.caseID)
-        _ = twice { engine.receive(request, fingerprint: ContentFingerprint(request), context: none, case: empty, cause: cause, now: t0) }
+        _ = twice {
+            engine.receive(
+                request, fingerprint: ContentFingerprint(request), context: none, case: empty, cause: cause, now: t0)
+        }
 
         let record = Fixture.record(.routed)
         let cancel = Fixture.cancel(at: t0.plus(minutes: 3))
         _ = twice { engine.cancel(cancel, context: .init(record: record), case: empty, cause: cause, now: t0) }
 
-        let deadline = Deadline(requestID: record.requestID, kind: .acknowledge, level: 1, deadline: t0.plus(minutes: 5), dueAt: t0.plus(minutes: 5))
+        let deadline = Deadline(
+            requestID: record.requestID, kind: .acknowledge, level: 1, deadline: t0.plus(minutes: 5),
+            dueAt: t0.plus(minutes: 5))
         let fired = twice { engine.fire(deadline, context: .init(record: record), now: t0.plus(minutes: 6)) }
         // The cause of a firing is the timer itself, so replaying the firing gives the same event ids.
         #expect(Cause.timer(deadline) == Cause.timer(deadline))
@@ -88,7 +105,9 @@ struct DeterminismTests {
         let unroutable = Fixture.record(.unroutable)
         let retried = twice { engine.retryUnroutable(.init(record: unroutable), case: empty, cause: command, now: t0) }
         #expect(retried.outcome == .routed)
-        #expect(Cause.command("retry-unroutable", nonce: "a").eventID != Cause.command("retry-unroutable", nonce: "b").eventID)
+        #expect(
+            Cause.command("retry-unroutable", nonce: "a").eventID
+                != Cause.command("retry-unroutable", nonce: "b").eventID)
     }
 
     @Test("timer ids are stable: same request, kind, level and deadline")

@@ -8,13 +8,21 @@ import Testing
 struct ForeignResponseTests {
     let t0 = Fixture.t0
 
-    func expectForeign(_ effects: Effects, bank: BankID, requestID: UUID, caseID: String?, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectForeign(
+        _ effects: Effects, bank: BankID, requestID: UUID, caseID: String?,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         #expect(effects.outcome == .foreignResponse, sourceLocation: sourceLocation)
         let refusal = try #require(effects.refusal, sourceLocation: sourceLocation)
         #expect(refusal.code == .foreignResponse && refusal.path == "request_id", sourceLocation: sourceLocation)
-        #expect(effects.requests.isEmpty && effects.responses.isEmpty && effects.schedule.isEmpty, sourceLocation: sourceLocation)
-        #expect(effects.cancelDeadlines.isEmpty && effects.resolved.isEmpty && effects.edges.isEmpty, sourceLocation: sourceLocation)
-        #expect(effects.statuses.isEmpty, "police are not told about someone else's answer", sourceLocation: sourceLocation)
+        #expect(
+            effects.requests.isEmpty && effects.responses.isEmpty && effects.schedule.isEmpty,
+            sourceLocation: sourceLocation)
+        #expect(
+            effects.cancelDeadlines.isEmpty && effects.resolved.isEmpty && effects.edges.isEmpty,
+            sourceLocation: sourceLocation)
+        #expect(
+            effects.statuses.isEmpty, "police are not told about someone else's answer", sourceLocation: sourceLocation)
         let audit = try #require(effects.audit.first, sourceLocation: sourceLocation)
         #expect(effects.audit.count == 1, sourceLocation: sourceLocation)
         #expect(audit.isSecurityEvent, sourceLocation: sourceLocation)
@@ -24,20 +32,29 @@ struct ForeignResponseTests {
         let escalation = try #require(effects.escalationEvents.first, sourceLocation: sourceLocation)
         #expect(effects.events.count == 1, sourceLocation: sourceLocation)
         #expect(escalation.kind == .foreignResponse && escalation.level == 1, sourceLocation: sourceLocation)
-        #expect(escalation.bankID == bank && escalation.requestID == requestID && escalation.caseID == caseID, sourceLocation: sourceLocation)
+        #expect(
+            escalation.bankID == bank && escalation.requestID == requestID && escalation.caseID == caseID,
+            sourceLocation: sourceLocation)
         #expect(effects.escalations.map(\.kind) == [.foreignResponse], sourceLocation: sourceLocation)
     }
 
-    @Test("an answer about a request the relay does not know is unknown_request: dead-lettered and audited, not a security event, no escalation")
+    @Test(
+        "an answer about a request the relay does not know is unknown_request: dead-lettered and audited, not a security event, no escalation"
+    )
     func unknownRequest() throws {
         let world = RelayWorld()
-        let effects = world.answer(Fixture.response(.frozen, for: Fixture.uuid(404), frozen: Fixture.kzt("5")), from: Fixture.alpha)
+        let effects = world.answer(
+            Fixture.response(.frozen, for: Fixture.uuid(404), frozen: Fixture.kzt("5")), from: Fixture.alpha)
         #expect(effects.outcome == .answerUnknown)
         let refusal = try #require(effects.refusal)
         #expect(refusal.code == .unknownRequest && refusal.path == "request_id")
         let id = CanonicalUUID.string(Fixture.uuid(404))
-        #expect(refusal.message == "answer resp-frozen-\(t0.secondsSinceEpoch) on alpha's responses topic is about request \(id), which the relay does not know; refused, nothing changed")
-        #expect(effects.escalations.isEmpty && effects.events.isEmpty, "no escalation, no status: there is no case to tell")
+        #expect(
+            refusal.message
+                == "answer resp-frozen-\(t0.secondsSinceEpoch) on alpha's responses topic is about request \(id), which the relay does not know; refused, nothing changed"
+        )
+        #expect(
+            effects.escalations.isEmpty && effects.events.isEmpty, "no escalation, no status: there is no case to tell")
         #expect(effects.requests.isEmpty && effects.responses.isEmpty && effects.schedule.isEmpty)
         #expect(effects.cancelDeadlines.isEmpty && effects.resolved.isEmpty && effects.edges.isEmpty)
         let audit = try #require(effects.audit.first)
@@ -60,7 +77,10 @@ struct ForeignResponseTests {
         #expect(world.openTimers(of: Fixture.uuid(1)).count == 2, "alpha's clocks keep running")
 
         // Alpha's own answer under the same response id is still accepted: beta's never counted.
-        let own = world.answer(Fixture.response(.acknowledged, id: "resp-released-\(t0.plus(minutes: 1).secondsSinceEpoch)", at: t0.plus(minutes: 2)), from: Fixture.alpha)
+        let own = world.answer(
+            Fixture.response(
+                .acknowledged, id: "resp-released-\(t0.plus(minutes: 1).secondsSinceEpoch)", at: t0.plus(minutes: 2)),
+            from: Fixture.alpha)
         #expect(own.outcome == .answered(.acknowledged))
     }
 
@@ -83,7 +103,9 @@ struct ForeignResponseTests {
         #expect(world.record(Fixture.uuid(1))?.state == .unroutable)
     }
 
-    @Test("a foreign answer re-sent is flagged again, as an escalation of its own: ids come from the record's position, not the sender's id")
+    @Test(
+        "a foreign answer re-sent is flagged again, as an escalation of its own: ids come from the record's position, not the sender's id"
+    )
     func foreignResent() {
         let world = RelayWorld()
         world.receive(Fixture.request())

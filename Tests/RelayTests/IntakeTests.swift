@@ -24,7 +24,11 @@ struct IntakeTests {
         let status = try #require(effects.statuses.first)
         #expect(status.status == .routed && status.requestID == request.requestID && status.caseID == request.caseID)
         #expect(status.causedBy == request.id)
-        #expect(status.caseTotals == CaseTotals(stolen: Fixture.kzt("1000000"), frozen: Fixture.kzt("0"), moving: Fixture.kzt("1000000"), exited: Fixture.kzt("0")))
+        #expect(
+            status.caseTotals
+                == CaseTotals(
+                    stolen: Fixture.kzt("1000000"), frozen: Fixture.kzt("0"), moving: Fixture.kzt("1000000"),
+                    exited: Fixture.kzt("0")))
         #expect(effects.events.allSatisfy { $0.causationID == request.id })
         #expect(effects.audit.count == 1)
         #expect(effects.audit.first?.oldState == nil && effects.audit.first?.newState == .routed)
@@ -32,7 +36,9 @@ struct IntakeTests {
         #expect(effects.refusal == nil && effects.responses.isEmpty && effects.edges.isEmpty)
     }
 
-    @Test("the same request again (same id, same content, new envelope) is a duplicate: nothing happens", arguments: [RequestState.routed, .unroutable, .frozen, .cancelled])
+    @Test(
+        "the same request again (same id, same content, new envelope) is a duplicate: nothing happens",
+        arguments: [RequestState.routed, .unroutable, .frozen, .cancelled])
     func duplicate(state: RequestState) {
         let engine = Fixture.engine()
         let original = Fixture.request()
@@ -41,9 +47,11 @@ struct IntakeTests {
         resent.createdAt = t0.plus(minutes: 5)
         #expect(ContentFingerprint(resent) == ContentFingerprint(original), "envelope id and time are not content")
         let record = Fixture.record(state, request: original)
-        let effects = engine.receive(resent, fingerprint: ContentFingerprint(resent), context: .init(record: record),
-                                     case: CaseContext(caseID: Fixture.caseID, requests: [record]),
-                                     cause: .record(topic: "freeze.requests", partition: 0, offset: 9, eventID: resent.id), now: t0.plus(minutes: 5))
+        let effects = engine.receive(
+            resent, fingerprint: ContentFingerprint(resent), context: .init(record: record),
+            case: CaseContext(caseID: Fixture.caseID, requests: [record]),
+            cause: .record(topic: "freeze.requests", partition: 0, offset: 9, eventID: resent.id),
+            now: t0.plus(minutes: 5))
         checkContracts(effects, policy: engine.policy)
         #expect(effects.outcome == .duplicate)
         #expect(effects.isEmpty)
@@ -115,7 +123,8 @@ struct IntakeTests {
         #expect(duplicate.outcome == .duplicate)
         #expect(duplicate.isEmpty)
 
-        let conflicting = Fixture.response(.frozen, id: "ALPHA-77", frozen: Fixture.kzt("500000"), at: t0.plus(minutes: 9))
+        let conflicting = Fixture.response(
+            .frozen, id: "ALPHA-77", frozen: Fixture.kzt("500000"), at: t0.plus(minutes: 9))
         let refused = world.answer(conflicting)
         #expect(refused.outcome == .conflictingDuplicate)
         #expect(refused.refusal?.code == .conflictingDuplicate)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Relay
 
 /// Outcomes are typed, but their names are what logs, metric labels and the operator orders
@@ -25,13 +26,16 @@ import Testing
     }
 
     @Test func operatorOrderOutcomesKeepTheirStoredJSON() throws {
-        let stored = OperatorOrderOutcome(id: UUID(uuidString: "6f1c2d3e-0000-4000-8000-000000000001")!, caseID: "C-1", outcome: .releasedUnroutable,
-                                          bankID: nil, state: "unroutable")
+        let stored = OperatorOrderOutcome(
+            id: UUID(uuidString: "6f1c2d3e-0000-4000-8000-000000000001")!, caseID: "C-1", outcome: .releasedUnroutable,
+            bankID: nil, state: "unroutable")
         let json = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
         #expect(json.contains("\"outcome\":\"released_unroutable\""), "\(json)")
         #expect(try JSONDecoder().decode(OperatorOrderOutcome.self, from: Data(json.utf8)) == stored)
         let unknown = json.replacingOccurrences(of: "released_unroutable", with: "exploded")
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode(OperatorOrderOutcome.self, from: Data(unknown.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(OperatorOrderOutcome.self, from: Data(unknown.utf8))
+        }
         #expect(!OperatorOrderOutcome(id: stored.id, caseID: nil, outcome: .notHeld, bankID: nil, state: nil).decided)
         #expect(stored.decided)
     }

@@ -9,7 +9,8 @@ import Testing
 struct QuotaTests {
     let t0 = Fixture.t0
     static let limits = IntakeQuotas(
-        issuer: .init(perMinute: 5, perDay: 100), issuerOverrides: ["police-central": .init(perMinute: 50, perDay: nil)],
+        issuer: .init(perMinute: 5, perDay: 100),
+        issuerOverrides: ["police-central": .init(perMinute: 50, perDay: nil)],
         account: .init(openRequests: 3, repeats: 4, repeatWindow: .seconds(86_400)))
     static let agency = QuotaIssuer(registeredID: nil, agency: Fixture.issuer.agency)
 
@@ -27,12 +28,13 @@ struct QuotaTests {
             }
             return usage
         }
-        let allowed = switch limit {
-        case .issuerPerMinute: 5
-        case .issuerPerDay: 100
-        case .accountOpenRequests: 3
-        case .accountRepeats: 4
-        }
+        let allowed =
+            switch limit {
+            case .issuerPerMinute: 5
+            case .issuerPerDay: 100
+            case .accountOpenRequests: 3
+            case .accountRepeats: 4
+            }
         #expect(Self.limits.breach(usage(allowed - 1)) == nil)
         let breach = try #require(Self.limits.breach(usage(allowed)))
         #expect(breach.limit == limit)
@@ -45,7 +47,9 @@ struct QuotaTests {
         let central = QuotaIssuer(registeredID: "police-central", agency: "Central Police")
         #expect(Self.limits.breach(QuotaUsage(issuer: central, issuerThisMinute: 49)) == nil)
         #expect(Self.limits.breach(QuotaUsage(issuer: central, issuerThisMinute: 50))?.limit == .issuerPerMinute)
-        #expect(Self.limits.breach(QuotaUsage(issuer: central, issuerToday: 1_000_000)) == nil, "the override has no daily limit")
+        #expect(
+            Self.limits.breach(QuotaUsage(issuer: central, issuerToday: 1_000_000)) == nil,
+            "the override has no daily limit")
         #expect(Self.limits.breach(QuotaUsage(issuer: Self.agency, issuerThisMinute: 5))?.limit == .issuerPerMinute)
         // An agency named like a registered issuer's id is not that issuer.
         let impostor = QuotaIssuer(registeredID: nil, agency: "police-central")
@@ -55,7 +59,8 @@ struct QuotaTests {
 
     @Test("no limits: nothing is ever held")
     func unlimited() {
-        let usage = QuotaUsage(issuer: Self.agency, issuerThisMinute: .max, issuerToday: .max, accountOpen: .max, accountRecent: .max)
+        let usage = QuotaUsage(
+            issuer: Self.agency, issuerThisMinute: .max, issuerToday: .max, accountOpen: .max, accountRecent: .max)
         #expect(IntakeQuotas.unlimited.breach(usage) == nil)
         #expect(IntakeQuotas.unlimited.isUnlimited && !Self.limits.isUnlimited)
     }
@@ -96,10 +101,13 @@ struct QuotaTests {
     @Test("a request within every quota is routed and charged to its issuer at the time it was admitted")
     func withinQuotaIsCharged() {
         let world = RelayWorld(Fixture.engine(quotas: Self.limits))
-        let routed = world.receive(Fixture.request(), at: t0, quota: QuotaUsage(issuer: Self.agency, issuerThisMinute: 4, accountOpen: 2))
+        let routed = world.receive(
+            Fixture.request(), at: t0, quota: QuotaUsage(issuer: Self.agency, issuerThisMinute: 4, accountOpen: 2))
         #expect(routed.outcome == .routed)
         #expect(routed.quotaCharges == [QuotaCharge(issuerKey: Self.agency.key, at: t0)])
-        let unroutable = world.receive(Fixture.request(Fixture.uuid(2), iban: Fixture.unknownAccount(1)), at: t0, quota: QuotaUsage(issuer: Self.agency))
+        let unroutable = world.receive(
+            Fixture.request(Fixture.uuid(2), iban: Fixture.unknownAccount(1)), at: t0,
+            quota: QuotaUsage(issuer: Self.agency))
         #expect(unroutable.outcome == .unroutable)
         #expect(unroutable.quotaCharges.count == 1, "an admitted request counts whether or not a bank takes it")
         let unchecked = world.receive(Fixture.request(Fixture.uuid(3)), at: t0)
@@ -119,7 +127,8 @@ struct QuotaTests {
 
     // MARK: Operator decisions
 
-    @Test("release routes a held request like a new one, closes its quota escalation and audits the operator and reason")
+    @Test(
+        "release routes a held request like a new one, closes its quota escalation and audits the operator and reason")
     func release() throws {
         let world = RelayWorld(Fixture.engine(quotas: Self.limits))
         let held = world.receive(Fixture.request(), at: t0, quota: QuotaUsage(issuer: Self.agency, issuerToday: 100))
@@ -130,10 +139,15 @@ struct QuotaTests {
         #expect(record.state == .routed && record.bankID == Fixture.alpha && record.routedAt == t0.plus(minutes: 10))
         #expect(record.acknowledgeBy! > t0.plus(minutes: 10), "the clocks start at the release, not at receipt")
         #expect(effects.routedRequests.map(\.requestID) == [Fixture.uuid(1)])
-        #expect(world.openTimers(of: Fixture.uuid(1)).map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.acknowledge, .freeze])
+        #expect(
+            world.openTimers(of: Fixture.uuid(1)).map(\.kind).sorted { $0.rawValue < $1.rawValue } == [
+                .acknowledge, .freeze,
+            ])
         #expect(world.escalation(escalationID)?.resolution == .closed)
         #expect(effects.audit.first?.oldState == .held && effects.audit.first?.newState == .routed)
-        #expect(effects.audit.first?.detail.contains("ops-duty-7") == true && effects.audit.first?.detail.contains("confirmed with the issuing unit") == true)
+        #expect(
+            effects.audit.first?.detail.contains("ops-duty-7") == true
+                && effects.audit.first?.detail.contains("confirmed with the issuing unit") == true)
         #expect(effects.quotaCharges.isEmpty, "an operator's release is not charged to the issuer")
         let again = world.release(Fixture.uuid(1), at: t0.plus(minutes: 11))
         #expect(again.outcome == .notHeld && again.isEmpty)
@@ -142,7 +156,9 @@ struct QuotaTests {
     @Test("a released request whose bank is no longer in the table becomes unroutable, with its own escalation")
     func releaseUnroutable() throws {
         let world = RelayWorld(Fixture.engine(quotas: Self.limits))
-        world.receive(Fixture.request(iban: Fixture.unknownAccount(4)), at: t0, quota: QuotaUsage(issuer: Self.agency, issuerThisMinute: 5))
+        world.receive(
+            Fixture.request(iban: Fixture.unknownAccount(4)), at: t0,
+            quota: QuotaUsage(issuer: Self.agency, issuerThisMinute: 5))
         let effects = world.release(Fixture.uuid(1), at: t0.plus(minutes: 1))
         #expect(effects.outcome == .releasedUnroutable)
         #expect(world.record(Fixture.uuid(1))?.state == .unroutable)
@@ -164,7 +180,8 @@ struct QuotaTests {
         #expect(effects.statuses.first?.caseTotals?.moving == Fixture.kzt("0"))
         #expect(world.openEscalations(of: Fixture.uuid(1)).isEmpty)
         #expect(world.release(Fixture.uuid(1), at: t0.plus(minutes: 3)).outcome == .notHeld, "a refusal is final")
-        let answer = world.answer(Fixture.response(.frozen, frozen: Fixture.kzt("1000000")), from: Fixture.alpha, at: t0.plus(minutes: 4))
+        let answer = world.answer(
+            Fixture.response(.frozen, frozen: Fixture.kzt("1000000")), from: Fixture.alpha, at: t0.plus(minutes: 4))
         #expect(answer.refusal != nil)
         #expect(world.record(Fixture.uuid(1))?.state == .refused)
     }
@@ -184,7 +201,9 @@ struct QuotaTests {
     func answersCannotMoveHeld(status: BankResponseStatus) {
         for state in [RequestState.held, .refused] {
             let record = Fixture.record(state)
-            if case .advance = TransitionRules.evaluate(record, answer: Fixture.response(status, frozen: Fixture.kzt("10"))) {
+            if case .advance = TransitionRules.evaluate(
+                record, answer: Fixture.response(status, frozen: Fixture.kzt("10")))
+            {
                 Issue.record("\(status) moved a \(state) request")
             }
         }
@@ -195,19 +214,26 @@ struct QuotaTests {
 @Suite("Closing escalations by hand")
 struct CloseEscalationTests {
     static func escalation(_ kind: EscalationKind) -> EscalationRecord {
-        EscalationRecord(escalationID: Fixture.uuid(70), kind: kind, level: 1, requestID: Fixture.uuid(1), caseID: Fixture.caseID,
-                         bankID: Fixture.alpha, raisedAt: Fixture.t0, levelRaisedAt: Fixture.t0, deadline: nil, detail: "x")
+        EscalationRecord(
+            escalationID: Fixture.uuid(70), kind: kind, level: 1, requestID: Fixture.uuid(1), caseID: Fixture.caseID,
+            bankID: Fixture.alpha, raisedAt: Fixture.t0, levelRaisedAt: Fixture.t0, deadline: nil, detail: "x")
     }
 
-    @Test("an open escalation is closed with the operator and the reason; security kinds are audited as security events",
-          arguments: EscalationKind.allCases)
+    @Test(
+        "an open escalation is closed with the operator and the reason; security kinds are audited as security events",
+        arguments: EscalationKind.allCases)
     func closesOpen(kind: EscalationKind) throws {
         let engine = Fixture.engine()
-        let effects = engine.closeEscalation(Self.escalation(kind), isOpen: true, decision: Fixture.operatorDecision,
-                                             cause: .command("close_escalation", nonce: "n"), now: Fixture.t0.plus(minutes: 5))
+        let effects = engine.closeEscalation(
+            Self.escalation(kind), isOpen: true, decision: Fixture.operatorDecision,
+            cause: .command("close_escalation", nonce: "n"), now: Fixture.t0.plus(minutes: 5))
         checkContracts(effects, policy: engine.policy)
         #expect(effects.outcome == .closed)
-        #expect(effects.resolved == [EscalationClosure(escalationID: Fixture.uuid(70), resolution: .closed, resolvedAt: Fixture.t0.plus(minutes: 5))])
+        #expect(
+            effects.resolved == [
+                EscalationClosure(
+                    escalationID: Fixture.uuid(70), resolution: .closed, resolvedAt: Fixture.t0.plus(minutes: 5))
+            ])
         let resolved = try #require(effects.resolvedEvents.first)
         #expect(resolved.resolution == .closed && resolved.detail?.contains("ops-duty-7") == true)
         #expect(effects.audit.count == 1 && effects.audit.first?.isSecurityEvent == kind.isSecurityEvent)
@@ -219,9 +245,12 @@ struct CloseEscalationTests {
     func leftAlone() {
         let engine = Fixture.engine()
         let cause = Cause.command("close_escalation", nonce: "n")
-        let resolved = engine.closeEscalation(Self.escalation(.chainExit), isOpen: false, decision: Fixture.operatorDecision, cause: cause, now: Fixture.t0)
+        let resolved = engine.closeEscalation(
+            Self.escalation(.chainExit), isOpen: false, decision: Fixture.operatorDecision, cause: cause,
+            now: Fixture.t0)
         #expect(resolved.outcome == .notOpen && resolved.isEmpty)
-        let unknown = engine.closeEscalation(nil, isOpen: true, decision: Fixture.operatorDecision, cause: cause, now: Fixture.t0)
+        let unknown = engine.closeEscalation(
+            nil, isOpen: true, decision: Fixture.operatorDecision, cause: cause, now: Fixture.t0)
         #expect(unknown.outcome == .unknown && unknown.isEmpty)
     }
 }

@@ -5,9 +5,11 @@ import Testing
 
 @Suite("Routing")
 struct RoutingTests {
-    @Test("KZ IBANs go to the bank that owns their bank code", arguments: [
-        ("601", "alpha"), ("602", "beta"), ("603", "gamma"), ("604", "delta"), ("605", "epsilon"),
-    ])
+    @Test(
+        "KZ IBANs go to the bank that owns their bank code",
+        arguments: [
+            ("601", "alpha"), ("602", "beta"), ("603", "gamma"), ("604", "delta"), ("605", "epsilon"),
+        ])
     func routesByBankCode(code: String, bank: String) {
         let world = RelayWorld()
         let effects = world.receive(Fixture.request(iban: Fixture.iban(code, 123_456)))
@@ -48,13 +50,15 @@ struct RoutingTests {
         #expect(routed.createdAt == Fixture.t0)
     }
 
-    @Test("per-bank SLA overrides change the deadlines, only where set", arguments: [
-        // beta: urgent ack 10m (freeze stays 30m); normal ack 20m, freeze 4h. alpha has none.
-        ("602", Priority.urgent, Int64(10), Int64(30)),
-        ("602", Priority.normal, Int64(20), Int64(240)),
-        ("601", Priority.urgent, Int64(5), Int64(30)),
-        ("601", Priority.normal, Int64(15), Int64(120)),
-    ])
+    @Test(
+        "per-bank SLA overrides change the deadlines, only where set",
+        arguments: [
+            // beta: urgent ack 10m (freeze stays 30m); normal ack 20m, freeze 4h. alpha has none.
+            ("602", Priority.urgent, Int64(10), Int64(30)),
+            ("602", Priority.normal, Int64(20), Int64(240)),
+            ("601", Priority.urgent, Int64(5), Int64(30)),
+            ("601", Priority.normal, Int64(15), Int64(120)),
+        ])
     func slaOverrides(code: String, priority: Priority, ackMinutes: Int64, freezeMinutes: Int64) throws {
         let world = RelayWorld()
         let now = Fixture.t0.plus(seconds: 17)
@@ -68,7 +72,8 @@ struct RoutingTests {
         let ack = try #require(effects.schedule.first { $0.kind == .acknowledge })
         #expect(ack.level == 1 && ack.deadline == now.plus(minutes: ackMinutes) && ack.dueAt == ack.deadline)
         let freeze = try #require(effects.schedule.first { $0.kind == .freeze })
-        #expect(freeze.level == 1 && freeze.deadline == now.plus(minutes: freezeMinutes) && freeze.dueAt == freeze.deadline)
+        #expect(
+            freeze.level == 1 && freeze.deadline == now.plus(minutes: freezeMinutes) && freeze.dueAt == freeze.deadline)
     }
 
     @Test("a disabled bank makes the request unroutable, with the reason; it is kept")
@@ -131,8 +136,9 @@ struct RoutingTests {
         let fixedEngine = Fixture.engine(banks: banks)
         let context = stale.context(Fixture.uuid(1))
         let later = Fixture.t0.plus(hours: 1)
-        let effects = fixedEngine.retryUnroutable(context, case: stale.caseContext(Fixture.caseID),
-                                                  cause: .command("retry-unroutable", nonce: "1"), now: later)
+        let effects = fixedEngine.retryUnroutable(
+            context, case: stale.caseContext(Fixture.caseID),
+            cause: .command("retry-unroutable", nonce: "1"), now: later)
         checkContracts(effects, policy: fixedEngine.policy)
         #expect(effects.outcome == .routed)
         let record = try #require(effects.record(Fixture.uuid(1)))
@@ -140,12 +146,15 @@ struct RoutingTests {
         #expect(record.acknowledgeBy == later.plus(minutes: 5))
         #expect(effects.routedRequests.first?.bankID == Fixture.offline)
         #expect(effects.resolved.map(\.resolution) == [.closed])
-        #expect(effects.resolvedEvents.first?.escalationID == EscalationRecord.id(requestID: Fixture.uuid(1), kind: .unroutable))
+        #expect(
+            effects.resolvedEvents.first?.escalationID
+                == EscalationRecord.id(requestID: Fixture.uuid(1), kind: .unroutable))
         #expect(effects.audit.first?.oldState == .unroutable && effects.audit.first?.newState == .routed)
 
         // Not unroutable: nothing to retry.
-        let routed = fixedEngine.retryUnroutable(.init(record: record), case: CaseContext(caseID: Fixture.caseID),
-                                                 cause: .command("retry-unroutable", nonce: "2"), now: later)
+        let routed = fixedEngine.retryUnroutable(
+            .init(record: record), case: CaseContext(caseID: Fixture.caseID),
+            cause: .command("retry-unroutable", nonce: "2"), now: later)
         #expect(routed.outcome == .notUnroutable && routed.isEmpty)
     }
 
@@ -153,21 +162,30 @@ struct RoutingTests {
     func requestsTopicOverride() {
         let world = RelayWorld()
         let effects = world.receive(Fixture.request(iban: Fixture.gammaAccount(1)))
-        #expect(effects.events.first { if case .routedRequest = $0.event { true } else { false } }?.topic == "gamma.freeze.inbound")
+        #expect(
+            effects.events.first { if case .routedRequest = $0.event { true } else { false } }?.topic
+                == "gamma.freeze.inbound")
         let standard = world.receive(Fixture.request(Fixture.uuid(2), iban: Fixture.deltaAccount(1)))
-        #expect(standard.events.first { if case .routedRequest = $0.event { true } else { false } }?.topic == "freeze.bank.delta.requests")
+        #expect(
+            standard.events.first { if case .routedRequest = $0.event { true } else { false } }?.topic
+                == "freeze.bank.delta.requests")
     }
 
     @Test("fixed topic overrides are used for status and escalations")
     func fixedTopicOverrides() throws {
-        let topics = try TopicNames(prefix: "kz-freeze", overrides: [.status: "police.status", .escalations: "ops.escalations"])
+        let topics = try TopicNames(
+            prefix: "kz-freeze", overrides: [.status: "police.status", .escalations: "ops.escalations"])
         let engine = RelayEngine(policy: Fixture.policy(topics: topics))
-        let routed = engine.receive(Fixture.request(), fingerprint: ContentFingerprint(Fixture.request()), context: .init(record: nil),
-                                    case: CaseContext(caseID: Fixture.caseID), cause: .command("t", nonce: "1"), now: Fixture.t0)
+        let routed = engine.receive(
+            Fixture.request(), fingerprint: ContentFingerprint(Fixture.request()), context: .init(record: nil),
+            case: CaseContext(caseID: Fixture.caseID), cause: .command("t", nonce: "1"), now: Fixture.t0)
         checkContracts(routed, policy: engine.policy)
         #expect(Set(routed.events.map(\.topic)) == ["police.status", "kz-freeze.bank.alpha.requests"])
-        let unroutable = engine.receive(Fixture.request(iban: Fixture.unknownAccount(1)), fingerprint: ContentFingerprint(Fixture.request(iban: Fixture.unknownAccount(1))),
-                                        context: .init(record: nil), case: CaseContext(caseID: Fixture.caseID), cause: .command("t", nonce: "2"), now: Fixture.t0)
+        let unroutable = engine.receive(
+            Fixture.request(iban: Fixture.unknownAccount(1)),
+            fingerprint: ContentFingerprint(Fixture.request(iban: Fixture.unknownAccount(1))),
+            context: .init(record: nil), case: CaseContext(caseID: Fixture.caseID), cause: .command("t", nonce: "2"),
+            now: Fixture.t0)
         checkContracts(unroutable, policy: engine.policy)
         #expect(Set(unroutable.events.map(\.topic)) == ["police.status", "ops.escalations"])
     }
@@ -208,9 +226,13 @@ struct RoutingTests {
         }
         #expect(epsilon.id == Fixture.epsilon)
         // The IBAN wins over the BIC.
-        #expect(table.route(IBANDestination(iban: Fixture.alphaAccount(1), bic: try BIC("EPSNKZKA"))) == .bank(Fixture.profiles[0]))
+        #expect(
+            table.route(IBANDestination(iban: Fixture.alphaAccount(1), bic: try BIC("EPSNKZKA")))
+                == .bank(Fixture.profiles[0]))
         #expect(throws: RoutingDirectoryError.self) {
-            _ = try RoutingTable(banks: [Fixture.profiles[0], BankProfile(id: Fixture.beta, name: "B", ibanBankCodes: ["KZ601"])])
+            _ = try RoutingTable(banks: [
+                Fixture.profiles[0], BankProfile(id: Fixture.beta, name: "B", ibanBankCodes: ["KZ601"]),
+            ])
         }
     }
 }

@@ -8,7 +8,8 @@ import Testing
 @Suite("Transition rules")
 struct TransitionRulesTests {
     enum Expected: Equatable, CustomStringConvertible {
-        case advance(RequestState), repeated, ignore, refuse
+        case advance(RequestState)
+        case repeated, ignore, refuse
         var description: String {
             switch self {
             case .advance(let state): "advance(\(state.rawValue))"
@@ -62,8 +63,12 @@ struct TransitionRulesTests {
     static func answer(_ status: BankResponseStatus, at time: Timestamp = Fixture.t0.plus(minutes: 3)) -> BankResponse {
         switch status {
         case .frozen: Fixture.response(.frozen, frozen: Fixture.kzt("1000000"), holdUntil: hold, at: time)
-        case .partiallyFrozen: Fixture.response(.partiallyFrozen, frozen: Fixture.kzt("400000"), holdUntil: hold, at: time)
-        case .fundsMoved: Fixture.response(.fundsMoved, transfers: [Fixture.toAccount(Fixture.betaAccount(7), Fixture.kzt("1000000"), ref: "TRX-1")], at: time)
+        case .partiallyFrozen:
+            Fixture.response(.partiallyFrozen, frozen: Fixture.kzt("400000"), holdUntil: hold, at: time)
+        case .fundsMoved:
+            Fixture.response(
+                .fundsMoved,
+                transfers: [Fixture.toAccount(Fixture.betaAccount(7), Fixture.kzt("1000000"), ref: "TRX-1")], at: time)
         default: Fixture.response(status, at: time)
         }
     }
@@ -77,7 +82,9 @@ struct TransitionRulesTests {
         }
     }
 
-    @Test("every (state, status) pair gives the expected kind of transition", arguments: RequestState.allCases, BankResponseStatus.allCases)
+    @Test(
+        "every (state, status) pair gives the expected kind of transition", arguments: RequestState.allCases,
+        BankResponseStatus.allCases)
     func everyPair(state: RequestState, status: BankResponseStatus) {
         let transition = TransitionRules.evaluate(Self.record(state), answer: Self.answer(status))
         #expect(Self.kind(transition) == Self.expected(state, status), "\(state.rawValue) + \(status.rawValue)")
@@ -89,20 +96,23 @@ struct TransitionRulesTests {
         }
     }
 
-    @Test("every pair through answer(): advance changes the request, the others change nothing but the log",
-          arguments: RequestState.allCases, BankResponseStatus.allCases)
+    @Test(
+        "every pair through answer(): advance changes the request, the others change nothing but the log",
+        arguments: RequestState.allCases, BankResponseStatus.allCases)
     func everyPairThroughTheEngine(state: RequestState, status: BankResponseStatus) {
         let engine = Fixture.engine()
         let record = Self.record(state)
         let response = Self.answer(status)
         let effects = engine.answer(
             response, fingerprint: ContentFingerprint(response), from: Fixture.alpha,
-            context: .init(record: record), previous: nil, case: CaseContext(caseID: Fixture.caseID, requests: [record]),
+            context: .init(record: record), previous: nil,
+            case: CaseContext(caseID: Fixture.caseID, requests: [record]),
             cause: .record(topic: "freeze.bank.alpha.responses", partition: 0, offset: 7, eventID: response.id),
             now: response.respondedAt)
         checkContracts(effects, policy: engine.policy)
-        let seen = ResponseSeen(bankID: Fixture.alpha, responseID: response.responseID, requestID: record.requestID,
-                                fingerprint: ContentFingerprint(response))
+        let seen = ResponseSeen(
+            bankID: Fixture.alpha, responseID: response.responseID, requestID: record.requestID,
+            fingerprint: ContentFingerprint(response))
         if state.awaitsRouting || state == .refused {
             // Never routed: no bank may answer it (see ForeignResponseTests).
             #expect(effects.outcome == .foreignResponse)
@@ -121,7 +131,8 @@ struct TransitionRulesTests {
         case .repeated:
             #expect(effects.outcome == .repeated)
             #expect(effects.responses == [seen])
-            #expect(effects.events.isEmpty && effects.requests.isEmpty && effects.audit.isEmpty && effects.refusal == nil)
+            #expect(
+                effects.events.isEmpty && effects.requests.isEmpty && effects.audit.isEmpty && effects.refusal == nil)
             #expect(effects.schedule.isEmpty && effects.cancelDeadlines.isEmpty && effects.resolved.isEmpty)
         case .ignore:
             #expect(effects.outcome == .ignored)
@@ -197,8 +208,9 @@ struct TransitionRulesTests {
     @Test("partially_frozen again with new transfers advances, even with the same amount and hold")
     func partialWithNewTransfers() {
         let record = Self.record(.partiallyFrozen)
-        let more = Fixture.response(.partiallyFrozen, frozen: Fixture.kzt("400000"), holdUntil: Self.hold,
-                                    transfers: [Fixture.toAccount(Fixture.betaAccount(3), Fixture.kzt("100000"), ref: "TRX-9")])
+        let more = Fixture.response(
+            .partiallyFrozen, frozen: Fixture.kzt("400000"), holdUntil: Self.hold,
+            transfers: [Fixture.toAccount(Fixture.betaAccount(3), Fixture.kzt("100000"), ref: "TRX-9")])
         #expect(TransitionRules.evaluate(record, answer: more) == .advance(.partiallyFrozen))
     }
 
@@ -206,12 +218,17 @@ struct TransitionRulesTests {
     func fundsMovedAfterPartial() throws {
         let world = RelayWorld()
         world.receive(Fixture.request())
-        world.answer(Fixture.response(.partiallyFrozen, frozen: Fixture.kzt("400000"), holdUntil: Self.hold,
-                                      transfers: [Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("600000"), ref: "PF-1")],
-                                      at: Fixture.t0.plus(minutes: 5)))
+        world.answer(
+            Fixture.response(
+                .partiallyFrozen, frozen: Fixture.kzt("400000"), holdUntil: Self.hold,
+                transfers: [Fixture.toAccount(Fixture.betaAccount(1), Fixture.kzt("600000"), ref: "PF-1")],
+                at: Fixture.t0.plus(minutes: 5)))
         let totals = world.totals()
-        let effects = world.answer(Fixture.response(.fundsMoved, transfers: [Fixture.toAccount(Fixture.deltaAccount(1), Fixture.kzt("400000"), ref: "PF-2")],
-                                                    at: Fixture.t0.plus(minutes: 30)))
+        let effects = world.answer(
+            Fixture.response(
+                .fundsMoved,
+                transfers: [Fixture.toAccount(Fixture.deltaAccount(1), Fixture.kzt("400000"), ref: "PF-2")],
+                at: Fixture.t0.plus(minutes: 30)))
         #expect(effects.outcome == .invalidTransition)
         #expect(effects.refusal?.message.contains("cannot have moved on") == true)
         #expect(world.record(Fixture.uuid(1))?.state == .partiallyFrozen)
@@ -223,8 +240,10 @@ struct TransitionRulesTests {
     @Test("released is only accepted once something was frozen, or after a cancel")
     func releasedOnlyAfterFreezeOrCancel() {
         for state in RequestState.allCases {
-            let accepted = TransitionRules.evaluate(Self.record(state), answer: Self.answer(.released)) == .advance(.released)
-            #expect(accepted == [.frozen, .partiallyFrozen, .cancelled].contains(state), "released in \(state.rawValue)")
+            let accepted =
+                TransitionRules.evaluate(Self.record(state), answer: Self.answer(.released)) == .advance(.released)
+            #expect(
+                accepted == [.frozen, .partiallyFrozen, .cancelled].contains(state), "released in \(state.rawValue)")
         }
     }
 }

@@ -22,8 +22,10 @@ struct BankChecks {
         for bank in banks where !bank.settings.id.isEmpty {
             if let earlier = first[bank.settings.id] {
                 let path = bank.path.key("id")
-                log.error(path, log.sources[path], "bank id \(Quote.text(bank.settings.id)) is already used by "
-                    + "\(log.place(of: earlier.path.key("id"))); bank ids must be unique")
+                log.error(
+                    path, log.sources[path],
+                    "bank id \(Quote.text(bank.settings.id)) is already used by "
+                        + "\(log.place(of: earlier.path.key("id"))); bank ids must be unique")
             } else {
                 first[bank.settings.id] = bank
             }
@@ -40,11 +42,14 @@ struct BankChecks {
             for (position, value) in bank.settings[keyPath: values].enumerated() {
                 let path = bank.path.key(key).index(position)
                 if let earlier = claims.first(where: { $0.bank.path != bank.path && conflict($0.value, value) }) {
-                    let subject = earlier.value == value
+                    let subject =
+                        earlier.value == value
                         ? Quote.text(value)
                         : "\(Quote.text(value)) overlaps \(Quote.text(earlier.value)) and"
-                    log.error(path, log.sources[path], "\(subject) is claimed by both \(earlier.bank.label) "
-                        + "(\(log.place(of: earlier.path))) and \(bank.label); each \(what) must route to one bank")
+                    log.error(
+                        path, log.sources[path],
+                        "\(subject) is claimed by both \(earlier.bank.label) "
+                            + "(\(log.place(of: earlier.path))) and \(bank.label); each \(what) must route to one bank")
                     continue
                 }
                 // Within one bank only exact repeats are worth a word: a bank may well list
@@ -70,7 +75,8 @@ struct BankChecks {
             let overrides = bank.settings.sla.overrides(for: priority)
             guard !overrides.isEmpty else { continue }
             let windows = globalSLA.windows(for: priority).applying(overrides)
-            log.checkOrder(windows, explicit: bank.path.key("sla").key(priority.rawValue),
+            log.checkOrder(
+                windows, explicit: bank.path.key("sla").key(priority.rawValue),
                 inherited: ConfigPath.root.key("sla").key(priority.rawValue),
                 context: "bank \(bank.label), \(priority.rawValue) priority")
         }

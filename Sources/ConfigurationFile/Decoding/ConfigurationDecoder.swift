@@ -6,13 +6,17 @@ struct ConfigurationDecoder {
     let environment: [String: String]
 
     static let topLevelKeys = [
-        "kafka", "topics", "ledger", "sla", "chain", "outbox", "intake", "http", "logging", "authenticity", "quotas", "banks",
+        "kafka", "topics", "ledger", "sla", "chain", "outbox", "intake", "http", "logging", "authenticity", "quotas",
+        "banks",
     ]
 
     func decode(_ root: ConfigTree) -> RelayConfiguration {
-        if case .mapping = root {} else if !root.isNull {
-            log.error(.root, root.source, "expected a mapping of sections (kafka:, banks:, …) at the top of the file, "
-                + "found \(root.kindDescription)")
+        if case .mapping = root {
+        } else if !root.isNull {
+            log.error(
+                .root, root.source,
+                "expected a mapping of sections (kafka:, banks:, …) at the top of the file, "
+                    + "found \(root.kindDescription)")
             return RelayConfiguration()
         }
         let top = Section(root, at: .root, known: Self.topLevelKeys, log: log)
@@ -21,7 +25,8 @@ struct ConfigurationDecoder {
         configuration.topics = decodeTopics(top.section("topics", known: TopicKeys.all))
         configuration.ledger = decodeLedger(top.section("ledger", known: LedgerKeys.all))
         configuration.sla = decodeSLA(top.section("sla", known: SLAKeys.all))
-        configuration.chain = decodeChain(top.section("chain", known: ["max_hops", "max_children_per_answer", "min_amount"]))
+        configuration.chain = decodeChain(
+            top.section("chain", known: ["max_hops", "max_children_per_answer", "min_amount"]))
         configuration.outbox = decodeOutbox(top.section("outbox", known: ["max_backlog", "publish_batch"]))
         configuration.intake = decodeIntake(top.section("intake", known: ["batch_size", "stall_timeout"]))
         configuration.http = decodeHTTP(top.section("http", known: ["listen"]))

@@ -1,6 +1,8 @@
 /// The `banks` routing table, one bank at a time; checks across banks live in `BankChecks`.
 enum BankKeys {
-    static let all = ["id", "name", "iban_bank_codes", "bics", "enabled", "escalation_contact", "topics", "sla", "answer_signing"]
+    static let all = [
+        "id", "name", "iban_bank_codes", "bics", "enabled", "escalation_contact", "topics", "sla", "answer_signing",
+    ]
     static let contact = ["name", "email", "phone"]
     static let topics = ["requests", "responses"]
 }
@@ -16,9 +18,10 @@ struct DecodedBank {
 extension ConfigurationDecoder {
     func decodeBanks(_ top: Section, sla: SLASettings) -> [BankSettings] {
         guard let tree = top.value("banks") else { return [] }
-        let decoded = Read.list(tree, at: top.path.key("banks"), log: log) { item, path in
-            decodeBank(item, at: path)
-        } ?? []
+        let decoded =
+            Read.list(tree, at: top.path.key("banks"), log: log) { item, path in
+                decodeBank(item, at: path)
+            } ?? []
         BankChecks(log: log).check(decoded, globalSLA: sla)
         return decoded.map(\.settings)
     }
@@ -50,13 +53,16 @@ extension ConfigurationDecoder {
         let codesAbsentOrEmpty = section.value("iban_bank_codes") == nil || codes?.isEmpty == true
         let bicsAbsentOrEmpty = section.value("bics") == nil || bics?.isEmpty == true
         if codesAbsentOrEmpty, bicsAbsentOrEmpty {
-            log.error(path, section.source, "bank \(label) has neither iban_bank_codes nor bics, "
-                + "so no request could ever be routed to it")
+            log.error(
+                path, section.source,
+                "bank \(label) has neither iban_bank_codes nor bics, "
+                    + "so no request could ever be routed to it")
         }
         bank.enabled = section.bool("enabled") ?? true
         bank.escalationContact = decodeContact(section.section("escalation_contact", known: BankKeys.contact))
         if bank.enabled, section.value("escalation_contact") == nil {
-            log.error(path.key("escalation_contact"), section.source,
+            log.error(
+                path.key("escalation_contact"), section.source,
                 "required for enabled bank \(label): whom to escalate to when the bank misses a deadline "
                     + "(set enabled: false to keep a bank without one)")
         }
@@ -66,7 +72,8 @@ extension ConfigurationDecoder {
         let sla = section.section("sla", known: ["urgent", "normal"])
         bank.sla.urgent = decodeWindowOverrides(sla.section("urgent", known: SLAKeys.windowKeys))
         bank.sla.normal = decodeWindowOverrides(sla.section("normal", known: SLAKeys.windowKeys))
-        bank.answerSigning = decodeAnswerSigning(section.section("answer_signing", known: ["policy", "keys"]), bankID: id ?? "")
+        bank.answerSigning = decodeAnswerSigning(
+            section.section("answer_signing", known: ["policy", "keys"]), bankID: id ?? "")
         return DecodedBank(settings: bank, path: path, label: label)
     }
 

@@ -30,7 +30,8 @@ extension ConfigurationDecoder {
             if KafkaSettings.isSecretProperty(entry.key) {
                 kafka.secrets[entry.key] = SecretValue(value)
                 if case .file = entry.value.source {
-                    log.warning(properties.path.key(entry.key), entry.keySource,
+                    log.warning(
+                        properties.path.key(entry.key), entry.keySource,
                         "a secret is written in clear in the configuration file; "
                             + "prefer kafka.secret_files or kafka.secret_env")
                 }
@@ -38,7 +39,8 @@ extension ConfigurationDecoder {
                 kafka.properties[entry.key] = value
             }
             if entry.key == "enable.idempotence", value.lowercased() == "false" {
-                log.warning(properties.path.key(entry.key), entry.value.source,
+                log.warning(
+                    properties.path.key(entry.key), entry.value.source,
                     "idempotence is switched off: retried sends may then duplicate or reorder events, "
                         + "which the relay's once-only delivery relies on not happening")
             }
@@ -88,8 +90,10 @@ extension ConfigurationDecoder {
                 Read.nonEmptyString(item, at: itemPath, log: log)
             }
         } else {
-            entries = Read.nonEmptyString(tree, at: path, log: log)?.split(separator: ",", omittingEmptySubsequences: false)
-                .map(String.init)
+            entries = Read.nonEmptyString(tree, at: path, log: log)?.split(
+                separator: ",", omittingEmptySubsequences: false
+            )
+            .map(String.init)
         }
         guard let entries, !entries.isEmpty else {
             if entries != nil { log.error(path, tree.source, "must list at least one server") }
@@ -113,15 +117,17 @@ extension ConfigurationDecoder {
             return nil
         }
         if let keySource = entry.keySource { log.sources[path] = keySource }
-        guard case let .scalar(scalar) = entry.value else {
-            log.error(path, entry.value.source, "expected a single value, found \(entry.value.kindDescription); "
-                + "write the full property name as the key, e.g. \"ssl.key.password: …\"")
+        guard case .scalar(let scalar) = entry.value else {
+            log.error(
+                path, entry.value.source,
+                "expected a single value, found \(entry.value.kindDescription); "
+                    + "write the full property name as the key, e.g. \"ssl.key.password: …\"")
             return nil
         }
         switch scalar.kind {
         case .string, .text, .integer, .float, .timestamp:
             return scalar.text
-        case let .boolean(value):
+        case .boolean(let value):
             return value ? "true" : "false"
         case .null:
             log.error(path, entry.value.source, "has no value; remove the line to use librdkafka's default")
@@ -143,8 +149,10 @@ extension ConfigurationDecoder {
         if let other = others.first(where: { $0.mapping?.entry(entry.key) != nil }) {
             let otherPath = other.path.key(entry.key)
             let place = other.mapping?.entry(entry.key)?.keySource.map { " at \($0)" } ?? ""
-            log.error(path, entry.keySource, "property \(entry.key) is also set in \(otherPath)\(place); "
-                + "set each property in one place only")
+            log.error(
+                path, entry.keySource,
+                "property \(entry.key) is also set in \(otherPath)\(place); "
+                    + "set each property in one place only")
             return false
         }
         return true

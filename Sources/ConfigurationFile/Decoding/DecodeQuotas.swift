@@ -18,24 +18,33 @@ extension ConfigurationDecoder {
         settings.issuer = decodeLimits(section.section("issuer", known: QuotaKeys.limits), defaults: settings.issuer)
         if let tree = section.value("issuers") {
             var seen: Set<String> = []
-            settings.issuers = Read.list(tree, at: section.path.key("issuers"), log: log) { item, itemPath in
-                let entry = Section(item, at: itemPath, known: QuotaKeys.issuer, log: log)
-                guard entry.isWellFormed, entry.isPresent else { return nil }
-                guard let id = entry.nonEmptyString("id") else {
-                    if entry.value("id") == nil { log.error(itemPath.key("id"), entry.source, "required: the id of an issuer in authenticity.issuers") }
-                    return nil
-                }
-                guard registered.contains(id) else {
-                    log.error(itemPath.key("id"), entry.value("id")?.source, "\(Quote.text(id)) is not an issuer in authenticity.issuers"
-                        + Suggestions.hint(for: id, among: registered) + "; limits are set per registered issuer")
-                    return nil
-                }
-                guard seen.insert(id).inserted else {
-                    log.error(itemPath.key("id"), entry.value("id")?.source, "issuer \(Quote.text(id)) has limits twice")
-                    return nil
-                }
-                return QuotaSettings.IssuerOverride(id: id, limits: decodeLimits(entry, defaults: settings.issuer))
-            } ?? []
+            settings.issuers =
+                Read.list(tree, at: section.path.key("issuers"), log: log) { item, itemPath in
+                    let entry = Section(item, at: itemPath, known: QuotaKeys.issuer, log: log)
+                    guard entry.isWellFormed, entry.isPresent else { return nil }
+                    guard let id = entry.nonEmptyString("id") else {
+                        if entry.value("id") == nil {
+                            log.error(
+                                itemPath.key("id"), entry.source,
+                                "required: the id of an issuer in authenticity.issuers")
+                        }
+                        return nil
+                    }
+                    guard registered.contains(id) else {
+                        log.error(
+                            itemPath.key("id"), entry.value("id")?.source,
+                            "\(Quote.text(id)) is not an issuer in authenticity.issuers"
+                                + Suggestions.hint(for: id, among: registered)
+                                + "; limits are set per registered issuer")
+                        return nil
+                    }
+                    guard seen.insert(id).inserted else {
+                        log.error(
+                            itemPath.key("id"), entry.value("id")?.source, "issuer \(Quote.text(id)) has limits twice")
+                        return nil
+                    }
+                    return QuotaSettings.IssuerOverride(id: id, limits: decodeLimits(entry, defaults: settings.issuer))
+                } ?? []
         }
         let account = section.section("account", known: QuotaKeys.account)
         if let open = limit(account, "open_requests") { settings.accountOpenRequests = open }
@@ -63,7 +72,7 @@ extension ConfigurationDecoder {
 
     /// `off`, quoted or not (unquoted, YAML 1.1 reads it as false).
     private static func isOff(_ tree: ConfigTree?) -> Bool {
-        guard case let .scalar(scalar)? = tree else { return false }
+        guard case .scalar(let scalar)? = tree else { return false }
         return scalar.kind == .boolean(false) || scalar.text.trimmingWhitespace() == "off"
     }
 }

@@ -12,8 +12,9 @@ extension ConfigurationDecoder {
         if let steps = decodeEscalationSteps(section) { sla.escalationSteps = steps }
         if let holdWarning = section.positiveDuration("hold_warning") { sla.holdWarning = holdWarning }
         for priority in SLAPriority.allCases {
-            log.checkOrder(sla.windows(for: priority), explicit: section.path.key(priority.rawValue),
-                       context: "\(priority.rawValue) priority")
+            log.checkOrder(
+                sla.windows(for: priority), explicit: section.path.key(priority.rawValue),
+                context: "\(priority.rawValue) priority")
         }
         return sla
     }
@@ -26,7 +27,8 @@ extension ConfigurationDecoder {
     }
 
     func decodeWindowOverrides(_ section: Section) -> SLAWindowOverrides {
-        SLAWindowOverrides(acknowledge: section.positiveDuration("acknowledge"), freeze: section.positiveDuration("freeze"))
+        SLAWindowOverrides(
+            acknowledge: section.positiveDuration("acknowledge"), freeze: section.positiveDuration("freeze"))
     }
 
     private func decodeEscalationSteps(_ section: Section) -> [Duration]? {
@@ -41,8 +43,10 @@ extension ConfigurationDecoder {
             }
             defer { previous = step }
             if let previous, step <= previous {
-                log.error(itemPath, item.source, "\(DurationText.format(step)) must be later than the step before it "
-                    + "(\(DurationText.format(previous))): escalation steps are strictly increasing offsets")
+                log.error(
+                    itemPath, item.source,
+                    "\(DurationText.format(step)) must be later than the step before it "
+                        + "(\(DurationText.format(previous))): escalation steps are strictly increasing offsets")
                 return nil
             }
             return step
@@ -59,7 +63,8 @@ extension ProblemLog {
     /// `explicit` are labelled as inherited from `inherited`.
     func checkOrder(_ windows: SLAWindows, explicit: ConfigPath, inherited: ConfigPath? = nil, context: String) {
         guard windows.freeze < windows.acknowledge else { return }
-        let freezePath = explicit.key("freeze"), acknowledgePath = explicit.key("acknowledge")
+        let freezePath = explicit.key("freeze")
+        let acknowledgePath = explicit.key("acknowledge")
         // A value that failed to decode was replaced by its default; comparing it would
         // report a conflict the user never wrote.
         let failed = Set(errors.map(\.path))
@@ -71,8 +76,10 @@ extension ProblemLog {
             let origin = written ? "" : inherited.map { ", from \($0)" } ?? ", the default"
             return "\(DurationText.format(duration))\(origin)"
         }
-        error(blamed, source, "\(context): the freeze deadline (\(label("freeze", windows.freeze))) "
-            + "is shorter than the acknowledge deadline (\(label("acknowledge", windows.acknowledge))); "
-            + "a bank cannot be required to freeze before it must acknowledge")
+        error(
+            blamed, source,
+            "\(context): the freeze deadline (\(label("freeze", windows.freeze))) "
+                + "is shorter than the acknowledge deadline (\(label("acknowledge", windows.acknowledge))); "
+                + "a bank cannot be required to freeze before it must acknowledge")
     }
 }

@@ -26,7 +26,9 @@ extension ConfigurationDecoder {
         if let path = section.nonEmptyString("path") { ledger.path = path }
         if let durability = section.choice("durability", as: LedgerDurability.self) { ledger.durability = durability }
         if let retention = section.positiveDuration("dead_letter_retention") { ledger.deadLetterRetention = retention }
-        if let bytes = section.byteSize("max_dead_letter_bytes", in: LedgerSettings.deadLetterBytesRange) { ledger.maxDeadLetterBytes = bytes }
+        if let bytes = section.byteSize("max_dead_letter_bytes", in: LedgerSettings.deadLetterBytesRange) {
+            ledger.maxDeadLetterBytes = bytes
+        }
         return ledger
     }
 
@@ -38,11 +40,16 @@ extension ConfigurationDecoder {
             let path = section.path.key("min_amount")
             // Written bare (min_amount: 100.5) YAML reads a number; its text is taken as written,
             // so no precision is lost on the way.
-            if case let .scalar(scalar) = tree, [.string, .text, .integer, .float].contains(scalar.kind) {
+            if case .scalar(let scalar) = tree, [.string, .text, .integer, .float].contains(scalar.kind) {
                 let text = scalar.text.trimmingWhitespace()
-                if let why = Formats.decimalAmount(text) { log.error(path, tree.source, why) } else { chain.minAmount = text }
+                if let why = Formats.decimalAmount(text) {
+                    log.error(path, tree.source, why)
+                } else {
+                    chain.minAmount = text
+                }
             } else {
-                log.error(path, tree.source, "expected a decimal amount such as \"1000.50\", found \(tree.kindDescription)")
+                log.error(
+                    path, tree.source, "expected a decimal amount such as \"1000.50\", found \(tree.kindDescription)")
             }
         }
         return chain
@@ -66,7 +73,7 @@ extension ConfigurationDecoder {
     func decodeHTTP(_ section: Section) -> HTTPSettings {
         var http = HTTPSettings()
         // Unquoted, YAML 1.1 reads `off` as the boolean false; that is what the user meant.
-        if case let .scalar(scalar) = section.value("listen"), scalar.kind == .boolean(false) {
+        if case .scalar(let scalar) = section.value("listen"), scalar.kind == .boolean(false) {
             http.listen = .off
             return http
         }
@@ -77,8 +84,8 @@ extension ConfigurationDecoder {
             http.listen = .off
         } else {
             switch Formats.hostAndPort(text) {
-            case let .success((host, port)): http.listen = .address(host: host, port: port)
-            case let .failure(error): log.error(section.path.key("listen"), tree.source, error.message + ", or \"off\"")
+            case .success((let host, let port)): http.listen = .address(host: host, port: port)
+            case .failure(let error): log.error(section.path.key("listen"), tree.source, error.message + ", or \"off\"")
             }
         }
         return http

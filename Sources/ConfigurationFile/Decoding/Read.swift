@@ -4,7 +4,7 @@
 /// is not a boolean); text from environment variables and flags is interpreted per key.
 enum Read {
     static func string(_ tree: ConfigTree, at path: ConfigPath, log: ProblemLog) -> String? {
-        if case let .scalar(scalar) = tree, scalar.kind == .string || scalar.kind == .text {
+        if case .scalar(let scalar) = tree, scalar.kind == .string || scalar.kind == .text {
             return scalar.text
         }
         log.error(path, tree.source, "expected a string, found \(tree.kindDescription)" + quoteHint(tree))
@@ -22,7 +22,7 @@ enum Read {
     }
 
     static func int(_ tree: ConfigTree, at path: ConfigPath, in range: ClosedRange<Int>, log: ProblemLog) -> Int? {
-        guard case let .scalar(scalar) = tree, scalar.kind == .integer || scalar.kind == .text else {
+        guard case .scalar(let scalar) = tree, scalar.kind == .integer || scalar.kind == .text else {
             log.error(path, tree.source, "expected a whole number, found \(tree.kindDescription)")
             return nil
         }
@@ -40,8 +40,8 @@ enum Read {
     }
 
     static func bool(_ tree: ConfigTree, at path: ConfigPath, log: ProblemLog) -> Bool? {
-        if case let .scalar(scalar) = tree {
-            if case let .boolean(value) = scalar.kind { return value }
+        if case .scalar(let scalar) = tree {
+            if case .boolean(let value) = scalar.kind { return value }
             if scalar.kind == .text {
                 switch scalar.text.lowercased() {
                 case "true", "yes", "on": return true
@@ -61,7 +61,7 @@ enum Read {
     /// A duration such as `15m`; integers are read as text so that `300` gets the
     /// "missing unit" explanation rather than a type error.
     static func duration(_ tree: ConfigTree, at path: ConfigPath, log: ProblemLog) -> Duration? {
-        guard case let .scalar(scalar) = tree, [.string, .text, .integer, .float].contains(scalar.kind) else {
+        guard case .scalar(let scalar) = tree, [.string, .text, .integer, .float].contains(scalar.kind) else {
             log.error(path, tree.source, "expected a duration such as 15m or 1h30m, found \(tree.kindDescription)")
             return nil
         }
@@ -74,20 +74,24 @@ enum Read {
     }
 
     /// A size such as `256MiB` or a plain number of bytes, within `range`.
-    static func byteSize(_ tree: ConfigTree, at path: ConfigPath, in range: ClosedRange<Int64>, log: ProblemLog) -> Int64? {
-        guard case let .scalar(scalar) = tree, [.string, .text, .integer].contains(scalar.kind) else {
+    static func byteSize(_ tree: ConfigTree, at path: ConfigPath, in range: ClosedRange<Int64>, log: ProblemLog)
+        -> Int64?
+    {
+        guard case .scalar(let scalar) = tree, [.string, .text, .integer].contains(scalar.kind) else {
             log.error(path, tree.source, "expected a size such as 256MiB, found \(tree.kindDescription)")
             return nil
         }
         switch ByteSizeText.parse(scalar.text.filter { $0 != "_" }) {
-        case let .failure(error):
+        case .failure(let error):
             log.error(path, tree.source, error.description)
             return nil
-        case let .success(bytes) where !range.contains(bytes):
-            log.error(path, tree.source, "must be between \(ByteSizeText.format(range.lowerBound)) and "
-                + "\(ByteSizeText.format(range.upperBound)), found \(ByteSizeText.format(bytes))")
+        case .success(let bytes) where !range.contains(bytes):
+            log.error(
+                path, tree.source,
+                "must be between \(ByteSizeText.format(range.lowerBound)) and "
+                    + "\(ByteSizeText.format(range.upperBound)), found \(ByteSizeText.format(bytes))")
             return nil
-        case let .success(bytes):
+        case .success(let bytes):
             return bytes
         }
     }
@@ -96,13 +100,16 @@ enum Read {
         _ tree: ConfigTree, at path: ConfigPath, as type: Choice.Type, log: ProblemLog
     ) -> Choice? where Choice.RawValue == String {
         let names = Choice.allCases.map(\.rawValue)
-        guard case let .scalar(scalar) = tree, [.string, .text].contains(scalar.kind) else {
-            log.error(path, tree.source, "expected one of \(names.joined(separator: ", ")), found \(tree.kindDescription)")
+        guard case .scalar(let scalar) = tree, [.string, .text].contains(scalar.kind) else {
+            log.error(
+                path, tree.source, "expected one of \(names.joined(separator: ", ")), found \(tree.kindDescription)")
             return nil
         }
         if let choice = Choice(rawValue: scalar.text) { return choice }
-        log.error(path, tree.source, "\(Quote.text(scalar.text)) is not one of \(names.joined(separator: ", "))"
-            + Suggestions.hint(for: scalar.text, among: names))
+        log.error(
+            path, tree.source,
+            "\(Quote.text(scalar.text)) is not one of \(names.joined(separator: ", "))"
+                + Suggestions.hint(for: scalar.text, among: names))
         return nil
     }
 
@@ -111,8 +118,9 @@ enum Read {
         _ tree: ConfigTree, at path: ConfigPath, log: ProblemLog,
         item: (ConfigTree, ConfigPath) -> Item?
     ) -> [Item]? {
-        guard case let .sequence(sequence) = tree else {
-            log.error(path, tree.source, "expected a list (e.g. [a, b] or \"- a\" lines), found \(tree.kindDescription)")
+        guard case .sequence(let sequence) = tree else {
+            log.error(
+                path, tree.source, "expected a list (e.g. [a, b] or \"- a\" lines), found \(tree.kindDescription)")
             return nil
         }
         var items: [Item] = []
@@ -127,7 +135,7 @@ enum Read {
 
     /// For scalars YAML typed as something else, how to write them as a string.
     private static func quoteHint(_ tree: ConfigTree) -> String {
-        guard case let .scalar(scalar) = tree, scalar.kind != .null, scalar.kind != .other else { return "" }
+        guard case .scalar(let scalar) = tree, scalar.kind != .null, scalar.kind != .other else { return "" }
         return "; quote it if a string is meant"
     }
 }

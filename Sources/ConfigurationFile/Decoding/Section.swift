@@ -16,13 +16,13 @@ struct Section {
         switch tree {
         case nil:
             (mapping, isWellFormed) = (nil, true)
-        case let .some(tree) where tree.isNull:
+        case .some(let tree) where tree.isNull:
             (mapping, isWellFormed) = (nil, true)
-        case let .mapping(mapping):
+        case .mapping(let mapping):
             (self.mapping, isWellFormed) = (mapping, true)
             if let source = mapping.source { log.sources[path] = source }
             if let known { Self.reportUnknownKeys(in: mapping, at: path, known: known, log: log) }
-        case let .some(other):
+        case .some(let other):
             log.error(path, other.source, "expected a mapping (key: value lines), found \(other.kindDescription)")
             (mapping, isWellFormed) = (nil, false)
         }
@@ -37,7 +37,8 @@ struct Section {
                 message = "YAML merge keys (<<) are not supported; write the keys out"
             } else {
                 let allowed = known.joined(separator: ", ")
-                message = "unknown key \(Quote.text(entry.key))"
+                message =
+                    "unknown key \(Quote.text(entry.key))"
                     + Suggestions.hint(for: entry.key, among: known) + "; allowed here: \(allowed)"
             }
             log.error(path.key(entry.key), entry.keySource, message)
@@ -86,14 +87,16 @@ struct Section {
 
     /// A list of strings; each item is checked by `check`, which returns why it is wrong.
     func stringList(_ key: String, check: (String) -> String? = { _ in nil }) -> [String]? {
-        value(key).flatMap { Read.list($0, at: path.key(key), log: log) { item, itemPath in
-            Read.string(item, at: itemPath, log: log).flatMap { text in
-                if let why = check(text) {
-                    log.error(itemPath, item.source, why)
-                    return nil
+        value(key).flatMap {
+            Read.list($0, at: path.key(key), log: log) { item, itemPath in
+                Read.string(item, at: itemPath, log: log).flatMap { text in
+                    if let why = check(text) {
+                        log.error(itemPath, item.source, why)
+                        return nil
+                    }
+                    return text
                 }
-                return text
             }
-        } }
+        }
     }
 }

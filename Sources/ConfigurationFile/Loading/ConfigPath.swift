@@ -22,8 +22,8 @@ struct ConfigPath: Hashable, CustomStringConvertible {
         var text = ""
         for component in components {
             switch component {
-            case let .key(name): text += text.isEmpty ? name : ".\(name)"
-            case let .index(position): text += "[\(position)]"
+            case .key(let name): text += text.isEmpty ? name : ".\(name)"
+            case .index(let position): text += "[\(position)]"
             }
         }
         return text

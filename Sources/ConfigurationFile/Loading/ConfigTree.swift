@@ -50,15 +50,15 @@ indirect enum ConfigTree {
 
     var source: ConfigurationSource? {
         switch self {
-        case let .scalar(scalar): scalar.source
-        case let .mapping(mapping): mapping.source
-        case let .sequence(sequence): sequence.source
+        case .scalar(let scalar): scalar.source
+        case .mapping(let mapping): mapping.source
+        case .sequence(let sequence): sequence.source
         }
     }
 
     /// Whether this is YAML's null (`~`, `null` or nothing), which the decoder treats as absent.
     var isNull: Bool {
-        if case let .scalar(scalar) = self, scalar.kind == .null { true } else { false }
+        if case .scalar(let scalar) = self, scalar.kind == .null { true } else { false }
     }
 
     /// How the node is described in type errors: "a list", "a mapping", "the number 42", ….
@@ -67,12 +67,12 @@ indirect enum ConfigTree {
         switch self {
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case let .scalar(scalar):
+        case .scalar(let scalar):
             switch scalar.kind {
             case .string, .text: "a string"
             case .integer: "the number \(scalar.text)"
             case .float: "the number \(scalar.text)"
-            case let .boolean(value): "the boolean \(value)"
+            case .boolean(let value): "the boolean \(value)"
             case .null: "nothing (null)"
             case .timestamp: "a date"
             case .other: "a tagged value"
@@ -89,7 +89,7 @@ indirect enum ConfigTree {
             return true
         }
         if isNull { self = .mapping(Mapping(entries: [], source: source)) }
-        guard case var .mapping(mapping) = self else { return false }
+        guard case .mapping(var mapping) = self else { return false }
         if let index = mapping.entries.firstIndex(where: { $0.key == key }) {
             var child = mapping.entries[index].value
             guard child.set(keys.dropFirst(), to: value, source: source) else { return false }

@@ -11,9 +11,9 @@ public enum ConfigurationSource: Sendable, Equatable, CustomStringConvertible {
     /// `freeze-relay.yaml:42:7`, `env FREEZE_RELAY_LEDGER__PATH` or `flag --log-level`.
     public var description: String {
         switch self {
-        case let .file(name, line, column): "\(name):\(line):\(column)"
-        case let .environment(variable): "env \(variable)"
-        case let .flag(name): "flag \(name)"
+        case .file(let name, let line, let column): "\(name):\(line):\(column)"
+        case .environment(let variable): "env \(variable)"
+        case .flag(let name): "flag \(name)"
         }
     }
 }
@@ -39,12 +39,12 @@ public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible
 
     /// The line in the configuration file, when the problem has one.
     public var line: Int? {
-        if case let .file(_, line, _) = source { line } else { nil }
+        if case .file(_, let line, _) = source { line } else { nil }
     }
 
     /// The column in the configuration file, when the problem has one.
     public var column: Int? {
-        if case let .file(_, _, column) = source { column } else { nil }
+        if case .file(_, _, let column) = source { column } else { nil }
     }
 
     /// `freeze-relay.yaml:42:7: banks[2].iban_bank_codes[0]: "KZ601" is claimed by both …`

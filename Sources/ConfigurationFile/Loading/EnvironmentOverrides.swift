@@ -16,7 +16,8 @@ public enum EnvironmentOverrides {
         ["kafka", "bootstrap_servers"], ["kafka", "group_id"], ["kafka", "client_id"],
         ["topics", "prefix"], ["topics", "requests"], ["topics", "status"], ["topics", "escalations"],
         ["topics", "deadletter"],
-        ["ledger", "path"], ["ledger", "durability"], ["ledger", "dead_letter_retention"], ["ledger", "max_dead_letter_bytes"],
+        ["ledger", "path"], ["ledger", "durability"], ["ledger", "dead_letter_retention"],
+        ["ledger", "max_dead_letter_bytes"],
         ["sla", "urgent", "acknowledge"], ["sla", "urgent", "freeze"],
         ["sla", "normal", "acknowledge"], ["sla", "normal", "freeze"],
         ["sla", "escalation_steps"], ["sla", "hold_warning"],
@@ -61,9 +62,10 @@ public enum EnvironmentOverrides {
     /// Writes every recognised variable into `tree`.
     static func apply(_ environment: [String: String], to tree: inout ConfigTree) -> Outcome {
         var outcome = Outcome()
-        let byName = Dictionary(uniqueKeysWithValues: overridablePaths.map {
-            (variableName(for: $0.joined(separator: ".")), $0)
-        })
+        let byName = Dictionary(
+            uniqueKeysWithValues: overridablePaths.map {
+                (variableName(for: $0.joined(separator: ".")), $0)
+            })
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix(prefix) {
             let target: [String]
             if let path = byName[name] {
@@ -77,11 +79,14 @@ public enum EnvironmentOverrides {
             let source = ConfigurationSource.environment(variable: name)
             // Deployment tools often define a variable as empty to mean "unset".
             guard !value.trimmingWhitespace().isEmpty else {
-                outcome.warnings.append(ConfigurationProblem(path: target.joined(separator: "."), source: source,
-                    message: "is set but empty, so it is ignored"))
+                outcome.warnings.append(
+                    ConfigurationProblem(
+                        path: target.joined(separator: "."), source: source,
+                        message: "is set but empty, so it is ignored"))
                 continue
             }
-            _ = tree.set(target[...], to: leaf(value, source: source, isList: listPaths.contains(target)), source: source)
+            _ = tree.set(
+                target[...], to: leaf(value, source: source, isList: listPaths.contains(target)), source: source)
         }
         return outcome
     }
@@ -91,11 +96,13 @@ public enum EnvironmentOverrides {
         names.map { name in
             let source = ConfigurationSource.environment(variable: name)
             if name.hasPrefix(prefix + "BANKS") {
-                return ConfigurationProblem(path: "", source: source,
+                return ConfigurationProblem(
+                    path: "", source: source,
                     message: "banks cannot be configured from the environment; edit the file; variable ignored")
             }
             let hint = Suggestions.hint(for: name, among: knownVariableNames)
-            return ConfigurationProblem(path: "", source: source,
+            return ConfigurationProblem(
+                path: "", source: source,
                 message: "no configuration key matches this variable\(hint); variable ignored")
         }
     }

@@ -22,15 +22,17 @@ extension RelayConfiguration {
         otherVariables: Set<String> = []
     ) -> Result<LoadedConfiguration, ConfigurationErrors> {
         switch YAMLReading.parse(yaml, sourceName: sourceName) {
-        case let .tree(tree):
+        case .tree(let tree):
             return load(tree: tree, environment: environment, overrides: overrides, otherVariables: otherVariables)
-        case let .problem(problem):
+        case .problem(let problem):
             // Nothing after a syntax error can be trusted, but typos in variables still help.
             var empty = ConfigTree.mapping(.init(entries: [], source: nil))
             let outcome = EnvironmentOverrides.apply(environment, to: &empty)
             let unknown = outcome.unknown.filter { !otherVariables.contains($0) }
-            return .failure(ConfigurationErrors(errors: [problem],
-                warnings: outcome.warnings + EnvironmentOverrides.unknownVariableWarnings(unknown)))
+            return .failure(
+                ConfigurationErrors(
+                    errors: [problem],
+                    warnings: outcome.warnings + EnvironmentOverrides.unknownVariableWarnings(unknown)))
         }
     }
 
@@ -51,13 +53,16 @@ extension RelayConfiguration {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            let why = FileManager.default.fileExists(atPath: path)
+            let why =
+                FileManager.default.fileExists(atPath: path)
                 ? "cannot be read as UTF-8 text (check permissions and encoding)" : "does not exist"
-            return .failure(ConfigurationErrors(errors: [
-                ConfigurationProblem(path: "", source: nil, message: "configuration file \(path) \(why)"),
-            ]))
+            return .failure(
+                ConfigurationErrors(errors: [
+                    ConfigurationProblem(path: "", source: nil, message: "configuration file \(path) \(why)")
+                ]))
         }
-        return load(yaml: text, sourceName: path, environment: environment, overrides: overrides,
+        return load(
+            yaml: text, sourceName: path, environment: environment, overrides: overrides,
             otherVariables: otherVariables)
     }
 
@@ -74,7 +79,8 @@ extension RelayConfiguration {
         let configuration = ConfigurationDecoder(log: log, environment: environment).decode(tree)
         // Variables named by kafka.secret_env (FREEZE_RELAY_SSL_KEY_PASSWORD, say) are expected.
         let expected = Set(configuration.kafka.secretEnvironment.values).union(otherVariables)
-        log.add(warnings: EnvironmentOverrides.unknownVariableWarnings(outcome.unknown.filter { !expected.contains($0) }))
+        log.add(
+            warnings: EnvironmentOverrides.unknownVariableWarnings(outcome.unknown.filter { !expected.contains($0) }))
 
         guard log.errors.isEmpty else {
             return .failure(ConfigurationErrors(errors: log.errors, warnings: log.warnings))

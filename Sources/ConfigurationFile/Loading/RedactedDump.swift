@@ -11,27 +11,49 @@ extension RelayConfiguration {
     public func redactedDump() -> String {
         let document = DumpNode.map([
             ("kafka", kafkaNode()),
-            ("topics", .map([
-                ("prefix", .text(topics.prefix)), ("requests", .optional(topics.requests)),
-                ("status", .optional(topics.status)), ("escalations", .optional(topics.escalations)),
-                ("deadletter", .optional(topics.deadletter)),
-            ])),
-            ("ledger", .map([
-                ("path", .text(ledger.path)), ("durability", .text(ledger.durability.rawValue)),
-                ("dead_letter_retention", .text(DurationText.format(ledger.deadLetterRetention))),
-                ("max_dead_letter_bytes", .text(ByteSizeText.format(ledger.maxDeadLetterBytes))),
-            ])),
-            ("sla", .map([
-                ("urgent", windowsNode(sla.urgent)), ("normal", windowsNode(sla.normal)),
-                ("escalation_steps", .flowList(sla.escalationSteps.map(DurationText.format))),
-                ("hold_warning", .text(DurationText.format(sla.holdWarning))),
-            ])),
-            ("chain", .map([
-                ("max_hops", .integer(chain.maxHops)), ("max_children_per_answer", .integer(chain.maxChildrenPerAnswer)),
-                ("min_amount", .text(chain.minAmount)),
-            ])),
-            ("outbox", .map([("max_backlog", .integer(outbox.maxBacklog)), ("publish_batch", .integer(outbox.publishBatch))])),
-            ("intake", .map([("batch_size", .integer(intake.batchSize)), ("stall_timeout", .text(DurationText.format(intake.stallTimeout)))])),
+            (
+                "topics",
+                .map([
+                    ("prefix", .text(topics.prefix)), ("requests", .optional(topics.requests)),
+                    ("status", .optional(topics.status)), ("escalations", .optional(topics.escalations)),
+                    ("deadletter", .optional(topics.deadletter)),
+                ])
+            ),
+            (
+                "ledger",
+                .map([
+                    ("path", .text(ledger.path)), ("durability", .text(ledger.durability.rawValue)),
+                    ("dead_letter_retention", .text(DurationText.format(ledger.deadLetterRetention))),
+                    ("max_dead_letter_bytes", .text(ByteSizeText.format(ledger.maxDeadLetterBytes))),
+                ])
+            ),
+            (
+                "sla",
+                .map([
+                    ("urgent", windowsNode(sla.urgent)), ("normal", windowsNode(sla.normal)),
+                    ("escalation_steps", .flowList(sla.escalationSteps.map(DurationText.format))),
+                    ("hold_warning", .text(DurationText.format(sla.holdWarning))),
+                ])
+            ),
+            (
+                "chain",
+                .map([
+                    ("max_hops", .integer(chain.maxHops)),
+                    ("max_children_per_answer", .integer(chain.maxChildrenPerAnswer)),
+                    ("min_amount", .text(chain.minAmount)),
+                ])
+            ),
+            (
+                "outbox",
+                .map([("max_backlog", .integer(outbox.maxBacklog)), ("publish_batch", .integer(outbox.publishBatch))])
+            ),
+            (
+                "intake",
+                .map([
+                    ("batch_size", .integer(intake.batchSize)),
+                    ("stall_timeout", .text(DurationText.format(intake.stallTimeout))),
+                ])
+            ),
             ("http", .map([("listen", .text(http.listen.description))])),
             ("logging", .map([("level", .text(logging.level.rawValue)), ("format", .text(logging.format.rawValue))])),
             ("authenticity", authenticityNode()),
@@ -50,10 +72,13 @@ extension RelayConfiguration {
         return .map([
             ("issuer", .map(limits(quotas.issuer))),
             ("issuers", .list(quotas.issuers.map { .map([("id", .text($0.id))] + limits($0.limits)) })),
-            ("account", .map([
-                ("open_requests", count(quotas.accountOpenRequests)), ("repeats", count(quotas.accountRepeats)),
-                ("repeat_window", .text(DurationText.format(quotas.accountRepeatWindow))),
-            ])),
+            (
+                "account",
+                .map([
+                    ("open_requests", count(quotas.accountOpenRequests)), ("repeats", count(quotas.accountRepeats)),
+                    ("repeat_window", .text(DurationText.format(quotas.accountRepeatWindow))),
+                ])
+            ),
         ])
     }
 
@@ -62,14 +87,24 @@ extension RelayConfiguration {
         .map([
             ("policy", .text(authenticity.policy.rawValue)),
             ("max_order_age", .text(DurationText.format(authenticity.maxOrderAge))),
-            ("relay_key", authenticity.relayKey.map { DumpNode.map([("kid", .text($0.keyID)), ("private_key_file", .text($0.file))]) } ?? .absent),
+            (
+                "relay_key",
+                authenticity.relayKey.map {
+                    DumpNode.map([("kid", .text($0.keyID)), ("private_key_file", .text($0.file))])
+                } ?? .absent
+            ),
             ("relay_previous_keys", .list(authenticity.relayPreviousKeys.map(keyNode))),
-            ("issuers", .list(authenticity.issuers.map { issuer in
-                .map([
-                    ("id", .text(issuer.id)), ("agencies", .flowList(issuer.agencies)), ("policy", .optional(issuer.policy?.rawValue)),
-                    ("keys", .list(issuer.keys.map(keyNode))),
-                ])
-            })),
+            (
+                "issuers",
+                .list(
+                    authenticity.issuers.map { issuer in
+                        .map([
+                            ("id", .text(issuer.id)), ("agencies", .flowList(issuer.agencies)),
+                            ("policy", .optional(issuer.policy?.rawValue)),
+                            ("keys", .list(issuer.keys.map(keyNode))),
+                        ])
+                    })
+            ),
         ])
     }
 
@@ -77,7 +112,9 @@ extension RelayConfiguration {
         .map([
             ("kid", .text(key.keyID)),
             key.file.map { ("public_key_file", DumpNode.text($0)) }
-                ?? ("public_key", .text(String(decoding: JSONValue.object(key.key.jwk()).canonicalBytes, as: UTF8.self))),
+                ?? (
+                    "public_key", .text(String(decoding: JSONValue.object(key.key.jwk()).canonicalBytes, as: UTF8.self))
+                ),
             ("not_before", .optional(key.notBefore?.rfc3339)), ("not_after", .optional(key.notAfter?.rfc3339)),
         ])
     }
@@ -113,11 +150,13 @@ extension RelayConfiguration {
     }
 
     private func bankNode(_ bank: BankSettings) -> DumpNode {
-        let contact = bank.escalationContact.map { contact in
-            DumpNode.map([
-                ("name", .optional(contact.name)), ("email", .optional(contact.email)), ("phone", .optional(contact.phone)),
-            ])
-        } ?? .absent
+        let contact =
+            bank.escalationContact.map { contact in
+                DumpNode.map([
+                    ("name", .optional(contact.name)), ("email", .optional(contact.email)),
+                    ("phone", .optional(contact.phone)),
+                ])
+            } ?? .absent
         return .map([
             ("id", .text(bank.id)),
             ("name", .text(bank.name)),
@@ -125,11 +164,19 @@ extension RelayConfiguration {
             ("bics", .flowList(bank.bics)),
             ("enabled", .boolean(bank.enabled)),
             ("escalation_contact", contact),
-            ("topics", .map([("requests", .optional(bank.topics.requests)), ("responses", .optional(bank.topics.responses))])),
+            (
+                "topics",
+                .map([("requests", .optional(bank.topics.requests)), ("responses", .optional(bank.topics.responses))])
+            ),
             ("sla", .map([("urgent", overridesNode(bank.sla.urgent)), ("normal", overridesNode(bank.sla.normal))])),
-            ("answer_signing", bank.answerSigning.map { signing in
-                DumpNode.map([("policy", .text(signing.policy.rawValue)), ("keys", .list(signing.keys.map(keyNode)))])
-            } ?? .absent),
+            (
+                "answer_signing",
+                bank.answerSigning.map { signing in
+                    DumpNode.map([
+                        ("policy", .text(signing.policy.rawValue)), ("keys", .list(signing.keys.map(keyNode))),
+                    ])
+                } ?? .absent
+            ),
         ])
     }
 }
@@ -153,19 +200,19 @@ private indirect enum DumpNode {
     var isAbsent: Bool {
         switch self {
         case .absent: true
-        case let .map(entries): entries.allSatisfy(\.1.isAbsent)
+        case .map(let entries): entries.allSatisfy(\.1.isAbsent)
         default: false
         }
     }
 
     var yamlNode: Node {
         switch self {
-        case let .text(text): Self.stringNode(text)
-        case let .integer(value): Node(String(value), Tag(.int))
-        case let .boolean(value): Node(value ? "true" : "false", Tag(.bool))
-        case let .flowList(items): Node(items.map(Self.stringNode), Tag(.seq), .flow)
-        case let .list(items): Node(items.map(\.yamlNode), Tag(.seq), .block)
-        case let .map(entries):
+        case .text(let text): Self.stringNode(text)
+        case .integer(let value): Node(String(value), Tag(.int))
+        case .boolean(let value): Node(value ? "true" : "false", Tag(.bool))
+        case .flowList(let items): Node(items.map(Self.stringNode), Tag(.seq), .flow)
+        case .list(let items): Node(items.map(\.yamlNode), Tag(.seq), .block)
+        case .map(let entries):
             Node(entries.filter { !$0.1.isAbsent }.map { (Self.stringNode($0.0), $0.1.yamlNode) }, Tag(.map), .block)
         case .absent: Node("", Tag(.null))
         }

@@ -35,27 +35,28 @@ enum YAMLReading {
     ) -> ConfigTree {
         let source = node.mark.map { ConfigurationSource.file(name: sourceName, line: $0.line, column: $0.column) }
         switch node {
-        case let .scalar(scalar):
+        case .scalar(let scalar):
             return .scalar(.init(text: scalar.string, kind: kind(of: node), source: source))
-        case let .alias(alias):
+        case .alias(let alias):
             // compose() resolves aliases to their anchored node; this is only reached for
             // aliases built by hand, which never happens here.
             return .scalar(.init(text: alias.anchor.rawValue, kind: .other, source: source))
-        case let .sequence(sequence):
+        case .sequence(let sequence):
             let items = sequence.enumerated().map { offset, item in
                 convert(item, sourceName: sourceName, path: path.index(offset), problems: &problems)
             }
             return .sequence(.init(items: items, source: source))
-        case let .mapping(mapping):
+        case .mapping(let mapping):
             var entries: [ConfigTree.Entry] = []
             for (keyNode, valueNode) in mapping {
                 let keySource = keyNode.mark.map {
                     ConfigurationSource.file(name: sourceName, line: $0.line, column: $0.column)
                 }
-                guard case let .scalar(keyScalar) = keyNode else {
-                    problems.append(ConfigurationProblem(
-                        path: path.description, source: keySource,
-                        message: "keys must be plain names, not lists or mappings"))
+                guard case .scalar(let keyScalar) = keyNode else {
+                    problems.append(
+                        ConfigurationProblem(
+                            path: path.description, source: keySource,
+                            message: "keys must be plain names, not lists or mappings"))
                     continue
                 }
                 let value = convert(
@@ -86,17 +87,17 @@ enum YAMLReading {
             return ConfigurationProblem(path: "", source: source, message: "invalid YAML: \(message)")
         }
         switch error {
-        case let .scanner(context, problem, mark, _),
-            let .parser(context, problem, mark, _),
-            let .composer(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             // The context text ("while scanning a simple key") names the construct, never content.
             let prefix = context.map { "\($0.text) (line \($0.mark.line)), " } ?? ""
             return located(mark, prefix + problem)
-        case let .duplicatedKeysInMapping(duplicates, context):
+        case .duplicatedKeysInMapping(let duplicates, let context):
             // `context.text` is the whole document here, so only the mark is used.
             let keys = duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
             return located(context.mark, "key \(keys) appears more than once in the same mapping")
-        case let .reader(problem, _, _, _):
+        case .reader(let problem, _, _, _):
             return located(nil, problem)
         default:
             return located(nil, "the parser failed")

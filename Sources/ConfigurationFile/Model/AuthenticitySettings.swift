@@ -19,8 +19,10 @@ public struct AuthenticitySettings: Sendable, Equatable {
 
     public static let defaultMaxOrderAge: Duration = .seconds(7 * 86_400)
 
-    public init(policy: SignaturePolicy = .require, issuers: [IssuerSettings] = [], relayKey: RelayKeySettings? = nil,
-                relayPreviousKeys: [IssuerKeySettings] = [], maxOrderAge: Duration = defaultMaxOrderAge) {
+    public init(
+        policy: SignaturePolicy = .require, issuers: [IssuerSettings] = [], relayKey: RelayKeySettings? = nil,
+        relayPreviousKeys: [IssuerKeySettings] = [], maxOrderAge: Duration = defaultMaxOrderAge
+    ) {
         self.maxOrderAge = maxOrderAge
         self.policy = policy
         self.issuers = issuers
@@ -31,17 +33,22 @@ public struct AuthenticitySettings: Sendable, Equatable {
     /// The relay's signer, or nil when no relay key is configured.
     public func relaySigner() throws(KeyFormatError) -> RelaySigner? {
         guard let relayKey else { return nil }
-        return try RelaySigner(keyID: relayKey.keyID, key: relayKey.key, previous: relayPreviousKeys.map { ($0.keyID, $0.key) })
+        return try RelaySigner(
+            keyID: relayKey.keyID, key: relayKey.key, previous: relayPreviousKeys.map { ($0.keyID, $0.key) })
     }
 
     /// The registry the relay judges orders with. Loading has already refused duplicates, so
     /// this fails only for settings built by hand.
     public func registry() throws(RegistryError) -> IssuerRegistry {
-        try IssuerRegistry(policy: policy, issuers: issuers.map { issuer in
-            IssuerRegistry.Issuer(id: issuer.id, agencies: Set(issuer.agencies), policy: issuer.policy, keys: issuer.keys.map {
-                IssuerRegistry.Key(keyID: $0.keyID, key: $0.key, notBefore: $0.notBefore, notAfter: $0.notAfter)
-            })
-        }, maxOrderAge: maxOrderAge)
+        try IssuerRegistry(
+            policy: policy,
+            issuers: issuers.map { issuer in
+                IssuerRegistry.Issuer(
+                    id: issuer.id, agencies: Set(issuer.agencies), policy: issuer.policy,
+                    keys: issuer.keys.map {
+                        IssuerRegistry.Key(keyID: $0.keyID, key: $0.key, notBefore: $0.notBefore, notAfter: $0.notAfter)
+                    })
+            }, maxOrderAge: maxOrderAge)
     }
 }
 
@@ -71,7 +78,10 @@ public struct IssuerKeySettings: Sendable, Equatable {
     public var notBefore: Timestamp?
     public var notAfter: Timestamp?
 
-    public init(keyID: String, key: VerificationKey, file: String? = nil, notBefore: Timestamp? = nil, notAfter: Timestamp? = nil) {
+    public init(
+        keyID: String, key: VerificationKey, file: String? = nil, notBefore: Timestamp? = nil,
+        notAfter: Timestamp? = nil
+    ) {
         (self.keyID, self.key, self.file, self.notBefore, self.notAfter) = (keyID, key, file, notBefore, notAfter)
     }
 }

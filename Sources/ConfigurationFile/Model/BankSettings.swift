@@ -77,10 +77,14 @@ public struct AnswerSigningSettings: Sendable, Equatable {
 
     /// The registry answers are judged with: the bank as the only issuer, its id as the only agency.
     public func registry(bankID: String) throws(RegistryError) -> IssuerRegistry {
-        try IssuerRegistry(policy: policy, issuers: [
-            IssuerRegistry.Issuer(id: bankID, agencies: [bankID], keys: keys.map {
-                IssuerRegistry.Key(keyID: $0.keyID, key: $0.key, notBefore: $0.notBefore, notAfter: $0.notAfter)
-            }),
-        ])
+        try IssuerRegistry(
+            policy: policy,
+            issuers: [
+                IssuerRegistry.Issuer(
+                    id: bankID, agencies: [bankID],
+                    keys: keys.map {
+                        IssuerRegistry.Key(keyID: $0.keyID, key: $0.key, notBefore: $0.notBefore, notAfter: $0.notAfter)
+                    })
+            ])
     }
 }

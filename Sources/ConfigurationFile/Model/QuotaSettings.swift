@@ -35,8 +35,10 @@ public struct QuotaSettings: Sendable, Equatable {
     /// Default: 24 hours.
     public var accountRepeatWindow: Duration
 
-    public init(issuer: IssuerLimits = IssuerLimits(perMinute: 600, perDay: 20_000), issuers: [IssuerOverride] = [],
-                accountOpenRequests: Int? = 20, accountRepeats: Int? = 10, accountRepeatWindow: Duration = .seconds(86_400)) {
+    public init(
+        issuer: IssuerLimits = IssuerLimits(perMinute: 600, perDay: 20_000), issuers: [IssuerOverride] = [],
+        accountOpenRequests: Int? = 20, accountRepeats: Int? = 10, accountRepeatWindow: Duration = .seconds(86_400)
+    ) {
         self.issuer = issuer
         self.issuers = issuers
         self.accountOpenRequests = accountOpenRequests

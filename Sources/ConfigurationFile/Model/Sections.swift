@@ -45,8 +45,10 @@ public struct LedgerSettings: Sendable, Equatable {
     /// the oldest ones' content with a minimal form (id, source, reason).
     public var maxDeadLetterBytes: Int64
 
-    public init(path: String = "./data/freeze-relay.sqlite", durability: LedgerDurability = .full,
-                deadLetterRetention: Duration = .seconds(30 * 86_400), maxDeadLetterBytes: Int64 = 256 << 20) {
+    public init(
+        path: String = "./data/freeze-relay.sqlite", durability: LedgerDurability = .full,
+        deadLetterRetention: Duration = .seconds(30 * 86_400), maxDeadLetterBytes: Int64 = 256 << 20
+    ) {
         self.path = path
         self.durability = durability
         self.deadLetterRetention = deadLetterRetention
@@ -109,7 +111,7 @@ public enum HTTPListen: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .off: "off"
-        case let .address(host, port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .address(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         }
     }
 }

@@ -15,7 +15,11 @@ public enum ByteSizeText {
         let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
         let symbol = String(trimmed.dropFirst(digits.count)).trimmingWhitespace()
         guard !digits.isEmpty else {
-            return .failure(ByteSizeTextError(text: trimmed, explanation: "expected a whole number of bytes, or one with a unit (KiB, MiB, GiB, TiB), e.g. 256MiB"))
+            return .failure(
+                ByteSizeTextError(
+                    text: trimmed,
+                    explanation:
+                        "expected a whole number of bytes, or one with a unit (KiB, MiB, GiB, TiB), e.g. 256MiB"))
         }
         let multiplier: Int64
         if symbol.isEmpty {
@@ -23,9 +27,16 @@ public enum ByteSizeText {
         } else if let unit = units.first(where: { $0.symbol == symbol }) {
             multiplier = unit.bytes
         } else {
-            return .failure(ByteSizeTextError(text: trimmed, explanation: "unknown unit \"\(symbol)\"; use KiB, MiB, GiB or TiB (binary units), or a plain number of bytes"))
+            return .failure(
+                ByteSizeTextError(
+                    text: trimmed,
+                    explanation:
+                        "unknown unit \"\(symbol)\"; use KiB, MiB, GiB or TiB (binary units), or a plain number of bytes"
+                ))
         }
-        guard let quantity = Int64(digits) else { return .failure(ByteSizeTextError(text: trimmed, explanation: "is too large")) }
+        guard let quantity = Int64(digits) else {
+            return .failure(ByteSizeTextError(text: trimmed, explanation: "is too large"))
+        }
         let (bytes, overflow) = quantity.multipliedReportingOverflow(by: multiplier)
         return overflow ? .failure(ByteSizeTextError(text: trimmed, explanation: "is too large")) : .success(bytes)
     }

@@ -108,7 +108,7 @@ public struct DurationTextError: Error, Sendable, Equatable, CustomStringConvert
         case .expectedNumber: "expected a whole number followed by a unit (ms, s, m, h, d), e.g. 30s or 1h30m"
         case .fractional: "fractions are not supported; combine units instead, e.g. 1h30m rather than 1.5h"
         case .missingUnit: "a number lacks its unit (ms, s, m, h or d), e.g. 300s rather than 300"
-        case let .unknownUnit(symbol): "unknown unit \"\(symbol)\"; use ms, s, m, h or d"
+        case .unknownUnit(let symbol): "unknown unit \"\(symbol)\"; use ms, s, m, h or d"
         case .unitOrder: "units must go from largest to smallest, each at most once, e.g. 1h30m"
         case .overflow: "is too large"
         }

@@ -23,7 +23,8 @@ enum Formats {
         let upper = code.uppercased()
         let country = upper.prefix(2)
         let bankCode = upper.dropFirst(2)
-        let wellFormed = country.count == 2 && country.allSatisfy(uppercaseLetters.contains)
+        let wellFormed =
+            country.count == 2 && country.allSatisfy(uppercaseLetters.contains)
             && !bankCode.isEmpty && bankCode.count <= 11
             && bankCode.allSatisfy { uppercaseLetters.contains($0) || digits.contains($0) }
         guard wellFormed else {
@@ -45,7 +46,8 @@ enum Formats {
         let upper = bic.uppercased()
         let characters = Array(upper)
         let alphanumeric: (Character) -> Bool = { uppercaseLetters.contains($0) || digits.contains($0) }
-        let wellFormed = (characters.count == 8 || characters.count == 11)
+        let wellFormed =
+            (characters.count == 8 || characters.count == 11)
             && characters.prefix(6).allSatisfy(uppercaseLetters.contains)
             && characters.dropFirst(6).allSatisfy(alphanumeric)
         guard wellFormed else {
@@ -95,8 +97,9 @@ enum Formats {
             return .failure(FormatError("\(Quote.text(text)) has no host before the port"))
         }
         guard portText.allSatisfy(digits.contains), let port = Int(portText), portRange.contains(port) else {
-            return .failure(FormatError(
-                "\(Quote.text(text)) has no valid port (\(portRange.lowerBound)...\(portRange.upperBound))"))
+            return .failure(
+                FormatError(
+                    "\(Quote.text(text)) has no valid port (\(portRange.lowerBound)...\(portRange.upperBound))"))
         }
         return .success((String(host), port))
     }
@@ -106,7 +109,7 @@ enum Formats {
         let trimmed = entry.trimmingWhitespace()
         guard !trimmed.isEmpty else { return "contains an empty server entry (check the commas)" }
         guard trimmed.contains(":") else { return nil }
-        if case let .failure(error) = hostAndPort(trimmed, portRange: 1...65_535) { return error.message }
+        if case .failure(let error) = hostAndPort(trimmed, portRange: 1...65_535) { return error.message }
         return nil
     }
 
@@ -114,14 +117,16 @@ enum Formats {
     static func decimalAmount(_ text: String) -> String? {
         if text.hasPrefix("-") { return "\(Quote.text(text)) must not be negative" }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        let wellFormed = (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(digits.contains) }
+        let wellFormed =
+            (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(digits.contains) }
         return wellFormed ? nil : "\(Quote.text(text)) is not a decimal amount such as \"0\" or \"1000.50\""
     }
 
     /// Enough of an e-mail address to catch slips: something@domain.tld, no spaces.
     static func email(_ text: String) -> String? {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        let ok = parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+        let ok =
+            parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !text.contains(where: \.isWhitespace)
         return ok ? nil : "\(Quote.text(text)) is not an e-mail address"
     }
@@ -131,7 +136,8 @@ enum Formats {
         let allowed = digits.union("+ -().")
         let digitCount = text.filter(digits.contains).count
         let ok = text.allSatisfy(allowed.contains) && digitCount >= 5 && !text.dropFirst().contains("+")
-        return ok ? nil : "\(Quote.text(text)) is not a phone number (digits, optionally +, spaces, dashes, parentheses)"
+        return ok
+            ? nil : "\(Quote.text(text)) is not a phone number (digits, optionally +, spaces, dashes, parentheses)"
     }
 
     /// Environment variable names as shells accept them.

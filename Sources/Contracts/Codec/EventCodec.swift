@@ -5,34 +5,40 @@ import Foundation
 /// The envelope is checked in a fixed order — `type`, then `version`, then `id`, then `created_at` —
 /// because the type decides which versions exist and which body rules apply.
 enum EventCodec {
-    static func read(_ value: JSONValue, at path: FieldPath, accepting accepted: [EventType]? = nil,
-                     place: String? = nil) throws -> Event {
+    static func read(
+        _ value: JSONValue, at path: FieldPath, accepting accepted: [EventType]? = nil,
+        place: String? = nil
+    ) throws -> Event {
         guard case .object = value else {
-            throw ContractError(code: .schemaViolation, path: path.description,
-                                reason: "an event must be a JSON object, got \(value.kindName)")
+            throw ContractError(
+                code: .schemaViolation, path: path.description,
+                reason: "an event must be a JSON object, got \(value.kindName)")
         }
         let envelope = try ObjectReader(value, at: path)
         let type = try envelope.required("type") { value, path in
             let name = try Read.string(value, path)
             guard let type = EventType(rawValue: name) else {
                 let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ContractError(code: .unknownType, path: path.description,
-                                    reason: "unknown event type \"\(name)\"; known types: \(known)")
+                throw ContractError(
+                    code: .unknownType, path: path.description,
+                    reason: "unknown event type \"\(name)\"; known types: \(known)")
             }
             return type
         }
         if let accepted, !accepted.contains(type) {
             let expected = accepted.map(\.rawValue).joined(separator: " or ")
             let location = place ?? "here"
-            throw ContractError(code: .wrongTopic, path: path.appending("type").description,
-                                reason: "event type \(type.rawValue) does not belong \(location); expected \(expected)")
+            throw ContractError(
+                code: .wrongTopic, path: path.appending("type").description,
+                reason: "event type \(type.rawValue) does not belong \(location); expected \(expected)")
         }
         _ = try envelope.required("version") { value, path in
             let version = try Read.integer(in: Int64.min...Int64.max)(value, path)
             guard type.supportedVersions.contains(version) else {
                 let supported = type.supportedVersions.map(String.init).joined(separator: ", ")
-                throw ContractError(code: .unsupportedVersion, path: path.description,
-                                    reason: "unsupported schema version \(version) for \(type.rawValue); supported: \(supported)")
+                throw ContractError(
+                    code: .unsupportedVersion, path: path.description,
+                    reason: "unsupported schema version \(version) for \(type.rawValue); supported: \(supported)")
             }
             return version
         }

@@ -31,7 +31,8 @@ public enum EventDecoder {
 
     /// Decodes anything that may arrive on the police topic: a freeze request or a cancel.
     public static func decodePoliceMessage(_ bytes: [UInt8]) throws(ContractError) -> PoliceMessage {
-        let event = try decode(bytes, accepting: [.freezeRequest, .freezeCancel], place: "on the police requests topic")
+        let event = try decode(
+            bytes, accepting: [.freezeRequest, .freezeCancel], place: "on the police requests topic")
         switch event {
         case .freezeRequest(let request): return .request(request)
         case .freezeCancel(let cancel): return .cancel(cancel)
@@ -65,8 +66,9 @@ public enum EventDecoder {
 
     static func decode(_ bytes: [UInt8], accepting: [EventType]?, place: String?) throws(ContractError) -> Event {
         guard bytes.count <= maxInputBytes else {
-            throw ContractError(code: .tooLarge, path: nil,
-                                reason: "message has \(bytes.count) bytes; the limit is \(maxInputBytes)")
+            throw ContractError(
+                code: .tooLarge, path: nil,
+                reason: "message has \(bytes.count) bytes; the limit is \(maxInputBytes)")
         }
         let value = try JSONParser.parse(bytes, maxDepth: maxNestingDepth)
         return try validate(value, accepting: accepting, place: place)

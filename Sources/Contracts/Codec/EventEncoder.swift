@@ -13,7 +13,8 @@ public enum EventEncoder {
     /// Encodes and validates an event.
     public static func encode(_ event: Event) throws(ContractError) -> [UInt8] {
         let bytes = event.canonicalBytes
-        _ = try EventDecoder.validate(JSONParser.parse(bytes, maxDepth: EventDecoder.maxNestingDepth), accepting: [event.type], place: nil)
+        _ = try EventDecoder.validate(
+            JSONParser.parse(bytes, maxDepth: EventDecoder.maxNestingDepth), accepting: [event.type], place: nil)
         return bytes
     }
 
@@ -28,9 +29,9 @@ public enum EventEncoder {
     /// skip that second decoding, which cost about a tenth of the relay's time per record.
     public static func encodeTrusted(_ event: Event) throws(ContractError) -> [UInt8] {
         #if DEBUG
-        return try encode(event)
+            return try encode(event)
         #else
-        return event.canonicalBytes
+            return event.canonicalBytes
         #endif
     }
 }

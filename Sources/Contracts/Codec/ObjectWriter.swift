@@ -51,7 +51,8 @@ struct ObjectWriter {
     private init() {}
 
     /// The canonical bytes of one object, leaving out the top-level members named in `omitted`.
-    static func canonicalBytes(omitting omitted: [StaticString] = [], _ write: (inout ObjectWriter) -> Void) -> [UInt8] {
+    static func canonicalBytes(omitting omitted: [StaticString] = [], _ write: (inout ObjectWriter) -> Void) -> [UInt8]
+    {
         var writer = ObjectWriter()
         writer.bytes.reserveCapacity(1024)
         writer.members.reserveCapacity(32)
@@ -176,8 +177,10 @@ struct ObjectWriter {
             members[position] = member
             next += 1
         }
-        assert(members.count < base + 2 || zip(members[base...], members[(base + 1)...]).allSatisfy { Self.compare($0.key, $1.key) != 0 },
-               "a model wrote the same key twice")
+        assert(
+            members.count < base + 2
+                || zip(members[base...], members[(base + 1)...]).allSatisfy { Self.compare($0.key, $1.key) != 0 },
+            "a model wrote the same key twice")
     }
 
     private func assemble(from base: Int, omitting omitted: [StaticString], into output: inout [UInt8]) {
@@ -188,8 +191,9 @@ struct ObjectWriter {
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
                 output.append(UInt8(ascii: "\""))
-                assert(member.key.withUTF8Buffer { $0.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } },
-                       "keys are written without escaping")
+                assert(
+                    member.key.withUTF8Buffer { $0.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } },
+                    "keys are written without escaping")
                 CanonicalOutput.appendASCII(member.key, to: &output)
                 output.append(UInt8(ascii: "\""))
                 output.append(UInt8(ascii: ":"))

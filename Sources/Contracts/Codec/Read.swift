@@ -40,7 +40,8 @@ enum Read {
     static func uuid(_ value: JSONValue, _ path: FieldPath) throws -> UUID {
         let text = try string(value, path)
         guard let uuid = CanonicalUUID.parse(text) else {
-            throw ContractError.violation(path, "must be a UUID in lower-case canonical form like 3f2b8c1e-7a4d-4e2f-9b1a-0c5d6e7f8a9b")
+            throw ContractError.violation(
+                path, "must be a UUID in lower-case canonical form like 3f2b8c1e-7a4d-4e2f-9b1a-0c5d6e7f8a9b")
         }
         return uuid
     }
@@ -63,10 +64,12 @@ enum Read {
             case .fractional:
                 throw ContractError.violation(path, "must be an integer, got \(number.literal)")
             case .outOfRange(let negative):
-                throw ContractError.violation(path, "must be \(negative ? "at least \(range.lowerBound)" : "at most \(range.upperBound)")")
+                throw ContractError.violation(
+                    path, "must be \(negative ? "at least \(range.lowerBound)" : "at most \(range.upperBound)")")
             case .integer(let integer):
                 guard range.contains(integer) else {
-                    let bound = integer < range.lowerBound ? "at least \(range.lowerBound)" : "at most \(range.upperBound)"
+                    let bound =
+                        integer < range.lowerBound ? "at least \(range.lowerBound)" : "at most \(range.upperBound)"
                     throw ContractError.violation(path, "must be \(bound), got \(integer)")
                 }
                 return Int(integer)
@@ -87,18 +90,22 @@ enum Read {
     }
 
     /// An array with 1...`maxItems` elements (the contracts never send empty lists: absent means none).
-    static func list<T>(maxItems: Int, _ element: @escaping (JSONValue, FieldPath) throws -> T) -> (JSONValue, FieldPath) throws -> [T] {
+    static func list<T>(maxItems: Int, _ element: @escaping (JSONValue, FieldPath) throws -> T) -> (
+        JSONValue, FieldPath
+    ) throws -> [T] {
         return { value, path in
             guard case .array(let elements) = value else {
                 throw ContractError.violation(path, "must be an array, got \(value.kindName)")
             }
             guard !elements.isEmpty else {
-                throw ContractError.violation(path, "must have at least 1 item; leave the field out when there are none")
+                throw ContractError.violation(
+                    path, "must have at least 1 item; leave the field out when there are none")
             }
             guard elements.count <= maxItems else {
                 throw ContractError.violation(path, "must have at most \(maxItems) items, got \(elements.count)")
             }
-            return try elements.enumerated().map { position, item in try element(item, path.appending(index: position)) }
+            return try elements.enumerated().map { position, item in try element(item, path.appending(index: position))
+            }
         }
     }
 
@@ -106,7 +113,8 @@ enum Read {
         let fields = try ObjectReader(value, at: path)
         let amountText = try fields.required("value") { value, path in
             guard case .string(let text) = value else {
-                throw ContractError.violation(path, "must be a string holding a decimal (amounts are never JSON numbers), got \(value.kindName)")
+                throw ContractError.violation(
+                    path, "must be a string holding a decimal (amounts are never JSON numbers), got \(value.kindName)")
             }
             guard Money.parseDecimal(text) != nil else {
                 throw ContractError.violation(path, MoneyError.invalidValue(text).description)
@@ -115,7 +123,9 @@ enum Read {
         }
         let currency = try fields.required("currency") { value, path in
             let code = try string(value, path)
-            guard Money.isCurrencyCode(code) else { throw ContractError.violation(path, MoneyError.invalidCurrency(code).description) }
+            guard Money.isCurrencyCode(code) else {
+                throw ContractError.violation(path, MoneyError.invalidCurrency(code).description)
+            }
             return code
         }
         let money = try Money(value: amountText, currency: currency)
@@ -179,7 +189,8 @@ enum Read {
             let text = try string(value, path)
             let bytes = Array(text.utf8)
             guard (1...maxLength).contains(bytes.count), bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-                throw ContractError.violation(path, "must be 1 to \(maxLength) printable ASCII characters without spaces")
+                throw ContractError.violation(
+                    path, "must be 1 to \(maxLength) printable ASCII characters without spaces")
             }
             return text
         }

@@ -30,7 +30,9 @@ enum TextRules {
         let scan = Scan(value)
         if scan.scalars == 0 { return "must not be empty" }
         if scan.scalars > maxLength { return "must be at most \(maxLength) characters (got \(scan.scalars))" }
-        if scan.hasControlBesidesLineBreaks { return "must not contain control characters other than tab and line breaks" }
+        if scan.hasControlBesidesLineBreaks {
+            return "must not contain control characters other than tab and line breaks"
+        }
         if !scan.hasVisible { return "must not be blank" }
         return nil
     }
@@ -94,7 +96,8 @@ public enum ContractText {
     /// quote a key from the refused message): every control character is escaped, surrounding
     /// spaces are dropped, and the result is cut to `limit` code points.
     public static func fittedLabel(_ raw: String, limit: Int) -> String {
-        let trimmed = String(escapingControls(raw, keepingLineBreaks: false)).trimmingCharacters(in: .init(charactersIn: " "))
+        let trimmed = String(escapingControls(raw, keepingLineBreaks: false)).trimmingCharacters(
+            in: .init(charactersIn: " "))
         let cut = String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(limit)))
         return cut.isEmpty ? "-" : cut.trimmingCharacters(in: .init(charactersIn: " "))
     }

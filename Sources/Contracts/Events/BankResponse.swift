@@ -42,9 +42,11 @@ public struct BankResponse: ContractEvent, EventBody {
     public var onwardTransfers: [OnwardTransfer]
 
     /// Creates a bank response; ``EventEncoder`` refuses combinations the table above forbids.
-    public init(id: UUID, createdAt: Timestamp, responseID: String, requestID: UUID, status: BankResponseStatus,
-                frozenAmount: Money? = nil, reason: String? = nil, respondedAt: Timestamp, holdUntil: Timestamp? = nil,
-                onwardTransfers: [OnwardTransfer] = []) {
+    public init(
+        id: UUID, createdAt: Timestamp, responseID: String, requestID: UUID, status: BankResponseStatus,
+        frozenAmount: Money? = nil, reason: String? = nil, respondedAt: Timestamp, holdUntil: Timestamp? = nil,
+        onwardTransfers: [OnwardTransfer] = []
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.responseID = responseID
@@ -67,19 +69,23 @@ public struct BankResponse: ContractEvent, EventBody {
         reason = try body.optional("reason", Read.text(maxLength: ContractLimits.reason))
         respondedAt = try body.required("responded_at", Read.timestamp)
         holdUntil = try body.optional("hold_until", Read.timestamp)
-        onwardTransfers = try body.optional("onward_transfers", Read.list(maxItems: ContractLimits.maxListItems, OnwardTransfer.read)) ?? []
+        onwardTransfers =
+            try body.optional("onward_transfers", Read.list(maxItems: ContractLimits.maxListItems, OnwardTransfer.read))
+            ?? []
 
         let status = status.rawValue
         if self.status.holdsFunds {
             try body.demand("frozen_amount", "when status is \(status)")
         } else {
-            try body.forbid("frozen_amount", "when status is \(status); only frozen and partially_frozen report an amount")
+            try body.forbid(
+                "frozen_amount", "when status is \(status); only frozen and partially_frozen report an amount")
             try body.forbid("hold_until", "when status is \(status); only frozen and partially_frozen have a hold")
         }
         if self.status == .rejected { try body.demand("reason", "when status is rejected") }
         if self.status == .fundsMoved { try body.demand("onward_transfers", "when status is funds_moved") }
         if self.status != .fundsMoved && self.status != .partiallyFrozen {
-            try body.forbid("onward_transfers", "when status is \(status); only funds_moved and partially_frozen report transfers")
+            try body.forbid(
+                "onward_transfers", "when status is \(status); only funds_moved and partially_frozen report transfers")
         }
     }
 

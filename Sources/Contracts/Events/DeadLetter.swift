@@ -51,8 +51,10 @@ public struct DeadLetter: ContractEvent, EventBody {
     public var deadLetteredAt: Timestamp
 
     /// Creates a dead letter.
-    public init(id: UUID, createdAt: Timestamp, source: Source, key: [UInt8]?, value: [UInt8]?, headers: [Header] = [],
-                reason: Reason, deadLetteredAt: Timestamp) {
+    public init(
+        id: UUID, createdAt: Timestamp, source: Source, key: [UInt8]?, value: [UInt8]?, headers: [Header] = [],
+        reason: Reason, deadLetteredAt: Timestamp
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.source = source
@@ -96,7 +98,10 @@ public struct DeadLetter: ContractEvent, EventBody {
         public var nameBytes: [UInt8]?
 
         /// Creates a header.
-        public init(name: String, value: [UInt8]?, valueTruncated: Bool = false, valueSize: Int? = nil, nameBytes: [UInt8]? = nil) {
+        public init(
+            name: String, value: [UInt8]?, valueTruncated: Bool = false, valueSize: Int? = nil,
+            nameBytes: [UInt8]? = nil
+        ) {
             self.name = name
             self.value = value
             self.valueTruncated = valueTruncated
@@ -141,18 +146,29 @@ public struct DeadLetter: ContractEvent, EventBody {
         (keyTruncated, keySize) = try Self.readCut(body, flag: "key_truncated", size: "key_size")
         value = try body.nullable("value_base64", Read.base64)
         (valueTruncated, valueSize) = try Self.readCut(body, flag: "value_truncated", size: "value_size")
-        headers = try body.optional("headers", Read.list(maxItems: ContractLimits.maxListItems) { value, path in
-            let fields = try ObjectReader(value, at: path)
-            let (truncated, size) = try Self.readCut(fields, flag: "value_truncated", size: "value_size")
-            return Header(name: try fields.required("name", DeadLetter.readHeaderName),
-                          value: try fields.nullable("value_base64", Read.base64), valueTruncated: truncated, valueSize: size,
-                          nameBytes: try fields.optional("name_base64", Read.base64))
-        }) ?? []
+        headers =
+            try body.optional(
+                "headers",
+                Read.list(maxItems: ContractLimits.maxListItems) { value, path in
+                    let fields = try ObjectReader(value, at: path)
+                    let (truncated, size) = try Self.readCut(fields, flag: "value_truncated", size: "value_size")
+                    return Header(
+                        name: try fields.required("name", DeadLetter.readHeaderName),
+                        value: try fields.nullable("value_base64", Read.base64), valueTruncated: truncated,
+                        valueSize: size,
+                        nameBytes: try fields.optional("name_base64", Read.base64))
+                }) ?? []
         (headersTruncated, headersCount) = try Self.readCut(body, flag: "headers_truncated", size: "headers_count")
         contentOmitted = try body.optional("content_omitted", Read.boolean) ?? false
         if contentOmitted {
-            if key != nil { throw ContractError.violation(body.path.appending("key_base64"), "must be null when content_omitted is true") }
-            if value != nil { throw ContractError.violation(body.path.appending("value_base64"), "must be null when content_omitted is true") }
+            if key != nil {
+                throw ContractError.violation(
+                    body.path.appending("key_base64"), "must be null when content_omitted is true")
+            }
+            if value != nil {
+                throw ContractError.violation(
+                    body.path.appending("value_base64"), "must be null when content_omitted is true")
+            }
             try body.forbid("headers", "when content_omitted is true")
         }
         reason = try body.required("reason") { value, path in
@@ -179,7 +195,8 @@ public struct DeadLetter: ContractEvent, EventBody {
             fields.string("name", header.name)
             fields.string("name_base64", header.nameBytes.map(Base64.encode))
             fields.stringOrNull("value_base64", header.value.map(Base64.encode))
-            Self.writeCut(header.valueTruncated, header.valueSize, flag: "value_truncated", size: "value_size", into: &fields)
+            Self.writeCut(
+                header.valueTruncated, header.valueSize, flag: "value_truncated", size: "value_size", into: &fields)
         }
         Self.writeCut(headersTruncated, headersCount, flag: "headers_truncated", size: "headers_count", into: &body)
         if contentOmitted { body.bool("content_omitted", true) }
@@ -200,7 +217,9 @@ public struct DeadLetter: ContractEvent, EventBody {
         return (truncated, original)
     }
 
-    static func writeCut(_ truncated: Bool, _ original: Int?, flag: StaticString, size: StaticString, into fields: inout ObjectWriter) {
+    static func writeCut(
+        _ truncated: Bool, _ original: Int?, flag: StaticString, size: StaticString, into fields: inout ObjectWriter
+    ) {
         if truncated { fields.bool(flag, true) }
         fields.integer(size, original)
     }

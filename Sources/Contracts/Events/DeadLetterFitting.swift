@@ -50,9 +50,12 @@ extension DeadLetter {
         id: UUID, createdAt: Timestamp, source: Source, key: [UInt8]?, value: [UInt8]?, headers: [Header],
         reason: Reason, deadLetteredAt: Timestamp
     ) -> DeadLetter {
-        let reason = Reason(code: reason.code, path: reason.path.map { ContractText.fittedLabel($0, limit: 512) },
-                            message: ContractText.fitted(reason.message))
-        var letter = DeadLetter(id: id, createdAt: createdAt, source: source, key: nil, value: nil, reason: reason, deadLetteredAt: deadLetteredAt)
+        let reason = Reason(
+            code: reason.code, path: reason.path.map { ContractText.fittedLabel($0, limit: 512) },
+            message: ContractText.fitted(reason.message))
+        var letter = DeadLetter(
+            id: id, createdAt: createdAt, source: source, key: nil, value: nil, reason: reason,
+            deadLetteredAt: deadLetteredAt)
         var budget = EncodedBudget(bytes: DeadLetterLimits.encodedBytes - DeadLetterLimits.envelopeBytes)
         budget.spend(EncodedBudget.size(ofText: reason.message) + (reason.path.map(EncodedBudget.size(ofText:)) ?? 0))
 
@@ -65,16 +68,21 @@ extension DeadLetter {
             if letter.value?.count != value.count { (letter.valueTruncated, letter.valueSize) = (true, value.count) }
         }
         letter.headers = fittingHeaders(headers, budget: &budget)
-        if letter.headers.count < headers.count { (letter.headersTruncated, letter.headersCount) = (true, headers.count) }
+        if letter.headers.count < headers.count {
+            (letter.headersTruncated, letter.headersCount) = (true, headers.count)
+        }
         return letter
     }
 
     /// The dead letter written when the relay failed on a record (a bug): nothing of the record's
     /// content, only where it is and what went wrong, so that writing it cannot fail as well.
-    public static func minimal(id: UUID, createdAt: Timestamp, source: Source, failure: String, deadLetteredAt: Timestamp) -> DeadLetter {
-        var letter = DeadLetter(id: id, createdAt: createdAt, source: source, key: nil, value: nil,
-                                reason: Reason(code: .internalError, path: nil, message: ContractText.fitted(failure)),
-                                deadLetteredAt: deadLetteredAt)
+    public static func minimal(
+        id: UUID, createdAt: Timestamp, source: Source, failure: String, deadLetteredAt: Timestamp
+    ) -> DeadLetter {
+        var letter = DeadLetter(
+            id: id, createdAt: createdAt, source: source, key: nil, value: nil,
+            reason: Reason(code: .internalError, path: nil, message: ContractText.fitted(failure)),
+            deadLetteredAt: deadLetteredAt)
         letter.contentOmitted = true
         return letter
     }
@@ -90,12 +98,17 @@ extension DeadLetter {
             let kept = header.value.map { Array($0.prefix(DeadLetterLimits.headerValue)) }
             // A name longer than this many bytes has more than 256 characters, so `name` states the cut.
             let rawName = header.nameBytes.map { Array($0.prefix(DeadLetterLimits.headerNameBytes)) }
-            let cost = EncodedBudget.size(ofText: name) + DeadLetterLimits.headerFieldBytes + (kept.map { EncodedBudget.size(ofBase64: $0.count) } ?? 0)
+            let cost =
+                EncodedBudget.size(ofText: name) + DeadLetterLimits.headerFieldBytes
+                + (kept.map { EncodedBudget.size(ofBase64: $0.count) } ?? 0)
                 + (rawName.map { EncodedBudget.size(ofBase64: $0.count) + 16 } ?? 0)
             guard cost <= room.remaining else { break }
             room.spend(cost)
             let truncated = kept?.count != header.value?.count
-            fitted.append(Header(name: name, value: kept, valueTruncated: truncated, valueSize: truncated ? header.value?.count : nil, nameBytes: rawName))
+            fitted.append(
+                Header(
+                    name: name, value: kept, valueTruncated: truncated,
+                    valueSize: truncated ? header.value?.count : nil, nameBytes: rawName))
         }
         budget.spend(room.spent)
         return fitted

@@ -47,10 +47,12 @@ public struct Escalation: ContractEvent, EventBody {
     public var exit: ChainExit?
 
     /// Creates an escalation.
-    public init(id: UUID, createdAt: Timestamp, escalationID: UUID, kind: EscalationKind, level: Int,
-                bankID: BankID? = nil, requestID: UUID, caseID: String? = nil, deadline: Timestamp? = nil,
-                overdueSeconds: Int? = nil, raisedAt: Timestamp, contact: Contact? = nil, detail: String,
-                exit: ChainExit? = nil) {
+    public init(
+        id: UUID, createdAt: Timestamp, escalationID: UUID, kind: EscalationKind, level: Int,
+        bankID: BankID? = nil, requestID: UUID, caseID: String? = nil, deadline: Timestamp? = nil,
+        overdueSeconds: Int? = nil, raisedAt: Timestamp, contact: Contact? = nil, detail: String,
+        exit: ChainExit? = nil
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.escalationID = escalationID
@@ -92,7 +94,9 @@ public struct Escalation: ContractEvent, EventBody {
         } else {
             try body.demand("bank_id", "when kind is \(kindName)")
         }
-        if ![.foreignResponse, .unauthenticatedOrder, .unauthenticatedAnswer].contains(kind) { try body.demand("case_id", "when kind is \(kindName)") }
+        if ![.foreignResponse, .unauthenticatedOrder, .unauthenticatedAnswer].contains(kind) {
+            try body.demand("case_id", "when kind is \(kindName)")
+        }
         if kind == .ackOverdue || kind == .freezeOverdue || kind == .holdExpiring {
             try body.demand("deadline", "when kind is \(kindName)")
         }
@@ -202,9 +206,11 @@ public struct Contact: Sendable, Hashable, Codable, CanonicalObject {
         let text = try Read.string(value, path)
         let scalars = Array(text.unicodeScalars)
         let parts = scalars.split(separator: "@", omittingEmptySubsequences: false)
-        let valid = scalars.count <= 254 && parts.count == 2 && parts.allSatisfy { part in
-            !part.isEmpty && !part.contains { TextRules.isControl($0) || $0 == " " }
-        }
+        let valid =
+            scalars.count <= 254 && parts.count == 2
+            && parts.allSatisfy { part in
+                !part.isEmpty && !part.contains { TextRules.isControl($0) || $0 == " " }
+            }
         guard valid else { throw ContractError.violation(path, "must be an e-mail address like desk@bank.kz") }
         return text
     }
@@ -215,10 +221,15 @@ public struct Contact: Sendable, Hashable, Codable, CanonicalObject {
         var bytes = Array(text.utf8)[...]
         if bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
         let isDigit = { (byte: UInt8) in byte >= 48 && byte <= 57 }
-        let valid = (3...32).contains(bytes.count) && isDigit(bytes.first!) && isDigit(bytes.last!)
-            && bytes.allSatisfy { isDigit($0) || $0 == 0x20 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") || $0 == UInt8(ascii: "-") }
+        let valid =
+            (3...32).contains(bytes.count) && isDigit(bytes.first!) && isDigit(bytes.last!)
+            && bytes.allSatisfy {
+                isDigit($0) || $0 == 0x20 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")")
+                    || $0 == UInt8(ascii: "-")
+            }
         guard valid else {
-            throw ContractError.violation(path, "must be a phone number: digits with optional leading +, spaces, parentheses and hyphens")
+            throw ContractError.violation(
+                path, "must be a phone number: digits with optional leading +, spaces, parentheses and hyphens")
         }
         return text
     }

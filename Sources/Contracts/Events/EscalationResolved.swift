@@ -26,9 +26,11 @@ public struct EscalationResolved: ContractEvent, EventBody {
     public var detail: String?
 
     /// Creates a resolution.
-    public init(id: UUID, createdAt: Timestamp, escalationID: UUID, resolution: EscalationResolution,
-                resolvedAt: Timestamp, requestID: UUID, caseID: String? = nil, bankID: BankID? = nil,
-                detail: String? = nil) {
+    public init(
+        id: UUID, createdAt: Timestamp, escalationID: UUID, resolution: EscalationResolution,
+        resolvedAt: Timestamp, requestID: UUID, caseID: String? = nil, bankID: BankID? = nil,
+        detail: String? = nil
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.escalationID = escalationID

@@ -24,7 +24,10 @@ public struct FreezeCancel: ContractEvent, EventBody {
     public var caseID: String?
 
     /// Creates a cancel.
-    public init(id: UUID, createdAt: Timestamp, requestID: UUID, reason: String, issuedAt: Timestamp, issuer: Issuer, caseID: String? = nil) {
+    public init(
+        id: UUID, createdAt: Timestamp, requestID: UUID, reason: String, issuedAt: Timestamp, issuer: Issuer,
+        caseID: String? = nil
+    ) {
         self.caseID = caseID
         self.id = id
         self.createdAt = createdAt

@@ -36,9 +36,11 @@ public struct FreezeRequest: ContractEvent, EventBody {
     public var requestedHoldHours: Int?
 
     /// Creates a freeze request.
-    public init(id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, issuedAt: Timestamp,
-                priority: Priority, issuer: Issuer, legalBasis: String, account: TargetAccount, amount: Money,
-                fraudTransaction: FraudTransaction, chain: ChainPosition? = nil, requestedHoldHours: Int? = nil) {
+    public init(
+        id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, issuedAt: Timestamp,
+        priority: Priority, issuer: Issuer, legalBasis: String, account: TargetAccount, amount: Money,
+        fraudTransaction: FraudTransaction, chain: ChainPosition? = nil, requestedHoldHours: Int? = nil
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.requestID = requestID
@@ -67,7 +69,8 @@ public struct FreezeRequest: ContractEvent, EventBody {
         amount = try body.required("amount", Read.positiveMoney)
         fraudTransaction = try body.required("fraud_transaction", FraudTransaction.read)
         chain = try ChainPosition.read(from: body)
-        requestedHoldHours = try body.optional("requested_hold_hours", Read.integer(in: 1...Int64(ContractLimits.maxHoldHours)))
+        requestedHoldHours = try body.optional(
+            "requested_hold_hours", Read.integer(in: 1...Int64(ContractLimits.maxHoldHours)))
     }
 
     func writeBody(into body: inout ObjectWriter) {

@@ -72,9 +72,11 @@ public struct IntakeNotice: ContractEvent, EventBody {
     public static let fromBeginning: Int64 = -2
 
     /// Creates a notice.
-    public init(id: UUID, createdAt: Timestamp, kind: Kind, topic: String, partition: Int, code: HaltCode? = nil,
-                ledgerPosition: Int64? = nil, offset: Int64? = nil, logStart: Int64? = nil, logEnd: Int64? = nil,
-                newPosition: Int64? = nil, epoch: Int64? = nil, note: String? = nil, detail: String) {
+    public init(
+        id: UUID, createdAt: Timestamp, kind: Kind, topic: String, partition: Int, code: HaltCode? = nil,
+        ledgerPosition: Int64? = nil, offset: Int64? = nil, logStart: Int64? = nil, logEnd: Int64? = nil,
+        newPosition: Int64? = nil, epoch: Int64? = nil, note: String? = nil, detail: String
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.kind = kind
@@ -103,8 +105,12 @@ public struct IntakeNotice: ContractEvent, EventBody {
         offset = try body.optional("offset", Read.integer(in: offsetRange)).map(Int64.init)
         logStart = try body.optional("log_start", Read.integer(in: offsetRange)).map(Int64.init)
         logEnd = try body.optional("log_end", Read.integer(in: offsetRange)).map(Int64.init)
-        newPosition = try body.optional("new_position", Read.integer(in: Self.fromBeginning...Int64.max)).map(Int64.init)
-        if newPosition == -1 { throw ContractError.violation(body.path.appending("new_position"), "must be -2 (from the beginning) or an offset (0 or more)") }
+        newPosition = try body.optional("new_position", Read.integer(in: Self.fromBeginning...Int64.max)).map(
+            Int64.init)
+        if newPosition == -1 {
+            throw ContractError.violation(
+                body.path.appending("new_position"), "must be -2 (from the beginning) or an offset (0 or more)")
+        }
         epoch = try body.optional("epoch", Read.integer(in: offsetRange)).map(Int64.init)
         note = try body.optional("note", Read.text(maxLength: ContractLimits.detail))
         detail = try body.required("detail", Read.text(maxLength: ContractLimits.detail))

@@ -78,23 +78,27 @@ public enum TransferDestination: Sendable, Hashable, Codable, CanonicalObject {
         let fields = try ObjectReader(value, at: path)
         switch try fields.required("kind", Read.enumeration(Kind.self)) {
         case .iban:
-            return .iban(IBANDestination(
-                iban: try fields.required("iban", Read.iban),
-                bic: try fields.optional("bic", Read.bic),
-                bankName: try fields.optional("bank_name", Read.label(maxLength: 200)),
-                holderName: try fields.optional("holder_name", Read.label(maxLength: ContractLimits.holderName))))
+            return .iban(
+                IBANDestination(
+                    iban: try fields.required("iban", Read.iban),
+                    bic: try fields.optional("bic", Read.bic),
+                    bankName: try fields.optional("bank_name", Read.label(maxLength: 200)),
+                    holderName: try fields.optional("holder_name", Read.label(maxLength: ContractLimits.holderName))))
         case .cryptoWallet:
-            return .cryptoWallet(CryptoWalletDestination(
-                network: try fields.required("network", Read.label(maxLength: 64)),
-                address: try fields.required("address", Read.printableToken(maxLength: 256)),
-                exchange: try fields.optional("exchange", Read.label(maxLength: 128))))
+            return .cryptoWallet(
+                CryptoWalletDestination(
+                    network: try fields.required("network", Read.label(maxLength: 64)),
+                    address: try fields.required("address", Read.printableToken(maxLength: 256)),
+                    exchange: try fields.optional("exchange", Read.label(maxLength: 128))))
         case .cashWithdrawal:
-            return .cashWithdrawal(CashWithdrawalDestination(
-                location: try fields.optional("location", Read.label(maxLength: 256))))
+            return .cashWithdrawal(
+                CashWithdrawalDestination(
+                    location: try fields.optional("location", Read.label(maxLength: 256))))
         case .card:
-            return .card(CardDestination(
-                maskedPAN: try fields.optional("masked_pan", CardDestination.readMaskedPAN),
-                network: try fields.optional("network", Read.label(maxLength: 32))))
+            return .card(
+                CardDestination(
+                    maskedPAN: try fields.optional("masked_pan", CardDestination.readMaskedPAN),
+                    network: try fields.optional("network", Read.label(maxLength: 32))))
         }
     }
 
@@ -189,7 +193,10 @@ public struct CardDestination: Sendable, Hashable {
     static func readMaskedPAN(_ value: JSONValue, _ path: FieldPath) throws -> String {
         let text = try Read.string(value, path)
         guard isMaskedPAN(text) else {
-            throw ContractError.violation(path, "must be a masked card number: up to 8 digits, 4 to 15 '*', then the last 4 digits (12 to 19 characters)")
+            throw ContractError.violation(
+                path,
+                "must be a masked card number: up to 8 digits, 4 to 15 '*', then the last 4 digits (12 to 19 characters)"
+            )
         }
         return text
     }

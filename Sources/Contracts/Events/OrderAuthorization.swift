@@ -34,7 +34,9 @@ public struct OrderAuthorization: Sendable, Hashable, CanonicalObject {
 
     static func readOrder(_ value: JSONValue, _ path: FieldPath) throws -> [UInt8] {
         let order = try Read.base64(value, path)
-        guard order.count <= maxOrderBytes else { throw ContractError.violation(path, "holds \(order.count) bytes; at most \(maxOrderBytes)") }
+        guard order.count <= maxOrderBytes else {
+            throw ContractError.violation(path, "holds \(order.count) bytes; at most \(maxOrderBytes)")
+        }
         return order
     }
 
@@ -43,12 +45,19 @@ public struct OrderAuthorization: Sendable, Hashable, CanonicalObject {
         let text = try Read.string(value, path)
         let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         let isBase64URL = { (part: Substring.UTF8View.SubSequence) in
-            !part.isEmpty && part.allSatisfy { byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || byte == 0x2d || byte == 0x5f
-            }
+            !part.isEmpty
+                && part.allSatisfy { byte in
+                    (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte)
+                        || byte == 0x2d || byte == 0x5f
+                }
         }
-        guard text.utf8.count <= maxSignatureLength, parts.count == 3, parts[1].isEmpty, isBase64URL(parts[0]), isBase64URL(parts[2]) else {
-            throw ContractError.violation(path, "must be a compact JWS with a detached payload (BASE64URL..BASE64URL), at most \(maxSignatureLength) characters")
+        guard text.utf8.count <= maxSignatureLength, parts.count == 3, parts[1].isEmpty, isBase64URL(parts[0]),
+            isBase64URL(parts[2])
+        else {
+            throw ContractError.violation(
+                path,
+                "must be a compact JWS with a detached payload (BASE64URL..BASE64URL), at most \(maxSignatureLength) characters"
+            )
         }
         return text
     }
@@ -81,7 +90,9 @@ struct PoliceOrderFields {
     var verificationReason: String?
 
     init(authorization: OrderAuthorization?, verification: OrderVerification?, verificationReason: String?) {
-        (self.authorization, self.verification, self.verificationReason) = (authorization, verification, verificationReason)
+        (self.authorization, self.verification, self.verificationReason) = (
+            authorization, verification, verificationReason
+        )
     }
 
     init(reading body: ObjectReader) throws {

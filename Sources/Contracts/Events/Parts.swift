@@ -171,10 +171,14 @@ public struct ChainPosition: Sendable, Hashable {
         let parent = try fields.optional("parent_request_id", Read.uuid)
         let hop = try fields.optional("hop", Read.integer(in: 1...Int64(ContractLimits.maxHop)))
         switch (parent, hop) {
-        case let (parent?, hop?): return ChainPosition(parentRequestID: parent, hop: hop)
+        case (let parent?, let hop?): return ChainPosition(parentRequestID: parent, hop: hop)
         case (nil, nil): return nil
-        case (.some, nil): try fields.demand("hop", "when parent_request_id is present"); return nil
-        case (nil, .some): try fields.demand("parent_request_id", "when hop is present"); return nil
+        case (.some, nil):
+            try fields.demand("hop", "when parent_request_id is present")
+            return nil
+        case (nil, .some):
+            try fields.demand("parent_request_id", "when hop is present")
+            return nil
         }
     }
 

@@ -41,10 +41,12 @@ public struct RequestStatus: ContractEvent, EventBody {
     public var escalation: EscalationSummary?
 
     /// Creates a status event.
-    public init(id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID? = nil,
-                status: StatusKind, detail: String, causedBy: UUID? = nil, frozenAmount: Money? = nil,
-                holdUntil: Timestamp? = nil, chain: ChainPosition? = nil, children: [ChildRequest] = [],
-                exits: [ChainExit] = [], caseTotals: CaseTotals? = nil, escalation: EscalationSummary? = nil) {
+    public init(
+        id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID? = nil,
+        status: StatusKind, detail: String, causedBy: UUID? = nil, frozenAmount: Money? = nil,
+        holdUntil: Timestamp? = nil, chain: ChainPosition? = nil, children: [ChildRequest] = [],
+        exits: [ChainExit] = [], caseTotals: CaseTotals? = nil, escalation: EscalationSummary? = nil
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.requestID = requestID
@@ -74,7 +76,8 @@ public struct RequestStatus: ContractEvent, EventBody {
         frozenAmount = try body.optional("frozen_amount", Read.positiveMoney)
         holdUntil = try body.optional("hold_until", Read.timestamp)
         chain = try ChainPosition.read(from: body)
-        children = try body.optional("children", Read.list(maxItems: ContractLimits.maxListItems, ChildRequest.read)) ?? []
+        children =
+            try body.optional("children", Read.list(maxItems: ContractLimits.maxListItems, ChildRequest.read)) ?? []
         exits = try body.optional("exits", Read.list(maxItems: ContractLimits.maxListItems, ChainExit.read)) ?? []
         caseTotals = try body.optional("case_totals", CaseTotals.read)
         escalation = try body.optional("escalation", EscalationSummary.read)

@@ -32,8 +32,10 @@ public struct RoutedCancel: ContractEvent, EventBody {
     public var verificationReason: String?
 
     /// Creates a routed cancel.
-    public init(id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID, reason: String,
-                issuedAt: Timestamp, issuer: Issuer) {
+    public init(
+        id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID, reason: String,
+        issuedAt: Timestamp, issuer: Issuer
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.requestID = requestID
@@ -54,7 +56,9 @@ public struct RoutedCancel: ContractEvent, EventBody {
         issuedAt = try body.required("issued_at", Read.timestamp)
         issuer = try body.required("issuer", Issuer.read)
         let order = try PoliceOrderFields(reading: body)
-        (authorization, verification, verificationReason) = (order.authorization, order.verification, order.verificationReason)
+        (authorization, verification, verificationReason) = (
+            order.authorization, order.verification, order.verificationReason
+        )
     }
 
     func writeBody(into body: inout ObjectWriter) {
@@ -64,7 +68,9 @@ public struct RoutedCancel: ContractEvent, EventBody {
         body.string("reason", reason)
         body.timestamp("issued_at", issuedAt)
         body.object("issuer", issuer)
-        PoliceOrderFields(authorization: authorization, verification: verification, verificationReason: verificationReason).write(into: &body)
+        PoliceOrderFields(
+            authorization: authorization, verification: verification, verificationReason: verificationReason
+        ).write(into: &body)
     }
 
     /// Wraps in ``Event``.

@@ -51,10 +51,12 @@ public struct RoutedRequest: ContractEvent, EventBody {
     public var verificationReason: String?
 
     /// Creates a routed request.
-    public init(id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID, priority: Priority,
-                issuedAt: Timestamp, issuer: Issuer, legalBasis: String, account: TargetAccount, amount: Money,
-                fraudTransaction: FraudTransaction, chain: ChainPosition? = nil, requestedHoldHours: Int? = nil,
-                acknowledgeBy: Timestamp, freezeBy: Timestamp) {
+    public init(
+        id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID, priority: Priority,
+        issuedAt: Timestamp, issuer: Issuer, legalBasis: String, account: TargetAccount, amount: Money,
+        fraudTransaction: FraudTransaction, chain: ChainPosition? = nil, requestedHoldHours: Int? = nil,
+        acknowledgeBy: Timestamp, freezeBy: Timestamp
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.requestID = requestID
@@ -74,13 +76,16 @@ public struct RoutedRequest: ContractEvent, EventBody {
     }
 
     /// Builds the routed form of a freeze request.
-    public init(routing request: FreezeRequest, id: UUID, createdAt: Timestamp, bankID: BankID,
-                acknowledgeBy: Timestamp, freezeBy: Timestamp) {
-        self.init(id: id, createdAt: createdAt, requestID: request.requestID, caseID: request.caseID, bankID: bankID,
-                  priority: request.priority, issuedAt: request.issuedAt, issuer: request.issuer,
-                  legalBasis: request.legalBasis, account: request.account, amount: request.amount,
-                  fraudTransaction: request.fraudTransaction, chain: request.chain,
-                  requestedHoldHours: request.requestedHoldHours, acknowledgeBy: acknowledgeBy, freezeBy: freezeBy)
+    public init(
+        routing request: FreezeRequest, id: UUID, createdAt: Timestamp, bankID: BankID,
+        acknowledgeBy: Timestamp, freezeBy: Timestamp
+    ) {
+        self.init(
+            id: id, createdAt: createdAt, requestID: request.requestID, caseID: request.caseID, bankID: bankID,
+            priority: request.priority, issuedAt: request.issuedAt, issuer: request.issuer,
+            legalBasis: request.legalBasis, account: request.account, amount: request.amount,
+            fraudTransaction: request.fraudTransaction, chain: request.chain,
+            requestedHoldHours: request.requestedHoldHours, acknowledgeBy: acknowledgeBy, freezeBy: freezeBy)
     }
 
     init(id: UUID, createdAt: Timestamp, body: ObjectReader) throws {
@@ -97,11 +102,14 @@ public struct RoutedRequest: ContractEvent, EventBody {
         amount = try body.required("amount", Read.positiveMoney)
         fraudTransaction = try body.required("fraud_transaction", FraudTransaction.read)
         chain = try ChainPosition.read(from: body)
-        requestedHoldHours = try body.optional("requested_hold_hours", Read.integer(in: 1...Int64(ContractLimits.maxHoldHours)))
+        requestedHoldHours = try body.optional(
+            "requested_hold_hours", Read.integer(in: 1...Int64(ContractLimits.maxHoldHours)))
         acknowledgeBy = try body.required("acknowledge_by", Read.timestamp)
         freezeBy = try body.required("freeze_by", Read.timestamp)
         let order = try PoliceOrderFields(reading: body)
-        (authorization, verification, verificationReason) = (order.authorization, order.verification, order.verificationReason)
+        (authorization, verification, verificationReason) = (
+            order.authorization, order.verification, order.verificationReason
+        )
     }
 
     func writeBody(into body: inout ObjectWriter) {
@@ -119,7 +127,9 @@ public struct RoutedRequest: ContractEvent, EventBody {
         body.integer("requested_hold_hours", requestedHoldHours)
         body.timestamp("acknowledge_by", acknowledgeBy)
         body.timestamp("freeze_by", freezeBy)
-        PoliceOrderFields(authorization: authorization, verification: verification, verificationReason: verificationReason).write(into: &body)
+        PoliceOrderFields(
+            authorization: authorization, verification: verification, verificationReason: verificationReason
+        ).write(into: &body)
     }
 
     /// Wraps in ``Event``.

@@ -67,7 +67,9 @@ enum CanonicalOutput {
 
     /// Writes the digits of `value` (zero-padded to `minimumWidth`) so that they end just before `end`;
     /// returns where they start.
-    static func writeDigits(of value: UInt64, minimumWidth: Int, endingAt end: Int, in buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    static func writeDigits(
+        of value: UInt64, minimumWidth: Int, endingAt end: Int, in buffer: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
         var remaining = value
         var position = end
         repeat {

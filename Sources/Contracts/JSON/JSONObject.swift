@@ -123,7 +123,8 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         guard lhs.members.count == rhs.members.count else { return false }
         if lhs.equivalentKeys == nil && rhs.equivalentKeys == nil {
             // ASCII keys only: equal keys have equal bytes, so both lists are in the same order.
-            for (left, right) in zip(lhs.members, rhs.members) where left.key != right.key || left.value != right.value {
+            for (left, right) in zip(lhs.members, rhs.members) where left.key != right.key || left.value != right.value
+            {
                 return false
             }
             return true
@@ -173,8 +174,10 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     /// `keyPrefix` is ``prefix(of:)`` of `key`. Works on the buffer so that no member is copied (and
     /// retained) just to look at its key.
-    static func search(_ members: UnsafeBufferPointer<Member>, _ key: UnsafeBufferPointer<UInt8>,
-                       prefix keyPrefix: UInt64) -> (found: Bool, position: Int) {
+    static func search(
+        _ members: UnsafeBufferPointer<Member>, _ key: UnsafeBufferPointer<UInt8>,
+        prefix keyPrefix: UInt64
+    ) -> (found: Bool, position: Int) {
         func order(_ index: Int) -> Int {
             let memberPrefix = members[index].keyPrefix
             if memberPrefix != keyPrefix { return memberPrefix < keyPrefix ? -1 : 1 }

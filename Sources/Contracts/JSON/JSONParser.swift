@@ -68,9 +68,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw fail("NaN and Infinity are not JSON")
@@ -82,7 +88,7 @@ struct JSONParser {
     private mutating func expectLiteral(_ literal: StaticString) throws(ContractError) {
         let length = literal.utf8CodeUnitCount
         guard bytes.count - index >= length,
-              literal.withUTF8Buffer({ expected in expected.elementsEqual(bytes[index..<(index + length)]) })
+            literal.withUTF8Buffer({ expected in expected.elementsEqual(bytes[index..<(index + length)]) })
         else { throw fail("unexpected character") }
         index += length
     }
@@ -128,7 +134,9 @@ struct JSONParser {
             hasNonASCIIKey = hasNonASCIIKey || !keyIsASCII
             let (keyPrefix, keyLength, found, position) = withBytes(of: key, at: keyRange) { keyBytes in
                 let prefix = JSONObject.prefix(of: keyBytes)
-                let (found, position) = keysSeen != nil ? (false, members.count)
+                let (found, position) =
+                    keysSeen != nil
+                    ? (false, members.count)
                     : members.withUnsafeBufferPointer { JSONObject.search($0, keyBytes, prefix: prefix) }
                 return (prefix, keyBytes.count, found, position)
             }
@@ -136,16 +144,24 @@ struct JSONParser {
             if isDuplicate {
                 // Parsers disagree on which duplicate wins, so two readers of the same bytes could act
                 // on different values (two IBANs, two amounts). Refusing is the only safe answer.
-                throw ContractError(code: .invalidJSON, path: FieldPath(components: path).description,
-                                    reason: "duplicate key \"\(key)\" (invalid JSON at byte \(keyStart))")
+                throw ContractError(
+                    code: .invalidJSON, path: FieldPath(components: path).description,
+                    reason: "duplicate key \"\(key)\" (invalid JSON at byte \(keyStart))")
             }
-            let member = JSONObject.Member(key: key, value: try parseValue(), keyPrefix: keyPrefix, keyLength: keyLength)
+            let member = JSONObject.Member(
+                key: key, value: try parseValue(), keyPrefix: keyPrefix, keyLength: keyLength)
             JSONObject.insert(member, at: position, into: &members)
             path.removeLast()
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input inside an object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                break
+            }
             throw fail("expected ',' or '}'")
         }
         depth -= 1
@@ -172,8 +188,14 @@ struct JSONParser {
             path.removeLast()
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input inside an array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                break
+            }
             throw fail("expected ',' or ']'")
         }
         depth -= 1
@@ -186,7 +208,9 @@ struct JSONParser {
         guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number", at: start) }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
-            if index < bytes.count, isDigit(bytes[index]) { throw fail("numbers must not have leading zeros", at: start) }
+            if index < bytes.count, isDigit(bytes[index]) {
+                throw fail("numbers must not have leading zeros", at: start)
+            }
         } else {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
@@ -197,7 +221,9 @@ struct JSONParser {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number", at: start) }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
@@ -210,7 +236,9 @@ struct JSONParser {
     }
 
     /// The UTF-8 bytes of a string just parsed: in place when it had no escapes, else from the `String`.
-    private func withBytes<Result>(of text: String, at range: Range<Int>?, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    private func withBytes<Result>(
+        of text: String, at range: Range<Int>?, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
         if let range { return body(UnsafeBufferPointer(rebasing: bytes[range])) }
         var text = text
         return text.withUTF8(body)
@@ -303,7 +331,7 @@ struct JSONParser {
             var scalarValue = UInt32(first)
             if (0xD800...0xDBFF).contains(first) {
                 guard bytes.count - index >= 6,
-                      bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
                 else { throw fail("lone surrogate escape; strings must be valid Unicode", at: escapeStart) }
                 index += 2
                 let second = try parseHex4()

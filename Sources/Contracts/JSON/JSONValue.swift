@@ -20,7 +20,9 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Parses exactly one JSON document from UTF-8 bytes, with the strict rules of ``EventDecoder``
     /// (no duplicate keys, no byte order mark, no NaN/Infinity, valid UTF-8, bounded nesting).
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = EventDecoder.maxNestingDepth) throws(ContractError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = EventDecoder.maxNestingDepth) throws(ContractError)
+        -> JSONValue
+    {
         try JSONParser.parse(bytes, maxDepth: maxDepth)
     }
 

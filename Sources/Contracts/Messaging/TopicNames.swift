@@ -28,7 +28,7 @@ public struct TopicNames: Sendable, Hashable {
         // Leave room for ".bank.<32-char bank id>.responses" under Kafka's 249-character limit.
         let longestSuffix = ".bank.".count + 32 + ".responses".count
         guard TopicNames.isLegalTopicName(prefix), prefix.utf8.count + longestSuffix <= 249,
-              !prefix.hasPrefix("."), !prefix.hasSuffix(".")
+            !prefix.hasPrefix("."), !prefix.hasSuffix(".")
         else { throw .invalidPrefix(prefix) }
         for (topic, name) in overrides where !TopicNames.isLegalTopicName(name) {
             throw .invalidOverride(topic, name)
@@ -78,7 +78,8 @@ public struct TopicNames: Sendable, Hashable {
         let bytes = Array(name.utf8)
         guard (1...249).contains(bytes.count), name != ".", name != ".." else { return false }
         return bytes.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
@@ -101,7 +102,8 @@ public enum TopicNameError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidPrefix(let prefix):
-            return "topic prefix \"\(prefix)\" must use only A-Z a-z 0-9 . _ -, not start or end with '.', and be at most 201 characters"
+            return
+                "topic prefix \"\(prefix)\" must use only A-Z a-z 0-9 . _ -, not start or end with '.', and be at most 201 characters"
         case .invalidOverride(let topic, let name):
             return "topic override for \(topic.rawValue), \"\(name)\", is not a legal Kafka topic name"
         }

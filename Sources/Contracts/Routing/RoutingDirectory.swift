@@ -87,14 +87,19 @@ public struct RoutingDirectory: Sendable, Hashable {
         let bytes = Array(code.utf8)
         guard bytes.count > 2 else { return "must be a country code followed by the bank identifier, e.g. KZ125" }
         let countryCode = String(decoding: bytes[0..<2], as: UTF8.self)
-        guard let country = IBANCountry.named(countryCode) else { return "country \(countryCode) is not in the IBAN registry" }
-        guard let range = country.bankIdentifier else { return "the registry defines no bank identifier for \(countryCode)" }
+        guard let country = IBANCountry.named(countryCode) else {
+            return "country \(countryCode) is not in the IBAN registry"
+        }
+        guard let range = country.bankIdentifier else {
+            return "the registry defines no bank identifier for \(countryCode)"
+        }
         let identifier = bytes[2...]
         guard identifier.count == range.count else {
             return "a \(countryCode) bank identifier has \(range.count) characters, got \(identifier.count)"
         }
         // Check each character against the BBAN segment it falls in.
-        for (offset, byte) in identifier.enumerated() where !IBANCountry.character(byte, fits: country.bbanKinds[range.lowerBound + offset]) {
+        for (offset, byte) in identifier.enumerated()
+        where !IBANCountry.character(byte, fits: country.bbanKinds[range.lowerBound + offset]) {
             return "does not fit the \(countryCode) account structure \(country.bbanFormat)"
         }
         return nil

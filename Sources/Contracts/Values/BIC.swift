@@ -12,8 +12,11 @@ public struct BIC: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         var text = code
         let valid = text.withUTF8 { bytes in
             let isLetter = { (byte: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
-            let isAlphanumeric = { (byte: UInt8) in isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-            return (bytes.count == 8 || bytes.count == 11) && bytes[0..<6].allSatisfy(isLetter) && bytes[6...].allSatisfy(isAlphanumeric)
+            let isAlphanumeric = { (byte: UInt8) in
+                isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            }
+            return (bytes.count == 8 || bytes.count == 11) && bytes[0..<6].allSatisfy(isLetter)
+                && bytes[6...].allSatisfy(isAlphanumeric)
         }
         guard valid else { throw .invalid }
         self.code = code

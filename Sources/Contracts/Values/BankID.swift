@@ -11,10 +11,13 @@ public struct BankID: Sendable, Hashable, Comparable, Codable, CustomStringConve
         var text = rawValue
         let valid = text.withUTF8 { bytes in
             let isLowerOrDigit = { (byte: UInt8) in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             }
             return (1...32).contains(bytes.count) && isLowerOrDigit(bytes[0])
-                && bytes.dropFirst().allSatisfy { isLowerOrDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+                && bytes.dropFirst().allSatisfy {
+                    isLowerOrDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+                }
         }
         guard valid else { throw BankIDError(rawValue: rawValue) }
         self.rawValue = rawValue

@@ -26,13 +26,14 @@ public struct IBAN: Sendable, Hashable, Comparable, Codable, CustomStringConvert
         guard isAlphanumericUpper, (5...34).contains(bytes.count) else { return .failure(.notElectronicFormat) }
         let countryCode = String(decoding: bytes[0..<2], as: UTF8.self)
         guard bytes[0..<2].allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }),
-              bytes[2..<4].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            bytes[2..<4].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else { return .failure(.notElectronicFormat) }
         guard let country = IBANCountry.named(countryCode) else { return .failure(.unknownCountry(countryCode)) }
         guard bytes.count == country.length else {
             return .failure(.wrongLength(country: countryCode, expected: country.length, actual: bytes.count))
         }
-        for (offset, kind) in country.bbanKinds.enumerated() where !IBANCountry.character(bytes[4 + offset], fits: kind) {
+        for (offset, kind) in country.bbanKinds.enumerated() where !IBANCountry.character(bytes[4 + offset], fits: kind)
+        {
             return .failure(.bbanStructure(country: countryCode, format: country.bbanFormat))
         }
         let checkDigits = Int(bytes[2] - 48) * 10 + Int(bytes[3] - 48)
@@ -54,7 +55,8 @@ public struct IBAN: Sendable, Hashable, Comparable, Codable, CustomStringConvert
     public init(countryCode: String, bban: String) throws(IBANError) {
         let placeholder = Array((countryCode.uppercased() + "00" + bban.uppercased()).utf8)
         guard placeholder.count >= 5, placeholder.count <= 34,
-              placeholder.allSatisfy({ (65...90).contains($0) || (48...57).contains($0) }) else { throw .notElectronicFormat }
+            placeholder.allSatisfy({ (65...90).contains($0) || (48...57).contains($0) })
+        else { throw .notElectronicFormat }
         let check = 98 - IBAN.mod97(placeholder)
         let digits = check < 10 ? "0\(check)" : "\(check)"
         try self.init(countryCode.uppercased() + digits + bban.uppercased())
@@ -148,13 +150,15 @@ public enum IBANError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notElectronicFormat:
-            return "must be an IBAN in electronic format: country code, two check digits, then upper-case letters and digits, no spaces"
+            return
+                "must be an IBAN in electronic format: country code, two check digits, then upper-case letters and digits, no spaces"
         case .unknownCountry(let code):
             return "country code \(code) is not in the IBAN registry"
         case .wrongLength(let country, let expected, let actual):
             return "has \(actual) characters; a \(country) IBAN has \(expected)"
         case .bbanStructure(let country, let format):
-            return "does not follow the \(country) account structure \(format) (n = digit, a = letter, c = letter or digit)"
+            return
+                "does not follow the \(country) account structure \(format) (n = digit, a = letter, c = letter or digit)"
         case .checkDigitsOutOfRange:
             return "check digits must be between 02 and 98"
         case .checkDigitsMismatch:

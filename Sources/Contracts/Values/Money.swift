@@ -93,7 +93,10 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
         try requireSameCurrency(other)
         var fraction = UInt32(tenThousandths) + UInt32(other.tenThousandths)
         var carry: UInt64 = 0
-        if fraction > 9999 { fraction -= 10_000; carry = 1 }
+        if fraction > 9999 {
+            fraction -= 10_000
+            carry = 1
+        }
         let whole = wholeUnits + other.wholeUnits + carry  // both < 10^18, so no UInt64 overflow
         return try Money(wholeUnits: whole, tenThousandths: UInt16(fraction), currency: currency)
     }
@@ -104,7 +107,10 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
         guard try compare(to: other) != .orderedAscending else { throw .negativeResult }
         var whole = wholeUnits - other.wholeUnits
         var fraction = Int32(tenThousandths) - Int32(other.tenThousandths)
-        if fraction < 0 { fraction += 10_000; whole -= 1 }
+        if fraction < 0 {
+            fraction += 10_000
+            whole -= 1
+        }
         return try Money(wholeUnits: whole, tenThousandths: UInt16(fraction), currency: currency)
     }
 

@@ -22,9 +22,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         var nanos = Int64(nanoseconds)
         seconds += nanos / 1_000_000_000
         nanos %= 1_000_000_000
-        if nanos < 0 { nanos += 1_000_000_000; seconds -= 1 }
-        if seconds < Self.minimumSeconds { seconds = Self.minimumSeconds; nanos = 0 }
-        if seconds > Self.maximumSeconds { seconds = Self.maximumSeconds; nanos = 999_999_999 }
+        if nanos < 0 {
+            nanos += 1_000_000_000
+            seconds -= 1
+        }
+        if seconds < Self.minimumSeconds {
+            seconds = Self.minimumSeconds
+            nanos = 0
+        }
+        if seconds > Self.maximumSeconds {
+            seconds = Self.maximumSeconds
+            nanos = 999_999_999
+        }
         self.secondsSinceEpoch = seconds
         self.nanoseconds = Int32(nanos)
     }
@@ -36,7 +45,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let whole = Int64(clamped)
         var seconds = whole / 1000
         var millis = whole % 1000
-        if millis < 0 { millis += 1000; seconds -= 1 }
+        if millis < 0 {
+            millis += 1000
+            seconds -= 1
+        }
         self.init(secondsSinceEpoch: seconds, nanoseconds: Int32(millis * 1_000_000))
     }
 
@@ -62,9 +74,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         func byte(_ index: Int, is expected: UInt8) -> Bool {
             index < bytes.count && bytes[index] == expected
         }
-        guard let year = digits(0..<4), byte(4, is: UInt8(ascii: "-")), let month = digits(5..<7), byte(7, is: UInt8(ascii: "-")),
-              let day = digits(8..<10), byte(10, is: UInt8(ascii: "T")), let hour = digits(11..<13), byte(13, is: UInt8(ascii: ":")),
-              let minute = digits(14..<16), byte(16, is: UInt8(ascii: ":")), let second = digits(17..<19)
+        guard let year = digits(0..<4), byte(4, is: UInt8(ascii: "-")), let month = digits(5..<7),
+            byte(7, is: UInt8(ascii: "-")),
+            let day = digits(8..<10), byte(10, is: UInt8(ascii: "T")), let hour = digits(11..<13),
+            byte(13, is: UInt8(ascii: ":")),
+            let minute = digits(14..<16), byte(16, is: UInt8(ascii: ":")), let second = digits(17..<19)
         else { return .failure(.malformed) }
         var index = 19
         var nanos = 0
@@ -81,8 +95,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             for _ in count..<9 { nanos *= 10 }
         }
         guard byte(index, is: UInt8(ascii: "Z")), index + 1 == bytes.count else {
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
-                || bytes[index] == UInt8(ascii: "z") {
+            if index < bytes.count,
+                bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
+                    || bytes[index] == UInt8(ascii: "z")
+            {
                 return .failure(.notUTC)
             }
             return .failure(.malformed)
@@ -134,7 +150,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     func appendRFC3339(to output: inout [UInt8]) {
         var days = secondsSinceEpoch / 86_400
         var secondOfDay = secondsSinceEpoch % 86_400
-        if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
         let (year, month, day) = CivilCalendar.civilFromDays(Int(days))
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { text in
             // YYYY-MM-DDThh:mm:ss, then an optional fraction and Z; years are 0001...9999.
@@ -151,9 +170,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             var length = 19
             if nanoseconds != 0 {
                 let nanos = UInt64(nanoseconds)
-                let (fraction, digits) = nanos % 1_000_000 == 0 ? (nanos / 1_000_000, 3) : nanos % 1000 == 0 ? (nanos / 1000, 6) : (nanos, 9)
+                let (fraction, digits) =
+                    nanos % 1_000_000 == 0 ? (nanos / 1_000_000, 3) : nanos % 1000 == 0 ? (nanos / 1000, 6) : (nanos, 9)
                 text[length] = UInt8(ascii: ".")
-                _ = CanonicalOutput.writeDigits(of: fraction, minimumWidth: digits, endingAt: length + 1 + digits, in: text)
+                _ = CanonicalOutput.writeDigits(
+                    of: fraction, minimumWidth: digits, endingAt: length + 1 + digits, in: text)
                 length += 1 + digits
             }
             text[length] = UInt8(ascii: "Z")
@@ -193,7 +214,8 @@ public enum TimestampError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .malformed:
-            return "must be an RFC 3339 UTC timestamp like 2024-05-01T10:15:30Z (seconds required, up to 9 fraction digits)"
+            return
+                "must be an RFC 3339 UTC timestamp like 2024-05-01T10:15:30Z (seconds required, up to 9 fraction digits)"
         case .notUTC:
             return "must be in UTC and end with upper-case Z; offsets are not accepted"
         case .outOfRange(let detail):

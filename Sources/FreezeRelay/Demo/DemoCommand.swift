@@ -48,7 +48,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func runDemo() async throws {
         let limit: Duration? = try duration.map { text in
-            do { return try DurationText.parse(text) } catch { throw CLIFailure("--duration \(text): \(error)", exitCode: ExitCodes.configuration, underlying: error) }
+            do { return try DurationText.parse(text) } catch {
+                throw CLIFailure("--duration \(text): \(error)", exitCode: ExitCodes.configuration, underlying: error)
+            }
         }
         let level = logLevel
         LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: .logfmt, level: level) }
@@ -57,13 +59,15 @@ struct DemoCommand: AsyncParsableCommand {
         let policeKey = SigningKey.generate()
         let policy = try DemoScenario.policy(timeScale: timeScale, policeKey: policeKey.publicKey)
         let broker = try startBroker(policy: policy, logger: logger)
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("freeze-relay-demo-\(UUID().uuidString.prefix(8))")
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "freeze-relay-demo-\(UUID().uuidString.prefix(8))")
         let ledgerPath = database ?? temporary.appendingPathComponent("ledger.sqlite").path
         defer { if database == nil { try? FileManager.default.removeItem(at: temporary) } }
 
         printIntroduction(bootstrap: broker.bootstrapServers, ledger: ledgerPath, policy: policy)
         let started = ContinuousClock.now
-        let tally = try await runRelayAndSimulators(broker: broker, policy: policy, policeKey: policeKey, ledgerPath: ledgerPath, limit: limit, logger: logger)
+        let tally = try await runRelayAndSimulators(
+            broker: broker, policy: policy, policeKey: policeKey, ledgerPath: ledgerPath, limit: limit, logger: logger)
         print("\nFinal summary")
         print(tally.render(elapsed: ContinuousClock.now - started))
         if let tree = try? CaseTreeText.render(caseID: "DEMO-CHAIN", ledgerPath: ledgerPath) {
@@ -75,13 +79,17 @@ struct DemoCommand: AsyncParsableCommand {
     /// Runs the relay and the simulators until the time limit or a signal. Everything holding a
     /// Kafka client lives in here, so it is all destroyed before the caller stops the broker (at
     /// exit, clients still alive would log failed reconnects to a broker that is gone).
-    private func runRelayAndSimulators(broker: EmbeddedBroker, policy: RelayPolicy, policeKey: SigningKey, ledgerPath: String, limit: Duration?,
-                                       logger: Logger) async throws -> DemoTally {
+    private func runRelayAndSimulators(
+        broker: EmbeddedBroker, policy: RelayPolicy, policeKey: SigningKey, ledgerPath: String, limit: Duration?,
+        logger: Logger
+    ) async throws -> DemoTally {
         // The relay signs what it routes with a key made for this run; the simulated banks verify it.
         let signer = try RelaySigner(keyID: "demo-relay-1", key: SigningKey.generate())
         let settings = RelaySettings(
-            kafka: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers, "session.timeout.ms": "6000",
-                                       "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "2000"]),
+            kafka: KafkaConfiguration([
+                "bootstrap.servers": broker.bootstrapServers, "session.timeout.ms": "6000",
+                "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "2000",
+            ]),
             policy: policy, ledgerPath: ledgerPath, intakeBatchSize: 200, signer: signer)
         let tally = DemoTally()
         let observer = RelayObserver()
@@ -93,11 +101,15 @@ struct DemoCommand: AsyncParsableCommand {
         let relay = Task { try await daemon.run() }
 
         let simulators = try DemoScenario.banks.map { bank in
-            try BankSimulator(bank: try BankID(bank.id), behaviour: bank.behaviour, trail: DemoScenario.trail,
-                              bootstrap: broker.bootstrapServers, topics: policy.topics, timeScale: timeScale, relayKey: signer.publicKey, logger: logger)
+            try BankSimulator(
+                bank: try BankID(bank.id), behaviour: bank.behaviour, trail: DemoScenario.trail,
+                bootstrap: broker.bootstrapServers, topics: policy.topics, timeScale: timeScale,
+                relayKey: signer.publicKey, logger: logger)
         }
         let bankTasks = simulators.map { simulator in Task { await simulator.run() } }
-        let police = try PoliceSimulator(bootstrap: broker.bootstrapServers, topics: policy.topics, key: policeKey, keyID: DemoScenario.policeKeyID, logger: logger)
+        let police = try PoliceSimulator(
+            bootstrap: broker.bootstrapServers, topics: policy.topics, key: policeKey, keyID: DemoScenario.policeKeyID,
+            logger: logger)
         let policeTask = Task { await police.run(simulators: simulators, timeScale: timeScale) }
 
         let started = ContinuousClock.now
@@ -130,21 +142,24 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     private func startBroker(policy: RelayPolicy, logger: Logger) throws -> EmbeddedBroker {
-        var topics = TopicNames.Topic.allCases.map { EmbeddedBroker.TopicSpec(name: policy.topics.name(of: $0), partitions: 3) }
+        var topics = TopicNames.Topic.allCases.map {
+            EmbeddedBroker.TopicSpec(name: policy.topics.name(of: $0), partitions: 3)
+        }
         for bank in policy.routing.banks.keys.sorted() {
             topics.append(.init(name: policy.topics.bankRequests(bank), partitions: 2))
             topics.append(.init(name: policy.topics.bankResponses(bank), partitions: 2))
         }
         do {
             return try EmbeddedBroker(brokers: 1, port: port, topics: topics, logger: logger)
-        } catch where port != 0 {
+        } catch  where port != 0 {
             printError("port \(port) is taken (\(error)); using a free port instead")
             return try EmbeddedBroker(brokers: 1, port: 0, topics: topics, logger: logger)
         }
     }
 
     private func printIntroduction(bootstrap: String, ledger: String, policy: RelayPolicy) {
-        print("""
+        print(
+            """
             freeze-relay demo
             embedded broker (in memory, for trials only): \(bootstrap)
             ledger: \(ledger)

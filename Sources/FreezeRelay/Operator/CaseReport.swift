@@ -13,9 +13,11 @@ struct CaseReport {
 
     func text() -> String {
         var sections = [tree.text()]
-        sections.append("escalations (\(detail.escalations.filter(\.isOpen).count) open, \(detail.escalations.filter { !$0.isOpen }.count) resolved):\n"
-            + (detail.escalations.isEmpty ? "  none" : escalationTable()))
-        sections.append("audit trail (\(detail.audit.count) entries):\n" + (detail.audit.isEmpty ? "  none" : auditTable()))
+        sections.append(
+            "escalations (\(detail.escalations.filter(\.isOpen).count) open, \(detail.escalations.filter { !$0.isOpen }.count) resolved):\n"
+                + (detail.escalations.isEmpty ? "  none" : escalationTable()))
+        sections.append(
+            "audit trail (\(detail.audit.count) entries):\n" + (detail.audit.isEmpty ? "  none" : auditTable()))
         return sections.joined(separator: "\n\n")
     }
 
@@ -26,12 +28,17 @@ struct CaseReport {
         ])
         for stored in detail.escalations {
             let escalation = stored.record
-            let status = stored.isOpen
-                ? "OPEN" + (escalation.deadline.map { $0 < now ? " (\(ReportText.duration(Double($0.seconds(until: now)))) overdue)" : "" } ?? "")
+            let status =
+                stored.isOpen
+                ? "OPEN"
+                    + (escalation.deadline.map {
+                        $0 < now ? " (\(ReportText.duration(Double($0.seconds(until: now)))) overdue)" : ""
+                    } ?? "")
                 : "resolved \(stored.resolution?.rawValue ?? "?") \(ReportText.time(stored.resolvedAt))"
             table.append([
                 ReportText.short(escalation.escalationID), escalation.kind.rawValue, "\(escalation.level)",
-                escalation.bankID?.rawValue ?? "-", ReportText.short(escalation.requestID), ReportText.time(escalation.raisedAt),
+                escalation.bankID?.rawValue ?? "-", ReportText.short(escalation.requestID),
+                ReportText.time(escalation.raisedAt),
                 ReportText.time(escalation.deadline), status,
             ])
         }
@@ -42,7 +49,8 @@ struct CaseReport {
         var table = TextTable([.init("TIME"), .init("REQUEST"), .init("CAUSE"), .init("OLD → NEW"), .init("DETAIL")])
         for record in detail.audit {
             let entry = record.entry
-            let change = entry.oldState == nil && entry.newState == nil
+            let change =
+                entry.oldState == nil && entry.newState == nil
                 ? "-" : "\(entry.oldState?.rawValue ?? "(new)") → \(entry.newState?.rawValue ?? "-")"
             table.append([
                 ReportText.time(entry.at), entry.requestID.map(ReportText.short) ?? "-", entry.cause, change,
@@ -69,9 +77,12 @@ struct CaseReport {
         document["audit"] = detail.audit.map { record -> [String: Any] in
             let entry = record.entry
             return [
-                "seq": record.sequence, "at": entry.at.rfc3339, "request_id": entry.requestID.map(CanonicalUUID.string) ?? NSNull(),
-                "bank_id": entry.bankID?.rawValue ?? NSNull(), "cause": entry.cause, "old_state": entry.oldState?.rawValue ?? NSNull(),
-                "new_state": entry.newState?.rawValue ?? NSNull(), "detail": entry.detail, "security": entry.isSecurityEvent,
+                "seq": record.sequence, "at": entry.at.rfc3339,
+                "request_id": entry.requestID.map(CanonicalUUID.string) ?? NSNull(),
+                "bank_id": entry.bankID?.rawValue ?? NSNull(), "cause": entry.cause,
+                "old_state": entry.oldState?.rawValue ?? NSNull(),
+                "new_state": entry.newState?.rawValue ?? NSNull(), "detail": entry.detail,
+                "security": entry.isSecurityEvent,
             ]
         }
         return ReportText.jsonDocument(document)

@@ -28,21 +28,27 @@ struct CaseTree {
 
     func record(_ id: UUID) -> RequestRecord? { requestsByID[id] }
 
-    var totals: CaseTotals? { CaseAccounting.totals(of: CaseContext(caseID: detail.caseID, requests: detail.requests, edges: detail.edges)) }
+    var totals: CaseTotals? {
+        CaseAccounting.totals(of: CaseContext(caseID: detail.caseID, requests: detail.requests, edges: detail.edges))
+    }
 
     // MARK: Text
 
     func text() -> String {
         var lines: [String] = ["case \(detail.caseID)"]
         if let totals {
-            lines.append("  stolen \(totals.stolen) · frozen \(totals.frozen) · still moving \(totals.moving) · exited \(totals.exited)")
+            lines.append(
+                "  stolen \(totals.stolen) · frozen \(totals.frozen) · still moving \(totals.moving) · exited \(totals.exited)"
+            )
         }
         var visited = Set<UUID>()
         for root in roots { describe(root, indent: "  ", into: &lines, visited: &visited) }
         return lines.joined(separator: "\n")
     }
 
-    private func describe(_ request: RequestRecord, indent: String, into lines: inout [String], visited: inout Set<UUID>) {
+    private func describe(
+        _ request: RequestRecord, indent: String, into lines: inout [String], visited: inout Set<UUID>
+    ) {
         visited.insert(request.requestID)
         lines.append(indent + "hop \(request.hop)  " + summary(request))
         for edge in edges(from: request) {
@@ -54,23 +60,35 @@ struct CaseTree {
                     describe(child, indent: indent + "     ", into: &lines, visited: &visited)
                 }
             case .join(let id):
-                let target = record(id).map { "\($0.bankID?.rawValue ?? "?") \(Self.mask($0.iban))" } ?? CanonicalUUID.string(id)
+                let target =
+                    record(id).map { "\($0.bankID?.rawValue ?? "?") \(Self.mask($0.iban))" } ?? CanonicalUUID.string(id)
                 lines.append(indent + "  └─ \(transfer) → joins the request already at \(target) (no second request)")
             case .exit(let reason):
-                lines.append(indent + "  └─ \(transfer) ⇥ EXIT (\(reason.rawValue)): \(Self.destination(edge.transfer.destination))")
+                lines.append(
+                    indent
+                        + "  └─ \(transfer) ⇥ EXIT (\(reason.rawValue)): \(Self.destination(edge.transfer.destination))"
+                )
             case .limit(let reason):
-                lines.append(indent + "  └─ \(transfer) ✂ not followed (\(reason.rawValue)): \(Self.destination(edge.transfer.destination))")
+                lines.append(
+                    indent
+                        + "  └─ \(transfer) ✂ not followed (\(reason.rawValue)): \(Self.destination(edge.transfer.destination))"
+                )
             }
         }
     }
 
     private func summary(_ request: RequestRecord) -> String {
-        var parts = [request.bankID?.rawValue ?? "(no bank)", Self.mask(request.iban), "\(request.request.amount)", request.state.rawValue]
+        var parts = [
+            request.bankID?.rawValue ?? "(no bank)", Self.mask(request.iban), "\(request.request.amount)",
+            request.state.rawValue,
+        ]
         if let frozen = request.frozenAmount, request.state.holdsFunds { parts.append("frozen \(frozen)") }
         if request.state.awaitsBank, let freezeBy = request.freezeBy {
             parts.append(freezeBy < now ? "freeze deadline MISSED \(freezeBy)" : "freeze by \(freezeBy)")
         }
-        if let seconds = request.secondsToFreeze { parts.append("frozen \(ReportText.duration(Double(seconds))) after the request") }
+        if let seconds = request.secondsToFreeze {
+            parts.append("frozen \(ReportText.duration(Double(seconds))) after the request")
+        }
         return parts.joined(separator: "  ")
     }
 
@@ -79,7 +97,8 @@ struct CaseTree {
     static func destination(_ destination: TransferDestination) -> String {
         switch destination {
         case .iban(let account): "account \(mask(account.iban))" + (account.bankName.map { " at \($0)" } ?? "")
-        case .cryptoWallet(let wallet): "crypto wallet \(wallet.address) on \(wallet.network)" + (wallet.exchange.map { " (exchange \($0))" } ?? "")
+        case .cryptoWallet(let wallet):
+            "crypto wallet \(wallet.address) on \(wallet.network)" + (wallet.exchange.map { " (exchange \($0))" } ?? "")
         case .cashWithdrawal(let cash): "cash withdrawal" + (cash.location.map { " at \($0)" } ?? "")
         case .card(let card): "card" + (card.maskedPAN.map { " \($0)" } ?? "")
         }
@@ -98,7 +117,8 @@ struct CaseTree {
             row["account"] = Self.mask(request.iban)
             row["amount"] = ["value": request.request.amount.value, "currency": request.request.amount.currency]
             row["state"] = request.state.rawValue
-            row["frozen_amount"] = request.frozenAmount.map { ["value": $0.value, "currency": $0.currency] } ?? NSNull()
+            row["frozen_amount"] =
+                request.frozenAmount.map { ["value": $0.value, "currency": $0.currency] } ?? NSNull()
             row["received_at"] = time(request.receivedAt)
             row["routed_at"] = time(request.routedAt)
             row["acknowledge_by"] = time(request.acknowledgeBy)
@@ -117,13 +137,16 @@ struct CaseTree {
                 "from_request_id": CanonicalUUID.string(edge.fromRequestID), "reported_by": edge.reportedBy.rawValue,
                 "outcome": edge.outcome.name, "target_request_id": target, "reference": edge.transfer.reference,
                 "amount": ["value": edge.transfer.amount.value, "currency": edge.transfer.amount.currency],
-                "occurred_at": edge.transfer.occurredAt.rfc3339, "destination": Self.destination(edge.transfer.destination),
+                "occurred_at": edge.transfer.occurredAt.rfc3339,
+                "destination": Self.destination(edge.transfer.destination),
             ]
         }
         var out: [String: Any] = ["case_id": detail.caseID, "requests": requests, "edges": edges]
         if let totals {
-            out["totals"] = ["stolen": totals.stolen.value, "frozen": totals.frozen.value, "moving": totals.moving.value,
-                             "exited": totals.exited.value, "currency": totals.stolen.currency]
+            out["totals"] = [
+                "stolen": totals.stolen.value, "frozen": totals.frozen.value, "moving": totals.moving.value,
+                "exited": totals.exited.value, "currency": totals.stolen.currency,
+            ]
         }
         return out
     }
@@ -134,11 +157,17 @@ struct CaseTree {
     func dot() -> String {
         func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
         func node(_ id: UUID) -> String { "r_" + CanonicalUUID.string(id).replacingOccurrences(of: "-", with: "") }
-        var lines = ["digraph \(quoted("case " + detail.caseID)) {", "  rankdir=LR;", "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];",
-                     "  labelloc=t; label=\(quoted("case \(detail.caseID)" + (totals.map { " — stolen \($0.stolen), frozen \($0.frozen), exited \($0.exited)" } ?? "")));"]
+        var lines = [
+            "digraph \(quoted("case " + detail.caseID)) {", "  rankdir=LR;",
+            "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];",
+            "  labelloc=t; label=\(quoted("case \(detail.caseID)" + (totals.map { " — stolen \($0.stolen), frozen \($0.frozen), exited \($0.exited)" } ?? "")));",
+        ]
         for request in detail.requests {
-            let label = "hop \(request.hop): \(request.bankID?.rawValue ?? "no bank") \(Self.mask(request.iban))\\n\(request.request.amount)\\n\(request.state.rawValue)"
-            lines.append("  \(node(request.requestID)) [label=\(quoted(label)), fillcolor=\(quoted(Self.colour(request.state)))];")
+            let label =
+                "hop \(request.hop): \(request.bankID?.rawValue ?? "no bank") \(Self.mask(request.iban))\\n\(request.request.amount)\\n\(request.state.rawValue)"
+            lines.append(
+                "  \(node(request.requestID)) [label=\(quoted(label)), fillcolor=\(quoted(Self.colour(request.state)))];"
+            )
         }
         for (index, edge) in detail.edges.enumerated() {
             let label = quoted("\(edge.transfer.amount)\\n\(edge.transfer.reference)")
@@ -150,8 +179,11 @@ struct CaseTree {
             case .exit, .limit:
                 let exit = "x_\(index)"
                 let isExit = if case .exit = edge.outcome { true } else { false }
-                lines.append("  \(exit) [label=\(quoted((isExit ? "EXIT: " : "NOT FOLLOWED: ") + Self.destination(edge.transfer.destination))), shape=\(isExit ? "octagon" : "note"), fillcolor=\(quoted(isExit ? "#f4a6a6" : "#dddddd"))];")
-                lines.append("  \(node(edge.fromRequestID)) -> \(exit) [label=\(label), color=\(isExit ? "red" : "gray")];")
+                lines.append(
+                    "  \(exit) [label=\(quoted((isExit ? "EXIT: " : "NOT FOLLOWED: ") + Self.destination(edge.transfer.destination))), shape=\(isExit ? "octagon" : "note"), fillcolor=\(quoted(isExit ? "#f4a6a6" : "#dddddd"))];"
+                )
+                lines.append(
+                    "  \(node(edge.fromRequestID)) -> \(exit) [label=\(label), color=\(isExit ? "red" : "gray")];")
             }
         }
         lines.append("}")

@@ -28,8 +28,10 @@ struct CasesCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only cases with a request in this state.", valueName: "state"))
     var state: String?
 
-    @Option(help: ArgumentHelp("Only cases first received at or after this time: RFC 3339, or a duration back from now such as 24h or 7d.",
-                               valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "Only cases first received at or after this time: RFC 3339, or a duration back from now such as 24h or 7d.",
+            valueName: "time"))
     var since: String?
 
     @Option(help: "At most this many cases (the newest).")
@@ -59,7 +61,8 @@ struct CasesCommand: AsyncParsableCommand {
         defer { reader.close() }
         do {
             let bank = try bank.map { try Self.bank($0, configuration: configuration, reader: reader, now: now) }
-            let filter = CaseFilter(overdueOnly: overdue, bank: bank, state: state, since: since, limit: limit, now: now)
+            let filter = CaseFilter(
+                overdueOnly: overdue, bank: bank, state: state, since: since, limit: limit, now: now)
             let report = CasesReport(cases: try reader.cases(filter: filter), now: now, limit: limit)
             return format == .json ? report.json() : report.table()
         } catch {
@@ -69,13 +72,18 @@ struct CasesCommand: AsyncParsableCommand {
 
     /// A bank the routing table or the ledger knows; otherwise a usage failure naming them.
     /// Banks only the ledger knows (removed from the table since) still have cases to list.
-    static func bank(_ text: String, configuration: RelayConfiguration, reader: LedgerReader, now: Timestamp) throws -> BankID {
+    static func bank(_ text: String, configuration: RelayConfiguration, reader: LedgerReader, now: Timestamp) throws
+        -> BankID
+    {
         var known = Set(configuration.banks.map(\.id))
         if !known.contains(text) {
             known.formUnion(try reader.bankStatistics(now: now).map(\.bankID.rawValue))
         }
         guard known.contains(text), let bank = try? BankID(text) else {
-            let list = known.isEmpty ? "none (the configuration lists no bank and the ledger routed no request)" : known.sorted().joined(separator: ", ")
+            let list =
+                known.isEmpty
+                ? "none (the configuration lists no bank and the ledger routed no request)"
+                : known.sorted().joined(separator: ", ")
             throw OperatorArguments.usage("--bank \(text): unknown bank; known banks: \(list)")
         }
         return bank

@@ -20,15 +20,18 @@ struct CasesReport {
             table.append([
                 summary.caseID, "\(summary.requestCount)", "\(summary.maxHop)",
                 summary.banks.isEmpty ? "-" : summary.banks.map(\.rawValue).joined(separator: ","),
-                Self.states(summary.stateCounts), ReportText.time(summary.firstReceivedAt), "\(summary.openEscalations)",
-                summary.isOverdue ? "OVERDUE" : "-", ReportText.amounts(summary.reportedAmounts), ReportText.amounts(summary.frozenAmounts),
+                Self.states(summary.stateCounts), ReportText.time(summary.firstReceivedAt),
+                "\(summary.openEscalations)",
+                summary.isOverdue ? "OVERDUE" : "-", ReportText.amounts(summary.reportedAmounts),
+                ReportText.amounts(summary.frozenAmounts),
             ])
         }
         var lines = [table.render()]
         if cases.isEmpty { lines.append("(no case matches)") }
         let overdue = cases.filter(\.isOverdue).count
-        lines.append("\(cases.count) case(s), \(overdue) overdue, judged at \(ReportText.time(now))"
-            + (cases.count == limit ? "; the newest \(limit) shown, raise --limit to see more" : ""))
+        lines.append(
+            "\(cases.count) case(s), \(overdue) overdue, judged at \(ReportText.time(now))"
+                + (cases.count == limit ? "; the newest \(limit) shown, raise --limit to see more" : ""))
         return lines.joined(separator: "\n")
     }
 
@@ -48,11 +51,13 @@ struct CasesReport {
                 "frozen": summary.frozenAmounts.map(ReportText.json),
             ]
         }
-        return ReportText.jsonDocument(["judged_at": now.rfc3339, "limit": limit, "count": cases.count, "cases": rows] as [String: Any])
+        return ReportText.jsonDocument(
+            ["judged_at": now.rfc3339, "limit": limit, "count": cases.count, "cases": rows] as [String: Any])
     }
 
     /// `routed:2 frozen:1`, in the order requests move through states.
     static func states(_ counts: [RequestState: Int]) -> String {
-        RequestState.allCases.compactMap { state in counts[state].map { "\(state.rawValue):\($0)" } }.joined(separator: " ")
+        RequestState.allCases.compactMap { state in counts[state].map { "\(state.rawValue):\($0)" } }.joined(
+            separator: " ")
     }
 }

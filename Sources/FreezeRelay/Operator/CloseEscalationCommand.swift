@@ -8,7 +8,8 @@ import Relay
 struct CloseEscalationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "close-escalation",
-        abstract: "Close escalations once explained (security events, chain exits and limits: nothing else closes them).",
+        abstract:
+            "Close escalations once explained (security events, chain exits and limits: nothing else closes them).",
         discussion: """
             Each escalation is closed (escalation_resolved, resolution closed, with the operator and \
             the reason) and the closing is audited (as a security event for security kinds). One \
@@ -25,7 +26,9 @@ struct CloseEscalationCommand: AsyncParsableCommand {
     @Argument(help: "Escalation ids (UUIDs).")
     var escalationIDs: [String] = []
 
-    @Option(name: .customLong("operator"), help: "Who decides (a login or staff id); default: $SUDO_USER, $USER or $LOGNAME.")
+    @Option(
+        name: .customLong("operator"),
+        help: "Who decides (a login or staff id); default: $SUDO_USER, $USER or $LOGNAME.")
     var operatorID: String?
 
     @Option(help: "Why (required; goes into the audit trail and the escalation_resolved event).")
@@ -44,7 +47,9 @@ struct CloseEscalationCommand: AsyncParsableCommand {
         guard !escalationIDs.isEmpty else { throw OperatorArguments.usage("name the escalations to close (their ids)") }
         let ids = try OperatorArguments.uuids(escalationIDs, what: "an escalation id")
         let decision = try OperatorArguments.decision(operatorID: operatorID, reason: reason)
-        let order = OperatorOrder(action: .closeEscalation, selection: .ids(ids), decision: decision, requestedAt: try OperatorArguments.now(nowText))
+        let order = OperatorOrder(
+            action: .closeEscalation, selection: .ids(ids), decision: decision,
+            requestedAt: try OperatorArguments.now(nowText))
         return try await OperatorOrderRunner(options: options, nowText: nowText).run(order, wait: wait)
     }
 }

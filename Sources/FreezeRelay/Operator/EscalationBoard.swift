@@ -65,9 +65,13 @@ struct EscalationBoard {
         case .intakeNotice(let notice):
             switch notice.kind {
             case .partitionHalted:
-                if halted[notice.kafkaKey].map({ $0.createdAt <= notice.createdAt }) ?? true { halted[notice.kafkaKey] = notice }
+                if halted[notice.kafkaKey].map({ $0.createdAt <= notice.createdAt }) ?? true {
+                    halted[notice.kafkaKey] = notice
+                }
             case .partitionRebased:
-                if let halt = halted[notice.kafkaKey], halt.createdAt <= notice.createdAt { halted[notice.kafkaKey] = nil }
+                if let halt = halted[notice.kafkaKey], halt.createdAt <= notice.createdAt {
+                    halted[notice.kafkaKey] = nil
+                }
             }
         default:
             break
@@ -82,7 +86,11 @@ struct EscalationBoard {
 
     /// Open escalations, longest overdue first (by deadline, or raise time without one).
     var rows: [Row] {
-        open.values.sorted { ($0.deadline ?? $0.raisedAt, $0.escalationID.uuidString) < ($1.deadline ?? $1.raisedAt, $1.escalationID.uuidString) }
+        open.values.sorted {
+            ($0.deadline ?? $0.raisedAt, $0.escalationID.uuidString) < (
+                $1.deadline ?? $1.raisedAt, $1.escalationID.uuidString
+            )
+        }
     }
 
     /// The board as a table, with overdue times judged at `now`.
@@ -93,9 +101,11 @@ struct EscalationBoard {
         ])
         for row in rows {
             let seconds = row.overdueSeconds(at: now)
-            let overdue = row.deadline == nil
+            let overdue =
+                row.deadline == nil
                 ? "open \(ReportText.duration(Double(max(0, seconds))))"
-                : seconds >= 0 ? ReportText.duration(Double(seconds)) : "due in \(ReportText.duration(Double(-seconds)))"
+                : seconds >= 0
+                    ? ReportText.duration(Double(seconds)) : "due in \(ReportText.duration(Double(-seconds)))"
             table.append([
                 ReportText.short(row.escalationID), row.kind.rawValue, "\(row.level)", row.bankID?.rawValue ?? "-",
                 row.caseID ?? "-", ReportText.short(row.requestID), ReportText.time(row.deadline), overdue,
@@ -104,7 +114,9 @@ struct EscalationBoard {
         var lines = [table.render()]
         if open.isEmpty { lines.append("(no open escalation)") }
         for notice in haltedPartitions {
-            lines.append("INTAKE HALTED on \(notice.topic)[\(notice.partition)] (\(notice.code?.rawValue ?? "?")) since \(ReportText.time(notice.createdAt)): nothing is read from it until re-based (freeze-relay rebase)")
+            lines.append(
+                "INTAKE HALTED on \(notice.topic)[\(notice.partition)] (\(notice.code?.rawValue ?? "?")) since \(ReportText.time(notice.createdAt)): nothing is read from it until re-based (freeze-relay rebase)"
+            )
         }
         return lines.joined(separator: "\n")
     }

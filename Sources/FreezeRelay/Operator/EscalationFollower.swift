@@ -23,8 +23,9 @@ final class EscalationFollower {
         properties["enable.auto.commit"] = "false"
         self.topic = topic
         self.fromBeginning = fromBeginning
-        consumer = try KafkaConsumer(configuration: KafkaConfiguration(properties),
-                                     groupID: "freeze-relay-watch-\(UUID().uuidString.prefix(8).lowercased())", logger: logger)
+        consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(properties),
+            groupID: "freeze-relay-watch-\(UUID().uuidString.prefix(8).lowercased())", logger: logger)
         try consumer.subscribe([topic])
     }
 
@@ -70,7 +71,8 @@ final class EscalationFollower {
         while confirmations < 2 {
             guard ContinuousClock.now < deadline else {
                 let assigned = (try? consumer.assignment()) ?? []
-                let why = assigned.isEmpty
+                let why =
+                    assigned.isEmpty
                     ? "no partition of it was assigned (does the topic exist? is the broker reachable?)"
                     : "still reading \(assigned.count) partition(s)"
                 throw CLIFailure("could not read \(topic) to its end within \(DurationText.format(timeout)): \(why)")

@@ -11,7 +11,8 @@ struct HeldCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "held",
         abstract: "List the requests held because they were over an intake quota (oldest first).",
-        discussion: "Reads the ledger read-only, so it works while the daemon runs. Release them with `release`, refuse them with `refuse`."
+        discussion:
+            "Reads the ledger read-only, so it works while the daemon runs. Release them with `release`, refuse them with `refuse`."
     )
 
     @OptionGroup var options: ConfigurationOptions
@@ -27,14 +28,20 @@ struct HeldCommand: AsyncParsableCommand {
         let reader = try OperatorLedger.openReader(at: try options.ledgerPath())
         defer { reader.close() }
         let held: [RequestRecord]
-        do { held = try reader.heldRequests(limit: max(1, limit)) } catch { throw OperatorLedger.failure(reading: error) }
+        do { held = try reader.heldRequests(limit: max(1, limit)) } catch {
+            throw OperatorLedger.failure(reading: error)
+        }
         guard !held.isEmpty else { return "no held requests" }
         var table = TextTable([.init("REQUEST"), .init("CASE"), .init("AGENCY"), .init("HELD SINCE"), .init("WHY")])
         for record in held {
-            table.append([CanonicalUUID.string(record.requestID), record.caseID, ContractText.fittedName(record.request.issuer.agency, limit: 40),
-                          record.receivedAt.rfc3339, record.reason ?? ""])
+            table.append([
+                CanonicalUUID.string(record.requestID), record.caseID,
+                ContractText.fittedName(record.request.issuer.agency, limit: 40),
+                record.receivedAt.rfc3339, record.reason ?? "",
+            ])
         }
-        return table.render() + "\n\(held.count) held request(s)" + (held.count == max(1, limit) ? " shown (raise --limit for more)" : "")
+        return table.render() + "\n\(held.count) held request(s)"
+            + (held.count == max(1, limit) ? " shown (raise --limit for more)" : "")
     }
 }
 
@@ -49,7 +56,9 @@ struct HeldSelectionOptions: ParsableArguments {
     @Option(help: "With --all: only requests naming this police agency.")
     var agency: String?
 
-    @Option(name: .customLong("operator"), help: "Who decides (a login or staff id); default: $SUDO_USER, $USER or $LOGNAME.")
+    @Option(
+        name: .customLong("operator"),
+        help: "Who decides (a login or staff id); default: $SUDO_USER, $USER or $LOGNAME.")
     var operatorID: String?
 
     @Option(help: "Why (required; goes into the audit trail and to police).")
@@ -65,14 +74,17 @@ struct HeldSelectionOptions: ParsableArguments {
         let selection: OperatorOrder.Selection
         switch (all, requestIDs.isEmpty) {
         case (true, false): throw OperatorArguments.usage("give request ids or --all, not both")
-        case (false, true): throw OperatorArguments.usage("name the held requests (their ids, see `freeze-relay held`) or give --all")
+        case (false, true):
+            throw OperatorArguments.usage("name the held requests (their ids, see `freeze-relay held`) or give --all")
         case (true, true): selection = .allHeld(agency: agency)
         case (false, false):
             if agency != nil { throw OperatorArguments.usage("--agency goes with --all") }
             selection = .ids(try OperatorArguments.uuids(requestIDs, what: "a request id"))
         }
-        return OperatorOrder(action: action, selection: selection, decision: try OperatorArguments.decision(operatorID: operatorID, reason: reason),
-                             requestedAt: now)
+        return OperatorOrder(
+            action: action, selection: selection,
+            decision: try OperatorArguments.decision(operatorID: operatorID, reason: reason),
+            requestedAt: now)
     }
 }
 
@@ -90,7 +102,8 @@ extension HeldOrderCommand {
 
     func output() async throws -> String {
         let order = try selection.order(Self.action, now: try OperatorArguments.now(selection.nowText))
-        return try await OperatorOrderRunner(options: options, nowText: selection.nowText).run(order, wait: selection.wait)
+        return try await OperatorOrderRunner(options: options, nowText: selection.nowText).run(
+            order, wait: selection.wait)
     }
 }
 

@@ -26,7 +26,9 @@ enum OperatorArguments {
             // Whole seconds, clamped by `adding(seconds:)`: `100000d` must not overflow.
             return now.adding(seconds: -(try DurationText.parse(text)).components.seconds)
         } catch {
-            throw usage("\(flag) \(text): expected an RFC 3339 time such as 2026-03-02T09:00:00Z or a duration back from now such as 24h, 7d or 1h30m")
+            throw usage(
+                "\(flag) \(text): expected an RFC 3339 time such as 2026-03-02T09:00:00Z or a duration back from now such as 24h, 7d or 1h30m"
+            )
         }
     }
 
@@ -39,7 +41,8 @@ enum OperatorArguments {
     }
 
     /// One of `allowed`, or a usage failure listing them.
-    static func choice<Value: RawRepresentable<String>>(_ text: String, flag: String, allowed: [Value]) throws -> Value {
+    static func choice<Value: RawRepresentable<String>>(_ text: String, flag: String, allowed: [Value]) throws -> Value
+    {
         guard let value = allowed.first(where: { $0.rawValue == text }) else {
             throw usage("\(flag) \(text): expected one of \(allowed.map(\.rawValue).joined(separator: ", "))")
         }
@@ -51,7 +54,8 @@ enum OperatorArguments {
     static func uuids(_ texts: [String], what: String) throws -> [UUID] {
         try texts.map { text in
             guard text.count == 36, let id = UUID(uuidString: text) else {
-                throw usage("\"\(ContractText.fittedName(text, limit: 40))\" is not \(what) (a UUID such as 3f2b8c1e-…)")
+                throw usage(
+                    "\"\(ContractText.fittedName(text, limit: 40))\" is not \(what) (a UUID such as 3f2b8c1e-…)")
             }
             return id
         }
@@ -59,11 +63,16 @@ enum OperatorArguments {
 
     /// Who decides and why, for the orders operators give: `--reason` is required, `--operator`
     /// defaults to the login.
-    static func decision(operatorID: String?, reason: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OperatorDecision {
+    static func decision(
+        operatorID: String?, reason: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> OperatorDecision {
         guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
             throw usage("--reason is required: say why, it is audited and sent on with the decision")
         }
-        guard let who = [operatorID, environment["SUDO_USER"], environment["USER"], environment["LOGNAME"]].compactMap({ $0 }).first(where: { !$0.isEmpty })
+        guard
+            let who = [operatorID, environment["SUDO_USER"], environment["USER"], environment["LOGNAME"]].compactMap({
+                $0
+            }).first(where: { !$0.isEmpty })
         else { throw usage("--operator is required when $USER is not set: say who decides") }
         return OperatorDecision(operatorID: who, reason: reason)
     }

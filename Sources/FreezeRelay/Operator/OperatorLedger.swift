@@ -26,7 +26,8 @@ enum OperatorLedger {
     static func openWriter(at path: String, durability: LedgerDurability) throws(LedgerError) -> Ledger {
         let probe = try LedgerReader.open(at: path)
         probe.close()
-        return try Ledger.open(at: path, configuration: LedgerConfiguration(durability: durability == .full ? .full : .normal))
+        return try Ledger.open(
+            at: path, configuration: LedgerConfiguration(durability: durability == .full ? .full : .normal))
     }
 
     /// The exit status and one-line message for a ledger that could not be used: a missing
@@ -37,8 +38,9 @@ enum OperatorLedger {
         case .noLedger:
             CLIFailure(error.description, exitCode: ExitCodes.notFound, underlying: error)
         case .inUse(let path, let pid):
-            CLIFailure("the ledger \(path) is in use by the freeze-relay daemon\(pid.map { " (pid \($0))" } ?? ""): stop the daemon first",
-                       exitCode: ExitCodes.busy, underlying: error)
+            CLIFailure(
+                "the ledger \(path) is in use by the freeze-relay daemon\(pid.map { " (pid \($0))" } ?? ""): stop the daemon first",
+                exitCode: ExitCodes.busy, underlying: error)
         default:
             CLIFailure(error.description, underlying: error)
         }

@@ -49,8 +49,11 @@ struct OperatorOrderRunner {
         do { outcomes = try RelayMaintenance.carryOut(order, ledger: ledger, policy: policy, clock: clock) } catch {
             throw OperatorLedger.failure(reading: error)
         }
-        return try Self.report(outcomes, order: order,
-                               how: "the daemon is not running: applied directly; the events wait in the ledger's outbox until the daemon next starts")
+        return try Self.report(
+            outcomes, order: order,
+            how:
+                "the daemon is not running: applied directly; the events wait in the ledger's outbox until the daemon next starts"
+        )
     }
 
     /// Leaves the order in the ledger for the running daemon (as `rebase` does) and waits for its
@@ -66,31 +69,44 @@ struct OperatorOrderRunner {
         let daemon = pid.map { "the daemon (pid \($0))" } ?? "the daemon"
         while ContinuousClock.now < deadline {
             if let result = try reader.operatorOrderResult(sequence) {
-                if let error = result.error { throw CLIFailure("\(daemon) did not carry out order #\(sequence): \(error)") }
-                return try Self.report(result.outcomes, order: order, how: "\(daemon) is running: it carried out order #\(sequence)")
+                if let error = result.error {
+                    throw CLIFailure("\(daemon) did not carry out order #\(sequence): \(error)")
+                }
+                return try Self.report(
+                    result.outcomes, order: order, how: "\(daemon) is running: it carried out order #\(sequence)")
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw CLIFailure("\(daemon) has not carried out order #\(sequence) within \(wait) s; it stays queued in the ledger and is carried out "
-            + "when the daemon gets to it (its log says \"operator order carried out\")", exitCode: ExitCodes.busy)
+        throw CLIFailure(
+            "\(daemon) has not carried out order #\(sequence) within \(wait) s; it stays queued in the ledger and is carried out "
+                + "when the daemon gets to it (its log says \"operator order carried out\")", exitCode: ExitCodes.busy)
     }
 
     static func report(_ outcomes: [OperatorOrderOutcome], order: OperatorOrder, how: String) throws -> String {
         let closing = order.action == .closeEscalation
         guard !outcomes.isEmpty else { return "\(how)\nno held requests matched; nothing changed" }
-        var table = TextTable([.init(closing ? "ESCALATION" : "REQUEST"), .init("CASE"), .init("OUTCOME"), .init(closing ? "KIND" : "STATE"), .init("BANK")])
+        var table = TextTable([
+            .init(closing ? "ESCALATION" : "REQUEST"), .init("CASE"), .init("OUTCOME"),
+            .init(closing ? "KIND" : "STATE"), .init("BANK"),
+        ])
         for outcome in outcomes {
-            table.append([CanonicalUUID.string(outcome.id), outcome.caseID ?? "-", outcome.outcome.name, outcome.state ?? "-", outcome.bankID ?? "-"])
+            table.append([
+                CanonicalUUID.string(outcome.id), outcome.caseID ?? "-", outcome.outcome.name, outcome.state ?? "-",
+                outcome.bankID ?? "-",
+            ])
         }
         let undecided = outcomes.filter { !$0.decided }.count
-        let (noun, done, missed) = switch order.action {
-        case .release: ("request(s)", "released", "were not held or are unknown")
-        case .refuse: ("request(s)", "refused", "were not held or are unknown")
-        case .closeEscalation: ("escalation(s)", "closed", "were not open or are unknown")
-        }
-        let text = [how, table.render(), "\(outcomes.count - undecided) of \(outcomes.count) \(noun) \(done)"].joined(separator: "\n")
+        let (noun, done, missed) =
+            switch order.action {
+            case .release: ("request(s)", "released", "were not held or are unknown")
+            case .refuse: ("request(s)", "refused", "were not held or are unknown")
+            case .closeEscalation: ("escalation(s)", "closed", "were not open or are unknown")
+            }
+        let text = [how, table.render(), "\(outcomes.count - undecided) of \(outcomes.count) \(noun) \(done)"].joined(
+            separator: "\n")
         guard undecided == 0 else {
-            throw CLIFailure(text + "\n\(undecided) \(noun) \(missed); nothing was done to them", exitCode: ExitCodes.failure)
+            throw CLIFailure(
+                text + "\n\(undecided) \(noun) \(missed); nothing was done to them", exitCode: ExitCodes.failure)
         }
         return text
     }

@@ -8,7 +8,8 @@ import Relay
 struct PurgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "purge",
-        abstract: "Delete cases whose requests were all closed before a date, and old dead letters, leaving an audit note.",
+        abstract:
+            "Delete cases whose requests were all closed before a date, and old dead letters, leaving an audit note.",
         discussion: """
             Removes each such case's requests, timers, escalations, bank answers, money-flow \
             edges, audit rows and the published dead letters keyed by them, and the published dead letters older \
@@ -23,8 +24,11 @@ struct PurgeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigurationOptions
 
-    @Option(name: .customLong("closed-before"),
-            help: ArgumentHelp("Purge cases closed before this time: RFC 3339, or a duration back from now such as 90d.", valueName: "time"))
+    @Option(
+        name: .customLong("closed-before"),
+        help: ArgumentHelp(
+            "Purge cases closed before this time: RFC 3339, or a duration back from now such as 90d.", valueName: "time"
+        ))
     var closedBefore: String
 
     @Option(help: "Why (ticket, retention rule); kept in the audit entry that records the purge.")
@@ -59,25 +63,33 @@ struct PurgeCommand: AsyncParsableCommand {
             defer { reader.close() }
             do {
                 let candidates = try PurgePlan.candidates(reader, closedBefore: cutoff)
-                report = PurgeReport(dryRun: true, closedBefore: cutoff, caseIDs: candidates.map(\.caseID),
-                                     requests: candidates.reduce(0) { $0 + $1.requests }, deadLettersBefore: deadLettersBefore,
-                                     deadLetters: try reader.sentDeadLetters(createdBefore: deadLettersBefore))
+                report = PurgeReport(
+                    dryRun: true, closedBefore: cutoff, caseIDs: candidates.map(\.caseID),
+                    requests: candidates.reduce(0) { $0 + $1.requests }, deadLettersBefore: deadLettersBefore,
+                    deadLetters: try reader.sentDeadLetters(createdBefore: deadLettersBefore))
                 return format == .json ? report.json() : PurgePlan.text(candidates, report: report)
             } catch {
                 throw OperatorLedger.failure(reading: error)
             }
         }
         let ledger: Ledger
-        do { ledger = try OperatorLedger.openWriter(at: configuration.ledger.path, durability: configuration.ledger.durability) } catch {
+        do {
+            ledger = try OperatorLedger.openWriter(
+                at: configuration.ledger.path, durability: configuration.ledger.durability)
+        } catch {
             throw OperatorLedger.failure(error)
         }
         defer { ledger.close() }
         let result: PurgeResult
-        do { result = try ledger.purge(closedBefore: cutoff, deadLettersBefore: deadLettersBefore, note: auditNote, at: now) } catch {
+        do {
+            result = try ledger.purge(
+                closedBefore: cutoff, deadLettersBefore: deadLettersBefore, note: auditNote, at: now)
+        } catch {
             throw OperatorLedger.failure(reading: error)
         }
-        report = PurgeReport(dryRun: false, closedBefore: cutoff, caseIDs: result.caseIDs, requests: result.requests,
-                             deadLettersBefore: deadLettersBefore, deadLetters: result.deadLetters, result: result)
+        report = PurgeReport(
+            dryRun: false, closedBefore: cutoff, caseIDs: result.caseIDs, requests: result.requests,
+            deadLettersBefore: deadLettersBefore, deadLetters: result.deadLetters, result: result)
         return format == .json ? report.json() : Self.text(result, report: report)
     }
 
@@ -88,7 +100,8 @@ struct PurgeCommand: AsyncParsableCommand {
     }
 
     static func text(_ result: PurgeResult, report: PurgeReport) -> String {
-        var text = "purged \(result.cases) case(s) closed before \(report.closedBefore.rfc3339): \(result.requests) request(s), "
+        var text =
+            "purged \(result.cases) case(s) closed before \(report.closedBefore.rfc3339): \(result.requests) request(s), "
             + "\(result.deadlines) timer(s), \(result.escalations) escalation(s), \(result.responses) bank answer(s), "
             + "\(result.edges) edge(s), \(result.auditRows) audit row(s), \(result.outboxRows) published dead letter(s) keyed by them; "
             + "\(report.deadLetterSummary); recorded as audit entry #\(result.auditSequence)"

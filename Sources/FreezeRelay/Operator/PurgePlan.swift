@@ -25,9 +25,13 @@ enum PurgePlan {
         for summary in all where summary.stateCounts.keys.allSatisfy(\.isFinal) {
             guard let detail = try reader.caseDetail(summary.caseID) else { continue }
             let closed = detail.requests.compactMap(\.closedAt)
-            guard !detail.requests.isEmpty, closed.count == detail.requests.count, let last = closed.max(), last < cutoff else { continue }
-            candidates.append(Candidate(caseID: summary.caseID, requests: detail.requests.count, lastClosedAt: last,
-                                        escalations: detail.escalations.count, auditRows: detail.audit.count))
+            guard !detail.requests.isEmpty, closed.count == detail.requests.count, let last = closed.max(),
+                last < cutoff
+            else { continue }
+            candidates.append(
+                Candidate(
+                    caseID: summary.caseID, requests: detail.requests.count, lastClosedAt: last,
+                    escalations: detail.escalations.count, auditRows: detail.audit.count))
         }
         return candidates.sorted { $0.caseID < $1.caseID }
     }
@@ -35,12 +39,18 @@ enum PurgePlan {
     /// The dry run's report: the cases, then the dead letters past their retention.
     static func text(_ candidates: [Candidate], report: PurgeReport) -> String {
         let cutoff = report.closedBefore
-        var table = TextTable([.init("CASE"), .init("REQUESTS", .right), .init("LAST CLOSED"), .init("ESCALATIONS", .right), .init("AUDIT ROWS", .right)])
+        var table = TextTable([
+            .init("CASE"), .init("REQUESTS", .right), .init("LAST CLOSED"), .init("ESCALATIONS", .right),
+            .init("AUDIT ROWS", .right),
+        ])
         for candidate in candidates {
-            table.append([candidate.caseID, "\(candidate.requests)", ReportText.time(candidate.lastClosedAt),
-                          "\(candidate.escalations)", "\(candidate.auditRows)"])
+            table.append([
+                candidate.caseID, "\(candidate.requests)", ReportText.time(candidate.lastClosedAt),
+                "\(candidate.escalations)", "\(candidate.auditRows)",
+            ])
         }
-        let heading = "dry run: \(candidates.count) case(s) closed before \(cutoff.rfc3339) would be purged "
+        let heading =
+            "dry run: \(candidates.count) case(s) closed before \(cutoff.rfc3339) would be purged "
             + "(\(candidates.reduce(0) { $0 + $1.requests }) request(s)); nothing was written"
         let cases = candidates.isEmpty ? heading : heading + "\n" + table.render()
         let deadLetters = "dry run: \(report.deadLetterSummary) would be removed"

@@ -32,7 +32,9 @@ struct PurgeReport {
     func json() -> String {
         var document: [String: Any] = [
             "dry_run": dryRun, "closed_before": closedBefore.rfc3339, "cases": caseIDs, "requests": requests,
-            "dead_letters": ["created_before": deadLettersBefore.rfc3339, "count": deadLetterCount, "by_reason": deadLetters] as [String: Any],
+            "dead_letters": [
+                "created_before": deadLettersBefore.rfc3339, "count": deadLetterCount, "by_reason": deadLetters,
+            ] as [String: Any],
         ]
         if let result {
             document["deadlines"] = result.deadlines

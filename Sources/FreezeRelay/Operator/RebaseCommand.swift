@@ -60,12 +60,17 @@ struct RebaseCommand: AsyncParsableCommand {
         if let problem = RebaseTarget.problem(topic: topic, partition: partition, target: target) {
             throw OperatorArguments.usage(problem)
         }
-        guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw OperatorArguments.usage("--note must say why") }
+        guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw OperatorArguments.usage("--note must say why")
+        }
         let waitLimit: Duration
-        do { waitLimit = try DurationText.parse(wait) } catch { throw OperatorArguments.usage("--wait \(wait): \(error)") }
+        do { waitLimit = try DurationText.parse(wait) } catch {
+            throw OperatorArguments.usage("--wait \(wait): \(error)")
+        }
         let configuration = try options.load()
         let path = configuration.ledger.path
-        let who = "\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user")@\(ProcessInfo.processInfo.hostName) (freeze-relay rebase)"
+        let who =
+            "\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user")@\(ProcessInfo.processInfo.hostName) (freeze-relay rebase)"
         let ledger: Ledger
         do {
             ledger = try OperatorLedger.openWriter(at: path, durability: configuration.ledger.durability)
@@ -76,10 +81,14 @@ struct RebaseCommand: AsyncParsableCommand {
         }
         defer { ledger.close() }
         let topics: TopicNames
-        do { topics = try TopicNames(configuration: configuration) } catch { throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration) }
+        do { topics = try TopicNames(configuration: configuration) } catch {
+            throw CLIFailure(wrapping: error, exitCode: ExitCodes.configuration)
+        }
         let result: RebaseResult
         do {
-            result = try PartitionRebase.apply(topic: topic, partition: partition, to: target, note: note, by: who, ledger: ledger, topics: topics, at: now)
+            result = try PartitionRebase.apply(
+                topic: topic, partition: partition, to: target, note: note, by: who, ledger: ledger, topics: topics,
+                at: now)
         } catch {
             throw OperatorLedger.failure(reading: error)
         }
@@ -95,10 +104,13 @@ struct RebaseCommand: AsyncParsableCommand {
     }
 
     /// Leaves the request for the running daemon and waits for its answer.
-    private func throughDaemon(path: String, target: Int64, who: String, now: Timestamp, waitLimit: Duration) async throws -> String {
+    private func throughDaemon(path: String, target: Int64, who: String, now: Timestamp, waitLimit: Duration)
+        async throws -> String
+    {
         let sequence: Int64
         do {
-            sequence = try Ledger.submitRebaseRequest(at: path, topic: topic, partition: partition, target: target, note: note, requestedBy: who, at: now)
+            sequence = try Ledger.submitRebaseRequest(
+                at: path, topic: topic, partition: partition, target: target, note: note, requestedBy: who, at: now)
         } catch let error as LedgerError {
             throw OperatorLedger.failure(error)
         }
@@ -107,21 +119,32 @@ struct RebaseCommand: AsyncParsableCommand {
         let deadline = ContinuousClock.now + waitLimit
         while ContinuousClock.now < deadline {
             if let (_, outcome) = try reader.rebaseRequestOutcome(sequence) {
-                guard outcome.hasPrefix("done") else { throw CLIFailure("the daemon refused re-base request #\(sequence): \(outcome)", exitCode: ExitCodes.failure) }
+                guard outcome.hasPrefix("done") else {
+                    throw CLIFailure(
+                        "the daemon refused re-base request #\(sequence): \(outcome)", exitCode: ExitCodes.failure)
+                }
                 let position = try reader.partitionPositions().first { $0.topic == topic && $0.partition == partition }
-                return "re-base request #\(sequence) carried out by the running daemon (\(outcome)); \(topic)[\(partition)] now continues at "
-                    + (position.map { $0.nextOffset == KafkaConsumer.beginning ? "its first retained record" : "offset \($0.nextOffset)" } ?? "?")
+                return
+                    "re-base request #\(sequence) carried out by the running daemon (\(outcome)); \(topic)[\(partition)] now continues at "
+                    + (position.map {
+                        $0.nextOffset == KafkaConsumer.beginning
+                            ? "its first retained record" : "offset \($0.nextOffset)"
+                    } ?? "?")
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw CLIFailure("the daemon has not carried out re-base request #\(sequence) within \(wait); it stays queued and is carried out when the daemon gets to it", exitCode: ExitCodes.failure)
+        throw CLIFailure(
+            "the daemon has not carried out re-base request #\(sequence) within \(wait); it stays queued and is carried out when the daemon gets to it",
+            exitCode: ExitCodes.failure)
     }
 
     static func text(_ result: RebaseResult) -> String {
-        let to = result.newPosition == KafkaConsumer.beginning ? "its first retained record" : "offset \(result.newPosition)"
+        let to =
+            result.newPosition == KafkaConsumer.beginning ? "its first retained record" : "offset \(result.newPosition)"
         let from = result.previousPosition.map { "\($0)" } ?? "no recorded position"
         let lifted = result.liftedHalt.map { "; lifted the halt \($0.code.rawValue) of \($0.haltedAt.rfc3339)" } ?? ""
-        return "\(result.topic)[\(result.partition)] re-based from \(from) to \(to), id epoch \(result.epoch)\(lifted); recorded as audit entry #\(result.auditSequence)"
+        return
+            "\(result.topic)[\(result.partition)] re-based from \(from) to \(to), id epoch \(result.epoch)\(lifted); recorded as audit entry #\(result.auditSequence)"
     }
 }
 
@@ -146,7 +169,8 @@ struct PartitionsCommand: AsyncParsableCommand {
         let format = try OperatorArguments.choice(format, flag: "--format", allowed: [ReportFormat.table, .json])
         let reader = try OperatorLedger.openReader(at: try options.ledgerPath())
         defer { reader.close() }
-        let positions: [PartitionPosition], halts: [PartitionHalt]
+        let positions: [PartitionPosition]
+        let halts: [PartitionHalt]
         do {
             positions = try reader.partitionPositions()
             halts = try reader.partitionHalts()
@@ -159,20 +183,30 @@ struct PartitionsCommand: AsyncParsableCommand {
         if format == .json {
             let rows: [[String: Any]] = names.sorted().map { name in
                 var row: [String: Any] = ["partition": name]
-                if let position = byName[name] { row["next_offset"] = position.nextOffset; row["epoch"] = position.epoch }
+                if let position = byName[name] {
+                    row["next_offset"] = position.nextOffset
+                    row["epoch"] = position.epoch
+                }
                 if let halt = halted[name] {
-                    row["halted"] = ["code": halt.code.rawValue, "since": halt.haltedAt.rfc3339, "detail": halt.detail] as [String: Any]
+                    row["halted"] =
+                        ["code": halt.code.rawValue, "since": halt.haltedAt.rfc3339, "detail": halt.detail]
+                        as [String: Any]
                 }
                 return row
             }
             return ReportText.jsonDocument(["partitions": rows] as [String: Any])
         }
-        var table = TextTable([.init("PARTITION"), .init("NEXT OFFSET", .right), .init("EPOCH", .right), .init("STATE")])
+        var table = TextTable([
+            .init("PARTITION"), .init("NEXT OFFSET", .right), .init("EPOCH", .right), .init("STATE"),
+        ])
         for name in names.sorted() {
             let position = byName[name]
-            let next = position.map { $0.nextOffset == KafkaConsumer.beginning ? "beginning" : "\($0.nextOffset)" } ?? "-"
-            table.append([name, next, position.map { "\($0.epoch)" } ?? "-",
-                          halted[name].map { "HALTED \($0.code.rawValue) since \($0.haltedAt.rfc3339)" } ?? "reading"])
+            let next =
+                position.map { $0.nextOffset == KafkaConsumer.beginning ? "beginning" : "\($0.nextOffset)" } ?? "-"
+            table.append([
+                name, next, position.map { "\($0.epoch)" } ?? "-",
+                halted[name].map { "HALTED \($0.code.rawValue) since \($0.haltedAt.rfc3339)" } ?? "reading",
+            ])
         }
         var text = table.render()
         for halt in halts { text += "\n\n\(halt.topic)[\(halt.partition)]: \(halt.detail)" }

@@ -52,7 +52,8 @@ enum ReportText {
     /// A JSON document with sorted keys, so output is stable for diffs and tests.
     static func jsonDocument(_ object: Any) -> String {
         do {
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             return String(decoding: data, as: UTF8.self)
         } catch {
             // Only reachable through a programming error (a value JSON cannot hold).

@@ -62,7 +62,9 @@ struct RetryUnroutableCommand: AsyncParsableCommand {
         let reader = try OperatorLedger.openReader(at: path)
         defer { reader.close() }
         do {
-            return try reader.metricsSnapshot(now: now).openRequests.filter { $0.state == .unroutable }.reduce(0) { $0 + $1.count }
+            return try reader.metricsSnapshot(now: now).openRequests.filter { $0.state == .unroutable }.reduce(0) {
+                $0 + $1.count
+            }
         } catch {
             throw OperatorLedger.failure(reading: error)
         }
@@ -71,11 +73,14 @@ struct RetryUnroutableCommand: AsyncParsableCommand {
     /// Asks the daemon holding the ledger to retry (SIGUSR1).
     static func signalDaemon(pid: Int32?, path: String, unroutable: Int) throws -> String {
         guard let pid, pid > 0 else {
-            throw CLIFailure("the ledger \(path) is in use, but the lock file \(path).lock names no process: send SIGUSR1 to the daemon yourself",
-                             exitCode: ExitCodes.busy)
+            throw CLIFailure(
+                "the ledger \(path) is in use, but the lock file \(path).lock names no process: send SIGUSR1 to the daemon yourself",
+                exitCode: ExitCodes.busy)
         }
         guard pid != getpid() else {
-            throw CLIFailure("the ledger \(path) is held by this very process (pid \(pid)); nothing to signal", exitCode: ExitCodes.busy)
+            throw CLIFailure(
+                "the ledger \(path) is held by this very process (pid \(pid)); nothing to signal",
+                exitCode: ExitCodes.busy)
         }
         guard kill(pid, SIGUSR1) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -89,15 +94,23 @@ struct RetryUnroutableCommand: AsyncParsableCommand {
             """
     }
 
-    static func offlineText(routed: [RetriedRequest], before: Int, configuration: RelayConfiguration, file: String?) -> String {
-        var lines = ["the daemon is not running: retried offline with the routing table of \(file ?? "the defaults and environment") "
-            + "(\(configuration.enabledBanks.count) enabled bank(s))",
-                     "routed \(routed.count) of \(before) unroutable request(s); still unroutable: \(max(0, before - routed.count))"]
+    static func offlineText(routed: [RetriedRequest], before: Int, configuration: RelayConfiguration, file: String?)
+        -> String
+    {
+        var lines = [
+            "the daemon is not running: retried offline with the routing table of \(file ?? "the defaults and environment") "
+                + "(\(configuration.enabledBanks.count) enabled bank(s))",
+            "routed \(routed.count) of \(before) unroutable request(s); still unroutable: \(max(0, before - routed.count))",
+        ]
         if !routed.isEmpty {
             var table = TextTable([.init("REQUEST"), .init("CASE"), .init("BANK")])
-            for request in routed { table.append([CanonicalUUID.string(request.requestID), request.caseID, request.bankID.rawValue]) }
+            for request in routed {
+                table.append([CanonicalUUID.string(request.requestID), request.caseID, request.bankID.rawValue])
+            }
             lines.append(table.render())
-            lines.append("their events (routed request, status, escalation resolved) wait in the ledger's outbox and are published when the daemon next starts")
+            lines.append(
+                "their events (routed request, status, escalation resolved) wait in the ledger's outbox and are published when the daemon next starts"
+            )
         } else if configuration.banks.isEmpty {
             lines.append("the routing table has no banks: give the daemon's configuration with --config")
         }

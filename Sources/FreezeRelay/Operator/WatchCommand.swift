@@ -31,7 +31,9 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "Print the table once the topic has been read to its end, then exit.")
     var once = false
 
-    @Option(name: .customLong("catch-up-timeout"), help: "With --once: fail (exit 1) if the topic cannot be read to its end within this time.")
+    @Option(
+        name: .customLong("catch-up-timeout"),
+        help: "With --once: fail (exit 1) if the topic cannot be read to its end within this time.")
     var catchUpTimeout = "30s"
 
     func run() async throws {
@@ -82,7 +84,8 @@ struct WatchCommand: AsyncParsableCommand {
     private func makeFollower() throws -> EscalationFollower {
         let configuration = try options.load()
         guard configuration.kafka.bootstrapServers != nil else {
-            throw OperatorArguments.usage("no Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or kafka.bootstrap_servers in --config")
+            throw OperatorArguments.usage(
+                "no Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or kafka.bootstrap_servers in --config")
         }
         let topic: String
         do { topic = try TopicNames(configuration: configuration).escalations } catch {
@@ -92,8 +95,9 @@ struct WatchCommand: AsyncParsableCommand {
         // librdkafka's transient complaints would scribble over the table.
         logger.logLevel = .error
         do {
-            return try EscalationFollower(kafka: KafkaConfiguration(configuration.kafka.clientProperties()), topic: topic,
-                                          fromBeginning: fromBeginning, logger: logger)
+            return try EscalationFollower(
+                kafka: KafkaConfiguration(configuration.kafka.clientProperties()), topic: topic,
+                fromBeginning: fromBeginning, logger: logger)
         } catch {
             throw CLIFailure("cannot follow \(topic): \(error)", underlying: error)
         }

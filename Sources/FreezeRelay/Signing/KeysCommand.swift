@@ -35,7 +35,10 @@ struct GenerateKeyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            guard DetachedJWS.isKeyID(kid) else { throw CLIFailure("--kid: 1 to 128 printable ASCII characters without spaces", exitCode: ExitCodes.configuration) }
+            guard DetachedJWS.isKeyID(kid) else {
+                throw CLIFailure(
+                    "--kid: 1 to 128 printable ASCII characters without spaces", exitCode: ExitCodes.configuration)
+            }
             guard let algorithm = SignatureAlgorithm(rawValue: algorithm) else {
                 throw CLIFailure("--algorithm \(algorithm): use EdDSA or ES256", exitCode: ExitCodes.configuration)
             }
@@ -43,13 +46,16 @@ struct GenerateKeyCommand: AsyncParsableCommand {
             // Created with mode 0600 and never over an existing file: a private key is not overwritten by accident.
             let descriptor = open(privateKey, O_WRONLY | O_CREAT | O_EXCL, 0o600)
             guard descriptor >= 0 else {
-                throw CLIFailure("cannot create \(privateKey): \(String(cString: strerror(errno)))", exitCode: ExitCodes.configuration)
+                throw CLIFailure(
+                    "cannot create \(privateKey): \(String(cString: strerror(errno)))",
+                    exitCode: ExitCodes.configuration)
             }
             let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             try handle.write(contentsOf: Data(key.pem.utf8))
             try handle.close()
             let jwk = String(decoding: JSONValue.object(key.publicKey.jwk(keyID: kid)).canonicalBytes, as: UTF8.self)
-            print("""
+            print(
+                """
                 private key (\(algorithm.rawValue)) written to \(privateKey)
 
                 public key, PEM:
@@ -105,11 +111,13 @@ struct JWKSCommand: AsyncParsableCommand {
             }
             let signer: RelaySigner?
             do { signer = try configuration.authenticity.relaySigner() } catch {
-                throw CLIFailure("authenticity.relay_key: \(error)", exitCode: ExitCodes.configuration, underlying: error)
+                throw CLIFailure(
+                    "authenticity.relay_key: \(error)", exitCode: ExitCodes.configuration, underlying: error)
             }
             guard let signer else {
-                throw CLIFailure("no authenticity.relay_key in the configuration: the relay does not sign, there is no key set to publish",
-                                 exitCode: ExitCodes.configuration)
+                throw CLIFailure(
+                    "no authenticity.relay_key in the configuration: the relay does not sign, there is no key set to publish",
+                    exitCode: ExitCodes.configuration)
             }
             print(String(decoding: signer.jwks.canonicalBytes, as: UTF8.self))
         }

@@ -28,7 +28,10 @@ struct SignCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            guard DetachedJWS.isKeyID(kid) else { throw CLIFailure("--kid: 1 to 128 printable ASCII characters without spaces", exitCode: ExitCodes.configuration) }
+            guard DetachedJWS.isKeyID(kid) else {
+                throw CLIFailure(
+                    "--kid: 1 to 128 printable ASCII characters without spaces", exitCode: ExitCodes.configuration)
+            }
             let signer: SigningKey
             do {
                 signer = try SigningKey(parsing: try SigningInput.text(key, what: "key"))
@@ -46,7 +49,8 @@ struct SignCommand: AsyncParsableCommand {
 /// Reading the files the signing commands are given.
 enum SigningInput {
     static func text(_ path: String, what: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw CLIFailure("cannot read the \(what) file \(path)", exitCode: ExitCodes.configuration)
         }
         return text
@@ -55,7 +59,9 @@ enum SigningInput {
     /// A file's bytes, or stdin's for nil or "-".
     static func bytes(_ file: String?) throws -> [UInt8] {
         guard let file, file != "-" else { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", exitCode: ExitCodes.notFound) }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CLIFailure("cannot read \(file)", exitCode: ExitCodes.notFound)
+        }
         return [UInt8](data)
     }
 }

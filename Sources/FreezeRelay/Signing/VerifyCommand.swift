@@ -35,8 +35,12 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (config == nil) != (publicKey == nil) else { throw ValidationError("give --config or --public-key") }
-        guard (signature == nil) == unsigned else { throw ValidationError("give --signature, or --unsigned to judge the message as unsigned") }
-        if publicKey != nil && unsigned { throw ValidationError("--unsigned needs --config (a public key alone has nothing to judge)") }
+        guard (signature == nil) == unsigned else {
+            throw ValidationError("give --signature, or --unsigned to judge the message as unsigned")
+        }
+        if publicKey != nil && unsigned {
+            throw ValidationError("--unsigned needs --config (a public key alone has nothing to judge)")
+        }
     }
 
     func run() async throws {
@@ -45,14 +49,22 @@ struct VerifyCommand: AsyncParsableCommand {
             let header = signature.map { Array($0.utf8) }
             if let publicKey {
                 let key: VerificationKey
-                do { key = try VerificationKey(parsing: try SigningInput.text(publicKey, what: "public key")) } catch let failure as CLIFailure {
+                do {
+                    key = try VerificationKey(parsing: try SigningInput.text(publicKey, what: "public key"))
+                } catch let failure as CLIFailure {
                     throw failure
                 } catch {
                     throw CLIFailure("\(publicKey): \(error)", exitCode: ExitCodes.configuration, underlying: error)
                 }
                 let jws: DetachedJWS
-                do { jws = try DetachedJWS(parsing: header ?? []) } catch { throw CLIFailure("signature_invalid: \(error)", underlying: error) }
-                guard jws.verifies(message, with: key) else { throw CLIFailure("signature_invalid: the signature (kid \"\(jws.keyID)\") does not verify over the message with this key") }
+                do { jws = try DetachedJWS(parsing: header ?? []) } catch {
+                    throw CLIFailure("signature_invalid: \(error)", underlying: error)
+                }
+                guard jws.verifies(message, with: key) else {
+                    throw CLIFailure(
+                        "signature_invalid: the signature (kid \"\(jws.keyID)\") does not verify over the message with this key"
+                    )
+                }
                 print("valid: \(jws.algorithm.rawValue) signature by kid \"\(jws.keyID)\" over \(message.count) bytes")
                 return
             }
@@ -62,14 +74,24 @@ struct VerifyCommand: AsyncParsableCommand {
             case .failure(let errors): throw CLIFailure(wrapping: errors, exitCode: ExitCodes.configuration)
             }
             let registry: IssuerRegistry
-            do { registry = try configuration.authenticity.registry() } catch { throw CLIFailure("authenticity: \(error)", exitCode: ExitCodes.configuration, underlying: error) }
+            do { registry = try configuration.authenticity.registry() } catch {
+                throw CLIFailure("authenticity: \(error)", exitCode: ExitCodes.configuration, underlying: error)
+            }
             let order: PoliceMessage
-            do { order = try EventDecoder.decodePoliceMessage(message) } catch { throw CLIFailure("not a valid freeze_request or freeze_cancel: \(error)", underlying: error) }
+            do { order = try EventDecoder.decodePoliceMessage(message) } catch {
+                throw CLIFailure("not a valid freeze_request or freeze_cancel: \(error)", underlying: error)
+            }
             let (agency, issuedAt) = order.agencyAndIssuedAt
-            switch registry.judge(signatures: header.map { [$0] } ?? [], payload: message, agency: agency, issuedAt: issuedAt, now: Timestamp(Date())) {
+            switch registry.judge(
+                signatures: header.map { [$0] } ?? [], payload: message, agency: agency, issuedAt: issuedAt,
+                now: Timestamp(Date()))
+            {
             case .verified(let issuer, let keyID): print("verified: issuer \"\(issuer)\", key \"\(keyID)\"")
             case .unchecked: print("accepted unchecked: the policy for agency \"\(agency)\" is off")
-            case .flagged(let problem): print("accepted with a security audit entry (policy warn): \(problem.failure.rawValue): \(problem.detail)")
+            case .flagged(let problem):
+                print(
+                    "accepted with a security audit entry (policy warn): \(problem.failure.rawValue): \(problem.detail)"
+                )
             case .refused(let problem): throw CLIFailure("refused: \(problem.failure.rawValue): \(problem.detail)")
             }
         }

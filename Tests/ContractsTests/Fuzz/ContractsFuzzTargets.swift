@@ -17,7 +17,9 @@ enum FuzzTarget: String {
 
 let fuzzTarget: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["FREEZE_RELAY_FUZZ_TARGET"] ?? ""
-    guard let target = FuzzTarget(rawValue: name) else { fatalError("FREEZE_RELAY_FUZZ_TARGET must be police, bank, event or json, not '\(name)'") }
+    guard let target = FuzzTarget(rawValue: name) else {
+        fatalError("FREEZE_RELAY_FUZZ_TARGET must be police, bank, event or json, not '\(name)'")
+    }
     return target
 }()
 
@@ -33,11 +35,19 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             }
         }
     case .bank:
-        if let response = refused({ () throws(ContractError) in try EventDecoder.decodeBankResponse(bytes) }) { checkRoundTrip(.bankResponse(response)) }
+        if let response = refused({ () throws(ContractError) in try EventDecoder.decodeBankResponse(bytes) }) {
+            checkRoundTrip(.bankResponse(response))
+        }
     case .event:
-        if let event = refused({ () throws(ContractError) in try EventDecoder.decodeEvent(bytes) }) { checkRoundTrip(event) }
+        if let event = refused({ () throws(ContractError) in try EventDecoder.decodeEvent(bytes) }) {
+            checkRoundTrip(event)
+        }
     case .json:
-        if let value = refused({ () throws(ContractError) in try JSONParser.parse(bytes, maxDepth: EventDecoder.maxNestingDepth) }) { checkRoundTrip(value) }
+        if let value = refused({ () throws(ContractError) in
+            try JSONParser.parse(bytes, maxDepth: EventDecoder.maxNestingDepth)
+        }) {
+            checkRoundTrip(value)
+        }
     }
     return 0
 }
@@ -62,7 +72,9 @@ private func checkRoundTrip(_ event: Event) {
     guard let again = try? EventDecoder.decodeEvent(encoded), again == event else {
         fatalError("an accepted \(event.type.rawValue) does not decode back to itself from its encoding")
     }
-    guard (try? EventEncoder.encode(again)) == encoded else { fatalError("the encoding of \(event.type.rawValue) is not stable") }
+    guard (try? EventEncoder.encode(again)) == encoded else {
+        fatalError("the encoding of \(event.type.rawValue) is not stable")
+    }
     _ = ContentFingerprint(event).sha1Hex
 }
 

@@ -25,34 +25,49 @@ struct LibFuzzer {
     static func locate(workingIn directory: URL) throws -> LibFuzzer {
         guard let swiftc = executableOnPath("swiftc") else { throw Failure(description: "swiftc is not on PATH") }
         // swiftc may be a link into the toolchain (and must be run under its own name: it is swift-driver).
-        let clang = swiftc.resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lib/clang")
-        let runtimes = (FileManager.default.enumerator(at: clang, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? [])
+        let clang = swiftc.resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("lib/clang")
+        let runtimes =
+            (FileManager.default.enumerator(at: clang, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? [])
             .filter { $0.lastPathComponent.hasPrefix("libclang_rt.fuzzer-") }
         guard !runtimes.isEmpty else {
-            throw Failure(description: "the toolchain of \(swiftc.path) has no libFuzzer runtime (libclang_rt.fuzzer-*) under \(clang.path)")
+            throw Failure(
+                description:
+                    "the toolchain of \(swiftc.path) has no libFuzzer runtime (libclang_rt.fuzzer-*) under \(clang.path)"
+            )
         }
         return LibFuzzer(swiftc: swiftc, directory: directory)
     }
 
     /// Compiles the fuzzer (optimized: twice the executions per second of a debug build).
     func build(sources: [URL]) async throws {
-        let arguments = ["-sanitize=fuzzer", "-parse-as-library", "-swift-version", "6", "-O", "-module-name", "ContractsFuzz",
-                         "-o", binary.path] + sources.map(\.path)
-        let (status, output) = try await run(swiftc, arguments, environment: [:], log: directory.appendingPathComponent("build.log"))
-        guard status == 0 else { throw Failure(description: "building the fuzzer failed (exit \(status)):\n\(output.suffix(4000))") }
+        let arguments =
+            [
+                "-sanitize=fuzzer", "-parse-as-library", "-swift-version", "6", "-O", "-module-name", "ContractsFuzz",
+                "-o", binary.path,
+            ] + sources.map(\.path)
+        let (status, output) = try await run(
+            swiftc, arguments, environment: [:], log: directory.appendingPathComponent("build.log"))
+        guard status == 0 else {
+            throw Failure(description: "building the fuzzer failed (exit \(status)):\n\(output.suffix(4000))")
+        }
     }
 
     /// Fuzzes `target` for `seconds`, starting from `corpus` (where new inputs are kept) and `seeds`.
     func fuzz(_ target: String, seconds: Int, corpus: URL, seeds: URL) async throws -> Run {
         try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         let prefix = directory.appendingPathComponent("\(target)-").path
-        let (status, output) = try await run(binary, [
-            "-max_total_time=\(seconds)", "-timeout=10", "-print_final_stats=1", "-artifact_prefix=\(prefix)", corpus.path, seeds.path,
-        ], environment: [
-            // Swift's own crash handler would otherwise take the signal before libFuzzer can save the input.
-            "SWIFT_BACKTRACE": "enable=no",
-            "FREEZE_RELAY_FUZZ_TARGET": target,
-        ], log: directory.appendingPathComponent("\(target).log"))
+        let (status, output) = try await run(
+            binary,
+            [
+                "-max_total_time=\(seconds)", "-timeout=10", "-print_final_stats=1", "-artifact_prefix=\(prefix)",
+                corpus.path, seeds.path,
+            ],
+            environment: [
+                // Swift's own crash handler would otherwise take the signal before libFuzzer can save the input.
+                "SWIFT_BACKTRACE": "enable=no",
+                "FREEZE_RELAY_FUZZ_TARGET": target,
+            ], log: directory.appendingPathComponent("\(target).log"))
         func stat(_ name: String) -> Int {
             output.split(separator: "\n").first { $0.hasPrefix("stat::\(name):") }
                 .flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? 0
@@ -62,15 +77,21 @@ struct LibFuzzer {
         var finding: (String, [UInt8], String)?
         if let artifact {
             let input = (try? [UInt8](Data(contentsOf: directory.appendingPathComponent(artifact)))) ?? []
-            finding = (String(artifact.dropFirst(target.count + 1).prefix { $0 != "-" }), input, String(output.suffix(3000)))
+            finding = (
+                String(artifact.dropFirst(target.count + 1).prefix { $0 != "-" }), input, String(output.suffix(3000))
+            )
         } else if status != 0 {
             finding = ("exit \(status)", [], String(output.suffix(3000)))
         }
-        return Run(target: target, executions: stat("number_of_executed_units"), executionsPerSecond: stat("average_exec_per_sec"), finding: finding)
+        return Run(
+            target: target, executions: stat("number_of_executed_units"),
+            executionsPerSecond: stat("average_exec_per_sec"), finding: finding)
     }
 
     /// Runs a program to completion; its output goes to `log` (not a pipe, which a chatty fuzzer would fill).
-    private func run(_ program: URL, _ arguments: [String], environment: [String: String], log: URL) async throws -> (Int32, String) {
+    private func run(_ program: URL, _ arguments: [String], environment: [String: String], log: URL) async throws -> (
+        Int32, String
+    ) {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }

@@ -22,7 +22,9 @@ enum PythonValidator {
 
     static func findPython() throws -> URL {
         guard let python = executableOnPath("python3") else {
-            throw Failure(description: "python3 was not found on PATH; the contract tests need it (install with .ci/install-deps)")
+            throw Failure(
+                description: "python3 was not found on PATH; the contract tests need it (install with .ci/install-deps)"
+            )
         }
         return python
     }
@@ -32,7 +34,8 @@ enum PythonValidator {
         process.executableURL = try findPython()
         process.arguments = [TestFiles.validatorScript.path] + arguments
         let output = Pipe()
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("validate-\(UUID().uuidString).stderr")
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "validate-\(UUID().uuidString).stderr")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         process.standardOutput = output
@@ -49,7 +52,10 @@ enum PythonValidator {
             throw Failure(description: "Python jsonschema is not installed (run .ci/install-deps): \(stderrText)")
         }
         if data.isEmpty {
-            throw Failure(description: "validate_examples.py \(arguments) printed nothing (exit \(process.terminationStatus)): \(stderrText)")
+            throw Failure(
+                description:
+                    "validate_examples.py \(arguments) printed nothing (exit \(process.terminationStatus)): \(stderrText)"
+            )
         }
         return data
     }

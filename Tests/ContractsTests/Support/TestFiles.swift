@@ -34,8 +34,10 @@ enum TestFiles {
         for type in types {
             let directory = base.appendingPathComponent(type)
             var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            for name in ((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where name.hasSuffix(".json") {
+            guard fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
+            else { continue }
+            for name in ((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+            where name.hasSuffix(".json") {
                 result.append(Example(kind: kind, type: type, name: name, url: directory.appendingPathComponent(name)))
             }
         }
@@ -46,7 +48,7 @@ enum TestFiles {
     static let expectedErrors: [String: String] = {
         let url = examples.appendingPathComponent("invalid/expected-errors.json")
         guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
         else { return [:] }
         return object
     }()

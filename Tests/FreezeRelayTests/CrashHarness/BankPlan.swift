@@ -47,19 +47,26 @@ enum BankPlan: Equatable {
 
     /// One to three transfers: mostly to accounts at participating banks (each a new account, so
     /// a follow-up request rather than a join), some to a crypto wallet or an outside bank (exits).
-    private static func transfers(from requestID: UUID, time: Timestamp, using random: inout SplitMix64) -> [OnwardTransfer] {
+    private static func transfers(from requestID: UUID, time: Timestamp, using random: inout SplitMix64)
+        -> [OnwardTransfer]
+    {
         let tag = String(CanonicalUUID.string(requestID).prefix(8))
         return (0..<Int.random(in: 1...3, using: &random)).map { index in
             let destination: TransferDestination
             if random.chance(15) {
-                destination = .cryptoWallet(CryptoWalletDestination(network: "TRON", address: "TCrashHarnessWallet\(tag)\(index)"))
+                destination = .cryptoWallet(
+                    CryptoWalletDestination(network: "TRON", address: "TCrashHarnessWallet\(tag)\(index)"))
             } else {
-                let code = random.chance(10) ? CrashWorld.outsiderCode : CrashWorld.banks.randomElement(using: &random)!.code
+                let code =
+                    random.chance(10) ? CrashWorld.outsiderCode : CrashWorld.banks.randomElement(using: &random)!.code
                 // Account numbers stay below Int32.max: kzIBAN formats them with %d.
-                destination = .iban(IBANDestination(iban: kzIBAN(bank: code, account: Int.random(in: 1...2_000_000_000, using: &random))))
+                destination = .iban(
+                    IBANDestination(
+                        iban: kzIBAN(bank: code, account: Int.random(in: 1...2_000_000_000, using: &random))))
             }
-            return OnwardTransfer(destination: destination, amount: try! Money(value: "\(100 * (index + 1)).00", currency: "KZT"),
-                                  occurredAt: time, reference: "TX-\(tag)-\(index)")
+            return OnwardTransfer(
+                destination: destination, amount: try! Money(value: "\(100 * (index + 1)).00", currency: "KZT"),
+                occurredAt: time, reference: "TX-\(tag)-\(index)")
         }
     }
 
@@ -67,7 +74,8 @@ enum BankPlan: Equatable {
     func children(of parent: UUID) -> [(id: UUID, bank: BankID)] {
         guard case .moveFunds(let transfers) = self else { return [] }
         return transfers.compactMap { transfer in
-            guard case .iban(let destination) = transfer.destination, let bank = CrashWorld.bank(of: destination.iban) else { return nil }
+            guard case .iban(let destination) = transfer.destination, let bank = CrashWorld.bank(of: destination.iban)
+            else { return nil }
             return (DeterministicIDs.childRequestID(parent: parent, transferReference: transfer.reference), bank)
         }
     }

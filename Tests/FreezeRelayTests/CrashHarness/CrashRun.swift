@@ -33,9 +33,12 @@ final class CrashRun: Sendable {
 
     init(settings: CrashRunSettings) throws {
         self.settings = settings
-        scenario = CrashScenario(seed: settings.seed, recordCount: (settings.kills + 1) * settings.recordsPerCycle, time: Timestamp(Date()))
+        scenario = CrashScenario(
+            seed: settings.seed, recordCount: (settings.kills + 1) * settings.recordsPerCycle, time: Timestamp(Date()))
         cluster = try MockCluster(brokers: 1, logger: quietLogger)
-        for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter"] { try cluster.createTopic(topic, partitions: 3) }
+        for topic in ["freeze.requests", "freeze.status", "freeze.escalations", "freeze.deadletter"] {
+            try cluster.createTopic(topic, partitions: 3)
+        }
         for bank in CrashWorld.banks {
             try cluster.createTopic("freeze.bank.\(bank.id).requests", partitions: 2)
             try cluster.createTopic("freeze.bank.\(bank.id).responses", partitions: 2)
@@ -44,11 +47,15 @@ final class CrashRun: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         configPath = directory.appendingPathComponent("relay.yaml").path
         let timeout = settings.sessionTimeoutMilliseconds
-        try DaemonProcess.config(bootstrap: cluster.bootstrapServers, ledger: directory.appendingPathComponent("ledger.sqlite").path,
-                                 banks: CrashWorld.banks.map { ($0.id, $0.code) },
-                                 properties: ["session.timeout.ms": "\(timeout)", "heartbeat.interval.ms": "\(timeout / 12)"])
-            .write(toFile: configPath, atomically: true, encoding: .utf8)
-        police = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: quietLogger, clientName: "police")
+        try DaemonProcess.config(
+            bootstrap: cluster.bootstrapServers, ledger: directory.appendingPathComponent("ledger.sqlite").path,
+            banks: CrashWorld.banks.map { ($0.id, $0.code) },
+            properties: ["session.timeout.ms": "\(timeout)", "heartbeat.interval.ms": "\(timeout / 12)"]
+        )
+        .write(toFile: configPath, atomically: true, encoding: .utf8)
+        police = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: quietLogger,
+            clientName: "police")
         banks = try SimulatedBanks(bootstrap: cluster.bootstrapServers, seed: settings.seed, time: scenario.time)
         recorder = try TopicRecorder(bootstrap: cluster.bootstrapServers)
         background = [Task { [banks] in await banks.run() }, Task { [recorder] in await recorder.run() }]
@@ -66,11 +73,16 @@ final class CrashRun: Sendable {
             let launchedAt = ContinuousClock.now
             let batch = chunks[cycle]
             let publishing = Task { try await self.publish(batch) }
-            let fresh = Set(batch.filter { $0.kind == .request }.compactMap { try? EventDecoder.decodePoliceMessage($0.value).requestID })
+            let fresh = Set(
+                batch.filter { $0.kind == .request }.compactMap {
+                    try? EventDecoder.decodePoliceMessage($0.value).requestID
+                })
             if timing.chance(70) && !fresh.isEmpty {
                 // Once the (re)started daemon is back at work: kill it somewhere in the middle of that work.
                 try await recorder.waitFor("a routing after start \(cycle)", timeout: .seconds(90)) { published in
-                    published.contains { if case .routedRequest(let r)? = $0.event { fresh.contains(r.requestID) } else { false } }
+                    published.contains {
+                        if case .routedRequest(let r)? = $0.event { fresh.contains(r.requestID) } else { false }
+                    }
                 }
                 let took = ContinuousClock.now - launchedAt
                 progress.withLock { state in
@@ -103,7 +115,10 @@ final class CrashRun: Sendable {
         kill(process.processIdentifier, SIGKILL)
         await process.exited()
         guard process.terminationReason == .uncaughtSignal else {
-            throw HarnessError(description: "the daemon exited by itself (status \(process.terminationStatus)) before kill \(cycle + 1)\n\(logTail())")
+            throw HarnessError(
+                description:
+                    "the daemon exited by itself (status \(process.terminationStatus)) before kill \(cycle + 1)\n\(logTail())"
+            )
         }
     }
 
@@ -112,15 +127,20 @@ final class CrashRun: Sendable {
         kill(process.processIdentifier, SIGTERM)
         await process.exited()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw HarnessError(description: "SIGTERM ended the daemon with \(process.terminationReason) \(process.terminationStatus)\n\(logTail())")
+            throw HarnessError(
+                description:
+                    "SIGTERM ended the daemon with \(process.terminationReason) \(process.terminationStatus)\n\(logTail())"
+            )
         }
     }
 
     private func publish(_ records: ArraySlice<PoliceRecord>) async throws {
         for (index, record) in records.enumerated() {
-            let report = try await police.send(OutgoingMessage(topic: "freeze.requests", key: record.key, value: record.value))
+            let report = try await police.send(
+                OutgoingMessage(topic: "freeze.requests", key: record.key, value: record.value))
             if record.expectsDeadLetter {
-                let source = DeadLetter.Source(topic: report.topic, partition: Int(report.partition), offset: report.offset)
+                let source = DeadLetter.Source(
+                    topic: report.topic, partition: Int(report.partition), offset: report.offset)
                 progress.withLock { _ = $0.deadLetterSources.insert(source) }
             }
             // A stream, not a burst: records keep arriving while the daemon starts, works and dies.
@@ -134,21 +154,26 @@ final class CrashRun: Sendable {
         let deadline = ContinuousClock.now + .seconds(120)
         while true {
             if let ledger = try? LedgerSnapshot(path: ledgerPath),
-               scenario.expectedRequests.allSatisfy({ ledger.requests[$0.key] == $0.value }),
-               ledger.unsent == 0, ledger.responses.isSuperset(of: scenario.expectedAnswers),
-               try judge(ledger: ledger).lost == 0 {
+                scenario.expectedRequests.allSatisfy({ ledger.requests[$0.key] == $0.value }),
+                ledger.unsent == 0, ledger.responses.isSuperset(of: scenario.expectedAnswers),
+                try judge(ledger: ledger).lost == 0
+            {
                 return
             }
             guard ContinuousClock.now < deadline else {
-                throw HarnessError(description: "not drained after 120 s (seed \(settings.seed)): \(try judge().problems.prefix(20))\n\(logTail())")
+                throw HarnessError(
+                    description:
+                        "not drained after 120 s (seed \(settings.seed)): \(try judge().problems.prefix(20))\n\(logTail())"
+                )
             }
             try await Task.sleep(for: .milliseconds(250))
         }
     }
 
     private func judge(ledger: LedgerSnapshot? = nil) throws -> CrashVerdict {
-        CrashVerdict(scenario: scenario, deadLetterSources: progress.withLock { $0.deadLetterSources },
-                     published: recorder.all, ledger: try ledger ?? LedgerSnapshot(path: ledgerPath))
+        CrashVerdict(
+            scenario: scenario, deadLetterSources: progress.withLock { $0.deadLetterSources },
+            published: recorder.all, ledger: try ledger ?? LedgerSnapshot(path: ledgerPath))
     }
 
     /// The figures the README quotes.

@@ -22,10 +22,13 @@ struct CrashRunSettings {
     /// Police records published per kill cycle.
     var recordsPerCycle = 15
 
-    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> CrashRunSettings {
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> CrashRunSettings
+    {
         CrashRunSettings(
             kills: environment["FREEZE_RELAY_CRASH_KILLS"].flatMap { Int($0) }.map { max(1, $0) } ?? 20,
             seed: environment["FREEZE_RELAY_CRASH_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64.max),
-            sessionTimeoutMilliseconds: environment["FREEZE_RELAY_CRASH_SESSION_TIMEOUT_MS"].flatMap { Int($0) } ?? 3000)
+            sessionTimeoutMilliseconds: environment["FREEZE_RELAY_CRASH_SESSION_TIMEOUT_MS"].flatMap { Int($0) } ?? 3000
+        )
     }
 }

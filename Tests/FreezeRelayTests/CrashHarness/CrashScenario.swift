@@ -83,16 +83,20 @@ struct CrashScenario: Sendable {
                 let target = cancellable.remove(at: Int.random(in: 0..<cancellable.count, using: &random))
                 cancelled.insert(target)
                 expectedRequests[target]?.state = "cancelled"
-                let cancel = FreezeCancel(id: random.uuid(), createdAt: time, requestID: target, reason: "crash harness cancel",
-                                          issuedAt: time, issuer: Self.issuer)
+                let cancel = FreezeCancel(
+                    id: random.uuid(), createdAt: time, requestID: target, reason: "crash harness cancel",
+                    issuedAt: time, issuer: Self.issuer)
                 let record = PoliceRecord(kind: .cancel, key: Self.key(target), value: try! EventEncoder.encode(cancel))
                 records.append(record)
                 goodRecords.append(record)
             case 84..<92:
                 records.append(Self.garbage(using: &random, time: time))
             case 92...:
-                let request = Self.request(number: records.count, code: CrashWorld.banks[0].code, time: time, using: &random)
-                records.append(PoliceRecord(kind: .wrongKey, key: Self.key(random.uuid()), value: try! EventEncoder.encode(request)))
+                let request = Self.request(
+                    number: records.count, code: CrashWorld.banks[0].code, time: time, using: &random)
+                records.append(
+                    PoliceRecord(
+                        kind: .wrongKey, key: Self.key(random.uuid()), value: try! EventEncoder.encode(request)))
             default:
                 let routable = !random.chance(10)
                 let code = routable ? CrashWorld.banks.randomElement(using: &random)!.code : CrashWorld.outsiderCode
@@ -138,8 +142,10 @@ struct CrashScenario: Sendable {
     static func request(number: Int, code: String, time: Timestamp, using random: inout SplitMix64) -> FreezeRequest {
         FreezeRequest(
             id: random.uuid(), createdAt: time, requestID: random.uuid(), caseID: "CRASH-\(number)", issuedAt: time,
-            priority: random.chance(50) ? .urgent : .normal, issuer: issuer, legalBasis: "Crash harness decision \(number)",
-            account: TargetAccount(iban: kzIBAN(bank: code, account: Int.random(in: 1...2_000_000_000, using: &random))),
+            priority: random.chance(50) ? .urgent : .normal, issuer: issuer,
+            legalBasis: "Crash harness decision \(number)",
+            account: TargetAccount(
+                iban: kzIBAN(bank: code, account: Int.random(in: 1...2_000_000_000, using: &random))),
             amount: try! Money(value: "1000.00", currency: "KZT"),
             fraudTransaction: FraudTransaction(occurredAt: time, reference: "VICTIM-\(number)"))
     }
@@ -154,8 +160,9 @@ struct CrashScenario: Sendable {
         case 1:
             bytes = (0..<Int.random(in: 1...64, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
         default:
-            let answer = BankResponse(id: random.uuid(), createdAt: time, responseID: "misplaced", requestID: random.uuid(),
-                                      status: .acknowledged, respondedAt: time)
+            let answer = BankResponse(
+                id: random.uuid(), createdAt: time, responseID: "misplaced", requestID: random.uuid(),
+                status: .acknowledged, respondedAt: time)
             bytes = try! EventEncoder.encode(answer)
         }
         return PoliceRecord(kind: .garbage, key: key(random.uuid()), value: bytes)

@@ -27,10 +27,13 @@ final class SimulatedBanks: Sendable {
     init(bootstrap: String, seed: UInt64, time: Timestamp) throws {
         self.seed = seed
         self.time = time
-        consumer = try KafkaConsumer(configuration: KafkaConfiguration(harnessClientProperties(bootstrap)),
-                                     groupID: "crash-harness-banks", logger: quietLogger)
+        consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(harnessClientProperties(bootstrap)),
+            groupID: "crash-harness-banks", logger: quietLogger)
         try consumer.subscribe(["^freeze\\.bank\\..*\\.requests$"])
-        producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: quietLogger, clientName: "simulated banks")
+        producer = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: quietLogger,
+            clientName: "simulated banks")
     }
 
     var tally: Tally { state.withLock { $0 } }
@@ -53,7 +56,9 @@ final class SimulatedBanks: Sendable {
                 case .routedCancel?:
                     state.withLock { $0.cancelsSeen += 1 }
                 default:
-                    state.withLock { $0.failures.append("\(message.topic)@\(message.offset): not a routed request or cancel") }
+                    state.withLock {
+                        $0.failures.append("\(message.topic)@\(message.offset): not a routed request or cancel")
+                    }
                 }
             }
         }
@@ -73,7 +78,8 @@ final class SimulatedBanks: Sendable {
         if random.chance(20) { await send(last, about: routed, duplicate: true) }
         if random.chance(15) {
             var again = last
-            again.id = UUIDv5.make(namespace: DeterministicIDs.namespace, name: "crash-harness-resend:\(CanonicalUUID.string(last.id))")
+            again.id = UUIDv5.make(
+                namespace: DeterministicIDs.namespace, name: "crash-harness-resend:\(CanonicalUUID.string(last.id))")
             again.createdAt = time.adding(seconds: 1)
             await send(again, about: routed, duplicate: true)
         }
@@ -84,17 +90,20 @@ final class SimulatedBanks: Sendable {
         var transfers: [OnwardTransfer] = []
         if status == .fundsMoved, case .moveFunds(let moved) = plan { transfers = moved }
         return BankResponse(
-            id: UUIDv5.make(namespace: DeterministicIDs.namespace, name: "crash-harness-answer:\(responseID)"), createdAt: time,
-            responseID: responseID, requestID: routed.requestID, status: status, frozenAmount: status.holdsFunds ? routed.amount : nil,
+            id: UUIDv5.make(namespace: DeterministicIDs.namespace, name: "crash-harness-answer:\(responseID)"),
+            createdAt: time,
+            responseID: responseID, requestID: routed.requestID, status: status,
+            frozenAmount: status.holdsFunds ? routed.amount : nil,
             respondedAt: time, onwardTransfers: transfers)
     }
 
     private func send(_ response: BankResponse, about routed: RoutedRequest, duplicate: Bool) async {
         do {
             let topic = try TopicNames().bankResponses(routed.bankID)
-            _ = try await producer.send(OutgoingMessage(
-                topic: topic, key: CrashScenario.key(routed.requestID), value: try EventEncoder.encode(response),
-                headers: MessageHeaders.headers(for: response).map { KafkaHeader(name: $0.name, value: $0.value) }))
+            _ = try await producer.send(
+                OutgoingMessage(
+                    topic: topic, key: CrashScenario.key(routed.requestID), value: try EventEncoder.encode(response),
+                    headers: MessageHeaders.headers(for: response).map { KafkaHeader(name: $0.name, value: $0.value) }))
             state.withLock { tally in
                 tally.answersSent += 1
                 if duplicate { tally.duplicateAnswersSent += 1 }
@@ -107,5 +116,8 @@ final class SimulatedBanks: Sendable {
 
 /// Consumer properties of the harness's own clients: group rebalances in seconds on the mock.
 func harnessClientProperties(_ bootstrap: String) -> [String: String] {
-    ["bootstrap.servers": bootstrap, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "1000"]
+    [
+        "bootstrap.servers": bootstrap, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
+        "topic.metadata.refresh.interval.ms": "1000",
+    ]
 }

@@ -24,8 +24,9 @@ final class TopicRecorder: Sendable {
     private let failures = Mutex<[String]>([])
 
     init(bootstrap: String) throws {
-        consumer = try KafkaConsumer(configuration: KafkaConfiguration(harnessClientProperties(bootstrap)),
-                                     groupID: "crash-harness-recorder", logger: quietLogger)
+        consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(harnessClientProperties(bootstrap)),
+            groupID: "crash-harness-recorder", logger: quietLogger)
         try consumer.subscribe(["^freeze\\.(status|escalations|deadletter)$", "^freeze\\.bank\\..*\\.requests$"])
     }
 
@@ -39,8 +40,10 @@ final class TopicRecorder: Sendable {
                 let batch = try await consumer.nextBatch(maxMessages: 500, timeout: .milliseconds(100))
                 let now = ContinuousClock.now
                 let read = batch.map { message in
-                    PublishedRecord(topic: message.topic, partition: message.partition, offset: message.offset, key: message.key,
-                                    value: message.value ?? [], event: try? EventDecoder.decodeEvent(message.value ?? []), readAt: now)
+                    PublishedRecord(
+                        topic: message.topic, partition: message.partition, offset: message.offset, key: message.key,
+                        value: message.value ?? [], event: try? EventDecoder.decodeEvent(message.value ?? []),
+                        readAt: now)
                 }
                 records.withLock { $0 += read }
             } catch {

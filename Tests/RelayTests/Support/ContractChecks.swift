@@ -40,14 +40,17 @@ func checkContracts(_ effects: Effects, policy: RelayPolicy, sourceLocation: Sou
             continue
         }
         if outgoing.topic != expected.topic || outgoing.key != expected.key {
-            Issue.record("\(event.type.rawValue) goes to \(outgoing.topic) key \(outgoing.key); expected \(expected.topic) key \(expected.key)",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "\(event.type.rawValue) goes to \(outgoing.topic) key \(outgoing.key); expected \(expected.topic) key \(expected.key)",
+                sourceLocation: sourceLocation)
         }
     }
     if let refusal = effects.refusal {
         let letter = DeadLetter(
-            id: Fixture.uuid(999_999), createdAt: Fixture.t0, source: .init(topic: "freeze.requests", partition: 0, offset: 1),
-            key: nil, value: Array("{}".utf8), reason: .init(code: refusal.code, path: refusal.path, message: refusal.message),
+            id: Fixture.uuid(999_999), createdAt: Fixture.t0,
+            source: .init(topic: "freeze.requests", partition: 0, offset: 1),
+            key: nil, value: Array("{}".utf8),
+            reason: .init(code: refusal.code, path: refusal.path, message: refusal.message),
             deadLetteredAt: Fixture.t0)
         do { _ = try EventEncoder.encode(letter) } catch {
             Issue.record("refusal does not fit in a dead letter: \(error)", sourceLocation: sourceLocation)

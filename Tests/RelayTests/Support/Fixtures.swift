@@ -28,12 +28,18 @@ enum Fixture {
     /// alpha KZ601, beta KZ602 (slower urgent SLA), gamma KZ603 (own topics), delta KZ604,
     /// epsilon KZ605 (also by BIC EPSNKZKA), offline KZ609 (disabled). KZ999 belongs to nobody.
     static let profiles: [BankProfile] = [
-        BankProfile(id: alpha, name: "Alpha Bank", ibanBankCodes: ["KZ601"], bics: ["ALFAKZKA"], escalationContact: alphaContact),
-        BankProfile(id: beta, name: "Beta Bank", ibanBankCodes: ["KZ602"],
-                    slaOverrides: [.urgent: ResponseTimeOverrides(acknowledge: .seconds(10 * 60)),
-                                   .normal: ResponseTimeOverrides(acknowledge: .seconds(20 * 60), freeze: .seconds(4 * 3600))]),
-        BankProfile(id: gamma, name: "Gamma Bank", ibanBankCodes: ["KZ603"],
-                    requestsTopic: "gamma.freeze.inbound", responsesTopic: "gamma.freeze.outbound"),
+        BankProfile(
+            id: alpha, name: "Alpha Bank", ibanBankCodes: ["KZ601"], bics: ["ALFAKZKA"], escalationContact: alphaContact
+        ),
+        BankProfile(
+            id: beta, name: "Beta Bank", ibanBankCodes: ["KZ602"],
+            slaOverrides: [
+                .urgent: ResponseTimeOverrides(acknowledge: .seconds(10 * 60)),
+                .normal: ResponseTimeOverrides(acknowledge: .seconds(20 * 60), freeze: .seconds(4 * 3600)),
+            ]),
+        BankProfile(
+            id: gamma, name: "Gamma Bank", ibanBankCodes: ["KZ603"],
+            requestsTopic: "gamma.freeze.inbound", responsesTopic: "gamma.freeze.outbound"),
         BankProfile(id: delta, name: "Delta Bank", ibanBankCodes: ["KZ604"]),
         BankProfile(id: epsilon, name: "Epsilon Bank", ibanBankCodes: ["KZ605"], bics: ["EPSNKZKA"]),
         BankProfile(id: offline, name: "Offline Bank", ibanBankCodes: ["KZ609"], enabled: false),
@@ -48,8 +54,10 @@ enum Fixture {
         RelayPolicy(routing: try! RoutingTable(banks: banks), sla: sla, chain: chain, topics: topics, quotas: quotas)
     }
 
-    static func engine(sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), banks: [BankProfile] = profiles,
-                       quotas: IntakeQuotas = .unlimited) -> RelayEngine {
+    static func engine(
+        sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), banks: [BankProfile] = profiles,
+        quotas: IntakeQuotas = .unlimited
+    ) -> RelayEngine {
         RelayEngine(policy: policy(sla: sla, chain: chain, banks: banks, quotas: quotas))
     }
 
@@ -67,7 +75,11 @@ enum Fixture {
         var remainder = 0
         for character in (bban + country + "00") {
             let digits: String
-            if let ascii = character.asciiValue, ascii >= 65, ascii <= 90 { digits = String(Int(ascii) - 55) } else { digits = String(character) }
+            if let ascii = character.asciiValue, ascii >= 65, ascii <= 90 {
+                digits = String(Int(ascii) - 55)
+            } else {
+                digits = String(character)
+            }
             for digit in digits { remainder = (remainder * 10 + Int(String(digit))!) % 97 }
         }
         let check = 98 - remainder
@@ -93,12 +105,14 @@ enum Fixture {
 
     static let issuer = Issuer(agency: "Ministry of Internal Affairs", unit: "Cybercrime", officerID: "MVD-0417")
     static let caseID = "KUI-2026-000417"
-    static let operatorDecision = OperatorDecision(operatorID: "ops-duty-7", reason: "confirmed with the issuing unit by phone")
+    static let operatorDecision = OperatorDecision(
+        operatorID: "ops-duty-7", reason: "confirmed with the issuing unit by phone")
 
     // MARK: Events
 
     static func request(
-        _ requestID: UUID = uuid(1), caseID: String = caseID, iban: IBAN = alphaAccount(1), amount: Money = kzt("1000000"),
+        _ requestID: UUID = uuid(1), caseID: String = caseID, iban: IBAN = alphaAccount(1),
+        amount: Money = kzt("1000000"),
         priority: Priority = .urgent, issuedAt: Timestamp = t0, holder: String? = "Ivan Petrov", hold: Int? = 720,
         eventID: UUID? = nil
     ) -> FreezeRequest {
@@ -107,13 +121,19 @@ enum Fixture {
             requestID: requestID, caseID: caseID, issuedAt: issuedAt, priority: priority, issuer: issuer,
             legalBasis: "Art. 190 CC RK, decision 2026/417", account: TargetAccount(iban: iban, holderName: holder),
             amount: amount,
-            fraudTransaction: FraudTransaction(occurredAt: issuedAt.subtracting(hours(2)), reference: "FRAUD-417", description: "phone scam"),
+            fraudTransaction: FraudTransaction(
+                occurredAt: issuedAt.subtracting(hours(2)), reference: "FRAUD-417", description: "phone scam"),
             requestedHoldHours: hold)
     }
 
-    static func cancel(_ requestID: UUID = uuid(1), caseID: String? = caseID, at time: Timestamp = t0, reason: String = "victim recovered the money") -> FreezeCancel {
-        FreezeCancel(id: DeterministicIDs.eventID(cause: requestID, kind: "test-cancel:\(time.secondsSinceEpoch)"), createdAt: time,
-                     requestID: requestID, reason: reason, issuedAt: time, issuer: issuer, caseID: caseID)
+    static func cancel(
+        _ requestID: UUID = uuid(1), caseID: String? = caseID, at time: Timestamp = t0,
+        reason: String = "victim recovered the money"
+    ) -> FreezeCancel {
+        FreezeCancel(
+            id: DeterministicIDs.eventID(cause: requestID, kind: "test-cancel:\(time.secondsSinceEpoch)"),
+            createdAt: time,
+            requestID: requestID, reason: reason, issuedAt: time, issuer: issuer, caseID: caseID)
     }
 
     static func response(
@@ -128,27 +148,46 @@ enum Fixture {
             respondedAt: time, holdUntil: holdUntil, onwardTransfers: transfers)
     }
 
-    static func toAccount(_ iban: IBAN, _ amount: Money, ref: String, at time: Timestamp = t0, bic: String? = nil, holder: String? = "Mule Holder") -> OnwardTransfer {
-        OnwardTransfer(destination: .iban(IBANDestination(iban: iban, bic: bic.map { try! BIC($0) }, bankName: nil, holderName: holder)),
-                       amount: amount, occurredAt: time, reference: ref)
+    static func toAccount(
+        _ iban: IBAN, _ amount: Money, ref: String, at time: Timestamp = t0, bic: String? = nil,
+        holder: String? = "Mule Holder"
+    ) -> OnwardTransfer {
+        OnwardTransfer(
+            destination: .iban(
+                IBANDestination(iban: iban, bic: bic.map { try! BIC($0) }, bankName: nil, holderName: holder)),
+            amount: amount, occurredAt: time, reference: ref)
     }
 
-    static func toWallet(_ amount: Money, ref: String, network: String = "TRON", address: String = "TXyz9Qw1mule0wallet0address0001", exchange: String? = "Binance", at time: Timestamp = t0) -> OnwardTransfer {
-        OnwardTransfer(destination: .cryptoWallet(CryptoWalletDestination(network: network, address: address, exchange: exchange)),
-                       amount: amount, occurredAt: time, reference: ref)
+    static func toWallet(
+        _ amount: Money, ref: String, network: String = "TRON", address: String = "TXyz9Qw1mule0wallet0address0001",
+        exchange: String? = "Binance", at time: Timestamp = t0
+    ) -> OnwardTransfer {
+        OnwardTransfer(
+            destination: .cryptoWallet(CryptoWalletDestination(network: network, address: address, exchange: exchange)),
+            amount: amount, occurredAt: time, reference: ref)
     }
 
-    static func toCash(_ amount: Money, ref: String, location: String? = "ATM Almaty Abay 10", at time: Timestamp = t0) -> OnwardTransfer {
-        OnwardTransfer(destination: .cashWithdrawal(CashWithdrawalDestination(location: location)), amount: amount, occurredAt: time, reference: ref)
+    static func toCash(_ amount: Money, ref: String, location: String? = "ATM Almaty Abay 10", at time: Timestamp = t0)
+        -> OnwardTransfer
+    {
+        OnwardTransfer(
+            destination: .cashWithdrawal(CashWithdrawalDestination(location: location)), amount: amount,
+            occurredAt: time, reference: ref)
     }
 
-    static func toCard(_ amount: Money, ref: String, pan: String? = "440043******1234", at time: Timestamp = t0) -> OnwardTransfer {
-        OnwardTransfer(destination: .card(CardDestination(maskedPAN: pan, network: "VISA")), amount: amount, occurredAt: time, reference: ref)
+    static func toCard(_ amount: Money, ref: String, pan: String? = "440043******1234", at time: Timestamp = t0)
+        -> OnwardTransfer
+    {
+        OnwardTransfer(
+            destination: .card(CardDestination(maskedPAN: pan, network: "VISA")), amount: amount, occurredAt: time,
+            reference: ref)
     }
 
     /// A record of `request` in `state`, as the ledger would hold it after the usual path there.
-    static func record(_ state: RequestState, request: FreezeRequest = request(), bank: BankID? = alpha,
-                       frozen: Money? = nil, holdUntil: Timestamp? = nil) -> RequestRecord {
+    static func record(
+        _ state: RequestState, request: FreezeRequest = request(), bank: BankID? = alpha,
+        frozen: Money? = nil, holdUntil: Timestamp? = nil
+    ) -> RequestRecord {
         let routed = !state.awaitsRouting && state != .refused
         let holds = state == .frozen || state == .partiallyFrozen
         return RequestRecord(

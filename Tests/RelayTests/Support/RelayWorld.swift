@@ -53,8 +53,14 @@ final class RelayWorld {
     /// The open escalation of a group of security refusals, as the ledger finds it.
     func openEscalation(securityGroup group: SecurityEscalationGroup) -> OpenSecurityEscalation? {
         tallies.filter { $0.value.group == group.key && escalations[$0.key]?.resolution == nil }
-            .compactMap { id, tally in escalations[id].map { OpenSecurityEscalation(record: $0.record, refusals: tally.refusals) } }
-            .min { ($0.record.raisedAt, $0.record.escalationID.uuidString) < ($1.record.raisedAt, $1.record.escalationID.uuidString) }
+            .compactMap { id, tally in
+                escalations[id].map { OpenSecurityEscalation(record: $0.record, refusals: tally.refusals) }
+            }
+            .min {
+                ($0.record.raisedAt, $0.record.escalationID.uuidString) < (
+                    $1.record.raisedAt, $1.record.escalationID.uuidString
+                )
+            }
     }
 
     func openTimers(of requestID: UUID) -> [Deadline] {
@@ -74,32 +80,46 @@ final class RelayWorld {
     }
 
     @discardableResult
-    func receive(_ request: FreezeRequest, at now: Timestamp? = nil, quota: QuotaUsage? = nil,
-                 sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+    func receive(
+        _ request: FreezeRequest, at now: Timestamp? = nil, quota: QuotaUsage? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Effects {
         let now = now ?? request.createdAt
         let cause = nextCause(topic: policy.topics.requests, eventID: request.id)
         let context = context(request.requestID)
         let caseContext = caseContext(request.caseID)
         return decide(sourceLocation) {
-            engine.receive(request, fingerprint: ContentFingerprint(request), context: context, case: caseContext, quota: quota, cause: cause, now: now)
+            engine.receive(
+                request, fingerprint: ContentFingerprint(request), context: context, case: caseContext, quota: quota,
+                cause: cause, now: now)
         }
     }
 
     @discardableResult
-    func release(_ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
-                 sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
-        operatorDecides("release", requestID, at: now, sourceLocation) { engine.release($0, case: $1, decision: decision, cause: $2, now: now) }
+    func release(
+        _ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Effects {
+        operatorDecides("release", requestID, at: now, sourceLocation) {
+            engine.release($0, case: $1, decision: decision, cause: $2, now: now)
+        }
     }
 
     @discardableResult
-    func refuseHeld(_ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
-                    sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
-        operatorDecides("refuse", requestID, at: now, sourceLocation) { engine.refuseHeld($0, case: $1, decision: decision, cause: $2, now: now) }
+    func refuseHeld(
+        _ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Effects {
+        operatorDecides("refuse", requestID, at: now, sourceLocation) {
+            engine.refuseHeld($0, case: $1, decision: decision, cause: $2, now: now)
+        }
     }
 
     /// An operator's decision about one request, with the contexts the ledger would load.
-    private func operatorDecides(_ name: String, _ requestID: UUID, at now: Timestamp, _ sourceLocation: SourceLocation,
-                                 _ body: (RelayEngine.RequestContext, CaseContext, Cause) -> Effects) -> Effects {
+    private func operatorDecides(
+        _ name: String, _ requestID: UUID, at now: Timestamp, _ sourceLocation: SourceLocation,
+        _ body: (RelayEngine.RequestContext, CaseContext, Cause) -> Effects
+    ) -> Effects {
         let cause = Cause.command(name, nonce: "\(now.secondsSinceEpoch):\(requestID)")
         let context = context(requestID)
         let caseContext = caseContext(records[requestID]?.caseID ?? Fixture.caseID)
@@ -107,7 +127,9 @@ final class RelayWorld {
     }
 
     @discardableResult
-    func cancel(_ cancel: FreezeCancel, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+    func cancel(_ cancel: FreezeCancel, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+        -> Effects
+    {
         let now = now ?? cancel.createdAt
         let cause = nextCause(topic: policy.topics.requests, eventID: cancel.id)
         let context = context(cancel.requestID)
@@ -119,8 +141,10 @@ final class RelayWorld {
 
     /// A bank answer read from `bank`'s responses topic (by default the bank the request was routed to).
     @discardableResult
-    func answer(_ response: BankResponse, from bank: BankID? = nil, at now: Timestamp? = nil,
-                sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+    func answer(
+        _ response: BankResponse, from bank: BankID? = nil, at now: Timestamp? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Effects {
         let bank = bank ?? records[response.requestID]?.bankID ?? Fixture.alpha
         let topic = policy.routing.profile(bank)?.responsesTopic ?? policy.topics.bankResponses(bank)
         let cause = nextCause(topic: topic, eventID: response.id)
@@ -129,28 +153,37 @@ final class RelayWorld {
         let caseContext = caseContext(records[response.requestID]?.caseID ?? Fixture.caseID)
         let now = now ?? response.respondedAt
         return decide(sourceLocation) {
-            engine.answer(response, fingerprint: ContentFingerprint(response), from: bank, context: context, previous: previous,
-                          case: caseContext, cause: cause, now: now)
+            engine.answer(
+                response, fingerprint: ContentFingerprint(response), from: bank, context: context, previous: previous,
+                case: caseContext, cause: cause, now: now)
         }
     }
 
     /// A police order refused for want of a valid signature, decided with its group's open escalation.
     @discardableResult
-    func refuse(_ order: PoliceMessage, _ problem: AuthenticityProblem, at now: Timestamp = Fixture.t0,
-                sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+    func refuse(
+        _ order: PoliceMessage, _ problem: AuthenticityProblem, at now: Timestamp = Fixture.t0,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Effects {
         let cause = nextCause(topic: policy.topics.requests, eventID: nil)
         let open = openEscalation(securityGroup: engine.securityGroup(of: order, problem: problem))
-        return decide(sourceLocation) { engine.refuseUnauthenticated(order, problem: problem, open: open, cause: cause, now: now) }
+        return decide(sourceLocation) {
+            engine.refuseUnauthenticated(order, problem: problem, open: open, cause: cause, now: now)
+        }
     }
 
     /// A bank answer refused for want of a valid signature.
     @discardableResult
-    func refuse(_ response: BankResponse, from bank: BankID, _ problem: AuthenticityProblem, at now: Timestamp = Fixture.t0,
-                sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+    func refuse(
+        _ response: BankResponse, from bank: BankID, _ problem: AuthenticityProblem, at now: Timestamp = Fixture.t0,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Effects {
         let cause = nextCause(topic: policy.topics.bankResponses(bank), eventID: response.id)
         let open = openEscalation(securityGroup: engine.securityGroup(ofAnswerFrom: bank, problem: problem))
         return decide(sourceLocation) {
-            engine.refuseUnauthenticated(response, from: bank, record: records[response.requestID], problem: problem, open: open, cause: cause, now: now)
+            engine.refuseUnauthenticated(
+                response, from: bank, record: records[response.requestID], problem: problem, open: open, cause: cause,
+                now: now)
         }
     }
 
@@ -161,7 +194,9 @@ final class RelayWorld {
 
     /// Fires one timer (spent whatever the decision), at `now` (by default when it is due).
     @discardableResult
-    func fire(_ deadline: Deadline, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+    func fire(_ deadline: Deadline, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+        -> Effects
+    {
         let context = context(deadline.requestID)
         let now = now ?? deadline.dueAt
         let effects = decide(sourceLocation) { engine.fire(deadline, context: context, now: now) }
@@ -180,14 +215,17 @@ final class RelayWorld {
     func fireDue(at now: Timestamp, sourceLocation: SourceLocation = #_sourceLocation) -> [Effects] {
         var all: [Effects] = []
         while let next = timers.values.filter({ $0.status == .open && $0.deadline.dueAt <= now }).map(\.deadline)
-            .min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }) {
+            .min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) })
+        {
             all.append(fire(next, at: now, sourceLocation: sourceLocation))
         }
         return all
     }
 
     @discardableResult
-    func retryUnroutable(_ requestID: UUID, at now: Timestamp, sourceLocation: SourceLocation = #_sourceLocation) -> Effects {
+    func retryUnroutable(_ requestID: UUID, at now: Timestamp, sourceLocation: SourceLocation = #_sourceLocation)
+        -> Effects
+    {
         let cause = Cause.command("retry-unroutable", nonce: "\(now.secondsSinceEpoch)")
         let context = context(requestID)
         let caseContext = caseContext(records[requestID]?.caseID ?? Fixture.caseID)
@@ -213,7 +251,8 @@ final class RelayWorld {
         for record in effects.requests {
             if var existing = records[record.requestID] {
                 // The ledger keeps the stored request and received_at; everything else is replaced.
-                let request = existing.request, receivedAt = existing.receivedAt
+                let request = existing.request
+                let receivedAt = existing.receivedAt
                 existing = record
                 existing.request = request
                 existing.receivedAt = receivedAt
@@ -223,8 +262,10 @@ final class RelayWorld {
             }
         }
         for cancellation in effects.cancelDeadlines {
-            for (id, timer) in timers where timer.status == .open && timer.deadline.requestID == cancellation.requestID
-                && cancellation.kinds.contains(timer.deadline.kind) {
+            for (id, timer) in timers
+            where timer.status == .open && timer.deadline.requestID == cancellation.requestID
+                && cancellation.kinds.contains(timer.deadline.kind)
+            {
                 timers[id]?.status = .cancelled
             }
         }
@@ -252,7 +293,10 @@ final class RelayWorld {
         for response in effects.responses where seen["\(response.bankID.rawValue)|\(response.responseID)"] == nil {
             seen["\(response.bankID.rawValue)|\(response.responseID)"] = response
         }
-        for edge in effects.edges where !edges.contains(where: { $0.fromRequestID == edge.fromRequestID && $0.transfer.reference == edge.transfer.reference }) {
+        for edge in effects.edges
+        where !edges.contains(where: {
+            $0.fromRequestID == edge.fromRequestID && $0.transfer.reference == edge.transfer.reference
+        }) {
             edges.append(edge)
         }
     }
