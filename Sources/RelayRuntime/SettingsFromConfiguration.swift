@@ -20,10 +20,10 @@ extension RelayPolicy {
             let id: BankID
             do { id = try BankID(settings.id) } catch { throw SettingsError(message: "banks: \(error)") }
             var overrides: [Priority: ResponseTimeOverrides] = [:]
-            for priority in SLAPriority.allCases {
+            for priority in Priority.allCases {
                 let override = settings.sla.overrides(for: priority)
                 if !override.isEmpty {
-                    overrides[Priority(rawValue: priority.rawValue)!] = ResponseTimeOverrides(
+                    overrides[priority] = ResponseTimeOverrides(
                         acknowledge: override.acknowledge, freeze: override.freeze)
                 }
             }
@@ -107,10 +107,21 @@ extension RelaySettings {
         self.init(
             kafka: kafka, groupID: configuration.kafka.groupID, policy: try RelayPolicy(configuration: configuration),
             ledgerPath: configuration.ledger.path,
-            durability: configuration.ledger.durability == .full ? .full : .normal,
+            durability: Durability(configuration.ledger.durability),
             intakeBatchSize: configuration.intake.batchSize, publishBatchSize: configuration.outbox.publishBatch,
             maxOutboxBacklog: configuration.outbox.maxBacklog, intakeStallTimeout: configuration.intake.stallTimeout,
             maxDeadLetterBytes: configuration.ledger.maxDeadLetterBytes,
             signer: try configuration.authenticity.relaySigner())
+    }
+}
+
+extension Durability {
+    /// The ledger's durability for the configuration's `ledger.durability`. A switch, not a
+    /// comparison: a value added to either enum must be mapped here before the code compiles.
+    public init(_ setting: LedgerDurability) {
+        switch setting {
+        case .full: self = .full
+        case .normal: self = .normal
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Contracts
+
 /// Checks across banks: unique ids, IBAN bank codes and BICs, and each bank's effective deadlines.
 struct BankChecks {
     let log: ProblemLog
@@ -71,7 +73,7 @@ struct BankChecks {
 
     /// Each priority's deadlines after the bank's overrides, when it overrides any.
     private func checkDeadlines(_ bank: DecodedBank, globalSLA: SLASettings) {
-        for priority in SLAPriority.allCases {
+        for priority in Priority.allCases {
             let overrides = bank.settings.sla.overrides(for: priority)
             guard !overrides.isEmpty else { continue }
             let windows = globalSLA.windows(for: priority).applying(overrides)

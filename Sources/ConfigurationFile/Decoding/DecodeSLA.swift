@@ -1,3 +1,5 @@
+import Contracts
+
 /// The `sla` section and the ordering rule shared with per-bank overrides.
 enum SLAKeys {
     static let all = ["urgent", "normal", "escalation_steps", "hold_warning"]
@@ -11,7 +13,7 @@ extension ConfigurationDecoder {
         sla.normal = decodeWindows(section.section("normal", known: SLAKeys.windowKeys), defaults: sla.normal)
         if let steps = decodeEscalationSteps(section) { sla.escalationSteps = steps }
         if let holdWarning = section.positiveDuration("hold_warning") { sla.holdWarning = holdWarning }
-        for priority in SLAPriority.allCases {
+        for priority in Priority.allCases {
             log.checkOrder(
                 sla.windows(for: priority), explicit: section.path.key(priority.rawValue),
                 context: "\(priority.rawValue) priority")

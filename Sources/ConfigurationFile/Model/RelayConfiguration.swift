@@ -1,3 +1,5 @@
+import Contracts
+
 /// The daemon's whole configuration, as plain values.
 ///
 /// Built from defaults, then the YAML file, then `FREEZE_RELAY_*` environment variables,
@@ -65,7 +67,7 @@ public struct RelayConfiguration: Sendable, Equatable {
 
     /// The deadlines that apply to `bank` for `priority`: the global ones with the bank's
     /// overrides applied.
-    public func slaWindows(for bank: BankSettings, priority: SLAPriority) -> SLAWindows {
+    public func slaWindows(for bank: BankSettings, priority: Priority) -> SLAWindows {
         sla.windows(for: priority).applying(bank.sla.overrides(for: priority))
     }
 }

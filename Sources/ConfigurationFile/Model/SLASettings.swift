@@ -1,8 +1,4 @@
-/// The two request priorities that carry their own deadlines.
-public enum SLAPriority: String, Sendable, Equatable, CaseIterable {
-    case urgent
-    case normal
-}
+import Contracts
 
 /// The deadlines a bank has for one priority, measured from when the request was sent.
 public struct SLAWindows: Sendable, Equatable {
@@ -44,7 +40,7 @@ public struct SLASettings: Sendable, Equatable {
     }
 
     /// The windows for `priority`.
-    public func windows(for priority: SLAPriority) -> SLAWindows {
+    public func windows(for priority: Priority) -> SLAWindows {
         switch priority {
         case .urgent: urgent
         case .normal: normal
@@ -77,7 +73,7 @@ public struct BankSLAOverrides: Sendable, Equatable {
     }
 
     /// The overrides for `priority`.
-    public func overrides(for priority: SLAPriority) -> SLAWindowOverrides {
+    public func overrides(for priority: Priority) -> SLAWindowOverrides {
         switch priority {
         case .urgent: urgent
         case .normal: normal

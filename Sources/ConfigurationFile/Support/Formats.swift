@@ -1,3 +1,5 @@
+import Contracts
+
 /// Checks of the textual formats the configuration uses. Each returns why the text is
 /// wrong, or `nil` when it is fine, so callers can attach the path and source.
 enum Formats {
@@ -6,34 +8,21 @@ enum Formats {
     private static let digits = Set("0123456789")
 
     /// Bank ids appear in topic names, hence the small alphabet: `^[a-z0-9][a-z0-9_-]{0,31}$`.
+    /// The rule is Contracts' ``BankID``, the type the relay builds from it.
     static func bankID(_ id: String) -> String? {
-        let allowed = lowercaseLetters.union(digits).union("_-")
-        guard let first = id.first, lowercaseLetters.contains(first) || digits.contains(first),
-            id.count <= 32, id.allSatisfy(allowed.contains)
-        else {
-            return "\(Quote.text(id)) is not a valid bank id: use 1 to 32 lower-case letters, digits, "
-                + "'_' or '-', starting with a letter or digit (it becomes part of topic names)"
-        }
-        return nil
+        guard (try? BankID(id)) == nil else { return nil }
+        return "\(Quote.text(id)) is not a valid bank id: use 1 to 32 lower-case letters, digits, "
+            + "'_' or '-', starting with a letter or digit (it becomes part of topic names)"
     }
 
-    /// `KZ601`: an ISO country code plus the bank code as it appears in IBANs of that country.
-    /// Kazakh bank codes are the 3 characters after the check digits.
+    /// `KZ601`: an ISO country code plus the bank identifier as it appears in IBANs of that
+    /// country, checked against the IBAN registry by the rule the routing directory applies
+    /// (``RoutingDirectory/bankCodeProblem(_:)``): a code accepted here is one `run` accepts.
     static func ibanBankCode(_ code: String) -> String? {
         let upper = code.uppercased()
-        let country = upper.prefix(2)
-        let bankCode = upper.dropFirst(2)
-        let wellFormed =
-            country.count == 2 && country.allSatisfy(uppercaseLetters.contains)
-            && !bankCode.isEmpty && bankCode.count <= 11
-            && bankCode.allSatisfy { uppercaseLetters.contains($0) || digits.contains($0) }
-        guard wellFormed else {
-            return "\(Quote.text(code)) is not an IBAN bank code: expected a 2-letter country code followed by "
-                + "the bank code as it appears in the IBAN, e.g. \"KZ601\""
-        }
-        if country == "KZ", bankCode.count != 3 {
-            return "\(Quote.text(code)) is not a Kazakh IBAN bank code: after \"KZ\" come exactly the 3 characters "
-                + "that follow the check digits in a KZ IBAN, e.g. \"KZ601\""
+        if let problem = RoutingDirectory.bankCodeProblem(upper) {
+            return "\(Quote.text(code)) is not an IBAN bank code: \(problem) (write the 2-letter country code, then "
+                + "the bank identifier as it appears in the country's IBANs, e.g. \"KZ601\")"
         }
         if upper != code {
             return "\(Quote.text(code)) must be written in upper case: \(Quote.text(upper))"
@@ -41,16 +30,11 @@ enum Formats {
         return nil
     }
 
-    /// BICs: 4-letter institution, 2-letter country, 2-character location, optional 3-character branch.
+    /// BICs: 4-letter institution, 2-letter country, 2-character location, optional 3-character
+    /// branch; the rule is Contracts' ``BIC``.
     static func bic(_ bic: String) -> String? {
         let upper = bic.uppercased()
-        let characters = Array(upper)
-        let alphanumeric: (Character) -> Bool = { uppercaseLetters.contains($0) || digits.contains($0) }
-        let wellFormed =
-            (characters.count == 8 || characters.count == 11)
-            && characters.prefix(6).allSatisfy(uppercaseLetters.contains)
-            && characters.dropFirst(6).allSatisfy(alphanumeric)
-        guard wellFormed else {
+        guard (try? BIC(upper)) != nil else {
             return "\(Quote.text(bic)) is not a BIC: expected 8 or 11 characters, e.g. \"HSBKKZKX\""
         }
         if upper != bic {
@@ -59,12 +43,10 @@ enum Formats {
         return nil
     }
 
-    /// Kafka's legal topic characters and length limit.
+    /// Kafka's legal topic characters and length limit (Contracts' ``TopicNames/isLegalTopicName(_:)``),
+    /// with a shorter limit where a name is only a part (the prefix).
     static func topicName(_ name: String, maximumLength: Int = 249) -> String? {
-        let allowed = lowercaseLetters.union(uppercaseLetters).union(digits).union("._-")
-        guard !name.isEmpty, name.count <= maximumLength, name.allSatisfy(allowed.contains),
-            name != ".", name != ".."
-        else {
+        guard TopicNames.isLegalTopicName(name), name.utf8.count <= maximumLength else {
             return "\(Quote.text(name)) is not a valid Kafka topic name: use up to \(maximumLength) letters, "
                 + "digits, '.', '_' or '-'"
         }

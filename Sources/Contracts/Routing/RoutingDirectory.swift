@@ -82,8 +82,9 @@ public struct RoutingDirectory: Sendable, Hashable {
         bic.branch == "XXX" ? bic.primaryOffice : bic.code
     }
 
-    /// Checks `KZ125`-style codes against the registry: known country, bank identifier of the right length and kind.
-    static func bankCodeProblem(_ code: String) -> String? {
+    /// Checks `KZ125`-style codes against the registry: known country, bank identifier of the right
+    /// length and kind. The one rule for IBAN bank codes: the configuration's validation uses it too.
+    public static func bankCodeProblem(_ code: String) -> String? {
         let bytes = Array(code.utf8)
         guard bytes.count > 2 else { return "must be a country code followed by the bank identifier, e.g. KZ125" }
         let countryCode = String(decoding: bytes[0..<2], as: UTF8.self)

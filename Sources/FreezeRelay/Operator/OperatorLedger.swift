@@ -1,6 +1,7 @@
 import ConfigurationFile
 import Foundation
 import Ledger
+import RelayRuntime
 
 /// How the operator commands find and open the ledger.
 ///
@@ -27,7 +28,7 @@ enum OperatorLedger {
         let probe = try LedgerReader.open(at: path)
         probe.close()
         return try Ledger.open(
-            at: path, configuration: LedgerConfiguration(durability: durability == .full ? .full : .normal))
+            at: path, configuration: LedgerConfiguration(durability: Durability(durability)))
     }
 
     /// The exit status and one-line message for a ledger that could not be used: a missing
