@@ -8,7 +8,7 @@ public enum Durability: String, Sendable, CaseIterable {
     case normal
 
     /// The value `PRAGMA synchronous` reports for this setting.
-    package var pragmaValue: Int { self == .full ? 2 : 1 }
+    var pragmaValue: Int { self == .full ? 2 : 1 }
 }
 
 /// Settings for opening a ledger.

@@ -5,25 +5,25 @@ import Foundation
 /// `@unchecked Sendable` because its state is only touched while holding `lock`. The lock is
 /// recursive so that a nested `transaction` on the same thread is reported as misuse instead of
 /// deadlocking; other threads simply wait their turn.
-package final class WriterSlot: @unchecked Sendable {
-    package let path: String
+final class WriterSlot: @unchecked Sendable {
+    let path: String
     private let lock = NSRecursiveLock()
     private var connection: Connection?
-    /// The user's memory beside the writer; like the connection, touched only under `lock`.
-    private let memory: (any WriterMemory)?
+    /// The writer's decoded requests; like the connection, touched only under `lock`.
+    private let requests: RequestCache
     private var lockFile: WriterLockFile?
     private var isBusy = false
     private var closeRequested = false
 
-    package init(path: String, connection: Connection, lockFile: WriterLockFile, memory: (any WriterMemory)?) {
+    init(path: String, connection: Connection, lockFile: WriterLockFile, requestCacheCapacity: Int) {
         self.path = path
         self.connection = connection
-        self.memory = memory
+        self.requests = RequestCache(capacity: requestCacheCapacity)
         self.lockFile = lockFile
     }
 
-    /// Runs `body` with exclusive use of the writer connection and the memory beside it.
-    package func withConnection<Result>(_ body: (Connection, (any WriterMemory)?) throws -> Result) throws -> Result {
+    /// Runs `body` with exclusive use of the writer connection and its request cache.
+    func withConnection<Result>(_ body: (Connection, RequestCache) throws -> Result) throws -> Result {
         lock.lock()
         defer { lock.unlock() }
         guard let connection else { throw LedgerError.closed(path: path) }
@@ -37,12 +37,12 @@ package final class WriterSlot: @unchecked Sendable {
             isBusy = false
             if closeRequested { closeNow() }
         }
-        return try body(connection, memory)
+        return try body(connection, requests)
     }
 
     /// Closes the connection and releases the lock file. Called from inside a transaction, it
     /// takes effect when that transaction ends.
-    package func close() {
+    func close() {
         lock.lock()
         defer { lock.unlock() }
         if isBusy {

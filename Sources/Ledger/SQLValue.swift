@@ -3,7 +3,7 @@ import Foundation
 /// One SQLite value, exactly as stored: SQLite's five storage classes.
 ///
 /// Internal to the Ledger target: code outside it never sees SQL or SQLite values.
-package enum SQLValue: Sendable, Hashable {
+enum SQLValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
@@ -11,7 +11,7 @@ package enum SQLValue: Sendable, Hashable {
     case blob(Data)
 
     /// The storage class name SQLite uses, for error messages.
-    package var storageClass: String {
+    var storageClass: String {
         switch self {
         case .null: "NULL"
         case .integer: "INTEGER"

@@ -1,9 +1,9 @@
 /// The column names of one query result, shared by all of its rows.
-package final class ColumnLayout: Sendable {
-    package let names: [String]
+final class ColumnLayout: Sendable {
+    let names: [String]
     private let indexByName: [String: Int]
 
-    package init(names: [String]) {
+    init(names: [String]) {
         self.names = names
         // The first column of a name wins, as in SQLite's own name lookup.
         var index: [String: Int] = [:]
@@ -13,28 +13,28 @@ package final class ColumnLayout: Sendable {
         self.indexByName = index
     }
 
-    package func index(of name: String) -> Int? { indexByName[name] }
+    func index(of name: String) -> Int? { indexByName[name] }
 }
 
 /// One result row, fully copied out of SQLite, so it stays valid after the statement moves on.
 ///
 /// Read columns by position or name, typed by the context:
 /// `let id: Int64 = try row[0]`, `let note: String? = try row["note"]`.
-package struct Row: Sendable {
-    package let layout: ColumnLayout
+struct Row: Sendable {
+    let layout: ColumnLayout
     /// The raw values, in column order.
-    package let values: [SQLValue]
+    let values: [SQLValue]
 
-    package var columnNames: [String] { layout.names }
+    var columnNames: [String] { layout.names }
 
-    package subscript<Value: SQLValueConvertible>(index: Int) -> Value {
+    subscript<Value: SQLValueConvertible>(index: Int) -> Value {
         get throws(LedgerError) {
             guard values.indices.contains(index) else { throw .noSuchColumn("#\(index)") }
             return try decode(values[index], column: layout.names[index])
         }
     }
 
-    package subscript<Value: SQLValueConvertible>(name: String) -> Value {
+    subscript<Value: SQLValueConvertible>(name: String) -> Value {
         get throws(LedgerError) {
             guard let index = layout.index(of: name) else { throw .noSuchColumn(name) }
             return try decode(values[index], column: name)

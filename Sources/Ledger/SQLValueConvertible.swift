@@ -16,7 +16,7 @@ import Foundation
 ///   Integers sort and compare correctly in SQL, are compact, and are exact at the precision that
 ///   SLA deadlines need.
 /// - `Optional`: NULL for `nil`.
-package protocol SQLValueConvertible {
+protocol SQLValueConvertible {
     /// The value to bind.
     var sqlValue: SQLValue { get }
     /// Reads a value back; `nil` when the stored value has the wrong storage class.
@@ -24,29 +24,29 @@ package protocol SQLValueConvertible {
 }
 
 extension SQLValue: SQLValueConvertible {
-    package var sqlValue: SQLValue { self }
-    package init?(sqlValue: SQLValue) { self = sqlValue }
+    var sqlValue: SQLValue { self }
+    init?(sqlValue: SQLValue) { self = sqlValue }
 }
 
 extension Int64: SQLValueConvertible {
-    package var sqlValue: SQLValue { .integer(self) }
-    package init?(sqlValue: SQLValue) {
+    var sqlValue: SQLValue { .integer(self) }
+    init?(sqlValue: SQLValue) {
         guard case .integer(let value) = sqlValue else { return nil }
         self = value
     }
 }
 
 extension Int: SQLValueConvertible {
-    package var sqlValue: SQLValue { .integer(Int64(self)) }
-    package init?(sqlValue: SQLValue) {
+    var sqlValue: SQLValue { .integer(Int64(self)) }
+    init?(sqlValue: SQLValue) {
         guard case .integer(let value) = sqlValue, let exact = Int(exactly: value) else { return nil }
         self = exact
     }
 }
 
 extension Double: SQLValueConvertible {
-    package var sqlValue: SQLValue { .real(self) }
-    package init?(sqlValue: SQLValue) {
+    var sqlValue: SQLValue { .real(self) }
+    init?(sqlValue: SQLValue) {
         switch sqlValue {
         case .real(let value): self = value
         case .integer(let value): self = Double(value)
@@ -56,53 +56,53 @@ extension Double: SQLValueConvertible {
 }
 
 extension String: SQLValueConvertible {
-    package var sqlValue: SQLValue { .text(self) }
-    package init?(sqlValue: SQLValue) {
+    var sqlValue: SQLValue { .text(self) }
+    init?(sqlValue: SQLValue) {
         guard case .text(let value) = sqlValue else { return nil }
         self = value
     }
 }
 
 extension Data: SQLValueConvertible {
-    package var sqlValue: SQLValue { .blob(self) }
-    package init?(sqlValue: SQLValue) {
+    var sqlValue: SQLValue { .blob(self) }
+    init?(sqlValue: SQLValue) {
         guard case .blob(let value) = sqlValue else { return nil }
         self = value
     }
 }
 
 extension Array: SQLValueConvertible where Element == UInt8 {
-    package var sqlValue: SQLValue { .blob(Data(self)) }
-    package init?(sqlValue: SQLValue) {
+    var sqlValue: SQLValue { .blob(Data(self)) }
+    init?(sqlValue: SQLValue) {
         guard case .blob(let value) = sqlValue else { return nil }
         self = [UInt8](value)
     }
 }
 
 extension Bool: SQLValueConvertible {
-    package var sqlValue: SQLValue { .integer(self ? 1 : 0) }
-    package init?(sqlValue: SQLValue) {
+    var sqlValue: SQLValue { .integer(self ? 1 : 0) }
+    init?(sqlValue: SQLValue) {
         guard case .integer(let value) = sqlValue else { return nil }
         self = value != 0
     }
 }
 
 extension Date: SQLValueConvertible {
-    package var sqlValue: SQLValue { .integer(millisecondsSince1970) }
-    package init?(sqlValue: SQLValue) {
+    var sqlValue: SQLValue { .integer(millisecondsSince1970) }
+    init?(sqlValue: SQLValue) {
         guard case .integer(let milliseconds) = sqlValue else { return nil }
         self = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
     /// The ledger's storage form of a date (see `SQLValueConvertible`).
-    package var millisecondsSince1970: Int64 {
+    var millisecondsSince1970: Int64 {
         Int64((timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero))
     }
 }
 
 extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
-    package var sqlValue: SQLValue { self?.sqlValue ?? .null }
-    package init?(sqlValue: SQLValue) {
+    var sqlValue: SQLValue { self?.sqlValue ?? .null }
+    init?(sqlValue: SQLValue) {
         if case .null = sqlValue {
             self = .none
         } else if let value = Wrapped(sqlValue: sqlValue) {
@@ -114,4 +114,4 @@ extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
 }
 
 /// Arguments for a statement's `?` parameters, in order. `nil` binds NULL.
-package typealias SQLArguments = [(any SQLValueConvertible)?]
+typealias SQLArguments = [(any SQLValueConvertible)?]

@@ -14,6 +14,9 @@
 /// The API is synchronous: each call blocks its thread for the duration of the SQLite work
 /// (and, when another connection holds a lock, for up to the busy timeout).
 public final class Ledger: Sendable {
+    /// Where the daemon keeps its ledger unless configured otherwise, relative to the working directory.
+    public static let defaultPath = "./data/freeze-relay.sqlite"
+
     /// The ledger file, as an absolute path.
     public let path: String
     /// The schema version after opening (the last of the migrations given to `open`).
@@ -24,7 +27,7 @@ public final class Ledger: Sendable {
     public let reader: LedgerReader
     private let writer: WriterSlot
     /// Nil when `LedgerConfiguration.backgroundCheckpoints` is off.
-    package let checkpointer: Checkpointer?
+    let checkpointer: Checkpointer?
 
     private init(
         path: String, schemaVersion: Int, durability: Durability, reader: LedgerReader, writer: WriterSlot,
@@ -49,13 +52,11 @@ public final class Ledger: Sendable {
     /// binary, `.notADatabase` / `.notALedger` for files that are not ledgers, and `.cannotCreate`
     /// with the OS's reason when the file or its directory cannot be created.
     ///
-    /// - Parameter migrations: the schema history (the relay's is `LedgerSchema.migrations`, which
-    ///   the `Ledger` target's `open(at:configuration:)` passes).
+    /// - Parameter migrations: the schema history; `LedgerSchema.migrations` for the relay.
     public static func open(
-        at path: String,
+        at path: String = Ledger.defaultPath,
         configuration: LedgerConfiguration = LedgerConfiguration(),
-        migrations: [Migration],
-        writerMemory: (any WriterMemory)? = nil
+        migrations: [Migration] = LedgerSchema.migrations
     ) throws(LedgerError) -> Ledger {
         try Migrator.validate(migrations)
         let path = FileSystem.absolute(path)
@@ -104,7 +105,7 @@ public final class Ledger: Sendable {
             reader: LedgerReader(pool: ReaderPool(path: path, configuration: configuration)),
             writer: WriterSlot(
                 path: path, connection: connection, lockFile: lockFile,
-                memory: writerMemory),
+                requestCacheCapacity: configuration.requestCacheCapacity),
             checkpointer: checkpointer
         )
     }
@@ -149,21 +150,20 @@ public final class Ledger: Sendable {
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`, so it holds the write lock from the
     /// start and cannot fail half-way on a lock upgrade). Commits when `body` returns, rolls
     /// back when it throws, and rethrows. Calls from several threads run one after another.
-    /// The writer's memory follows the transaction: what it staged is kept only on commit.
+    /// The request cache follows the transaction: what it staged is kept only on commit.
     ///
     /// `syncing: false` commits without syncing the WAL even under `durability: .full`, for
     /// writes whose loss in a power cut costs only repeated work (see `record(_:at:)`): the WAL
     /// keeps its order, so the next syncing commit makes them durable along with itself.
-    package func transaction<Value>(syncing: Bool = true, _ body: (borrowing Database) throws -> Value) throws -> Value
-    {
-        try writer.withConnection { connection, memory in
+    func transaction<Value>(syncing: Bool = true, _ body: (borrowing Database) throws -> Value) throws -> Value {
+        try writer.withConnection { connection, requests in
             guard !syncing && durability == .full else {
-                return try Self.run(body, on: connection, memory: memory, checkpointer: checkpointer)
+                return try Self.run(body, on: connection, requests: requests, checkpointer: checkpointer)
             }
             try connection.runScript("PRAGMA synchronous = NORMAL")
             let result: Value
             do {
-                result = try Self.run(body, on: connection, memory: memory, checkpointer: checkpointer)
+                result = try Self.run(body, on: connection, requests: requests, checkpointer: checkpointer)
             } catch {
                 try? connection.runScript("PRAGMA synchronous = FULL")
                 throw error
@@ -176,28 +176,28 @@ public final class Ledger: Sendable {
     }
 
     private static func run<Value>(
-        _ body: (borrowing Database) throws -> Value, on connection: Connection, memory: (any WriterMemory)?,
+        _ body: (borrowing Database) throws -> Value, on connection: Connection, requests: RequestCache,
         checkpointer: Checkpointer?
     ) throws -> Value {
         try connection.runScript("BEGIN IMMEDIATE")
         do {
             // Bound to a local first: passing the temporary straight in crashes the 6.3
             // optimizer (generic specialization of a borrowed ~Copyable argument).
-            let database = Database(connection: connection, memory: memory)
+            let database = Database(connection: connection, requests: requests)
             let result = try body(database)
             try connection.runScript("COMMIT")
-            memory?.commit()
+            requests.commit()
             checkpointer?.requestCheckpoint()
             return result
         } catch {
             connection.rollbackIfInTransaction()
-            memory?.rollback()
+            requests.rollback()
             throw error
         }
     }
 
     /// Runs `body` in a read transaction on a reader connection; sees committed data only.
-    package func read<Value>(_ body: (borrowing Database) throws -> Value) throws -> Value {
+    func read<Value>(_ body: (borrowing Database) throws -> Value) throws -> Value {
         try reader.read(body)
     }
 
