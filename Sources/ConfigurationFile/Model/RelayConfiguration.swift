@@ -25,6 +25,8 @@ public struct RelayConfiguration: Sendable, Equatable {
     public var quotas: QuotaSettings
     /// The routing table, in file order.
     public var banks: [BankSettings]
+    /// Whether and how far back requests are linked to other cases that named the same account.
+    public var accountLinks = AccountLinkSettings()
 
     /// The defaults: no bootstrap servers and no banks, everything else as documented.
     public init(
