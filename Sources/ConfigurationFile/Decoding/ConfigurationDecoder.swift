@@ -7,7 +7,7 @@ struct ConfigurationDecoder {
 
     static let topLevelKeys = [
         "kafka", "topics", "ledger", "sla", "chain", "outbox", "intake", "http", "logging", "authenticity", "quotas",
-        "banks",
+        "banks", "console",
     ]
 
     func decode(_ root: ConfigTree) -> RelayConfiguration {
@@ -34,6 +34,7 @@ struct ConfigurationDecoder {
         configuration.authenticity = decodeAuthenticity(top.section("authenticity", known: AuthenticityKeys.all))
         configuration.quotas = decodeQuotas(top, registered: configuration.authenticity.issuers.map(\.id))
         configuration.banks = decodeBanks(top, sla: configuration.sla)
+        configuration.console = decodeConsole(top.section("console", known: ConsoleKeys.all), http: configuration.http)
         return configuration
     }
 }

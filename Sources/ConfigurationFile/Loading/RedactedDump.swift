@@ -59,9 +59,17 @@ extension RelayConfiguration {
             ("authenticity", authenticityNode()),
             ("quotas", quotasNode()),
             ("banks", .list(banks.map(bankNode))),
+            ("console", consoleNode()),
         ])
         // Serialising plain strings, numbers and lists cannot fail; the fallback is never shown.
         return (try? Yams.serialize(node: document.yamlNode, width: -1)) ?? "# the configuration could not be printed\n"
+    }
+
+    /// The token file's path, never the token.
+    private func consoleNode() -> DumpNode {
+        .map(
+            [("listen", .text(console.listen.description)), ("max_connections", .integer(console.maxConnections))]
+                + (console.tokenFile.map { [("token_file", DumpNode.text($0))] } ?? []))
     }
 
     private func quotasNode() -> DumpNode {

@@ -25,6 +25,8 @@ public struct RelayConfiguration: Sendable, Equatable {
     public var quotas: QuotaSettings
     /// The routing table, in file order.
     public var banks: [BankSettings]
+    /// The web console; off by default.
+    public var console: ConsoleSection
 
     /// The defaults: no bootstrap servers and no banks, everything else as documented.
     public init(
@@ -39,7 +41,8 @@ public struct RelayConfiguration: Sendable, Equatable {
         logging: LoggingSettings = LoggingSettings(),
         authenticity: AuthenticitySettings = AuthenticitySettings(),
         quotas: QuotaSettings = QuotaSettings(),
-        banks: [BankSettings] = []
+        banks: [BankSettings] = [],
+        console: ConsoleSection = ConsoleSection()
     ) {
         self.kafka = kafka
         self.topics = topics
@@ -53,6 +56,7 @@ public struct RelayConfiguration: Sendable, Equatable {
         self.authenticity = authenticity
         self.quotas = quotas
         self.banks = banks
+        self.console = console
     }
 
     /// The bank with this id, enabled or not.
