@@ -69,10 +69,18 @@ struct RunCommand: AsyncParsableCommand {
                     metadata: ["addresses": "\(server!.boundAddresses.joined(separator: ", "))"])
             }
             defer { server?.close() }
+            let console: ConsoleLaunch?
+            do {
+                console = try ConsoleLaunch.configured(
+                    configuration.console, ledgerPath: settings.ledgerPath, logger: logger)
+            } catch {
+                throw CLIFailure("cannot start the web console: \(error)", underlying: error)
+            }
+            defer { console?.reader.close() }
             for number in target.attach(DaemonAndLogger(daemon: daemon, logger: logger)) {
                 handle(number, daemon: daemon, logger: logger)
             }
-            do { try await daemon.run(serving: server) } catch {
+            do { try await daemon.run(serving: server, alongside: console.map { [$0.service] } ?? []) } catch {
                 throw CLIFailure("stopped: \(error)", underlying: error)
             }
         }

@@ -164,7 +164,10 @@ public final class RelayDaemon: Sendable {
     /// Cancelling the calling task stops everything at once, the way a killed process stops: no
     /// offset stored after the batch in flight, no drain, no offset commit, no final revoke.
     /// Committed ledger transactions stay; everything else is done again after the next start.
-    public func run(serving httpServer: HealthServer? = nil) async throws {
+    ///
+    /// `extraServices` (the web console) start first and stop last, after `httpServer`; they
+    /// must not write to the ledger, which closes after the group.
+    public func run(serving httpServer: HealthServer? = nil, alongside extraServices: [any Service] = []) async throws {
         try consumer.subscribe(settings.subscriptions)
         logger.info(
             "freeze-relay running",
@@ -184,7 +187,8 @@ public final class RelayDaemon: Sendable {
         publisher.nudge()
 
         // Listed in start order; the group stops them in reverse.
-        var services: [any Service] = httpServer.map { [HTTPService(server: $0)] } ?? []
+        var services: [any Service] = extraServices
+        services += httpServer.map { [HTTPService(server: $0)] } ?? []
         services += [
             LoopService(description: "health check") { await self.healthLoop() },
             OutboxService(daemon: self),
