@@ -153,6 +153,26 @@ import Testing
         }
     }
 
+    @Test func accountsInEscalationDetailsAreMaskedToo() async throws {
+        // The relay's own sentences name where money went, IBAN in full (what the CLI's case
+        // command and the escalations topic carry); screens show only the last four characters.
+        let detail = "chain ends (non_participating_bank): 150000.00 KZT to account KZ645550000000005005"
+        var chain = chainCase("CASE-D")
+        chain.escalations = [
+            .init(record: escalation(1, caseID: "CASE-D", detail: detail), resolvedAt: nil, resolution: nil)
+        ]
+        let ledger = FixedLedger(
+            escalations: [escalation(1, caseID: "CASE-D", detail: detail)], cases: ["CASE-D": chain])
+        try await withConsole(ledger) { client in
+            for uri in ["/", "/case?id=CASE-D"] {
+                try await client.execute(uri: uri, method: .get, headers: bearer) { response in
+                    #expect(!response.text.contains("KZ645550000000005005"), "\(uri)")
+                    #expect(response.text.contains("to account ****5005"), "\(uri)")
+                }
+            }
+        }
+    }
+
     @Test func anEventIsOneFieldPerLineSoLedgerTextCannotStartAnotherEvent() {
         let event = BoardEvents.event(named: "board", data: "a\n\nevent: evil\r\ndata: x\rb")
         #expect(event == "event: board\ndata: a\ndata: \ndata: event: evil\ndata: data: x\ndata: b\n\n")

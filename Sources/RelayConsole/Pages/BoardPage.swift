@@ -40,7 +40,7 @@ enum BoardPage {
             let oldest = counts[key]!.map(\.raisedAt).min()
             return """
                 <tr><td>\(key.bank)</td><td>\(key.kind)</td><td class="num"><span class="badge level-\(min(key.level, 5))">\(key.level)</span></td>\
-                <td class="num">\(counts[key]!.count)</td><td>\(ConsoleFormat.time(oldest))</td></tr>
+                <td class="num">\(counts[key]!.count)</td><td class="time">\(ConsoleFormat.time(oldest))</td></tr>
                 """
         }
         return """
@@ -56,11 +56,11 @@ enum BoardPage {
             let caseLink: HTML =
                 escalation.caseID.map { "<a href=\"\(CasePage.path(for: $0))\">\($0)</a>" } ?? "–"
             return """
-                <tr data-escalation="\(CanonicalUUID.string(escalation.escalationID))"><td>\(ConsoleFormat.time(escalation.raisedAt))</td>\
+                <tr data-escalation="\(CanonicalUUID.string(escalation.escalationID))"><td class="time">\(ConsoleFormat.time(escalation.raisedAt))</td>\
                 <td>\(escalation.bankID?.rawValue ?? "–")</td><td>\(escalation.kind.rawValue)</td>\
                 <td class="num"><span class="badge level-\(min(escalation.level, 5))">\(escalation.level)</span></td>\
                 <td>\(caseLink)</td><td class="muted">\(CanonicalUUID.string(escalation.requestID))</td>\
-                <td>\(ConsoleFormat.time(escalation.deadline))</td><td>\(escalation.detail)</td></tr>
+                <td class="time">\(ConsoleFormat.time(escalation.deadline))</td><td>\(TextRedaction.maskAccounts(escalation.detail))</td></tr>
                 """
         }
         return """

@@ -51,7 +51,7 @@ enum CasePage {
                 <tr><td class="num">\(request.hop)</td><td>\(request.bankID?.rawValue ?? "–")</td>\
                 <td>\(AccountMask.text(request.iban))</td><td class="num">\(ConsoleFormat.money(request.request.amount))</td>\
                 <td>\(request.state.rawValue)</td><td class="num">\(request.frozenAmount.map(ConsoleFormat.money) ?? "–")</td>\
-                <td>\(ConsoleFormat.time(request.receivedAt))</td><td>\(ConsoleFormat.time(request.acknowledgeBy))</td>\
+                <td class="time">\(ConsoleFormat.time(request.receivedAt))</td><td class="time">\(ConsoleFormat.time(request.acknowledgeBy))</td>\
                 <td>\(freezeBy)</td><td>\(frozenAfter)</td><td class="muted">\(CanonicalUUID.string(request.requestID))</td></tr>
                 """
         }
@@ -70,9 +70,9 @@ enum CasePage {
                 stored.resolvedAt.map { "resolved \(ConsoleFormat.time($0)) (\(stored.resolution?.rawValue ?? "?"))" }
                 ?? "open"
             return """
-                <tr><td>\(ConsoleFormat.time(escalation.raisedAt))</td><td>\(escalation.bankID?.rawValue ?? "–")</td>\
+                <tr><td class="time">\(ConsoleFormat.time(escalation.raisedAt))</td><td>\(escalation.bankID?.rawValue ?? "–")</td>\
                 <td>\(escalation.kind.rawValue)</td><td class="num">\(escalation.level)</td><td>\(status)</td>\
-                <td>\(escalation.detail)</td></tr>
+                <td>\(TextRedaction.maskAccounts(escalation.detail))</td></tr>
                 """
         }
         return """

@@ -24,6 +24,7 @@ enum ConsoleAssets {
         table { border-collapse:collapse; background:var(--card); width:100%; margin-bottom:12px; }
         th, td { border-bottom:1px solid var(--line); padding:6px 8px; text-align:left; vertical-align:top; }
         th { background:#eef1f7; font-weight:600; font-size:12px; text-transform:uppercase; color:var(--muted); }
+        td.time { white-space:nowrap; }
         td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
         .muted { color:var(--muted); }
         .badge { display:inline-block; padding:1px 7px; border-radius:10px; font-size:12px; background:#e3e8f2; }

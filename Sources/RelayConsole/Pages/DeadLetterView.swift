@@ -25,7 +25,8 @@ struct DeadLetterView: Sendable, Hashable {
         let json = (try? JSONSerialization.jsonObject(with: Data(entry.payload))) as? [String: Any] ?? [:]
         let reason = json["reason"] as? [String: Any] ?? [:]
         code = reason["code"] as? String ?? "unreadable"
-        message = reason["message"] as? String ?? "(the dead letter's payload could not be read)"
+        message = TextRedaction.maskAccounts(
+            reason["message"] as? String ?? "(the dead letter's payload could not be read)")
         path = reason["path"] as? String
         if let source = json["source"] as? [String: Any] {
             let partition = (source["partition"] as? NSNumber)?.intValue ?? -1
@@ -36,23 +37,11 @@ struct DeadLetterView: Sendable, Hashable {
         }
         deadLetteredAt = json["dead_lettered_at"] as? String ?? ConsoleFormat.time(entry.createdAt)
         original = (json["value_base64"] as? String).flatMap { Data(base64Encoded: $0) }.map {
-            Self.redact(String(decoding: $0.prefix(Self.shownBytes), as: UTF8.self))
+            TextRedaction.redactMessage(String(decoding: $0.prefix(Self.shownBytes), as: UTF8.self))
                 + ($0.count > Self.shownBytes ? "\n… (\($0.count - Self.shownBytes) more bytes not shown)" : "")
         }
     }
 
     /// How much of an original message the page shows (they may be most of a megabyte).
     static let shownBytes = 8 * 1024
-
-    private static let ibanLike = try! NSRegularExpression(pattern: "\\b[A-Z]{2}[0-9]{2}[A-Z0-9]{8,30}([A-Z0-9]{4})\\b")
-    private static let nameField = try! NSRegularExpression(
-        pattern: "(\"[A-Za-z_]*name\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"", options: [.caseInsensitive])
-
-    /// `text` with IBAN-like tokens masked and `…name` JSON string fields hidden.
-    static func redact(_ text: String) -> String {
-        let range = NSRange(text.startIndex..., in: text)
-        let masked = ibanLike.stringByReplacingMatches(in: text, range: range, withTemplate: "****$1")
-        return nameField.stringByReplacingMatches(
-            in: masked, range: NSRange(masked.startIndex..., in: masked), withTemplate: "$1\"[hidden]\"")
-    }
 }

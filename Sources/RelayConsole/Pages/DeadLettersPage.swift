@@ -30,13 +30,13 @@ enum DeadLettersPage {
             ? "<p class=\"empty\">No dead letter.</p>"
             : """
             <table class="dead-letters"><thead><tr><th>Dead-lettered</th><th>Code</th><th>Reason</th><th>Source</th>\
-            <th>Topic</th><th>Payload</th></tr></thead><tbody>\(HTML.join(items))</tbody></table>
+            <th>Published</th><th>Payload</th></tr></thead><tbody>\(HTML.join(items))</tbody></table>
             """
         return PageLayout.page(
             title: "Dead letters", current: .deadLetters,
             body: """
                 <h1>Dead letters</h1>
-                <h2>By code <span class="muted">(the newest \(scanned))</span></h2>
+                <h2>By code <span class="muted">(\(letters.count < scanned ? "all \(letters.count)" : "the newest \(scanned)"))</span></h2>
                 <table class="codes"><thead><tr><th>Code</th><th class="num">Count</th></tr></thead>\
                 <tbody>\(HTML.join(codes))</tbody></table>
                 \(filter)<h2>Newest first</h2>\(list)

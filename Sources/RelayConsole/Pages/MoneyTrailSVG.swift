@@ -86,7 +86,11 @@ enum MoneyTrailSVG {
         }
         let texts = lines.enumerated().map { index, line -> HTML in
             let cls: HTML = line.0.isEmpty ? "" : " class=\"\(line.0)\""
-            return "<text\(cls) x=\"\(number(x + 8))\" y=\"\(number(y + 16 + Double(index) * 15))\">\(line.1)</text>"
+            // A box holds about 32 characters a line; the full text stays in a tooltip.
+            let shown = line.1.count > 32 ? String(line.1.prefix(31)) + "…" : line.1
+            let tooltip: HTML = shown == line.1 ? "" : "<title>\(line.1)</title>"
+            return
+                "<text\(cls) x=\"\(number(x + 8))\" y=\"\(number(y + 16 + Double(index) * 15))\">\(tooltip)\(shown)</text>"
         }
         return """
             <g class="box"><rect class="\(shape)" x="\(number(x))" y="\(number(y))" width="\(number(boxWidth))" \
