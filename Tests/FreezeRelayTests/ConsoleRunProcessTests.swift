@@ -8,7 +8,9 @@ import Testing
 /// and stops it with the relay.
 @Suite("the web console through the real binary", .serialized)
 struct ConsoleRunProcessTests {
-    @Test("run serves the console on IPv6 behind its token and stops it on SIGTERM")
+    @Test(
+        "run serves the console on IPv6 behind its token and stops it on SIGTERM, an open event stream too",
+        .timeLimit(.minutes(2)))
     func runServesTheConsole() async throws {
         let scratch = try ProcessScratch("console-run")
         defer { scratch.close() }
@@ -31,8 +33,17 @@ struct ConsoleRunProcessTests {
         #expect(!refused.contains("Banks</h1>"))
         #expect(text.contains("web console listening") && text.contains("[::1]:\(port)"), "\(text)")
         #expect(!text.contains(token))
+        // A board left open in a browser: its event stream must not hold the shutdown up.
+        let stream = try #require(
+            HTTPListenProcessTests.request("/events/board", port: port, headers: ["Authorization: Bearer \(token)"]))
+        defer { close(stream) }
+        var first = [UInt8](repeating: 0, count: 4096)
+        let count = first.withUnsafeMutableBytes { read(stream, $0.baseAddress, $0.count) }
+        #expect(String(decoding: first.prefix(max(count, 0)), as: UTF8.self).contains("text/event-stream"))
+        let stopping = ContinuousClock.now
         kill(process.processIdentifier, SIGTERM)
         await process.exited()
+        #expect(ContinuousClock.now - stopping < .seconds(10), "\(text)")
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(HTTPListenProcessTests.get("/", port: port) == nil)
     }

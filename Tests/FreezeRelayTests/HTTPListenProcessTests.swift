@@ -51,8 +51,22 @@ struct HTTPListenProcessTests {
     /// The whole answer to `GET path` on [::1]:port (with `headers`, each `Name: value`), or nil
     /// when nothing listens there yet.
     static func get(_ path: String, port: UInt16, headers: [String] = []) -> String? {
-        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = request(path, port: port, headers: headers) else { return nil }
         defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A connection to [::1]:port that has sent `GET path` and not read the answer (reads time
+    /// out after 5 s); nil when nothing listens there. The caller closes it.
+    static func request(_ path: String, port: UInt16, headers: [String] = []) -> Int32? {
+        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in6()
         address.sin6_family = sa_family_t(AF_INET6)
         address.sin6_port = port.bigEndian
@@ -62,19 +76,15 @@ struct HTTPListenProcessTests {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
             }
         }
-        guard connected else { return nil }
+        guard connected else {
+            close(fd)
+            return nil
+        }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let fields = (["Host: [::1]", "Connection: close"] + headers).map { $0 + "\r\n" }.joined()
         let request = Array("GET \(path) HTTP/1.1\r\n\(fields)\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return fd
     }
 }
