@@ -328,21 +328,25 @@ public final class RelayDaemon: Sendable {
 
     /// Serves `/healthz`, `/readyz` and `/metrics` on `host:port` until the returned server is closed.
     public func serveHTTP(host: String, port: UInt16) throws -> HealthServer {
-        try HealthServer(
-            host: host, port: port,
-            routes: [
-                "/healthz": { HTTPResponse(status: 200, body: "alive\n") },
-                "/readyz": { [self] in
-                    let report = lastHealth()
-                    return report.isReady
-                        ? HTTPResponse(status: 200, body: "ready\n")
-                        : HTTPResponse(status: 503, body: "not ready: " + report.reasons.joined(separator: "; ") + "\n")
-                },
-                "/metrics": { [self] in
-                    HTTPResponse(
-                        status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metricsText())
-                },
-            ])
+        try HealthServer(host: host, port: port, routes: probeRoutes())
+    }
+
+    /// The answers of `/healthz`, `/readyz` and `/metrics`, for whichever server serves them (the
+    /// health server, or the web console when it is asked to share the listener).
+    public func probeRoutes() -> [String: HealthServer.Handler] {
+        [
+            "/healthz": { HTTPResponse(status: 200, body: "alive\n") },
+            "/readyz": { [self] in
+                let report = lastHealth()
+                return report.isReady
+                    ? HTTPResponse(status: 200, body: "ready\n")
+                    : HTTPResponse(status: 503, body: "not ready: " + report.reasons.joined(separator: "; ") + "\n")
+            },
+            "/metrics": { [self] in
+                HTTPResponse(
+                    status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metricsText())
+            },
+        ]
     }
 
     /// Why the relay stopped by itself, if it did (readiness and the demo watch this).

@@ -81,6 +81,22 @@ import Testing
         )
     }
 
+    @Test func sharingTheMetricsListenerMustBeAskedForAndExact() throws {
+        let shared = try #require(
+            loaded(
+                "http:\n  listen: 127.0.0.1:9464\nconsole:\n  listen: 127.0.0.1:9464\n  token_file: \(tokenFile)\n"
+                    + "  share_http_listener: true\n")
+        ).configuration
+        #expect(shared.console.shareHTTPListener)
+        #expect(shared.redactedDump().contains("share_http_listener: true"))
+        let elsewhere = failures(
+            "http:\n  listen: 127.0.0.1:9464\nconsole:\n  listen: 127.0.0.1:9465\n  token_file: \(tokenFile)\n"
+                + "  share_http_listener: true\n")
+        #expect(
+            error(at: "console.share_http_listener", in: elsewhere)?.message.hasPrefix(
+                "needs console.listen to be http.listen's address exactly (127.0.0.1:9464)") == true)
+    }
+
     @Test func unknownKeysAreNamed() {
         let errors = failures("console:\n  listen: off\n  tokenfile: x\n")
         #expect(errors.errors.first?.path == "console.tokenfile")

@@ -14,12 +14,8 @@ struct ConsoleRunProcessTests {
     func runServesTheConsole() async throws {
         let scratch = try ProcessScratch("console-run")
         defer { scratch.close() }
-        let token = "run-test-token-\(UUID().uuidString)"
-        let tokenFile = scratch.path("console-token")
-        try (token + "\n").write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        let port = try HTTPListenProcessTests.freeIPv6Port()
-        let (process, log) = try scratch.launch(
-            scratch.config() + "console:\n  listen: \"[::1]:\(port)\"\n  token_file: \(tokenFile)\n")
+        let (token, port) = try Self.tokenAndPort(scratch)
+        let (process, log) = try scratch.launch(scratch.config() + Self.console(port, scratch))
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let answer = try await ProcessScratch.poll(
             process, until: { $0.hasPrefix("HTTP/1.1 200") },
@@ -46,5 +42,44 @@ struct ConsoleRunProcessTests {
         #expect(ContinuousClock.now - stopping < .seconds(10), "\(text)")
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(HTTPListenProcessTests.get("/", port: port) == nil)
+    }
+
+    @Test(
+        "asked to share the metrics listener, the console answers the probes without the token and the rest with it",
+        .timeLimit(.minutes(2)))
+    func sharedListener() async throws {
+        let scratch = try ProcessScratch("console-shared")
+        defer { scratch.close() }
+        let (token, port) = try Self.tokenAndPort(scratch)
+        let (process, log) = try scratch.launch(
+            scratch.config().replacingOccurrences(of: "listen: \"off\"", with: "listen: \"[::1]:\(port)\"")
+                + Self.console(port, scratch) + "  share_http_listener: true\n")
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let health = try await ProcessScratch.poll(
+            process, until: { $0.hasPrefix("HTTP/1.1 200") },
+            fetch: { HTTPListenProcessTests.get("/healthz", port: port) })
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(health.hasPrefix("HTTP/1.1 200") && health.hasSuffix("alive\n"), "\(health)\n\(text)")
+        let metrics = HTTPListenProcessTests.get("/metrics", port: port) ?? ""
+        #expect(metrics.hasPrefix("HTTP/1.1 200") && metrics.contains("freeze_relay_"), "\(metrics.prefix(300))")
+        let refused = HTTPListenProcessTests.get("/banks", port: port) ?? ""
+        #expect(refused.hasPrefix("HTTP/1.1 401"), "\(refused)")
+        let banks = HTTPListenProcessTests.get("/banks", port: port, headers: ["Authorization: Bearer \(token)"]) ?? ""
+        #expect(banks.hasPrefix("HTTP/1.1 200") && banks.contains("<h1>Banks</h1>"))
+        kill(process.processIdentifier, SIGTERM)
+        await process.exited()
+        #expect(process.terminationStatus == 0, "\(text)")
+    }
+
+    /// A token written to `console-token` in the scratch directory, and a free port on ::1.
+    static func tokenAndPort(_ scratch: ProcessScratch) throws -> (token: String, port: UInt16) {
+        let token = "run-test-token-\(UUID().uuidString)"
+        try (token + "\n").write(toFile: scratch.path("console-token"), atomically: true, encoding: .utf8)
+        return (token, try HTTPListenProcessTests.freeIPv6Port())
+    }
+
+    /// The `console:` section for that port and token file.
+    static func console(_ port: UInt16, _ scratch: ProcessScratch) -> String {
+        "console:\n  listen: \"[::1]:\(port)\"\n  token_file: \(scratch.path("console-token"))\n"
     }
 }

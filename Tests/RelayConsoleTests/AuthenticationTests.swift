@@ -12,7 +12,7 @@ import Testing
 
     static let paths = [
         "/", "/banks", "/dead-letters", "/case?id=CASE-SECRET", "/search?q=CASE-SECRET", "/events/board",
-        "/assets/console.css", "/assets/console.js", "/no-such-page", "//evil.example/",
+        "/assets/console.css", "/assets/console.js", "/no-such-page", "//evil.example/", "/healthz", "/metrics",
     ]
 
     @Test(arguments: paths)
@@ -63,6 +63,27 @@ import Testing
                 #expect($0.status == .ok)
                 #expect($0.text.contains("CASE-SECRET"))
             }
+        }
+    }
+
+    @Test func sharingTheMetricsListenerOpensTheProbesAndNothingElse() async throws {
+        let probes: [String: @Sendable () -> ProbeAnswer] = [
+            "/healthz": { ProbeAnswer(status: 200, contentType: "text/plain; charset=utf-8", body: "alive\n") },
+            "/readyz": { ProbeAnswer(status: 503, contentType: "text/plain; charset=utf-8", body: "not ready: x\n") },
+        ]
+        try await withConsole(Self.ledger, probes: probes) { client in
+            try await client.execute(uri: "/healthz", method: .get) {
+                #expect($0.status == .ok)
+                #expect($0.text == "alive\n")
+            }
+            try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .serviceUnavailable) }
+            for path in ["/", "/banks", "/healthz/x", "/metrics", "/events/board"] {
+                try await client.execute(uri: path, method: .get) {
+                    #expect($0.status == .unauthorized, "\(path)")
+                    #expect($0.text == LoginErrorPage.html)
+                }
+            }
+            try await client.execute(uri: "/healthz", method: .post) { #expect($0.status == .unauthorized) }
         }
     }
 

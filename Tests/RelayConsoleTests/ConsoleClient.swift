@@ -10,9 +10,10 @@ let testToken = ConsoleToken("s3cret-token-for-tests")!
 
 /// Runs `body` against the console's application in memory (no socket), serving `ledger`.
 func withConsole(
-    _ ledger: FixedLedger, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    _ ledger: FixedLedger, probes: [String: @Sendable () -> ProbeAnswer] = [:],
+    _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    let settings = ConsoleSettings(host: "127.0.0.1", port: 0, token: testToken)
+    let settings = ConsoleSettings(host: "127.0.0.1", port: 0, token: testToken, probes: probes)
     var logger = Logger(label: "console-tests")
     logger.logLevel = .critical
     let application = ConsoleApplication.make(

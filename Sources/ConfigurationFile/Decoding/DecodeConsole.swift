@@ -1,6 +1,6 @@
 /// The `console` section: the web console's listener and its access token.
 enum ConsoleKeys {
-    static let all = ["listen", "token_file", "max_connections"]
+    static let all = ["listen", "token_file", "max_connections", "share_http_listener"]
 }
 
 extension ConfigurationDecoder {
@@ -8,6 +8,7 @@ extension ConfigurationDecoder {
         var console = ConsoleSection()
         if let listen = section.listen("listen") { console.listen = listen }
         if let connections = section.int("max_connections", in: 1...10_000) { console.maxConnections = connections }
+        if let share = section.bool("share_http_listener") { console.shareHTTPListener = share }
         if let file = section.nonEmptyString("token_file") {
             console.tokenFile = file
             let path = section.path.key("token_file")
@@ -29,13 +30,20 @@ extension ConfigurationDecoder {
                 section.path.key("token_file"), section.value("listen")?.source,
                 "required when console.listen is set: the console answers nothing without its token")
         }
-        if case .address(let httpHost, let httpPort) = http.listen,
+        if console.shareHTTPListener {
+            if console.listen != http.listen || port == 0 {
+                log.error(
+                    section.path.key("share_http_listener"), section.value("share_http_listener")?.source,
+                    "needs console.listen to be http.listen's address exactly (\(http.listen)), not port 0: "
+                        + "the console then answers /healthz, /readyz and /metrics there in the health server's place")
+            }
+        } else if case .address(let httpHost, let httpPort) = http.listen,
             ConsoleSection.sharePort(host, port, httpHost, httpPort)
         {
             log.error(
                 section.path.key("listen"), section.value("listen")?.source,
                 "\(console.listen) is the metrics listener's (http.listen \(http.listen)); "
-                    + "give the console a port of its own")
+                    + "give the console a port of its own, or set console.share_http_listener: true")
         }
         return console
     }

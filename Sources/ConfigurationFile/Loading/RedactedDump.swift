@@ -68,7 +68,10 @@ extension RelayConfiguration {
     /// The token file's path, never the token.
     private func consoleNode() -> DumpNode {
         .map(
-            [("listen", .text(console.listen.description)), ("max_connections", .integer(console.maxConnections))]
+            [
+                ("listen", .text(console.listen.description)), ("max_connections", .integer(console.maxConnections)),
+                ("share_http_listener", .boolean(console.shareHTTPListener)),
+            ]
                 + (console.tokenFile.map { [("token_file", DumpNode.text($0))] } ?? []))
     }
 

@@ -9,17 +9,23 @@ public struct ConsoleSection: Sendable, Equatable {
     public var token: SecretValue?
     /// Connections served at once (each open escalations board keeps one).
     public var maxConnections: Int
+    /// The console takes over http.listen's address (which `listen` must then equal) and
+    /// answers `/healthz`, `/readyz` and `/metrics` there without the token, in the place of
+    /// the health server. Off by default: probes and scrapers then never reach the console.
+    public var shareHTTPListener: Bool
 
     /// Shorter tokens can be guessed.
     public static let minimumTokenLength = 16
 
     public init(
-        listen: HTTPListen = .off, tokenFile: String? = nil, token: SecretValue? = nil, maxConnections: Int = 64
+        listen: HTTPListen = .off, tokenFile: String? = nil, token: SecretValue? = nil, maxConnections: Int = 64,
+        shareHTTPListener: Bool = false
     ) {
         self.listen = listen
         self.tokenFile = tokenFile
         self.token = token
         self.maxConnections = maxConnections
+        self.shareHTTPListener = shareHTTPListener
     }
 
     /// Whether two listeners would claim the same port on an address they share: the same

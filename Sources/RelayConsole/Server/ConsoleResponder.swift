@@ -1,14 +1,24 @@
 import Hummingbird
 
 /// Checks credentials before anything else runs: without them every path, known or not,
-/// static assets and the event stream included, is the same 401 and the login error page.
+/// static assets and the event stream included, is the same 401 and the login error page —
+/// but for the probes (`/healthz`, `/readyz`, `/metrics`) when the console shares the metrics
+/// listener and so answers them in its place.
 /// Signed-in responses get headers that keep the pages to themselves: only this origin's
 /// scripts and styles, no framing, no caching, no `Referer`.
 struct ConsoleResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
     let inner: Inner
     let token: ConsoleToken
+    let probes: [String: @Sendable () -> ProbeAnswer]
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        if request.method == .get || request.method == .head, let probe = probes[request.uri.path] {
+            let answer = probe()
+            return Response(
+                status: .init(code: answer.status),
+                headers: [.contentType: answer.contentType, .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: answer.body)))
+        }
         let access = ConsoleAccess.decide(
             token: token, path: request.uri.path, query: request.uri.query,
             authorization: request.headers[.authorization],

@@ -44,7 +44,7 @@ enum ConsoleApplication {
         now: @escaping @Sendable () -> Timestamp, onListening: @escaping @Sendable (String) -> Void
     ) -> some ApplicationProtocol & Service {
         let router = ConsoleRoutes.router(ledger: ledger, settings: settings, stop: stop, now: now)
-        let responder = ConsoleResponder(inner: router.buildResponder(), token: settings.token)
+        let responder = ConsoleResponder(inner: router.buildResponder(), token: settings.token, probes: settings.probes)
         return Application(
             responder: responder,
             configuration: ApplicationConfiguration(

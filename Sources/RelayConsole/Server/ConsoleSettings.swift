@@ -15,10 +15,15 @@ public struct ConsoleSettings: Sendable {
     public var streamLifetime: Duration
     /// The most escalations the board lists.
     public var boardLimit: Int
+    /// Paths answered without the token: the daemon's `/healthz`, `/readyz` and `/metrics` when
+    /// the console was asked to share the metrics listener (probes and scrapers have no token).
+    /// Empty otherwise: then every path needs the token.
+    public var probes: [String: @Sendable () -> ProbeAnswer]
 
     public init(
         host: String, port: Int, token: ConsoleToken, maxConnections: Int = 64,
-        pollInterval: Duration = .milliseconds(500), streamLifetime: Duration = .seconds(300), boardLimit: Int = 2_000
+        pollInterval: Duration = .milliseconds(500), streamLifetime: Duration = .seconds(300), boardLimit: Int = 2_000,
+        probes: [String: @Sendable () -> ProbeAnswer] = [:]
     ) {
         self.host = host
         self.port = port
@@ -27,5 +32,19 @@ public struct ConsoleSettings: Sendable {
         self.pollInterval = pollInterval
         self.streamLifetime = streamLifetime
         self.boardLimit = boardLimit
+        self.probes = probes
+    }
+}
+
+/// What a probe path answers: plain text, no page around it.
+public struct ProbeAnswer: Sendable {
+    public var status: Int
+    public var contentType: String
+    public var body: String
+
+    public init(status: Int, contentType: String, body: String) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
     }
 }
