@@ -187,7 +187,7 @@ public final class RelayDaemon: Sendable {
         publisher.nudge()
 
         // Listed in start order; the group stops them in reverse.
-        var services: [any Service] = extraServices
+        var services: [any Service] = extraServices.map { ExtraService(inner: $0, daemon: self) }
         services += httpServer.map { [HTTPService(server: $0)] } ?? []
         services += [
             LoopService(description: "health check") { await self.healthLoop() },

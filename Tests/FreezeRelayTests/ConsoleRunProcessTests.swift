@@ -71,6 +71,30 @@ struct ConsoleRunProcessTests {
         #expect(process.terminationStatus == 0, "\(text)")
     }
 
+    @Test("a console that cannot listen stops run with that reason, not as an internal error", .timeLimit(.minutes(2)))
+    func portTaken() async throws {
+        let scratch = try ProcessScratch("console-taken")
+        defer { scratch.close() }
+        let (_, port) = try Self.tokenAndPort(scratch)
+        // Someone else holds the port.
+        let holder = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = HTTPListenProcessTests.loopback6(port: port)
+        let held = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0 && listen(holder, 1) == 0
+            }
+        }
+        try #require(held)
+        let (process, log) = try scratch.launch(scratch.config() + Self.console(port, scratch))
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        await process.exited()
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus != 0)
+        #expect(text.contains("the console failed") && text.contains("Address already in use"), "\(text)")
+        #expect(!text.contains("internal error"), "\(text)")
+    }
+
     /// A token written to `console-token` in the scratch directory, and a free port on ::1.
     static func tokenAndPort(_ scratch: ProcessScratch) throws -> (token: String, port: UInt16) {
         let token = "run-test-token-\(UUID().uuidString)"

@@ -67,10 +67,7 @@ struct HTTPListenProcessTests {
     /// out after 5 s); nil when nothing listens there. The caller closes it.
     static func request(_ path: String, port: UInt16, headers: [String] = []) -> Int32? {
         let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in6()
-        address.sin6_family = sa_family_t(AF_INET6)
-        address.sin6_port = port.bigEndian
-        inet_pton(AF_INET6, "::1", &address.sin6_addr)
+        var address = loopback6(port: port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
@@ -86,5 +83,14 @@ struct HTTPListenProcessTests {
         let request = Array("GET \(path) HTTP/1.1\r\n\(fields)\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         return fd
+    }
+
+    /// `[::1]:port` as a socket address.
+    static func loopback6(port: UInt16) -> sockaddr_in6 {
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = port.bigEndian
+        inet_pton(AF_INET6, "::1", &address.sin6_addr)
+        return address
     }
 }
