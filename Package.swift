@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Only the benchmarks use it (latency percentiles).
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // The read-only web console's HTTP server (RelayConsole).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // librdkafka's C API, including the mock cluster (rdkafka_mock.h).
@@ -89,6 +91,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The read-only web console for operators and investigators: HTML pages over the ledger's readers.
+        .target(
+            name: "RelayConsole",
+            dependencies: [
+                "Ledger", "Contracts", "Relay",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The demo's simulated police and banks, and its tally.
         .target(
             name: "RelayDemo",
@@ -101,7 +114,7 @@ let package = Package(
             name: "FreezeRelay",
             dependencies: [
                 "RelayKafka", "EmbeddedKafka", "RelayDemo", "Ledger", "Contracts", "Relay", "RelayRuntime",
-                "ConfigurationFile", "Authenticity",
+                "ConfigurationFile", "Authenticity", "RelayConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -111,6 +124,7 @@ let package = Package(
             name: "RelayBenchmarks",
             dependencies: [
                 "RelayKafka", "EmbeddedKafka", "Ledger", "Contracts", "Relay", "RelayRuntime", "Authenticity",
+                "RelayConsole",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -133,6 +147,12 @@ let package = Package(
             dependencies: [
                 "RelayRuntime", "RelayKafka", "EmbeddedKafka", "Ledger", "Contracts", "Relay", "LogThrottle",
                 "TestSupport", "Authenticity",
+            ]),
+        .testTarget(
+            name: "RelayConsoleTests",
+            dependencies: [
+                "RelayConsole", "Ledger", "Relay", "Contracts",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         // The operator commands, driven in-process against fixture ledgers (tests may import an executable target).
         .testTarget(

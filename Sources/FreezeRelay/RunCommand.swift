@@ -60,7 +60,9 @@ struct RunCommand: AsyncParsableCommand {
                 throw CLIFailure("cannot start: \(error)", underlying: error)
             }
             var server: HealthServer?
-            if case .address(let host, let port) = configuration.http.listen {
+            // Sharing, the console answers the probes on http.listen's address in the health server's place.
+            let sharing = configuration.console.shareHTTPListener
+            if !sharing, case .address(let host, let port) = configuration.http.listen {
                 do { server = try daemon.serveHTTP(host: host, port: UInt16(port)) } catch {
                     throw CLIFailure("cannot serve /healthz, /readyz, /metrics: \(error)", underlying: error)
                 }
@@ -69,10 +71,19 @@ struct RunCommand: AsyncParsableCommand {
                     metadata: ["addresses": "\(server!.boundAddresses.joined(separator: ", "))"])
             }
             defer { server?.close() }
+            let console: ConsoleLaunch?
+            do {
+                console = try ConsoleLaunch.configured(
+                    configuration.console, ledgerPath: settings.ledgerPath, logger: logger,
+                    probes: sharing ? ConsoleLaunch.probes(of: daemon) : [:])
+            } catch {
+                throw CLIFailure("cannot start the web console: \(error)", underlying: error)
+            }
+            defer { console?.reader.close() }
             for number in target.attach(DaemonAndLogger(daemon: daemon, logger: logger)) {
                 handle(number, daemon: daemon, logger: logger)
             }
-            do { try await daemon.run(serving: server) } catch {
+            do { try await daemon.run(serving: server, alongside: console.map { [$0.service] } ?? []) } catch {
                 throw CLIFailure("stopped: \(error)", underlying: error)
             }
         }

@@ -36,6 +36,12 @@ public struct CaseAccountLink: Sendable, Hashable {
     public var linked: LinkedCase
     /// When the other case's request was received.
     public var linkedReceivedAt: Timestamp
+
+    public init(requestID: UUID, linked: LinkedCase, linkedReceivedAt: Timestamp) {
+        self.requestID = requestID
+        self.linked = linked
+        self.linkedReceivedAt = linkedReceivedAt
+    }
 }
 
 /// An account named in several cases, for operators (`freeze-relay accounts`).

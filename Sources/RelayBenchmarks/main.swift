@@ -22,7 +22,7 @@ func option(_ flag: String) -> String? {
 /// The parts, in the order they run.
 let parts = [
     "codec", "signatures", "decisions", "ledger", "deadlines", "pipeline", "chain", "throughput", "latency", "timers",
-    "restart",
+    "restart", "console",
 ]
 if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
     print(
@@ -38,6 +38,8 @@ if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-
           latency:    --rate R (1,000/s) --seconds S (30) --partitions P
           timers:     --timers N open (100,000) --due D at once (2,000)
           restart:    --ledger-requests N (100,000)
+          console:    --hops N (200) --rounds N (20): the web console's case view of an N-hop case (in memory)
+                      and of a 197-request case read from a ledger
         Build with `swift build -c release` and run .build/release/freeze-relay-bench.
         """)
     exit(0)
@@ -303,6 +305,19 @@ if runs("restart") {
             "restart: \(name): open, first /metrics, fresh request routed",
             String(format: "%.2f s, %.3f s, ", start.openSeconds, start.firstScrapeSeconds)
                 + (start.toRoutedSeconds.map { String(format: "%.1f s", $0) } ?? "not within 120 s"))
+    }
+}
+// 8. The web console's case view of a long chain, over loopback HTTP.
+if runs("console") {
+    let hops = option("--hops").flatMap { Int($0) } ?? 200
+    let rounds = option("--rounds").flatMap { Int($0) } ?? (quick ? 5 : 20)
+    for result in try await ConsoleBench.run(hops: hops, rounds: rounds, logger: logger) {
+        let times = result.milliseconds
+        report(
+            "console: case view, \(result.label) (\(result.bytes / 1024) KiB)",
+            String(
+                format: "median %.1f ms, p95 %.1f ms, max %.1f ms over %d", times[times.count / 2],
+                times[min(times.count - 1, times.count * 95 / 100)], times.last ?? 0, times.count))
     }
 }
 report("max resident memory", String(format: "%.0f MiB", maxResidentMiB()))

@@ -102,6 +102,9 @@ public enum RuntimeFailure: Error, CustomStringConvertible, Sendable {
     case kafkaFatal(KafkaError)
     /// The daemon's services did not stop in the order they must (a bug).
     case servicesOutOfOrder(String)
+    /// A service handed to `run(serving:alongside:)` failed (the web console could not listen,
+    /// say): the relay stops rather than run without it.
+    case serviceFailed(service: String, any Error)
     /// An error of no kind the relay expects where it stopped, kept as it is (a bug, or a
     /// failure of the platform): not reported as anything it is not.
     case unexpected(any Error)
@@ -131,6 +134,8 @@ public enum RuntimeFailure: Error, CustomStringConvertible, Sendable {
         case .kafkaFatal(let why): "fatal Kafka client error: \(why)"
         case .servicesOutOfOrder(let what):
             "internal error: the relay's services stopped out of order (\(what)); please report this"
+        case .serviceFailed(let service, let error):
+            "the \(service) failed: \(error). The relay stopped; no offset was committed past the last durable change."
         case .unexpected(let error):
             "unexpected error: \(error). Intake stopped; no offset was committed past the last durable change; please report this"
         }

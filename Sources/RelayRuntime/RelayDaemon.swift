@@ -164,7 +164,10 @@ public final class RelayDaemon: Sendable {
     /// Cancelling the calling task stops everything at once, the way a killed process stops: no
     /// offset stored after the batch in flight, no drain, no offset commit, no final revoke.
     /// Committed ledger transactions stay; everything else is done again after the next start.
-    public func run(serving httpServer: HealthServer? = nil) async throws {
+    ///
+    /// `extraServices` (the web console) start first and stop last, after `httpServer`; they
+    /// must not write to the ledger, which closes after the group.
+    public func run(serving httpServer: HealthServer? = nil, alongside extraServices: [any Service] = []) async throws {
         try consumer.subscribe(settings.subscriptions)
         logger.info(
             "freeze-relay running",
@@ -184,7 +187,8 @@ public final class RelayDaemon: Sendable {
         publisher.nudge()
 
         // Listed in start order; the group stops them in reverse.
-        var services: [any Service] = httpServer.map { [HTTPService(server: $0)] } ?? []
+        var services: [any Service] = extraServices.map { ExtraService(inner: $0, daemon: self) }
+        services += httpServer.map { [HTTPService(server: $0)] } ?? []
         services += [
             LoopService(description: "health check") { await self.healthLoop() },
             OutboxService(daemon: self),
@@ -324,21 +328,25 @@ public final class RelayDaemon: Sendable {
 
     /// Serves `/healthz`, `/readyz` and `/metrics` on `host:port` until the returned server is closed.
     public func serveHTTP(host: String, port: UInt16) throws -> HealthServer {
-        try HealthServer(
-            host: host, port: port,
-            routes: [
-                "/healthz": { HTTPResponse(status: 200, body: "alive\n") },
-                "/readyz": { [self] in
-                    let report = lastHealth()
-                    return report.isReady
-                        ? HTTPResponse(status: 200, body: "ready\n")
-                        : HTTPResponse(status: 503, body: "not ready: " + report.reasons.joined(separator: "; ") + "\n")
-                },
-                "/metrics": { [self] in
-                    HTTPResponse(
-                        status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metricsText())
-                },
-            ])
+        try HealthServer(host: host, port: port, routes: probeRoutes())
+    }
+
+    /// The answers of `/healthz`, `/readyz` and `/metrics`, for whichever server serves them (the
+    /// health server, or the web console when it is asked to share the listener).
+    public func probeRoutes() -> [String: HealthServer.Handler] {
+        [
+            "/healthz": { HTTPResponse(status: 200, body: "alive\n") },
+            "/readyz": { [self] in
+                let report = lastHealth()
+                return report.isReady
+                    ? HTTPResponse(status: 200, body: "ready\n")
+                    : HTTPResponse(status: 503, body: "not ready: " + report.reasons.joined(separator: "; ") + "\n")
+            },
+            "/metrics": { [self] in
+                HTTPResponse(
+                    status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metricsText())
+            },
+        ]
     }
 
     /// Why the relay stopped by itself, if it did (readiness and the demo watch this).

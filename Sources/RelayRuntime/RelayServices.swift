@@ -69,6 +69,24 @@ struct HTTPService: Service, CustomStringConvertible {
     }
 }
 
+/// A service handed in by the caller (the web console). Its failure stops the relay with a
+/// reason of its own rather than as the group's trouble; like the daemon's loops, it then
+/// waits for its turn to stop, so the drain still happens.
+struct ExtraService: Service, CustomStringConvertible {
+    let inner: any Service
+    let daemon: RelayDaemon
+    var description: String { "\(inner)" }
+
+    func run() async {
+        do { try await inner.run() } catch {
+            daemon.fail(.serviceFailed(service: description, error))
+        }
+        if !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await gracefulShutdown()
+        }
+    }
+}
+
 /// Runs `loop` until this service's turn to stop comes (the loop is then cancelled); when the
 /// loop ends earlier (its failure was reported and stops the relay), waits for that turn.
 private func untilItsTurnToStop(_ loop: @escaping @Sendable () async -> Void) async {

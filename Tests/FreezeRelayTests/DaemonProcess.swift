@@ -2,6 +2,9 @@ import EmbeddedKafka
 import Foundation
 import Logging
 import RelayKafka
+import Testing
+
+@testable import FreezeRelay
 
 /// The real `freeze-relay` binary, run as a child process by the process-level tests.
 enum DaemonProcess {
@@ -82,4 +85,57 @@ enum DaemonProcess {
 struct CommandTimeout: Error, CustomStringConvertible {
     let what: String
     var description: String { "timed out waiting for \(what)" }
+}
+
+/// What a test of the real binary needs around it: a quiet one-broker mock cluster and a
+/// scratch directory, both gone after `close()`.
+struct ProcessScratch {
+    let cluster: MockCluster
+    let directory: URL
+
+    init(_ label: String) throws {
+        (cluster, _) = try DaemonProcess.quietCluster(label)
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// The daemon's configuration (see `DaemonProcess.config`) with one bank and info logging.
+    func config() -> String {
+        DaemonProcess.config(
+            bootstrap: cluster.bootstrapServers, ledger: path("ledger.sqlite"), banks: [("alpha", "125")]
+        )
+        .replacingOccurrences(of: "level: warning", with: "level: info")
+    }
+
+    /// Writes `yaml` as the configuration, checks that `check-config` accepts it, and starts
+    /// `run` with it, logging to `run.log` (returned).
+    func launch(_ yaml: String) throws -> (process: Process, log: URL) {
+        let path = path("relay.yaml")
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let checked = try CheckConfigCommand.parse([path]).output()
+        #expect(checked.contains(": valid ("), "\(checked)")
+        let log = directory.appendingPathComponent("run.log")
+        return (try DaemonProcess.launch(path, log: log), log)
+    }
+
+    /// Asks `fetch` every 100 ms until its answer satisfies `done`, the process ends or a minute
+    /// passes; returns the last answer.
+    static func poll(
+        _ process: Process, until done: (String) -> Bool, fetch: () -> String?
+    ) async throws -> String {
+        var answer = ""
+        let deadline = ContinuousClock.now + .seconds(60)
+        while process.isRunning, !done(answer), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            answer = fetch() ?? ""
+        }
+        return answer
+    }
+
+    func close() {
+        cluster.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
 }

@@ -11,33 +11,17 @@ import Testing
 struct HTTPListenProcessTests {
     @Test("an IPv6 http.listen that check-config accepts is served by run")
     func ipv6ListenStarts() async throws {
-        let (cluster, _) = try DaemonProcess.quietCluster("http-listen")
-        defer { cluster.close() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "http-listen-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ProcessScratch("http-listen")
+        defer { scratch.close() }
         let port = try Self.freeIPv6Port()
-        let path = directory.appendingPathComponent("relay.yaml").path
-        try DaemonProcess.config(
-            bootstrap: cluster.bootstrapServers, ledger: directory.appendingPathComponent("ledger.sqlite").path,
-            banks: [("alpha", "125")]
-        )
-        .replacingOccurrences(of: "listen: \"off\"", with: "listen: \"[::1]:\(port)\"")
-        .replacingOccurrences(of: "level: warning", with: "level: info")
-        .write(toFile: path, atomically: true, encoding: .utf8)
-        let checked = try CheckConfigCommand.parse([path]).output()
-        #expect(checked.contains(": valid ("), "\(checked)")
-
-        let log = directory.appendingPathComponent("run.log")
-        let process = try DaemonProcess.launch(path, log: log)
+        let (process, log) = try scratch.launch(
+            scratch.config().replacingOccurrences(of: "listen: \"off\"", with: "listen: \"[::1]:\(port)\""))
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        var answer = ""
-        let deadline = ContinuousClock.now + .seconds(60)
-        while process.isRunning, !answer.hasPrefix("HTTP/1.1 200"), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            answer = Self.get("/healthz", port: port) ?? ""
-        }
+        let answer = try await ProcessScratch.poll(
+            process, until: { $0.hasPrefix("HTTP/1.1 200") },
+            fetch: {
+                Self.get("/healthz", port: port)
+            })
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(answer.hasPrefix("HTTP/1.1 200 OK") && answer.hasSuffix("alive\n"), "\(text)")
         #expect(text.contains("[::1]:\(port)"), "\(text)")
@@ -64,24 +48,11 @@ struct HTTPListenProcessTests {
         return UInt16(bigEndian: address.sin6_port)
     }
 
-    /// The whole answer to `GET path` on [::1]:port, or nil when nothing listens there yet.
-    static func get(_ path: String, port: UInt16) -> String? {
-        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+    /// The whole answer to `GET path` on [::1]:port (with `headers`, each `Name: value`), or nil
+    /// when nothing listens there yet.
+    static func get(_ path: String, port: UInt16, headers: [String] = []) -> String? {
+        guard let fd = request(path, port: port, headers: headers) else { return nil }
         defer { close(fd) }
-        var address = sockaddr_in6()
-        address.sin6_family = sa_family_t(AF_INET6)
-        address.sin6_port = port.bigEndian
-        inet_pton(AF_INET6, "::1", &address.sin6_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
-            }
-        }
-        guard connected else { return nil }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: [::1]\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -90,5 +61,36 @@ struct HTTPListenProcessTests {
             bytes += buffer[0..<count]
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A connection to [::1]:port that has sent `GET path` and not read the answer (reads time
+    /// out after 5 s); nil when nothing listens there. The caller closes it.
+    static func request(_ path: String, port: UInt16, headers: [String] = []) -> Int32? {
+        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        var address = loopback6(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+            }
+        }
+        guard connected else {
+            close(fd)
+            return nil
+        }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let fields = (["Host: [::1]", "Connection: close"] + headers).map { $0 + "\r\n" }.joined()
+        let request = Array("GET \(path) HTTP/1.1\r\n\(fields)\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return fd
+    }
+
+    /// `[::1]:port` as a socket address.
+    static func loopback6(port: UInt16) -> sockaddr_in6 {
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = port.bigEndian
+        inet_pton(AF_INET6, "::1", &address.sin6_addr)
+        return address
     }
 }

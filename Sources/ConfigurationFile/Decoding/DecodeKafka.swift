@@ -159,7 +159,7 @@ extension ConfigurationDecoder {
     }
 
     /// The trimmed content of a secret file. Problems name the file, never its content.
-    private func readSecretFile(_ file: String, at path: ConfigPath, source: ConfigurationSource?) -> SecretValue? {
+    func readSecretFile(_ file: String, at path: ConfigPath, source: ConfigurationSource?) -> SecretValue? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
             log.error(path, source, "secret file \(file) does not exist")

@@ -72,22 +72,7 @@ extension ConfigurationDecoder {
 
     func decodeHTTP(_ section: Section) -> HTTPSettings {
         var http = HTTPSettings()
-        // Unquoted, YAML 1.1 reads `off` as the boolean false; that is what the user meant.
-        if case .scalar(let scalar) = section.value("listen"), scalar.kind == .boolean(false) {
-            http.listen = .off
-            return http
-        }
-        guard let tree = section.value("listen"),
-            let text = Read.nonEmptyString(tree, at: section.path.key("listen"), log: log)
-        else { return http }
-        if text == "off" {
-            http.listen = .off
-        } else {
-            switch Formats.hostAndPort(text) {
-            case .success((let host, let port)): http.listen = .address(host: host, port: port)
-            case .failure(let error): log.error(section.path.key("listen"), tree.source, error.message + ", or \"off\"")
-            }
-        }
+        if let listen = section.listen("listen") { http.listen = listen }
         return http
     }
 

@@ -60,9 +60,20 @@ extension RelayConfiguration {
             ("quotas", quotasNode()),
             ("account_links", .map([("window", .text(accountLinks.window.map(DurationText.format) ?? "off"))])),
             ("banks", .list(banks.map(bankNode))),
+            ("console", consoleNode()),
         ])
         // Serialising plain strings, numbers and lists cannot fail; the fallback is never shown.
         return (try? Yams.serialize(node: document.yamlNode, width: -1)) ?? "# the configuration could not be printed\n"
+    }
+
+    /// The token file's path, never the token.
+    private func consoleNode() -> DumpNode {
+        .map(
+            [
+                ("listen", .text(console.listen.description)), ("max_connections", .integer(console.maxConnections)),
+                ("share_http_listener", .boolean(console.shareHTTPListener)),
+            ]
+                + (console.tokenFile.map { [("token_file", DumpNode.text($0))] } ?? []))
     }
 
     private func quotasNode() -> DumpNode {

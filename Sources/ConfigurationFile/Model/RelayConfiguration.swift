@@ -27,6 +27,8 @@ public struct RelayConfiguration: Sendable, Equatable {
     public var banks: [BankSettings]
     /// Whether and how far back requests are linked to other cases that named the same account.
     public var accountLinks = AccountLinkSettings()
+    /// The web console; off by default.
+    public var console: ConsoleSection
 
     /// The defaults: no bootstrap servers and no banks, everything else as documented.
     public init(
@@ -41,7 +43,8 @@ public struct RelayConfiguration: Sendable, Equatable {
         logging: LoggingSettings = LoggingSettings(),
         authenticity: AuthenticitySettings = AuthenticitySettings(),
         quotas: QuotaSettings = QuotaSettings(),
-        banks: [BankSettings] = []
+        banks: [BankSettings] = [],
+        console: ConsoleSection = ConsoleSection()
     ) {
         self.kafka = kafka
         self.topics = topics
@@ -55,6 +58,7 @@ public struct RelayConfiguration: Sendable, Equatable {
         self.authenticity = authenticity
         self.quotas = quotas
         self.banks = banks
+        self.console = console
     }
 
     /// The bank with this id, enabled or not.

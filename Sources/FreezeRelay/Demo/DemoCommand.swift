@@ -7,6 +7,7 @@ import Foundation
 import Ledger
 import Logging
 import Relay
+import RelayConsole
 import RelayDemo
 import RelayKafka
 import RelayRuntime
@@ -38,6 +39,12 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Multiply every demo deadline and bank delay by this factor (2 = twice as slow).")
     var timeScale: Double = 1
+
+    @Option(
+        help:
+            "Port of the web console on 127.0.0.1 (0 picks a free one); its URL, with a token made for the run, is printed."
+    )
+    var consolePort: Int = 0
 
     @Option(help: "Log level of the relay's own log lines on stderr.")
     var logLevel: Logger.Level = .error
@@ -98,7 +105,23 @@ struct DemoCommand: AsyncParsableCommand {
         do { daemon = try RelayDaemon(settings: settings, logger: logger, observer: observer) } catch {
             throw CLIFailure("cannot start the relay: \(error)", underlying: error)
         }
-        let relay = Task { try await daemon.run() }
+        // The console, on loopback, behind a token made for this run: the printed URL carries it once.
+        let console: ConsoleLaunch
+        do {
+            let token = ConsoleToken.random()
+            console = try ConsoleLaunch(
+                host: "127.0.0.1", port: consolePort, token: token, ledgerPath: ledgerPath, logger: logger
+            ) { address in
+                print("web console: http://\(address)/?token=\(token.revealed)")
+                print("  (the bare URL http://\(address)/ answers 401 without the token)\n")
+                // Whoever reads the output through a pipe (a script opening the console) needs it now.
+                fflush(nil)
+            }
+        } catch {
+            throw CLIFailure("cannot start the web console: \(error)", underlying: error)
+        }
+        defer { console.reader.close() }
+        let relay = Task { try await daemon.run(alongside: [console.service]) }
 
         let simulators = try DemoScenario.banks.map { bank in
             try BankSimulator(

@@ -92,17 +92,9 @@ struct CaseTree {
         return parts.joined(separator: "  ")
     }
 
-    static func mask(_ iban: IBAN) -> String { "****" + String(iban.electronicFormat.suffix(4)) }
+    static func mask(_ iban: IBAN) -> String { AccountMask.text(iban) }
 
-    static func destination(_ destination: TransferDestination) -> String {
-        switch destination {
-        case .iban(let account): "account \(mask(account.iban))" + (account.bankName.map { " at \($0)" } ?? "")
-        case .cryptoWallet(let wallet):
-            "crypto wallet \(wallet.address) on \(wallet.network)" + (wallet.exchange.map { " (exchange \($0))" } ?? "")
-        case .cashWithdrawal(let cash): "cash withdrawal" + (cash.location.map { " at \($0)" } ?? "")
-        case .card(let card): "card" + (card.maskedPAN.map { " \($0)" } ?? "")
-        }
-    }
+    static func destination(_ destination: TransferDestination) -> String { AccountMask.destination(destination) }
 
     // MARK: JSON
 
