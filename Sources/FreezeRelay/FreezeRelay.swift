@@ -10,7 +10,7 @@ struct FreezeRelayCommand: AsyncParsableCommand {
             "Exit status: 0 ok, 1 runtime failure, 2 invalid configuration or command line, 3 not found, 4 ledger in use.",
         subcommands: [
             RunCommand.self, DemoCommand.self, CheckConfigCommand.self, BrokerCommand.self,
-            CasesCommand.self, CaseCommand.self, BanksCommand.self, WatchCommand.self,
+            CasesCommand.self, CaseCommand.self, AccountsCommand.self, BanksCommand.self, WatchCommand.self,
             BackupCommand.self, PurgeCommand.self, RetryUnroutableCommand.self, HeldCommand.self, ReleaseCommand.self,
             RefuseCommand.self, CloseEscalationCommand.self, PartitionsCommand.self, RebaseCommand.self,
             KeysCommand.self, SignCommand.self, VerifyCommand.self,

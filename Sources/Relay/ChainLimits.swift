@@ -39,10 +39,13 @@ public struct RelayPolicy: Sendable, Hashable {
     /// How many requests police may put through before an operator looks. By hand nothing is
     /// limited unless asked; the configuration file has defaults.
     public var quotas: IntakeQuotas
+    /// Whether and how far back requests are linked to other cases that named the same account.
+    /// By hand nothing is linked unless asked; the configuration file has a default window.
+    public var accountLinks: AccountLinkPolicy
 
     public init(
         routing: RoutingTable, sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), topics: TopicNames,
-        issuers: IssuerRegistry = .unchecked, quotas: IntakeQuotas = .unlimited
+        issuers: IssuerRegistry = .unchecked, quotas: IntakeQuotas = .unlimited, accountLinks: AccountLinkPolicy = .off
     ) {
         self.routing = routing
         self.sla = sla
@@ -50,6 +53,7 @@ public struct RelayPolicy: Sendable, Hashable {
         self.topics = topics
         self.issuers = issuers
         self.quotas = quotas
+        self.accountLinks = accountLinks
     }
 
     /// The requests topic of a bank (its override, or the standard name).

@@ -83,6 +83,17 @@ struct EventFactory {
             event: .escalationResolved(event), causationID: cause.eventID)
     }
 
+    /// The notice to operators that `record`'s account was named in other cases.
+    func linkedAccount(_ record: RequestRecord, listed: [LinkedCase], count: Int, detail: String) -> OutgoingEvent {
+        let event = LinkedAccount(
+            id: cause.derivedID("linked_account:\(CanonicalUUID.string(record.requestID))"), createdAt: now,
+            requestID: record.requestID, caseID: record.caseID, bankID: record.bankID, linkedCases: listed,
+            linkedCaseCount: min(count, LinkedAccount.maxLinkedCaseCount), detail: Self.fitted(detail))
+        return OutgoingEvent(
+            topic: policy.topics.escalations, key: record.caseID, event: .linkedAccount(event),
+            causationID: cause.eventID)
+    }
+
     /// A detail cut to the contracts' limit (`ContractLimits.detail` characters), saying how
     /// much was left out. Long details come from answers with many transfers; the transfers
     /// themselves stay whole in the events' `exits`, the chain_exit escalations and the ledger's

@@ -34,6 +34,7 @@ if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-
           throughput: --requests N (50,000) --partitions P (32) --signed (orders signed, require, relay signs)
                       --intake-batch N (the relay's intake batch size instead of its default, 2,000)
                       --quotas (every request counted against intake quotas)
+                      --links (every new request looked up for other cases naming its account)
           latency:    --rate R (1,000/s) --seconds S (30) --partitions P
           timers:     --timers N open (100,000) --due D at once (2,000)
           restart:    --ledger-requests N (100,000)
@@ -235,6 +236,12 @@ if runs("throughput") {
         print(
             "intake quotas on: every request counted (issuer minute and day, account open and recent); no limit is reached"
         )
+    }
+    // `--links`: every new request looked up for other cases that named its account (the
+    // configuration file's default; none is found: every account is different).
+    if CommandLine.arguments.contains("--links") {
+        counted.accountLinks = AccountLinkPolicy(window: AccountLinkPolicy.defaultWindow)
+        print("account links on: every new request looked up by IBAN; no link is found")
     }
     try await ThroughputBench.run(
         count: count, partitions: partitions, policy: counted, logger: logger,

@@ -60,13 +60,17 @@ package enum DemoScenario {
                 escalationSteps: [seconds(10), seconds(20)], holdWarning: seconds(30)),
             chain: ChainLimits(maxHops: 4, maxChildrenPerAnswer: 10),
             topics: try TopicNames(),
-            issuers: try issuers(policeKey: policeKey))
+            issuers: try issuers(policeKey: policeKey),
+            accountLinks: AccountLinkPolicy(window: AccountLinkPolicy.defaultWindow))
     }
 
     /// The stolen money of case DEMO-CHAIN: from the victim's transfer into a jusan account,
     /// on to kaspi and to a second jusan account, from there to halyk, a crypto wallet, an
     /// outside bank, and back into the kaspi account (a join).
     package static let chainStart = account("998", 1001)
+    /// The kaspi account DEMO-CHAIN's money moves into, which a second victim's case (DEMO-MULE)
+    /// names too: the relay links the two cases.
+    package static let kaspiMule = account("722", 2002)
     package static let trail: MoneyTrail = {
         let time = Timestamp(Date())
         func money(_ value: String) -> Money { try! Money(value: value, currency: "KZT") }
@@ -75,7 +79,7 @@ package enum DemoScenario {
                 destination: .iban(IBANDestination(iban: iban)), amount: money(value), occurredAt: time,
                 reference: reference)
         }
-        let kaspiMule = account("722", 2002)
+        let kaspiMule = Self.kaspiMule
         let jusanMule = account("998", 3003)
         let halykMule = account("601", 4004)
         return [
@@ -96,7 +100,8 @@ package enum DemoScenario {
     }()
 
     /// What the simulated police publish, in order: plain requests to every bank, the chain,
-    /// an unroutable account, and a few broken records.
+    /// an unroutable account, a second victim's case naming the chain's kaspi mule, and a few
+    /// broken records.
     package static func policeRequests(now: Timestamp) -> [FreezeRequest] {
         var requests: [FreezeRequest] = []
         func request(_ iban: IBAN, case caseID: String, amount: String, priority: Priority = .urgent) -> FreezeRequest {
@@ -117,6 +122,7 @@ package enum DemoScenario {
                     priority: index % 2 == 0 ? .urgent : .normal))
         }
         requests.append(request(account(outsiderCode, 9009), case: "DEMO-UNROUTABLE", amount: "90000.00"))
+        requests.append(request(kaspiMule, case: "DEMO-MULE", amount: "120000.00"))
         return requests
     }
 }

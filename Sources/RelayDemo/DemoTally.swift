@@ -16,6 +16,7 @@ package final class DemoTally: Sendable {
         var banks: [String: BankRow] = [:]
         var deadLetters: [String: Int] = [:]
         var unroutable = 0, chainExits = 0, children = 0, foreign = 0, unauthenticated = 0, published = 0
+        var linkedAccounts = 0
     }
 
     private let state = Mutex(State())
@@ -51,6 +52,8 @@ package final class DemoTally: Sendable {
                     if let bank = resolved.bankID?.rawValue { state.banks[bank, default: BankRow()].resolved += 1 }
                 case .deadLetter(let letter):
                     state.deadLetters[letter.reason.code.rawValue, default: 0] += 1
+                case .linkedAccount:
+                    state.linkedAccounts += 1
                 default: break
                 }
             }
@@ -77,7 +80,8 @@ package final class DemoTally: Sendable {
                 : state.deadLetters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
             lines.append(
                 "follow-up requests: \(state.children), chain exits: \(state.chainExits), unroutable: \(state.unroutable), foreign answers refused: \(state.foreign), "
-                    + "unsigned or forged orders refused: \(state.unauthenticated)")
+                    + "unsigned or forged orders refused: \(state.unauthenticated), "
+                    + "accounts linked to other cases: \(state.linkedAccounts)")
             lines.append("dead letters: \(letters)")
             return lines.joined(separator: "\n")
         }

@@ -149,10 +149,27 @@ extension RelayTransaction {
     /// orders alike. Throws ``RuntimeFailure/invalidOutgoingEvent(_:)`` or ``OutboxConflict``
     /// (the relay's own bugs) with nothing of the decision written.
     func commit(
-        _ effects: Effects, cause: Cause, policy: RelayPolicy, refusedRecord: KafkaMessage? = nil, at now: Timestamp
+        _ decided: Effects, cause: Cause, policy: RelayPolicy, refusedRecord: KafkaMessage? = nil, at now: Timestamp
     ) throws {
+        let effects = try linkingAccounts(decided, cause: cause, policy: policy, at: now)
         let outbox = try OutboxEncoding.messages(
             for: effects, refusedRecord: refusedRecord, policy: policy, cause: cause, now: now)
         try apply(effects, outbox: outbox, at: now)
+    }
+}
+
+extension RelayTransaction {
+    /// The decision with what the relay says about accounts other cases named (see
+    /// `AccountLinkPolicy`): asked of the ledger as it stands before the decision is written, so
+    /// the same input decided again says the same.
+    func linkingAccounts(_ effects: Effects, cause: Cause, policy: RelayPolicy, at now: Timestamp) throws -> Effects {
+        guard policy.accountLinks.window != nil else { return effects }
+        let created = effects.createdRequests
+        guard !created.isEmpty else { return effects }
+        var sightings: [UUID: [AccountSighting]] = [:]
+        for record in created { sightings[record.requestID] = try accountSightings(iban: record.iban) }
+        var linked = effects
+        RelayEngine(policy: policy).linkAccounts(&linked, sightings: sightings, cause: cause, now: now)
+        return linked
     }
 }

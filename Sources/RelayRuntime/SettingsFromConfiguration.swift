@@ -65,7 +65,8 @@ extension RelayPolicy {
             chain: ChainLimits(
                 maxHops: chain.maxHops, maxChildrenPerAnswer: chain.maxChildrenPerAnswer,
                 minimumAmount: (minimum?.isZero ?? true) ? nil : minimum),
-            topics: topics, issuers: issuers, quotas: IntakeQuotas(configuration.quotas))
+            topics: topics, issuers: issuers, quotas: IntakeQuotas(configuration.quotas),
+            accountLinks: AccountLinkPolicy(window: configuration.accountLinks.window))
     }
 }
 

@@ -162,7 +162,7 @@ import Testing
             EnvironmentOverrides.variableName(forProperty: "sasl.username")
                 == "FREEZE_RELAY_KAFKA__PROPERTIES__SASL_USERNAME")
         #expect(EnvironmentOverrides.variableName(forProperty: "ssl.endpoint.identification_algorithm") == nil)
-        #expect(EnvironmentOverrides.knownVariableNames.count == 28)
+        #expect(EnvironmentOverrides.knownVariableNames.count == 29)
     }
 
     @Test func everyKnownVariableIsAccepted() throws {
@@ -180,6 +180,7 @@ import Testing
             if name.hasSuffix("HTTP__LISTEN") { return "127.0.0.1:1" }
             if name.hasSuffix("LOGGING__LEVEL") { return "debug" }
             if name.hasSuffix("LOGGING__FORMAT") { return "json" }
+            if name.hasSuffix("ACCOUNT_LINKS__WINDOW") { return "14d" }
             return "value-7"
         }
         let environment = Dictionary(
@@ -194,5 +195,6 @@ import Testing
         #expect(config.sla.holdWarning == .seconds(7200))
         #expect(
             config.ledger.deadLetterRetention == .seconds(7 * 86_400) && config.ledger.maxDeadLetterBytes == 7 << 20)
+        #expect(config.accountLinks.window == .seconds(14 * 86_400))
     }
 }

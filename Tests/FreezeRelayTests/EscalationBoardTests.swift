@@ -26,6 +26,28 @@ struct EscalationBoardTests {
                 resolvedAt: time, requestID: id(2), caseID: Cases.late, bankID: beta))
     }
 
+    @Test("linked-account notices are listed newest first, once each, at most ten; they open no row")
+    func linkedAccounts() {
+        var board = EscalationBoard()
+        func notice(_ n: Int) -> LinkedAccount {
+            LinkedAccount(
+                id: id(600 + n), createdAt: at(minutes: Int64(n)), requestID: id(700 + n), caseID: "CASE-N\(n)",
+                linkedCases: [LinkedCase(caseID: "CASE-OLD", requestID: id(800))], linkedCaseCount: n == 11 ? 3 : 1,
+                detail: "linked")
+        }
+        for n in 0..<12 { board.apply(.linkedAccount(notice(n))) }
+        board.apply(.linkedAccount(notice(11)))  // a re-delivery
+        #expect(board.rows.isEmpty)
+        #expect(board.recentLinks.map(\.caseID) == (2..<12).reversed().map { "CASE-N\($0)" })
+        let table = board.table(now: at(minutes: 20))
+        #expect(table.contains("(no open escalation)"))
+        #expect(
+            table.contains(
+                "case CASE-N11 request \(ReportText.short(id(711))) names an account 3 other case(s) named: CASE-OLD, …"
+            ))
+        #expect(!table.contains("CASE-N1 "))
+    }
+
     @Test("an escalation raises a row")
     func raise() {
         var board = EscalationBoard()

@@ -52,6 +52,17 @@ import Testing
         }
     }
 
+    /// Linking a new request to other cases runs on intake's hot path: one index search by IBAN.
+    @Test func accountSightingsSearchTheIBANIndex() async throws {
+        try await withRelayLedger { ledger, _ in
+            try QueryDataset.build(ledger)
+            let plan = try Self.plan(
+                AccountSightingRows.sql, [Fixture.iban("601", "1").electronicFormat, 500], on: ledger)
+            #expect(plan.first == "SEARCH requests USING INDEX requests_by_iban (iban=?)", "\(plan)")
+            #expect(!Self.scans("requests", in: plan), "\(plan)")
+        }
+    }
+
     @Test func listingCasesByBankUsesTheBankIndex() async throws {
         try await withRelayLedger { ledger, _ in
             try QueryDataset.build(ledger)

@@ -7,7 +7,7 @@ struct ConfigurationDecoder {
 
     static let topLevelKeys = [
         "kafka", "topics", "ledger", "sla", "chain", "outbox", "intake", "http", "logging", "authenticity", "quotas",
-        "banks", "console",
+        "account_links", "banks", "console",
     ]
 
     func decode(_ root: ConfigTree) -> RelayConfiguration {
@@ -35,6 +35,7 @@ struct ConfigurationDecoder {
         configuration.quotas = decodeQuotas(top, registered: configuration.authenticity.issuers.map(\.id))
         configuration.banks = decodeBanks(top, sla: configuration.sla)
         configuration.console = decodeConsole(top.section("console", known: ConsoleKeys.all), http: configuration.http)
+        configuration.accountLinks = decodeAccountLinks(top)
         return configuration
     }
 }

@@ -71,7 +71,7 @@ extension ConfigurationDecoder {
     }
 
     /// `off`, quoted or not (unquoted, YAML 1.1 reads it as false).
-    private static func isOff(_ tree: ConfigTree?) -> Bool {
+    static func isOff(_ tree: ConfigTree?) -> Bool {
         guard case .scalar(let scalar)? = tree else { return false }
         return scalar.kind == .boolean(false) || scalar.text.trimmingWhitespace() == "off"
     }

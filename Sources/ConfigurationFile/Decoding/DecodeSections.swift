@@ -83,3 +83,18 @@ extension ConfigurationDecoder {
         return logging
     }
 }
+
+extension ConfigurationDecoder {
+    /// `account_links: off`, or `window:` a positive duration or `off`.
+    func decodeAccountLinks(_ top: Section) -> AccountLinkSettings {
+        if Self.isOff(top.value("account_links")) { return AccountLinkSettings(window: nil) }
+        let section = top.section("account_links", known: ["window"])
+        var settings = AccountLinkSettings()
+        if Self.isOff(section.value("window")) {
+            settings.window = nil
+        } else if let window = section.positiveDuration("window") {
+            settings.window = window
+        }
+        return settings
+    }
+}

@@ -25,6 +25,7 @@ public enum EnvironmentOverrides {
         ["outbox", "max_backlog"], ["outbox", "publish_batch"],
         ["intake", "batch_size"], ["intake", "stall_timeout"],
         ["http", "listen"],
+        ["account_links", "window"],
         ["logging", "level"], ["logging", "format"],
     ]
 

@@ -58,6 +58,7 @@ extension RelayConfiguration {
             ("logging", .map([("level", .text(logging.level.rawValue)), ("format", .text(logging.format.rawValue))])),
             ("authenticity", authenticityNode()),
             ("quotas", quotasNode()),
+            ("account_links", .map([("window", .text(accountLinks.window.map(DurationText.format) ?? "off"))])),
             ("banks", .list(banks.map(bankNode))),
             ("console", consoleNode()),
         ])

@@ -27,6 +27,8 @@ public struct RelayConfiguration: Sendable, Equatable {
     public var banks: [BankSettings]
     /// The web console; off by default.
     public var console: ConsoleSection
+    /// Whether and how far back requests are linked to other cases that named the same account.
+    public var accountLinks = AccountLinkSettings()
 
     /// The defaults: no bootstrap servers and no banks, everything else as documented.
     public init(

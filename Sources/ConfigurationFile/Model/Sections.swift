@@ -148,3 +148,14 @@ public struct LoggingSettings: Sendable, Equatable {
         self.format = format
     }
 }
+
+/// The `account_links` section: how far back a request is linked to other cases that named
+/// its account (their open requests always link).
+public struct AccountLinkSettings: Sendable, Equatable {
+    /// nil: `off`, no links.
+    public var window: Duration?
+
+    public init(window: Duration? = .seconds(90 * 86_400)) {
+        self.window = window
+    }
+}

@@ -56,6 +56,7 @@ enum EventCodec {
             return .escalationResolved(try EscalationResolved(id: id, createdAt: createdAt, body: envelope))
         case .deadLetter: return .deadLetter(try DeadLetter(id: id, createdAt: createdAt, body: envelope))
         case .intakeNotice: return .intakeNotice(try IntakeNotice(id: id, createdAt: createdAt, body: envelope))
+        case .linkedAccount: return .linkedAccount(try LinkedAccount(id: id, createdAt: createdAt, body: envelope))
         }
     }
 }

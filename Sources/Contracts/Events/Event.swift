@@ -22,6 +22,8 @@ public enum Event: Sendable, Hashable, CanonicalObject {
     case deadLetter(DeadLetter)
     /// `intake_notice`
     case intakeNotice(IntakeNotice)
+    /// `linked_account`
+    case linkedAccount(LinkedAccount)
 
     /// The wrapped event.
     public var payload: any ContractEvent {
@@ -36,6 +38,7 @@ public enum Event: Sendable, Hashable, CanonicalObject {
         case .escalationResolved(let event): return event
         case .deadLetter(let event): return event
         case .intakeNotice(let event): return event
+        case .linkedAccount(let event): return event
         }
     }
 
@@ -59,6 +62,7 @@ public enum Event: Sendable, Hashable, CanonicalObject {
         case .requestStatus(let event): return event.requestID
         case .escalation(let event): return event.requestID
         case .escalationResolved(let event): return event.requestID
+        case .linkedAccount(let event): return event.requestID
         case .deadLetter, .intakeNotice: return nil
         }
     }
@@ -72,6 +76,7 @@ public enum Event: Sendable, Hashable, CanonicalObject {
         case .requestStatus(let event): return event.caseID
         case .escalation(let event): return event.caseID
         case .escalationResolved(let event): return event.caseID
+        case .linkedAccount(let event): return event.caseID
         case .freezeCancel, .bankResponse, .deadLetter, .intakeNotice: return nil
         }
     }
@@ -84,6 +89,7 @@ public enum Event: Sendable, Hashable, CanonicalObject {
         case .requestStatus(let event): return event.bankID
         case .escalation(let event): return event.bankID
         case .escalationResolved(let event): return event.bankID
+        case .linkedAccount(let event): return event.bankID
         case .freezeRequest, .freezeCancel, .bankResponse, .deadLetter, .intakeNotice: return nil
         }
     }
@@ -101,6 +107,7 @@ public enum Event: Sendable, Hashable, CanonicalObject {
         case .escalationResolved(let event): event.write(into: &writer)
         case .deadLetter(let event): event.write(into: &writer)
         case .intakeNotice(let event): event.write(into: &writer)
+        case .linkedAccount(let event): event.write(into: &writer)
         }
     }
 }

@@ -22,6 +22,8 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case deadLetter = "dead_letter"
     /// Relay → operators: intake stopped reading a partition, or an operator re-based it.
     case intakeNotice = "intake_notice"
+    /// Relay → operators: a request names an account other police cases named too.
+    case linkedAccount = "linked_account"
 
     /// Schema versions this build reads and writes for the type.
     public var supportedVersions: [Int] { [1] }

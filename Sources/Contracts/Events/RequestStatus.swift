@@ -4,7 +4,7 @@ import Foundation
 ///
 /// One event per state change of a request. Conditional rules: `frozen_amount` is required for
 /// `frozen` and `partially_frozen`; `escalation` is required for `escalated` and forbidden otherwise.
-/// Lists (`children`, `exits`) are left out when empty.
+/// Lists (`children`, `exits`, `linked_cases`) are left out when empty.
 public struct RequestStatus: ContractEvent, EventBody {
     /// `request_status`
     public static let eventType = EventType.requestStatus
@@ -39,13 +39,17 @@ public struct RequestStatus: ContractEvent, EventBody {
     public var caseTotals: CaseTotals?
     /// The escalation raised (required for `escalated`).
     public var escalation: EscalationSummary?
+    /// Other police cases that named the same account (on the status of a request the relay has
+    /// just received or created; at most ``LinkedCase/maxListed``, most recent first).
+    public var linkedCases: [LinkedCase]
 
     /// Creates a status event.
     public init(
         id: UUID, createdAt: Timestamp, requestID: UUID, caseID: String, bankID: BankID? = nil,
         status: StatusKind, detail: String, causedBy: UUID? = nil, frozenAmount: Money? = nil,
         holdUntil: Timestamp? = nil, chain: ChainPosition? = nil, children: [ChildRequest] = [],
-        exits: [ChainExit] = [], caseTotals: CaseTotals? = nil, escalation: EscalationSummary? = nil
+        exits: [ChainExit] = [], caseTotals: CaseTotals? = nil, escalation: EscalationSummary? = nil,
+        linkedCases: [LinkedCase] = []
     ) {
         self.id = id
         self.createdAt = createdAt
@@ -62,6 +66,7 @@ public struct RequestStatus: ContractEvent, EventBody {
         self.exits = exits
         self.caseTotals = caseTotals
         self.escalation = escalation
+        self.linkedCases = linkedCases
     }
 
     init(id: UUID, createdAt: Timestamp, body: ObjectReader) throws {
@@ -81,6 +86,7 @@ public struct RequestStatus: ContractEvent, EventBody {
         exits = try body.optional("exits", Read.list(maxItems: ContractLimits.maxListItems, ChainExit.read)) ?? []
         caseTotals = try body.optional("case_totals", CaseTotals.read)
         escalation = try body.optional("escalation", EscalationSummary.read)
+        linkedCases = try body.optional("linked_cases", LinkedCase.readList) ?? []
 
         if status == .frozen || status == .partiallyFrozen {
             try body.demand("frozen_amount", "when status is \(status.rawValue)")
@@ -106,6 +112,7 @@ public struct RequestStatus: ContractEvent, EventBody {
         body.list("exits", exits)
         body.object("case_totals", caseTotals)
         body.object("escalation", escalation)
+        body.list("linked_cases", linkedCases)
     }
 
     /// Wraps in ``Event``.

@@ -9,7 +9,8 @@ struct CaseCommand: AsyncParsableCommand {
         discussion: """
             --format text (default) for people, json for scripts, dot for Graphviz \
             (freeze-relay case C-1 --format dot | dot -Tsvg > case.svg). Accounts are masked to \
-            their last four characters. Exit status: 0, 3 for an unknown case or no ledger, 2 for \
+            their last four characters. Linked cases are other cases that named one of this \
+            case's accounts, at any time the ledger still holds. Exit status: 0, 3 for an unknown case or no ledger, 2 for \
             a bad value, 1 otherwise.
             """
     )
@@ -41,7 +42,9 @@ struct CaseCommand: AsyncParsableCommand {
         guard let detail = found else {
             throw CLIFailure("no case \"\(caseID)\" in the ledger \(reader.path)", exitCode: ExitCodes.notFound)
         }
-        let report = CaseReport(detail: detail, now: now)
+        let links: [CaseAccountLink]
+        do { links = try reader.accountLinks(ofCase: caseID) } catch { throw OperatorLedger.failure(reading: error) }
+        let report = CaseReport(detail: detail, now: now, links: links)
         switch format {
         case .json: return report.json()
         case .dot: return report.dot()

@@ -8,11 +8,16 @@ import Relay
 struct CaseReport {
     let detail: CaseDetail
     let now: Timestamp
+    /// Other cases that named the case's accounts (`LedgerReader.accountLinks`).
+    var links: [CaseAccountLink] = []
 
     var tree: CaseTree { CaseTree(detail: detail, now: now) }
 
     func text() -> String {
         var sections = [tree.text()]
+        sections.append(
+            "linked cases (other cases that named this case's accounts: \(Set(links.map(\.linked.caseID)).count)):\n"
+                + (links.isEmpty ? "  none" : linkTable()))
         sections.append(
             "escalations (\(detail.escalations.filter(\.isOpen).count) open, \(detail.escalations.filter { !$0.isOpen }.count) resolved):\n"
                 + (detail.escalations.isEmpty ? "  none" : escalationTable()))
@@ -45,6 +50,23 @@ struct CaseReport {
         return table.render()
     }
 
+    /// One row per request and other case; accounts masked as in the tree.
+    func linkTable() -> String {
+        var table = TextTable([
+            .init("REQUEST"), .init("ACCOUNT"), .init("OTHER CASE"), .init("ITS REQUEST"), .init("RECEIVED"),
+        ])
+        let accounts = Dictionary(
+            detail.requests.map { ($0.requestID, $0.iban) }, uniquingKeysWith: { first, _ in first })
+        for link in links {
+            table.append([
+                ReportText.short(link.requestID), accounts[link.requestID].map(CaseTree.mask) ?? "-",
+                link.linked.caseID, ReportText.short(link.linked.requestID),
+                ReportText.time(link.linkedReceivedAt),
+            ])
+        }
+        return table.render()
+    }
+
     func auditTable() -> String {
         var table = TextTable([.init("TIME"), .init("REQUEST"), .init("CAUSE"), .init("OLD → NEW"), .init("DETAIL")])
         for record in detail.audit {
@@ -63,6 +85,13 @@ struct CaseReport {
     func json() -> String {
         var document = tree.json()
         document["judged_at"] = now.rfc3339
+        document["linked_cases"] = links.map { link -> [String: Any] in
+            [
+                "request_id": CanonicalUUID.string(link.requestID), "case_id": link.linked.caseID,
+                "linked_request_id": CanonicalUUID.string(link.linked.requestID),
+                "linked_received_at": link.linkedReceivedAt.rfc3339,
+            ]
+        }
         document["escalations"] = detail.escalations.map { stored -> [String: Any] in
             let escalation = stored.record
             return [

@@ -201,6 +201,11 @@ enum CaseTreeText {
         let reader = try LedgerReader.open(at: ledgerPath)
         defer { reader.close() }
         guard let detail = try reader.caseDetail(caseID) else { return nil }
-        return CaseTree(detail: detail, now: Timestamp(Date())).text()
+        let now = Timestamp(Date())
+        let links = try reader.accountLinks(ofCase: caseID)
+        guard !links.isEmpty else { return CaseTree(detail: detail, now: now).text() }
+        let report = CaseReport(detail: detail, now: now, links: links)
+        return CaseTree(detail: detail, now: now).text() + "\n\nlinked cases (other cases that named its accounts):\n"
+            + report.linkTable()
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 
 /// The open escalations, as the escalations topic tells them: `escalation` events raise a row
 /// (a higher level of the same escalation id updates it), `escalation_resolved` removes it.
-/// Partitions the relay stopped reading (`intake_notice`) are listed too, until re-based.
+/// Partitions the relay stopped reading (`intake_notice`) are listed too, until re-based, and the
+/// latest accounts found named in other cases (`linked_account`: notices, nothing to close).
 /// Pure state, no I/O, for `freeze-relay watch`.
 struct EscalationBoard {
     /// One open escalation.
@@ -46,6 +47,10 @@ struct EscalationBoard {
     private var resolvedAt: [UUID: Timestamp] = [:]
     /// Halted partitions by `<topic>/<partition>`, with the notice that halted them.
     private var halted: [String: IntakeNotice] = [:]
+    /// The latest `linked_account` notices, newest first, each once.
+    private(set) var recentLinks: [LinkedAccount] = []
+    /// Linked-account notices shown at most.
+    static let linksShown = 10
 
     /// Applies one event from the escalations topic and returns the open rows. Other event
     /// types, resolutions of escalations the board never saw (they were raised before it
@@ -73,6 +78,11 @@ struct EscalationBoard {
                     halted[notice.kafkaKey] = nil
                 }
             }
+        case .linkedAccount(let notice):
+            guard !recentLinks.contains(where: { $0.id == notice.id }) else { break }
+            recentLinks.append(notice)
+            recentLinks.sort { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
+            if recentLinks.count > Self.linksShown { recentLinks.removeLast(recentLinks.count - Self.linksShown) }
         default:
             break
         }
@@ -116,6 +126,13 @@ struct EscalationBoard {
         for notice in haltedPartitions {
             lines.append(
                 "INTAKE HALTED on \(notice.topic)[\(notice.partition)] (\(notice.code?.rawValue ?? "?")) since \(ReportText.time(notice.createdAt)): nothing is read from it until re-based (freeze-relay rebase)"
+            )
+        }
+        for notice in recentLinks {
+            let cases = notice.linkedCases.map(\.caseID).joined(separator: ", ")
+            let more = notice.linkedCaseCount > notice.linkedCases.count ? ", …" : ""
+            lines.append(
+                "LINKED ACCOUNT \(ReportText.time(notice.createdAt)): case \(notice.caseID) request \(ReportText.short(notice.requestID)) names an account \(notice.linkedCaseCount) other case(s) named: \(cases)\(more)"
             )
         }
         return lines.joined(separator: "\n")

@@ -162,6 +162,19 @@ enum SampleEvents {
                     topic: "freeze.requests", partition: 0,
                     ledgerPosition: 60, newPosition: IntakeNotice.fromBeginning, epoch: 1, note: "re-created",
                     detail: "re-based")),
+            .linkedAccount(
+                LinkedAccount(
+                    id: id("la"), createdAt: time("2024-05-15T11:02:07.400Z"), requestID: id("r"),
+                    caseID: "ERDR-2", bankID: kaspi,
+                    linkedCases: [
+                        LinkedCase(caseID: "ERDR-1 \"quoted\"", requestID: id("r1")),
+                        LinkedCase(caseID: "ERDR-0", requestID: id("r0")),
+                    ],
+                    linkedCaseCount: 7, detail: "named in\t7 other cases")),
+            .requestStatus(
+                RequestStatus(
+                    id: id("sl"), createdAt: time("2024-05-15T11:02:07Z"), requestID: id("r"), caseID: "ERDR-2",
+                    status: .held, detail: "held", linkedCases: [LinkedCase(caseID: "ERDR-1", requestID: id("r1"))])),
         ]
         events += BankResponseStatus.allCases.map { .bankResponse(response($0)) }
         events += StatusKind.allCases.map { .requestStatus(status($0)) }

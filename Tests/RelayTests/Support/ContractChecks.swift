@@ -35,6 +35,11 @@ func checkContracts(_ effects: Effects, policy: RelayPolicy, sourceLocation: Sou
             expected = (policy.requestsTopic(of: routed.bankID), CanonicalUUID.string(routed.requestID))
         case .routedCancel(let cancel):
             expected = (policy.requestsTopic(of: cancel.bankID), CanonicalUUID.string(cancel.requestID))
+        case .linkedAccount(let notice):
+            expected = (policy.topics.escalations, notice.caseID)
+            if notice.linkedCaseCount < notice.linkedCases.count {
+                Issue.record("linked_account counts fewer cases than it lists", sourceLocation: sourceLocation)
+            }
         default:
             Issue.record("the relay emitted a \(event.type.rawValue) event", sourceLocation: sourceLocation)
             continue

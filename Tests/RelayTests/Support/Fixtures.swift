@@ -49,16 +49,18 @@ enum Fixture {
 
     static func policy(
         sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), banks: [BankProfile] = profiles,
-        topics: TopicNames = topics, quotas: IntakeQuotas = .unlimited
+        topics: TopicNames = topics, quotas: IntakeQuotas = .unlimited, accountLinks: AccountLinkPolicy = .off
     ) -> RelayPolicy {
-        RelayPolicy(routing: try! RoutingTable(banks: banks), sla: sla, chain: chain, topics: topics, quotas: quotas)
+        RelayPolicy(
+            routing: try! RoutingTable(banks: banks), sla: sla, chain: chain, topics: topics, quotas: quotas,
+            accountLinks: accountLinks)
     }
 
     static func engine(
         sla: SLAPolicy = .standard, chain: ChainLimits = ChainLimits(), banks: [BankProfile] = profiles,
-        quotas: IntakeQuotas = .unlimited
+        quotas: IntakeQuotas = .unlimited, accountLinks: AccountLinkPolicy = .off
     ) -> RelayEngine {
-        RelayEngine(policy: policy(sla: sla, chain: chain, banks: banks, quotas: quotas))
+        RelayEngine(policy: policy(sla: sla, chain: chain, banks: banks, quotas: quotas, accountLinks: accountLinks))
     }
 
     static func bank(_ id: String) -> BankID { try! BankID(id) }

@@ -88,7 +88,7 @@ final class RelayWorld {
         let cause = nextCause(topic: policy.topics.requests, eventID: request.id)
         let context = context(request.requestID)
         let caseContext = caseContext(request.caseID)
-        return decide(sourceLocation) {
+        return decide(sourceLocation, linking: (cause, now)) {
             engine.receive(
                 request, fingerprint: ContentFingerprint(request), context: context, case: caseContext, quota: quota,
                 cause: cause, now: now)
@@ -152,7 +152,7 @@ final class RelayWorld {
         let previous = seen["\(bank.rawValue)|\(response.responseID)"]
         let caseContext = caseContext(records[response.requestID]?.caseID ?? Fixture.caseID)
         let now = now ?? response.respondedAt
-        return decide(sourceLocation) {
+        return decide(sourceLocation, linking: (cause, now)) {
             engine.answer(
                 response, fingerprint: ContentFingerprint(response), from: bank, context: context, previous: previous,
                 case: caseContext, cause: cause, now: now)
@@ -234,15 +234,41 @@ final class RelayWorld {
 
     // MARK: Deciding and applying
 
-    private func decide(_ sourceLocation: SourceLocation, _ body: () -> Effects) -> Effects {
-        let effects = body()
-        let again = body()
+    /// `linking`: the cause and time of a decision that may create requests; they are linked to
+    /// other cases that named their accounts, as the runtime does before writing (through the
+    /// ledger's `accountSightings`), from the requests this world holds.
+    private func decide(
+        _ sourceLocation: SourceLocation, linking: (Cause, Timestamp)? = nil, _ body: () -> Effects
+    ) -> Effects {
+        var effects = body()
+        var again = body()
+        if let (cause, now) = linking {
+            let found = Dictionary(
+                uniqueKeysWithValues: effects.createdRequests.map { created in
+                    (created.requestID, sightings(of: created.iban))
+                })
+            engine.linkAccounts(&effects, sightings: found, cause: cause, now: now)
+            engine.linkAccounts(&again, sightings: found, cause: cause, now: now)
+        }
         if effects != again {
             Issue.record("the same decision taken twice gave different effects", sourceLocation: sourceLocation)
         }
         checkContracts(effects, policy: policy, sourceLocation: sourceLocation)
         apply(effects)
         return effects
+    }
+
+    /// The requests for `iban`, newest first, as `RelayTransaction.accountSightings` reads them.
+    func sightings(of iban: IBAN) -> [AccountSighting] {
+        records.values.filter { $0.iban == iban }
+            .sorted {
+                ($0.receivedAt, CanonicalUUID.string($0.requestID)) > (
+                    $1.receivedAt, CanonicalUUID.string($1.requestID)
+                )
+            }
+            .map {
+                AccountSighting(caseID: $0.caseID, requestID: $0.requestID, state: $0.state, receivedAt: $0.receivedAt)
+            }
     }
 
     /// Applies effects in the ledger's order.
