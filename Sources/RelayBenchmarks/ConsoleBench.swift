@@ -164,6 +164,7 @@ enum ConsoleBench {
         func bankStatistics(now: Timestamp) throws -> [BankStatistics] { [] }
         func deadLetters(limit: Int) throws -> [DeadLetterEntry] { [] }
         func caseID(ofRequest requestID: UUID) throws -> String? { nil }
+        func accountLinks(ofCase caseID: String) throws -> [CaseAccountLink] { [] }
     }
 }
 

@@ -16,6 +16,8 @@ public protocol ConsoleLedger: Sendable {
     func deadLetters(limit: Int) throws -> [DeadLetterEntry]
     /// The case a request belongs to.
     func caseID(ofRequest requestID: UUID) throws -> String?
+    /// Other cases that named an account of this case (mule accounts serve many victims).
+    func accountLinks(ofCase caseID: String) throws -> [CaseAccountLink]
 }
 
 extension LedgerReader: ConsoleLedger {}

@@ -129,6 +129,10 @@ def run_checks(driver, url, shots):
     check("Stolen" in page and "Frozen" in page and "Still moving" in page and "Exited" in page,
           "the case shows stolen, frozen, moving and exited totals")
     check("crypto wallet" in page, "the crypto wallet exit is named")
+    # The demo's second victim paid into the chain's kaspi mule: the case links to that case.
+    wait_for(driver, 90, lambda d: (d.get(base + "/case?id=DEMO-CHAIN") or True)
+             and d.find_elements(By.CSS_SELECTOR, "table.links tbody tr"),
+             "case DEMO-CHAIN links to another case that named one of its accounts")
     driver.save_screenshot(os.path.join(shots, "case.png"))
 
     driver.get(base + "/banks")

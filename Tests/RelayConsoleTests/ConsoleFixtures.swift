@@ -11,11 +11,13 @@ struct FixedLedger: ConsoleLedger {
     var cases: [String: CaseDetail] = [:]
     var banks: [BankStatistics] = []
     var letters: [DeadLetterEntry] = []
+    var links: [String: [CaseAccountLink]] = [:]
 
     func openEscalations(limit: Int) throws -> [EscalationRecord] { Array(escalations.prefix(limit)) }
     func caseDetail(_ caseID: String) throws -> CaseDetail? { cases[caseID] }
     func bankStatistics(now: Timestamp) throws -> [BankStatistics] { banks }
     func deadLetters(limit: Int) throws -> [DeadLetterEntry] { Array(letters.prefix(limit)) }
+    func accountLinks(ofCase caseID: String) throws -> [CaseAccountLink] { links[caseID] ?? [] }
     func caseID(ofRequest requestID: UUID) throws -> String? {
         cases.values.first { $0.requests.contains { $0.requestID == requestID } }?.caseID
     }
