@@ -16,7 +16,7 @@ public protocol ConsoleLedger: Sendable {
     func deadLetters(limit: Int) throws -> [DeadLetterEntry]
     /// The case a request belongs to.
     func caseID(ofRequest requestID: UUID) throws -> String?
-    /// Other cases that named the case's accounts, per request, newest first.
+    /// Other cases that named an account of this case (mule accounts serve many victims).
     func accountLinks(ofCase caseID: String) throws -> [CaseAccountLink]
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The web console in a real browser: headless Chromium, driven by Python's selenium, against
@@ -11,7 +12,7 @@ import Testing
     static let skipped = environment["CI"] == nil && environment["FREEZE_RELAY_SKIP_BROWSER"] == "1"
 
     @Test(.enabled(if: !skipped, "FREEZE_RELAY_SKIP_BROWSER=1"), .timeLimit(.minutes(5)))
-    func theConsoleWorksInABrowserAgainstTheDemo() throws {
+    func theConsoleWorksInABrowserAgainstTheDemo() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let script = root.appendingPathComponent("Tests/Browser/console_browser.py").path
@@ -30,12 +31,19 @@ import Testing
         process.arguments = [
             "python3", script, "--freeze-relay", DaemonProcess.executable.path, "--screenshots", screenshots,
         ]
-        let output = Pipe()
+        // Output to a file and an awaited exit: a test blocked on a pipe or in `waitUntilExit` for
+        // the minute this takes would hold one of the cooperative pool's two threads.
+        let outputPath = screenshots + "/console_browser.log"
+        try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? output.close() }
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        await process.exited()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "console_browser.py failed:\n\(text)")
         #expect(text.contains("a new escalation appears on the board without a reload"))
         for name in ["login-refused", "escalations", "case", "banks", "dead-letters"] {

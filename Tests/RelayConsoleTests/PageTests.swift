@@ -63,31 +63,6 @@ import Testing
         }
     }
 
-    @Test func theCaseListsOtherCasesThatNamedItsAccountsAsLinks() async throws {
-        let other = "CASE/2 <b>&"
-        var ledger = FixedLedger(cases: ["CASE-CHAIN": chainCase("CASE-CHAIN"), "CASE-LONE": chainCase("CASE-LONE")])
-        ledger.links["CASE-CHAIN"] = [
-            CaseAccountLink(
-                requestID: uuid(2), linked: LinkedCase(caseID: other, requestID: uuid(77)),
-                linkedReceivedAt: t0.adding(seconds: 600))
-        ]
-        try await withConsole(ledger) { client in
-            try await client.execute(uri: "/case?id=CASE-CHAIN", method: .get, headers: bearer) { response in
-                let page = response.text
-                let section = try #require(page.components(separatedBy: "<h2>Linked cases</h2>").last)
-                #expect(section.contains("<tr class=\"linked-case\">"))
-                #expect(section.contains("****3000"), "the account of request 2, masked")
-                #expect(!page.contains(childIBAN.electronicFormat))
-                #expect(section.contains("href=\"/case?id=CASE%2F2%20%3Cb%3E%26\""), "a working link to the other case")
-                #expect(section.contains("CASE/2 &lt;b&gt;&amp;") && !section.contains("<b>&"))
-                #expect(section.contains(CanonicalUUID.string(uuid(77))))
-            }
-            try await client.execute(uri: "/case?id=CASE-LONE", method: .get, headers: bearer) { response in
-                #expect(response.text.contains("No other case named this case's accounts."))
-            }
-        }
-    }
-
     @Test func searchFindsCasesByCaseIDAndByRequestID() async throws {
         let ledger = FixedLedger(cases: ["CASE/1 ?&+": chainCase("CASE/1 ?&+")])
         try await withConsole(ledger) { client in

@@ -16,7 +16,7 @@ enum CasePage {
     private static let queryValueCharacters = CharacterSet(
         charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 
-    static func page(_ detail: CaseDetail, now: Timestamp, links: [CaseAccountLink] = []) -> HTML {
+    static func page(_ detail: CaseDetail, links: [CaseAccountLink] = [], now: Timestamp) -> HTML {
         let totals = CaseAccounting.totals(
             of: CaseContext(caseID: detail.caseID, requests: detail.requests, edges: detail.edges))
         let cards: HTML =
@@ -35,7 +35,7 @@ enum CasePage {
                 <h1>Case <span id="case-id">\(detail.caseID)</span></h1>\(cards)
                 <h2>Money trail</h2><div class="graph">\(MoneyTrailSVG.render(detail, now: now))</div>
                 <h2>Hops</h2>\(hops(detail, now: now))
-                <h2>Linked cases</h2>\(linkedCases(detail, links))
+                <h2>Accounts seen in other cases</h2>\(linkedCases(detail, links))
                 <h2>Escalations</h2>\(escalations(detail))
                 """)
     }
@@ -63,24 +63,24 @@ enum CasePage {
             """
     }
 
-    /// Other cases that named this case's accounts (mule accounts serve many victims): one row per
-    /// request and other case, each case a link to its own page; accounts masked.
+    /// Which of this case's accounts other cases named too, and which of their requests to ask
+    /// about: only the other case's id and request id, nothing else of it.
     static func linkedCases(_ detail: CaseDetail, _ links: [CaseAccountLink]) -> HTML {
-        guard !links.isEmpty else { return "<p class=\"empty\">No other case named this case's accounts.</p>" }
-        let accounts = Dictionary(
-            detail.requests.map { ($0.requestID, $0.iban) }, uniquingKeysWith: { first, _ in first })
+        guard !links.isEmpty else { return "<p class=\"empty\">No account of this case was named in another case.</p>" }
+        let requests = Dictionary(detail.requests.map { ($0.requestID, $0) }, uniquingKeysWith: { first, _ in first })
         let rows = links.map { link -> HTML in
-            """
-            <tr class="linked-case"><td class="muted">\(CanonicalUUID.string(link.requestID))</td>\
-            <td>\(accounts[link.requestID].map(AccountMask.text) ?? "–")</td>\
-            <td><a href="\(CasePage.path(for: link.linked.caseID))">\(link.linked.caseID)</a></td>\
-            <td class="muted">\(CanonicalUUID.string(link.linked.requestID))</td>\
-            <td class="time">\(ConsoleFormat.time(link.linkedReceivedAt))</td></tr>
-            """
+            let own = requests[link.requestID]
+            return """
+                <tr class="linked"><td class="num">\(own?.hop ?? 0)</td><td>\(own?.bankID?.rawValue ?? "–")</td>\
+                <td>\(own.map { AccountMask.text($0.iban) } ?? "–")</td>\
+                <td><a href="\(path(for: link.linked.caseID))">\(link.linked.caseID)</a></td>\
+                <td class="muted">\(CanonicalUUID.string(link.linked.requestID))</td>\
+                <td class="time">\(ConsoleFormat.time(link.linkedReceivedAt))</td></tr>
+                """
         }
         return """
-            <table class="links"><thead><tr><th>Request</th><th>Account</th><th>Other case</th><th>Its request</th>\
-            <th>Received there</th></tr></thead><tbody>\(HTML.join(rows))</tbody></table>
+            <table class="links"><thead><tr><th class="num">Hop</th><th>Bank</th><th>Account</th><th>Other case</th>\
+            <th>Its request</th><th>Received there</th></tr></thead><tbody>\(HTML.join(rows))</tbody></table>
             """
     }
 

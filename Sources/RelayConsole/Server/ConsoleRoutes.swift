@@ -23,7 +23,7 @@ enum ConsoleRoutes {
                 guard let detail = try ledger.caseDetail(caseID) else {
                     throw PageError.notFound("No case \(caseID) in the ledger.")
                 }
-                return CasePage.page(detail, now: now(), links: try ledger.accountLinks(ofCase: caseID))
+                return CasePage.page(detail, links: try ledger.accountLinks(ofCase: caseID), now: now())
             }
         }
         router.get("/banks") { _, _ in
