@@ -45,11 +45,18 @@ public final class HealthServer: @unchecked Sendable {
     /// Connections served at once; more are answered 503 at once and closed, so that a flood of
     /// connections cannot exhaust the daemon's threads.
     let maxConnections: Int
+    /// How long a connection may take to send its request before it is closed (whole seconds).
+    let requestTimeoutSeconds: Int
 
-    /// Binds `host:port` and starts serving.
-    public init(host: String, port: UInt16, maxConnections: Int = 32, routes: [String: Handler]) throws {
+    /// Binds `host:port` and starts serving. `requestTimeout`: how long a client may take to send
+    /// its request (tests hold connections open longer than the default 5 s).
+    public init(
+        host: String, port: UInt16, maxConnections: Int = 32, requestTimeout: Duration = .seconds(5),
+        routes: [String: Handler]
+    ) throws {
         self.routes = routes
         self.maxConnections = max(maxConnections, 1)
+        self.requestTimeoutSeconds = max(1, Int(requestTimeout.components.seconds))
         let addresses = try ListenAddress.resolve(host: host, port: port)
         var fds: [Int32] = []
         var bound: [String] = []
@@ -142,7 +149,7 @@ public final class HealthServer: @unchecked Sendable {
 
     private func serve(_ client: Int32) {
         defer { Glibc.close(client) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: requestTimeoutSeconds, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var request = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -57,7 +57,9 @@ struct OutboxOfferTests {
         defer { running.cancel() }
 
         let ids = requests.map(\.id)
-        let seen = try await harness.watcher.waitFor("every event published") { seen in
+        // A long wait: in loaded parallel runs (CI) the watcher has been seen to take over a
+        // minute to be assigned its partitions.
+        let seen = try await harness.watcher.waitFor("every event published", timeout: .seconds(240)) { seen in
             Set(seen.map(\.event.id)).isSuperset(of: ids)
         }
         let published = seen.filter { $0.topic == topic }.map(\.event.id)
