@@ -74,11 +74,15 @@ extension LedgerReader {
                 (try Stored.uuid(try row["request_id"], column: "requests.request_id"), try row["iban"] as String)
             }
             var links: [CaseAccountLink] = []
+            // A chain often names one account from several requests: each account is read once.
+            var sightingsByIBAN: [String: [AccountSighting]] = [:]
             for (requestID, iban) in requests {
+                if sightingsByIBAN[iban] == nil {
+                    sightingsByIBAN[iban] = try AccountSightingRows.sightings(
+                        db, iban: iban, limit: AccountLinkPolicy.sightingsRead)
+                }
                 var cases: Set<String> = [caseID]
-                for sighting in try AccountSightingRows.sightings(
-                    db, iban: iban, limit: AccountLinkPolicy.sightingsRead)
-                where cases.insert(sighting.caseID).inserted {
+                for sighting in sightingsByIBAN[iban] ?? [] where cases.insert(sighting.caseID).inserted {
                     links.append(
                         CaseAccountLink(
                             requestID: requestID,

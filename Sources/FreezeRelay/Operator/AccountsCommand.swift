@@ -59,7 +59,7 @@ struct AccountsReport {
         for account in accounts {
             let more = account.caseCount > account.cases.count ? " …" : ""
             table.append([
-                CaseTree.mask(account.iban), "\(account.caseCount)", "\(account.requestCount)",
+                AccountMask.text(account.iban), "\(account.caseCount)", "\(account.requestCount)",
                 "\(account.openRequests)", ReportText.time(account.firstSeen), ReportText.time(account.lastSeen),
                 account.cases.joined(separator: " ") + more,
             ])
@@ -72,7 +72,7 @@ struct AccountsReport {
     func json() -> String {
         let rows: [[String: Any]] = accounts.map { account in
             [
-                "account": CaseTree.mask(account.iban), "cases": account.caseCount, "requests": account.requestCount,
+                "account": AccountMask.text(account.iban), "cases": account.caseCount, "requests": account.requestCount,
                 "open_requests": account.openRequests, "first_seen": account.firstSeen.rfc3339,
                 "last_seen": account.lastSeen.rfc3339, "case_ids": account.cases,
             ]

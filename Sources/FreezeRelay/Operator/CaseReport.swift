@@ -59,7 +59,7 @@ struct CaseReport {
             detail.requests.map { ($0.requestID, $0.iban) }, uniquingKeysWith: { first, _ in first })
         for link in links {
             table.append([
-                ReportText.short(link.requestID), accounts[link.requestID].map(CaseTree.mask) ?? "-",
+                ReportText.short(link.requestID), accounts[link.requestID].map(AccountMask.text) ?? "-",
                 link.linked.caseID, ReportText.short(link.linked.requestID),
                 ReportText.time(link.linkedReceivedAt),
             ])
