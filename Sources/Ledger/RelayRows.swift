@@ -45,7 +45,7 @@ enum RequestRows {
                 Stored.text(record.requestID), record.caseID, record.request.priority.rawValue, record.hop,
                 record.parentRequestID.map(Stored.text), record.iban.electronicFormat, record.request.amount.value,
                 record.request.amount.currency, Stored.millis(record.receivedAt),
-                Data(record.fingerprint.canonicalBytes), Data(json),
+                Data(record.fingerprint.digest), Data(json),
             ] + stateValues(record, now: now))
         db.requests?.stage(record.request)
     }
@@ -114,7 +114,7 @@ enum RequestRows {
         let bank: String? = try row["bank_id"]
         return RequestRecord(
             request: request,
-            fingerprint: ContentFingerprint(canonicalBytes: [UInt8](try row["fingerprint"] as Data)),
+            fingerprint: ContentFingerprint(stored: [UInt8](try row["fingerprint"] as Data)),
             state: try Stored.enumeration(RequestState.self, try row["state"], column: "requests.state"),
             bankID: try bank.map { text throws(LedgerError) in try Stored.bank(text, column: "requests.bank_id") },
             receivedAt: Stored.timestamp(try row["received_at"] as Int64),

@@ -81,7 +81,7 @@ public struct RelayTransaction: ~Copyable {
             ResponseSeen(
                 bankID: bank, responseID: responseID,
                 requestID: try Stored.uuid(try row["request_id"], column: "responses.request_id"),
-                fingerprint: ContentFingerprint(canonicalBytes: [UInt8](try row["fingerprint"] as Data)))
+                fingerprint: ContentFingerprint(stored: [UInt8](try row["fingerprint"] as Data)))
         }.first
     }
 
@@ -178,7 +178,7 @@ public struct RelayTransaction: ~Copyable {
                 "INSERT INTO responses (bank_id, response_id, request_id, fingerprint, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [
                     response.bankID.rawValue, response.responseID, Stored.text(response.requestID),
-                    Data(response.fingerprint.canonicalBytes), now,
+                    Data(response.fingerprint.digest), now,
                 ])
         }
         for edge in effects.edges { try EdgeRows.insert(edge, db: db) }

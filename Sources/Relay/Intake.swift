@@ -31,7 +31,7 @@ extension RelayEngine {
             effects.audit = [
                 factory.audit(
                     existing, from: existing.state, to: existing.state,
-                    "conflicting re-send refused (fingerprint \(fingerprint.sha1Hex.prefix(12)) vs \(existing.fingerprint.sha1Hex.prefix(12)))"
+                    "conflicting re-send refused (fingerprint \(fingerprint.hex.prefix(12)) vs \(existing.fingerprint.hex.prefix(12)))"
                 )
             ]
             effects.outcome = .conflictingDuplicate

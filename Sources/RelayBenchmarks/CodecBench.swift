@@ -53,7 +53,7 @@ enum CodecBench {
                 return try EventEncoder.encodeTrusted(.requestStatus(status)).count
             },
             Case(name: "d", label: "ContentFingerprint of the freeze_request") {
-                ContentFingerprint(request).canonicalBytes.count
+                ContentFingerprint(request).digest.count
             },
         ]
     }

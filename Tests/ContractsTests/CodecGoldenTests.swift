@@ -28,15 +28,15 @@ struct CodecGoldenTests {
                 let outcomes = inputs[start..<min(inputs.count, start + Self.chunkSize)].map(Self.outcome(of:))
                 let text = outcomes.joined(separator: "\n")
                 dump += "## \(name)/\(chunk)\n" + text + "\n"
-                lines.append("\(name)/\(chunk) \(ContentFingerprint(canonicalBytes: Array(text.utf8)).sha1Hex)")
+                lines.append("\(name)/\(chunk) \(Self.sha1Hex(Array(text.utf8)))")
             }
         }
         let models = Self.modelCorpus().map(Self.outcome(of:)).joined(separator: "\n")
         dump += "## models\n" + models + "\n"
-        lines.append("models \(ContentFingerprint(canonicalBytes: Array(models.utf8)).sha1Hex)")
+        lines.append("models \(Self.sha1Hex(Array(models.utf8)))")
         let values = Self.valueSemantics().joined(separator: "\n")
         dump += "## values\n" + values + "\n"
-        lines.append("values \(ContentFingerprint(canonicalBytes: Array(values.utf8)).sha1Hex)")
+        lines.append("values \(Self.sha1Hex(Array(values.utf8)))")
 
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["CODEC_GOLDEN_DUMP"] {
@@ -62,6 +62,11 @@ struct CodecGoldenTests {
 
     static func describe(_ error: ContractError) -> String {
         "refused \(error.code.rawValue) path=\(error.path ?? "-") reason=\(error.reason)"
+    }
+
+    /// SHA-1 as 40 lower-case hex digits: how the recorded digests were taken.
+    static func sha1Hex(_ bytes: [UInt8]) -> String {
+        SHA1.hash(bytes).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
     }
 
     static func shown(_ bytes: [UInt8]) -> String {
@@ -103,8 +108,9 @@ struct CodecGoldenTests {
         case .success(let bytes): parts.append("trusted " + shown(bytes))
         case .failure(let error): parts.append("trusted " + describe(error))
         }
-        let fingerprint = ContentFingerprint(event)
-        parts.append("fingerprint \(fingerprint.sha1Hex) " + shown(fingerprint.canonicalBytes))
+        // The content the fingerprint digests, shown and hashed as when the fingerprint was that content.
+        let content = ContentFingerprint.canonicalContent(of: event)
+        parts.append("fingerprint \(sha1Hex(content)) " + shown(content))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if let codable = try? encoder.encode(event.payload) {

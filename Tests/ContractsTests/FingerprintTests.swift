@@ -10,7 +10,7 @@ struct FingerprintTests {
         resend.id = SampleEvents.id("another-envelope")
         resend.createdAt = SampleEvents.time("2030-01-01T00:00:00Z")
         #expect(resend.contentFingerprint == SampleEvents.request.contentFingerprint)
-        #expect(resend.contentFingerprint.sha1Hex.count == 40)
+        #expect(resend.contentFingerprint.digest.count == 32 && resend.contentFingerprint.hex.count == 64)
     }
 
     @Test("Any change of content changes the fingerprint")
@@ -41,8 +41,28 @@ struct FingerprintTests {
 
     @Test("The fingerprint excludes exactly id and created_at")
     func excludedFields() {
-        let text = String(decoding: SampleEvents.request.contentFingerprint.canonicalBytes, as: UTF8.self)
+        let text = String(
+            decoding: ContentFingerprint.canonicalContent(of: SampleEvents.request.asEvent), as: UTF8.self)
         #expect(!text.contains("\"id\"") && !text.contains("created_at"))
         #expect(text.contains("\"request_id\"") && text.contains("\"type\":\"freeze_request\""))
+    }
+
+    @Test("The fingerprint is the SHA-256 of the canonical content")
+    func digestOfContent() {
+        let content = ContentFingerprint.canonicalContent(of: SampleEvents.request.asEvent)
+        #expect(SampleEvents.request.contentFingerprint.digest == SHA256Hasher.hash(content))
+        #expect(SampleEvents.request.contentFingerprint == ContentFingerprint(canonicalBytes: content))
+    }
+
+    @Test("A stored digest and content stored by older ledgers give the same fingerprint")
+    func storedForms() {
+        let fingerprint = SampleEvents.request.contentFingerprint
+        #expect(ContentFingerprint(stored: fingerprint.digest) == fingerprint)
+        let legacy = ContentFingerprint.canonicalContent(of: SampleEvents.request.asEvent)
+        #expect(legacy.count > 32)
+        #expect(ContentFingerprint(stored: legacy) == fingerprint)
+        var changed = SampleEvents.request
+        changed.amount = SampleEvents.kzt("1.00")
+        #expect(ContentFingerprint(stored: ContentFingerprint.canonicalContent(of: changed.asEvent)) != fingerprint)
     }
 }

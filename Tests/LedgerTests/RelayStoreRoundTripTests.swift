@@ -93,7 +93,7 @@ import Testing
             try ledger.write { tx in
                 let seen = try #require(try tx.response(bank: Fixture.halyk, responseID: "resp-2"))
                 #expect(seen.requestID == scenario.root && seen.bankID == Fixture.halyk && seen.responseID == "resp-2")
-                #expect(!seen.fingerprint.canonicalBytes.isEmpty)
+                #expect(!seen.fingerprint.digest.isEmpty)
                 #expect(try tx.response(bank: Fixture.kaspi, responseID: "resp-2") == nil)
                 #expect(try tx.response(bank: Fixture.kaspi, responseID: "resp-3")?.requestID == scenario.kaspiChild)
             }
@@ -115,6 +115,44 @@ import Testing
                     1, caseID: ChainScenario.caseID, iban: ChainScenario.rootIBAN,
                     amount: "500000", at: Fixture.time(0)), at: Fixture.time(1400))
             #expect(resent.outcome == .duplicate)
+        }
+    }
+
+    /// The ledger keeps a 32-byte digest per request and per answer; ledgers written before that kept
+    /// the canonical content itself, and a re-send must still be recognised against those rows.
+    @Test func fingerprintsAreDigestsAndOlderStoredContentStillMatches() async throws {
+        try await withRelayLedger { ledger, _ in
+            let driver = RelayDriver(ledger: ledger)
+            let scenario = try ChainScenario.run(driver)
+            let lengths: [Int] = try ledger.sql { db in
+                try db.query(
+                    "SELECT length(fingerprint) AS n FROM requests UNION ALL SELECT length(fingerprint) FROM responses"
+                ) {
+                    try $0["n"] as Int
+                }
+            }
+            #expect(!lengths.isEmpty && lengths.allSatisfy { $0 == 32 }, "\(lengths)")
+            let request = Fixture.request(
+                1, caseID: ChainScenario.caseID, iban: ChainScenario.rootIBAN, amount: "500000", at: Fixture.time(0))
+            let answer = Fixture.response(
+                4, to: scenario.jusanChild, .frozen, at: Fixture.time(1200), frozen: Fixture.kzt("30000"),
+                holdUntil: scenario.jusanHold)
+            // As an older ledger stored them: the canonical content.
+            try ledger.sql { db in
+                try db.execute(
+                    "UPDATE requests SET fingerprint = ? WHERE request_id = ?",
+                    [Data(ContentFingerprint.canonicalContent(of: request.asEvent)), Stored.text(request.requestID)])
+                try db.execute(
+                    "UPDATE responses SET fingerprint = ? WHERE bank_id = ? AND response_id = ?",
+                    [Data(ContentFingerprint.canonicalContent(of: answer.asEvent)), "jusan", answer.responseID])
+                #expect(db.changes == 1)
+            }
+            let reopened = RelayDriver(ledger: ledger)
+            #expect(try reopened.answer(answer, from: Fixture.jusan, at: Fixture.time(1300)).outcome == .duplicate)
+            #expect(try reopened.receive(request, at: Fixture.time(1400)).outcome == .duplicate)
+            var changed = request
+            changed.amount = Fixture.kzt("1")
+            #expect(try reopened.receive(changed, at: Fixture.time(1500)).outcome != .duplicate)
         }
     }
 

@@ -160,7 +160,7 @@ extension Ledger {
                     Stored.text(request.requestID), request.caseID, request.priority.rawValue,
                     request.account.iban.electronicFormat,
                     request.amount.value, request.amount.currency, Stored.millis(time), Stored.millis(time),
-                    Data(ContentFingerprint(request).canonicalBytes), Data(try EventEncoder.encode(request)),
+                    Data(ContentFingerprint(request).digest), Data(try EventEncoder.encode(request)),
                     Stored.millis(time),
                 ])
         }

@@ -98,7 +98,7 @@ import Testing
                             Stored.millis(Fixture.time(0)),
                             Stored.millis(Fixture.time(60)), Stored.millis(Fixture.time(60)),
                             Stored.millis(Fixture.time(60)),
-                            Data(ContentFingerprint(request).canonicalBytes), Data(try EventEncoder.encode(request)),
+                            Data(ContentFingerprint(request).digest), Data(try EventEncoder.encode(request)),
                             Stored.millis(Fixture.time(60)),
                         ])
                 }

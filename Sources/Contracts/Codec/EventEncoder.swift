@@ -36,20 +36,26 @@ public enum EventEncoder {
     }
 }
 
-/// Canonical content of an event for idempotency: the encoded event minus the envelope `id` and
-/// `created_at` (which differ between two sends of the same thing) and minus unknown fields
-/// (which the models never keep).
+/// Content of an event for idempotency: the SHA-256 of its canonical JSON minus the envelope
+/// `id` and `created_at` (which differ between two sends of the same thing) and minus unknown
+/// fields (which the models never keep).
 ///
 /// Same request id and equal fingerprints: a duplicate, ignore it. Same request id and different
-/// fingerprints: a conflicting duplicate, refuse it. Compare ``canonicalBytes`` for certainty;
-/// ``sha1Hex`` is a compact stand-in for logs and audit lines (not a security boundary).
+/// fingerprints: a conflicting duplicate, refuse it. The ledger keeps the 32-byte digest, not the
+/// few hundred bytes of content; a collision would need SHA-256 to fail.
 public struct ContentFingerprint: Sendable, Hashable, CustomStringConvertible {
-    /// Canonical JSON of the event without `id` and `created_at`.
-    public let canonicalBytes: [UInt8]
+    /// SHA-256 of the canonical content (32 bytes).
+    public let digest: [UInt8]
 
-    /// A fingerprint stored earlier (the ledger keeps the canonical bytes).
+    /// The fingerprint of canonical content (see ``canonicalContent(of:)``).
     public init(canonicalBytes: [UInt8]) {
-        self.canonicalBytes = canonicalBytes
+        self.digest = SHA256Hasher.hash(canonicalBytes)
+    }
+
+    /// A fingerprint the ledger kept: a 32-byte digest, or, in rows written before digests were
+    /// kept, the canonical content itself (always longer: the smallest event is far over 32 bytes).
+    public init(stored: [UInt8]) {
+        self.digest = stored.count == 32 ? stored : SHA256Hasher.hash(stored)
     }
 
     /// Computes the fingerprint of any event.
@@ -59,19 +65,24 @@ public struct ContentFingerprint: Sendable, Hashable, CustomStringConvertible {
 
     /// Computes the fingerprint of any event.
     public init(_ event: Event) {
-        self.canonicalBytes = ObjectWriter.canonicalBytes(omitting: ["id", "created_at"]) { event.write(into: &$0) }
+        self.init(canonicalBytes: Self.canonicalContent(of: event))
     }
 
-    /// SHA-1 of ``canonicalBytes`` as 40 lower-case hex digits.
-    public var sha1Hex: String {
-        SHA1.hash(canonicalBytes).map { byte in
+    /// Canonical JSON of the event without `id` and `created_at`: what the digest is taken of.
+    public static func canonicalContent(of event: Event) -> [UInt8] {
+        ObjectWriter.canonicalBytes(omitting: ["id", "created_at"]) { event.write(into: &$0) }
+    }
+
+    /// The digest as 64 lower-case hex digits (logs and audit lines show a prefix).
+    public var hex: String {
+        digest.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
     }
 
-    /// The SHA-1 hex digest.
-    public var description: String { sha1Hex }
+    /// The hex digest.
+    public var description: String { hex }
 }
 
 extension ContractEvent {
