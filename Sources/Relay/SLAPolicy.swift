@@ -1,29 +1,5 @@
 import Contracts
 
-/// How long a bank has to answer, per priority.
-public struct ResponseTimes: Sendable, Hashable {
-    /// Time from routing to the bank's first answer.
-    public var acknowledge: Duration
-    /// Time from routing to the bank's final answer (frozen, rejected, not found, moved).
-    public var freeze: Duration
-
-    public init(acknowledge: Duration, freeze: Duration) {
-        self.acknowledge = acknowledge
-        self.freeze = freeze
-    }
-}
-
-/// Per-bank exceptions to the default response times; any subset may be set.
-public struct ResponseTimeOverrides: Sendable, Hashable {
-    public var acknowledge: Duration?
-    public var freeze: Duration?
-
-    public init(acknowledge: Duration? = nil, freeze: Duration? = nil) {
-        self.acknowledge = acknowledge
-        self.freeze = freeze
-    }
-}
-
 /// The service levels banks are held to, and how missing them escalates.
 public struct SLAPolicy: Sendable, Hashable {
     /// Default response times per priority.
@@ -59,12 +35,8 @@ public struct SLAPolicy: Sendable, Hashable {
     public func responseTimes(for priority: Priority, overrides: [Priority: ResponseTimeOverrides] = [:])
         -> ResponseTimes
     {
-        var times = defaults[priority] ?? SLAPolicy.standard.defaults[priority]!
-        if let override = overrides[priority] {
-            if let acknowledge = override.acknowledge { times.acknowledge = acknowledge }
-            if let freeze = override.freeze { times.freeze = freeze }
-        }
-        return times
+        let times = defaults[priority] ?? SLAPolicy.standard.defaults[priority]!
+        return overrides[priority].map(times.applying) ?? times
     }
 
     /// When escalation `level` of a missed `deadline` is due; nil past the last level.

@@ -22,10 +22,7 @@ extension RelayPolicy {
             var overrides: [Priority: ResponseTimeOverrides] = [:]
             for priority in Priority.allCases {
                 let override = settings.sla.overrides(for: priority)
-                if !override.isEmpty {
-                    overrides[priority] = ResponseTimeOverrides(
-                        acknowledge: override.acknowledge, freeze: override.freeze)
-                }
+                if !override.isEmpty { overrides[priority] = override }
             }
             let answerSigning: IssuerRegistry
             do { answerSigning = try settings.answerSigning?.registry(bankID: id.rawValue) ?? .unchecked } catch {
@@ -49,8 +46,8 @@ extension RelayPolicy {
         let sla = configuration.sla
         let policy = SLAPolicy(
             defaults: [
-                .urgent: ResponseTimes(acknowledge: sla.urgent.acknowledge, freeze: sla.urgent.freeze),
-                .normal: ResponseTimes(acknowledge: sla.normal.acknowledge, freeze: sla.normal.freeze),
+                .urgent: sla.urgent,
+                .normal: sla.normal,
             ],
             escalationSteps: sla.escalationSteps, holdWarning: sla.holdWarning)
         let topics = try TopicNames(configuration: configuration)

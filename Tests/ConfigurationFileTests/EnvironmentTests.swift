@@ -1,4 +1,5 @@
 import ConfigurationFile
+import Contracts
 import Testing
 
 @Suite struct EnvironmentTests {
@@ -40,7 +41,7 @@ import Testing
         #expect(config.kafka.bootstrapServers == "env:9092")
         #expect(config.kafka.groupID == "env-group")
         #expect(config.ledger == LedgerSettings(path: "env.sqlite", durability: .normal))
-        #expect(config.sla.urgent == SLAWindows(acknowledge: .seconds(120), freeze: .seconds(1800)))
+        #expect(config.sla.urgent == ResponseTimes(acknowledge: .seconds(120), freeze: .seconds(1800)))
         #expect(config.sla.normal.freeze == .seconds(3 * 3600))
         #expect(config.sla.escalationSteps == [.seconds(300), .seconds(1200), .seconds(3600)])
         #expect(config.chain.maxHops == 3)

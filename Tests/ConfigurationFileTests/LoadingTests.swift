@@ -1,4 +1,5 @@
 import ConfigurationFile
+import Contracts
 import Foundation
 import Testing
 
@@ -69,8 +70,8 @@ import Testing
             ])
         #expect(config.topics == TopicSettings(prefix: "prod", requests: "police.requests", deadletter: "prod.dlq"))
         #expect(config.ledger == LedgerSettings(path: "/var/lib/freeze-relay/ledger.sqlite", durability: .normal))
-        #expect(config.sla.urgent == SLAWindows(acknowledge: .seconds(180), freeze: .seconds(1200)))
-        #expect(config.sla.normal == SLAWindows(acknowledge: .seconds(600), freeze: .seconds(5400)))
+        #expect(config.sla.urgent == ResponseTimes(acknowledge: .seconds(180), freeze: .seconds(1200)))
+        #expect(config.sla.normal == ResponseTimes(acknowledge: .seconds(600), freeze: .seconds(5400)))
         #expect(config.sla.escalationSteps == [.seconds(600), .seconds(1800), .seconds(7200)])
         #expect(config.sla.holdWarning == .seconds(86_400))
         #expect(config.chain == ChainSettings(maxHops: 12, maxChildrenPerAnswer: 200, minAmount: "1000.50"))
@@ -91,11 +92,11 @@ import Testing
                 == EscalationContact(
                     name: "Halyk fraud desk", email: "fraud-desk@halyk.example", phone: "+7 727 000 00 00"))
         #expect(halyk.topics == BankTopicOverrides(requests: "halyk.in", responses: "halyk.out"))
-        #expect(halyk.sla.urgent == SLAWindowOverrides(acknowledge: .seconds(120)))
+        #expect(halyk.sla.urgent == ResponseTimeOverrides(acknowledge: .seconds(120)))
         #expect(halyk.sla.normal.isEmpty)
         #expect(
             config.slaWindows(for: halyk, priority: .urgent)
-                == SLAWindows(acknowledge: .seconds(120), freeze: .seconds(1200)))
+                == ResponseTimes(acknowledge: .seconds(120), freeze: .seconds(1200)))
         #expect(config.slaWindows(for: halyk, priority: .normal) == config.sla.normal)
 
         let kaspi = config.banks[1]
@@ -115,8 +116,8 @@ import Testing
         #expect(config.kafka.clientID == "freeze-relay")
         #expect(config.topics == TopicSettings(prefix: "freeze"))
         #expect(config.ledger == LedgerSettings(path: "./data/freeze-relay.sqlite", durability: .full))
-        #expect(config.sla.urgent == SLAWindows(acknowledge: .seconds(300), freeze: .seconds(1800)))
-        #expect(config.sla.normal == SLAWindows(acknowledge: .seconds(900), freeze: .seconds(7200)))
+        #expect(config.sla.urgent == ResponseTimes(acknowledge: .seconds(300), freeze: .seconds(1800)))
+        #expect(config.sla.normal == ResponseTimes(acknowledge: .seconds(900), freeze: .seconds(7200)))
         #expect(config.sla.escalationSteps == [.seconds(900), .seconds(3600)])
         #expect(config.sla.holdWarning == .seconds(12 * 3600))
         #expect(config.chain == ChainSettings(maxHops: 8, maxChildrenPerAnswer: 50, minAmount: "0"))

@@ -21,15 +21,15 @@ extension ConfigurationDecoder {
         return sla
     }
 
-    private func decodeWindows(_ section: Section, defaults: SLAWindows) -> SLAWindows {
+    private func decodeWindows(_ section: Section, defaults: ResponseTimes) -> ResponseTimes {
         var windows = defaults
         if let acknowledge = section.positiveDuration("acknowledge") { windows.acknowledge = acknowledge }
         if let freeze = section.positiveDuration("freeze") { windows.freeze = freeze }
         return windows
     }
 
-    func decodeWindowOverrides(_ section: Section) -> SLAWindowOverrides {
-        SLAWindowOverrides(
+    func decodeWindowOverrides(_ section: Section) -> ResponseTimeOverrides {
+        ResponseTimeOverrides(
             acknowledge: section.positiveDuration("acknowledge"), freeze: section.positiveDuration("freeze"))
     }
 
@@ -63,7 +63,7 @@ extension ProblemLog {
     /// acknowledge); nothing is reported when neither was written there, because the
     /// combination then comes from elsewhere and is reported there. Values not written under
     /// `explicit` are labelled as inherited from `inherited`.
-    func checkOrder(_ windows: SLAWindows, explicit: ConfigPath, inherited: ConfigPath? = nil, context: String) {
+    func checkOrder(_ windows: ResponseTimes, explicit: ConfigPath, inherited: ConfigPath? = nil, context: String) {
         guard windows.freeze < windows.acknowledge else { return }
         let freezePath = explicit.key("freeze")
         let acknowledgePath = explicit.key("acknowledge")

@@ -147,14 +147,14 @@ extension RelayConfiguration {
         ])
     }
 
-    private func windowsNode(_ windows: SLAWindows) -> DumpNode {
+    private func windowsNode(_ windows: ResponseTimes) -> DumpNode {
         .map([
             ("acknowledge", .text(DurationText.format(windows.acknowledge))),
             ("freeze", .text(DurationText.format(windows.freeze))),
         ])
     }
 
-    private func overridesNode(_ overrides: SLAWindowOverrides) -> DumpNode {
+    private func overridesNode(_ overrides: ResponseTimeOverrides) -> DumpNode {
         .map([
             ("acknowledge", .optional(overrides.acknowledge.map(DurationText.format))),
             ("freeze", .optional(overrides.freeze.map(DurationText.format))),

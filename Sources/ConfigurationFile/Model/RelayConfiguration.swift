@@ -73,7 +73,7 @@ public struct RelayConfiguration: Sendable, Equatable {
 
     /// The deadlines that apply to `bank` for `priority`: the global ones with the bank's
     /// overrides applied.
-    public func slaWindows(for bank: BankSettings, priority: Priority) -> SLAWindows {
+    public func slaWindows(for bank: BankSettings, priority: Priority) -> ResponseTimes {
         sla.windows(for: priority).applying(bank.sla.overrides(for: priority))
     }
 }
