@@ -32,16 +32,24 @@ struct FaultTests {
         try await harness.publishRequest(first)
         try await harness.watcher.waitFor("first routed") { !$0.routed(first.requestID).isEmpty }
 
-        // "Disk full": cap the writer's file at its current size.
+        // "Disk full": cap the writer's file at its current size and use up its free pages, so the
+        // file cannot grow. Ten orders of ~1.6 KB each (a 1,000-character legal basis, the most
+        // the contract allows) then need more room than the few pages of a one-request ledger
+        // have spare, whatever size the other rows take.
+        try daemon.ledger.transaction { db in try db.execute("CREATE TABLE fault_filler (bytes BLOB NOT NULL)") }
         try daemon.ledger.transaction { db in
             let pages = try db.scalar("PRAGMA page_count", as: Int.self) ?? 0
             _ = try db.query("PRAGMA max_page_count = \(pages)")
         }
-        let second = freezeRequest(caseID: "CASE-F3", iban: kzIBAN(bank: betaCode, account: 33))
-        let filler = String(repeating: "x", count: 900)
-        var big = second
-        big.legalBasis = filler  // enough bytes that the insert needs new pages
-        try await harness.publishRequest(big)
+        while (try? daemon.ledger.transaction({ db in
+            try db.execute("INSERT INTO fault_filler (bytes) VALUES (zeroblob(4000))")
+        })) != nil {}
+        let big = (0..<10).map { index in
+            var order = freezeRequest(caseID: "CASE-F3", iban: kzIBAN(bank: betaCode, account: 33 + index))
+            order.legalBasis = String(repeating: "x", count: 1_000)
+            return order
+        }
+        for order in big { try await harness.publishRequest(order) }
         await #expect(throws: RuntimeFailure.self) { try await harness.stop(waitingForFailure: true) }
         #expect("\(daemon.failure.map { "\($0)" } ?? "")".contains("cannot grow"))
         // The ledger's own error, kept typed: not a string to parse.
@@ -51,11 +59,13 @@ struct FaultTests {
         }
         #expect("\(ledgerError)".contains("cannot grow"))
 
-        // Restarted on a ledger with room again, the relay reads the record again: not lost.
+        // Restarted on a ledger with room again, the relay reads the records again: none lost.
         try harness.start()
-        try await harness.watcher.waitFor("second routed after restart") { !$0.routed(big.requestID).isEmpty }
+        try await harness.watcher.waitFor("all routed after restart") { seen in
+            big.allSatisfy { !seen.routed($0.requestID).isEmpty }
+        }
         try await harness.stop()
-        #expect(try harness.count("requests") == 2)
+        #expect(try harness.count("requests") == 11)
     }
 }
 

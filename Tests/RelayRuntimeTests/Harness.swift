@@ -146,7 +146,7 @@ final class Harness: Sendable {
     var daemon: RelayDaemon? { running.withLock { $0?.daemon } }
 
     /// Graceful stop; rethrows what `run` threw. With `waitingForFailure`, lets the daemon stop
-    /// by itself (after a fatal failure) instead of asking it to.
+    /// by itself (after a fatal failure) instead of asking it to, for at most two minutes.
     func stop(waitingForFailure: Bool = false) async throws {
         guard
             let (daemon, task) = running.withLock({ value in
@@ -154,7 +154,17 @@ final class Harness: Sendable {
                 return value
             })
         else { return }
-        if !waitingForFailure { daemon.stop() }
+        guard waitingForFailure else {
+            daemon.stop()
+            return try await task.value
+        }
+        // A failure that never comes must fail the test, not hang the suite: after two minutes the
+        // daemon is asked to stop, and `run` returns without the error the caller expects.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(120))
+            daemon.stop()
+        }
+        defer { watchdog.cancel() }
         try await task.value
     }
 
