@@ -27,6 +27,7 @@ public enum LedgerSchema {
         QuotaSchema.migration,
         SecurityTallySchema.migration,
         SentEventsLeaveSchema.migration,
+        TimerKeysSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

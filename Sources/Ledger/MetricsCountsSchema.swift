@@ -22,6 +22,24 @@
 /// `requests_answered_by_bank` served only the answer counters' GROUP BY and goes: one index
 /// write less per answered request.
 enum MetricsCountsSchema {
+    /// The triggers that keep `deadline_counts` exact; version 14 creates them again on its new
+    /// `deadlines` table. The text must stay as version 9 shipped it.
+    static let deadlineCountTriggers = """
+        CREATE TRIGGER deadline_counts_on_insert AFTER INSERT ON deadlines WHEN NEW.status = 'open'
+        BEGIN
+            UPDATE deadline_counts SET open = open + 1 WHERE id = 1;
+        END;
+        CREATE TRIGGER deadline_counts_on_delete AFTER DELETE ON deadlines WHEN OLD.status = 'open'
+        BEGIN
+            UPDATE deadline_counts SET open = open - 1 WHERE id = 1;
+        END;
+        CREATE TRIGGER deadline_counts_on_update AFTER UPDATE OF status ON deadlines
+            WHEN (OLD.status = 'open') IS NOT (NEW.status = 'open')
+        BEGIN
+            UPDATE deadline_counts SET open = open + (NEW.status = 'open') - (OLD.status = 'open') WHERE id = 1;
+        END;
+        """
+
     static let migration = Migration(
         version: 9, name: "metrics counted at event time: requests, timers, escalations, answers",
         sql: """
@@ -94,19 +112,7 @@ enum MetricsCountsSchema {
             ) STRICT;
             INSERT INTO deadline_counts (id, open) SELECT 1, count(*) FROM deadlines WHERE status = 'open';
 
-            CREATE TRIGGER deadline_counts_on_insert AFTER INSERT ON deadlines WHEN NEW.status = 'open'
-            BEGIN
-                UPDATE deadline_counts SET open = open + 1 WHERE id = 1;
-            END;
-            CREATE TRIGGER deadline_counts_on_delete AFTER DELETE ON deadlines WHEN OLD.status = 'open'
-            BEGIN
-                UPDATE deadline_counts SET open = open - 1 WHERE id = 1;
-            END;
-            CREATE TRIGGER deadline_counts_on_update AFTER UPDATE OF status ON deadlines
-                WHEN (OLD.status = 'open') IS NOT (NEW.status = 'open')
-            BEGIN
-                UPDATE deadline_counts SET open = open + (NEW.status = 'open') - (OLD.status = 'open') WHERE id = 1;
-            END;
+            \(deadlineCountTriggers)
 
             CREATE TABLE escalation_counts (
                 bank  TEXT NOT NULL,

@@ -180,10 +180,16 @@ enum EscalationRows {
 
 /// Row mapping for `deadlines`.
 enum DeadlineRows {
-    static func deadline(_ row: Row) throws -> Deadline {
-        Deadline(
-            id: try row["deadline_id"],
-            requestID: try Stored.uuid(try row["request_id"], column: "deadlines.request_id"),
+    /// Reads a timer from a ledger of `schemaVersion` (which decides how its id is stored).
+    static func deadline(schemaVersion: Int) -> (Row) throws -> Deadline {
+        { row in try deadline(row, schemaVersion: schemaVersion) }
+    }
+
+    static func deadline(_ row: Row, schemaVersion: Int) throws -> Deadline {
+        let request: String = try row["request_id"]
+        return Deadline(
+            id: TimerKey.id(stored: try row["deadline_id"], request: request, schemaVersion: schemaVersion),
+            requestID: try Stored.uuid(request, column: "deadlines.request_id"),
             kind: try Stored.enumeration(DeadlineKind.self, try row["kind"], column: "deadlines.kind"),
             level: try row["level"],
             deadline: Stored.timestamp(try row["deadline_at"] as Int64),

@@ -11,7 +11,8 @@ extension Ledger {
             // Bound to a local first: passing the temporary straight in crashes the 6.3 optimizer
             // (generic specialization of a borrowed ~Copyable argument).
             let transaction = RelayTransaction(
-                db: Database(connection: db.connection, requests: db.requests), queued: QueuedOutbox())
+                db: Database(connection: db.connection, requests: db.requests), queued: QueuedOutbox(),
+                schemaVersion: schemaVersion)
             return try body(transaction)
         }
     }
@@ -24,6 +25,8 @@ public struct RelayTransaction: ~Copyable {
     /// The outbox rows this transaction inserted, so the caller can hand them to the publisher
     /// from memory once the transaction committed instead of reading them back.
     let queued: QueuedOutbox
+    /// The ledger's schema version: how timers are keyed (``TimerKey``).
+    let schemaVersion: Int
 
     /// The events this transaction queued so far, in outbox order, with their sequence numbers.
     /// Only meaningful once the transaction committed: return it from the `write` closure.
@@ -88,8 +91,8 @@ public struct RelayTransaction: ~Copyable {
     /// Open timers due at or before `time`, earliest first.
     public func dueDeadlines(at time: Timestamp, limit: Int) throws -> [Deadline] {
         try db.query(
-            "SELECT * FROM deadlines WHERE status = 'open' AND due_at <= ? ORDER BY due_at, deadline_id LIMIT ?",
-            [Stored.millis(time), limit], map: DeadlineRows.deadline)
+            "SELECT * FROM deadlines WHERE status = 'open' AND due_at <= ? ORDER BY due_at, request_id, deadline_id LIMIT ?",
+            [Stored.millis(time), limit], map: DeadlineRows.deadline(schemaVersion: schemaVersion))
     }
 
     /// Requests kept as unroutable.
@@ -123,7 +126,10 @@ public struct RelayTransaction: ~Copyable {
     public func markFired(_ deadline: Deadline, at time: Timestamp) throws {
         try db.execute(
             "UPDATE deadlines SET status = 'fired', settled_at = ? WHERE request_id = ? AND deadline_id = ? AND status = 'open'",
-            [Stored.millis(time), Stored.text(deadline.requestID), deadline.id])
+            [
+                Stored.millis(time), Stored.text(deadline.requestID),
+                TimerKey.stored(deadline, schemaVersion: schemaVersion),
+            ])
     }
 
     /// Applies a decision's state changes and queues its encoded events, all in this transaction.
@@ -147,7 +153,8 @@ public struct RelayTransaction: ~Copyable {
         // one that was cancelled opens it again: the same decision may stop a request's timers of
         // a kind and start one whose id is the same (a hold moved within the same second), and the
         // timer it asks for must not stay cancelled. (No conflict target: the key is (request_id,
-        // deadline_id) from schema 8 on, deadline_id alone before, and tests write older ledgers.)
+        // deadline_id) from schema 8 on, deadline_id alone before, and tests write older ledgers;
+        // from schema 14 deadline_id is the id without its request id, see TimerKey.)
         for deadline in effects.schedule {
             try db.execute(
                 """
@@ -157,7 +164,8 @@ public struct RelayTransaction: ~Copyable {
                 WHERE status = 'cancelled'
                 """,
                 [
-                    deadline.id, Stored.text(deadline.requestID), deadline.kind.rawValue, deadline.level,
+                    TimerKey.stored(deadline, schemaVersion: schemaVersion), Stored.text(deadline.requestID),
+                    deadline.kind.rawValue, deadline.level,
                     Stored.millis(deadline.deadline), Stored.millis(deadline.dueAt),
                 ])
         }

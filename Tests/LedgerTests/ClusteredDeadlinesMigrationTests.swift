@@ -84,7 +84,7 @@ import Testing
                 ),
                 (
                     "UPDATE deadlines SET status = 'fired', settled_at = ? WHERE request_id = ? AND deadline_id = ? AND status = 'open'",
-                    [1, "r", "r/freeze/1/0"]
+                    [1, "r", "freeze/1/0"]
                 ),
                 ("DELETE FROM deadlines WHERE request_id = ?", ["r"]),
             ]
@@ -96,7 +96,7 @@ import Testing
             }
             let due = try ledger.sql { db in
                 try db.query(
-                    "EXPLAIN QUERY PLAN SELECT * FROM deadlines WHERE status = 'open' AND due_at <= ? ORDER BY due_at, deadline_id LIMIT ?",
+                    "EXPLAIN QUERY PLAN SELECT * FROM deadlines WHERE status = 'open' AND due_at <= ? ORDER BY due_at, request_id, deadline_id LIMIT ?",
                     [1, 10]
                 ) { row in
                     try row["detail"] as String

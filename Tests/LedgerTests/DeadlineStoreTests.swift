@@ -27,7 +27,10 @@ import Testing
 
     private static func status(_ id: String, on ledger: Ledger) throws -> (status: String, settledAt: Int64?)? {
         try ledger.sql { db in
-            try db.queryFirst("SELECT status, settled_at FROM deadlines WHERE deadline_id = ?", [id]).map { row in
+            // Found through the id read back from the row: the stored key is only part of it.
+            try db.query("SELECT * FROM deadlines").first {
+                try DeadlineRows.deadline($0, schemaVersion: ledger.schemaVersion).id == id
+            }.map { row in
                 (try row["status"], try row["settled_at"])
             }
         }

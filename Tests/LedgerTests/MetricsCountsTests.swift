@@ -61,8 +61,9 @@ import Testing
 
     /// Every column a count depends on, changed directly (NULL and back, across groups), rows
     /// inserted and deleted: the triggers follow each change.
-    /// What picks one row of `table`: its rowid, or for the timers (stored without rowid since
-    /// schema 8) their id, which is unique on its own.
+    /// What picks rows of `table`: its rowid, or for the timers (stored without rowid since
+    /// schema 8) their key under the request, which since schema 14 may pick the same timer of
+    /// several requests: the counts must follow whatever a statement changes.
     private static func rowKey(_ table: String) -> String { table == "deadlines" ? "deadline_id" : "rowid" }
 
     @Test(arguments: [11, 12] as [UInt64])
