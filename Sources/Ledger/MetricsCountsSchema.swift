@@ -23,7 +23,7 @@
 /// write less per answered request.
 enum MetricsCountsSchema {
     /// The triggers that keep `deadline_counts` exact; version 14 creates them again on its new
-    /// `deadlines` table. The text must stay as version 9 shipped it.
+    /// `deadlines` table. The statements must stay as version 9 shipped them.
     static let deadlineCountTriggers = """
         CREATE TRIGGER deadline_counts_on_insert AFTER INSERT ON deadlines WHEN NEW.status = 'open'
         BEGIN
