@@ -131,27 +131,32 @@ let package = Package(
         ),
         // What several test targets share: seeded randomness, waiting for child processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // What the relay's test targets share: numbered ids and accounts, the in-memory relay world
+        // the engine tests run in, and the driver that runs the engine against a real ledger.
+        .target(
+            name: "RelayTestSupport", dependencies: ["Contracts", "Relay", "Authenticity", "Ledger"],
+            path: "Tests/RelayTestSupport"),
         .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "EmbeddedKafka"]),
         .testTarget(
             name: "LogThrottleTests", dependencies: ["LogThrottle", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts", "RelayTestSupport"]),
         // Fuzz/ holds libFuzzer entry points: LibFuzzerTests compiles them with the Contracts sources itself.
         .testTarget(
             name: "ContractsTests", dependencies: ["Contracts", "TestSupport"],
             exclude: ["validate_examples.py", "Fuzz", "Golden"]),
         .testTarget(name: "ConfigurationFileTests", dependencies: ["ConfigurationFile", "Authenticity", "Contracts"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts", "Authenticity"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "Contracts", "Authenticity", "RelayTestSupport"]),
         .testTarget(name: "AuthenticityTests", dependencies: ["Authenticity", "Contracts", "TestSupport"]),
         .testTarget(
             name: "RelayRuntimeTests",
             dependencies: [
                 "RelayRuntime", "RelayKafka", "EmbeddedKafka", "Ledger", "Contracts", "Relay", "LogThrottle",
-                "TestSupport", "Authenticity",
+                "TestSupport", "RelayTestSupport", "Authenticity",
             ]),
         .testTarget(
             name: "RelayConsoleTests",
             dependencies: [
-                "RelayConsole", "Ledger", "Relay", "Contracts",
+                "RelayConsole", "Ledger", "Relay", "Contracts", "RelayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         // The operator commands, driven in-process against fixture ledgers (tests may import an executable target).
@@ -159,7 +164,7 @@ let package = Package(
             name: "FreezeRelayTests",
             dependencies: [
                 "FreezeRelay", "RelayDemo", "Ledger", "Relay", "Contracts", "RelayRuntime", "RelayKafka",
-                "EmbeddedKafka", "TestSupport", "Authenticity",
+                "EmbeddedKafka", "TestSupport", "RelayTestSupport", "Authenticity",
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Ledger
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import FreezeRelay
@@ -21,7 +22,7 @@ struct AccountsCommandTests {
             at: directory.appendingPathComponent("ledger.sqlite").path,
             configuration: LedgerConfiguration(durability: .normal))
         defer { ledger.close() }
-        let relay = FixtureDriver(ledger: ledger, policy: fixturePolicy)
+        let relay = fixtureDriver(ledger)
         try relay.receive(FixtureStory.request(id(501), "CASE-M1", bank: alphaCode, account: Self.mule, at: t0))
         try relay.receive(FixtureStory.request(id(502), "CASE-M1", bank: alphaCode, account: 7, at: at(minutes: 1)))
         try relay.receive(

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import RelayKafka
+import RelayTestSupport
 import TestSupport
 import Testing
 

@@ -4,6 +4,7 @@ import Ledger
 import Logging
 import Relay
 import RelayKafka
+import RelayTestSupport
 
 @testable import RelayRuntime
 
@@ -21,19 +22,7 @@ let quietLogger: Logger = {
     return logger
 }()
 
-/// A valid KZ IBAN with a 3-digit bank code (check digits per ISO 13616).
-func kzIBAN(bank: String, account: Int) -> IBAN {
-    let bban = bank + String(format: "%013d", account)
-    var remainder = 0
-    for character in bban + "KZ00" {
-        let digits = character.isLetter ? String(Int(character.asciiValue! - 55)) : String(character)
-        for digit in digits { remainder = (remainder * 10 + Int(String(digit))!) % 97 }
-    }
-    return try! IBAN("KZ" + String(format: "%02d", 98 - remainder) + bban)
-}
-
-func id(_ n: Int) -> UUID { UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", n))! }
-func kzt(_ value: String) -> Money { try! Money(value: value, currency: "KZT") }
+func id(_ n: Int) -> UUID { TestValues.uuid(n) }
 
 let alpha = try! BankID("alpha")
 let beta = try! BankID("beta")
@@ -101,7 +90,7 @@ final class FixtureLedger {
             at: directory.appendingPathComponent("ledger.sqlite").path,
             configuration: LedgerConfiguration(durability: .normal))
         defer { ledger.close() }
-        try FixtureStory.tell(FixtureDriver(ledger: ledger, policy: fixturePolicy))
+        try FixtureStory.tell(fixtureDriver(ledger))
     }
 
     func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
@@ -113,7 +102,7 @@ final class FixtureLedger {
 
 /// What happens in the fixture, in time order.
 enum FixtureStory {
-    static func tell(_ relay: FixtureDriver) throws {
+    static func tell(_ relay: LedgerRelayDriver) throws {
         // Forty to one days before: cases that are closed, or old and still open.
         try relay.receive(
             request(Requests.oldRejected, Cases.oldRejected, bank: gammaCode, account: 6, at: at(minutes: 0, days: -40))
@@ -133,7 +122,7 @@ enum FixtureStory {
                 Requests.recentClosed, Cases.recentClosed, bank: alphaCode, account: 8, at: at(minutes: 0, days: -1)))
         try relay.answer(Requests.recentClosed, .accountNotFound, from: alpha, at: at(minutes: 5, days: -1))
         // The old open case's freeze deadline fires, with every level of the ladder.
-        try relay.fireDue(at: at(minutes: 10, days: -1))
+        try relay.fireAllDue(at: at(minutes: 10, days: -1))
 
         // Today.
         try relay.receive(request(Requests.frozen, Cases.frozen, bank: alphaCode, account: 1, at: t0))
@@ -143,7 +132,7 @@ enum FixtureStory {
                 Requests.chainRoot, Cases.chain, bank: alphaCode, account: 4, amount: "900000.00", at: at(minutes: 2)))
         try relay.answer(Requests.frozen, .acknowledged, from: alpha, at: at(minutes: 2))
         try relay.receive(request(Requests.late, Cases.late, bank: betaCode, account: 2, at: at(minutes: 5)))
-        try relay.fireDue(at: at(minutes: 6))  // gamma's acknowledge deadline (09:05) is missed
+        try relay.fireAllDue(at: at(minutes: 6))  // gamma's acknowledge deadline (09:05) is missed
         try relay.answer(Requests.frozen, .frozen, from: alpha, frozen: "250000.00", at: at(minutes: 10))
         let chainRootIBAN = kzIBAN(bank: alphaCode, account: 4)
         try relay.answer(
@@ -167,7 +156,7 @@ enum FixtureStory {
         try relay.receive(
             request(Requests.unroutable, Cases.unroutable, bank: unknownCode, account: 5, at: at(minutes: 30)))
         // beta's deadlines for the late case: acknowledge levels 1 and 2, freeze levels 1 and 2.
-        try relay.fireDue(at: at(minutes: 60))
+        try relay.fireAllDue(at: at(minutes: 60))
     }
 
     static func request(
@@ -184,91 +173,32 @@ enum FixtureStory {
     }
 }
 
-/// Drives the relay engine against a ledger, one transaction per input, like the daemon's
-/// intake, scheduler and outbox encoding.
-final class FixtureDriver {
-    let ledger: Ledger
-    let engine: RelayEngine
-    private var offset: Int64 = 0
-
-    init(ledger: Ledger, policy: RelayPolicy) {
-        self.ledger = ledger
-        self.engine = RelayEngine(policy: policy)
+/// A driver of the engine under `policy` that queues what the daemon's own outbox encoding would.
+func fixtureDriver(_ ledger: Ledger, policy: RelayPolicy = fixturePolicy) -> LedgerRelayDriver {
+    LedgerRelayDriver(ledger: ledger, engine: RelayEngine(policy: policy)) { effects, cause, now in
+        try OutboxEncoding.messages(for: effects, refusedRecord: nil, policy: policy, cause: cause, now: now)
     }
+}
 
-    private func cause(topic: String, eventID: UUID) -> Cause {
-        offset += 1
-        return .record(topic: topic, partition: 0, offset: offset, eventID: eventID)
-    }
-
-    func receive(_ request: FreezeRequest) throws {
-        let cause = cause(topic: "freeze.requests", eventID: request.id)
-        let now = request.createdAt
-        try ledger.write { tx in
-            let context = RelayEngine.RequestContext(
-                record: try tx.request(request.requestID),
-                openEscalations: try tx.openEscalations(of: request.requestID))
-            let effects = engine.receive(
-                request, fingerprint: ContentFingerprint(request), context: context,
-                case: try tx.caseContext(request.caseID), cause: cause, now: now)
-            try apply(effects, tx: tx, cause: cause, now: now)
-        }
-    }
-
+/// The story's inputs, written by what they say rather than as whole events.
+extension LedgerRelayDriver {
     func answer(
         _ requestID: UUID, _ status: BankResponseStatus, from bank: BankID, frozen: String? = nil,
-        reason: String? = nil,
-        transfers: [OnwardTransfer] = [], at now: Timestamp
+        reason: String? = nil, transfers: [OnwardTransfer] = [], at now: Timestamp
     ) throws {
-        let response = BankResponse(
-            id: UUID(), createdAt: now, responseID: UUID().uuidString, requestID: requestID, status: status,
-            frozenAmount: frozen.map(kzt), reason: reason, respondedAt: now, holdUntil: nil, onwardTransfers: transfers)
-        let cause = cause(topic: "freeze.bank.\(bank.rawValue).responses", eventID: response.id)
-        try ledger.write { tx in
-            let record = try tx.request(requestID)
-            let effects = engine.answer(
-                response, fingerprint: ContentFingerprint(response), from: bank,
-                context: RelayEngine.RequestContext(
-                    record: record, openEscalations: try tx.openEscalations(of: requestID)),
-                previous: nil, case: try tx.caseContext(record?.caseID ?? ""), cause: cause, now: now)
-            try apply(effects, tx: tx, cause: cause, now: now)
-        }
+        try answer(
+            BankResponse(
+                id: UUID(), createdAt: now, responseID: UUID().uuidString, requestID: requestID, status: status,
+                frozenAmount: frozen.map(kzt), reason: reason, respondedAt: now, holdUntil: nil,
+                onwardTransfers: transfers),
+            from: bank, at: now)
     }
 
     func cancel(_ requestID: UUID, caseID: String, at now: Timestamp) throws {
-        let cancel = FreezeCancel(
-            id: UUID(), createdAt: now, requestID: requestID, reason: "victim recovered the money", issuedAt: now,
-            issuer: Issuer(agency: "Almaty City Police", officerID: "OF-1001"), caseID: caseID)
-        let cause = cause(topic: "freeze.requests", eventID: cancel.id)
-        try ledger.write { tx in
-            let record = try tx.request(requestID)
-            let effects = engine.cancel(
-                cancel,
-                context: RelayEngine.RequestContext(
-                    record: record, openEscalations: try tx.openEscalations(of: requestID)),
-                case: try tx.caseContext(caseID), cause: cause, now: now)
-            try apply(effects, tx: tx, cause: cause, now: now)
-        }
-    }
-
-    /// Fires every timer due at `now`, including later levels that are themselves already due.
-    func fireDue(at now: Timestamp) throws {
-        while try ledger.write({ tx in
-            let due = try tx.dueDeadlines(at: now, limit: 100)
-            for deadline in due {
-                let context = RelayEngine.RequestContext(
-                    record: try tx.request(deadline.requestID),
-                    openEscalations: try tx.openEscalations(of: deadline.requestID))
-                try apply(engine.fire(deadline, context: context, now: now), tx: tx, cause: .timer(deadline), now: now)
-                try tx.markFired(deadline, at: now)
-            }
-            return !due.isEmpty
-        }) {}
-    }
-
-    private func apply(_ effects: Effects, tx: borrowing RelayTransaction, cause: Cause, now: Timestamp) throws {
-        let outbox = try OutboxEncoding.messages(
-            for: effects, refusedRecord: nil, policy: engine.policy, cause: cause, now: now)
-        try tx.apply(effects, outbox: outbox, at: now)
+        try cancel(
+            FreezeCancel(
+                id: UUID(), createdAt: now, requestID: requestID, reason: "victim recovered the money", issuedAt: now,
+                issuer: Issuer(agency: "Almaty City Police", officerID: "OF-1001"), caseID: caseID),
+            at: now)
     }
 }

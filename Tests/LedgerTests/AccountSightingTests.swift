@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -14,7 +15,7 @@ import Testing
     /// Case A names the mule at t=10 and t=20, case B at t=30, case C another account at t=40,
     /// case D the mule at t=50.
     static func fill(_ ledger: Ledger) throws {
-        let driver = RelayDriver(ledger: ledger)
+        let driver = LedgerRelayDriver(ledger: ledger)
         let plan: [(Int, String, IBAN, Int64)] = [
             (1, "CASE-A", mule, 10), (2, "CASE-A", mule, 20), (3, "CASE-B", mule, 30), (4, "CASE-C", other, 40),
             (5, "CASE-D", mule, 50),

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -53,7 +54,7 @@ import Testing
     @Test func complianceIsUnknownUntilADeadlineComes() async throws {
         try await withRelayLedger { ledger, _ in
             #expect(try ledger.bankStatistics(now: Fixture.time(0)).isEmpty)
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             try driver.receive(
                 Fixture.request(1, caseID: "C-1", iban: Fixture.iban("601", "1"), amount: "1000", at: Fixture.time(0)),
                 at: Fixture.time(0))

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -34,7 +35,7 @@ import Testing
                     at: path, configuration: LedgerConfiguration(durability: .normal),
                     migrations: Array(LedgerSchema.migrations.prefix(7)))
                 defer { old.close() }
-                let driver = RelayDriver(ledger: old)
+                let driver = LedgerRelayDriver(ledger: old)
                 try driver.receive(first, at: Fixture.time(0))
                 try driver.receive(second, at: Fixture.time(0))
                 try driver.cancel(
@@ -61,7 +62,7 @@ import Testing
             for (request, timers) in before { #expect(try Self.timers(of: request, on: ledger) == timers) }
 
             // The open timers still fire, and each only once.
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let late = Fixture.time(30 * 24 * 3600)
             let fired = try driver.fireDue(at: late)
             #expect(!fired.isEmpty)

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -106,7 +107,7 @@ import Testing
     /// fix the timer stayed cancelled, and the hold lapsed without a warning.
     @Test func aTimerCancelledAndScheduledAgainByOneDecisionStaysOpen() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger, dropUnencodableEvents: true)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let id = Fixture.uuid(5)
             try driver.receive(
                 Fixture.request(
@@ -137,7 +138,7 @@ import Testing
 
     @Test func routingStartsClocksAndAnAnswerStopsThem() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let id = Fixture.uuid(6)
             try driver.receive(
                 Fixture.request(

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -18,7 +19,7 @@ import Testing
     /// (at the deadline) to level 2 (15 minutes later) in one row; the freeze one starts at 2 h.
     @Test func aMissedDeadlineClimbsLevelsInOneRow() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let id = Fixture.uuid(7)
             try driver.receive(
                 Fixture.request(
@@ -57,7 +58,7 @@ import Testing
 
     @Test func anAnswerResolvesTheOverdueEscalations() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let id = Fixture.uuid(8)
             try driver.receive(
                 Fixture.request(
@@ -82,7 +83,7 @@ import Testing
 
     @Test func aCancelResolvesOpenEscalationsAsCancelled() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let id = Fixture.uuid(9)
             try driver.receive(
                 Fixture.request(
@@ -108,7 +109,7 @@ import Testing
     /// reopened row kept the first episode's raise time and deadline (the old hold end).
     @Test func anEscalationRaisedAgainAfterResolutionIsANewEpisode() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger, dropUnencodableEvents: true)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let id = Fixture.uuid(10)
             try driver.receive(
                 Fixture.request(
@@ -145,7 +146,7 @@ import Testing
 
     @Test func rejectionsUnroutablesAndForeignAnswersAreKept() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             try driver.receive(
                 Fixture.request(
                     11, caseID: "C-MIX", iban: Fixture.iban("998", "11"), amount: "1000", at: Fixture.time(0)),

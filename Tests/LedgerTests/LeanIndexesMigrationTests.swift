@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -38,7 +39,7 @@ import Testing
                     migrations: Array(LedgerSchema.migrations.prefix(6)))
                 defer { old.close() }
                 #expect(old.schemaVersion == 6)
-                try RelayDriver(ledger: old).receive(request, at: Fixture.time(0))
+                try LedgerRelayDriver(ledger: old).receive(request, at: Fixture.time(0))
                 #expect(try Self.indexNames(on: old).contains("deadlines_open_by_request"))
                 #expect(try Self.indexColumns("requests_by_bank", on: old) == ["bank_id", "case_id"])
             }
@@ -59,7 +60,7 @@ import Testing
                 try ledger.cases(filter: CaseFilter(bank: Fixture.kaspi, now: Fixture.time(10))).map(\.caseID) == [
                     Self.caseID
                 ])
-            try RelayDriver(ledger: ledger).cancel(
+            try LedgerRelayDriver(ledger: ledger).cancel(
                 Fixture.cancel(1, requestID: request.requestID, caseID: Self.caseID, at: Fixture.time(60)),
                 at: Fixture.time(60))
             #expect(try ledger.sql { db in try db.scalar(open, [Stored.text(request.requestID)], as: Int.self) } == 0)

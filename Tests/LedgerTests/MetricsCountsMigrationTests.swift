@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -39,7 +40,7 @@ import Testing
             #expect(!indexes.contains("requests_answered_by_bank"))
 
             // Written after the upgrade: a cancel, timers a day later, and a purge of the finished case.
-            let driver = RelayDriver(ledger: ledger, dropUnencodableEvents: true)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let later = QueryDataset.now.adding(seconds: 86_400)
             try driver.cancel(Fixture.cancel(1, requestID: Fixture.uuid(20), caseID: "C-LATE", at: later), at: later)
             while try !driver.fireDue(at: later).isEmpty {}

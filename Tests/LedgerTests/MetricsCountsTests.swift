@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -151,7 +152,7 @@ import Testing
 /// purges of finished cases.
 struct RandomRelayRun {
     let ledger: Ledger
-    let driver: RelayDriver
+    let driver: LedgerRelayDriver
     var random: MetricsCountsTests.SeededGenerator
     var clock = Fixture.time(0)
     private var serial = 100
@@ -168,8 +169,7 @@ struct RandomRelayRun {
 
     init(ledger: Ledger, seed: UInt64) {
         self.ledger = ledger
-        // A hold-expiry warning is one event the encoder refuses (see `RelayDriver`); counts do not depend on it.
-        driver = RelayDriver(ledger: ledger, dropUnencodableEvents: true)
+        driver = LedgerRelayDriver(ledger: ledger)
         random = MetricsCountsTests.SeededGenerator(state: seed)
     }
 
@@ -256,7 +256,7 @@ struct RandomRelayRun {
                     case: try tx.caseContext(record.caseID),
                     cause: .command("retry-unroutable", nonce: "\(record.requestID):\(now.rfc3339)"), now: now)
                 guard effects.outcome == .routed else { continue }
-                try tx.apply(effects, outbox: effects.events.compactMap { try? Fixture.message($0) }, at: now)
+                try tx.apply(effects, outbox: try Fixture.outbox(effects), at: now)
                 routed += 1
             }
             return routed

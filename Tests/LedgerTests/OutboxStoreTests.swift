@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -175,7 +176,7 @@ import Testing
 
     @Test func aDecisionsEventsAreQueuedWithItsStateChange() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let routed = try driver.receive(
                 Fixture.request(
                     1, caseID: "C-OUT", iban: Fixture.iban("601", "1"), amount: "1000", at: Fixture.time(0)),
@@ -204,12 +205,12 @@ import Testing
                     at: path, configuration: LedgerConfiguration(durability: .normal),
                     migrations: Array(LedgerSchema.migrations.prefix(12)))
                 defer { old.close() }
-                try RelayDriver(ledger: old).receive(
+                try LedgerRelayDriver(ledger: old).receive(
                     Fixture.request(
                         1, caseID: "C-OLD", iban: Fixture.iban("601", "1"), amount: "1000", at: Fixture.time(0)),
                     at: Fixture.time(0))
                 try old.write { tx in try tx.apply(Effects(), outbox: [letter], at: Fixture.time(1)) }
-                try RelayDriver(ledger: old).receive(
+                try LedgerRelayDriver(ledger: old).receive(
                     Fixture.request(
                         2, caseID: "C-OLD", iban: Fixture.iban("601", "2"), amount: "1000", at: Fixture.time(2)),
                     at: Fixture.time(2))

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -93,7 +94,7 @@ import Testing
             let request = Self.waiting(1)
             try Self.receive(request, judgement: Self.unverified, ledger: ledger)
             #expect(try Self.kept(request.requestID, ledger) == Self.unverified)
-            let effects = try RelayDriver(ledger: ledger).cancel(
+            let effects = try LedgerRelayDriver(ledger: ledger).cancel(
                 Fixture.cancel(1, requestID: request.requestID, caseID: request.caseID, at: Fixture.time(30)),
                 at: Fixture.time(30))
             #expect(effects.outcome == .cancelled)
@@ -105,7 +106,7 @@ import Testing
         try await withRelayLedger { ledger, _ in
             let request = Self.waiting(1)
             try Self.receive(request, judgement: .unchecked, ledger: ledger)
-            try RelayDriver(ledger: ledger).cancel(
+            try LedgerRelayDriver(ledger: ledger).cancel(
                 Fixture.cancel(1, requestID: request.requestID, caseID: request.caseID, at: Fixture.time(30)),
                 at: Fixture.time(30))
             // A judgement left behind for the closed request (none should be): purge takes it too.
@@ -155,7 +156,7 @@ import Testing
                     migrations: Array(LedgerSchema.migrations.prefix(9)))
                 defer { ledger.close() }
                 #expect(ledger.schemaVersion == 9)
-                let driver = RelayDriver(ledger: ledger)
+                let driver = LedgerRelayDriver(ledger: ledger)
                 try driver.receive(old, at: Fixture.time(0))
                 try driver.receive(
                     Fixture.request(

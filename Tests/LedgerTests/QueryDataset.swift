@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 
 @testable import Ledger
 
@@ -16,12 +17,12 @@ import Relay
 /// | C-UNR | 6000 | 50 unroutable (bank code 111) |
 struct QueryDataset {
     static let now = Fixture.time(7000)
-    let driver: RelayDriver
+    let driver: LedgerRelayDriver
     let chain: ChainScenario
 
     @discardableResult
     static func build(_ ledger: Ledger) throws -> QueryDataset {
-        let driver = RelayDriver(ledger: ledger)
+        let driver = LedgerRelayDriver(ledger: ledger)
         let chain = try ChainScenario.run(driver)
         let t = { (seconds: Int64) in Fixture.time(seconds) }
         try driver.receive(

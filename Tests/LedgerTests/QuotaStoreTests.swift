@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -79,7 +80,7 @@ import Testing
         try await withRelayLedger { ledger, _ in
             let engine = Self.engine(IntakeQuotas(account: .init(openRequests: 2)))
             let mule = Self.account(77)
-            let driver = RelayDriver(ledger: ledger, engine: engine)
+            let driver = LedgerRelayDriver(ledger: ledger, engine: engine)
             #expect(
                 try Self.admit(
                     Fixture.request(1, caseID: "C-A", iban: mule, amount: "1000", at: Fixture.time(0)),
@@ -199,7 +200,7 @@ import Testing
                     at: path, configuration: LedgerConfiguration(durability: .normal),
                     migrations: Array(LedgerSchema.migrations.prefix(9)))
                 defer { old.close() }
-                try RelayDriver(ledger: old).receive(
+                try LedgerRelayDriver(ledger: old).receive(
                     Fixture.request(1, caseID: "C-OLD", iban: mule, amount: "1000", at: Fixture.time(0)),
                     at: Fixture.time(0))
             }

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -8,7 +9,7 @@ import Testing
 @Suite struct RelayStoreRoundTripTests {
     @Test func everyRecordTheEngineWroteReadsBackEqual() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let scenario = try ChainScenario.run(driver)
             #expect(driver.written.count == 3)
             try ledger.write { tx in
@@ -40,7 +41,7 @@ import Testing
 
     @Test func columnsTheRecordTakesFromItsJSONAreStoredToo() async throws {
         try await withRelayLedger { ledger, _ in
-            let scenario = try ChainScenario.run(RelayDriver(ledger: ledger))
+            let scenario = try ChainScenario.run(LedgerRelayDriver(ledger: ledger))
             let row = try #require(
                 try ledger.sql { db in
                     try db.queryFirst("SELECT * FROM requests WHERE request_id = ?", [Stored.text(scenario.jusanChild)])
@@ -74,7 +75,7 @@ import Testing
     /// Version 2 read `frozen_amount` back in the request's currency: 100 USD came back as 100 KZT.
     @Test func aFrozenAmountKeepsItsOwnCurrency() async throws {
         try await withRelayLedger { ledger, _ in
-            let scenario = try ChainScenario.run(RelayDriver(ledger: ledger))
+            let scenario = try ChainScenario.run(LedgerRelayDriver(ledger: ledger))
             let root = try #require(try ledger.write { tx in try tx.request(scenario.root) })
             #expect(root.request.amount.currency == "KZT")
             #expect(root.frozenAmount?.currency == "USD")
@@ -89,7 +90,7 @@ import Testing
 
     @Test func bankAnswersAreRememberedByBankAndResponseID() async throws {
         try await withRelayLedger { ledger, _ in
-            let scenario = try ChainScenario.run(RelayDriver(ledger: ledger))
+            let scenario = try ChainScenario.run(LedgerRelayDriver(ledger: ledger))
             try ledger.write { tx in
                 let seen = try #require(try tx.response(bank: Fixture.halyk, responseID: "resp-2"))
                 #expect(seen.requestID == scenario.root && seen.bankID == Fixture.halyk && seen.responseID == "resp-2")
@@ -102,7 +103,7 @@ import Testing
 
     @Test func aResentAnswerIsRecognisedFromTheLedger() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let scenario = try ChainScenario.run(driver)
             let again = try driver.answer(
                 Fixture.response(
@@ -122,7 +123,7 @@ import Testing
     /// the canonical content itself, and a re-send must still be recognised against those rows.
     @Test func fingerprintsAreDigestsAndOlderStoredContentStillMatches() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let scenario = try ChainScenario.run(driver)
             let lengths: [Int] = try ledger.sql { db in
                 try db.query(
@@ -147,7 +148,7 @@ import Testing
                     [Data(ContentFingerprint.canonicalContent(of: answer.asEvent)), "jusan", answer.responseID])
                 #expect(db.changes == 1)
             }
-            let reopened = RelayDriver(ledger: ledger)
+            let reopened = LedgerRelayDriver(ledger: ledger)
             #expect(try reopened.answer(answer, from: Fixture.jusan, at: Fixture.time(1300)).outcome == .duplicate)
             #expect(try reopened.receive(request, at: Fixture.time(1400)).outcome == .duplicate)
             var changed = request
@@ -158,7 +159,7 @@ import Testing
 
     @Test func unroutableRequestsAreListedUntilRouted() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             try driver.receive(
                 Fixture.request(2, caseID: "C-U", iban: Fixture.iban("111", "1"), amount: "1000", at: Fixture.time(10)),
                 at: Fixture.time(10))

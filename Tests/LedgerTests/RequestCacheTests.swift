@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -49,7 +50,7 @@ import Testing
 
     @Test func purgeForgetsTheRequestsItDeleted() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             try driver.receive(Self.original, at: Fixture.time(0))
             try driver.cancel(
                 Fixture.cancel(1, requestID: Self.original.requestID, caseID: Self.caseID, at: Fixture.time(60)),
@@ -74,7 +75,7 @@ import Testing
                 at: dir.file("l.sqlite"),
                 configuration: LedgerConfiguration(durability: .normal, requestCacheCapacity: 0))
             defer { ledger.close() }
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             try driver.receive(Self.original, at: Fixture.time(0))
             let second = Fixture.request(
                 2, caseID: Self.caseID, iban: Fixture.iban("601", "2"), amount: "300", at: Fixture.time(5))

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 
 @testable import Ledger
 
@@ -29,7 +30,7 @@ struct ChainScenario {
     ]
 
     @discardableResult
-    static func run(_ driver: RelayDriver) throws -> ChainScenario {
+    static func run(_ driver: LedgerRelayDriver) throws -> ChainScenario {
         let scenario = ChainScenario()
         let t = { (seconds: Int64, ms: Int32) in Fixture.time(seconds, ms: ms) }
         try driver.receive(

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -75,7 +76,7 @@ import Testing
             #expect(try ledger.metricsSnapshot(now: QueryDataset.now).counts == countsBefore)
 
             // Written after the upgrade: short keys, fired once, counted.
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let fresh = Fixture.request(
                 77, caseID: "C-V14", iban: Fixture.iban("722", "77"), amount: "900", at: QueryDataset.now)
             try driver.receive(fresh, at: QueryDataset.now)

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import Ledger
@@ -12,7 +13,7 @@ import Testing
 
     @Test func theAuditTrailRefusesUpdates() async throws {
         try await withRelayLedger { ledger, _ in
-            try ChainScenario.run(RelayDriver(ledger: ledger))
+            try ChainScenario.run(LedgerRelayDriver(ledger: ledger))
             do {
                 try ledger.sql { db in try db.execute("UPDATE audit SET detail = 'rewritten' WHERE seq = 1") }
                 Issue.record("the update went through")
@@ -25,7 +26,7 @@ import Testing
 
     @Test func aWriteThatThrowsLeavesNothingBehind() async throws {
         try await withRelayLedger { ledger, _ in
-            let driver = RelayDriver(ledger: ledger)
+            let driver = LedgerRelayDriver(ledger: ledger)
             let request = Fixture.request(
                 1, caseID: "C-T", iban: Fixture.iban("601", "1"), amount: "1000", at: Fixture.time(0))
             #expect(throws: Boom.self) {
@@ -52,7 +53,7 @@ import Testing
             let (written, edges, pending, scenario) = try {
                 let ledger = try Ledger.open(at: path)
                 defer { ledger.close() }
-                let driver = RelayDriver(ledger: ledger)
+                let driver = LedgerRelayDriver(ledger: ledger)
                 let scenario = try ChainScenario.run(driver)
                 return (driver.written, driver.edges, try ledger.pendingOutbox(limit: 1000), scenario)
             }()

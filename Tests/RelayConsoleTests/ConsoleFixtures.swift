@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Ledger
 import Relay
+import RelayTestSupport
 
 @testable import RelayConsole
 
@@ -27,8 +28,7 @@ let t0 = try! Timestamp(parsing: "2026-03-02T09:00:00Z")
 let fixtureNow = t0.adding(seconds: 3600)
 let alpha = try! BankID("alpha")
 let beta = try! BankID("beta")
-func uuid(_ n: Int) -> UUID { UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", n))! }
-func kzt(_ value: String) -> Money { try! Money(value: value, currency: "KZT") }
+func uuid(_ n: Int) -> UUID { TestValues.uuid(n) }
 
 /// Test IBANs that pass the check digits; their last four characters are what screens show.
 let rootIBAN = try! IBAN("KZ69998P000987654321")

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Relay
 import RelayKafka
+import RelayTestSupport
 import Testing
 
 @testable import Ledger

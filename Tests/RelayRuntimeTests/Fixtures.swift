@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Relay
 import RelayKafka
+import RelayTestSupport
 
 @testable import RelayRuntime
 
@@ -11,19 +12,6 @@ let quietLogger: Logger = {
     logger.logLevel = .critical
     return logger
 }()
-
-/// A valid KZ IBAN with the given 3-digit bank code (check digits computed, ISO 13616).
-func kzIBAN(bank: String, account: Int) -> IBAN {
-    let bban = bank + String(format: "%013d", account)
-    let rearranged = bban + "KZ00"
-    var remainder = 0
-    for character in rearranged {
-        let digits = character.isLetter ? String(Int(character.asciiValue! - 55)) : String(character)
-        for digit in digits { remainder = (remainder * 10 + Int(String(digit))!) % 97 }
-    }
-    let check = 98 - remainder
-    return try! IBAN("KZ" + String(format: "%02d", check) + bban)
-}
 
 let alphaCode = "125"
 let betaCode = "601"

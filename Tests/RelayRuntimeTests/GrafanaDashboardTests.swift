@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import RelayKafka
+import RelayTestSupport
 import Testing
 
 @testable import RelayRuntime

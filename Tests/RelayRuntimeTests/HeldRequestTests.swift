@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Ledger
 import Relay
+import RelayTestSupport
 import Testing
 
 @testable import RelayRuntime

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import RelayKafka
+import RelayTestSupport
 import TestSupport
 
 /// One record of a hostile stream: what is sent, and what the relay must make of it.

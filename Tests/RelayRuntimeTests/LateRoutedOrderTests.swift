@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import Relay
 import RelayKafka
+import RelayTestSupport
 import Testing
 
 @testable import RelayRuntime

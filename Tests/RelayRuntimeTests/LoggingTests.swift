@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import RelayTestSupport
 import Synchronization
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import Relay
 import RelayKafka
+import RelayTestSupport
 import Testing
 
 @testable import RelayRuntime

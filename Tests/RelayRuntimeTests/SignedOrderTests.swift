@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import Relay
 import RelayKafka
+import RelayTestSupport
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 /// Cross-case account links: a request naming an account other cases named gets `linked_cases`

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 /// The chain examples in `schemas/examples/valid` are what the relay emits: kaspi's

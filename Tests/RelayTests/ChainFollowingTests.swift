@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 /// Following stolen money from account to account: children, joins, cycles, exits, limits.

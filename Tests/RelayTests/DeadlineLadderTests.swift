@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 /// SLA deadlines and the escalation ladder, with the clock in the test's hands.

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 /// Answers on a bank's responses topic about requests that are not that bank's.

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 /// Police requests: first receipt, re-sends, conflicting re-sends; and bank answers re-sent

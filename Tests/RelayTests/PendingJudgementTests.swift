@@ -2,6 +2,7 @@ import Authenticity
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 /// What the relay judged of a police order reaches the bank whether the request is routed at once

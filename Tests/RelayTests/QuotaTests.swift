@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 /// Intake quotas: which limit a new police request is over, what holding it does, and what an

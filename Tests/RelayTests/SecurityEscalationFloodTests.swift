@@ -2,6 +2,7 @@ import Authenticity
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
 import Testing
 
 /// A flood of refused forgeries opens one escalation per group (kind, failure, sender), counted

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import RelayTestSupport
 import TestSupport
 
 /// The fixed world of the crash harness: three participating banks and a code none of them has.

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import RelayTestSupport
 import TestSupport
 
 /// One record the simulated police publish on `freeze.requests`.

@@ -1,6 +1,8 @@
 import Contracts
 import Foundation
 import Relay
+import RelayTestSupport
+import Testing
 
 /// Fixed values shared by the relay tests: banks, accounts, times, topics.
 enum Fixture {
@@ -68,24 +70,10 @@ enum Fixture {
     // MARK: Accounts
 
     /// A valid Kazakh IBAN at bank code `code` (3 digits), with check digits computed.
-    static func iban(_ code: String, _ account: Int) -> IBAN {
-        let bban = code + String(format: "%013d", account)
-        return try! IBAN(withCheckDigits(country: "KZ", bban: bban))
-    }
+    static func iban(_ code: String, _ account: Int) -> IBAN { TestValues.kazakhIBAN(bankCode: code, account: account) }
 
     static func withCheckDigits(country: String, bban: String) -> String {
-        var remainder = 0
-        for character in (bban + country + "00") {
-            let digits: String
-            if let ascii = character.asciiValue, ascii >= 65, ascii <= 90 {
-                digits = String(Int(ascii) - 55)
-            } else {
-                digits = String(character)
-            }
-            for digit in digits { remainder = (remainder * 10 + Int(String(digit))!) % 97 }
-        }
-        let check = 98 - remainder
-        return country + (check < 10 ? "0" : "") + String(check) + bban
+        TestValues.withCheckDigits(country: country, bban: bban)
     }
 
     static func alphaAccount(_ n: Int) -> IBAN { iban("601", n) }
@@ -99,16 +87,20 @@ enum Fixture {
     // MARK: Ids and money
 
     /// A readable, distinct UUID per number.
-    static func uuid(_ n: Int) -> UUID {
-        UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", n))!
-    }
+    static func uuid(_ n: Int) -> UUID { TestValues.uuid(n) }
 
-    static func kzt(_ value: String) -> Money { try! Money(value: value, currency: "KZT") }
+    static func kzt(_ value: String) -> Money { TestValues.kzt(value) }
 
     static let issuer = Issuer(agency: "Ministry of Internal Affairs", unit: "Cybercrime", officerID: "MVD-0417")
     static let caseID = "KUI-2026-000417"
     static let operatorDecision = OperatorDecision(
         operatorID: "ops-duty-7", reason: "confirmed with the issuing unit by phone")
+    /// The holder names the fixture's events carry, which no audit line may repeat.
+    static let holderNames = ["Ivan Petrov", "Mule Holder"]
+
+    /// What the relay world assumes where a test leaves it out: this fixture's case, alpha, t0.
+    static let worldDefaults = RelayWorld.Defaults(
+        caseID: caseID, bank: alpha, operatorDecision: operatorDecision, time: t0, personalNames: holderNames)
 
     // MARK: Events
 
@@ -205,4 +197,16 @@ extension Timestamp {
     func plus(minutes n: Int64) -> Timestamp { adding(.seconds(n * 60)) }
     func plus(hours n: Int64) -> Timestamp { adding(.seconds(n * 3600)) }
     func plus(seconds n: Int64) -> Timestamp { adding(.seconds(n)) }
+}
+
+extension RelayWorld {
+    /// A world with the fixture's engine (or `engine`) and the fixture's defaults.
+    convenience init(_ engine: RelayEngine = Fixture.engine()) {
+        self.init(engine, defaults: Fixture.worldDefaults)
+    }
+}
+
+/// The shared contract checks, with the fixture's holder names as the personal data to look for.
+func checkContracts(_ effects: Effects, policy: RelayPolicy, sourceLocation: SourceLocation = #_sourceLocation) {
+    checkContracts(effects, policy: policy, personalNames: Fixture.holderNames, sourceLocation: sourceLocation)
 }

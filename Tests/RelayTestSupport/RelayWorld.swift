@@ -9,38 +9,62 @@ import Testing
 /// timer id left as it is, escalations upserted then closed), and builds the contexts the engine is
 /// called with. Every decision is checked against the contracts and taken twice to check that it
 /// is deterministic.
-final class RelayWorld {
-    enum TimerStatus: Equatable { case open, fired, cancelled }
+public final class RelayWorld {
+    public enum TimerStatus: Equatable, Sendable { case open, fired, cancelled }
 
-    let engine: RelayEngine
-    var policy: RelayPolicy { engine.policy }
+    /// What a test leaves out: the case of an input that names none the world knows, the bank an
+    /// answer comes from when its request was never routed, who decides operator commands, when
+    /// refusals happen, and the holder names no audit line may carry.
+    public struct Defaults: Sendable {
+        public var caseID: String
+        public var bank: BankID
+        public var operatorDecision: OperatorDecision
+        public var time: Timestamp
+        public var personalNames: [String]
 
-    private(set) var records: [UUID: RequestRecord] = [:]
-    private(set) var timers: [String: (deadline: Deadline, status: TimerStatus)] = [:]
-    private(set) var escalations: [UUID: (record: EscalationRecord, resolution: EscalationResolution?)] = [:]
-    private(set) var seen: [String: ResponseSeen] = [:]
+        public init(
+            caseID: String, bank: BankID, operatorDecision: OperatorDecision, time: Timestamp,
+            personalNames: [String]
+        ) {
+            self.caseID = caseID
+            self.bank = bank
+            self.operatorDecision = operatorDecision
+            self.time = time
+            self.personalNames = personalNames
+        }
+    }
+
+    public let engine: RelayEngine
+    public let defaults: Defaults
+    public var policy: RelayPolicy { engine.policy }
+
+    public private(set) var records: [UUID: RequestRecord] = [:]
+    public private(set) var timers: [String: (deadline: Deadline, status: TimerStatus)] = [:]
+    public private(set) var escalations: [UUID: (record: EscalationRecord, resolution: EscalationResolution?)] = [:]
+    public private(set) var seen: [String: ResponseSeen] = [:]
     /// The security group and refusal count stored with an escalation (see `Effects.tallies`).
-    private(set) var tallies: [UUID: (group: String, refusals: Int)] = [:]
-    private(set) var edges: [ChainEdge] = []
-    private(set) var history: [Effects] = []
+    public private(set) var tallies: [UUID: (group: String, refusals: Int)] = [:]
+    public private(set) var edges: [ChainEdge] = []
+    public private(set) var history: [Effects] = []
     private var offset: Int64 = 0
 
-    init(_ engine: RelayEngine = Fixture.engine()) {
+    public init(_ engine: RelayEngine, defaults: Defaults) {
         self.engine = engine
+        self.defaults = defaults
     }
 
     // MARK: Contexts, as the ledger would load them
 
-    func context(_ requestID: UUID) -> RelayEngine.RequestContext {
+    public func context(_ requestID: UUID) -> RelayEngine.RequestContext {
         RelayEngine.RequestContext(record: records[requestID], openEscalations: openEscalations(of: requestID))
     }
 
-    func openEscalations(of requestID: UUID) -> [EscalationRecord] {
+    public func openEscalations(of requestID: UUID) -> [EscalationRecord] {
         escalations.values.filter { $0.record.requestID == requestID && $0.resolution == nil }.map(\.record)
             .sorted { ($0.raisedAt, $0.escalationID.uuidString) < ($1.raisedAt, $1.escalationID.uuidString) }
     }
 
-    func caseContext(_ caseID: String) -> CaseContext {
+    public func caseContext(_ caseID: String) -> CaseContext {
         CaseContext(
             caseID: caseID,
             requests: records.values.filter { $0.caseID == caseID }
@@ -48,10 +72,10 @@ final class RelayWorld {
             edges: edges.filter { $0.caseID == caseID })
     }
 
-    func record(_ id: UUID) -> RequestRecord? { records[id] }
+    public func record(_ id: UUID) -> RequestRecord? { records[id] }
 
     /// The open escalation of a group of security refusals, as the ledger finds it.
-    func openEscalation(securityGroup group: SecurityEscalationGroup) -> OpenSecurityEscalation? {
+    public func openEscalation(securityGroup group: SecurityEscalationGroup) -> OpenSecurityEscalation? {
         tallies.filter { $0.value.group == group.key && escalations[$0.key]?.resolution == nil }
             .compactMap { id, tally in
                 escalations[id].map { OpenSecurityEscalation(record: $0.record, refusals: tally.refusals) }
@@ -63,24 +87,29 @@ final class RelayWorld {
             }
     }
 
-    func openTimers(of requestID: UUID) -> [Deadline] {
+    public func openTimers(of requestID: UUID) -> [Deadline] {
         timers.values.filter { $0.status == .open && $0.deadline.requestID == requestID }.map(\.deadline)
             .sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
     }
 
-    func escalation(_ id: UUID) -> (record: EscalationRecord, resolution: EscalationResolution?)? { escalations[id] }
+    public func escalation(_ id: UUID) -> (record: EscalationRecord, resolution: EscalationResolution?)? {
+        escalations[id]
+    }
 
-    func totals(_ caseID: String = Fixture.caseID) -> CaseTotals? { CaseAccounting.totals(of: caseContext(caseID)) }
+    /// The totals of `caseID` (by default the defaults' case).
+    public func totals(_ caseID: String? = nil) -> CaseTotals? {
+        CaseAccounting.totals(of: caseContext(caseID ?? defaults.caseID))
+    }
 
     // MARK: Inputs
 
-    func nextCause(topic: String, eventID: UUID?) -> Cause {
+    public func nextCause(topic: String, eventID: UUID?) -> Cause {
         offset += 1
         return .record(topic: topic, partition: 0, offset: offset, eventID: eventID)
     }
 
     @discardableResult
-    func receive(
+    public func receive(
         _ request: FreezeRequest, at now: Timestamp? = nil, quota: QuotaUsage? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Effects {
@@ -96,22 +125,22 @@ final class RelayWorld {
     }
 
     @discardableResult
-    func release(
-        _ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
+    public func release(
+        _ requestID: UUID, at now: Timestamp, by decision: OperatorDecision? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Effects {
         operatorDecides("release", requestID, at: now, sourceLocation) {
-            engine.release($0, case: $1, decision: decision, cause: $2, now: now)
+            engine.release($0, case: $1, decision: decision ?? defaults.operatorDecision, cause: $2, now: now)
         }
     }
 
     @discardableResult
-    func refuseHeld(
-        _ requestID: UUID, at now: Timestamp, by decision: OperatorDecision = Fixture.operatorDecision,
+    public func refuseHeld(
+        _ requestID: UUID, at now: Timestamp, by decision: OperatorDecision? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Effects {
         operatorDecides("refuse", requestID, at: now, sourceLocation) {
-            engine.refuseHeld($0, case: $1, decision: decision, cause: $2, now: now)
+            engine.refuseHeld($0, case: $1, decision: decision ?? defaults.operatorDecision, cause: $2, now: now)
         }
     }
 
@@ -122,18 +151,20 @@ final class RelayWorld {
     ) -> Effects {
         let cause = Cause.command(name, nonce: "\(now.secondsSinceEpoch):\(requestID)")
         let context = context(requestID)
-        let caseContext = caseContext(records[requestID]?.caseID ?? Fixture.caseID)
+        let caseContext = caseContext(records[requestID]?.caseID ?? "")
         return decide(sourceLocation) { body(context, caseContext, cause) }
     }
 
     @discardableResult
-    func cancel(_ cancel: FreezeCancel, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+    public func cancel(
+        _ cancel: FreezeCancel, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    )
         -> Effects
     {
         let now = now ?? cancel.createdAt
         let cause = nextCause(topic: policy.topics.requests, eventID: cancel.id)
         let context = context(cancel.requestID)
-        let caseContext = caseContext(records[cancel.requestID]?.caseID ?? cancel.caseID ?? Fixture.caseID)
+        let caseContext = caseContext(records[cancel.requestID]?.caseID ?? cancel.caseID ?? "")
         return decide(sourceLocation) {
             engine.cancel(cancel, context: context, case: caseContext, cause: cause, now: now)
         }
@@ -141,16 +172,16 @@ final class RelayWorld {
 
     /// A bank answer read from `bank`'s responses topic (by default the bank the request was routed to).
     @discardableResult
-    func answer(
+    public func answer(
         _ response: BankResponse, from bank: BankID? = nil, at now: Timestamp? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Effects {
-        let bank = bank ?? records[response.requestID]?.bankID ?? Fixture.alpha
+        let bank = bank ?? records[response.requestID]?.bankID ?? defaults.bank
         let topic = policy.routing.profile(bank)?.responsesTopic ?? policy.topics.bankResponses(bank)
         let cause = nextCause(topic: topic, eventID: response.id)
         let context = context(response.requestID)
         let previous = seen["\(bank.rawValue)|\(response.responseID)"]
-        let caseContext = caseContext(records[response.requestID]?.caseID ?? Fixture.caseID)
+        let caseContext = caseContext(records[response.requestID]?.caseID ?? "")
         let now = now ?? response.respondedAt
         return decide(sourceLocation, linking: (cause, now)) {
             engine.answer(
@@ -161,10 +192,11 @@ final class RelayWorld {
 
     /// A police order refused for want of a valid signature, decided with its group's open escalation.
     @discardableResult
-    func refuse(
-        _ order: PoliceMessage, _ problem: AuthenticityProblem, at now: Timestamp = Fixture.t0,
+    public func refuse(
+        _ order: PoliceMessage, _ problem: AuthenticityProblem, at now: Timestamp? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Effects {
+        let now = now ?? defaults.time
         let cause = nextCause(topic: policy.topics.requests, eventID: nil)
         let open = openEscalation(securityGroup: engine.securityGroup(of: order, problem: problem))
         return decide(sourceLocation) {
@@ -174,10 +206,11 @@ final class RelayWorld {
 
     /// A bank answer refused for want of a valid signature.
     @discardableResult
-    func refuse(
-        _ response: BankResponse, from bank: BankID, _ problem: AuthenticityProblem, at now: Timestamp = Fixture.t0,
+    public func refuse(
+        _ response: BankResponse, from bank: BankID, _ problem: AuthenticityProblem, at now: Timestamp? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Effects {
+        let now = now ?? defaults.time
         let cause = nextCause(topic: policy.topics.bankResponses(bank), eventID: response.id)
         let open = openEscalation(securityGroup: engine.securityGroup(ofAnswerFrom: bank, problem: problem))
         return decide(sourceLocation) {
@@ -188,13 +221,13 @@ final class RelayWorld {
     }
 
     /// An operator closes an escalation by hand.
-    func close(_ escalationID: UUID) {
+    public func close(_ escalationID: UUID) {
         escalations[escalationID]?.resolution = .closed
     }
 
     /// Fires one timer (spent whatever the decision), at `now` (by default when it is due).
     @discardableResult
-    func fire(_ deadline: Deadline, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+    public func fire(_ deadline: Deadline, at now: Timestamp? = nil, sourceLocation: SourceLocation = #_sourceLocation)
         -> Effects
     {
         let context = context(deadline.requestID)
@@ -205,14 +238,14 @@ final class RelayWorld {
     }
 
     /// The open timer of `kind` for a request (the lowest level if several).
-    func timer(_ requestID: UUID, _ kind: DeadlineKind) -> Deadline? {
+    public func timer(_ requestID: UUID, _ kind: DeadlineKind) -> Deadline? {
         openTimers(of: requestID).filter { $0.kind == kind }.min { $0.level < $1.level }
     }
 
     /// Fires every timer due by `now`, earliest first, including timers those firings schedule,
     /// as the runtime does after downtime. Returns each firing's effects.
     @discardableResult
-    func fireDue(at now: Timestamp, sourceLocation: SourceLocation = #_sourceLocation) -> [Effects] {
+    public func fireDue(at now: Timestamp, sourceLocation: SourceLocation = #_sourceLocation) -> [Effects] {
         var all: [Effects] = []
         while let next = timers.values.filter({ $0.status == .open && $0.deadline.dueAt <= now }).map(\.deadline)
             .min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) })
@@ -223,12 +256,12 @@ final class RelayWorld {
     }
 
     @discardableResult
-    func retryUnroutable(_ requestID: UUID, at now: Timestamp, sourceLocation: SourceLocation = #_sourceLocation)
+    public func retryUnroutable(_ requestID: UUID, at now: Timestamp, sourceLocation: SourceLocation = #_sourceLocation)
         -> Effects
     {
         let cause = Cause.command("retry-unroutable", nonce: "\(now.secondsSinceEpoch)")
         let context = context(requestID)
-        let caseContext = caseContext(records[requestID]?.caseID ?? Fixture.caseID)
+        let caseContext = caseContext(records[requestID]?.caseID ?? "")
         return decide(sourceLocation) { engine.retryUnroutable(context, case: caseContext, cause: cause, now: now) }
     }
 
@@ -253,13 +286,13 @@ final class RelayWorld {
         if effects != again {
             Issue.record("the same decision taken twice gave different effects", sourceLocation: sourceLocation)
         }
-        checkContracts(effects, policy: policy, sourceLocation: sourceLocation)
+        checkContracts(effects, policy: policy, personalNames: defaults.personalNames, sourceLocation: sourceLocation)
         apply(effects)
         return effects
     }
 
     /// The requests for `iban`, newest first, as `RelayTransaction.accountSightings` reads them.
-    func sightings(of iban: IBAN) -> [AccountSighting] {
+    public func sightings(of iban: IBAN) -> [AccountSighting] {
         records.values.filter { $0.iban == iban }
             .sorted {
                 ($0.receivedAt, CanonicalUUID.string($0.requestID)) > (
@@ -272,7 +305,7 @@ final class RelayWorld {
     }
 
     /// Applies effects in the ledger's order.
-    func apply(_ effects: Effects) {
+    public func apply(_ effects: Effects) {
         history.append(effects)
         for record in effects.requests {
             if var existing = records[record.requestID] {
