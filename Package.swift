@@ -2,9 +2,10 @@
 import PackageDescription
 
 // One target per concern. Dependencies point inwards: the CLI and the runtime know
-// everything; the relay logic knows only the contracts; the Kafka layer knows nothing about
-// freeze requests. Test and demo machinery (the embedded broker, the simulated police and
-// banks) lives in targets of its own that no production library depends on.
+// everything; the relay logic knows only the contracts; the Kafka layer and the SQLite
+// plumbing know nothing about freeze requests. Test and demo machinery (the embedded broker,
+// the simulated police and banks) lives in targets of its own that no production library
+// depends on.
 let package = Package(
     name: "freeze-relay",
     platforms: [.macOS(.v15)],
@@ -60,10 +61,16 @@ let package = Package(
             name: "EmbeddedKafka",
             dependencies: ["CRdKafka", "RelayKafka", .product(name: "Logging", package: "swift-log")]
         ),
-        // The durable ledger: SQLite connection handling, migrations, and the relay's tables.
+        // SQLite plumbing: connections, statements, migrations, the single writer with its lock
+        // file, read-only reader pools, background checkpoints, backups. No freeze-relay knowledge.
+        .target(
+            name: "SQLiteStore",
+            dependencies: ["CSQLite"]
+        ),
+        // The relay's ledger on that plumbing: its schema, its transactions and the operator's read models.
         .target(
             name: "Ledger",
-            dependencies: ["CSQLite", "Contracts", "Relay"]
+            dependencies: ["SQLiteStore", "Contracts", "Relay"]
         ),
         // Event contracts: models of every event in schemas/, validation, IBAN routing identity.
         .target(name: "Contracts"),

@@ -72,8 +72,8 @@ import Testing
     @Test func aLedgerWithoutTheCacheReadsTheSameRecords() async throws {
         try await withTemporaryDirectory { dir in
             let ledger = try Ledger.open(
-                at: dir.file("l.sqlite"),
-                configuration: LedgerConfiguration(durability: .normal, requestCacheCapacity: 0))
+                at: dir.file("l.sqlite"), configuration: LedgerConfiguration(durability: .normal),
+                migrations: LedgerSchema.migrations, requestCacheCapacity: 0)
             defer { ledger.close() }
             let driver = LedgerRelayDriver(ledger: ledger)
             try driver.receive(Self.original, at: Fixture.time(0))
@@ -120,6 +120,30 @@ import Testing
         cache.noteAbsent(Fixture.uuid(3))
         cache.rollback()
         #expect(!cache.isKnownAbsent(Fixture.uuid(3)))
+    }
+
+    /// The plumbing's own `open` takes the writer's memory without a default; the relay's
+    /// overloads pass the cache. A benchmark once opened the ledger through an overload that did
+    /// not, and measured a ledger the daemon never runs.
+    @Test func everyWayTheRelayOpensItsLedgerForWritingBringsTheRequestCache() async throws {
+        try await withTemporaryDirectory { dir in
+            let opened = [
+                try Ledger.open(at: dir.file("default.sqlite")),
+                try Ledger.open(at: dir.file("configured.sqlite"), configuration: LedgerConfiguration()),
+                try Ledger.open(at: dir.file("history.sqlite"), migrations: LedgerSchema.migrations),
+                try Ledger.open(
+                    at: dir.file("older.sqlite"), configuration: LedgerConfiguration(durability: .normal),
+                    migrations: Array(LedgerSchema.migrations.prefix(13))),
+            ]
+            for ledger in opened {
+                #expect(try ledger.transaction { db in db.requests != nil }, "\(ledger.path)")
+                ledger.close()
+            }
+            let plumbing = try Ledger.open(
+                at: dir.file("plumbing.sqlite"), migrations: TestSchema.v1, writerMemory: nil)
+            defer { plumbing.close() }
+            #expect(try plumbing.transaction { db in db.requests == nil })
+        }
     }
 
     @Test func theCacheKeepsAtMostItsCapacityAndTheRequestsInUse() {

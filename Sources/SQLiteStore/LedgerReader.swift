@@ -6,9 +6,9 @@
 public final class LedgerReader: Sendable {
     /// The ledger file, as an absolute path.
     public let path: String
-    let pool: ReaderPool
+    package let pool: ReaderPool
 
-    init(pool: ReaderPool) {
+    package init(pool: ReaderPool) {
         self.path = pool.path
         self.pool = pool
     }
@@ -18,9 +18,9 @@ public final class LedgerReader: Sendable {
     /// The schema must be exactly the one `migrations` ends at: a newer one is `.schemaTooNew`,
     /// an older one `.schemaOutdated` (read-only tools cannot migrate; the daemon does).
     public static func open(
-        at path: String = Ledger.defaultPath,
+        at path: String,
         configuration: LedgerConfiguration = LedgerConfiguration(),
-        migrations: [Migration] = LedgerSchema.migrations
+        migrations: [Migration]
     ) throws(LedgerError) -> LedgerReader {
         try Migrator.validate(migrations)
         let path = FileSystem.absolute(path)
@@ -48,7 +48,7 @@ public final class LedgerReader: Sendable {
     }
 
     /// Runs `body` in a read transaction: every query in it sees the same snapshot.
-    func read<Result>(_ body: (borrowing Database) throws -> Result) throws -> Result {
+    package func read<Result>(_ body: (borrowing Database) throws -> Result) throws -> Result {
         let connection = try pool.checkout()
         defer { pool.checkin(connection) }
         try connection.runScript("BEGIN")

@@ -3,7 +3,7 @@ import Foundation
 /// One SQLite value, exactly as stored: SQLite's five storage classes.
 ///
 /// Internal to the Ledger target: code outside it never sees SQL or SQLite values.
-enum SQLValue: Sendable, Hashable {
+@usableFromInline package enum SQLValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
@@ -11,7 +11,7 @@ enum SQLValue: Sendable, Hashable {
     case blob(Data)
 
     /// The storage class name SQLite uses, for error messages.
-    var storageClass: String {
+    @usableFromInline package var storageClass: String {
         switch self {
         case .null: "NULL"
         case .integer: "INTEGER"

@@ -3,7 +3,7 @@ import Foundation
 /// One step of the ledger's schema history. Versions run 1, 2, 3… without gaps; each migration
 /// is applied in its own transaction, together with the record that it was applied.
 public struct Migration: Sendable {
-    enum Body: Sendable {
+    package enum Body: Sendable {
         case sql(String)
         case closure(@Sendable (borrowing Database, MigrationEnvironment) throws -> Void)
     }
@@ -12,7 +12,7 @@ public struct Migration: Sendable {
     public let version: Int
     /// A short description, recorded in `schema_migrations` and shown in errors.
     public let name: String
-    let body: Body
+    package let body: Body
 
     /// A migration given as an SQL script (one or more `;`-separated statements).
     public init(version: Int, name: String, sql: String) {
@@ -22,7 +22,7 @@ public struct Migration: Sendable {
     }
 
     /// A migration given as code, for steps that need data transformations or arguments.
-    init(
+    package init(
         version: Int, name: String, apply: @escaping @Sendable (borrowing Database, MigrationEnvironment) throws -> Void
     ) {
         self.version = version

@@ -5,25 +5,25 @@ import Foundation
 /// `@unchecked Sendable` because its state is only touched while holding `lock`. The lock is
 /// recursive so that a nested `transaction` on the same thread is reported as misuse instead of
 /// deadlocking; other threads simply wait their turn.
-final class WriterSlot: @unchecked Sendable {
-    let path: String
+package final class WriterSlot: @unchecked Sendable {
+    package let path: String
     private let lock = NSRecursiveLock()
     private var connection: Connection?
-    /// The writer's decoded requests; like the connection, touched only under `lock`.
-    private let requests: RequestCache
+    /// The user's memory beside the writer; like the connection, touched only under `lock`.
+    private let memory: (any WriterMemory)?
     private var lockFile: WriterLockFile?
     private var isBusy = false
     private var closeRequested = false
 
-    init(path: String, connection: Connection, lockFile: WriterLockFile, requestCacheCapacity: Int) {
+    package init(path: String, connection: Connection, lockFile: WriterLockFile, memory: (any WriterMemory)?) {
         self.path = path
         self.connection = connection
-        self.requests = RequestCache(capacity: requestCacheCapacity)
+        self.memory = memory
         self.lockFile = lockFile
     }
 
-    /// Runs `body` with exclusive use of the writer connection and its request cache.
-    func withConnection<Result>(_ body: (Connection, RequestCache) throws -> Result) throws -> Result {
+    /// Runs `body` with exclusive use of the writer connection and the memory beside it.
+    package func withConnection<Result>(_ body: (Connection, (any WriterMemory)?) throws -> Result) throws -> Result {
         lock.lock()
         defer { lock.unlock() }
         guard let connection else { throw LedgerError.closed(path: path) }
@@ -37,12 +37,12 @@ final class WriterSlot: @unchecked Sendable {
             isBusy = false
             if closeRequested { closeNow() }
         }
-        return try body(connection, requests)
+        return try body(connection, memory)
     }
 
     /// Closes the connection and releases the lock file. Called from inside a transaction, it
     /// takes effect when that transaction ends.
-    func close() {
+    package func close() {
         lock.lock()
         defer { lock.unlock() }
         if isBusy {

@@ -8,7 +8,7 @@ import Foundation
 #endif
 
 /// Online backup with SQLite's backup API.
-enum Backup {
+package enum Backup {
     /// Copies the database behind `source` (a reader connection) to a new file at `target`.
     ///
     /// The copy is made in a single `sqlite3_backup_step(-1)`, which reads the whole database
@@ -18,7 +18,7 @@ enum Backup {
     /// `<target>.partial` and renamed into place when complete, so `target` never names a
     /// half-written file. Both are owner-only (0600), and so are the directories it creates
     /// (0700), whatever the umask.
-    static func copy(from source: Connection, to target: String) throws(LedgerError) {
+    package static func copy(from source: Connection, to target: String) throws(LedgerError) {
         let target = FileSystem.absolute(target)
         guard FileSystem.kind(of: target) == .missing else { throw .backupTargetExists(path: target) }
         let directory = FileSystem.parent(of: target)

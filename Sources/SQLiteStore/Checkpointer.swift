@@ -19,7 +19,7 @@ import Foundation
 ///
 /// Synchronisation: `condition` guards `wanted` and `stopping`; the connection is used only by
 /// the thread (and closed by it when it stops), hence `@unchecked Sendable`.
-final class Checkpointer: @unchecked Sendable {
+package final class Checkpointer: @unchecked Sendable {
     private let connection: Connection
     private let interval: Duration
     private let condition = NSCondition()
@@ -29,7 +29,7 @@ final class Checkpointer: @unchecked Sendable {
     private var completed = 0
 
     /// Opens the checkpointer's own connection and starts its thread.
-    static func start(path: String, configuration: LedgerConfiguration, interval: Duration = .milliseconds(250))
+    package static func start(path: String, configuration: LedgerConfiguration, interval: Duration = .milliseconds(250))
         throws(LedgerError) -> Checkpointer
     {
         let connection = try Connection.open(path: path, mode: .checkpointer, busyTimeout: configuration.busyTimeout)
@@ -48,7 +48,7 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     /// Asks for a checkpoint soon (the writer calls it after each commit). Never blocks on I/O.
-    func requestCheckpoint() {
+    package func requestCheckpoint() {
         condition.lock()
         wanted = true
         condition.signal()
@@ -56,7 +56,7 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     /// Checkpoints run so far (for tests).
-    var checkpointsRun: Int {
+    package var checkpointsRun: Int {
         condition.lock()
         defer { condition.unlock() }
         return completed
@@ -64,7 +64,7 @@ final class Checkpointer: @unchecked Sendable {
 
     /// Stops the thread after any checkpoint in progress, and closes its connection. Returns once
     /// the connection is closed, so the writer can then be the last connection to close.
-    func stop() {
+    package func stop() {
         condition.lock()
         stopping = true
         condition.broadcast()

@@ -11,7 +11,7 @@ extension Ledger {
             // Bound to a local first: passing the temporary straight in crashes the 6.3 optimizer
             // (generic specialization of a borrowed ~Copyable argument).
             let transaction = RelayTransaction(
-                db: Database(connection: db.connection, requests: db.requests), queued: QueuedOutbox(),
+                db: Database(connection: db.connection, memory: db.memory), queued: QueuedOutbox(),
                 schemaVersion: schemaVersion)
             return try body(transaction)
         }

@@ -4,16 +4,16 @@ import CSQLite
 ///
 /// Connections are opened with extended result codes enabled, so `code` is usually an extended
 /// code; its low byte is the primary code that picks the error case.
-enum SQLiteResultCode {
+package enum SQLiteResultCode {
     // Extended constraint codes are defined in sqlite3.h as `(SQLITE_CONSTRAINT | (n<<8))`;
     // spelled out here so they do not depend on how the importer handles those macros.
-    static let constraintCheck: Int32 = 19 | (1 << 8)
-    static let constraintForeignKey: Int32 = 19 | (3 << 8)
-    static let constraintNotNull: Int32 = 19 | (5 << 8)
-    static let constraintPrimaryKey: Int32 = 19 | (6 << 8)
-    static let constraintUnique: Int32 = 19 | (8 << 8)
+    package static let constraintCheck: Int32 = 19 | (1 << 8)
+    package static let constraintForeignKey: Int32 = 19 | (3 << 8)
+    package static let constraintNotNull: Int32 = 19 | (5 << 8)
+    package static let constraintPrimaryKey: Int32 = 19 | (6 << 8)
+    package static let constraintUnique: Int32 = 19 | (8 << 8)
 
-    static func error(code: Int32, message: String, path: String) -> LedgerError {
+    package static func error(code: Int32, message: String, path: String) -> LedgerError {
         switch code & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
             return .busy(path: path, code: code, message: message)
@@ -37,7 +37,7 @@ enum SQLiteResultCode {
     }
 
     /// The error for `code` on connection `db`, with SQLite's message for the most recent failure.
-    static func error(code: Int32, db: OpaquePointer?, path: String) -> LedgerError {
+    package static func error(code: Int32, db: OpaquePointer?, path: String) -> LedgerError {
         let message: String
         if let db, let text = sqlite3_errmsg(db) {
             message = String(cString: text)

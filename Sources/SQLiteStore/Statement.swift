@@ -3,20 +3,20 @@ import Foundation
 
 /// A prepared statement. Owned by one `Connection`, which finalizes it; never leaves the target's
 /// connection code, so its C handle cannot outlive the connection.
-final class Statement {
-    let handle: OpaquePointer
-    let sql: String
+package final class Statement {
+    package let handle: OpaquePointer
+    package let sql: String
     private var layout: ColumnLayout?
     private var layoutCompilations: Int32 = 0
 
-    init(handle: OpaquePointer, sql: String) {
+    package init(handle: OpaquePointer, sql: String) {
         self.handle = handle
         self.sql = sql
     }
 
     /// Binds all parameters; the argument count must match the `?` count exactly, because a
     /// missing argument would otherwise be bound as NULL without a word.
-    func bind(_ arguments: SQLArguments, connection: Connection) throws(LedgerError) {
+    package func bind(_ arguments: SQLArguments, connection: Connection) throws(LedgerError) {
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard expected == arguments.count else {
             throw .misuse("statement expects \(expected) argument(s) but got \(arguments.count): \(sql)")
@@ -58,7 +58,7 @@ final class Statement {
 
     /// The result's column names, built once per compilation of the statement: SQLite compiles
     /// it again when the schema changes (`SELECT *` may then have other columns).
-    func columnLayout() -> ColumnLayout {
+    package func columnLayout() -> ColumnLayout {
         let compilations = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_REPREPARE, 0)
         if let layout, layoutCompilations == compilations { return layout }
         let count = sqlite3_column_count(handle)
@@ -71,7 +71,7 @@ final class Statement {
     }
 
     /// Copies the current row's value in `column` out of SQLite.
-    func value(at column: Int32) -> SQLValue {
+    package func value(at column: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER:
             return .integer(sqlite3_column_int64(handle, column))
@@ -92,12 +92,12 @@ final class Statement {
     }
 
     /// Readies the statement for its next use and drops references to bound values.
-    func reset() {
+    package func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
-    func finalize() {
+    package func finalize() {
         sqlite3_finalize(handle)
     }
 }

@@ -16,7 +16,11 @@ import Foundation
 ///   Integers sort and compare correctly in SQL, are compact, and are exact at the precision that
 ///   SLA deadlines need.
 /// - `Optional`: NULL for `nil`.
-protocol SQLValueConvertible {
+///
+/// The conformances are `@inlinable`, as are `Row`'s typed reads: the relay's ledger is another
+/// module, and unspecialised generic reads across the boundary cost it runtime metadata lookups
+/// on every column it reads.
+@usableFromInline package protocol SQLValueConvertible {
     /// The value to bind.
     var sqlValue: SQLValue { get }
     /// Reads a value back; `nil` when the stored value has the wrong storage class.
@@ -24,29 +28,29 @@ protocol SQLValueConvertible {
 }
 
 extension SQLValue: SQLValueConvertible {
-    var sqlValue: SQLValue { self }
-    init?(sqlValue: SQLValue) { self = sqlValue }
+    @inlinable package var sqlValue: SQLValue { self }
+    @inlinable package init?(sqlValue: SQLValue) { self = sqlValue }
 }
 
 extension Int64: SQLValueConvertible {
-    var sqlValue: SQLValue { .integer(self) }
-    init?(sqlValue: SQLValue) {
+    @inlinable package var sqlValue: SQLValue { .integer(self) }
+    @inlinable package init?(sqlValue: SQLValue) {
         guard case .integer(let value) = sqlValue else { return nil }
         self = value
     }
 }
 
 extension Int: SQLValueConvertible {
-    var sqlValue: SQLValue { .integer(Int64(self)) }
-    init?(sqlValue: SQLValue) {
+    @inlinable package var sqlValue: SQLValue { .integer(Int64(self)) }
+    @inlinable package init?(sqlValue: SQLValue) {
         guard case .integer(let value) = sqlValue, let exact = Int(exactly: value) else { return nil }
         self = exact
     }
 }
 
 extension Double: SQLValueConvertible {
-    var sqlValue: SQLValue { .real(self) }
-    init?(sqlValue: SQLValue) {
+    @inlinable package var sqlValue: SQLValue { .real(self) }
+    @inlinable package init?(sqlValue: SQLValue) {
         switch sqlValue {
         case .real(let value): self = value
         case .integer(let value): self = Double(value)
@@ -56,53 +60,53 @@ extension Double: SQLValueConvertible {
 }
 
 extension String: SQLValueConvertible {
-    var sqlValue: SQLValue { .text(self) }
-    init?(sqlValue: SQLValue) {
+    @inlinable package var sqlValue: SQLValue { .text(self) }
+    @inlinable package init?(sqlValue: SQLValue) {
         guard case .text(let value) = sqlValue else { return nil }
         self = value
     }
 }
 
 extension Data: SQLValueConvertible {
-    var sqlValue: SQLValue { .blob(self) }
-    init?(sqlValue: SQLValue) {
+    @inlinable package var sqlValue: SQLValue { .blob(self) }
+    @inlinable package init?(sqlValue: SQLValue) {
         guard case .blob(let value) = sqlValue else { return nil }
         self = value
     }
 }
 
 extension Array: SQLValueConvertible where Element == UInt8 {
-    var sqlValue: SQLValue { .blob(Data(self)) }
-    init?(sqlValue: SQLValue) {
+    @inlinable package var sqlValue: SQLValue { .blob(Data(self)) }
+    @inlinable package init?(sqlValue: SQLValue) {
         guard case .blob(let value) = sqlValue else { return nil }
         self = [UInt8](value)
     }
 }
 
 extension Bool: SQLValueConvertible {
-    var sqlValue: SQLValue { .integer(self ? 1 : 0) }
-    init?(sqlValue: SQLValue) {
+    @inlinable package var sqlValue: SQLValue { .integer(self ? 1 : 0) }
+    @inlinable package init?(sqlValue: SQLValue) {
         guard case .integer(let value) = sqlValue else { return nil }
         self = value != 0
     }
 }
 
 extension Date: SQLValueConvertible {
-    var sqlValue: SQLValue { .integer(millisecondsSince1970) }
-    init?(sqlValue: SQLValue) {
+    @inlinable package var sqlValue: SQLValue { .integer(millisecondsSince1970) }
+    @inlinable package init?(sqlValue: SQLValue) {
         guard case .integer(let milliseconds) = sqlValue else { return nil }
         self = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
     /// The ledger's storage form of a date (see `SQLValueConvertible`).
-    var millisecondsSince1970: Int64 {
+    @inlinable package var millisecondsSince1970: Int64 {
         Int64((timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero))
     }
 }
 
 extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
-    var sqlValue: SQLValue { self?.sqlValue ?? .null }
-    init?(sqlValue: SQLValue) {
+    @inlinable package var sqlValue: SQLValue { self?.sqlValue ?? .null }
+    @inlinable package init?(sqlValue: SQLValue) {
         if case .null = sqlValue {
             self = .none
         } else if let value = Wrapped(sqlValue: sqlValue) {
@@ -114,4 +118,4 @@ extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
 }
 
 /// Arguments for a statement's `?` parameters, in order. `nil` binds NULL.
-typealias SQLArguments = [(any SQLValueConvertible)?]
+package typealias SQLArguments = [(any SQLValueConvertible)?]

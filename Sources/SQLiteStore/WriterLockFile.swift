@@ -14,8 +14,8 @@ import Foundation
 /// and the kernel drops it when the process dies, so a crashed daemon never leaves a stale lock.
 /// The lock file is never deleted: unlinking it while another process waits on the old inode
 /// would let two writers each believe they hold the lock.
-final class WriterLockFile {
-    let path: String
+package final class WriterLockFile {
+    package let path: String
     private var descriptor: Int32
 
     private init(path: String, descriptor: Int32) {
@@ -28,7 +28,7 @@ final class WriterLockFile {
     }
 
     /// Takes the lock for the ledger at `ledgerPath` without waiting.
-    static func acquire(for ledgerPath: String) throws(LedgerError) -> WriterLockFile {
+    package static func acquire(for ledgerPath: String) throws(LedgerError) -> WriterLockFile {
         let lockPath = ledgerPath + ".lock"
         // Owner-only like the ledger; O_CLOEXEC: a child process must not inherit (and so keep
         // holding) the lock.
@@ -66,7 +66,7 @@ final class WriterLockFile {
     }
 
     /// Releases the lock. The pid stays in the file; it only matters while the lock is held.
-    func release() {
+    package func release() {
         guard descriptor >= 0 else { return }
         flock(descriptor, LOCK_UN)
         close(descriptor)

@@ -13,24 +13,24 @@ import Foundation
 /// mode, the lock file, backups) and directories 0700, whatever the process's umask. Existing
 /// files are tightened (group and other bits removed), never loosened; directories that
 /// already exist are left as the operator made them.
-enum FileSystem {
-    enum Kind { case missing, directory, file, other }
+package enum FileSystem {
+    package enum Kind { case missing, directory, file, other }
 
     /// Owner read-write: every file the ledger creates.
-    static let ownerOnlyFileMode: mode_t = 0o600
+    package static let ownerOnlyFileMode: mode_t = 0o600
     /// Owner only: every directory the ledger creates.
-    static let ownerOnlyDirectoryMode: mode_t = 0o700
+    package static let ownerOnlyDirectoryMode: mode_t = 0o700
 
     /// `path` made absolute against the working directory, so errors name an unambiguous file.
-    static func absolute(_ path: String) -> String {
+    package static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
-    static func parent(of path: String) -> String {
+    package static func parent(of path: String) -> String {
         URL(fileURLWithPath: path).deletingLastPathComponent().path
     }
 
-    static func kind(of path: String) -> Kind {
+    package static func kind(of path: String) -> Kind {
         var info = stat()
         guard stat(path, &info) == 0 else { return .missing }
         switch info.st_mode & S_IFMT {
@@ -42,7 +42,7 @@ enum FileSystem {
 
     /// Creates `directory` and any missing parents (like `mkdir -p`). On failure, throws
     /// `.cannotCreate` for `ledgerPath`, naming the directory and the OS's reason.
-    static func createDirectories(_ directory: String, for ledgerPath: String) throws(LedgerError) {
+    package static func createDirectories(_ directory: String, for ledgerPath: String) throws(LedgerError) {
         switch kind(of: directory) {
         case .directory:
             return
@@ -67,7 +67,7 @@ enum FileSystem {
 
     /// Opens `path` read-write, creating it owner-only (0600 whatever the umask) when missing and
     /// tightening it when it exists. Returns the descriptor, or -1 with `errno` set.
-    static func openOwnerOnly(_ path: String) -> Int32 {
+    package static func openOwnerOnly(_ path: String) -> Int32 {
         let created = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, ownerOnlyFileMode)
         if created >= 0 {
             // open applies the umask, which may have taken the owner's own bits away.
@@ -83,7 +83,7 @@ enum FileSystem {
     /// Creates `path` as an empty owner-only file unless something is already there, so that
     /// SQLite, which would create it 0644 and give its `-wal` and `-shm` the same mode, finds it
     /// ready. Throws `.cannotCreate` for `ledgerPath` with the OS's reason.
-    static func createOwnerOnlyFile(_ path: String, for ledgerPath: String) throws(LedgerError) {
+    package static func createOwnerOnlyFile(_ path: String, for ledgerPath: String) throws(LedgerError) {
         let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, ownerOnlyFileMode)
         guard descriptor >= 0 else {
             let code = errno
@@ -98,7 +98,7 @@ enum FileSystem {
     /// Removes the group and other permission bits of `path`, if it exists. Best effort: a file
     /// that the process may write but does not own keeps its mode (chmod needs ownership), and
     /// the ledger still opens.
-    static func restrictToOwner(_ path: String) {
+    package static func restrictToOwner(_ path: String) {
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & 0o077 != 0 else { return }
         chmod(path, info.st_mode & 0o7777 & ~0o077)
@@ -111,14 +111,14 @@ enum FileSystem {
     }
 
     /// Makes a rename or file creation in `directory` durable.
-    static func syncDirectory(_ directory: String) {
+    package static func syncDirectory(_ directory: String) {
         let descriptor = open(directory, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)
     }
 
-    static func describe(errno code: Int32) -> String {
+    package static func describe(errno code: Int32) -> String {
         String(cString: strerror(code))
     }
 }

@@ -5,13 +5,13 @@ import Foundation
 /// The schema version lives in `PRAGMA user_version` (in the file header, so it is read without
 /// touching any table and changes atomically with the migration's transaction). The history,
 /// with times and the software that applied each step, lives in `schema_migrations`.
-enum Migrator {
+package enum Migrator {
     /// `PRAGMA application_id` of every ledger ("FRLY"), so the daemon never migrates some other
     /// program's SQLite file that happens to sit at the configured path.
-    static let applicationID: Int32 = 0x4652_4C59
+    package static let applicationID: Int32 = 0x4652_4C59
 
     /// What the file header and schema say before any migration runs.
-    struct FileState {
+    package struct FileState {
         var userVersion: Int
         var applicationID: Int32
         var hasTables: Bool
@@ -19,7 +19,7 @@ enum Migrator {
 
     /// Rejects lists that are not 1, 2, 3… in order: a duplicate or skipped version is almost
     /// certainly an editing mistake, and applying around it would fork the schema history.
-    static func validate(_ migrations: [Migration]) throws(LedgerError) {
+    package static func validate(_ migrations: [Migration]) throws(LedgerError) {
         for (offset, migration) in migrations.enumerated() where migration.version != offset + 1 {
             throw .invalidMigrations(
                 reason:
@@ -30,7 +30,7 @@ enum Migrator {
 
     /// Reads the header fields. This is also the first real read of the file, where a file
     /// that is not a database fails with `.notADatabase`.
-    static func inspect(_ connection: Connection) throws(LedgerError) -> FileState {
+    package static func inspect(_ connection: Connection) throws(LedgerError) -> FileState {
         FileState(
             userVersion: try scalarInt(connection, "PRAGMA user_version"),
             applicationID: Int32(truncatingIfNeeded: try scalarInt(connection, "PRAGMA application_id")),
@@ -39,7 +39,7 @@ enum Migrator {
     }
 
     /// Accepts a ledger, or a file that is still empty; rejects other programs' databases.
-    static func checkIdentity(_ state: FileState, path: String) throws(LedgerError) {
+    package static func checkIdentity(_ state: FileState, path: String) throws(LedgerError) {
         if state.applicationID == applicationID { return }
         if state.applicationID != 0 {
             let hex = String(UInt32(bitPattern: state.applicationID), radix: 16)
@@ -52,7 +52,9 @@ enum Migrator {
 
     /// Applies the migrations newer than `state`, one transaction each. The caller has already
     /// checked `state` (identity, not too new). Returns the schema version afterwards.
-    static func migrate(_ connection: Connection, migrations: [Migration], from state: FileState, appliedBy: String)
+    package static func migrate(
+        _ connection: Connection, migrations: [Migration], from state: FileState, appliedBy: String
+    )
         throws(LedgerError) -> Int
     {
         let known = migrations.last?.version ?? 0
@@ -109,7 +111,7 @@ enum Migrator {
     }
 
     /// Reads the migration history; empty for a ledger that has none yet.
-    static func appliedMigrations(_ connection: Connection) throws(LedgerError) -> [AppliedMigration] {
+    package static func appliedMigrations(_ connection: Connection) throws(LedgerError) -> [AppliedMigration] {
         let exists = try scalarInt(
             connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")
         guard exists > 0 else { return [] }
@@ -120,7 +122,7 @@ enum Migrator {
         }
     }
 
-    static func scalarInt(_ connection: Connection, _ sql: String) throws(LedgerError) -> Int {
+    package static func scalarInt(_ connection: Connection, _ sql: String) throws(LedgerError) -> Int {
         guard let row = try connection.run(sql).first else { return 0 }
         return try row[0]
     }

@@ -10,7 +10,7 @@ public struct IntegrityReport: Sendable, Equatable {
 extension IntegrityReport {
     /// Runs the check on `connection`. `quick` skips the index-versus-table comparison, which
     /// makes it much faster on large ledgers while still reading every page.
-    static func check(_ connection: Connection, quick: Bool) throws(LedgerError) -> IntegrityReport {
+    package static func check(_ connection: Connection, quick: Bool) throws(LedgerError) -> IntegrityReport {
         let rows = try connection.run(quick ? "PRAGMA quick_check" : "PRAGMA integrity_check")
         var messages: [String] = []
         for row in rows {

@@ -3,46 +3,47 @@
 ///
 /// It is `~Copyable` and passed `borrowing`, so the compiler rejects any attempt to keep it
 /// beyond the closure (and therefore beyond the lock or checkout that makes its use safe).
-struct Database: ~Copyable {
-    let connection: Connection
-    /// The writer's decoded requests, in write transactions; nil on readers and in migrations.
-    let requests: RequestCache?
+package struct Database: ~Copyable {
+    package let connection: Connection
+    /// The user's memory beside the writer, in write transactions; nil on readers and in migrations.
+    package let memory: (any WriterMemory)?
 
-    init(connection: Connection, requests: RequestCache? = nil) {
+    package init(connection: Connection, memory: (any WriterMemory)? = nil) {
         self.connection = connection
-        self.requests = requests
+        self.memory = memory
     }
 
     /// Runs one statement, ignoring any rows. `arguments` bind the `?` parameters in order.
-    func execute(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) {
+    package func execute(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) {
         _ = try connection.run(sql, arguments)
     }
 
     /// Runs several `;`-separated statements without arguments (schema scripts).
-    func executeScript(_ sql: String) throws(LedgerError) {
+    package func executeScript(_ sql: String) throws(LedgerError) {
         try connection.runScript(sql)
     }
 
     /// Runs one statement and returns all of its rows.
-    func query(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> [Row] {
+    package func query(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> [Row] {
         try connection.run(sql, arguments)
     }
 
     /// Runs one statement and maps each row. The statement is already finished when `transform`
     /// runs, so `transform` may itself run queries on this handle.
-    func query<Value>(_ sql: String, _ arguments: SQLArguments = [], map transform: (Row) throws -> Value) throws
+    package func query<Value>(_ sql: String, _ arguments: SQLArguments = [], map transform: (Row) throws -> Value)
+        throws
         -> [Value]
     {
         try connection.run(sql, arguments).map(transform)
     }
 
     /// The first row, or `nil` when there is none.
-    func queryFirst(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> Row? {
+    package func queryFirst(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> Row? {
         try connection.run(sql, arguments).first
     }
 
     /// The first column of the first row, or `nil` when there is no row.
-    func scalar<Value: SQLValueConvertible>(
+    package func scalar<Value: SQLValueConvertible>(
         _ sql: String, _ arguments: SQLArguments = [], as type: Value.Type = Value.self
     ) throws(LedgerError) -> Value? {
         guard let row = try queryFirst(sql, arguments) else { return nil }
@@ -50,10 +51,10 @@ struct Database: ~Copyable {
     }
 
     /// The rowid of the most recent successful INSERT on this connection.
-    var lastInsertRowID: Int64 { connection.lastInsertRowID }
+    package var lastInsertRowID: Int64 { connection.lastInsertRowID }
 
     /// Rows changed by the most recent INSERT, UPDATE or DELETE on this connection.
-    var changes: Int { connection.changes }
+    package var changes: Int { connection.changes }
 }
 
 @available(*, unavailable, message: "a Database handle must stay on the thread that holds its connection")

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import SQLiteStore
 
 /// The writer's decoded requests, by request id, so that reading a case does not decode the
 /// stored JSON of each of its requests again for every record about that case.
@@ -17,7 +18,7 @@ import Foundation
 /// older is dropped, and a hit in the older one moves the entry up, so requests still in use stay.
 ///
 /// Not thread-safe: only the writer touches it, under `WriterSlot`'s lock.
-final class RequestCache {
+final class RequestCache: WriterMemory {
     /// The most entries kept between transactions (a transaction may stage more until it commits).
     let capacity: Int
     private var recent: [UUID: FreezeRequest] = [:]
@@ -53,14 +54,14 @@ final class RequestCache {
     func isKnownAbsent(_ id: UUID) -> Bool { absent.contains(id) }
 
     /// The transaction committed: its staged requests join the cache.
-    func commit() {
+    package func commit() {
         for (id, request) in pending { keep(id, request) }
         pending.removeAll(keepingCapacity: true)
         absent.removeAll(keepingCapacity: true)
     }
 
     /// The transaction rolled back: forget what it staged and what it found absent.
-    func rollback() {
+    package func rollback() {
         pending.removeAll(keepingCapacity: true)
         absent.removeAll(keepingCapacity: true)
     }
@@ -80,4 +81,9 @@ final class RequestCache {
         }
         recent[id] = request
     }
+}
+
+extension Database {
+    /// The relay's decoded requests, in the writer's transactions; nil on readers and in migrations.
+    var requests: RequestCache? { memory as? RequestCache }
 }

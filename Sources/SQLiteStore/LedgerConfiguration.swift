@@ -8,7 +8,7 @@ public enum Durability: String, Sendable, CaseIterable {
     case normal
 
     /// The value `PRAGMA synchronous` reports for this setting.
-    var pragmaValue: Int { self == .full ? 2 : 1 }
+    package var pragmaValue: Int { self == .full ? 2 : 1 }
 }
 
 /// Settings for opening a ledger.
@@ -35,11 +35,9 @@ public struct LedgerConfiguration: Sendable {
     /// WAL pages (4 KiB each) past which the writer checkpoints itself after a commit: the bound
     /// on the WAL when the background checkpoint cannot finish while the writer keeps writing.
     public var walCheckpointPages: Int
-    /// Decoded requests the writer keeps in memory (see `RequestCache`); 0 turns the cache off.
-    public var requestCacheCapacity: Int
 
     /// The defaults suit the daemon: full durability, a 5 s busy timeout, 4 idle readers, a 16 MiB
-    /// writer cache, background checkpoints with the WAL bounded at 64 MiB, 8,192 cached requests.
+    /// writer cache, background checkpoints with the WAL bounded at 64 MiB.
     public init(
         durability: Durability = .full,
         busyTimeout: Duration = .seconds(5),
@@ -47,8 +45,7 @@ public struct LedgerConfiguration: Sendable {
         softwareVersion: String = "freeze-relay",
         writerCacheBytes: Int = 16 << 20,
         backgroundCheckpoints: Bool = true,
-        walCheckpointPages: Int = 16_384,
-        requestCacheCapacity: Int = 8_192
+        walCheckpointPages: Int = 16_384
     ) {
         self.durability = durability
         self.busyTimeout = busyTimeout
@@ -57,6 +54,5 @@ public struct LedgerConfiguration: Sendable {
         self.writerCacheBytes = writerCacheBytes
         self.backgroundCheckpoints = backgroundCheckpoints
         self.walCheckpointPages = walCheckpointPages
-        self.requestCacheCapacity = requestCacheCapacity
     }
 }

@@ -14,9 +14,6 @@
 /// The API is synchronous: each call blocks its thread for the duration of the SQLite work
 /// (and, when another connection holds a lock, for up to the busy timeout).
 public final class Ledger: Sendable {
-    /// Where the daemon keeps its ledger unless configured otherwise, relative to the working directory.
-    public static let defaultPath = "./data/freeze-relay.sqlite"
-
     /// The ledger file, as an absolute path.
     public let path: String
     /// The schema version after opening (the last of the migrations given to `open`).
@@ -27,7 +24,7 @@ public final class Ledger: Sendable {
     public let reader: LedgerReader
     private let writer: WriterSlot
     /// Nil when `LedgerConfiguration.backgroundCheckpoints` is off.
-    let checkpointer: Checkpointer?
+    package let checkpointer: Checkpointer?
 
     private init(
         path: String, schemaVersion: Int, durability: Durability, reader: LedgerReader, writer: WriterSlot,
@@ -52,11 +49,17 @@ public final class Ledger: Sendable {
     /// binary, `.notADatabase` / `.notALedger` for files that are not ledgers, and `.cannotCreate`
     /// with the OS's reason when the file or its directory cannot be created.
     ///
-    /// - Parameter migrations: the schema history; `LedgerSchema.migrations` for the relay.
+    /// - Parameters:
+    ///   - migrations: the schema history (the relay's is `LedgerSchema.migrations`, which the
+    ///     `Ledger` target's `open(at:configuration:)` passes).
+    ///   - writerMemory: what the user keeps beside the writer, or nil. Deliberately without a
+    ///     default: the relay's ledger runs slower without its request cache, and an overload that
+    ///     forgot to pass it once made a benchmark measure a ledger the daemon never runs.
     public static func open(
-        at path: String = Ledger.defaultPath,
+        at path: String,
         configuration: LedgerConfiguration = LedgerConfiguration(),
-        migrations: [Migration] = LedgerSchema.migrations
+        migrations: [Migration],
+        writerMemory: (any WriterMemory)?
     ) throws(LedgerError) -> Ledger {
         try Migrator.validate(migrations)
         let path = FileSystem.absolute(path)
@@ -105,7 +108,7 @@ public final class Ledger: Sendable {
             reader: LedgerReader(pool: ReaderPool(path: path, configuration: configuration)),
             writer: WriterSlot(
                 path: path, connection: connection, lockFile: lockFile,
-                requestCacheCapacity: configuration.requestCacheCapacity),
+                memory: writerMemory),
             checkpointer: checkpointer
         )
     }
@@ -150,20 +153,21 @@ public final class Ledger: Sendable {
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`, so it holds the write lock from the
     /// start and cannot fail half-way on a lock upgrade). Commits when `body` returns, rolls
     /// back when it throws, and rethrows. Calls from several threads run one after another.
-    /// The request cache follows the transaction: what it staged is kept only on commit.
+    /// The writer's memory follows the transaction: what it staged is kept only on commit.
     ///
     /// `syncing: false` commits without syncing the WAL even under `durability: .full`, for
     /// writes whose loss in a power cut costs only repeated work (see `record(_:at:)`): the WAL
     /// keeps its order, so the next syncing commit makes them durable along with itself.
-    func transaction<Value>(syncing: Bool = true, _ body: (borrowing Database) throws -> Value) throws -> Value {
-        try writer.withConnection { connection, requests in
+    package func transaction<Value>(syncing: Bool = true, _ body: (borrowing Database) throws -> Value) throws -> Value
+    {
+        try writer.withConnection { connection, memory in
             guard !syncing && durability == .full else {
-                return try Self.run(body, on: connection, requests: requests, checkpointer: checkpointer)
+                return try Self.run(body, on: connection, memory: memory, checkpointer: checkpointer)
             }
             try connection.runScript("PRAGMA synchronous = NORMAL")
             let result: Value
             do {
-                result = try Self.run(body, on: connection, requests: requests, checkpointer: checkpointer)
+                result = try Self.run(body, on: connection, memory: memory, checkpointer: checkpointer)
             } catch {
                 try? connection.runScript("PRAGMA synchronous = FULL")
                 throw error
@@ -176,28 +180,28 @@ public final class Ledger: Sendable {
     }
 
     private static func run<Value>(
-        _ body: (borrowing Database) throws -> Value, on connection: Connection, requests: RequestCache,
+        _ body: (borrowing Database) throws -> Value, on connection: Connection, memory: (any WriterMemory)?,
         checkpointer: Checkpointer?
     ) throws -> Value {
         try connection.runScript("BEGIN IMMEDIATE")
         do {
             // Bound to a local first: passing the temporary straight in crashes the 6.3
             // optimizer (generic specialization of a borrowed ~Copyable argument).
-            let database = Database(connection: connection, requests: requests)
+            let database = Database(connection: connection, memory: memory)
             let result = try body(database)
             try connection.runScript("COMMIT")
-            requests.commit()
+            memory?.commit()
             checkpointer?.requestCheckpoint()
             return result
         } catch {
             connection.rollbackIfInTransaction()
-            requests.rollback()
+            memory?.rollback()
             throw error
         }
     }
 
     /// Runs `body` in a read transaction on a reader connection; sees committed data only.
-    func read<Value>(_ body: (borrowing Database) throws -> Value) throws -> Value {
+    package func read<Value>(_ body: (borrowing Database) throws -> Value) throws -> Value {
         try reader.read(body)
     }
 

@@ -5,8 +5,8 @@ import Synchronization
 /// A caller checks a connection out, uses it alone, and checks it back in. When none is idle a
 /// new one is opened instead of waiting: SQLite connections are cheap, and in WAL mode readers
 /// never block each other or the writer. At most `maxIdleReaders` are kept between uses.
-final class ReaderPool: Sendable {
-    let path: String
+package final class ReaderPool: Sendable {
+    package let path: String
     private let configuration: LedgerConfiguration
     private let state: Mutex<State>
 
@@ -15,13 +15,13 @@ final class ReaderPool: Sendable {
         var isClosed = false
     }
 
-    init(path: String, configuration: LedgerConfiguration, idle: [Connection] = []) {
+    package init(path: String, configuration: LedgerConfiguration, idle: [Connection] = []) {
         self.path = path
         self.configuration = configuration
         self.state = Mutex(State(idle: idle))
     }
 
-    func checkout() throws(LedgerError) -> Connection {
+    package func checkout() throws(LedgerError) -> Connection {
         let reused = try state.withLock { state throws(LedgerError) -> Connection? in
             guard !state.isClosed else { throw .closed(path: path) }
             return state.idle.popLast()
@@ -30,7 +30,7 @@ final class ReaderPool: Sendable {
         return try Connection.open(path: path, mode: .reader, busyTimeout: configuration.busyTimeout)
     }
 
-    func checkin(_ connection: Connection) {
+    package func checkin(_ connection: Connection) {
         // Never hand the next caller a connection that still pins an old snapshot.
         connection.rollbackIfInTransaction()
         let kept = state.withLock { state in
@@ -41,14 +41,16 @@ final class ReaderPool: Sendable {
         if !kept { connection.close() }
     }
 
-    func withConnection<Result>(_ body: (Connection) throws(LedgerError) -> Result) throws(LedgerError) -> Result {
+    package func withConnection<Result>(_ body: (Connection) throws(LedgerError) -> Result) throws(LedgerError)
+        -> Result
+    {
         let connection = try checkout()
         defer { checkin(connection) }
         return try body(connection)
     }
 
     /// Closes idle connections now; connections still checked out close when they come back.
-    func close() {
+    package func close() {
         let idle = state.withLock { state in
             state.isClosed = true
             defer { state.idle.removeAll() }

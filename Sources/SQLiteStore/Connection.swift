@@ -9,8 +9,8 @@ import Foundation
 /// one thread uses a connection at a time. The writer connection is only touched while holding
 /// `WriterSlot`'s lock; a reader connection is either idle in the `ReaderPool` or checked out by
 /// exactly one caller.
-final class Connection: @unchecked Sendable {
-    enum Mode {
+package final class Connection: @unchecked Sendable {
+    package enum Mode {
         /// Read-write, creating the file if missing: the daemon's single writer.
         case writer
         /// `SQLITE_OPEN_READONLY`, never creates the file: readers and operator tools.
@@ -21,8 +21,8 @@ final class Connection: @unchecked Sendable {
     }
 
     /// The ledger file this connection is on, as reported in errors.
-    let path: String
-    let mode: Mode
+    package let path: String
+    package let mode: Mode
     private var handle: OpaquePointer?
     private var cache: [String: Statement] = [:]
 
@@ -42,7 +42,7 @@ final class Connection: @unchecked Sendable {
 
     /// Opens a connection. Nothing is read from the file yet: SQLite opens lazily, so callers run
     /// a first statement to find out whether the file is a database at all.
-    static func open(path: String, mode: Mode, busyTimeout: Duration) throws(LedgerError) -> Connection {
+    package static func open(path: String, mode: Mode, busyTimeout: Duration) throws(LedgerError) -> Connection {
         guard sqlite3_threadsafe() != 0 else {
             throw .cannotOpen(
                 path: path, reason: "the system libsqlite3 was built without thread safety (SQLITE_THREADSAFE=0)")
@@ -77,7 +77,7 @@ final class Connection: @unchecked Sendable {
     }
 
     /// The error for a failed call, with SQLite's message.
-    func error(_ code: Int32) -> LedgerError {
+    package func error(_ code: Int32) -> LedgerError {
         SQLiteResultCode.error(code: code, db: handle, path: path)
     }
 
@@ -89,7 +89,7 @@ final class Connection: @unchecked Sendable {
     // MARK: Running SQL
 
     /// Runs one statement and returns its rows (none for statements that return none).
-    func run(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> [Row] {
+    package func run(_ sql: String, _ arguments: SQLArguments = []) throws(LedgerError) -> [Row] {
         let (statement, cached) = try prepare(sql)
         defer {
             if cached { statement.reset() } else { statement.finalize() }
@@ -114,7 +114,7 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Runs a script of zero or more statements without arguments (migrations, pragmas).
-    func runScript(_ sql: String) throws(LedgerError) {
+    package func runScript(_ sql: String) throws(LedgerError) {
         let db = try liveHandle()
         let code = sqlite3_exec(db, sql, nil, nil, nil)
         if code != SQLITE_OK { throw error(code) }
@@ -122,16 +122,16 @@ final class Connection: @unchecked Sendable {
 
     /// Rolls back the open transaction, if any. Used on failure paths, so it reports nothing:
     /// the caller is already throwing the error that matters.
-    func rollbackIfInTransaction() {
+    package func rollbackIfInTransaction() {
         guard let handle, sqlite3_get_autocommit(handle) == 0 else { return }
         sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
     }
 
-    var isInTransaction: Bool { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
+    package var isInTransaction: Bool { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
 
-    var lastInsertRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
+    package var lastInsertRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
 
-    var changes: Int { handle.map { Int(sqlite3_changes64($0)) } ?? 0 }
+    package var changes: Int { handle.map { Int(sqlite3_changes64($0)) } ?? 0 }
 
     private func prepare(_ sql: String) throws(LedgerError) -> (Statement, cached: Bool) {
         if let statement = cache[sql] { return (statement, true) }
@@ -168,7 +168,7 @@ final class Connection: @unchecked Sendable {
     /// Finalizes cached statements and closes the handle. A writer first runs a passive
     /// checkpoint (which never waits for readers); when it is the last connection, closing also
     /// checkpoints fully and removes the -wal and -shm files.
-    func close() {
+    package func close() {
         guard let handle else { return }
         for statement in cache.values { statement.finalize() }
         cache.removeAll()
@@ -180,13 +180,13 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Lets the backup code reach the C handle without it leaving the target's SQLite layer.
-    func withHandle<T>(_ body: (OpaquePointer) throws(LedgerError) -> T) throws(LedgerError) -> T {
+    package func withHandle<T>(_ body: (OpaquePointer) throws(LedgerError) -> T) throws(LedgerError) -> T {
         try body(liveHandle())
     }
 }
 
 extension Duration {
-    var milliseconds: Int64 {
+    package var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         return overflow ? .max : whole + attoseconds / 1_000_000_000_000_000
