@@ -146,7 +146,8 @@ let package = Package(
         .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "EmbeddedKafka"]),
         .testTarget(
             name: "LogThrottleTests", dependencies: ["LogThrottle", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts", "RelayTestSupport"]),
+        .testTarget(
+            name: "LedgerTests", dependencies: ["Ledger", "Relay", "Contracts", "RelayTestSupport", "TestSupport"]),
         // Fuzz/ holds libFuzzer entry points: LibFuzzerTests compiles them with the Contracts sources itself.
         .testTarget(
             name: "ContractsTests", dependencies: ["Contracts", "TestSupport"],

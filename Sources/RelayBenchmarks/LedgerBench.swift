@@ -38,6 +38,8 @@ enum LedgerBench {
         var writerCPUSeconds: Double
         /// WAL frames written in the timed part, by table or index (with `walPages`).
         var walPages: [String: Int]?
+        /// Bytes of the ledger file by table or index once the run ended (with `space`).
+        var bytesByOwner: [String: Int]?
 
         var microsecondsPerRequest: Double { seconds / Double(count) * 1e6 }
         var ledgerMicrosecondsPerRequest: Double { (seconds - pureSeconds) / Double(count) * 1e6 }
@@ -47,7 +49,7 @@ enum LedgerBench {
     /// `preload` requests are applied first (untimed) so the indexes start at that size.
     static func run(
         count: Int, batch: Int, preload: Int, policy: RelayPolicy, configuration: LedgerConfiguration,
-        schemaVersion: Int = LedgerSchema.currentVersion, walPages: Bool = false
+        schemaVersion: Int = LedgerSchema.currentVersion, walPages: Bool = false, space: Bool = false
     ) throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "bench-ledger-\(UUID().uuidString)")
@@ -86,11 +88,18 @@ enum LedgerBench {
         // Closing folds the WAL back into the file, so its size is what the ledger keeps; the
         // writes counted include that last checkpoint.
         ledger.close()
+        // Read after the close, from the file alone, so the pages are those the file keeps.
+        let reader = space ? try LedgerReader.open(at: path) : nil
+        let owners = try reader?.pageOwners()
+        let pageSize: Int64 = try reader?.read { db in try db.scalar("PRAGMA page_size") } ?? 0
         let written = writtenBytes().flatMap { after in writtenBefore.map { after - $0 } }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64 ?? 0) ?? 0
         return Result(
             count: count, seconds: seconds, pureSeconds: Bench.seconds(pure), ledgerBytes: size, bytesWritten: written,
-            writerCPUSeconds: writerCPU, walPages: pages)
+            writerCPUSeconds: writerCPU, walPages: pages,
+            bytesByOwner: owners.map { owners in
+                owners.values.reduce(into: [:]) { $0[$1, default: 0] += Int(pageSize) }
+            })
     }
 
     private static func fileSize(_ path: String) -> Int {

@@ -31,6 +31,7 @@ if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-
           parts (all by default): \(parts.joined(separator: ", "))
           codec:      --codec-case NAME --codec-iterations N
           ledger:     --requests N --preload N --batch N (2,000) --cache-mib N --checkpoint-in-commit --schema V --wal-pages
+              --space (the file's bytes per request by table and index)
           throughput: --requests N (50,000) --partitions P (32) --signed (orders signed, require, relay signs)
                       --intake-batch N (the relay's intake batch size instead of its default, 2,000)
                       --quotas (every request counted against intake quotas)
@@ -124,11 +125,13 @@ if runs("ledger") {
     // and indexes the WAL frames of the timed part belong to (checkpoints off meanwhile).
     let schema = option("--schema").flatMap { Int($0) } ?? LedgerSchema.currentVersion
     let walPages = CommandLine.arguments.contains("--wal-pages")
+    // `--space`: the ledger file's bytes per request by table and index (SQLite's dbstat).
+    let space = CommandLine.arguments.contains("--space")
     // `--batch N`: requests per transaction (default 2,000, the daemon's intake batch).
     let batch = option("--batch").flatMap { Int($0) }.map { max($0, 1) } ?? 2_000
     let result = try LedgerBench.run(
         count: count, batch: batch, preload: preload, policy: policy, configuration: configuration,
-        schemaVersion: schema, walPages: walPages)
+        schemaVersion: schema, walPages: walPages, space: space)
     let label =
         "ledger: apply \(count) new requests, \(batch) per transaction, FULL"
         + (preload > 0 ? ", \(preload) before" : "")
@@ -150,6 +153,14 @@ if runs("ledger") {
                 + pages.sorted { $0.value > $1.value }.prefix(12).map {
                     String(format: "%@ %.2f", $0.key, Double($0.value) / Double(count))
                 }.joined(separator: ", "))
+    }
+    if let bytes = result.bytesByOwner {
+        let requests = Double(count + preload)
+        report(
+            "ledger: file bytes per request by table and index",
+            bytes.filter { $0.value * 2 >= Int(requests) }.sorted { $0.value > $1.value }.map {
+                String(format: "%@ %.0f", $0.key, Double($0.value) / requests)
+            }.joined(separator: ", "))
     }
 }
 

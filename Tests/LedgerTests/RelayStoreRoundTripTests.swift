@@ -157,6 +157,38 @@ import Testing
         }
     }
 
+    /// New rows keep the request in phrase form; rows of older versions keep the JSON itself, and
+    /// both read the same; a damaged row is refused with the column named.
+    @Test func requestsAreStoredInPhraseFormAndOlderRowsReadTheSame() async throws {
+        try await withRelayLedger { ledger, _ in
+            _ = try ChainScenario.run(LedgerRelayDriver(ledger: ledger))
+            let firstBytes: [String] = try ledger.sql { db in
+                try db.query("SELECT hex(substr(request_json, 1, 1)) AS first FROM requests") { try $0["first"] }
+            }
+            #expect(firstBytes.count >= 3 && firstBytes.allSatisfy { $0 == "1F" }, "\(firstBytes)")
+            let detail = try #require(try ledger.caseDetail(ChainScenario.caseID))
+            // As older versions stored them: the JSON itself.
+            try ledger.sql { db in
+                for record in detail.requests {
+                    try db.execute(
+                        "UPDATE requests SET request_json = ? WHERE request_id = ?",
+                        [Data(try EventEncoder.encode(record.request)), Stored.text(record.requestID)])
+                }
+            }
+            #expect(try ledger.caseDetail(ChainScenario.caseID) == detail)
+            let damaged = try #require(detail.requests.first)
+            try ledger.sql { db in
+                try db.execute(
+                    "UPDATE requests SET request_json = ? WHERE request_id = ?",
+                    [Data([StoredRequestJSON.phraseForm, 0x02, 0x1D]), Stored.text(damaged.requestID)])
+            }
+            #expect(throws: LedgerError.corruptValue(column: "requests.request_json", value: "unknown phrase byte 29"))
+            {
+                try ledger.caseDetail(ChainScenario.caseID)
+            }
+        }
+    }
+
     @Test func unroutableRequestsAreListedUntilRouted() async throws {
         try await withRelayLedger { ledger, _ in
             let driver = LedgerRelayDriver(ledger: ledger)

@@ -28,6 +28,7 @@ public enum LedgerSchema {
         SecurityTallySchema.migration,
         SentEventsLeaveSchema.migration,
         TimerKeysSchema.migration,
+        StoredRequestFormSchema.migration,
     ]
 
     /// The highest schema version this binary knows.

@@ -14,12 +14,13 @@ enum RequestRows {
     /// Writes a request's state change. A request new to the ledger is inserted in full, with its
     /// JSON (encoded only then); the caller's lookup that found it absent saves the UPDATE that
     /// would otherwise come first.
-    static func upsert(_ record: RequestRecord, db: borrowing Database, now: Int64) throws {
+    /// `schemaVersion` decides the stored form of the JSON (see ``StoredRequestFormSchema``).
+    static func upsert(_ record: RequestRecord, db: borrowing Database, now: Int64, schemaVersion: Int) throws {
         if db.requests?.isKnownAbsent(record.requestID) != true {
             try update(record, db: db, now: now)
             guard db.changes == 0 else { return }
         }
-        try insert(record, db: db, now: now)
+        try insert(record, db: db, now: now, schemaVersion: schemaVersion)
     }
 
     private static func update(_ record: RequestRecord, db: borrowing Database, now: Int64) throws {
@@ -29,7 +30,7 @@ enum RequestRows {
     /// Inserts the full row. No `ON CONFLICT`: the row is known to be absent, and should it exist
     /// after all, the constraint error rolls the transaction back rather than leave a cached
     /// request that differs from the stored one.
-    private static func insert(_ record: RequestRecord, db: borrowing Database, now: Int64) throws {
+    private static func insert(_ record: RequestRecord, db: borrowing Database, now: Int64, schemaVersion: Int) throws {
         let json: [UInt8]
         do { json = try EventEncoder.encodeTrusted(record.request.asEvent) } catch {
             throw LedgerError.misuse("request \(record.requestID) cannot be encoded: \(error)")
@@ -45,7 +46,8 @@ enum RequestRows {
                 Stored.text(record.requestID), record.caseID, record.request.priority.rawValue, record.hop,
                 record.parentRequestID.map(Stored.text), record.iban.electronicFormat, record.request.amount.value,
                 record.request.amount.currency, Stored.millis(record.receivedAt),
-                Data(record.fingerprint.digest), Data(json),
+                Data(record.fingerprint.digest),
+                Data(schemaVersion >= StoredRequestFormSchema.version ? StoredRequestJSON.pack(json) : json),
             ] + stateValues(record, now: now))
         db.requests?.stage(record.request)
     }
@@ -100,8 +102,11 @@ enum RequestRows {
         return records
     }
 
-    private static func decode(_ json: Data) throws -> FreezeRequest {
-        do { return try EventDecoder.decode(FreezeRequest.self, from: [UInt8](json)) } catch {
+    /// The request of a stored `request_json`, of either stored form (``StoredRequestJSON``).
+    private static func decode(_ stored: Data) throws -> FreezeRequest {
+        do {
+            return try EventDecoder.decode(FreezeRequest.self, from: try StoredRequestJSON.unpack([UInt8](stored)))
+        } catch {
             throw LedgerError.corruptValue(column: "requests.request_json", value: "\(error)")
         }
     }

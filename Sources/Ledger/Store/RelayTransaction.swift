@@ -141,7 +141,9 @@ public struct RelayTransaction: ~Copyable {
         // The events first: they are the only writes that can be refused (an id queued for another
         // event), and refusing them before anything else keeps the decision all or nothing.
         let queuedNow = try queue(outbox, at: time, now: now)
-        for record in effects.requests { try RequestRows.upsert(record, db: db, now: now) }
+        for record in effects.requests {
+            try RequestRows.upsert(record, db: db, now: now, schemaVersion: schemaVersion)
+        }
         for cancellation in effects.cancelDeadlines {
             for kind in cancellation.kinds.sorted(by: { $0.rawValue < $1.rawValue }) {
                 try db.execute(
