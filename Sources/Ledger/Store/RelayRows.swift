@@ -13,8 +13,8 @@ enum RequestRows {
 
     /// Writes a request's state change. A request new to the ledger is inserted in full, with its
     /// JSON (encoded only then); the caller's lookup that found it absent saves the UPDATE that
-    /// would otherwise come first.
-    /// `schemaVersion` decides the stored form of the JSON (see ``StoredRequestFormSchema``).
+    /// would otherwise come first. `schemaVersion` decides the stored form of the JSON (see
+    /// ``StoredRequestFormSchema``).
     static func upsert(_ record: RequestRecord, db: borrowing Database, now: Int64, schemaVersion: Int) throws {
         if db.requests?.isKnownAbsent(record.requestID) != true {
             try update(record, db: db, now: now)
@@ -40,14 +40,15 @@ enum RequestRows {
         assert(
             (try? EventDecoder.decode(FreezeRequest.self, from: json)) == record.request,
             "request \(record.requestID) does not read back as written")
+        let stored = schemaVersion >= StoredRequestFormSchema.version ? StoredRequestJSON.pack(json) : json
+        assert((try? StoredRequestJSON.unpack(stored)) == json, "request \(record.requestID)'s stored form differs")
         try db.execute(
             insertSQL,
             [
                 Stored.text(record.requestID), record.caseID, record.request.priority.rawValue, record.hop,
                 record.parentRequestID.map(Stored.text), record.iban.electronicFormat, record.request.amount.value,
                 record.request.amount.currency, Stored.millis(record.receivedAt),
-                Data(record.fingerprint.digest),
-                Data(schemaVersion >= StoredRequestFormSchema.version ? StoredRequestJSON.pack(json) : json),
+                Data(record.fingerprint.digest), Data(stored),
             ] + stateValues(record, now: now))
         db.requests?.stage(record.request)
     }
