@@ -90,6 +90,7 @@ enum LedgerBench {
         ledger.close()
         // Read after the close, from the file alone, so the pages are those the file keeps.
         let reader = space ? try LedgerReader.open(at: path) : nil
+        defer { reader?.close() }
         let owners = try reader?.pageOwners()
         let pageSize: Int64 = try reader?.read { db in try db.scalar("PRAGMA page_size") } ?? 0
         let written = writtenBytes().flatMap { after in writtenBefore.map { after - $0 } }
@@ -182,11 +183,6 @@ enum LedgerBench {
 
     /// As the runtime's outbox encoding does it: trusted JSON, the standard headers.
     private static func encode(_ outgoing: OutgoingEvent) throws -> OutboxMessage {
-        OutboxMessage(
-            eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
-            key: Array(outgoing.key.utf8), payload: try EventEncoder.encodeTrusted(outgoing.event),
-            headers: MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map {
-                ($0.name, $0.value)
-            })
+        OutboxMessage(outgoing, payload: try EventEncoder.encodeTrusted(outgoing.event))
     }
 }

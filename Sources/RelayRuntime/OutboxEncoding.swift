@@ -29,12 +29,7 @@ enum OutboxEncoding {
             // The relay built an event its own contract refuses: a bug, never to be published.
             throw RuntimeFailure.invalidOutgoingEvent("\(outgoing.event.type.rawValue) \(outgoing.event.id): \(error)")
         }
-        let headers = MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map {
-            (name: $0.name, value: $0.value)
-        }
-        return OutboxMessage(
-            eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
-            key: Array(outgoing.key.utf8), payload: payload, headers: headers)
+        return OutboxMessage(outgoing, payload: payload)
     }
 
     /// The dead letter for a refused record: where it came from, its bytes, and why — cut to fit

@@ -53,12 +53,14 @@ public func checkContracts(
         }
     }
     if let refusal = effects.refusal {
+        // Any time will do: only whether the refusal fits is checked.
+        let letterTime = Timestamp(secondsSinceEpoch: 1_772_442_000)
         let letter = DeadLetter(
-            id: TestValues.uuid(999_999), createdAt: Timestamp(secondsSinceEpoch: 1_772_442_000),
+            id: TestValues.uuid(999_999), createdAt: letterTime,
             source: .init(topic: "freeze.requests", partition: 0, offset: 1),
             key: nil, value: Array("{}".utf8),
             reason: .init(code: refusal.code, path: refusal.path, message: refusal.message),
-            deadLetteredAt: Timestamp(secondsSinceEpoch: 1_772_442_000))
+            deadLetteredAt: letterTime)
         do { _ = try EventEncoder.encode(letter) } catch {
             Issue.record("refusal does not fit in a dead letter: \(error)", sourceLocation: sourceLocation)
         }

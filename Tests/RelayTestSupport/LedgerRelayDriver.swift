@@ -40,12 +40,7 @@ public final class LedgerRelayDriver {
 
     /// One event as an outbox message.
     public static func message(_ outgoing: OutgoingEvent) throws -> OutboxMessage {
-        OutboxMessage(
-            eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
-            key: Array(outgoing.key.utf8), payload: try EventEncoder.encode(outgoing.event),
-            headers: MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map {
-                ($0.name, $0.value)
-            })
+        OutboxMessage(outgoing, payload: try EventEncoder.encode(outgoing.event))
     }
 
     private func nextOffset() -> Int64 {

@@ -1,4 +1,6 @@
+import Contracts
 import Foundation
+import Relay
 
 /// An encoded event waiting in the outbox: written in the same transaction as the state change
 /// that produced it, published afterwards, and marked sent on the broker's acknowledgement.
@@ -22,6 +24,17 @@ public struct OutboxMessage: Sendable, Hashable {
         self.key = key
         self.payload = payload
         self.headers = headers
+    }
+
+    /// The row for a decided event whose JSON is `payload`: its id, type, topic and key, and the
+    /// relay's standard headers. The caller encodes, choosing how strictly.
+    public init(_ outgoing: OutgoingEvent, payload: [UInt8]) {
+        self.init(
+            eventID: outgoing.event.id, eventType: outgoing.event.type.rawValue, topic: outgoing.topic,
+            key: Array(outgoing.key.utf8), payload: payload,
+            headers: MessageHeaders.headers(for: outgoing.event, causationID: outgoing.causationID).map {
+                (name: $0.name, value: $0.value)
+            })
     }
 
     public static func == (lhs: OutboxMessage, rhs: OutboxMessage) -> Bool {
